@@ -1,0 +1,57 @@
+// Change events other systems follow. They are written in the same transaction as the change
+// (as part of the history entry: an outbox), and published from the table's stream.
+import type { HistoryEntry } from './types.js';
+
+export const EVENT_SOURCE = 'garmentflow.production';
+
+export type EventDetailType =
+  | 'ProductionOrder.Created'
+  | 'ProductionOrder.StateChanged'
+  | 'ProductionOrder.MatrixChanged'
+  | 'ProductionBatch.StateChanged'
+  | 'TechPack.Created'
+  | 'TechPack.StateChanged'
+  | 'SalesOrder.Created'
+  | 'SalesOrder.StateChanged';
+
+export interface EventLinks {
+  orderId?: string;
+  techPackId?: string;
+  salesOrderId?: string;
+  batchId?: string;
+}
+
+export interface EventDetail extends EventLinks {
+  id: string;
+  from: string | null;
+  to: string | null;
+  version: number;
+  actor: string;
+  at: string;
+  action: string;
+  reason?: string;
+}
+
+export interface OutboxEvent {
+  detailType: EventDetailType;
+  detail: EventDetail;
+}
+
+type Kind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder';
+
+/** The event a history entry announces, if any: creations, state changes and matrix changes. */
+export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: EventLinks): OutboxEvent | undefined {
+  let detailType: EventDetailType | undefined;
+  if (h.action === 'create') detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
+  else if (h.from !== h.to) detailType = `${kind}.StateChanged` as EventDetailType;
+  else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || changedMatrix(h))) detailType = 'ProductionOrder.MatrixChanged';
+  if (!detailType) return undefined;
+  const detail: EventDetail = { id: entityId, from: h.from, to: h.to, version: h.version, actor: h.actor, at: h.at, action: h.action, ...links };
+  if (h.reason) detail.reason = h.reason;
+  return { detailType, detail };
+}
+
+function changedMatrix(h: HistoryEntry): boolean {
+  const fields = (h.details as { fields?: string[] } | undefined)?.fields ?? [];
+  return fields.some((f) => f === 'matrix' || f === 'sizes' || f === 'colors');
+}
