@@ -1,0 +1,43 @@
+import { parseSettingsUpdate } from '../../shared/settings.js';
+import { ROLES, type Role } from '../../shared/types.js';
+import { Problems, requireObject } from '../../shared/validate.js';
+import type { Store } from '../store/store.js';
+import type { ApiRequest, ApiResponse } from '../http/types.js';
+import { badRequestIf, found, now, pageQuery, resource, retryOnLostRace } from './common.js';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function adminHandlers(store: Store) {
+  return {
+    async getSettings(): Promise<ApiResponse> {
+      return resource(200, await store.getSettings());
+    },
+
+    async putSettings(req: ApiRequest): Promise<ApiResponse> {
+      const current = await store.getSettings();
+      const next = parseSettingsUpdate(req.body, current);
+      await store.putSettings(next, current.version).catch(retryOnLostRace);
+      return resource(200, { ...next, version: current.version + 1 });
+    },
+
+    async listRoleMappings(req: ApiRequest): Promise<ApiResponse> {
+      return { status: 200, body: await store.listRoleMappings(pageQuery(req.query)) };
+    },
+
+    async getRoleMapping(req: ApiRequest): Promise<ApiResponse> {
+      const email = req.params.email.toLowerCase();
+      return { status: 200, body: found(await store.getRoleMapping(email), 'Role mapping', email) };
+    },
+
+    async putRoleMapping(req: ApiRequest): Promise<ApiResponse> {
+      const email = req.params.email.toLowerCase();
+      badRequestIf(!EMAIL.test(email), 'email', 'must be an email address');
+      const body = requireObject(req.body);
+      const p = new Problems();
+      const roles = body.roles;
+      if (!Array.isArray(roles) || roles.some((r) => !(ROLES as readonly unknown[]).includes(r))) p.add('roles', `must be a list of: ${ROLES.join(', ')}`);
+      p.throwIfAny();
+      return { status: 200, body: await store.putRoleMapping(email, [...new Set(roles as Role[])], req.actor.id, now()) };
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { NotFoundError, PreconditionFailedError } from '../../shared/errors.js';
+import {
+  applyMatrixEdits, applyOrderPatch, createdEntry, newOrder, parseMatrixEdits, parseOrderCreate, parseOrderPatch,
+  parseOrderTransition, transitionOrder,
+} from '../../shared/productionOrder.js';
+import { ORDER_STATES } from '../../shared/types.js';
+import { Problems, oneOf } from '../../shared/validate.js';
+import { isIdOf } from '../store/keys.js';
+import type { Store } from '../store/store.js';
+import type { ApiRequest, ApiResponse } from '../http/types.js';
+import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource, retryOnLostRace } from './common.js';
+
+export function orderHandlers(store: Store) {
+  const load = async (id: string) => found(await store.getOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
+
+  return {
+    /** 3 round trips: tech pack + settings (one BatchGet), the id counter, the write. */
+    async createOrder(req: ApiRequest): Promise<ApiResponse> {
+      const input = parseOrderCreate(req.body);
+      if (!isIdOf('TechPack', input.techPackId)) throw new NotFoundError('Tech pack', input.techPackId);
+      const { techPack, settings } = await store.getTechPackAndSettings(input.techPackId);
+      if (!techPack) throw new NotFoundError('Tech pack', input.techPackId);
+      const [id] = await store.db.nextIds('ProductionOrder');
+      const order = newOrder({ id, input, techPack, settings, source: { type: 'commercial' }, actor: req.actor, now: now() });
+      await store.createOrder(order, createdEntry(order));
+      return resource(201, order, { location: `/v1/production-orders/${id}` });
+    },
+
+    async listOrders(req: ApiRequest): Promise<ApiResponse> {
+      const p = new Problems();
+      const state = req.query.state ? oneOf(req.query.state, ORDER_STATES, 'state', p) : undefined;
+      const techPackId = req.query.techPackId || undefined;
+      if (techPackId && !isIdOf('TechPack', techPackId)) p.add('techPackId', 'must be a tech pack id such as TP-000001');
+      p.throwIfAny();
+      return { status: 200, body: await store.listOrders({ ...pageQuery(req.query), state, techPackId }) };
+    },
+
+    async getOrder(req: ApiRequest): Promise<ApiResponse> {
+      return resource(200, await load(req.params.id));
+    },
+
+    /** 2 round trips: read, conditional write. */
+    async patchOrder(req: ApiRequest): Promise<ApiResponse> {
+      const base = ifMatchVersion(req.headers);
+      const patch = parseOrderPatch(req.body);
+      const current = await load(req.params.id);
+      if (current.version !== base) throw new PreconditionFailedError(current);
+      const { order, history } = applyOrderPatch(current, patch, req.actor, now());
+      await store.saveOrder(order, current, history).catch(preconditionFailedOnConflict);
+      return resource(200, order);
+    },
+
+    /** 2 round trips (order with its batches; the write), 3 for plan and release (the tech pack). */
+    async transitionOrder(req: ApiRequest): Promise<ApiResponse> {
+      const request = parseOrderTransition(req.body);
+      const id = requireId('ProductionOrder', req.params.id, 'Production order');
+      const { order: current, batches } = await store.getOrderWithBatches(id);
+      if (!current) throw new NotFoundError('Production order', id);
+      const needsTechPack = request.action === 'plan' || request.action === 'release';
+      const techPack = needsTechPack ? await store.getTechPack(current.techPackId) : undefined;
+      const change = transitionOrder(current, request, { techPack, batches, actor: req.actor, now: now() });
+      await store
+        .saveOrder(change.order, current, change.history, {
+          techPackState: change.requireTechPackState,
+          extra: store.cancelBatchesItems(current, change.cancelBatches, change.history),
+        })
+        .catch(retryOnLostRace);
+      return resource(200, change.order);
+    },
+
+    /** 2 round trips; cells untouched by others merge even when the version moved on. */
+    async matrixEdits(req: ApiRequest): Promise<ApiResponse> {
+      const edits = parseMatrixEdits(req.body);
+      const current = await load(req.params.id);
+      const { order, history } = applyMatrixEdits(current, edits, req.actor, now());
+      await store.saveOrder(order, current, history).catch(retryOnLostRace);
+      return resource(200, order);
+    },
+
+    async orderHistory(req: ApiRequest): Promise<ApiResponse> {
+      const id = requireId('ProductionOrder', req.params.id, 'Production order');
+      const page = await store.listHistory(id, pageQuery(req.query));
+      if (page.items.length === 0 && !req.query.cursor) await load(id);
+      return { status: 200, body: page };
+    },
+  };
+}

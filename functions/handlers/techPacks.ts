@@ -1,0 +1,56 @@
+import { PreconditionFailedError } from '../../shared/errors.js';
+import { applyTechPackPatch, newTechPack, nextTechPackState, parseTechPackCreate, parseTechPackPatch, parseTechPackTransition } from '../../shared/techPack.js';
+import { TECH_PACK_STATES, type TechPack } from '../../shared/types.js';
+import { oneOf, Problems } from '../../shared/validate.js';
+import type { Store } from '../store/store.js';
+import type { ApiRequest, ApiResponse } from '../http/types.js';
+import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource, retryOnLostRace } from './common.js';
+
+export function techPackHandlers(store: Store) {
+  const load = async (id: string) => found(await store.getTechPack(requireId('TechPack', id, 'Tech pack')), 'Tech pack', id);
+
+  return {
+    async createTechPack(req: ApiRequest): Promise<ApiResponse> {
+      const input = parseTechPackCreate(req.body);
+      const [id] = await store.db.nextIds('TechPack');
+      const at = now();
+      const tp = newTechPack(input, id, at);
+      await store.createTechPack(tp, { at, actor: req.actor.id, action: 'create', from: null, to: tp.state, version: tp.version });
+      return resource(201, tp, { location: `/v1/tech-packs/${id}` });
+    },
+
+    async listTechPacks(req: ApiRequest): Promise<ApiResponse> {
+      const p = new Problems();
+      const state = req.query.state ? oneOf(req.query.state, TECH_PACK_STATES, 'state', p) : undefined;
+      p.throwIfAny();
+      return { status: 200, body: await store.listTechPacks({ ...pageQuery(req.query), state }) };
+    },
+
+    async getTechPack(req: ApiRequest): Promise<ApiResponse> {
+      return resource(200, await load(req.params.id));
+    },
+
+    async patchTechPack(req: ApiRequest): Promise<ApiResponse> {
+      const base = ifMatchVersion(req.headers);
+      const current = await load(req.params.id);
+      if (current.version !== base) throw new PreconditionFailedError(current);
+      const patch = parseTechPackPatch(req.body, current);
+      const at = now();
+      const next = applyTechPackPatch(current, patch, at);
+      const history = { at, actor: req.actor.id, action: 'update', from: current.state, to: next.state, version: next.version, details: { fields: Object.keys(patch), bomRevision: next.bomRevision } };
+      await store.saveTechPack(next, base, history).catch(preconditionFailedOnConflict);
+      return resource(200, next);
+    },
+
+    async transitionTechPack(req: ApiRequest): Promise<ApiResponse> {
+      const to = parseTechPackTransition(req.body);
+      const current = await load(req.params.id);
+      const at = now();
+      const next: TechPack = { ...current, state: nextTechPackState(current, to), version: current.version + 1, updatedAt: at };
+      await store
+        .saveTechPack(next, current.version, { at, actor: req.actor.id, action: 'transition', from: current.state, to, version: next.version })
+        .catch(retryOnLostRace);
+      return resource(200, next);
+    },
+  };
+}

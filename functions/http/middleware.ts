@@ -1,0 +1,250 @@
+// Cross-cutting concerns as middy middleware, in the order functions/api.ts applies them:
+// errors (outermost: its onError runs last), routing, authentication, body parsing, idempotency.
+import { createHash } from 'node:crypto';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../../shared/errors.js';
+import type { Actor, Role } from '../../shared/types.js';
+import { ROLES } from '../../shared/types.js';
+import type { IdempotencyRecords } from '../store/idempotency.js';
+import { errorAnswer } from './errors.js';
+import { ROUTE_SPECS, type RouteSpec } from './routes.js';
+import type { ApiRequest } from './types.js';
+
+export type ApiEvent = APIGatewayProxyEventV2 & { requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: Authorizer } };
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+/** The request as the middleware builds it up, kept on the Lambda context for the handler. */
+export type ApiContext = Context & { api: ApiRequest };
+export type ApiMiddyRequest = Request<ApiEvent, ApiResult, Error, ApiContext>;
+type Middleware = MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext>;
+
+interface Authorizer {
+  jwt?: { claims: Record<string, string | number | boolean | string[]>; scopes?: string[] | null };
+  lambda?: Record<string, string | number | boolean>;
+}
+
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+export function requestIdOf(event: ApiEvent, context: Partial<Context>): string {
+  return event.requestContext?.requestId ?? context.awsRequestId ?? 'unknown';
+}
+
+export function jsonResult(status: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+}
+
+/** Maps any error into the CONTRACT's error shape; registered first so it runs last. */
+export function httpErrors(log: (entry: Record<string, unknown>) => void): Middleware {
+  return {
+    onError: async (request) => {
+      if (request.response) return;
+      const requestId = requestIdOf(request.event, request.context);
+      const answer = errorAnswer(request.error, requestId);
+      if (!answer.expected) log({ level: 'ERROR', message: 'request failed', requestId, error: describe(request.error) });
+      request.response = jsonResult(answer.status, answer.body, { 'x-request-id': requestId });
+    },
+  };
+}
+
+function describe(err: unknown) {
+  const e = err as Error | undefined;
+  return { name: e?.name, message: e?.message, stack: e?.stack?.split('\n').slice(0, 6).join('\n') };
+}
+
+// ---- routing ----
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  names: string[];
+}
+
+const COMPILED: CompiledRoute[] = ROUTE_SPECS.map((spec) => {
+  const names: string[] = [];
+  const pattern = new RegExp(
+    '^' + spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    }) + '/?$',
+  );
+  return { spec, pattern, names };
+});
+
+export function matchRoute(method: string, path: string): { spec: RouteSpec; params: Record<string, string> } {
+  let pathMatched = false;
+  for (const r of COMPILED) {
+    const m = r.pattern.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (r.spec.method !== method) continue;
+    const params: Record<string, string> = {};
+    r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1])));
+    return { spec: r.spec, params };
+  }
+  if (pathMatched) throw new DomainError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`);
+  throw new DomainError(404, 'NOT_FOUND', `No route ${method} ${path}`);
+}
+
+export function routing(): Middleware {
+  return {
+    before: async (request) => {
+      const { event, context } = request;
+      const method = event.requestContext.http.method.toUpperCase();
+      const { spec, params } = matchRoute(method, event.rawPath);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+      const query: Record<string, string> = {};
+      for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
+      context.api = {
+        route: spec,
+        method,
+        path: event.rawPath,
+        params,
+        query,
+        headers,
+        body: undefined,
+        actor: { id: 'anonymous', roles: [] },
+        requestId: requestIdOf(event, context),
+      };
+    },
+  };
+}
+
+// ---- authentication ----
+
+export interface AuthOptions {
+  /** Roles for callers whose token carries none (Google users): the admin-managed mapping. */
+  rolesFor: (email: string) => Promise<Role[] | undefined>;
+  allowedGoogleDomains: string[];
+  allowedGoogleEmails: string[];
+}
+
+const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
+
+/**
+ * The token was verified before the event reached us (API Gateway's authorizer in AWS, the local
+ * stack's verifier locally); here the claims become an actor with roles, and the route's roles apply.
+ */
+export function authentication(opts: AuthOptions): Middleware {
+  return {
+    before: async (request) => {
+      const api = request.context.api;
+      if (api.route.public) return;
+      const claims = claimsOf(request.event);
+      if (!claims) throw new UnauthorizedError();
+      const email = str(claims.email)?.toLowerCase();
+      const issuer = str(claims.iss) ?? '';
+      if (GOOGLE_ISSUERS.includes(issuer)) {
+        if (!email || (claims.email_verified !== undefined && String(claims.email_verified) !== 'true')) throw new UnauthorizedError('A verified Google account email is required');
+        const domain = email.split('@')[1];
+        const allowed = opts.allowedGoogleEmails.includes(email) || opts.allowedGoogleDomains.includes(domain) || (str(claims.hd) !== undefined && opts.allowedGoogleDomains.includes(str(claims.hd)!));
+        if (!allowed) throw new ForbiddenError(`${email} is not allowed to use this service`);
+      }
+      const id = email ?? str(claims.client_id) ?? str(claims.sub);
+      if (!id) throw new UnauthorizedError('The token names no caller (email, client_id or sub)');
+      let roles = rolesFromClaims(claims);
+      if (roles.length === 0 && email) roles = (await opts.rolesFor(email)) ?? [];
+      const actor: Actor = { id, roles };
+      api.actor = actor;
+      if (!api.route.roles.some((r) => roles.includes(r))) {
+        throw new ForbiddenError(
+          roles.length === 0
+            ? `${id} has no role yet: an admin must grant one (PUT /v1/role-mappings/${encodeURIComponent(id)})`
+            : `This needs one of the roles ${api.route.roles.join(', ')}; ${id} has ${roles.join(', ')}`,
+        );
+      }
+    },
+  };
+}
+
+function claimsOf(event: ApiEvent): Record<string, unknown> | undefined {
+  const a = event.requestContext.authorizer;
+  if (a?.jwt?.claims) return a.jwt.claims;
+  if (a?.lambda) return a.lambda;
+  return undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** `roles` as a list or a comma/space separated string, or Cognito scopes `garmentflow/<role>`. */
+export function rolesFromClaims(claims: Record<string, unknown>): Role[] {
+  const found = new Set<string>();
+  const words = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.replace(/^\[|\]$/g, '').split(/[\s,]+/) : []);
+  for (const r of words(claims.roles)) found.add(r);
+  for (const s of words(claims.scope)) if (s.includes('/')) found.add(s.split('/').pop()!);
+  return ROLES.filter((r) => found.has(r));
+}
+
+// ---- body ----
+
+export function jsonBody(): Middleware {
+  return {
+    before: async (request) => {
+      const api = request.context.api;
+      const { body, isBase64Encoded } = request.event;
+      if (body === undefined || body === null || body === '') return;
+      const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+      if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new DomainError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes`);
+      // Every body is JSON, whatever content-type a hand-typed curl sends; invalid JSON is a 400.
+      try {
+        api.body = JSON.parse(text);
+      } catch {
+        throw new ValidationError([{ field: 'body', message: 'is not valid JSON' }]);
+      }
+    },
+  };
+}
+
+// ---- idempotency ----
+
+const IDEMPOTENCY_KEY = /^[\w.:-]{1,128}$/;
+
+/**
+ * POST with Idempotency-Key: the first response is kept 24 h for the same caller and key and
+ * returned again for the same body; another body is refused (422); a request still running, 409.
+ */
+export function idempotency(records: () => IdempotencyRecords, now: () => number): Middleware {
+  const keyOf = (api: ApiRequest) => (api.method === 'POST' && !api.route.public ? api.headers['idempotency-key'] : undefined);
+  return {
+    before: async (request) => {
+      const api = request.context.api;
+      const key = keyOf(api);
+      if (key === undefined) return;
+      if (!IDEMPOTENCY_KEY.test(key)) throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 1-128 letters, digits, or . _ : -' }]);
+      const fingerprint = createHash('sha256').update(`${api.method} ${api.path}\n${JSON.stringify(api.body ?? null)}`).digest('base64url');
+      const claim = await records().claim(api.actor.id, key, fingerprint, now());
+      if (claim.kind === 'replay') {
+        const r = claim.response;
+        return { statusCode: r.statusCode, headers: { ...r.headers, 'idempotent-replayed': 'true' }, body: r.body };
+      }
+      if (claim.kind === 'mismatch') throw new DomainError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request body');
+      if (claim.kind === 'inFlight') throw new DomainError(409, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running');
+      (request.internal as Record<string, unknown>).idempotencyKey = key;
+    },
+    after: async (request) => {
+      const key = (request.internal as Record<string, unknown>).idempotencyKey as string | undefined;
+      const res = request.response;
+      if (!key || !res) return;
+      await records().complete(request.context.api.actor.id, key, { statusCode: res.statusCode ?? 200, headers: (res.headers ?? {}) as Record<string, string>, body: String(res.body ?? '') });
+    },
+    onError: async (request) => {
+      const key = (request.internal as Record<string, unknown>).idempotencyKey as string | undefined;
+      if (!key) return;
+      const api = request.context.api;
+      const answer = errorAnswer(request.error, api.requestId);
+      try {
+        if (answer.expected && answer.status < 500 && answer.body.error.code !== 'CONCURRENT_UPDATE') {
+          await records().complete(api.actor.id, key, { statusCode: answer.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body) });
+        } else await records().release(api.actor.id, key);
+      } catch {
+        // The original error matters more; an unreleased claim lapses after its lock time.
+      }
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Every route of the HTTP API as data: the CDK stack creates one API Gateway route per entry,
+// the OpenAPI document describes them, and the handler binds each id to its function.
+import type { Role } from '../../shared/types.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec {
+  id: string;
+  method: Method;
+  /** API Gateway syntax: /v1/production-orders/{id} */
+  path: string;
+  public: boolean;
+  /** Roles allowed to call it (ignored for public routes). */
+  roles: readonly Role[];
+  summary: string;
+  /** Named request body schema in the OpenAPI document. */
+  body?: string;
+  /** Named response schema. */
+  response?: string;
+  query?: readonly string[];
+}
+
+const ANY: readonly Role[] = ['admin', 'commercial', 'planner', 'logistics', 'viewer', 'system'];
+const DESIGN: readonly Role[] = ['admin', 'commercial', 'planner'];
+const OPEN_ORDERS: readonly Role[] = ['admin', 'commercial', 'planner', 'system'];
+const EDIT_ORDERS: readonly Role[] = ['admin', 'commercial', 'planner'];
+const PLAN: readonly Role[] = ['admin', 'planner'];
+const ADMIN: readonly Role[] = ['admin'];
+
+const route = (id: string, method: Method, path: string, roles: readonly Role[], summary: string, extra: Partial<RouteSpec> = {}): RouteSpec => ({
+  id, method, path, public: false, roles, summary, ...extra,
+});
+
+export const ROUTE_SPECS = [
+  { ...route('health', 'GET', '/v1/health', [], 'Liveness check'), public: true },
+  { ...route('openapi', 'GET', '/v1/openapi.json', [], 'This API as an OpenAPI 3.1 document'), public: true },
+  route('getSettings', 'GET', '/v1/settings', ANY, 'Factory settings', { response: 'Settings' }),
+  route('putSettings', 'PUT', '/v1/settings', ADMIN, 'Change factory settings (fields left out keep their value)', { body: 'SettingsInput', response: 'Settings' }),
+  route('createTechPack', 'POST', '/v1/tech-packs', DESIGN, 'Create a tech pack (starts in Commercial)', { body: 'TechPackInput', response: 'TechPack' }),
+  route('listTechPacks', 'GET', '/v1/tech-packs', ANY, 'List tech packs, newest first', { query: ['state', 'limit', 'cursor'], response: 'TechPackPage' }),
+  route('getTechPack', 'GET', '/v1/tech-packs/{id}', ANY, 'Get one tech pack', { response: 'TechPack' }),
+  route('patchTechPack', 'PATCH', '/v1/tech-packs/{id}', DESIGN, 'Change a tech pack (If-Match); a BOM change bumps bomRevision', { body: 'TechPackPatch', response: 'TechPack' }),
+  route('transitionTechPack', 'POST', '/v1/tech-packs/{id}/transitions', DESIGN, 'Move a tech pack to another state', { body: 'TechPackTransition', response: 'TechPack' }),
+  route('createOrder', 'POST', '/v1/production-orders', OPEN_ORDERS, 'Open a production order (Draft); sizes and colors default from the tech pack', { body: 'OrderInput', response: 'ProductionOrder' }),
+  route('listOrders', 'GET', '/v1/production-orders', ANY, 'List production orders, newest first', { query: ['state', 'techPackId', 'limit', 'cursor'], response: 'ProductionOrderPage' }),
+  route('getOrder', 'GET', '/v1/production-orders/{id}', ANY, 'Get one production order', { response: 'ProductionOrder' }),
+  route('patchOrder', 'PATCH', '/v1/production-orders/{id}', EDIT_ORDERS, 'Change an order (If-Match); planning fields only in Draft or Planned', { body: 'OrderPatch', response: 'ProductionOrder' }),
+  route('transitionOrder', 'POST', '/v1/production-orders/{id}/transitions', PLAN, 'plan, reopen, release, complete, cancel', { body: 'OrderTransition', response: 'ProductionOrder' }),
+  route('matrixEdits', 'POST', '/v1/production-orders/{id}/matrix-edits', EDIT_ORDERS, 'Cell-level edits merged with other planners\u2019 work', { body: 'MatrixEdits', response: 'ProductionOrder' }),
+  route('orderHistory', 'GET', '/v1/production-orders/{id}/history', ANY, 'Audit history of an order, oldest first', { query: ['limit', 'cursor'], response: 'HistoryPage' }),
+  route('listRoleMappings', 'GET', '/v1/role-mappings', ADMIN, 'Roles given to Google users by email', { query: ['limit', 'cursor'], response: 'RoleMappingPage' }),
+  route('getRoleMapping', 'GET', '/v1/role-mappings/{email}', ADMIN, 'Roles of one Google user', { response: 'RoleMapping' }),
+  route('putRoleMapping', 'PUT', '/v1/role-mappings/{email}', ADMIN, 'Give a Google user roles', { body: 'RoleMappingInput', response: 'RoleMapping' }),
+] as const satisfies readonly RouteSpec[];
+
+export type RouteId = (typeof ROUTE_SPECS)[number]['id'];

@@ -1,0 +1,21 @@
+// Clients at module scope: created once per Lambda container (or local process), reused by every request.
+import { DEFAULT_TABLE_NAME } from '../infra/tableDefinition.js';
+import { createDocumentClient, Db } from './store/db.js';
+import { IdempotencyRecords } from './store/idempotency.js';
+import { Store } from './store/store.js';
+
+export const config = {
+  tableName: process.env.TABLE_NAME ?? DEFAULT_TABLE_NAME,
+  dynamoEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+  allowedGoogleDomains: list(process.env.ALLOWED_GOOGLE_DOMAINS),
+  allowedGoogleEmails: list(process.env.ALLOWED_GOOGLE_EMAILS),
+};
+
+function list(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+}
+
+export const documentClient = createDocumentClient(config.dynamoEndpoint);
+export const db = new Db(documentClient, config.tableName);
+export const store = new Store(db);
+export const idempotencyRecords = new IdempotencyRecords(db);

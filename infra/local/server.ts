@@ -1,0 +1,88 @@
+// The local stand-in for API Gateway (HTTP API, payload v2): verifies the bearer token as the JWT
+// authorizer would, builds the same event, and calls the very handler the Lambda runs.
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ROUTE_SPECS } from '../../functions/http/routes.js';
+import { verifyBearer, type LocalKeys } from './auth.js';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+const PUBLIC = ROUTE_SPECS.filter((r) => r.public).map((r) => `${r.method} ${r.path}`);
+const MAX_BODY = 10 * 1024 * 1024;
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'authorization,content-type,if-match,idempotency-key',
+  'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
+  'access-control-expose-headers': 'etag,x-request-id,location',
+};
+
+/** API Gateway hands JWT claims over as strings; lists arrive as "[a b]". */
+function asGatewayClaims(payload: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(payload)) out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return out;
+}
+
+export function createLocalServer(handler: Handler, keys: LocalKeys): http.Server {
+  return http.createServer(async (req, res) => {
+    const requestId = randomUUID();
+    try {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_BODY) return send(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: 'The body is too large' }, requestId });
+        chunks.push(chunk as Buffer);
+      }
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = (req.method ?? 'GET').toUpperCase();
+      if (method === 'OPTIONS') return send(res, 204, undefined);
+      const isPublic = PUBLIC.includes(`${method} ${url.pathname}`);
+      const claims = isPublic ? undefined : await verifyBearer(keys, req.headers.authorization);
+      if (!isPublic && !claims) {
+        return send(res, 401, { error: { code: 'UNAUTHORIZED', message: 'A valid bearer token is required (npm run token -- --email you@example.com --role planner)' }, requestId });
+      }
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+      const now = Date.now();
+      const event: APIGatewayProxyEventV2 & { requestContext: { authorizer?: unknown } } = {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+        requestContext: {
+          accountId: 'local',
+          apiId: 'local',
+          domainName: headers.host ?? 'localhost',
+          domainPrefix: 'localhost',
+          http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+          requestId,
+          routeKey: '$default',
+          stage: '$default',
+          time: new Date(now).toISOString(),
+          timeEpoch: now,
+          ...(claims ? { authorizer: { jwt: { claims: asGatewayClaims(claims as Record<string, unknown>), scopes: null } } } : {}),
+        },
+        body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
+        isBase64Encoded: false,
+      };
+      const context = { awsRequestId: requestId, functionName: 'garmentflow-api-local', getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
+      const result = await handler(event, context);
+      res.writeHead(result.statusCode ?? 200, { ...CORS, ...(result.headers as Record<string, string>) });
+      res.end(result.body ?? '');
+    } catch (err) {
+      process.stderr.write(`local gateway error ${requestId}: ${(err as Error).stack}\n`);
+      send(res, 500, { error: { code: 'INTERNAL', message: 'Something went wrong on our side' }, requestId });
+    }
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { ...CORS, ...(body === undefined ? {} : { 'content-type': 'application/json' }) });
+  res.end(body === undefined ? '' : JSON.stringify(body));
+}
