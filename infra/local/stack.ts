@@ -14,8 +14,10 @@ export interface LocalStackOptions {
   port: number;
   dynamoPort: number;
   tableName?: string;
-  /** Log requests (JSON lines) to stdout. */
+  /** Only errors on stdout (tests). */
   quiet?: boolean;
+  /** Keep DynamoDB's data in memory even when dataDir is a folder (tests: faster, key and events still on disk). */
+  tablesInMemory?: boolean;
 }
 
 export interface LocalStack {
@@ -41,7 +43,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   let dynamo: DynamoLocal | undefined;
   let server: http.Server | undefined;
   try {
-    dynamo = await startDynamoLocal({ port: opts.dynamoPort, dbPath: inMemory ? null : path.join(dataDir, 'dynamodb') });
+    dynamo = await startDynamoLocal({ port: opts.dynamoPort, dbPath: inMemory || opts.tablesInMemory ? null : path.join(dataDir, 'dynamodb') });
     const created = await ensureTable(dynamo.endpoint, tableName);
     const keys = await loadOrCreateKeys(dataDir);
 

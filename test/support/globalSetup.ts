@@ -1,13 +1,14 @@
-// Starts the real local stack (DynamoDB Local in memory + the API) once for the whole test run.
-import type { TestProject } from 'vitest/node';
-import { freePort } from '../../infra/local/dynamo.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+// Starts the real local stack (DynamoDB Local + the API) once for the whole test run. Vitest calls
+// global setup for the root and for each project; they all share the one stack started first.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../infra/local/dynamo.js';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
 
-let stack: LocalStack | undefined;
-let dataDir: string | undefined;
+let shared: Promise<{ stack: LocalStack; dataDir: string }> | undefined;
+let users = 0;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,17 +20,26 @@ declare module 'vitest' {
   }
 }
 
+async function start() {
+  // A throwaway folder (rather than ':memory:') so the signing key and events file are the run's own.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gf-test-'));
+  const stack = await startLocalStack({ dataDir, port: 0, dynamoPort: await freePort(), quiet: true, tablesInMemory: true });
+  return { stack, dataDir };
+}
+
 export default async function setup(project: TestProject) {
-  // A throwaway folder (not ':memory:' for the key) so parallel runs never share a signing key.
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'gf-test-'));
-  stack = await startLocalStack({ dataDir, port: 0, dynamoPort: await freePort(), quiet: true });
+  users += 1;
+  shared ??= start();
+  const { stack, dataDir } = await shared;
   project.provide('apiUrl', stack.url);
   project.provide('keyFile', stack.keys.file);
   project.provide('dynamoEndpoint', stack.dynamoEndpoint);
   project.provide('tableName', stack.tableName);
   project.provide('dataDir', stack.dataDir);
   return async () => {
-    await stack?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    users -= 1;
+    if (users > 0) return;
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   };
 }
