@@ -1,6 +1,7 @@
 // Size x color quantity matrices: one row per color, one column per size.
 import type { Matrix } from './types.js';
-import { Problems, codeList, isObject } from './validate.js';
+import { ValidationError } from './errors.js';
+import { Problems, codeList, isObject, rejectUnknown } from './validate.js';
 
 export const LIMITS = { sizes: 100, colors: 500, cells: 20_000, cellMax: 10_000_000 } as const;
 
@@ -44,13 +45,12 @@ export function parseMatrix(value: unknown, field: string, p: Problems): Matrix 
     return undefined;
   }
   const before = p.list.length;
+  // An unknown key (say `quantity` for `quantities`) must not silently become a matrix of zeros.
+  rejectUnknown(value, ['sizes', 'colors', 'quantities'], p, `${field}.`);
   const sizes = codeList(value.sizes, `${field}.sizes`, p, LIMITS.sizes);
   const colors = codeList(value.colors, `${field}.colors`, p, LIMITS.colors);
   if (!sizes || !colors) return undefined;
-  if (sizes.length * colors.length > LIMITS.cells) {
-    p.add(field, `has ${sizes.length * colors.length} cells; at most ${LIMITS.cells} are allowed`);
-    return undefined;
-  }
+  if (!checkCellCount(sizes, colors, field, p) || p.list.length > before) return undefined;
   const q = value.quantities;
   if (q === undefined) return emptyMatrix(sizes, colors);
   if (!Array.isArray(q) || q.length !== colors.length) {
@@ -71,6 +71,20 @@ export function parseMatrix(value: unknown, field: string, p: Problems): Matrix 
   });
   if (reported > 20) p.add(`${field}.quantities`, `${reported - 20} more cells are invalid`);
   return p.list.length === before ? { sizes: [...sizes], colors: [...colors], quantities: q.map((row) => [...row]) } : undefined;
+}
+
+/** At most LIMITS.cells cells; records a problem on `field` otherwise. */
+export function checkCellCount(sizes: readonly string[], colors: readonly string[], field: string, p: Problems): boolean {
+  const cells = sizes.length * colors.length;
+  if (cells <= LIMITS.cells) return true;
+  p.add(field, `has ${cells} cells (${colors.length} colors x ${sizes.length} sizes); at most ${LIMITS.cells} are allowed`);
+  return false;
+}
+
+/** The same check for a layout built from parts (defaults, reshapes): a 400 naming `field`. */
+export function requireCellCount(sizes: readonly string[], colors: readonly string[], field: string): void {
+  const p = new Problems();
+  if (!checkCellCount(sizes, colors, field, p)) throw new ValidationError(p.list);
 }
 
 export function isCellQuantity(value: unknown): value is number {

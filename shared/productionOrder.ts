@@ -1,6 +1,6 @@
 // Production order: the plan for one style, and the state machine with every gate from DESIGN.md.
 import { ConflictError, IllegalTransitionError } from './errors.js';
-import { cellValue, emptyMatrix, matrixTotal, parseMatrix, reshape } from './matrix.js';
+import { cellValue, checkCellCount, emptyMatrix, matrixTotal, parseMatrix, requireCellCount, reshape } from './matrix.js';
 import { parseTolerance } from './settings.js';
 import { isAtLeast } from './techPack.js';
 import type {
@@ -59,6 +59,7 @@ function parseOrderFields(body: Record<string, unknown>, p: Problems): OrderPatc
   if (body.sizes !== undefined) out.sizes = codeList(body.sizes, 'sizes', p, 100);
   if (body.colors !== undefined) out.colors = codeList(body.colors, 'colors', p, 500);
   if (out.matrix && (out.sizes || out.colors)) p.add('matrix', 'give either matrix or sizes/colors, not both');
+  else if (out.sizes && out.colors) checkCellCount(out.sizes, out.colors, 'colors', p);
   if (body.batchPlan !== undefined) {
     if (!isObject(body.batchPlan)) p.add('batchPlan', 'must be an object {maxBatchQty}');
     else {
@@ -94,8 +95,10 @@ export function newOrder(args: {
       { techPackState: techPack.state, minTechPackStateForOrders: settings.minTechPackStateForOrders },
     );
   }
-  const base = emptyMatrix(input.sizes ?? techPack.sizes, input.colors ?? techPack.colors.map((c) => c.code));
-  const matrix = input.matrix ?? base;
+  const sizes = input.sizes ?? techPack.sizes;
+  const colors = input.colors ?? techPack.colors.map((c) => c.code);
+  if (!input.matrix) requireCellCount(sizes, colors, input.colors ? 'colors' : input.sizes ? 'sizes' : 'matrix');
+  const matrix = input.matrix ?? emptyMatrix(sizes, colors);
   return {
     id,
     techPackId: techPack.id,
@@ -149,7 +152,12 @@ export function applyOrderPatch(order: ProductionOrder, patch: OrderPatch, actor
   const next = touched(order, actor, now);
   if (patch.deliveryDate !== undefined) next.deliveryDate = patch.deliveryDate;
   if (patch.matrix) next.matrix = patch.matrix;
-  else if (patch.sizes || patch.colors) next.matrix = reshape(order.matrix, patch.sizes ?? order.matrix.sizes, patch.colors ?? order.matrix.colors);
+  else if (patch.sizes || patch.colors) {
+    const sizes = patch.sizes ?? order.matrix.sizes;
+    const colors = patch.colors ?? order.matrix.colors;
+    requireCellCount(sizes, colors, patch.colors ? 'colors' : 'sizes');
+    next.matrix = reshape(order.matrix, sizes, colors);
+  }
   if (patch.batchPlan) next.batchPlan = patch.batchPlan;
   if (patch.tolerance) next.tolerance = patch.tolerance;
   if (patch.notes !== undefined) next.notes = patch.notes;
@@ -229,6 +237,14 @@ export function requireReadyTechPack(order: ProductionOrder, techPack: TechPack 
   }
 }
 
+/** The plan gate's own part: some quantity ordered, a delivery date set. */
+function requireComplete(order: ProductionOrder, verb: string): void {
+  const missing: string[] = [];
+  if (order.total <= 0) missing.push('the matrix has no quantities');
+  if (!order.deliveryDate) missing.push('the delivery date is not set');
+  if (missing.length) throw new ConflictError('ORDER_INCOMPLETE', `This order cannot be ${verb} yet: ${missing.join('; ')}`, { missing });
+}
+
 export function transitionOrder(order: ProductionOrder, req: TransitionRequest, ctx: TransitionContext): OrderTransition {
   const move = ORDER_MOVES[req.action];
   if (!move.from.includes(order.state)) throw new IllegalTransitionError('production order', order.state, req.action);
@@ -237,20 +253,18 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
   const result: OrderTransition = { order: next, history: entry(next, ctx.actor, ctx.now, req.action, order.state, move.to, req.reason ? { reason: req.reason } : {}), cancelBatches: [] };
 
   switch (req.action) {
-    case 'plan': {
-      const missing: string[] = [];
+    case 'plan':
       requireReadyTechPack(order, ctx.techPack, 'planned');
-      if (order.total <= 0) missing.push('the matrix has no quantities');
-      if (!order.deliveryDate) missing.push('the delivery date is not set');
-      if (missing.length) throw new ConflictError('ORDER_INCOMPLETE', `This order cannot be planned yet: ${missing.join('; ')}`, { missing });
+      requireComplete(order, 'planned');
       result.requireTechPackState = 'ProductionReady';
       break;
-    }
     case 'reopen':
       if (ctx.batches.length > 0) throw new ConflictError('BATCHES_EXIST', 'This order has batches and cannot go back to Draft');
       break;
     case 'release':
       requireReadyTechPack(order, ctx.techPack, 'released');
+      // A Planned order stays editable: the plan gate may no longer hold (date cleared, matrix zeroed).
+      requireComplete(order, 'released');
       next.releasedBomRevision = ctx.techPack!.bomRevision;
       result.requireTechPackState = 'ProductionReady';
       result.history.details = { bomRevision: next.releasedBomRevision };

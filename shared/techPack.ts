@@ -49,7 +49,8 @@ export function parseTechPackCreate(raw: unknown): TechPackInput {
   const iqTemplate = str(body, 'iqTemplate', p, { max: 80 });
   const sizes = codeList(body.sizes, 'sizes', p, 100);
   const colors = parseColors(body.colors, p);
-  const bom = body.bom === undefined ? [] : parseBom(body.bom, sizes ?? [], (colors ?? []).map((c) => c.code), p);
+  // Cross-checks need valid sizes and colors: when those are bad, only their own fields are named.
+  const bom = body.bom === undefined ? [] : parseBom(body.bom, sizes, colors?.map((c) => c.code), p);
   p.throwIfAny();
   return { styleCode: styleCode!, name: name!, season, sizes: sizes!, colors: colors!, bom: bom!, iqTemplate };
 }
@@ -66,20 +67,28 @@ export function parseTechPackPatch(raw: unknown, current: TechPack): TechPackPat
   if ('iqTemplate' in body) patch.iqTemplate = str(body, 'iqTemplate', p, { max: 80 });
   if ('sizes' in body) patch.sizes = codeList(body.sizes, 'sizes', p, 100);
   if ('colors' in body) patch.colors = parseColors(body.colors, p);
-  const sizes = patch.sizes ?? current.sizes;
-  const colorCodes = (patch.colors ?? current.colors).map((c) => c.code);
+  // A size or color list that failed to parse is not checked against (its own field is named).
+  const sizes = 'sizes' in body ? patch.sizes : current.sizes;
+  const colorCodes = ('colors' in body ? patch.colors : current.colors)?.map((c) => c.code);
   if ('bom' in body) patch.bom = parseBom(body.bom, sizes, colorCodes, p);
-  else if (patch.sizes || patch.colors) checkBomAgainst(current.bom, sizes, colorCodes, p);
+  else if (sizes && colorCodes && (patch.sizes || patch.colors)) checkBomAgainst(current.bom, sizes, colorCodes, p);
   p.throwIfAny();
   return patch;
 }
 
 /** The patched pack; its bomRevision goes up by one when the BOM actually changed. */
 export function applyTechPackPatch(pack: TechPack, patch: TechPackPatch, now: string): TechPack {
-  const bomChanged = patch.bom !== undefined && JSON.stringify(patch.bom) !== JSON.stringify(pack.bom);
+  // Compared key-order-insensitively: a stored BOM's maps need not come back in the order they were sent.
+  const bomChanged = patch.bom !== undefined && canonicalJson(patch.bom) !== canonicalJson(pack.bom);
   const next: TechPack = { ...pack, ...definedOnly(patch), version: pack.version + 1, updatedAt: now };
   if (bomChanged) next.bomRevision = pack.bomRevision + 1;
   return next;
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  );
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
@@ -99,6 +108,7 @@ function parseColors(value: unknown, p: Problems): Color[] | undefined {
     p.add('colors', 'must have at most 500 entries');
     return undefined;
   }
+  const before = p.list.length;
   const seen = new Set<string>();
   const out: Color[] = [];
   value.forEach((c, i) => {
@@ -111,12 +121,13 @@ function parseColors(value: unknown, p: Problems): Color[] | undefined {
       out.push({ code, name: name ?? code });
     }
   });
-  return out.length === value.length ? out : undefined;
+  return p.list.length === before ? out : undefined;
 }
 
 const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple'] as const;
 
-export function parseBom(value: unknown, sizes: string[], colors: string[], p: Problems): BomLine[] | undefined {
+/** Parses BOM lines; checks them against the tech pack's sizes and colors when those are known. */
+export function parseBom(value: unknown, sizes: string[] | undefined, colors: string[] | undefined, p: Problems): BomLine[] | undefined {
   if (!Array.isArray(value)) {
     p.add('bom', 'must be a list of BOM lines');
     return undefined;
@@ -128,7 +139,7 @@ export function parseBom(value: unknown, sizes: string[], colors: string[], p: P
   const before = p.list.length;
   const lines = value.map((raw, i) => parseBomLine(raw, `bom[${i}]`, p));
   if (p.list.length > before) return undefined;
-  checkBomAgainst(lines as BomLine[], sizes, colors, p);
+  if (sizes && colors) checkBomAgainst(lines as BomLine[], sizes, colors, p);
   return p.list.length > before ? undefined : (lines as BomLine[]);
 }
 

@@ -1,0 +1,40 @@
+// Changes factory-wide settings, so it runs alone (see vitest.config.ts) and restores them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, tokens } from '../support/api.js';
+import { createOrder, createTechPack } from '../support/fixtures.js';
+
+let t: Awaited<ReturnType<typeof tokens>>;
+let original: Record<string, unknown>;
+beforeAll(async () => {
+  t = await tokens();
+  original = (await api('GET', '/v1/settings', { token: t.admin })).body;
+});
+afterAll(async () => {
+  const { version: _v, ...rest } = original;
+  await api('PUT', '/v1/settings', { token: t.admin, body: rest });
+});
+
+describe('factory settings', () => {
+  it('start from the defaults, and only an admin changes them, field by field', async () => {
+    expect(original).toMatchObject({ minTechPackStateForOrders: 'Commercial', defaultTolerance: { overPct: 5, underPct: 3 }, replenishment: { enabled: true } });
+    const bad = await api('PUT', '/v1/settings', { token: t.admin, body: { minTechPackStateForOrders: 'Soon', defaultTolerance: { overPct: -1, underPct: 2 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['minTechPackStateForOrders', 'defaultTolerance.overPct']);
+    const res = await api('PUT', '/v1/settings', { token: t.admin, body: { defaultTolerance: { overPct: 10, underPct: 0 } } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ minTechPackStateForOrders: 'Commercial', defaultTolerance: { overPct: 10, underPct: 0 } });
+    const tp = await createTechPack(t.commercial);
+    expect((await createOrder(t.commercial, tp.id)).tolerance).toEqual({ overPct: 10, underPct: 0 });
+  });
+
+  it('decide how early orders may be opened (minTechPackStateForOrders)', async () => {
+    const put = await api('PUT', '/v1/settings', { token: t.admin, body: { minTechPackStateForOrders: 'Approval' } });
+    expect(put.status).toBe(200);
+    const design = await createTechPack(t.commercial, 'Design');
+    const refused = await api('POST', '/v1/production-orders', { token: t.commercial, body: { techPackId: design.id } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('TECH_PACK_TOO_EARLY');
+    const approval = await createTechPack(t.commercial, 'Approval');
+    expect((await api('POST', '/v1/production-orders', { token: t.commercial, body: { techPackId: approval.id } })).status).toBe(201);
+  });
+});
