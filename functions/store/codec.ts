@@ -1,6 +1,7 @@
 // How domain objects sit in items. Matrices are stored as compact text ("10,20;5,5") rather than
 // DynamoDB lists of numbers: a 20,000-cell order then stays far below the 400 KB item limit.
-import type { Matrix } from '../../shared/types.js';
+import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import type { BomLine, Color, FactorySettings, Matrix, TechPack } from '../../shared/types.js';
 import { KEY_ATTRIBUTES } from './keys.js';
 import type { Item } from './db.js';
 
@@ -33,4 +34,36 @@ export function withoutKeys(item: Item): Item {
   const out: Item = { ...item };
   for (const k of KEY_ATTRIBUTES) delete out[k];
   return out;
+}
+
+// DynamoDB keeps no attribute order; answers read better with the fields in a stable, logical one.
+const TECH_PACK_FIELDS = ['id', 'styleCode', 'name', 'season', 'state', 'version', 'bomRevision', 'sizes', 'colors', 'bom', 'iqTemplate', 'createdAt', 'updatedAt'];
+const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple'];
+export const ORDER_FIELDS = [
+  'id', 'techPackId', 'styleCode', 'state', 'version', 'deliveryDate', 'total', 'matrix', 'source', 'tolerance', 'batchPlan',
+  'iqTemplate', 'notes', 'releasedBomRevision', 'progress', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy',
+];
+const SETTINGS_FIELDS = ['minTechPackStateForOrders', 'defaultTolerance', 'defaultMaxBatchQty', 'replenishment', 'version'];
+
+/** The known fields first, in the given order, then any others. */
+export function inOrder<T>(obj: Item, fields: readonly string[]): T {
+  const out: Item = {};
+  for (const f of fields) if (obj[f] !== undefined) out[f] = obj[f];
+  for (const [k, v] of Object.entries(obj)) if (!(k in out)) out[k] = v;
+  return out as T;
+}
+
+export function decodeTechPack(item: Item): TechPack {
+  const tp = inOrder<TechPack>(withoutKeys(item), TECH_PACK_FIELDS);
+  tp.colors = tp.colors.map((c) => inOrder<Color>(c as unknown as Item, ['code', 'name']));
+  tp.bom = tp.bom.map((line) => {
+    const l = inOrder<BomLine>(line as unknown as Item, BOM_FIELDS);
+    if (typeof l.consumption === 'object') l.consumption = inOrder(l.consumption, tp.sizes);
+    return l;
+  });
+  return tp;
+}
+
+export function decodeSettings(item: Item | undefined): FactorySettings {
+  return item ? inOrder<FactorySettings>(withoutKeys(item), SETTINGS_FIELDS) : structuredClone(DEFAULT_SETTINGS);
 }

@@ -6,7 +6,7 @@ import type {
   FactorySettings, HistoryEntry, Page, ProductionOrder, Role, TechPack, TechPackState,
 } from '../../shared/types.js';
 import type { BatchSummary } from '../../shared/productionOrder.js';
-import { decodeMatrix, decodeQuantities, encodeMatrix, encodeQuantities, withoutKeys, type StoredMatrix } from './codec.js';
+import { decodeMatrix, decodeQuantities, decodeSettings, decodeTechPack, encodeMatrix, encodeQuantities, inOrder, ORDER_FIELDS, withoutKeys, type StoredMatrix } from './codec.js';
 import { ConditionFailed, Db, decodeCursor, encodeCursor, type Item, type TransactItem } from './db.js';
 import { BATCH_PREFIX, ENTITY_SK, HISTORY_PREFIX, keys, seqOf, stateKey, techPackKey } from './keys.js';
 
@@ -62,8 +62,7 @@ export class Store {
   // ---- settings ----
 
   async getSettings(): Promise<FactorySettings> {
-    const item = await this.db.get(keys.settings());
-    return item ? (withoutKeys(item) as unknown as FactorySettings) : structuredClone(DEFAULT_SETTINGS);
+    return decodeSettings(await this.db.get(keys.settings()));
   }
 
   async putSettings(next: FactorySettings, expectedVersion: number): Promise<void> {
@@ -85,7 +84,7 @@ export class Store {
 
   async getTechPack(id: string): Promise<TechPack | undefined> {
     const item = await this.db.get(keys.entity(id));
-    return item ? (withoutKeys(item) as unknown as TechPack) : undefined;
+    return item ? decodeTechPack(item) : undefined;
   }
 
   /** The tech pack and the factory settings in one round trip. */
@@ -94,8 +93,8 @@ export class Store {
     const tp = items.find((it) => it.pk === keys.entity(id).pk);
     const st = items.find((it) => it.pk === keys.settings().pk);
     return {
-      techPack: tp ? (withoutKeys(tp) as unknown as TechPack) : undefined,
-      settings: st ? (withoutKeys(st) as unknown as FactorySettings) : structuredClone(DEFAULT_SETTINGS),
+      techPack: tp ? decodeTechPack(tp) : undefined,
+      settings: decodeSettings(st),
     };
   }
 
@@ -114,7 +113,7 @@ export class Store {
         this.historyPut('TechPack', tp.id, tp.id, history, { techPackId: tp.id }),
       ])
       .catch((err) => {
-        if (err instanceof ConditionFailed && err.index === 0) throw new VersionConflict(err.current && (withoutKeys(err.current) as unknown as TechPack));
+        if (err instanceof ConditionFailed && err.index === 0) throw new VersionConflict(err.current && decodeTechPack(err.current));
         throw err;
       });
   }
@@ -130,7 +129,7 @@ export class Store {
       Limit: q.limit,
       ExclusiveStartKey: decodeCursor(index, q.cursor),
     });
-    return { items: page.items.map((it) => withoutKeys(it) as unknown as TechPack), nextCursor: encodeCursor(index, page.lastKey) };
+    return { items: page.items.map(decodeTechPack), nextCursor: encodeCursor(index, page.lastKey) };
   }
 
   // ---- production orders ----
@@ -157,11 +156,10 @@ export class Store {
     const raw = withoutKeys(item) as Item & { matrix: StoredMatrix; progress: Record<'batched' | 'produced' | 'rejected', string> };
     const matrix = decodeMatrix(raw.matrix);
     const shaped = (q: string) => ({ sizes: matrix.sizes, colors: matrix.colors, quantities: decodeQuantities(q, matrix.colors.length, matrix.sizes.length) });
-    return {
-      ...(raw as unknown as ProductionOrder),
-      matrix,
-      progress: { batched: shaped(raw.progress.batched), produced: shaped(raw.progress.produced), rejected: shaped(raw.progress.rejected) },
-    };
+    return inOrder<ProductionOrder>(
+      { ...raw, matrix, progress: { batched: shaped(raw.progress.batched), produced: shaped(raw.progress.produced), rejected: shaped(raw.progress.rejected) } },
+      ORDER_FIELDS,
+    );
   }
 
   orderLinks(o: ProductionOrder): EventLinks {
