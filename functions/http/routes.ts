@@ -26,6 +26,9 @@ const OPEN_ORDERS: readonly Role[] = ['admin', 'commercial', 'planner', 'system'
 const EDIT_ORDERS: readonly Role[] = ['admin', 'commercial', 'planner'];
 const PLAN: readonly Role[] = ['admin', 'planner'];
 const ADMIN: readonly Role[] = ['admin'];
+const SELL: readonly Role[] = ['admin', 'commercial', 'system'];
+const STOCK_WRITE: readonly Role[] = ['admin', 'logistics', 'system'];
+const RUN_JOBS: readonly Role[] = ['admin', 'system'];
 
 const route = (id: string, method: Method, path: string, roles: readonly Role[], summary: string, extra: Partial<RouteSpec> = {}): RouteSpec => ({
   id, method, path, public: false, roles, summary, ...extra,
@@ -51,6 +54,15 @@ export const ROUTE_SPECS = [
   route('listRoleMappings', 'GET', '/v1/role-mappings', ADMIN, 'Roles given to Google users by email', { query: ['limit', 'cursor'], response: 'RoleMappingPage' }),
   route('getRoleMapping', 'GET', '/v1/role-mappings/{email}', ADMIN, 'Roles of one Google user', { response: 'RoleMapping' }),
   route('putRoleMapping', 'PUT', '/v1/role-mappings/{email}', ADMIN, 'Give a Google user roles', { body: 'RoleMappingInput', response: 'RoleMapping' }),
+  route('createSalesOrder', 'POST', '/v1/sales-orders', SELL, 'Create a sales order (Draft)', { body: 'SalesOrderInput', response: 'SalesOrder' }),
+  route('listSalesOrders', 'GET', '/v1/sales-orders', ANY, 'List sales orders, newest first', { query: ['state', 'techPackId', 'limit', 'cursor'], response: 'SalesOrderPage' }),
+  route('getSalesOrder', 'GET', '/v1/sales-orders/{id}', ANY, 'Get one sales order', { response: 'SalesOrder' }),
+  route('transitionSalesOrder', 'POST', '/v1/sales-orders/{id}/transitions', SELL, 'Draft -> Sent -> Accepted; Draft, Sent or Accepted -> Cancelled', { body: 'SalesOrderTransition', response: 'SalesOrder' }),
+  route('createProductionOrderFromSalesOrder', 'POST', '/v1/sales-orders/{id}/production-orders', SELL, 'From an Accepted sales order: a Draft production order for what its non-cancelled production orders do not hold yet (409 NOTHING_REMAINING)', { body: 'SalesOrderProductionOrderInput', response: 'ProductionOrder' }),
+  route('salesOrderHistory', 'GET', '/v1/sales-orders/{id}/history', ANY, 'Audit history of a sales order, oldest first', { query: ['limit', 'cursor'], response: 'HistoryPage' }),
+  route('getStock', 'GET', '/v1/stock/{techPackId}', ANY, 'Stock of one style, per color and size (version 0 and no cells before the first push)', { response: 'Stock' }),
+  route('putStock', 'PUT', '/v1/stock/{techPackId}', STOCK_WRITE, 'Replace the stock of one style (If-Match optional)', { body: 'StockInput', response: 'Stock' }),
+  route('runReplenishment', 'POST', '/v1/replenishment/run', RUN_JOBS, 'Run the replenishment job now: one Draft order per low style without an open replenishment order', { response: 'ReplenishmentRun' }),
 ] as const satisfies readonly RouteSpec[];
 
 export type RouteId = (typeof ROUTE_SPECS)[number]['id'];

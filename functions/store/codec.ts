@@ -37,10 +37,10 @@ export function withoutKeys(item: Item): Item {
 }
 
 // DynamoDB keeps no attribute order; answers read better with the fields in a stable, logical one.
-const TECH_PACK_FIELDS = ['id', 'styleCode', 'name', 'season', 'state', 'version', 'bomRevision', 'sizes', 'colors', 'bom', 'iqTemplate', 'createdAt', 'updatedAt'];
+const TECH_PACK_FIELDS = ['id', 'styleCode', 'name', 'season', 'sizes', 'colors', 'bom', 'iqTemplate', 'state', 'version', 'bomRevision', 'createdAt', 'updatedAt'];
 const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple'];
 export const ORDER_FIELDS = [
-  'id', 'techPackId', 'styleCode', 'state', 'version', 'deliveryDate', 'total', 'matrix', 'source', 'tolerance', 'batchPlan',
+  'id', 'techPackId', 'styleCode', 'state', 'version', 'deliveryDate', 'matrix', 'total', 'source', 'tolerance', 'batchPlan',
   'iqTemplate', 'notes', 'releasedBomRevision', 'progress', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy',
 ];
 const SETTINGS_FIELDS = ['minTechPackStateForOrders', 'defaultTolerance', 'defaultMaxBatchQty', 'replenishment', 'version'];

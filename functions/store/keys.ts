@@ -5,6 +5,8 @@
 //   tech pack       TP#TP-000001       #ENTITY             TP#<state>  /  -                  / TechPack
 //   order           PO#PO-000001       #ENTITY             PO#<state>  /  PO#<techPackId>    / ProductionOrder
 //   order batch     PO#PO-000001       B#B-000001          -
+//   sales order     SO#SO-000001       #ENTITY             SO#<state>  /  SO#<techPackId>    / SalesOrder
+//   stock (style)   STOCK#TP-000001    #STOCK              STOCK#Low or STOCK#Ok / -         / Stock      (seq = the style's number)
 //   history entry   <entity pk>        H#<version, 10 digits>
 //   id counter      COUNTER#PO         #COUNTER
 //   settings        SETTINGS           #ENTITY
@@ -28,7 +30,12 @@ export const keys = {
   settings: () => ({ pk: 'SETTINGS', sk: ENTITY_SK }),
   roleMapping: (email: string) => ({ pk: `USER#${email.toLowerCase()}`, sk: ENTITY_SK }),
   idempotency: (caller: string, key: string) => ({ pk: `IDEM#${caller}#${key}`, sk: '#IDEM' }),
+  /** One item per style: every stock cell of the tech pack, and its replenishment marker. */
+  stock: (techPackId: string) => ({ pk: `STOCK#${techPackId}`, sk: '#STOCK' }),
 };
+
+/** byState partition of stock items: the replenishment job reads only the `Low` one. */
+export const stockStateKey = (low: boolean) => `STOCK#${low ? 'Low' : 'Ok'}`;
 
 /** Entities are keyed by their own id: the id's prefix (TP-, PO-, SO-) names the kind. */
 function entityPk(id: string): string {
