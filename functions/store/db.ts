@@ -8,6 +8,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ValidationError } from '../../shared/errors.js';
 import { formatId, keys, type IdKind } from './keys.js';
+import { countRoundTrips } from './metrics.js';
 
 export type Item = Record<string, unknown>;
 
@@ -29,6 +30,7 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
   const client = new DynamoDBClient(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+  countRoundTrips(client);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
