@@ -55,6 +55,8 @@ export function parseReplenishmentInterval(raw: string | undefined, fallback = 3
 }
 
 export async function startLocalStack(opts: LocalStackOptions): Promise<LocalStack> {
+  // Lambda runs Node 22; locally Node 20 is supported, so the SDK's upgrade notice is only noise.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const tableName = opts.tableName ?? DEFAULT_TABLE_NAME;
   const inMemory = opts.dataDir === ':memory:';
   const dataDir = inMemory ? ':memory:' : path.resolve(opts.dataDir);
