@@ -2,7 +2,7 @@
 // conditional-write failures into something the domain layer can act on.
 import { DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
+  BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
   type QueryCommandInput, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -91,6 +91,10 @@ export class Db {
       if ((err as Error).name === 'TransactionConflictException') throw new TransientConflict();
       throw err;
     }
+  }
+
+  async put(item: Item): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: item }));
   }
 
   /** One conditional update; a failed condition surfaces as ConditionFailed with the current item. */
