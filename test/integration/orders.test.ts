@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { api, tokens } from '../support/api.js';
+import { api, tokens, type ApiAnswer } from '../support/api.js';
 import { createOrder, createTechPack, matrix, moveTechPack, transition } from '../support/fixtures.js';
 
 let t: Awaited<ReturnType<typeof tokens>>;
@@ -219,7 +219,7 @@ describe('listing orders', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res = await api('GET', `/v1/production-orders?${query}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: t.viewer });
+        const res: ApiAnswer = await api('GET', `/v1/production-orders?${query}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: t.viewer });
         expect(res.status).toBe(200);
         expect(res.body.items.length).toBeLessThanOrEqual(2);
         out.push(...res.body.items.map((o: { id: string }) => o.id));
