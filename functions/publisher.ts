@@ -1,0 +1,110 @@
+// DynamoDB Streams -> EventBridge: publishes the outbox (history items carrying `event`).
+//
+// Delivery is at least once and in stream order per shard:
+// - entries go out in PutEvents calls of at most 10 (and under the request size limit), in order;
+// - at the first failure (a throttled/failed entry, a failed call, or an outbox record that cannot
+//   be published) the handler stops and reports that record's sequence number as the batch item
+//   failure, so Lambda retries from there (`reportBatchItemFailures`) and nothing after it is
+//   published out of order. Records before it are checkpointed.
+// - after the event source mapping's retry attempts (with `bisectBatchOnError`) a poison record is
+//   sent to the dead-letter queue and the shard moves on: one bad record never blocks the stream.
+// Retries can re-send entries that already went out; consumers dedupe on `detail.eventId`.
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { outcomeOf, type EventEntry, type StreamRecordLike } from './events/fromStream.js';
+
+/** PutEvents takes at most 10 entries and 256 KB per request. */
+export const MAX_ENTRIES_PER_CALL = 10;
+export const MAX_REQUEST_BYTES = 256 * 1024;
+
+export interface EventBridgeSender {
+  send(command: PutEventsCommand): Promise<PutEventsCommandOutput>;
+}
+
+export interface PublisherOptions {
+  client: EventBridgeSender;
+  eventBusName: string;
+  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+}
+
+interface Pending {
+  sequenceNumber: string | undefined;
+  eventId: string;
+  entry: EventEntry;
+}
+
+/** Size of an entry as EventBridge counts it (UTF-8 bytes of its strings, 14 for the time). */
+export function entrySize(entry: EventEntry): number {
+  return 14 + Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
+}
+
+export function createPublisher({ client, eventBusName, log = console }: PublisherOptions) {
+  /** Sends one chunk; answers the index of the first entry that did not go out, or -1. */
+  async function put(chunk: Pending[]): Promise<number> {
+    try {
+      const out = await client.send(new PutEventsCommand({ Entries: chunk.map((p) => p.entry) }));
+      if (!out.FailedEntryCount) return -1;
+      const results = out.Entries ?? [];
+      const failed = chunk.findIndex((_, i) => !results[i] || results[i].ErrorCode || !results[i].EventId);
+      const first = failed >= 0 ? failed : 0;
+      log.warn(`PutEvents: ${out.FailedEntryCount} of ${chunk.length} entries failed; first ${chunk[first].eventId}: ${results[first]?.ErrorCode ?? 'no result'} ${results[first]?.ErrorMessage ?? ''}`.trim());
+      return first;
+    } catch (err) {
+      log.warn(`PutEvents call failed for ${chunk.length} entries starting at ${chunk[0].eventId}: ${(err as Error).name}: ${(err as Error).message}`);
+      return 0;
+    }
+  }
+
+  return async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+    const records = (event.Records ?? []) as StreamRecordLike[];
+    let chunk: Pending[] = [];
+    let chunkBytes = 0;
+    let published = 0;
+
+    const flush = async (): Promise<string | undefined | null> => {
+      if (chunk.length === 0) return null;
+      const failedAt = await put(chunk);
+      const sent = chunk;
+      chunk = [];
+      chunkBytes = 0;
+      if (failedAt < 0) {
+        published += sent.length;
+        return null;
+      }
+      published += failedAt;
+      return sent[failedAt].sequenceNumber;
+    };
+    const failure = (sequenceNumber: string | undefined): DynamoDBBatchResponse => {
+      log.info(`published ${published} event(s); retrying from ${sequenceNumber ?? '(whole batch)'}`);
+      // Without a sequence number Lambda cannot checkpoint: an empty identifier fails the whole batch.
+      return { batchItemFailures: [{ itemIdentifier: sequenceNumber ?? '' }] };
+    };
+
+    for (const record of records) {
+      const outcome = outcomeOf(record, eventBusName);
+      if (outcome.kind === 'skip') continue;
+      if (outcome.kind === 'invalid') {
+        const earlier = await flush();
+        if (earlier !== null) return failure(earlier);
+        log.error(`outbox record ${outcome.sequenceNumber ?? '?'} cannot be published: ${outcome.reason}`);
+        return failure(outcome.sequenceNumber);
+      }
+      const size = entrySize(outcome.entry);
+      if (chunk.length === MAX_ENTRIES_PER_CALL || (chunk.length > 0 && chunkBytes + size > MAX_REQUEST_BYTES)) {
+        const failedSeq = await flush();
+        if (failedSeq !== null) return failure(failedSeq);
+      }
+      chunk.push({ sequenceNumber: outcome.sequenceNumber, eventId: outcome.eventId, entry: outcome.entry });
+      chunkBytes += size;
+    }
+    const failedSeq = await flush();
+    if (failedSeq !== null) return failure(failedSeq);
+    if (published > 0) log.info(`published ${published} event(s) from ${records.length} record(s)`);
+    return { batchItemFailures: [] };
+  };
+}
+
+// One client per container, reused across invocations.
+const client = new EventBridgeClient({});
+
+export const handler = createPublisher({ client, eventBusName: process.env.EVENT_BUS_NAME ?? 'default' });

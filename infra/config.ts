@@ -1,0 +1,234 @@
+// Per-stage configuration of the AWS stack. Select a stage with `-c stage=dev|prod` (default dev).
+// Values that differ per deployment (Google client id, allowed users, alarm e-mail, account and
+// region) can be given on the command line as context instead of editing this file:
+//   npx cdk deploy -c stage=prod -c googleClientId=1234-abc.apps.googleusercontent.com \
+//     -c allowedGoogleDomains=example.com -c alarmEmail=ops@example.com
+export const STAGES = ['dev', 'prod'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const ROLES = ['admin', 'commercial', 'planner', 'logistics', 'viewer', 'system'] as const;
+export type RoleName = (typeof ROLES)[number];
+
+export interface FunctionSizing {
+  memoryMb: number;
+  timeoutSeconds: number;
+}
+
+export interface MachineClient {
+  /** App client name (letters, digits, dashes). */
+  name: string;
+  /** Roles granted through the scopes `garmentflow/<role>`. */
+  roles: RoleName[];
+}
+
+export interface StageConfig {
+  stage: StageName;
+  /** Account/region to deploy to; unset: the CLI's current credentials and region. */
+  account?: string;
+  region?: string;
+  /** Prefix of every physical name and of the CloudFormation stack name. */
+  stackName: string;
+
+  table: {
+    /** DeletionProtectionEnabled on the table. */
+    deletionProtection: boolean;
+    /** Keep the table (and other data-bearing resources) when the stack is deleted. */
+    retainOnDelete: boolean;
+  };
+
+  logs: { retentionDays: number; level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' };
+
+  functions: { api: FunctionSizing; replenishment: FunctionSizing; publisher: FunctionSizing; authorizer: FunctionSizing };
+
+  api: {
+    /** Default stage throttling (requests per second, steady and burst). */
+    throttle: { rateLimit: number; burstLimit: number };
+    /** CORS origins (the add-on's sidebar is served from *.googleusercontent.com). */
+    corsAllowOrigins: string[];
+    /** Seconds API Gateway caches an authorizer decision per token (0 = no cache). */
+    authorizerCacheSeconds: number;
+  };
+
+  google: {
+    /** The add-on's OAuth client id: the audience of its ID tokens. Empty: Google callers are refused. */
+    clientId: string;
+    allowedDomains: string[];
+    allowedEmails: string[];
+  };
+
+  cognito: {
+    /** Prefix of the hosted token endpoint domain: <prefix>.auth.<region>.amazoncognito.com.
+     *  Unset: `garmentflow-<stage>-<account id>` (unique per account and stage). */
+    domainPrefix?: string;
+    /** One client-credentials app client per calling system. */
+    machineClients: MachineClient[];
+    /** Access token lifetime of machine clients. */
+    accessTokenMinutes: number;
+  };
+
+  replenishment: {
+    /** Schedule on/off (the admin endpoint and settings.replenishment.enabled still apply). */
+    enabled: boolean;
+    /** EventBridge Scheduler expression: `rate(1 hour)` or `cron(0 6 * * ? *)`. */
+    schedule: string;
+    timeZone: string;
+  };
+
+  publisher: {
+    batchSize: number;
+    maxBatchingWindowSeconds: number;
+    retryAttempts: number;
+    /** Records older than this are sent to the DLQ instead of being retried. */
+    maxRecordAgeHours: number;
+  };
+
+  events: {
+    /** Archive every event on the bus for replay, for this many days (0 = no archive). */
+    archiveRetentionDays: number;
+  };
+
+  alarms: {
+    /** Subscribed to the alarm topic when set (confirm the subscription e-mail). */
+    email?: string;
+    /** 5xx responses of the API per 5 minutes that raise the alarm. */
+    api5xxPer5Minutes: number;
+    /** Stream lag of the publisher that raises the alarm. */
+    publisherIteratorAgeMinutes: number;
+  };
+}
+
+const base = (stage: StageName): StageConfig => ({
+  stage,
+  stackName: `GarmentFlow-${stage}`,
+  table: { deletionProtection: true, retainOnDelete: true },
+  logs: { retentionDays: 30, level: 'INFO' },
+  functions: {
+    api: { memoryMb: 1024, timeoutSeconds: 29 },
+    replenishment: { memoryMb: 1024, timeoutSeconds: 300 },
+    publisher: { memoryMb: 512, timeoutSeconds: 60 },
+    authorizer: { memoryMb: 512, timeoutSeconds: 10 },
+  },
+  api: {
+    throttle: { rateLimit: 100, burstLimit: 200 },
+    corsAllowOrigins: ['https://script.google.com', 'https://*.googleusercontent.com'],
+    authorizerCacheSeconds: 60,
+  },
+  google: { clientId: '', allowedDomains: [], allowedEmails: [] },
+  cognito: {
+    machineClients: [
+      // Other systems (ERP, warehouse, e-commerce): stock, orders, replenishment runs.
+      { name: 'integration', roles: ['system'] },
+      // Bootstraps the first Google admin (PUT /v1/role-mappings/{email}); remove once one exists.
+      { name: 'admin', roles: ['admin'] },
+    ],
+    accessTokenMinutes: 60,
+  },
+  replenishment: { enabled: true, schedule: 'cron(0 5 * * ? *)', timeZone: 'UTC' },
+  publisher: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeHours: 24 },
+  events: { archiveRetentionDays: 30 },
+  alarms: { api5xxPer5Minutes: 5, publisherIteratorAgeMinutes: 5 },
+});
+
+export const STAGE_CONFIG: Record<StageName, StageConfig> = {
+  dev: {
+    ...base('dev'),
+    // dev can be torn down completely.
+    table: { deletionProtection: false, retainOnDelete: false },
+    logs: { retentionDays: 7, level: 'DEBUG' },
+    api: { ...base('dev').api, throttle: { rateLimit: 20, burstLimit: 40 } },
+    replenishment: { enabled: false, schedule: 'rate(1 hour)', timeZone: 'UTC' },
+    events: { archiveRetentionDays: 0 },
+  },
+  prod: {
+    ...base('prod'),
+    logs: { retentionDays: 90, level: 'INFO' },
+    events: { archiveRetentionDays: 90 },
+  },
+};
+
+/** Context keys that override the stage's file values (strings; lists are comma separated). */
+export const CONTEXT_KEYS = {
+  stage: 'stage',
+  account: 'account',
+  region: 'region',
+  googleClientId: 'googleClientId',
+  allowedGoogleDomains: 'allowedGoogleDomains',
+  allowedGoogleEmails: 'allowedGoogleEmails',
+  alarmEmail: 'alarmEmail',
+  replenishmentEnabled: 'replenishmentEnabled',
+  replenishmentSchedule: 'replenishmentSchedule',
+} as const;
+
+type ContextReader = (key: string) => unknown;
+
+function asList(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) return v.map(String).map((s) => s.trim()).filter(Boolean);
+  return String(v).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function asString(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+function asBool(v: unknown): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  if (/^(true|1|yes|on)$/i.test(String(v))) return true;
+  if (/^(false|0|no|off)$/i.test(String(v))) return false;
+  throw new Error(`expected true or false, got ${String(v)}`);
+}
+
+export function isStage(s: unknown): s is StageName {
+  return typeof s === 'string' && (STAGES as readonly string[]).includes(s);
+}
+
+/** The stage's configuration with context overrides applied (and checked). */
+export function loadConfig(context: ContextReader): StageConfig {
+  const stage = asString(context(CONTEXT_KEYS.stage)) ?? 'dev';
+  if (!isStage(stage)) throw new Error(`Unknown stage "${stage}": use -c stage=${STAGES.join('|')}`);
+  const file = STAGE_CONFIG[stage];
+  const config: StageConfig = {
+    ...file,
+    account: asString(context(CONTEXT_KEYS.account)) ?? file.account,
+    region: asString(context(CONTEXT_KEYS.region)) ?? file.region,
+    google: {
+      clientId: asString(context(CONTEXT_KEYS.googleClientId)) ?? file.google.clientId,
+      allowedDomains: asList(context(CONTEXT_KEYS.allowedGoogleDomains)) ?? file.google.allowedDomains,
+      allowedEmails: asList(context(CONTEXT_KEYS.allowedGoogleEmails)) ?? file.google.allowedEmails,
+    },
+    replenishment: {
+      ...file.replenishment,
+      enabled: asBool(context(CONTEXT_KEYS.replenishmentEnabled)) ?? file.replenishment.enabled,
+      schedule: asString(context(CONTEXT_KEYS.replenishmentSchedule)) ?? file.replenishment.schedule,
+    },
+    alarms: { ...file.alarms, email: asString(context(CONTEXT_KEYS.alarmEmail)) ?? file.alarms.email },
+  };
+  validateConfig(config);
+  return config;
+}
+
+export function validateConfig(c: StageConfig): void {
+  const problems: string[] = [];
+  if (!/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(c.replenishment.schedule)) {
+    problems.push(`replenishment.schedule "${c.replenishment.schedule}" is not rate(...) or cron(...)`);
+  }
+  if (c.google.clientId && !/\.apps\.googleusercontent\.com$/.test(c.google.clientId)) {
+    problems.push(`google.clientId "${c.google.clientId}" does not look like an OAuth client id (*.apps.googleusercontent.com)`);
+  }
+  for (const d of c.google.allowedDomains) if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(d)) problems.push(`allowed Google domain "${d}" is not a domain`);
+  for (const e of c.google.allowedEmails) if (!/^[^@\s]+@[^@\s]+$/.test(e)) problems.push(`allowed Google email "${e}" is not an e-mail address`);
+  if (c.alarms.email && !/^[^@\s]+@[^@\s]+$/.test(c.alarms.email)) problems.push(`alarm email "${c.alarms.email}" is not an e-mail address`);
+  if (c.cognito.domainPrefix && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(c.cognito.domainPrefix)) problems.push('cognito.domainPrefix must be lower-case letters, digits and dashes');
+  const names = new Set<string>();
+  for (const m of c.cognito.machineClients) {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(m.name)) problems.push(`machine client name "${m.name}" must be letters, digits and dashes`);
+    if (names.has(m.name)) problems.push(`machine client "${m.name}" appears twice`);
+    names.add(m.name);
+    if (m.roles.length === 0) problems.push(`machine client "${m.name}" has no roles`);
+  }
+  if (c.publisher.batchSize < 1 || c.publisher.batchSize > 10_000) problems.push('publisher.batchSize must be 1..10000');
+  if (c.publisher.retryAttempts < 0 || c.publisher.retryAttempts > 10_000) problems.push('publisher.retryAttempts must be 0..10000');
+  if (c.api.throttle.rateLimit <= 0 || c.api.throttle.burstLimit <= 0) problems.push('api.throttle limits must be positive');
+  if (problems.length) throw new Error(`Invalid configuration for stage ${c.stage}:\n- ${problems.join('\n- ')}`);
+}

@@ -1,0 +1,193 @@
+// The Lambda authorizer in front of every non-public route: Google ID tokens (the add-on) and
+// Cognito client-credentials access tokens (other systems), verified against local key sets.
+import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { authorize, bearerToken, configFromEnv, createAuthorizer, rolesFromScope, type AuthorizerConfig, type KeySets } from '../../functions/authorizer.js';
+import { rolesFromClaims } from '../../functions/http/middleware.js';
+
+const CLIENT_ID = '1234-addon.apps.googleusercontent.com';
+const COGNITO_ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
+const NOW = new Date('2025-03-01T10:00:00Z');
+const nowSec = Math.floor(NOW.getTime() / 1000);
+
+type Key = { privateKey: CryptoKey; jwk: JWK };
+let google: Key;
+let cognito: Key;
+let stranger: Key;
+let keys: KeySets;
+
+async function keyPair(kid: string): Promise<Key> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+}
+
+async function sign(key: Key, claims: JWTPayload, opts: { exp?: number } = {}): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: key.jwk.kid, typ: 'JWT' })
+    .setIssuedAt(nowSec - 60)
+    .setExpirationTime(opts.exp ?? nowSec + 3600)
+    .sign(key.privateKey);
+}
+
+const googleClaims = (over: JWTPayload = {}): JWTPayload => ({
+  iss: 'https://accounts.google.com',
+  aud: CLIENT_ID,
+  sub: '1098765',
+  email: 'Ana@Example.com',
+  email_verified: true,
+  hd: 'example.com',
+  ...over,
+});
+
+const cognitoClaims = (over: JWTPayload = {}): JWTPayload => ({
+  iss: COGNITO_ISSUER,
+  sub: 'client-erp',
+  client_id: 'client-erp',
+  token_use: 'access',
+  scope: 'garmentflow/system garmentflow/planner other/admin',
+  ...over,
+});
+
+const config: AuthorizerConfig = {
+  googleClientIds: [CLIENT_ID],
+  allowedGoogleDomains: ['example.com'],
+  allowedGoogleEmails: ['solo@gmail.com'],
+  cognitoIssuer: COGNITO_ISSUER,
+  cognitoClientIds: ['client-erp'],
+  scopePrefix: 'garmentflow/',
+};
+
+beforeAll(async () => {
+  [google, cognito, stranger] = await Promise.all([keyPair('g1'), keyPair('c1'), keyPair('g1')]);
+  keys = { google: createLocalJWKSet({ keys: [google.jwk] }), cognito: createLocalJWKSet({ keys: [cognito.jwk] }) };
+});
+
+const check = (token: string, c: AuthorizerConfig = config) => authorize(token, c, keys, NOW);
+
+describe('Google ID tokens (the add-on)', () => {
+  it('a valid token of an allowed domain passes; roles are left to the API (role mapping)', async () => {
+    const d = await check(await sign(google, googleClaims()));
+    expect(d).toEqual({
+      ok: true,
+      context: { sub: '1098765', email: 'ana@example.com', email_verified: 'true', hd: 'example.com', iss: 'https://accounts.google.com', roles: '', scope: '', client_id: '' },
+    });
+  });
+
+  it('an allowed e-mail passes without a Workspace domain; the issuer without https too', async () => {
+    const d = await check(await sign(google, googleClaims({ email: 'solo@gmail.com', hd: undefined, iss: 'accounts.google.com' })));
+    expect(d.ok).toBe(true);
+  });
+
+  it('refuses other audiences, expired tokens, unverified or not allowed e-mails', async () => {
+    const refusals = [
+      await sign(google, googleClaims({ aud: 'someone-else.apps.googleusercontent.com' })),
+      await sign(google, googleClaims(), { exp: nowSec - 120 }),
+      await sign(google, googleClaims({ email_verified: false })),
+      await sign(google, googleClaims({ email: 'eve@evil.example', hd: 'evil.example' })),
+      await sign(google, googleClaims({ email: undefined })),
+    ];
+    for (const t of refusals) expect((await check(t)).ok).toBe(false);
+  });
+
+  it('refuses a token signed with another key (same kid) and a cognito-signed token claiming Google', async () => {
+    expect((await check(await sign(stranger, googleClaims()))).ok).toBe(false);
+    expect((await check(await sign(cognito, googleClaims()))).ok).toBe(false);
+  });
+
+  it('refuses every Google token while no client id is configured', async () => {
+    const d = await check(await sign(google, googleClaims()), { ...config, googleClientIds: [] });
+    expect(d).toEqual({ ok: false, reason: 'no Google client id configured' });
+  });
+});
+
+describe('Cognito access tokens (client credentials)', () => {
+  it('a token of an allowed app client passes with roles from its garmentflow/ scopes', async () => {
+    const d = await check(await sign(cognito, cognitoClaims()));
+    expect(d).toEqual({
+      ok: true,
+      context: {
+        sub: 'client-erp', email: '', email_verified: '', hd: '', iss: COGNITO_ISSUER,
+        roles: 'planner,system', scope: 'garmentflow/system garmentflow/planner other/admin', client_id: 'client-erp',
+      },
+    });
+  });
+
+  it('refuses ID tokens, unknown app clients, other pools, Google-signed tokens', async () => {
+    const refusals = [
+      await sign(cognito, cognitoClaims({ token_use: 'id' })),
+      await sign(cognito, cognitoClaims({ client_id: 'intruder' })),
+      await sign(cognito, cognitoClaims({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' })),
+      await sign(google, cognitoClaims()),
+      await sign(cognito, cognitoClaims(), { exp: nowSec - 120 }),
+    ];
+    for (const t of refusals) expect((await check(t)).ok).toBe(false);
+  });
+});
+
+describe('the handler (simple responses)', () => {
+  const event = (authorization?: string): APIGatewayRequestAuthorizerEventV2 =>
+    ({
+      version: '2.0',
+      type: 'REQUEST',
+      routeArn: 'arn:aws:execute-api:eu-west-1:123456789012:api/$default/GET/v1/settings',
+      identitySource: authorization ? [authorization] : [],
+      routeKey: 'GET /v1/settings',
+      rawPath: '/v1/settings',
+      rawQueryString: '',
+      cookies: [],
+      headers: authorization ? { authorization } : {},
+    }) as unknown as APIGatewayRequestAuthorizerEventV2;
+  const quiet = { warn: () => {} };
+
+  it('authorizes with the caller as context; denies without a bearer token or with garbage', async () => {
+    // The handler verifies against the real clock: sign a token valid now.
+    const token = await new SignJWT(cognitoClaims()).setProtectedHeader({ alg: 'RS256', kid: 'c1' }).setIssuedAt().setExpirationTime('5m').sign(cognito.privateKey);
+    const handler = createAuthorizer(config, keys, quiet);
+    const yes = await handler(event(`Bearer ${token}`));
+    expect(yes.isAuthorized).toBe(true);
+    expect(yes.context).toEqual({ sub: 'client-erp', iss: COGNITO_ISSUER, client_id: 'client-erp', roles: 'planner,system', scope: 'garmentflow/system garmentflow/planner other/admin' });
+    expect((await handler(event())).isAuthorized).toBe(false);
+    expect((await handler(event('Basic abc'))).isAuthorized).toBe(false);
+    expect((await handler(event('Bearer not.a.jwt'))).isAuthorized).toBe(false);
+  });
+
+  it('the context the API reads gives the same roles the API derives (functions/http/middleware.ts)', async () => {
+    const d = await check(await sign(cognito, cognitoClaims({ scope: 'garmentflow/admin garmentflow/viewer' })));
+    expect(d.ok && rolesFromClaims(d.context)).toEqual(['admin', 'viewer']);
+    const g = await check(await sign(google, googleClaims()));
+    expect(g.ok && rolesFromClaims(g.context)).toEqual([]);
+  });
+});
+
+describe('helpers', () => {
+  it('bearerToken', () => {
+    expect(bearerToken('Bearer a.b.c')).toBe('a.b.c');
+    expect(bearerToken('bearer   a.b.c ')).toBe('a.b.c');
+    expect(bearerToken('Bearer a.b')).toBeUndefined();
+    expect(bearerToken(undefined)).toBeUndefined();
+  });
+
+  it('rolesFromScope ignores other resource servers and unknown roles', () => {
+    expect(rolesFromScope('garmentflow/system garmentflow/root x/admin admin', 'garmentflow/')).toEqual(['system']);
+  });
+
+  it('configFromEnv reads the env names the stack sets', () => {
+    const c = configFromEnv({
+      GOOGLE_CLIENT_ID: `${CLIENT_ID}, other.apps.googleusercontent.com`,
+      ALLOWED_GOOGLE_DOMAINS: 'Example.com',
+      ALLOWED_GOOGLE_EMAILS: 'Solo@Gmail.com',
+      COGNITO_ISSUER: COGNITO_ISSUER,
+      COGNITO_CLIENT_IDS: 'a,b',
+      ROLE_SCOPE_PREFIX: 'garmentflow/',
+    });
+    expect(c).toEqual({
+      googleClientIds: [CLIENT_ID, 'other.apps.googleusercontent.com'],
+      allowedGoogleDomains: ['example.com'],
+      allowedGoogleEmails: ['solo@gmail.com'],
+      cognitoIssuer: COGNITO_ISSUER,
+      cognitoClientIds: ['a', 'b'],
+      scopePrefix: 'garmentflow/',
+    });
+  });
+});

@@ -1,0 +1,74 @@
+// Stage configuration (infra/config.ts) and cdk.json: no synth needed.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { describe, expect, it, vi } from 'vitest';
+import { loadConfig, STAGE_CONFIG, STAGES } from '../../infra/config.js';
+import { PROJECT_ROOT } from '../../infra/stack.js';
+import { cdkJson } from './synth.js';
+
+const ctx = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('stage config', () => {
+  it('defaults to dev', () => {
+    expect(loadConfig(ctx({})).stage).toBe('dev');
+  });
+
+  it('refuses unknown stages and bad overrides', () => {
+    expect(() => loadConfig(ctx({ stage: 'staging' }))).toThrow(/Unknown stage/);
+    expect(() => loadConfig(ctx({ googleClientId: 'not-a-client-id' }))).toThrow(/OAuth client id/);
+    expect(() => loadConfig(ctx({ replenishmentSchedule: 'every hour' }))).toThrow(/rate\(\.\.\.\) or cron/);
+    expect(() => loadConfig(ctx({ replenishmentEnabled: 'maybe' }))).toThrow(/true or false/);
+    expect(() => loadConfig(ctx({ alarmEmail: 'nobody' }))).toThrow(/e-mail/);
+  });
+
+  it('takes comma lists and booleans from context', () => {
+    const c = loadConfig(ctx({ stage: 'prod', allowedGoogleDomains: 'a.com, b.org', allowedGoogleEmails: 'x@y.com', replenishmentEnabled: 'false' }));
+    expect(c.google.allowedDomains).toEqual(['a.com', 'b.org']);
+    expect(c.google.allowedEmails).toEqual(['x@y.com']);
+    expect(c.replenishment.enabled).toBe(false);
+  });
+
+  it('prod protects data; dev does not', () => {
+    expect(STAGE_CONFIG.prod.table).toEqual({ deletionProtection: true, retainOnDelete: true });
+    expect(STAGE_CONFIG.dev.table).toEqual({ deletionProtection: false, retainOnDelete: false });
+    for (const s of STAGES) expect(STAGE_CONFIG[s].stage).toBe(s);
+  });
+});
+
+describe('cdk.json', () => {
+  const json = cdkJson();
+
+  it('runs the app with tsx, without notices or telemetry', () => {
+    expect(json.app).toBe('npx tsx infra/app.ts');
+    expect(json.notices).toBe(false);
+    expect(json.context['cli-telemetry']).toBe(false);
+  });
+
+  it("turns CDK's template validation findings into errors", () => {
+    expect(json.context['@aws-cdk/core:validateAgainstDefaultRules']).toBe(true);
+  });
+
+  it('with its context, a template CloudFormation would reject fails synth', () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'gf-cdk-invalid-'));
+    try {
+      const app = new App({ outdir, context: json.context });
+      const stack = new Stack(app, 'Invalid');
+      new CfnResource(stack, 'Queue', { type: 'AWS::SQS::Queue', properties: { MessageRetentionPeriod: 'one week' } });
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      try {
+        expect(() => app.synth()).toThrow(/ERROR MessageRetentionPeriod/);
+      } finally {
+        error.mockRestore();
+      }
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('sets every feature flag aws-cdk-lib recommends, at its recommended value', () => {
+    const recommended = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules/aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
+    for (const [flag, value] of Object.entries(recommended)) expect(json.context[flag], flag).toEqual(value);
+  });
+});
