@@ -1,0 +1,300 @@
+/// <reference lib="dom" />
+// The sidebar: the current order (push, refresh, transitions, batches, materials), the order list
+// (filters, pagination) and new orders. Plain DOM; every server call goes through run.ts.
+import type { BatchRow } from '../src/model.js';
+import type { ListPage, OrderListItem, OrderPanel, PushSummary, TechPackListItem } from '../src/protocol.js';
+import { call, ServerError, type Answer } from './run.js';
+
+const ORDER_STATES = ['Draft', 'Planned', 'Released', 'InProgress', 'Completed', 'Cancelled'];
+const STATE_LABEL: Record<string, string> = { InProgress: 'In Progress', ProductionReady: 'Production Ready' };
+const ACTION_LABEL: Record<string, string> = {
+  plan: 'Plan',
+  release: 'Release',
+  reopen: 'Reopen (back to Draft)',
+  generateBatches: 'Generate batches',
+  complete: 'Complete',
+  shortClose: 'Short-close…',
+  cancel: 'Cancel order…',
+};
+const NEEDS_REASON = new Set(['cancel', 'shortClose']);
+
+function $(id: string): HTMLElement {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing`);
+  return el;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined) continue;
+    if (k === 'text') node.textContent = v;
+    else if (k === 'class') node.className = v;
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+const stateLabel = (s: string) => STATE_LABEL[s] ?? s;
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+// ---- status line and busy state --------------------------------------------------------------------
+
+let busy = 0;
+
+function setBusy(on: boolean, label = 'Working…'): void {
+  busy += on ? 1 : -1;
+  const b = $('busy');
+  b.textContent = label;
+  b.hidden = busy <= 0;
+  document.body.classList.toggle('busy', busy > 0);
+  for (const btn of Array.from(document.querySelectorAll('button'))) (btn as HTMLButtonElement).disabled = busy > 0;
+}
+
+function say(kind: 'info' | 'ok' | 'error', text: string): void {
+  const m = $('message');
+  m.className = `msg ${kind}`;
+  m.textContent = text;
+  m.hidden = !text;
+}
+
+/** Runs one server call with the UI busy; errors land in the status line. */
+async function act<T>(label: string, fn: () => Promise<Answer<T>>, onOk: (a: Answer<T>) => void): Promise<boolean> {
+  setBusy(true, label);
+  try {
+    const a = await fn();
+    if (a.notice) say('ok', a.notice);
+    onOk(a); // may replace the notice (a push that met conflicts is not "ok")
+    return true;
+  } catch (e) {
+    say('error', e instanceof ServerError || e instanceof Error ? e.message : String(e));
+    if (e instanceof ServerError && e.code === 'NO_API_URL') $('open-settings').hidden = false;
+    return false;
+  } finally {
+    setBusy(false);
+  }
+}
+
+// ---- the current order -------------------------------------------------------------------------
+
+let current: OrderPanel | null = null;
+
+function renderCurrent(p: OrderPanel | null): void {
+  current = p;
+  $('current-empty').hidden = !!p;
+  $('current-body').hidden = !p;
+  if (!p) return;
+  $('c-id').textContent = p.orderId;
+  $('c-style').textContent = p.styleCode;
+  $('c-state').textContent = stateLabel(p.state);
+  $('c-state').className = `state s-${p.state}`;
+  $('c-version').textContent = String(p.version);
+  $('c-total').textContent = fmt(p.total);
+  $('c-delivery').textContent = p.deliveryDate ?? 'not set';
+  $('c-customer').textContent = p.customer ?? '—';
+  $('c-sheet').textContent = p.sheetName;
+  ($('push') as HTMLButtonElement).hidden = !p.editable;
+  ($('discard') as HTMLButtonElement).hidden = !p.editable;
+
+  const actions = $('actions');
+  actions.replaceChildren();
+  for (const a of p.actions) {
+    const b = el('button', { id: `action-${a}`, type: 'button', text: ACTION_LABEL[a] ?? a, class: a === 'cancel' ? 'danger' : '' });
+    b.addEventListener('click', () => onAction(a));
+    actions.append(b);
+  }
+  $('reason-box').hidden = true;
+
+  const rows = $('batches');
+  rows.replaceChildren();
+  if (!p.batches.length) rows.append(el('p', { class: 'hint', text: p.state === 'Released' || p.state === 'InProgress' ? 'No batches yet.' : 'Batches come once the order is Released.' }));
+  for (const b of p.batches) rows.append(batchRowEl(b));
+
+  const mat = $('materials');
+  mat.textContent = p.materialsStale === null ? 'Materials: not available.' : p.materialsStale ? 'Materials: STALE — the tech pack BOM changed.' : 'Materials: up to date.';
+  mat.className = p.materialsStale ? 'stale' : '';
+}
+
+function batchRowEl(b: BatchRow): HTMLElement {
+  const done = b.total ? Math.floor((b.produced / b.total) * 100) : 0;
+  const row = el('div', { class: 'batch', 'data-batch': b.id },
+    el('span', { class: 'b-id', text: b.id }),
+    el('span', { class: `state s-${b.state}`, text: b.state }),
+    el('span', { class: 'b-qty', text: `${fmt(b.produced)}/${fmt(b.total)} (${done}%)` }));
+  const btn = (id: string, text: string, fn: () => void) => {
+    const x = el('button', { type: 'button', id: `${id}-${b.id}`, text });
+    x.addEventListener('click', fn);
+    row.append(x);
+  };
+  if (b.state === 'Planned') {
+    btn('start', 'Start', () => batchCall('startBatch', b.id));
+    btn('bcancel', 'Cancel batch', () => batchCall('cancelBatch', b.id));
+  }
+  if (b.state === 'Running') {
+    btn('output', 'Output sheet', () => void act('Opening the output sheet…', () => call('openBatchOutput', current!.orderId, b.id), (a) => say('info', `Type produced and rejected quantities on "${a.data.sheetName}", then click Finish.`)));
+    btn('finish', 'Finish', () => batchCall('finishBatch', b.id));
+  }
+  return row;
+}
+
+function batchCall(fn: 'startBatch' | 'cancelBatch' | 'finishBatch', batchId: string): void {
+  if (!current) return;
+  const label = fn === 'startBatch' ? 'Starting batch…' : fn === 'cancelBatch' ? 'Cancelling batch…' : 'Finishing batch…';
+  void act(label, () => call(fn, current!.orderId, batchId), (a) => renderCurrent(a.data));
+}
+
+let pendingAction: string | null = null;
+
+function onAction(action: string): void {
+  if (!current) return;
+  if (NEEDS_REASON.has(action)) {
+    pendingAction = action;
+    $('reason-box').hidden = false;
+    $('reason-label').textContent = action === 'cancel' ? 'Why is this order cancelled?' : 'Why is it closed short?';
+    ($('reason') as HTMLInputElement).value = '';
+    ($('reason') as HTMLInputElement).focus();
+    return;
+  }
+  runAction(action, undefined);
+}
+
+function runAction(action: string, reason: string | undefined): void {
+  if (!current) return;
+  const orderId = current.orderId;
+  if (action === 'generateBatches') {
+    void act('Generating batches…', () => call('generateBatches', orderId), (a) => renderCurrent(a.data));
+    return;
+  }
+  void act(`${ACTION_LABEL[action] ?? action}…`, () => call('transitionOrder', orderId, action, reason ? { reason } : {}), (a) => {
+    renderCurrent(a.data);
+    void loadOrders(false);
+  });
+}
+
+function push(): void {
+  if (!current) return;
+  const orderId = current.orderId;
+  void act('Pushing…', () => call('pushOrder', orderId), (a: Answer<PushSummary>) => {
+    renderCurrent(a.data.panel);
+    if (a.data.conflicts) say('error', a.notice ?? `${a.data.conflicts} conflict(s): see the red cells.`);
+  }).then(() => undefined);
+}
+
+function refresh(discard: boolean): void {
+  if (!current) return;
+  const orderId = current.orderId;
+  if (discard && !window.confirm('Throw away the changes you have not pushed, and reload the order?')) return;
+  void act(discard ? 'Discarding…' : 'Refreshing…', () => call('refreshOrder', orderId, discard), (a) => renderCurrent(a.data));
+}
+
+async function loadActive(): Promise<void> {
+  await act('Reading the active sheet…', () => call('getActiveOrder'), (a) => {
+    if (a.data || !current) renderCurrent(a.data);
+  });
+}
+
+// ---- the order list --------------------------------------------------------------------------------
+
+let nextCursor: string | null = null;
+
+function orderItemEl(o: OrderListItem): HTMLElement {
+  const open = el('button', { type: 'button', id: `open-${o.id}`, text: 'Open' });
+  open.addEventListener('click', () => void act(`Opening ${o.id}…`, () => call('openOrder', o.id), (a) => renderCurrent(a.data)));
+  return el('li', { 'data-order': o.id },
+    el('div', { class: 'o-main' },
+      el('strong', { text: o.styleCode || o.techPackId }),
+      el('span', { class: `state s-${o.state}`, text: stateLabel(o.state) })),
+    el('div', { class: 'o-sub', text: `${o.id} · ${fmt(o.total)} pcs${o.deliveryDate ? ` · due ${o.deliveryDate}` : ''}${o.customer ? ` · ${o.customer}` : ''}` }),
+    open);
+}
+
+async function loadOrders(more: boolean): Promise<void> {
+  const state = ($('f-state') as HTMLSelectElement).value;
+  const techPackId = ($('f-techpack') as HTMLInputElement).value.trim();
+  const cursor = more ? nextCursor : null;
+  await act('Loading orders…', () => call('listOrders', { state, techPackId, limit: 20, cursor }), (a: Answer<ListPage<OrderListItem>>) => {
+    const list = $('order-list');
+    if (!more) list.replaceChildren();
+    for (const o of a.data.items) list.append(orderItemEl(o));
+    if (!more && !a.data.items.length) list.append(el('li', { class: 'hint', text: 'No orders match.' }));
+    nextCursor = a.data.nextCursor;
+    $('more').hidden = !nextCursor;
+  });
+}
+
+// ---- new orders ------------------------------------------------------------------------------------
+
+async function loadTechPacks(): Promise<void> {
+  await act('Loading tech packs…', () => call('listTechPacks', ''), (a: Answer<ListPage<TechPackListItem>>) => {
+    const sel = $('n-techpack') as HTMLSelectElement;
+    sel.replaceChildren(el('option', { value: '', text: 'Pick a tech pack…' }));
+    for (const t of a.data.items) sel.append(el('option', { value: t.id, text: `${t.styleCode} — ${t.name} (${stateLabel(t.state)})` }));
+  });
+}
+
+function create(): void {
+  const techPackId = ($('n-techpack') as HTMLSelectElement).value;
+  const deliveryDate = ($('n-date') as HTMLInputElement).value;
+  if (!techPackId) {
+    say('error', 'Pick a tech pack first.');
+    return;
+  }
+  void act('Creating the order…', () => call('createOrder', deliveryDate ? { techPackId, deliveryDate } : { techPackId }), (a) => {
+    renderCurrent(a.data);
+    void loadOrders(false);
+  });
+}
+
+// ---- wiring ----------------------------------------------------------------------------------------
+
+function init(): void {
+  const sel = $('f-state') as HTMLSelectElement;
+  for (const s of ORDER_STATES) sel.append(el('option', { value: s, text: stateLabel(s) }));
+  $('push').addEventListener('click', push);
+  $('refresh').addEventListener('click', () => refresh(false));
+  $('discard').addEventListener('click', () => refresh(true));
+  $('reload-active').addEventListener('click', () => void loadActive());
+  $('refresh-materials').addEventListener('click', () => {
+    if (current) void act('Refreshing materials…', () => call('refreshMaterials', current!.orderId), (a) => renderCurrent(a.data));
+  });
+  $('reason-ok').addEventListener('click', () => {
+    const reason = ($('reason') as HTMLInputElement).value.trim();
+    if (!reason) {
+      say('error', 'Type a reason first: it is kept in the order history.');
+      return;
+    }
+    const a = pendingAction;
+    pendingAction = null;
+    $('reason-box').hidden = true;
+    if (a) runAction(a, reason);
+  });
+  $('reason-cancel').addEventListener('click', () => {
+    pendingAction = null;
+    $('reason-box').hidden = true;
+  });
+  $('search').addEventListener('click', () => void loadOrders(false));
+  $('f-techpack').addEventListener('keydown', (e) => {
+    if ((e as KeyboardEvent).key === 'Enter') void loadOrders(false);
+  });
+  $('more').addEventListener('click', () => void loadOrders(true));
+  $('create').addEventListener('click', create);
+  $('open-settings').addEventListener('click', () => void act('Opening settings…', () => call('openSettings'), () => undefined));
+  $('settings-link').addEventListener('click', () => void act('Opening settings…', () => call('openSettings'), () => undefined));
+  // Coming back from the sheet: follow the active sheet.
+  // Quietly (no busy state, so a click that brought the focus is not swallowed).
+  window.addEventListener('focus', () => {
+    if (busy > 0) return;
+    call('getActiveOrder').then((a) => {
+      if (busy <= 0 && a.data && a.data.orderId !== current?.orderId) renderCurrent(a.data);
+    }, () => undefined);
+  });
+  void (async () => {
+    await loadActive();
+    await loadOrders(false);
+    await loadTechPacks();
+  })();
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+else init();

@@ -1,0 +1,143 @@
+// The Apps Script entry. Its exports become the script's global functions (addon/build.ts declares
+// each at the top level of dist/Code.js): the triggers, the menu's items, and what the sidebar and
+// the settings dialog call through google.script.run. Each only delegates.
+import { gas } from './gas.js';
+import { friendly } from './messages.js';
+import type {
+  ListPage, OrderListItem, OrderListQuery, OrderPanel, Outcome, PushSummary, ServerApi, SettingsView, TechPackListItem,
+  TransitionOptions,
+} from './protocol.js';
+import { AddonService } from './service.js';
+
+const MENU_TITLE_SIDEBAR = 'Open sidebar';
+const MENU_TITLE_SETTINGS = 'Settings';
+
+function service(): AddonService {
+  return new AddonService(gas());
+}
+
+function run<T>(action: string, fn: (s: AddonService) => T | { data: T; notice?: string }, wrapped = false): Outcome<T> {
+  try {
+    const out = fn(service());
+    if (wrapped) {
+      const w = out as { data: T; notice?: string };
+      return w.notice ? { ok: true, data: w.data, notice: w.notice } : { ok: true, data: w.data };
+    }
+    return { ok: true, data: out as T };
+  } catch (e) {
+    const f = friendly(e, { action });
+    return { ok: false, code: f.code, message: f.message, details: f.details };
+  }
+}
+
+function panelRun(action: string, fn: (s: AddonService) => { panel: OrderPanel; notice?: string }): Outcome<OrderPanel> {
+  return run<OrderPanel>(action, (s) => {
+    const r = fn(s);
+    return { data: r.panel, notice: r.notice };
+  }, true);
+}
+
+/** Editor add-on trigger: runs in AuthMode.NONE or LIMITED, so it only builds the menu. */
+export function onOpen(_e?: unknown): void {
+  gas()
+    .SpreadsheetApp.getUi()
+    .createAddonMenu()
+    .addItem(MENU_TITLE_SIDEBAR, 'showSidebar')
+    .addItem(MENU_TITLE_SETTINGS, 'showSettings')
+    .addToUi();
+}
+
+export function onInstall(e?: unknown): void {
+  onOpen(e);
+}
+
+export function showSidebar(): void {
+  const g = gas();
+  g.SpreadsheetApp.getUi().showSidebar(g.HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('GarmentFlow Production'));
+}
+
+export function showSettings(): void {
+  const g = gas();
+  g.SpreadsheetApp.getUi().showModalDialog(g.HtmlService.createHtmlOutputFromFile('Settings').setWidth(460).setHeight(300), 'GarmentFlow settings');
+}
+
+export function openSettings(): Outcome<null> {
+  return run('settings', () => {
+    showSettings();
+    return null;
+  });
+}
+
+export function getSettings(): Outcome<SettingsView> {
+  return run('settings', (s) => s.settings());
+}
+
+export function saveSettings(apiUrl: string): Outcome<SettingsView> {
+  return run('settings', (s) => ({ data: s.saveSettings(apiUrl), notice: 'Saved: the add-on now talks to this API.' }), true);
+}
+
+export function listOrders(query: OrderListQuery): Outcome<ListPage<OrderListItem>> {
+  return run('list', (s) => s.listOrders(query ?? {}));
+}
+
+export function listTechPacks(state: string): Outcome<ListPage<TechPackListItem>> {
+  return run('list', (s) => s.listTechPacks(state ?? ''));
+}
+
+export function getActiveOrder(): Outcome<OrderPanel | null> {
+  return run('open', (s) => s.activeOrder());
+}
+
+export function openOrder(orderId: string): Outcome<OrderPanel> {
+  return panelRun('open', (s) => s.openOrder(orderId));
+}
+
+export function createOrder(input: { techPackId: string; deliveryDate?: string }): Outcome<OrderPanel> {
+  return panelRun('create', (s) => s.createOrder(input ?? { techPackId: '' }));
+}
+
+export function refreshOrder(orderId: string, discard: boolean): Outcome<OrderPanel> {
+  return panelRun('refresh', (s) => s.refreshOrder(orderId, discard === true));
+}
+
+export function pushOrder(orderId: string): Outcome<PushSummary> {
+  return run<PushSummary>('push', (s) => {
+    const r = s.pushOrder(orderId);
+    return { data: r.summary, notice: r.notice };
+  }, true);
+}
+
+export function transitionOrder(orderId: string, action: string, options: TransitionOptions): Outcome<OrderPanel> {
+  return panelRun(action, (s) => s.transitionOrder(orderId, action, options ?? {}));
+}
+
+export function generateBatches(orderId: string): Outcome<OrderPanel> {
+  return panelRun('generateBatches', (s) => s.generateBatches(orderId));
+}
+
+export function startBatch(orderId: string, batchId: string): Outcome<OrderPanel> {
+  return panelRun('start', (s) => s.batchAction(orderId, batchId, 'start'));
+}
+
+export function cancelBatch(orderId: string, batchId: string): Outcome<OrderPanel> {
+  return panelRun('cancelBatch', (s) => s.batchAction(orderId, batchId, 'cancel'));
+}
+
+export function openBatchOutput(orderId: string, batchId: string): Outcome<{ sheetName: string }> {
+  return run('finish', (s) => s.openBatchOutput(orderId, batchId));
+}
+
+export function finishBatch(orderId: string, batchId: string): Outcome<OrderPanel> {
+  return panelRun('finish', (s) => s.finishBatch(orderId, batchId));
+}
+
+export function refreshMaterials(orderId: string): Outcome<OrderPanel> {
+  return panelRun('refreshMaterials', (s) => s.refreshMaterials(orderId));
+}
+
+// The sidebar's contract, checked at compile time: every ServerApi function exists with this signature.
+const serverApi: ServerApi = {
+  getSettings, openSettings, saveSettings, listOrders, listTechPacks, getActiveOrder, openOrder, createOrder, refreshOrder, pushOrder,
+  transitionOrder, generateBatches, startBatch, cancelBatch, openBatchOutput, finishBatch, refreshMaterials,
+};
+void serverApi;

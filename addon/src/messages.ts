@@ -1,0 +1,191 @@
+// The server's refusals, in words a planner understands. Pure.
+import { ApiError } from './api.js';
+
+export interface Friendly {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** What the planner was doing, so the message can say it. */
+export interface ErrorContext {
+  /** An order action (plan, release, ...), a batch action (start, finish), or push/open/create. */
+  action?: string;
+}
+
+const STATE_WORDS: Record<string, string> = {
+  Commercial: 'Commercial',
+  Design: 'Design',
+  Approval: 'Approval',
+  ProductionReady: 'Production Ready',
+  Draft: 'Draft',
+  Planned: 'Planned',
+  Released: 'Released',
+  InProgress: 'In Progress',
+  Completed: 'Completed',
+  Cancelled: 'Cancelled',
+};
+
+export function stateWord(state: unknown): string {
+  return typeof state === 'string' ? (STATE_WORDS[state] ?? state) : 'an unknown state';
+}
+
+const ACTION_PAST: Record<string, string> = {
+  plan: 'planned',
+  release: 'released',
+  reopen: 'reopened',
+  cancel: 'cancelled',
+  complete: 'completed',
+  shortClose: 'short-closed',
+  generateBatches: 'batched',
+  create: 'created',
+};
+
+const ACTION_VERB: Record<string, string> = {
+  plan: 'plan',
+  release: 'release',
+  reopen: 'reopen',
+  cancel: 'cancel',
+  complete: 'complete',
+  shortClose: 'short-close',
+  generateBatches: 'generate batches for',
+  start: 'start a batch of',
+  finish: 'finish a batch of',
+  push: 'change the quantities of',
+};
+
+const FIELD_WORDS: Record<string, string> = {
+  deliveryDate: 'Delivery date',
+  techPackId: 'Tech pack',
+  matrix: 'Quantity table',
+  sizes: 'Sizes',
+  colors: 'Colors',
+  reason: 'Reason',
+  baseVersion: 'Version',
+  edits: 'Changes',
+  batchPlan: 'Batch plan',
+  'batchPlan.maxBatchQty': 'Maximum batch size',
+  tolerance: 'Tolerance',
+  produced: 'Produced quantities',
+  rejected: 'Rejected quantities',
+};
+
+function fieldWord(field: string): string {
+  if (FIELD_WORDS[field]) return FIELD_WORDS[field];
+  const head = field.split(/[.[]/)[0];
+  return FIELD_WORDS[head] ? `${FIELD_WORDS[head]} (${field})` : field;
+}
+
+function list(items: string[], max = 5): string {
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+function obj(d: unknown): Record<string, unknown> {
+  return typeof d === 'object' && d !== null ? (d as Record<string, unknown>) : {};
+}
+
+/** The message for one API error. */
+export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly {
+  const d = obj(e.details);
+  const action = ctx.action ?? '';
+  const past = ACTION_PAST[action] ?? 'moved on';
+  const verb = ACTION_VERB[action] ?? 'change';
+  const say = (message: string): Friendly => ({ code: e.code, message, details: e.details });
+  switch (e.code) {
+    case 'TECH_PACK_NOT_READY':
+      return say(`The tech pack is still in ${stateWord(d.techPackState)}: it must be Production Ready before this order can be ${past}.`);
+    case 'TECH_PACK_TOO_EARLY':
+      return say(`The tech pack is still in ${stateWord(d.techPackState)}: this factory only opens production orders once tech packs reach ${stateWord(d.minTechPackStateForOrders)}.`);
+    case 'ORDER_INCOMPLETE': {
+      const missing = Array.isArray(d.missing) ? (d.missing as unknown[]).map(String) : [];
+      return say(`This order cannot be ${past} yet: ${missing.length ? missing.join('; ') : e.message}. Fill it in, push, and try again.`);
+    }
+    case 'ILLEGAL_TRANSITION': {
+      const from = d.from ?? d.state;
+      return say(`An order that is ${stateWord(from)} cannot be ${past}. Refresh the sheet: someone may have moved it on already.`);
+    }
+    case 'BATCH_RUNNING': {
+      const ids = Array.isArray(d.batches) ? (d.batches as unknown[]).map(String) : [];
+      return say(`${ids.length === 1 ? `Batch ${ids[0]} is` : ids.length ? `Batches ${list(ids)} are` : 'A batch is'} still running: finish ${ids.length === 1 ? 'it' : 'them'} before you cancel the order.`);
+    }
+    case 'BATCHES_EXIST':
+      return say('This order already has batches, so it cannot go back to Draft. Cancel the batches first, or cancel the order.');
+    case 'BATCHES_OPEN': {
+      const ids = Array.isArray(d.batches) ? (d.batches as unknown[]).map(String) : [];
+      return say(`Some batches are not Finished or Cancelled yet${ids.length ? ` (${list(ids)})` : ''}: finish or cancel them before completing the order.`);
+    }
+    case 'OUT_OF_TOLERANCE': {
+      const cells = Array.isArray(d.cells) ? (d.cells as Record<string, unknown>[]) : [];
+      const shown = cells.slice(0, 5).map((c) => `${c.color}/${c.size} made ${c.produced} of ${c.ordered}`);
+      return say(`${cells.length || 'Some'} cell(s) are outside the order's tolerance${shown.length ? ` (${list(shown)})` : ''}. Finish more batches, or short-close the order with a reason.`);
+    }
+    case 'EDIT_CONFLICT': {
+      const n = Array.isArray(d.conflicts) ? d.conflicts.length : 0;
+      const who = typeof d.updatedBy === 'string' ? d.updatedBy : 'someone else';
+      return say(`${n || 'Some'} cell(s) were changed by ${who} since you pulled the order. They are marked in red with the new value; your other changes are kept on the sheet. Check the red cells, then push again.`);
+    }
+    case 'NOT_EDITABLE':
+      return say(`This order is ${stateWord(d.state)}: its quantities, sizes and colors can no longer change (only while Draft or Planned).`);
+    case 'PRECONDITION_FAILED':
+      return say('Someone else changed this order since you pulled it. Refresh the sheet and make your change again.');
+    case 'PRECONDITION_REQUIRED':
+      return say('The server needs the version you read before it accepts this change. Refresh the sheet and try again.');
+    case 'VALIDATION_FAILED': {
+      const fields = Array.isArray(d.fields) ? (d.fields as Record<string, unknown>[]) : [];
+      const lines = fields.map((f) => `${fieldWord(String(f.field))} ${String(f.message)}`);
+      return say(lines.length ? `Some values were not accepted: ${list(lines, 6)}.` : `Some values were not accepted: ${e.message}`);
+    }
+    case 'NOTHING_REMAINING':
+      return say('Everything on that sales order is already in production orders: nothing is left to produce.');
+    case 'NOT_FOUND':
+      return say(`${typeof d.kind === 'string' ? d.kind : 'That record'} ${typeof d.id === 'string' ? d.id : ''} no longer exists (or you cannot see it). Refresh the list.`.replace(/\s+/g, ' '));
+    case 'UNAUTHORIZED':
+      return say('The GarmentFlow API did not accept your Google sign-in. Reload the spreadsheet; if it persists, ask an admin to register your account.');
+    case 'FORBIDDEN':
+      return say(`Your account may not ${verb} this order: ${e.message}`);
+    case 'NETWORK':
+      return say(`${e.message}. Check the API URL in GarmentFlow > Settings and your connection.`);
+    case 'BAD_RESPONSE':
+      return say('The GarmentFlow API answered with something unexpected. Try again; if it persists, tell your admin.');
+    default:
+      break;
+  }
+  if (e.status === 409) return say(`The order changed while you worked (${e.message}). Refresh and try again.`);
+  if (e.status === 413) return say('That is too much to send at once: the API refused its size.');
+  if (e.status === 429) return say('The GarmentFlow API is busy: wait a few seconds and try again.');
+  if (e.status >= 500) return say(`The GarmentFlow API had a problem${e.requestId ? ` (request ${e.requestId})` : ''}. Try again in a moment; nothing was changed if it failed.`);
+  return say(e.message || `The API refused the request (${e.status}).`);
+}
+
+/** Any error raised while serving the sidebar, as a message (never a stack). */
+export function friendly(e: unknown, ctx: ErrorContext = {}): Friendly {
+  if (e instanceof ContextError) return friendlyApiError(e.error, { ...ctx, action: e.action });
+  if (e instanceof ApiError) return friendlyApiError(e, ctx);
+  if (e instanceof UserError) return { code: e.code, message: e.message, details: e.details };
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'ADDON_ERROR', message: `Something went wrong in the add-on: ${message}` };
+}
+
+/** A refusal the add-on itself makes (no request sent), with a planner-facing message. */
+export class UserError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** An API refusal, with the action it refused (so the message can name it). */
+export class ContextError extends Error {
+  constructor(
+    readonly error: ApiError,
+    readonly action: string,
+  ) {
+    super(error.message);
+    this.name = 'ContextError';
+  }
+}

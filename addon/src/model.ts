@@ -1,0 +1,148 @@
+// The add-on's own view of the API's resources (CONTRACT.md) and what it keeps per order sheet.
+import type { Matrix, OrderState, ProductionOrder, TechPack, TechPackState } from '../../shared/types.js';
+
+export type { Matrix, OrderState, ProductionOrder, TechPack, TechPackState };
+
+export type BatchState = 'Planned' | 'Running' | 'Finished' | 'Cancelled';
+
+/** A production batch as the API returns it (CONTRACT: batches). */
+export interface ApiBatch {
+  id: string;
+  orderId: string;
+  state: BatchState;
+  version: number;
+  matrix: Matrix;
+  produced?: Matrix | null;
+  rejected?: Matrix | null;
+  total: number;
+}
+
+export interface MaterialLine {
+  material: string;
+  variant: string | null;
+  uom: string;
+  net: number;
+  gross: number;
+  purchase: number;
+}
+
+/** CONTRACT: materials. */
+export interface ApiMaterials {
+  bomRevision: number;
+  techPackBomRevision: number;
+  stale: boolean;
+  lines: MaterialLine[];
+}
+
+/** One batch as the order sheet and the sidebar show it. */
+export interface BatchRow {
+  id: string;
+  state: BatchState;
+  total: number;
+  produced: number;
+  rejected: number;
+  sizes: string[];
+  colors: string[];
+  /** The batch's quantities, kept so an output sheet can be laid out without another request. */
+  quantities: number[][];
+}
+
+/**
+ * What the add-on remembers about an order sheet: the order as last pulled (the base every push
+ * diffs against), and the batches and materials shown under it.
+ */
+export interface OrderSnapshot {
+  id: string;
+  techPackId: string;
+  styleCode: string;
+  state: OrderState;
+  version: number;
+  deliveryDate: string | null;
+  customer: string | null;
+  sourceType: string;
+  total: number;
+  updatedBy: string;
+  updatedAt: string;
+  /** The matrix the sheet was last written from, per cell the value the server held then. */
+  matrix: Matrix;
+  progress: { batched: number; produced: number; rejected: number };
+  batches: BatchRow[] | null;
+  materials: ApiMaterials | null;
+  /** Why batches or materials could not be read, if so. */
+  sectionErrors: string[];
+  pulledAt: string;
+}
+
+export function sumMatrix(m: Matrix | null | undefined): number {
+  if (!m) return 0;
+  let t = 0;
+  for (const row of m.quantities) for (const q of row) t += q;
+  return t;
+}
+
+export function batchRow(b: ApiBatch): BatchRow {
+  return {
+    id: b.id,
+    state: b.state,
+    total: typeof b.total === 'number' ? b.total : sumMatrix(b.matrix),
+    produced: sumMatrix(b.produced),
+    rejected: sumMatrix(b.rejected),
+    sizes: b.matrix.sizes,
+    colors: b.matrix.colors,
+    quantities: b.matrix.quantities,
+  };
+}
+
+export function snapshotOf(
+  order: ProductionOrder,
+  batches: ApiBatch[] | null,
+  materials: ApiMaterials | null,
+  sectionErrors: string[],
+  now: string,
+): OrderSnapshot {
+  const source = (order.source ?? { type: 'commercial' }) as { type: string; customer?: string };
+  return {
+    id: order.id,
+    techPackId: order.techPackId,
+    styleCode: order.styleCode ?? '',
+    state: order.state,
+    version: order.version,
+    deliveryDate: order.deliveryDate ?? null,
+    customer: source.customer ?? null,
+    sourceType: source.type,
+    total: typeof order.total === 'number' ? order.total : sumMatrix(order.matrix),
+    updatedBy: order.updatedBy ?? '',
+    updatedAt: order.updatedAt ?? '',
+    matrix: { sizes: [...order.matrix.sizes], colors: [...order.matrix.colors], quantities: order.matrix.quantities.map((r) => [...r]) },
+    progress: {
+      batched: sumMatrix(order.progress?.batched),
+      produced: sumMatrix(order.progress?.produced),
+      rejected: sumMatrix(order.progress?.rejected),
+    },
+    batches: batches ? batches.map(batchRow) : null,
+    materials,
+    sectionErrors,
+    pulledAt: now,
+  };
+}
+
+/** The order-level actions, and the states each starts from (DESIGN.md's table). */
+export const ORDER_ACTION_FROM: Record<string, readonly OrderState[]> = {
+  plan: ['Draft'],
+  reopen: ['Planned'],
+  release: ['Planned'],
+  cancel: ['Draft', 'Planned', 'Released', 'InProgress'],
+  complete: ['InProgress'],
+  shortClose: ['InProgress'],
+  generateBatches: ['Released', 'InProgress'],
+};
+
+export const EDITABLE_STATES: readonly OrderState[] = ['Draft', 'Planned'];
+
+export function isEditable(state: OrderState): boolean {
+  return EDITABLE_STATES.includes(state);
+}
+
+export function allowedActions(state: OrderState): string[] {
+  return Object.keys(ORDER_ACTION_FROM).filter((a) => ORDER_ACTION_FROM[a].includes(state));
+}

@@ -1,0 +1,97 @@
+// What the sidebar and the settings dialog may call through google.script.run, typed once for both
+// sides: addon/src/main.ts implements ServerApi, addon/sidebar/run.ts calls it.
+import type { BatchRow, OrderState } from './model.js';
+
+/** Every server function answers an Outcome: a planner-facing message instead of a stack. */
+export type Outcome<T> =
+  | { ok: true; data: T; notice?: string }
+  | { ok: false; code: string; message: string; details?: unknown };
+
+export interface OrderListQuery {
+  state?: string;
+  techPackId?: string;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface OrderListItem {
+  id: string;
+  styleCode: string;
+  techPackId: string;
+  state: OrderState;
+  version: number;
+  total: number;
+  deliveryDate: string | null;
+  customer: string | null;
+}
+
+export interface TechPackListItem {
+  id: string;
+  styleCode: string;
+  name: string;
+  state: string;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** The order on the active sheet, as the sidebar shows it. */
+export interface OrderPanel {
+  orderId: string;
+  sheetName: string;
+  styleCode: string;
+  state: OrderState;
+  version: number;
+  total: number;
+  deliveryDate: string | null;
+  customer: string | null;
+  editable: boolean;
+  actions: string[];
+  batches: BatchRow[];
+  materialsStale: boolean | null;
+  pulledAt: string;
+}
+
+export interface PushSummary {
+  sent: number;
+  conflicts: number;
+  invalid: number;
+  /** Sizes/colors added or removed (sent as a PATCH). */
+  structureChanged: boolean;
+  version: number;
+  panel: OrderPanel;
+}
+
+export interface SettingsView {
+  apiUrl: string;
+  allowedPrefixes: string[];
+  email: string;
+}
+
+export interface TransitionOptions {
+  reason?: string;
+}
+
+export interface ServerApi {
+  getSettings(): Outcome<SettingsView>;
+  openSettings(): Outcome<null>;
+  saveSettings(apiUrl: string): Outcome<SettingsView>;
+  listOrders(query: OrderListQuery): Outcome<ListPage<OrderListItem>>;
+  listTechPacks(state: string): Outcome<ListPage<TechPackListItem>>;
+  getActiveOrder(): Outcome<OrderPanel | null>;
+  openOrder(orderId: string): Outcome<OrderPanel>;
+  createOrder(input: { techPackId: string; deliveryDate?: string }): Outcome<OrderPanel>;
+  refreshOrder(orderId: string, discard: boolean): Outcome<OrderPanel>;
+  pushOrder(orderId: string): Outcome<PushSummary>;
+  transitionOrder(orderId: string, action: string, options: TransitionOptions): Outcome<OrderPanel>;
+  generateBatches(orderId: string): Outcome<OrderPanel>;
+  startBatch(orderId: string, batchId: string): Outcome<OrderPanel>;
+  cancelBatch(orderId: string, batchId: string): Outcome<OrderPanel>;
+  openBatchOutput(orderId: string, batchId: string): Outcome<{ sheetName: string }>;
+  finishBatch(orderId: string, batchId: string): Outcome<OrderPanel>;
+  refreshMaterials(orderId: string): Outcome<OrderPanel>;
+}
+
+export type ServerFunction = keyof ServerApi;

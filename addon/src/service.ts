@@ -1,0 +1,555 @@
+// What each sidebar button does, over the Apps Script services (real or fake). main.ts exposes
+// these as the script's global functions; everything here is plain TypeScript Node can run.
+import { ApiClient, ApiError, urlFetchTransport, type Transport } from './api.js';
+import { composeView, readConflictDetails, type ConflictDetails } from './conflicts.js';
+import { diffSheet, pendingCount, type SheetDiff } from './diff.js';
+import type { GasServices, GSheet, GSpreadsheet } from './gas.js';
+import { parseOrderSheet, renderOrderSheet, type CellMark } from './layout.js';
+import { ContextError, friendlyApiError, UserError } from './messages.js';
+import {
+  allowedActions, isEditable, snapshotOf, type ApiBatch, type ApiMaterials, type BatchRow, type OrderSnapshot, type ProductionOrder,
+} from './model.js';
+import { outputSheetName, parseOutputSheet, renderOutputSheet } from './output.js';
+import type {
+  ListPage, OrderListItem, OrderListQuery, OrderPanel, PushSummary, SettingsView, TechPackListItem, TransitionOptions,
+} from './protocol.js';
+import { freeSheetName, protect, readSheet, sheetById, writeGrid, writeOrderSheet } from './sheets.js';
+import { StateStore } from './state.js';
+
+/** Filled in by addon/build.ts (esbuild `define`); absent when the modules run under Node directly. */
+declare const __GF_BUILD__: { apiUrl: string; allowedPrefixes: string[] } | undefined;
+
+export const API_URL_KEY = 'GARMENTFLOW_API_URL';
+const TOAST_TITLE = 'GarmentFlow';
+
+export function buildConfig(): { apiUrl: string; allowedPrefixes: string[] } {
+  return typeof __GF_BUILD__ !== 'undefined' && __GF_BUILD__ ? __GF_BUILD__ : { apiUrl: '', allowedPrefixes: [] };
+}
+
+/** Does `url` start with one of the manifest's allowlisted prefixes (a `*` matches one host label part)? */
+export function allowedByPrefixes(url: string, prefixes: string[]): boolean {
+  if (!prefixes.length) return true;
+  return prefixes.some((p) => {
+    const re = new RegExp(`^${p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '[^./]+(?:\\.[^./]+)*')}`);
+    return re.test(url.endsWith('/') ? url : `${url}/`);
+  });
+}
+
+export function checkApiUrl(raw: string, prefixes: string[]): string {
+  const url = raw.trim().replace(/\/+$/, '').replace(/\/v1$/, '');
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)) {
+    throw new UserError('BAD_API_URL', 'The API URL must look like https://api.example.com (the address of the GarmentFlow API, without /v1).');
+  }
+  if (!allowedByPrefixes(url, prefixes)) {
+    throw new UserError('BAD_API_URL', `This add-on may only call ${prefixes.join(' or ')}: ask whoever deploys it to add your API to its allowlist.`);
+  }
+  return url;
+}
+
+function same(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+export interface ServiceOptions {
+  /** Overrides UrlFetchApp (tests of the service itself). */
+  transport?: Transport;
+  now?: () => string;
+}
+
+export class AddonService {
+  private readonly ss: GSpreadsheet;
+  private readonly state: StateStore;
+  private readonly now: () => string;
+  private apiClient: ApiClient | null = null;
+
+  constructor(private readonly g: GasServices, private readonly opts: ServiceOptions = {}) {
+    this.ss = g.SpreadsheetApp.getActive();
+    this.state = new StateStore(this.ss);
+    this.now = opts.now ?? (() => new Date().toISOString());
+  }
+
+  // ---- settings ----------------------------------------------------------------------------------
+
+  apiUrl(): string {
+    return (
+      this.g.PropertiesService.getDocumentProperties().getProperty(API_URL_KEY) ||
+      this.g.PropertiesService.getScriptProperties().getProperty(API_URL_KEY) ||
+      buildConfig().apiUrl ||
+      ''
+    );
+  }
+
+  settings(): SettingsView {
+    let email = '';
+    try {
+      email = this.g.Session.getActiveUser().getEmail();
+    } catch {
+      email = '';
+    }
+    return { apiUrl: this.apiUrl(), allowedPrefixes: buildConfig().allowedPrefixes, email };
+  }
+
+  saveSettings(raw: string): SettingsView {
+    const url = checkApiUrl(raw, buildConfig().allowedPrefixes);
+    const probe = new ApiClient({ baseUrl: url, transport: this.transport(), token: () => '' });
+    try {
+      const h = probe.health();
+      if (!h || h.status !== 'ok') throw new UserError('BAD_API_URL', `${url} answered, but not like the GarmentFlow API.`);
+    } catch (e) {
+      if (e instanceof ApiError) {
+        throw new UserError('BAD_API_URL', `${url}/v1/health did not answer as expected: ${friendlyApiError(e).message}`);
+      }
+      throw e;
+    }
+    this.g.PropertiesService.getDocumentProperties().setProperty(API_URL_KEY, url);
+    this.apiClient = null;
+    return this.settings();
+  }
+
+  private transport(): Transport {
+    return this.opts.transport ?? urlFetchTransport(this.g.UrlFetchApp);
+  }
+
+  api(): ApiClient {
+    if (this.apiClient) return this.apiClient;
+    const baseUrl = this.apiUrl();
+    if (!baseUrl) throw new UserError('NO_API_URL', 'Set the GarmentFlow API URL first: Extensions > GarmentFlow Production > Settings.');
+    this.apiClient = new ApiClient({
+      baseUrl,
+      transport: this.transport(),
+      token: () => this.g.ScriptApp.getIdentityToken(),
+      uuid: () => this.g.Utilities.getUuid(),
+    });
+    return this.apiClient;
+  }
+
+  private toast(msg: string): void {
+    try {
+      this.ss.toast(msg, TOAST_TITLE, 5);
+    } catch {
+      // A toast is a courtesy; never fail an action over it.
+    }
+  }
+
+  // ---- lists -------------------------------------------------------------------------------------
+
+  listOrders(q: OrderListQuery): ListPage<OrderListItem> {
+    const limit = q.limit && q.limit > 0 ? Math.min(q.limit, 100) : 25;
+    const page = this.api().listOrders({ state: q.state || undefined, techPackId: q.techPackId?.trim() || undefined, limit, cursor: q.cursor || undefined });
+    return {
+      items: page.items.map((o) => ({
+        id: o.id,
+        styleCode: o.styleCode ?? '',
+        techPackId: o.techPackId,
+        state: o.state,
+        version: o.version,
+        total: o.total,
+        deliveryDate: o.deliveryDate ?? null,
+        customer: (o.source as { customer?: string } | undefined)?.customer ?? null,
+      })),
+      nextCursor: page.nextCursor ?? null,
+    };
+  }
+
+  listTechPacks(state: string): ListPage<TechPackListItem> {
+    const cache = this.g.CacheService.getUserCache();
+    const key = `gf:techpacks:${this.apiUrl()}:${state}`;
+    const hit = cache?.get(key);
+    if (hit) return JSON.parse(hit) as ListPage<TechPackListItem>;
+    const page = this.api().listTechPacks(state || undefined);
+    const out = {
+      items: page.items.map((t) => ({ id: t.id, styleCode: t.styleCode, name: t.name, state: t.state })),
+      nextCursor: page.nextCursor ?? null,
+    };
+    try {
+      cache?.put(key, JSON.stringify(out), 60);
+    } catch {
+      // Too large to cache: fine.
+    }
+    return out;
+  }
+
+  // ---- the order sheet ---------------------------------------------------------------------------
+
+  panel(snap: OrderSnapshot, sheetName: string): OrderPanel {
+    return {
+      orderId: snap.id,
+      sheetName,
+      styleCode: snap.styleCode,
+      state: snap.state,
+      version: snap.version,
+      total: snap.total,
+      deliveryDate: snap.deliveryDate,
+      customer: snap.customer,
+      editable: isEditable(snap.state),
+      actions: allowedActions(snap.state),
+      batches: snap.batches ?? [],
+      materialsStale: snap.materials ? snap.materials.stale : null,
+      pulledAt: snap.pulledAt,
+    };
+  }
+
+  activeOrder(): OrderPanel | null {
+    const sheet = this.ss.getActiveSheet();
+    const rec = this.state.get(sheet.getSheetId());
+    return rec ? this.panel(rec.snap, sheet.getName()) : null;
+  }
+
+  /** The sheet an order is open in, with what was last pulled into it. */
+  private orderSheet(orderId: string): { sheet: GSheet; snap: OrderSnapshot } {
+    const found = this.findOrderSheet(orderId);
+    if (!found) throw new UserError('NOT_OPEN', `Order ${orderId} is not open in this spreadsheet: open it from the list first.`);
+    return found;
+  }
+
+  /** The live sheet of an order; records of sheets deleted by hand are dropped on the way. */
+  private findOrderSheet(orderId: string): { sheet: GSheet; snap: OrderSnapshot } | null {
+    for (const id of this.state.sheetIdsOf(orderId)) {
+      const sheet = sheetById(this.ss, id);
+      const rec = sheet ? this.state.get(id) : null;
+      if (sheet && rec) return { sheet, snap: rec.snap };
+      this.state.remove(id);
+    }
+    return null;
+  }
+
+  /** Pulls the order with its batches and materials: one UrlFetchApp.fetchAll. */
+  private pull(orderId: string): OrderSnapshot {
+    const { order, batches, materials } = this.api().pullOrder(orderId);
+    return this.snapshot(order, batches, materials);
+  }
+
+  private snapshot(order: ProductionOrder, batches: ApiBatch[] | ApiError | null, materials: ApiMaterials | ApiError | null): OrderSnapshot {
+    const errors: string[] = [];
+    if (batches instanceof ApiError) errors.push(`Batches: ${friendlyApiError(batches).message}`);
+    if (materials instanceof ApiError) errors.push(`Materials: ${friendlyApiError(materials).message}`);
+    return snapshotOf(
+      order,
+      batches instanceof ApiError ? null : batches,
+      materials instanceof ApiError ? null : materials,
+      errors,
+      this.now(),
+    );
+  }
+
+  /** Writes the sheet (one setValues) and remembers what it was written from. */
+  private write(sheet: GSheet, snap: OrderSnapshot, view?: { display?: unknown[][]; marks?: CellMark[] }, status?: string): void {
+    const rendered = renderOrderSheet({
+      snap,
+      display: view?.display as never,
+      marks: view?.marks,
+      status: status ?? `Pulled ${snap.pulledAt}${snap.sectionErrors.length ? ` — ${snap.sectionErrors.join(' ')}` : ''}`,
+    });
+    writeOrderSheet(this.g.SpreadsheetApp, sheet, rendered);
+    this.state.put({ sheetId: sheet.getSheetId(), snap }, this.now());
+  }
+
+  private diffOf(sheet: GSheet, snap: OrderSnapshot): SheetDiff {
+    const parsed = parseOrderSheet(readSheet(sheet));
+    if (parsed.orderId !== null && parsed.orderId !== snap.id) {
+      throw new UserError('WRONG_SHEET', `This sheet now says order ${parsed.orderId}, but it was opened for ${snap.id}: restore the Order cell, or open the order again.`);
+    }
+    return diffSheet(snap.matrix, parsed);
+  }
+
+  openOrder(orderId: string): { panel: OrderPanel; notice?: string } {
+    const existing = this.findOrderSheet(orderId);
+    if (existing) {
+      try {
+        return this.refreshOrder(orderId, false, 'Opened');
+      } catch (e) {
+        if (!(e instanceof UserError && e.code === 'UNPUSHED_CHANGES')) throw e;
+        existing.sheet.activate();
+        return { panel: this.panel(existing.snap, existing.sheet.getName()), notice: `Order ${orderId} is already open here, with new sizes or colors not pushed yet.` };
+      }
+    }
+    this.toast(`Opening order ${orderId}…`);
+    const snap = this.pull(orderId);
+    const sheet = this.ss.insertSheet(freeSheetName(this.ss, `PO ${snap.styleCode ? `${snap.styleCode} ` : ''}${snap.id}`));
+    this.write(sheet, snap);
+    sheet.activate();
+    this.toast(`Order ${orderId} opened: ${plural(snap.matrix.colors.length * snap.matrix.sizes.length, 'cell')}.`);
+    return { panel: this.panel(snap, sheet.getName()) };
+  }
+
+  createOrder(input: { techPackId: string; deliveryDate?: string }): { panel: OrderPanel; notice?: string } {
+    const techPackId = (input.techPackId ?? '').trim();
+    if (!techPackId) throw new UserError('VALIDATION_FAILED', 'Pick a tech pack first.');
+    const body: { techPackId: string; deliveryDate?: string } = { techPackId };
+    if (input.deliveryDate) body.deliveryDate = input.deliveryDate;
+    const order = this.api().createOrder(body);
+    const opened = this.openOrder(order.id);
+    return { panel: opened.panel, notice: `Order ${order.id} created in Draft for tech pack ${techPackId}.` };
+  }
+
+  /**
+   * Pulls the order again. Unless discarding, the planner's unpushed quantity edits stay on the
+   * sheet (marked), merged over what the server now holds; cells changed on both sides show the
+   * server's value with the planner's in a note.
+   */
+  refreshOrder(orderId: string, discard: boolean, verb = 'Refreshed'): { panel: OrderPanel; notice?: string } {
+    const { sheet, snap: old } = this.orderSheet(orderId);
+    let d: SheetDiff | null = null;
+    if (!discard) {
+      d = this.diffOf(sheet, old);
+      if (d.structureChanged) {
+        throw new UserError('UNPUSHED_CHANGES', 'You added or removed sizes or colors on the sheet: push them first, or use "Discard my changes".', { pending: pendingCount(d) });
+      }
+    }
+    const snap = this.pull(orderId);
+    return this.rewriteKeeping(sheet, snap, d, `${verb} ${snap.pulledAt}`);
+  }
+
+  private rewriteKeeping(sheet: GSheet, snap: OrderSnapshot, d: SheetDiff | null, status: string): { panel: OrderPanel; notice?: string } {
+    const unsent = d && isEditable(snap.state) ? [...d.edits] : [];
+    const view = composeView({ server: snap.matrix, unsent, bad: d?.bad ?? [], conflictBy: snap.updatedBy, conflictAt: snap.updatedAt });
+    const kept = view.pending + view.conflicted + view.invalid;
+    const notice = kept
+      ? `${status}. ${view.pending ? `${plural(view.pending, 'unpushed change')} kept (blue). ` : ''}${view.conflicted ? `${plural(view.conflicted, 'cell')} changed on both sides (red). ` : ''}${view.invalid ? `${plural(view.invalid, 'bad cell')} (orange).` : ''}`.trim()
+      : undefined;
+    this.write(sheet, { ...snap, matrix: view.base }, view, notice ?? status);
+    sheet.activate();
+    return { panel: this.panel(snap, sheet.getName()), notice };
+  }
+
+  // ---- push --------------------------------------------------------------------------------------
+
+  pushOrder(orderId: string): { summary: PushSummary; notice?: string } {
+    const lock = this.g.LockService.getDocumentLock();
+    if (!lock.tryLock(20_000)) throw new UserError('BUSY', 'Another push is running in this spreadsheet: try again in a few seconds.');
+    try {
+      return this.pushLocked(orderId);
+    } finally {
+      lock.releaseLock();
+    }
+  }
+
+  private pushLocked(orderId: string): { summary: PushSummary; notice?: string } {
+    const { sheet, snap: old } = this.orderSheet(orderId);
+    const d = this.diffOf(sheet, old); // the one range read
+    if (d.problems.length) {
+      throw new UserError('SHEET_PROBLEMS', `Nothing was sent: ${d.problems.slice(0, 5).join('; ')}${d.problems.length > 5 ? ` (and ${d.problems.length - 5} more)` : ''}.`, { problems: d.problems });
+    }
+    const cells = [...d.edits, ...d.newCells];
+    const api = this.api();
+    if (!cells.length && !d.structureChanged) {
+      const view = composeView({ server: old.matrix, bad: d.bad });
+      if (d.bad.length) this.write(sheet, old, view, `Nothing sent: ${plural(d.bad.length, 'bad cell')} marked in orange.`);
+      return {
+        summary: { sent: 0, conflicts: 0, invalid: d.bad.length, structureChanged: false, version: old.version, panel: this.panel(old, sheet.getName()) },
+        notice: d.bad.length ? `Nothing to push, and ${plural(d.bad.length, 'cell')} need fixing (marked in orange).` : 'Nothing to push: the sheet matches the order.',
+      };
+    }
+    this.toast(`Pushing ${plural(cells.length, 'change')}${d.structureChanged ? ' and new sizes/colors' : ''}…`);
+    let order: ProductionOrder | null = null;
+    let baseVersion = old.version;
+    if (d.structureChanged) {
+      if (!isEditable(old.state)) {
+        throw new UserError('NOT_EDITABLE', `This order is ${old.state}: sizes and colors can only change while it is Draft or Planned. Undo the new sizes/colors, or Refresh.`);
+      }
+      order = this.patchStructure(orderId, old, d.sizes, d.colors);
+      baseVersion = order.version;
+    }
+    let conflict: ConflictDetails | null = null;
+    if (cells.length) {
+      try {
+        order = api.matrixEdits(orderId, { baseVersion, edits: cells });
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === 'EDIT_CONFLICT')) throw e;
+        conflict = readConflictDetails(e.details);
+      }
+    }
+    if (conflict) {
+      // Nothing of the request was applied. Read what the order holds now and lose nothing.
+      const current = api.getOrder(orderId);
+      const snap = { ...this.snapshot(current, null, null), batches: old.batches, materials: old.materials };
+      const view = composeView({
+        server: current.matrix,
+        unsent: cells,
+        conflicts: conflict.conflicts,
+        conflictBy: conflict.updatedBy ?? current.updatedBy,
+        conflictAt: conflict.updatedAt ?? current.updatedAt,
+        bad: d.bad,
+      });
+      const msg = friendlyApiError(new ApiError(409, 'EDIT_CONFLICT', '', { conflicts: conflict.conflicts, updatedBy: conflict.updatedBy ?? current.updatedBy })).message;
+      const dropped = view.dropped.length ? ` ${plural(view.dropped.length, 'change')} to cells that no longer exist could not be kept.` : '';
+      this.write(sheet, { ...snap, matrix: view.base }, view, msg + dropped);
+      this.toast(`${plural(view.conflicted, 'conflict')}: see the red cells.`);
+      return {
+        summary: { sent: 0, conflicts: view.conflicted, invalid: view.invalid, structureChanged: d.structureChanged, version: current.version, panel: this.panel(snap, sheet.getName()) },
+        notice: msg + dropped,
+      };
+    }
+    if (!order || !order.matrix) order = api.getOrder(orderId);
+    const snap = { ...this.snapshot(order, null, null), batches: old.batches, materials: old.materials };
+    const view = composeView({ server: order.matrix, bad: d.bad });
+    const what = `${plural(cells.length, 'change')}${d.structureChanged ? ' and the new sizes/colors' : ''}`;
+    const status = `Pushed ${what}: now version ${order.version}.${view.invalid ? ` ${plural(view.invalid, 'bad cell')} not sent (orange).` : ''}${snap.materials ? ' Materials show the last refresh.' : ''}`;
+    this.write(sheet, { ...snap, matrix: view.base }, view, status); // the one range write
+    this.toast(`Pushed ${what}.`);
+    return {
+      summary: { sent: cells.length, conflicts: 0, invalid: view.invalid, structureChanged: d.structureChanged, version: order.version, panel: this.panel(snap, sheet.getName()) },
+      notice: status,
+    };
+  }
+
+  /** Sizes/colors added or removed: one conditional PATCH. Retried once if only quantities moved meanwhile. */
+  private patchStructure(orderId: string, old: OrderSnapshot, sizes: string[], colors: string[]): ProductionOrder {
+    const api = this.api();
+    try {
+      return api.patchOrder(orderId, old.version, { sizes, colors });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 412)) throw e;
+      const current = ((e.details as { current?: ProductionOrder } | undefined)?.current ?? api.getOrder(orderId)) as ProductionOrder;
+      if (current.matrix && same(current.matrix.sizes, old.matrix.sizes) && same(current.matrix.colors, old.matrix.colors) && isEditable(current.state)) {
+        return api.patchOrder(orderId, current.version, { sizes, colors });
+      }
+      throw new UserError(
+        'STRUCTURE_CONFLICT',
+        `${current.updatedBy || 'Someone else'} changed this order's ${current.matrix && !same(current.matrix.sizes, old.matrix.sizes) ? 'sizes' : current.matrix && !same(current.matrix.colors, old.matrix.colors) ? 'colors' : 'state'} since you pulled it, so your new sizes/colors were not sent. Your quantities are still on the sheet: note them, use "Discard my changes", and apply them again.`,
+      );
+    }
+  }
+
+  // ---- transitions -------------------------------------------------------------------------------
+
+  transitionOrder(orderId: string, action: string, options: TransitionOptions): { panel: OrderPanel; notice?: string } {
+    const { sheet, snap: old } = this.orderSheet(orderId);
+    const reason = options?.reason?.trim() || undefined;
+    if ((action === 'cancel' || action === 'shortClose') && !reason) {
+      throw new UserError('REASON_REQUIRED', action === 'cancel' ? 'Say why the order is cancelled (the reason is kept in its history).' : 'Say why the order is closed short (the reason is kept in its history).');
+    }
+    if (!['plan', 'reopen', 'release', 'cancel', 'complete', 'shortClose'].includes(action)) {
+      throw new UserError('UNKNOWN_ACTION', `Unknown action ${action}.`);
+    }
+    if (isEditable(old.state) && action !== 'cancel') {
+      const d = this.diffOf(sheet, old);
+      const n = pendingCount(d);
+      if (n > 0) throw new UserError('UNPUSHED_CHANGES', `You have ${plural(n, 'unpushed change')} on the sheet: push ${n === 1 ? 'it' : 'them'} first (or use "Discard my changes").`, { pending: n });
+    }
+    const doing: Record<string, string> = { plan: 'Planning', reopen: 'Reopening', release: 'Releasing', cancel: 'Cancelling', complete: 'Completing', shortClose: 'Short-closing' };
+    this.toast(`${doing[action]} order ${orderId}…`);
+    const body = action === 'shortClose' ? { action: 'complete', shortClose: true, reason } : { action, ...(reason ? { reason } : {}) };
+    const api = this.api();
+    try {
+      api.transition(orderId, body);
+    } catch (e) {
+      if (e instanceof ApiError) throw new ContextError(e, action);
+      throw e;
+    }
+    const snap = this.pull(orderId);
+    this.write(sheet, snap, undefined, `${action === 'shortClose' ? 'Short-closed' : actionDone(action)}: now ${snap.state} (version ${snap.version}).`);
+    return { panel: this.panel(snap, sheet.getName()), notice: `Order ${orderId} is now ${snap.state}.` };
+  }
+
+  generateBatches(orderId: string): { panel: OrderPanel; notice?: string } {
+    const { sheet } = this.orderSheet(orderId);
+    this.toast('Generating batches…');
+    try {
+      this.api().generateBatches(orderId);
+    } catch (e) {
+      if (e instanceof ApiError) throw new ContextError(e, 'generateBatches');
+      throw e;
+    }
+    const snap = this.pull(orderId);
+    this.write(sheet, snap, undefined, `Batches generated: ${plural(snap.batches?.length ?? 0, 'batch', 'batches')}.`);
+    return { panel: this.panel(snap, sheet.getName()), notice: `${plural(snap.batches?.length ?? 0, 'batch', 'batches')} planned.` };
+  }
+
+  batchAction(orderId: string, batchId: string, action: 'start' | 'cancel'): { panel: OrderPanel; notice?: string } {
+    const { sheet } = this.orderSheet(orderId);
+    try {
+      this.api().batchTransition(orderId, batchId, { action });
+    } catch (e) {
+      if (e instanceof ApiError) throw new ContextError(e, action);
+      throw e;
+    }
+    const snap = this.pull(orderId);
+    const word = action === 'start' ? 'started' : 'cancelled';
+    this.write(sheet, snap, undefined, `Batch ${batchId} ${word}.`);
+    return { panel: this.panel(snap, sheet.getName()), notice: `Batch ${batchId} ${word}; the order is ${snap.state}.` };
+  }
+
+  private batchOf(snap: OrderSnapshot, batchId: string): BatchRow {
+    const b = snap.batches?.find((x) => x.id === batchId);
+    if (!b) throw new UserError('NOT_FOUND', `Batch ${batchId} is not on this order's sheet: Refresh it first.`);
+    return b;
+  }
+
+  openBatchOutput(orderId: string, batchId: string): { sheetName: string } {
+    const { snap } = this.orderSheet(orderId);
+    const b = this.batchOf(snap, batchId);
+    const name = outputSheetName(batchId);
+    let sheet = this.ss.getSheetByName(name);
+    if (!sheet) {
+      sheet = this.ss.insertSheet(name);
+      const r = renderOutputSheet(orderId, b);
+      writeGrid(sheet, r);
+      protect(this.g.SpreadsheetApp, sheet, r.editable, 'GarmentFlow: type produced and rejected quantities only');
+    }
+    sheet.activate();
+    return { sheetName: name };
+  }
+
+  finishBatch(orderId: string, batchId: string): { panel: OrderPanel; notice?: string } {
+    const { sheet, snap } = this.orderSheet(orderId);
+    const b = this.batchOf(snap, batchId);
+    const out = this.ss.getSheetByName(outputSheetName(batchId));
+    if (!out) {
+      const { sheetName } = this.openBatchOutput(orderId, batchId);
+      throw new UserError('OUTPUT_NEEDED', `Type what batch ${batchId} produced and rejected on the sheet "${sheetName}", then click Finish again.`);
+    }
+    const read = parseOutputSheet(readSheet(out), b);
+    if (read.batchId !== null && read.batchId !== batchId) read.problems.unshift(`The sheet is for batch ${read.batchId}, not ${batchId}`);
+    if (read.problems.length || !read.produced || !read.rejected) {
+      throw new UserError('SHEET_PROBLEMS', `Batch ${batchId} was not finished: ${read.problems.slice(0, 5).join('; ')}.`, { problems: read.problems });
+    }
+    const lock = this.g.LockService.getDocumentLock();
+    if (!lock.tryLock(20_000)) throw new UserError('BUSY', 'Another change is running in this spreadsheet: try again in a few seconds.');
+    try {
+      this.toast(`Finishing batch ${batchId}…`);
+      try {
+        this.api().batchTransition(orderId, batchId, { action: 'finish', produced: read.produced, rejected: read.rejected });
+      } catch (e) {
+        if (e instanceof ApiError) throw new ContextError(e, 'finish');
+        throw e;
+      }
+    } finally {
+      lock.releaseLock();
+    }
+    const fresh = this.pull(orderId);
+    this.write(sheet, fresh, undefined, `Batch ${batchId} finished.`);
+    sheet.activate();
+    return { panel: this.panel(fresh, sheet.getName()), notice: `Batch ${batchId} finished: ${plural(sumOf(read.produced.quantities), 'garment')} produced.` };
+  }
+
+  refreshMaterials(orderId: string): { panel: OrderPanel; notice?: string } {
+    const { sheet, snap: old } = this.orderSheet(orderId);
+    const d = isEditable(old.state) ? this.diffOf(sheet, old) : null;
+    if (d?.structureChanged) throw new UserError('UNPUSHED_CHANGES', 'Push your new sizes/colors before refreshing the materials.');
+    try {
+      this.api().refreshMaterials(orderId);
+    } catch (e) {
+      if (e instanceof ApiError) throw new ContextError(e, 'refreshMaterials');
+      throw e;
+    }
+    const snap = this.pull(orderId);
+    const res = this.rewriteKeeping(sheet, snap, d, `Materials refreshed ${snap.pulledAt}`);
+    return { panel: res.panel, notice: res.notice ?? 'Materials summary refreshed.' };
+  }
+}
+
+function sumOf(q: number[][]): number {
+  let t = 0;
+  for (const row of q) for (const v of row) t += v;
+  return t;
+}
+
+function actionDone(action: string): string {
+  const words: Record<string, string> = { plan: 'Planned', reopen: 'Reopened', release: 'Released', cancel: 'Cancelled', complete: 'Completed' };
+  return words[action] ?? action;
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { COLOR, FORMAT, LABEL, columnLetter, parseOrderSheet, renderOrderSheet } from '../../addon/src/layout.js';
+import { snap } from './helpers.js';
+
+describe('order sheet layout', () => {
+  it('lays out the header block, the matrix with totals, batches and materials', () => {
+    const r = renderOrderSheet({ snap: snap({ customer: 'Acme', sourceType: 'salesOrder' }) });
+    const col = (label: string) => r.values.find((row) => row[0] === label)?.[1];
+    expect(col(LABEL.order)).toBe('PO-000001');
+    expect(col(LABEL.style)).toBe('TEE-01');
+    expect(col(LABEL.state)).toBe('Draft');
+    expect(col(LABEL.delivery)).toBe('2027-03-01');
+    expect(col(LABEL.customer)).toBe('Acme');
+    expect(col(LABEL.version)).toBe(3);
+    const corner = r.values.findIndex((row) => row[0] === LABEL.corner);
+    expect(r.values[corner].slice(0, 5)).toEqual([LABEL.corner, 'S', 'M', 'L', LABEL.total]);
+    expect(r.values[corner + 1].slice(0, 5)).toEqual(['NAVY', 10, 20, 30, `=SUM(B${corner + 2}:D${corner + 2})`]);
+    expect(r.values[corner + 3].slice(0, 5)).toEqual([LABEL.total, `=SUM(B${corner + 2}:B${corner + 3})`, `=SUM(C${corner + 2}:C${corner + 3})`, `=SUM(D${corner + 2}:D${corner + 3})`, `=SUM(B${corner + 2}:D${corner + 3})`]);
+    expect(r.quantities).toEqual({ row: corner + 2, col: 2, numRows: 2, numCols: 3 });
+    expect(r.values.some((row) => row[0] === LABEL.batches)).toBe(true);
+    const mat = r.values.findIndex((row) => row[0] === LABEL.materials);
+    expect(String(r.values[mat][1])).toContain('Up to date');
+    expect(r.values[mat + 2]).toEqual(['FAB-JERSEY', 'NAVY', 'm', 72, 75.6, 100]);
+    // every layer has the same shape as the values
+    for (const layer of [r.backgrounds, r.notes, r.weights, r.formats]) {
+      expect(layer.length).toBe(r.rows);
+      for (const row of layer) expect(row.length).toBe(r.cols);
+    }
+  });
+
+  it('keeps codes as text, marks only quantity cells (and codes while editable) as editable', () => {
+    const r = renderOrderSheet({ snap: snap({ matrix: { sizes: ['08', '10'], colors: ['001'], quantities: [[1, 2]] } }) });
+    const q = r.quantities;
+    expect(r.formats[q.row - 2][1]).toBe(FORMAT.text); // size "08"
+    expect(r.formats[q.row - 1][0]).toBe(FORMAT.text); // color "001"
+    expect(r.formats[q.row - 1][1]).toBe(FORMAT.qty);
+    expect(r.backgrounds[q.row - 1][1]).toBe(COLOR.editable);
+    expect(r.backgrounds[0][0]).not.toBe(COLOR.editable);
+    expect(r.editable).toEqual([q, { row: q.row - 1, col: 2, numRows: 1, numCols: 2 }, { row: q.row, col: 1, numRows: 1, numCols: 1 }]);
+    const released = renderOrderSheet({ snap: snap({ state: 'Released' }) });
+    expect(released.editable).toEqual([]);
+    expect(released.backgrounds[released.quantities.row - 1][1]).toBe(COLOR.locked);
+    expect(String(released.values[0][1])).toContain('frozen');
+  });
+
+  it('flags a stale materials summary and shows batches with progress', () => {
+    const r = renderOrderSheet({
+      snap: snap({
+        state: 'InProgress',
+        materials: { bomRevision: 1, techPackBomRevision: 2, stale: true, lines: [] },
+        batches: [{ id: 'B-1', state: 'Running', total: 200, produced: 50, rejected: 2, sizes: ['S'], colors: ['NAVY'], quantities: [[200]] }],
+      }),
+    });
+    const mat = r.values.find((row) => row[0] === LABEL.materials)!;
+    expect(String(mat[1])).toMatch(/STALE.*revision 1.*at 2/);
+    expect(r.values.find((row) => row[0] === 'B-1')).toEqual(['B-1', 'Running', 200, 50, 2, '25%']);
+  });
+
+  it('shows marks and kept values on quantity cells', () => {
+    const r = renderOrderSheet({
+      snap: snap(),
+      display: [[10, 'abc', 30], [5, 5, 7]],
+      marks: [
+        { color: 'NAVY', size: 'M', kind: 'invalid', note: 'bad' },
+        { color: 'RED', size: 'L', kind: 'conflict', note: 'theirs' },
+      ],
+    });
+    const q = r.quantities;
+    expect(r.values[q.row - 1][2]).toBe('abc');
+    expect(r.backgrounds[q.row - 1][2]).toBe(COLOR.invalid);
+    expect(r.notes[q.row][3]).toBe('theirs');
+    expect(r.backgrounds[q.row][3]).toBe(COLOR.conflict);
+  });
+
+  it('names columns past Z', () => {
+    expect([1, 26, 27, 52, 702, 703].map(columnLetter)).toEqual(['A', 'Z', 'AA', 'AZ', 'ZZ', 'AAA']);
+  });
+});
+
+describe('reading the order sheet back', () => {
+  const grid = () => renderOrderSheet({ snap: snap() }).values.map((row) => row.map((v) => (typeof v === 'string' && v.startsWith('=') ? 0 : v)));
+
+  it('finds the order id, sizes and colors where they are', () => {
+    const p = parseOrderSheet(grid());
+    expect(p.orderId).toBe('PO-000001');
+    expect(p.sizes.map((s) => s.code)).toEqual(['S', 'M', 'L']);
+    expect(p.colors.map((c) => c.code)).toEqual(['NAVY', 'RED']);
+    expect(p.problems).toEqual([]);
+  });
+
+  it('follows an inserted size column and an inserted color row; numbers from the sheet become codes', () => {
+    const g = grid();
+    const corner = g.findIndex((row) => row[0] === LABEL.corner);
+    for (const row of g) row.splice(4, 0, ''); // a column before Total
+    g[corner][4] = 40;
+    g.splice(corner + 3, 0, ['BLACK', 1, 2, 3, 4, 0, '']);
+    const p = parseOrderSheet(g);
+    expect(p.sizes.map((s) => s.code)).toEqual(['S', 'M', 'L', '40']);
+    expect(p.colors.map((c) => c.code)).toEqual(['NAVY', 'RED', 'BLACK']);
+  });
+
+  it('reports numbers typed where no size or color names them, duplicates, and a missing table', () => {
+    const g = grid();
+    const corner = g.findIndex((row) => row[0] === LABEL.corner);
+    g[corner][2] = ''; // size M cleared, its numbers left
+    g[corner + 2][0] = 'NAVY';
+    const p = parseOrderSheet(g);
+    expect(p.sizes.map((s) => s.code)).toEqual(['S', 'L']);
+    expect(p.orphans.length).toBe(2);
+    expect(p.problems).toEqual(['Color NAVY appears twice']);
+    expect(parseOrderSheet([['nothing']]).problems[0]).toMatch(/missing/);
+  });
+});

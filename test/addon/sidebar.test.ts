@@ -1,0 +1,229 @@
+// The sidebar and settings HTML, built, in headless Chromium with a stubbed google.script.run.
+// First against canned answers (every path of the UI), then bridged to the built Code.js in a vm
+// whose UrlFetchApp calls the local stack: list, open, push and transitions by clicking.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAddon } from '../../addon/build.js';
+import { LABEL } from '../../addon/src/layout.js';
+import type { OrderPanel } from '../../addon/src/protocol.js';
+import { apiUrl, token } from '../support/api.js';
+import { techPackBody } from '../support/fixtures.js';
+import { launch, openPage, type Launched } from './fakes/browser.js';
+import { loadBundle } from './fakes/bundle.js';
+import { callApi, fakeGas } from './fakes/services.js';
+
+const api = (method: string, apiPath: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+  callApi(apiUrl(), method, apiPath, opts);
+
+/** A tech pack walked to `state`, made over a fresh connection (see callApi). */
+function createTechPack(tok: string, state = 'Commercial') {
+  const res = api('POST', '/v1/tech-packs', { token: tok, body: techPackBody() });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const steps: string[] = ({ Commercial: [], Design: ['Design'], Approval: ['Design', 'Approval'], ProductionReady: ['Design', 'Approval', 'ProductionReady'] } as Record<string, string[]>)[state] ?? [];
+  let tp = res.body;
+  for (const to of steps) {
+    const moved = api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: tok, body: { to } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    tp = moved.body;
+  }
+  return tp;
+}
+
+let dist: string;
+let chrome: Launched;
+
+beforeAll(async () => {
+  dist = mkdtempSync(path.join(os.tmpdir(), 'gf-addon-ui-'));
+  await buildAddon({ outDir: dist, apiUrl: '' });
+  chrome = await launch();
+});
+afterAll(async () => {
+  await chrome?.close();
+  rmSync(dist, { recursive: true, force: true });
+});
+
+const panel = (over: Partial<OrderPanel> = {}): OrderPanel => ({
+  orderId: 'PO-000001',
+  sheetName: 'PO TEE PO-000001',
+  styleCode: 'TEE',
+  state: 'Draft',
+  version: 1,
+  total: 75,
+  deliveryDate: '2027-03-01',
+  customer: null,
+  editable: true,
+  actions: ['plan', 'cancel'],
+  batches: [],
+  materialsStale: false,
+  pulledAt: 'now',
+  ...over,
+});
+
+const item = (id: string, state = 'Draft') => ({ id, styleCode: 'TEE', techPackId: 'TP-1', state, version: 1, total: 10, deliveryDate: null, customer: null });
+
+describe('the sidebar with canned answers', () => {
+  it('lists with filters and pagination, opens, pushes, transitions, and shows refusals in words', async () => {
+    let state = panel();
+    const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name, args) => {
+      switch (name) {
+        case 'getActiveOrder':
+          return { ok: true, data: null };
+        case 'listTechPacks':
+          return { ok: true, data: { items: [{ id: 'TP-1', styleCode: 'TEE', name: 'Tee', state: 'Design' }], nextCursor: null } };
+        case 'listOrders': {
+          const q = args[0] as { cursor?: string | null };
+          return q.cursor === 'c2'
+            ? { ok: true, data: { items: [item('PO-000003')], nextCursor: null } }
+            : { ok: true, data: { items: [item('PO-000001'), item('PO-000002', 'Planned')], nextCursor: 'c2' } };
+        }
+        case 'openOrder':
+          return { ok: true, data: state };
+        case 'pushOrder':
+          return { ok: true, data: { sent: 0, conflicts: 2, invalid: 0, structureChanged: false, version: 2, panel: state }, notice: '2 cell(s) were changed by bo@example.com since you pulled the order.' };
+        case 'transitionOrder':
+          if (args[1] === 'plan') return { ok: false, code: 'TECH_PACK_NOT_READY', message: 'The tech pack is still in Design: it must be Production Ready before this order can be planned.' };
+          state = panel({ state: 'Cancelled', actions: [], editable: false });
+          return { ok: true, data: state, notice: 'Order PO-000001 is now Cancelled.' };
+        default:
+          throw new Error(`unexpected ${name}`);
+      }
+    });
+    await page.locator('#order-list li[data-order="PO-000002"]').waitFor();
+    await expect.poll(() => page.locator('#n-techpack option').count()).toBe(2);
+    await page.click('#more');
+    await page.locator('#order-list li[data-order="PO-000003"]').waitFor();
+    expect(await page.locator('#order-list li').count()).toBe(3);
+    expect(calls.filter((c) => c.name === 'listOrders').at(-1)?.args[0]).toMatchObject({ cursor: 'c2' });
+    expect(await page.isHidden('#more')).toBe(true);
+
+    await page.selectOption('#f-state', 'Planned');
+    await page.fill('#f-techpack', 'TP-1');
+    await page.click('#search');
+    await expect.poll(() => calls.filter((c) => c.name === 'listOrders').at(-1)?.args[0]).toMatchObject({ state: 'Planned', techPackId: 'TP-1', cursor: null });
+
+    await page.click('#open-PO-000001');
+    await page.locator('#c-id', { hasText: 'PO-000001' }).waitFor();
+    expect(await page.textContent('#c-state')).toBe('Draft');
+
+    await page.click('#push');
+    await page.locator('#message.error', { hasText: 'changed by bo@example.com' }).waitFor();
+
+    await page.click('#action-plan');
+    await page.locator('#message.error', { hasText: 'must be Production Ready before this order can be planned' }).waitFor();
+
+    await page.click('#action-cancel');
+    await page.locator('#reason-box').waitFor();
+    await page.click('#reason-ok');
+    await page.locator('#message.error', { hasText: 'Type a reason' }).waitFor();
+    await page.fill('#reason', 'customer dropped the style');
+    await page.click('#reason-ok');
+    await page.locator('#c-state', { hasText: 'Cancelled' }).waitFor();
+    expect(calls.find((c) => c.name === 'transitionOrder' && c.args[1] === 'cancel')?.args).toEqual(['PO-000001', 'cancel', { reason: 'customer dropped the style' }]);
+    expect(await page.locator('#actions button').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('runs batch actions from their rows', async () => {
+    const b = (id: string, state: 'Planned' | 'Running') => ({ id, state, total: 40, produced: 0, rejected: 0, sizes: ['S'], colors: ['NAVY'], quantities: [[40]] });
+    const released = panel({ state: 'Released', editable: false, actions: ['cancel', 'generateBatches'], batches: [b('B-1', 'Planned'), b('B-2', 'Running')] });
+    const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name) => {
+      if (name === 'getActiveOrder') return { ok: true, data: released };
+      if (name === 'listOrders' || name === 'listTechPacks') return { ok: true, data: { items: [], nextCursor: null } };
+      if (name === 'openBatchOutput') return { ok: true, data: { sheetName: 'Output B-2' } };
+      if (name === 'finishBatch') return { ok: false, code: 'OUTPUT_NEEDED', message: 'Type what batch B-2 produced and rejected on the sheet "Output B-2", then click Finish again.' };
+      return { ok: true, data: released, notice: `${name} done` };
+    });
+    await page.locator('#c-state', { hasText: 'Released' }).waitFor();
+    expect(await page.isHidden('#push')).toBe(true);
+    await page.click('#action-generateBatches');
+    await page.locator('#message.ok', { hasText: 'generateBatches done' }).waitFor();
+    await page.click('#start-B-1');
+    await page.locator('#message.ok', { hasText: 'startBatch done' }).waitFor();
+    await page.click('#output-B-2');
+    await page.locator('#message.info', { hasText: 'Output B-2' }).waitFor();
+    await page.click('#finish-B-2');
+    await page.locator('#message.error', { hasText: 'then click Finish again' }).waitFor();
+    expect(calls.filter((c) => c.name !== 'listOrders' && c.name !== 'listTechPacks' && c.name !== 'getActiveOrder').map((c) => [c.name, ...c.args])).toEqual([
+      ['generateBatches', 'PO-000001'],
+      ['startBatch', 'PO-000001', 'B-1'],
+      ['openBatchOutput', 'PO-000001', 'B-2'],
+      ['finishBatch', 'PO-000001', 'B-2'],
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('offers the settings when no API URL is set, and the settings dialog saves and closes', async () => {
+    const { page, calls } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name) => {
+      if (name === 'openSettings') return { ok: true, data: null };
+      return { ok: false, code: 'NO_API_URL', message: 'Set the GarmentFlow API URL first: Extensions > GarmentFlow Production > Settings.' };
+    });
+    await page.locator('#open-settings').waitFor();
+    await page.click('#open-settings');
+    await expect.poll(() => calls.some((c) => c.name === 'openSettings')).toBe(true);
+    await page.close();
+
+    const dlg = await openPage(chrome.browser, path.join(dist, 'Settings.html'), (name, args) => {
+      if (name === 'getSettings') return { ok: true, data: { apiUrl: '', allowedPrefixes: ['https://api.example.com/'], email: 'ana@example.com' } };
+      if (name === 'saveSettings') return { ok: true, data: { apiUrl: args[0], allowedPrefixes: [], email: 'ana@example.com' }, notice: 'Saved.' };
+      throw new Error(name);
+    });
+    await dlg.page.locator('#who', { hasText: 'ana@example.com' }).waitFor();
+    expect(await dlg.page.textContent('#allowed')).toContain('https://api.example.com/');
+    await dlg.page.fill('#api-url', 'https://api.example.com');
+    await dlg.page.click('#save');
+    await dlg.page.locator('#message.ok').waitFor();
+    await expect.poll(() => dlg.page.evaluate(() => (window as unknown as { __closed?: boolean }).__closed === true), { timeout: 5000 }).toBe(true);
+    expect(dlg.calls.find((c) => c.name === 'saveSettings')?.args).toEqual(['https://api.example.com']);
+    await dlg.page.close();
+  });
+});
+
+describe('the sidebar driving the built add-on against the local stack', () => {
+  it('lists, opens, pushes and moves an order from Draft to Released by clicking', async () => {
+    const admin = await token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] });
+    const ana = await token({ email: 'ana@example.com', roles: ['planner'] });
+    const tp = createTechPack(admin, 'ProductionReady');
+    const created = api('POST', '/v1/production-orders', { token: admin, body: { techPackId: tp.id, deliveryDate: '2027-03-01' } });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+
+    const gas = fakeGas({ token: ana, email: 'ana@example.com', distDir: dist });
+    const addon = loadBundle(dist, gas);
+    expect(addon.saveSettings(apiUrl())).toMatchObject({ ok: true });
+    const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name, args) =>
+      (addon as unknown as Record<string, (...a: unknown[]) => unknown>)[name](...args),
+    );
+    await page.locator('#n-techpack option[value="' + tp.id + '"]').waitFor({ state: 'attached' });
+    await page.fill('#f-techpack', tp.id);
+    await page.click('#search');
+    await page.locator(`#order-list li[data-order="${id}"]`).waitFor();
+    await page.click(`#open-${id}`);
+    await page.locator('#c-id', { hasText: id }).waitFor();
+    const sheet = gas.book.sheet((await page.textContent('#c-sheet'))!);
+
+    // The planner types into the sheet, then pushes from the sidebar.
+    const corner = sheet.find(LABEL.corner)!;
+    sheet.type(corner.row + 1, 2, 40); // NAVY / S
+    sheet.type(corner.row + 2, 4, 12); // RED / L
+    await page.click('#push');
+    await page.locator('#message.ok', { hasText: 'Pushed 2 changes' }).waitFor();
+    expect(await page.textContent('#c-version')).toBe('2');
+    let order = (api('GET', `/v1/production-orders/${id}`, { token: admin })).body;
+    expect(order.matrix.quantities).toEqual([[40, 0, 0], [0, 0, 12]]);
+
+    await page.click('#action-plan');
+    await page.locator('#c-state', { hasText: 'Planned' }).waitFor();
+    await page.click('#action-release');
+    await page.locator('#c-state', { hasText: 'Released' }).waitFor();
+    expect(await page.isHidden('#push')).toBe(true);
+    order = (api('GET', `/v1/production-orders/${id}`, { token: admin })).body;
+    expect(order).toMatchObject({ state: 'Released', total: 52, updatedBy: 'ana@example.com' });
+    expect(calls.map((c) => c.name)).toEqual(expect.arrayContaining(['getActiveOrder', 'listOrders', 'listTechPacks', 'openOrder', 'pushOrder', 'transitionOrder']));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,380 @@
+// The built add-on (dist/Code.js) in a Node vm with fakes of the Google services, where the fake
+// UrlFetchApp calls the real local stack: open, edit, push, conflict, transitions, a 20,000-cell order.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAddon } from '../../addon/build.js';
+import { COLOR, LABEL } from '../../addon/src/layout.js';
+import { STATE_SHEET } from '../../addon/src/state.js';
+import { apiUrl, token } from '../support/api.js';
+import { techPackBody } from '../support/fixtures.js';
+import { loadBundle, type AddonGlobals } from './fakes/bundle.js';
+import { callApi, fakeGas, type FakeGas } from './fakes/services.js';
+import type { FakeSheet } from './fakes/spreadsheet.js';
+
+const api = (method: string, apiPath: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+  callApi(apiUrl(), method, apiPath, opts);
+
+/** A tech pack walked to `state`, made over a fresh connection (see callApi). */
+function createTechPack(tok: string, state = 'Commercial') {
+  const res = api('POST', '/v1/tech-packs', { token: tok, body: techPackBody() });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const steps: string[] = ({ Commercial: [], Design: ['Design'], Approval: ['Design', 'Approval'], ProductionReady: ['Design', 'Approval', 'ProductionReady'] } as Record<string, string[]>)[state] ?? [];
+  let tp = res.body;
+  for (const to of steps) {
+    const moved = api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: tok, body: { to } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    tp = moved.body;
+  }
+  return tp;
+}
+
+let dist: string;
+let ana: string;
+let bo: string;
+let admin: string;
+
+beforeAll(async () => {
+  dist = mkdtempSync(path.join(os.tmpdir(), 'gf-addon-stack-'));
+  await buildAddon({ outDir: dist, apiUrl: '' });
+  [ana, bo, admin] = await Promise.all([
+    token({ email: 'ana@example.com', roles: ['planner'] }),
+    token({ email: 'bo@example.com', roles: ['planner'] }),
+    token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] }),
+  ]);
+});
+afterAll(() => rmSync(dist, { recursive: true, force: true }));
+
+function addonFor(tok: string, email: string): { gas: FakeGas; addon: AddonGlobals } {
+  const gas = fakeGas({ token: tok, email, distDir: dist });
+  const addon = loadBundle(dist, gas);
+  const saved = addon.saveSettings(apiUrl());
+  expect(saved, JSON.stringify(saved)).toMatchObject({ ok: true, data: { apiUrl: apiUrl() } });
+  return { gas, addon };
+}
+
+function ok<T>(out: { ok: boolean; data?: T; message?: string }): T {
+  expect(out.ok, (out as { message?: string }).message).toBe(true);
+  return out.data as T;
+}
+
+/** The quantity cell of color/size on an order sheet (1-based row and column). */
+function cellOf(sheet: FakeSheet, color: string, size: string): { row: number; col: number } {
+  const corner = sheet.find(LABEL.corner)!;
+  const values = sheet.getDataRange().getValues();
+  sheet.stats.reads--; // a test's own look, not the add-on's
+  const col = values[corner.row - 1].findIndex((v) => String(v) === size) + 1;
+  const row = values.findIndex((r, i) => i >= corner.row && String(r[0]) === color) + 1;
+  if (col < 1 || row < 1) throw new Error(`no cell ${color}/${size}`);
+  return { row, col };
+}
+
+function valueAt(sheet: FakeSheet, color: string, size: string) {
+  const c = cellOf(sheet, color, size);
+  return sheet.valueAt(c.row, c.col);
+}
+
+function typeAt(sheet: FakeSheet, color: string, size: string, v: unknown) {
+  const c = cellOf(sheet, color, size);
+  sheet.type(c.row, c.col, v);
+}
+
+async function getOrder(id: string) {
+  const res = api('GET', `/v1/production-orders/${id}`, { token: admin });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+function q(order: { matrix: { sizes: string[]; colors: string[]; quantities: number[][] } }, color: string, size: string): number {
+  return order.matrix.quantities[order.matrix.colors.indexOf(color)][order.matrix.sizes.indexOf(size)];
+}
+
+async function newOrder(state = 'ProductionReady', body: Record<string, unknown> = {}) {
+  const tp = createTechPack(admin, state);
+  const res = api('POST', '/v1/production-orders', {
+    token: admin,
+    body: { techPackId: tp.id, deliveryDate: '2027-03-01', matrix: { sizes: ['S', 'M', 'L'], colors: ['NAVY', 'RED'], quantities: [[10, 20, 30], [5, 5, 5]] }, ...body },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { tp, order: res.body };
+}
+
+describe('the add-on against the local stack', () => {
+  it('lists orders with filters and pagination', async () => {
+    const { tp } = await newOrder();
+    api('POST', '/v1/production-orders', { token: admin, body: { techPackId: tp.id, deliveryDate: '2027-04-01' } });
+    api('POST', '/v1/production-orders', { token: admin, body: { techPackId: tp.id, deliveryDate: '2027-05-01' } });
+    const { addon } = addonFor(ana, 'ana@example.com');
+    const first = ok(addon.listOrders({ techPackId: tp.id, limit: 2 }));
+    expect(first.items.length).toBe(2);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const rest = ok(addon.listOrders({ techPackId: tp.id, limit: 2, cursor: first.nextCursor }));
+    expect(rest.items.length).toBe(1);
+    const ids = [...first.items, ...rest.items].map((o) => o.id);
+    expect(new Set(ids).size).toBe(3);
+    expect(ok(addon.listOrders({ techPackId: tp.id, state: 'Planned' })).items).toEqual([]);
+    const packs = ok(addon.listTechPacks('ProductionReady'));
+    expect(packs.items.map((t) => t.id)).toContain(tp.id);
+  });
+
+  it('opens, pushes with one read, one request, one write; marks conflicts and loses nothing', async () => {
+    const { order } = await newOrder();
+    const { gas, addon } = addonFor(ana, 'ana@example.com');
+
+    gas.fetcher.calls = 0;
+    const panel = ok(addon.openOrder(order.id));
+    expect(gas.fetcher.calls).toBe(1); // order + batches + materials in one fetchAll
+    expect(panel).toMatchObject({ orderId: order.id, state: 'Draft', version: 1, editable: true, actions: ['plan', 'cancel'] });
+    const sheet = gas.book.sheet(panel.sheetName);
+    expect(gas.book.active).toBe(sheet);
+    expect(valueAt(sheet, 'NAVY', 'M')).toBe(20);
+    expect(sheet.protections[0].warningOnly).toBe(true);
+    expect(sheet.protections[0].unprotected.length).toBe(3);
+    expect(gas.book.sheet(STATE_SHEET).hidden).toBe(true);
+    for (const r of gas.fetcher.requests.filter((x) => !x.url.endsWith('/v1/health'))) expect(r.headers.Authorization).toBe(`Bearer ${ana}`);
+
+    // Ana edits two cells and types text into a third.
+    typeAt(sheet, 'NAVY', 'S', 11);
+    typeAt(sheet, 'NAVY', 'L', '31');
+    typeAt(sheet, 'RED', 'M', 'abc');
+    const before = { ...sheet.stats };
+    const requestsBefore = gas.fetcher.requests.length;
+    const push1 = addon.pushOrder(order.id);
+    const s1 = ok(push1);
+    expect(s1).toMatchObject({ sent: 2, conflicts: 0, invalid: 1, version: 2 });
+    expect(sheet.stats.reads - before.reads).toBe(1);
+    expect(sheet.stats.writes - before.writes).toBe(1);
+    expect(gas.fetcher.requests.length - requestsBefore).toBe(1);
+    expect(gas.fetcher.requests.at(-1)).toMatchObject({ method: 'POST', url: expect.stringMatching(/\/matrix-edits$/) });
+    expect(JSON.parse(gas.fetcher.requests.at(-1)!.body!)).toEqual({
+      baseVersion: 1,
+      edits: [{ color: 'NAVY', size: 'S', from: 10, to: 11 }, { color: 'NAVY', size: 'L', from: 30, to: 31 }],
+    });
+    expect(gas.lock.acquired).toBe(1);
+    expect(gas.lock.held).toBe(false);
+    let server = await getOrder(order.id);
+    expect(server.matrix.quantities).toEqual([[11, 20, 31], [5, 5, 5]]);
+    // the bad cell is kept as typed, marked, and was not sent
+    const bad = cellOf(sheet, 'RED', 'M');
+    expect(sheet.valueAt(bad.row, bad.col)).toBe('abc');
+    expect(sheet.backgroundAt(bad.row, bad.col)).toBe(COLOR.invalid);
+    expect(sheet.noteAt(bad.row, bad.col)).toMatch(/Not sent: this cell is text/);
+
+    // Bo changes NAVY/S and RED/S through the API meanwhile.
+    const boEdit = api('POST', `/v1/production-orders/${order.id}/matrix-edits`, {
+      token: bo,
+      body: { baseVersion: 2, edits: [{ color: 'NAVY', size: 'S', from: 11, to: 50 }, { color: 'RED', size: 'S', from: 5, to: 6 }] },
+    });
+    expect(boEdit.status, JSON.stringify(boEdit.body)).toBe(200);
+
+    // Ana, not having refreshed: NAVY/S (conflict), NAVY/M (clean), fixes RED/M.
+    typeAt(sheet, 'NAVY', 'S', 12);
+    typeAt(sheet, 'NAVY', 'M', 21);
+    typeAt(sheet, 'RED', 'M', 7);
+    const push2 = addon.pushOrder(order.id);
+    const s2 = ok(push2);
+    expect(s2).toMatchObject({ sent: 0, conflicts: 1, version: 3 });
+    expect((push2 as { notice?: string }).notice).toMatch(/changed by bo@example.com/);
+    server = await getOrder(order.id);
+    expect(server.matrix.quantities).toEqual([[50, 20, 31], [6, 5, 5]]); // nothing of Ana's second push applied
+    const conflict = cellOf(sheet, 'NAVY', 'S');
+    expect(sheet.valueAt(conflict.row, conflict.col)).toBe(50);
+    expect(sheet.backgroundAt(conflict.row, conflict.col)).toBe(COLOR.conflict);
+    expect(sheet.noteAt(conflict.row, conflict.col)).toMatch(/bo@example.com changed this cell to 50.*Your value 12 was not sent/);
+    expect(valueAt(sheet, 'NAVY', 'M')).toBe(21); // kept
+    const pending = cellOf(sheet, 'NAVY', 'M');
+    expect(sheet.backgroundAt(pending.row, pending.col)).toBe(COLOR.pending);
+    expect(valueAt(sheet, 'RED', 'M')).toBe(7); // kept
+    expect(valueAt(sheet, 'RED', 'S')).toBe(6); // Bo's, shown
+    const status = sheet.find(LABEL.status)!;
+    expect(String(sheet.valueAt(status.row, 2))).toMatch(/changed by bo@example.com/);
+
+    // Pushing again sends only Ana's kept changes; Bo's work stays.
+    const s3 = ok(addon.pushOrder(order.id));
+    expect(s3).toMatchObject({ sent: 2, conflicts: 0, invalid: 0, version: 4 });
+    server = await getOrder(order.id);
+    expect(server.matrix.quantities).toEqual([[50, 21, 31], [6, 7, 5]]);
+    expect(sheet.noteAt(conflict.row, conflict.col)).toBeUndefined();
+    expect(ok(addon.pushOrder(order.id)).sent).toBe(0);
+  });
+
+  it('adds sizes and colors while Draft, with If-Match', async () => {
+    const { order } = await newOrder();
+    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const sheet = gas.book.sheet(ok(addon.openOrder(order.id)).sheetName);
+    // Insert a column before Total and type a new size; add a color row above Total.
+    const corner = sheet.find(LABEL.corner)!;
+    const total = cellOf(sheet, 'NAVY', 'L').col + 1;
+    sheet.insertColumnsAfter(total - 1, 1);
+    sheet.type(corner.row, total, 'XL');
+    typeAt(sheet, 'NAVY', 'XL', 4);
+    const redRow = cellOf(sheet, 'RED', 'S').row;
+    sheet.insertRowsAfter(redRow, 1);
+    sheet.type(redRow + 1, 1, 'BLACK');
+    sheet.type(redRow + 1, cellOf(sheet, 'NAVY', 'M').col, 9);
+    typeAt(sheet, 'RED', 'L', 6);
+    const before = gas.fetcher.requests.length;
+    const s = ok(addon.pushOrder(order.id));
+    expect(s).toMatchObject({ structureChanged: true, sent: 3 });
+    const sent = gas.fetcher.requests.slice(before);
+    expect(sent.map((r) => r.method)).toEqual(['PATCH', 'POST']);
+    expect(sent[0].headers['If-Match']).toBe('"1"');
+    expect(JSON.parse(sent[0].body!)).toEqual({ sizes: ['S', 'M', 'L', 'XL'], colors: ['NAVY', 'RED', 'BLACK'] });
+    const server = await getOrder(order.id);
+    expect(server.matrix).toEqual({ sizes: ['S', 'M', 'L', 'XL'], colors: ['NAVY', 'RED', 'BLACK'], quantities: [[10, 20, 30, 4], [5, 5, 6, 0], [0, 9, 0, 0]] });
+    expect(valueAt(sheet, 'BLACK', 'M')).toBe(9);
+  });
+
+  it('walks an order from Draft to Released with friendly refusals on the way', async () => {
+    const { order, tp } = await newOrder('Design', { matrix: undefined, deliveryDate: undefined });
+    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const sheet = gas.book.sheet(ok(addon.openOrder(order.id)).sheetName);
+    expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({
+      ok: false,
+      code: 'TECH_PACK_NOT_READY',
+      message: 'The tech pack is still in Design: it must be Production Ready before this order can be planned.',
+    });
+    for (const to of ['Approval', 'ProductionReady']) {
+      expect((api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: admin, body: { to } })).status).toBe(200);
+    }
+    const incomplete = addon.transitionOrder(order.id, 'plan', {});
+    expect(incomplete).toMatchObject({ ok: false, code: 'ORDER_INCOMPLETE', message: expect.stringMatching(/^This order cannot be planned yet: the matrix has no quantities; the delivery date is not set/) });
+    typeAt(sheet, 'NAVY', 'S', 100);
+    expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({ ok: false, code: 'UNPUSHED_CHANGES' });
+    ok(addon.pushOrder(order.id));
+    const dated = api('PATCH', `/v1/production-orders/${order.id}`, { token: admin, headers: { 'If-Match': '"2"' }, body: { deliveryDate: '2027-06-01' } });
+    expect(dated.status, JSON.stringify(dated.body)).toBe(200);
+    expect(ok(addon.refreshOrder(order.id, false))).toMatchObject({ deliveryDate: '2027-06-01', version: 3 });
+    expect(ok(addon.transitionOrder(order.id, 'plan', {}))).toMatchObject({ state: 'Planned', actions: ['reopen', 'release', 'cancel'] });
+    expect(addon.transitionOrder(order.id, 'cancel', {})).toMatchObject({ ok: false, code: 'REASON_REQUIRED' });
+    const released = ok(addon.transitionOrder(order.id, 'release', {}));
+    expect(released).toMatchObject({ state: 'Released', editable: false });
+    expect((await getOrder(order.id)).state).toBe('Released');
+    expect(sheet.protections.length).toBe(1);
+    expect(sheet.protections[0].unprotected).toEqual([]);
+    expect(String(sheet.valueAt(sheet.find(LABEL.state)!.row, 2))).toBe('Released');
+    // The matrix is frozen now: an edit is refused in words, and kept on the sheet.
+    typeAt(sheet, 'NAVY', 'S', 101);
+    expect(addon.pushOrder(order.id)).toMatchObject({ ok: false, code: 'NOT_EDITABLE', message: expect.stringMatching(/This order is Released: its quantities/) });
+    expect(valueAt(sheet, 'NAVY', 'S')).toBe(101);
+    expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION', message: expect.stringMatching(/^An order that is Released cannot be planned/) });
+    expect(ok(addon.getActiveOrder())).toMatchObject({ orderId: order.id, state: 'Released' });
+  });
+
+  it('creates an order for a tech pack and opens it', async () => {
+    const tp = createTechPack(admin, 'Commercial');
+    const { gas, addon } = addonFor(admin, 'admin@example.com');
+    const created = addon.createOrder({ techPackId: tp.id, deliveryDate: '2027-09-01' });
+    const panel = ok(created);
+    expect(panel).toMatchObject({ state: 'Draft', deliveryDate: '2027-09-01', styleCode: tp.styleCode });
+    expect((created as { notice?: string }).notice).toMatch(/created in Draft/);
+    const sheet = gas.book.sheet(panel.sheetName);
+    expect(valueAt(sheet, 'NAVY', 'S')).toBe(0);
+    expect(gas.fetcher.requests.find((r) => r.method === 'POST')?.headers['Idempotency-Key']).toEqual(expect.any(String));
+    expect(addon.createOrder({ techPackId: 'TP-999999' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+
+    // Opening it again keeps what the planner typed and has not pushed.
+    typeAt(sheet, 'RED', 'M', 8);
+    const again = ok(addon.openOrder(panel.orderId));
+    expect(again.sheetName).toBe(panel.sheetName);
+    expect(valueAt(sheet, 'RED', 'M')).toBe(8);
+    expect((await getOrder(panel.orderId)).total).toBe(0);
+    // A sheet deleted by hand: the order opens into a new one.
+    gas.book.deleteSheet(panel.sheetName);
+    const reopened = ok(addon.openOrder(panel.orderId));
+    expect(gas.book.sheets.filter((s) => s.name.includes(panel.orderId)).length).toBe(1);
+    expect(valueAt(gas.book.sheet(reopened.sheetName), 'RED', 'M')).toBe(0);
+    expect(ok(addon.pushOrder(panel.orderId)).sent).toBe(0);
+  });
+
+  it('opens and pushes a 20,000-cell matrix with one range read, one request and one range write', async () => {
+    const sizes = Array.from({ length: 100 }, (_, i) => `Z${String(i).padStart(3, '0')}`);
+    const colors = Array.from({ length: 200 }, (_, i) => `C${String(i).padStart(3, '0')}`);
+    const { order } = await newOrder('ProductionReady', { matrix: { sizes, colors, quantities: colors.map(() => sizes.map(() => 1)) } });
+    expect(order.total).toBe(20_000);
+    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const t0 = Date.now();
+    gas.fetcher.calls = 0;
+    const sheet = gas.book.sheet(ok(addon.openOrder(order.id)).sheetName);
+    expect(gas.fetcher.calls).toBe(1);
+    expect(sheet.stats.writes).toBe(1);
+    const corner = sheet.find(LABEL.corner)!;
+    for (let r = 0; r < colors.length; r++) for (let c = 0; c < sizes.length; c++) sheet.type(corner.row + 1 + r, 2 + c, 2 + ((r + c) % 5));
+    const before = { ...sheet.stats };
+    const requestsBefore = gas.fetcher.requests.length;
+    const t1 = Date.now();
+    const s = ok(addon.pushOrder(order.id));
+    const pushMs = Date.now() - t1;
+    expect(s.sent).toBe(20_000);
+    expect(sheet.stats.reads - before.reads).toBe(1);
+    expect(sheet.stats.writes - before.writes).toBe(1);
+    expect(gas.fetcher.requests.length - requestsBefore).toBe(1);
+    const server = await getOrder(order.id);
+    expect(server.total).toBe(colors.reduce((t, _, r) => t + sizes.reduce((u, _s, c) => u + 2 + ((r + c) % 5), 0), 0));
+    expect(valueAt(sheet, 'C199', 'Z099')).toBe(2 + ((199 + 99) % 5));
+    // Far inside Apps Script's 6-minute limit (here the whole open + push takes seconds).
+    expect(pushMs).toBeLessThan(60_000);
+    expect(Date.now() - t0).toBeLessThan(120_000);
+  });
+
+  it('shows the materials summary, flags it stale when the BOM changes, and refreshes it keeping unpushed edits', async () => {
+    const { order, tp } = await newOrder();
+    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const opened = ok(addon.openOrder(order.id));
+    expect(opened.materialsStale).toBe(false);
+    const sheet = gas.book.sheet(opened.sheetName);
+    const mat = sheet.find(LABEL.materials)!;
+    expect(String(sheet.valueAt(mat.row, 2))).toMatch(/Up to date/);
+    expect(sheet.valueAt(mat.row + 2, 1)).toBe('FAB-JERSEY');
+    const bom = [{ material: 'FAB-JERSEY', uom: 'm', consumption: 1.5, wastagePct: 5, variants: 'match', purchaseMultiple: 50 }];
+    const patched = api('PATCH', `/v1/tech-packs/${tp.id}`, { token: admin, headers: { 'If-Match': `"${tp.version}"` }, body: { bom } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    typeAt(sheet, 'NAVY', 'S', 13);
+    expect(ok(addon.refreshOrder(order.id, false)).materialsStale).toBe(true);
+    expect(String(sheet.valueAt(sheet.find(LABEL.materials)!.row, 2))).toMatch(/^STALE/);
+    expect(valueAt(sheet, 'NAVY', 'S')).toBe(13); // kept through the refresh
+    const refreshed = ok(addon.refreshMaterials(order.id));
+    expect(refreshed.materialsStale).toBe(false);
+    expect(valueAt(sheet, 'NAVY', 'S')).toBe(13);
+    expect(ok(addon.pushOrder(order.id))).toMatchObject({ sent: 1 });
+    expect(q(await getOrder(order.id), 'NAVY', 'S')).toBe(13);
+  });
+
+  it('runs batches: generate, start, record output on its sheet, finish; then short-closes the order', async () => {
+    const { order } = await newOrder('ProductionReady', { batchPlan: { maxBatchQty: 40 } });
+    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    ok(addon.openOrder(order.id));
+    ok(addon.transitionOrder(order.id, 'plan', {}));
+    ok(addon.transitionOrder(order.id, 'release', {}));
+    const generated = ok(addon.generateBatches(order.id));
+    expect(generated.batches.length).toBeGreaterThan(0);
+    expect(generated.batches.reduce((t, b) => t + b.total, 0)).toBe(order.total);
+    const b = generated.batches[0];
+    const started = ok(addon.startBatch(order.id, b.id));
+    expect(started.state).toBe('InProgress');
+    expect(started.batches.find((x) => x.id === b.id)?.state).toBe('Running');
+    const out = ok(addon.openBatchOutput(order.id, b.id));
+    const outSheet = gas.book.sheet(out.sheetName);
+    const producedCorner = outSheet.find(LABEL.corner)!;
+    const firstColor = b.colors[0];
+    expect(outSheet.valueAt(producedCorner.row + 1, 1)).toBe(firstColor);
+    expect(outSheet.valueAt(producedCorner.row + 1, 2)).toBe(b.quantities[0][0]);
+    outSheet.type(producedCorner.row + 1, 2, 'x');
+    expect(addon.finishBatch(order.id, b.id)).toMatchObject({ ok: false, code: 'SHEET_PROBLEMS' });
+    outSheet.type(producedCorner.row + 1, 2, b.quantities[0][0]);
+    const finished = ok(addon.finishBatch(order.id, b.id));
+    expect(finished.batches.find((x) => x.id === b.id)).toMatchObject({ state: 'Finished', produced: b.total });
+    const orderSheet = gas.book.sheet(finished.sheetName);
+    expect(orderSheet.find(b.id)).not.toBeNull();
+    // Completing needs every batch done, and the quantities within tolerance or a short-close.
+    expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({ ok: false, code: 'BATCHES_OPEN', message: expect.stringMatching(/not Finished or Cancelled yet/) });
+    let p = finished;
+    for (const other of finished.batches.filter((x) => x.state === 'Planned')) p = ok(addon.cancelBatch(order.id, other.id));
+    expect(p.batches.filter((x) => x.state === 'Planned')).toEqual([]);
+    expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({ ok: false, code: 'OUT_OF_TOLERANCE', message: expect.stringMatching(/short-close the order with a reason/) });
+    expect(addon.transitionOrder(order.id, 'shortClose', {})).toMatchObject({ ok: false, code: 'REASON_REQUIRED' });
+    expect(ok(addon.transitionOrder(order.id, 'shortClose', { reason: 'fabric ran out' }))).toMatchObject({ state: 'Completed', actions: [] });
+    expect((await getOrder(order.id)).state).toBe('Completed');
+  });
+});
