@@ -4,6 +4,8 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { TransientConflict } from './store/db.js';
 import { adminHandlers } from './handlers/admin.js';
+import { batchHandlers } from './handlers/batches.js';
+import { materialsHandlers } from './handlers/materials.js';
 import { orderHandlers } from './handlers/orders.js';
 import { salesOrderHandlers } from './handlers/salesOrders.js';
 import { stockHandlers } from './handlers/stock.js';
@@ -22,6 +24,8 @@ const ROUTES: Record<RouteId, RouteHandler> = {
   ...adminHandlers(store),
   ...techPackHandlers(store),
   ...orderHandlers(store),
+  ...batchHandlers(store),
+  ...materialsHandlers(store),
   ...salesOrderHandlers(store),
   ...stockHandlers(store),
 };

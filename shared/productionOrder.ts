@@ -201,6 +201,8 @@ export const ORDER_MOVES: Record<OrderAction, { from: readonly OrderState[]; to:
 export interface BatchSummary {
   id: string;
   state: 'Planned' | 'Running' | 'Finished' | 'Cancelled';
+  /** The batch's sub-matrix; when given, cancelling the order takes its Planned batches out of progress.batched. */
+  matrix?: Matrix;
 }
 
 export interface TransitionContext {
@@ -286,6 +288,21 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
       if (running.length) throw new ConflictError('BATCH_RUNNING', `Batch ${running.map((b) => b.id).join(', ')} is running: finish it before cancelling the order`, { batches: running.map((b) => b.id) });
       result.cancelBatches = ctx.batches.filter((b) => b.state === 'Planned').map((b) => b.id);
       if (result.cancelBatches.length) result.history.details = { cancelledBatches: result.cancelBatches };
+      // The garments of the batches cancelled with the order are no longer batched.
+      const released = ctx.batches.filter((b) => b.state === 'Planned' && b.matrix);
+      if (released.length) {
+        const batched = reshape(order.progress.batched, order.matrix.sizes, order.matrix.colors).quantities.map((row) => [...row]);
+        for (const b of released) {
+          b.matrix!.colors.forEach((color, r) => {
+            const row = order.matrix.colors.indexOf(color);
+            b.matrix!.sizes.forEach((size, c) => {
+              const col = order.matrix.sizes.indexOf(size);
+              if (row >= 0 && col >= 0) batched[row][col] -= b.matrix!.quantities[r][c];
+            });
+          });
+        }
+        next.progress = { ...order.progress, batched: { sizes: [...order.matrix.sizes], colors: [...order.matrix.colors], quantities: batched } };
+      }
       break;
     }
   }

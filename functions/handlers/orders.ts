@@ -7,6 +7,7 @@ import { ORDER_STATES } from '../../shared/types.js';
 import { Problems, oneOf } from '../../shared/validate.js';
 import { isIdOf } from '../store/keys.js';
 import type { Store } from '../store/store.js';
+import { bomSnapshotPut } from '../store/materials.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource, retryOnLostRace } from './common.js';
 
@@ -59,10 +60,14 @@ export function orderHandlers(store: Store) {
       const needsTechPack = request.action === 'plan' || request.action === 'release';
       const techPack = needsTechPack ? await store.getTechPack(current.techPackId) : undefined;
       const change = transitionOrder(current, request, { techPack, batches, actor: req.actor, now: now() });
+      // Release keeps the tech pack's BOM, as read, in the order: its materials stay pinned to it.
+      const snapshot = request.action === 'release' && techPack
+        ? [bomSnapshotPut(store, change.order, { techPackId: techPack.id, bomRevision: techPack.bomRevision, bom: techPack.bom, source: 'release', recordedAt: change.history.at, recordedBy: req.actor.id })]
+        : [];
       await store
         .saveOrder(change.order, current, change.history, {
           techPackState: change.requireTechPackState,
-          extra: store.cancelBatchesItems(current, change.cancelBatches, change.history),
+          extra: [...store.cancelBatchesItems(current, change.cancelBatches, change.history), ...snapshot],
         })
         .catch(retryOnLostRace);
       return resource(200, change.order);

@@ -1,6 +1,9 @@
 // The OpenAPI 3.1 document, built from the route table so it cannot drift from what is served.
 import { ORDER_ACTIONS, ORDER_STATES, ROLES, TECH_PACK_STATES } from '../../shared/types.js';
 import { LIMITS } from '../../shared/matrix.js';
+import { BATCH_ACTIONS, BATCH_STATES } from '../../shared/batches.js';
+import { ROUNDING } from '../../shared/materials.js';
+import { SALES_ORDER_STATES } from '../../shared/salesOrder.js';
 import { ROUTE_SPECS, type RouteSpec } from './routes.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -96,6 +99,113 @@ export const SCHEMAS: Record<string, unknown> = {
   RoleMapping: { type: 'object', properties: { email: str, roles: { type: 'array', items: { enum: ROLES } } } },
   RoleMappingInput: { type: 'object', required: ['roles'], properties: { roles: { type: 'array', items: { enum: ROLES } } } },
   RoleMappingPage: page('RoleMapping'),
+  BatchInput: { type: 'object', required: ['matrix'], properties: { matrix: { ...ref('Matrix'), description: 'Sizes and colors of the order; quantities required' } } },
+  ProductionBatch: {
+    type: 'object',
+    required: ['id', 'orderId', 'state', 'version', 'matrix', 'total'],
+    properties: {
+      id: str, orderId: str, state: { enum: BATCH_STATES }, version: int, origin: { enum: ['manual', 'generated'] },
+      matrix: { ...ref('Matrix'), description: 'Over the batch\u2019s own sizes and colors' }, total: int,
+      produced: ref('Matrix'), rejected: ref('Matrix'), producedTotal: int, rejectedTotal: int, reason: str,
+      createdAt: str, createdBy: str, updatedAt: str, updatedBy: str, startedAt: str, finishedAt: str, cancelledAt: str,
+    },
+  },
+  ProductionBatchPage: page('ProductionBatch'),
+  GeneratedBatches: {
+    type: 'object',
+    required: ['items', 'order'],
+    properties: { items: { type: 'array', items: ref('ProductionBatch') }, order: ref('ProductionOrder') },
+  },
+  BatchTransition: {
+    type: 'object',
+    required: ['action'],
+    properties: {
+      action: { enum: BATCH_ACTIONS },
+      produced: { ...ref('Matrix'), description: 'finish only (required): good garments, over the batch\u2019s sizes and colors' },
+      rejected: { ...ref('Matrix'), description: 'finish only: rejected garments (default none); produced + rejected <= the batch per cell' },
+      reason: str,
+    },
+  },
+  MaterialLine: {
+    type: 'object',
+    required: ['material', 'variant', 'uom', 'net', 'gross', 'purchase'],
+    properties: {
+      line: int, material: str, variant: str, uom: str, garments: int,
+      consumption: { oneOf: [{ type: 'number' }, { type: 'object', additionalProperties: { type: 'number' } }] },
+      wastagePct: { type: 'number' }, purchaseMultiple: { type: ['number', 'null'] },
+      net: { type: 'number' }, gross: { type: 'number' }, purchase: { type: 'number' },
+    },
+  },
+  MaterialsSummary: {
+    type: 'object',
+    description: ROUNDING,
+    required: ['bomRevision', 'techPackBomRevision', 'stale', 'lines'],
+    properties: {
+      orderId: str, techPackId: str, bomRevision: int, techPackBomRevision: int, stale: { type: 'boolean' }, pinned: { type: 'boolean' },
+      recordedAt: str, recordedBy: str, source: { enum: ['read', 'refresh', 'release'] }, rounding: str,
+      lines: { type: 'array', items: ref('MaterialLine') },
+    },
+  },
+  SalesOrderInput: {
+    type: 'object',
+    required: ['customer', 'techPackId', 'matrix'],
+    properties: { customer: str, techPackId: str, matrix: ref('Matrix'), deliveryDate: { type: 'string', format: 'date' }, notes: str },
+  },
+  SalesOrder: {
+    type: 'object',
+    properties: {
+      id: str, customer: str, techPackId: str, styleCode: str, state: { enum: SALES_ORDER_STATES }, version: int, matrix: ref('Matrix'), total: int,
+      deliveryDate: { type: ['string', 'null'], format: 'date' }, notes: str,
+      productionOrderIds: { type: 'array', items: str, description: 'Production orders created from this sales order (cancelled ones included)' },
+      createdAt: str, createdBy: str, updatedAt: str, updatedBy: str,
+    },
+  },
+  SalesOrderPage: page('SalesOrder'),
+  SalesOrderTransition: { type: 'object', required: ['to'], properties: { to: { enum: SALES_ORDER_STATES }, reason: str } },
+  SalesOrderProductionOrderInput: {
+    type: 'object',
+    description: 'Optional; the delivery date defaults from the sales order',
+    properties: { deliveryDate: { type: 'string', format: 'date' }, notes: str },
+  },
+  StockCell: {
+    type: 'object',
+    required: ['color', 'size', 'onHand', 'reorderPoint', 'target'],
+    properties: {
+      color: str, size: str,
+      onHand: { type: 'integer', minimum: 0, maximum: LIMITS.cellMax },
+      reorderPoint: { type: 'integer', minimum: 0, maximum: LIMITS.cellMax, description: 'The cell is low when onHand is below this' },
+      target: { type: 'integer', minimum: 0, maximum: LIMITS.cellMax, description: 'At least reorderPoint; replenishment orders up to it' },
+    },
+  },
+  StockInput: { type: 'object', required: ['cells'], properties: { cells: { type: 'array', maxItems: LIMITS.cells, items: ref('StockCell') } } },
+  Stock: {
+    type: 'object',
+    properties: {
+      techPackId: str, cells: { type: 'array', items: ref('StockCell') }, version: int, low: { type: 'boolean' },
+      openReplenishmentOrderId: { type: ['string', 'null'] }, updatedAt: { type: ['string', 'null'] }, updatedBy: { type: ['string', 'null'] },
+    },
+  },
+  ReplenishmentRun: {
+    type: 'object',
+    required: ['created', 'skipped'],
+    properties: {
+      created: { type: 'array', items: str, description: 'Ids of the Draft production orders created' },
+      skipped: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['techPackId', 'reason'],
+          properties: {
+            techPackId: str,
+            reason: { enum: ['REPLENISHMENT_DISABLED', 'NOT_LOW', 'TECH_PACK_MISSING', 'TECH_PACK_TOO_EARLY', 'OPEN_REPLENISHMENT_ORDER', 'COVERED_BY_OPEN_ORDERS', 'CONCURRENT_RUN', 'STOCK_CHANGED', 'TIME_BUDGET', 'ERROR'] },
+            message: str,
+            orderId: str,
+          },
+        },
+      },
+      examined: int, startedAt: str, durationMs: int,
+    },
+  },
 };
 
 const ERRORS: Record<string, string> = {

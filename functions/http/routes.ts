@@ -29,6 +29,7 @@ const ADMIN: readonly Role[] = ['admin'];
 const SELL: readonly Role[] = ['admin', 'commercial', 'system'];
 const STOCK_WRITE: readonly Role[] = ['admin', 'logistics', 'system'];
 const RUN_JOBS: readonly Role[] = ['admin', 'system'];
+const REFRESH_MATERIALS: readonly Role[] = ['admin', 'planner', 'logistics'];
 
 const route = (id: string, method: Method, path: string, roles: readonly Role[], summary: string, extra: Partial<RouteSpec> = {}): RouteSpec => ({
   id, method, path, public: false, roles, summary, ...extra,
@@ -51,6 +52,12 @@ export const ROUTE_SPECS = [
   route('transitionOrder', 'POST', '/v1/production-orders/{id}/transitions', PLAN, 'plan, reopen, release, complete, cancel', { body: 'OrderTransition', response: 'ProductionOrder' }),
   route('matrixEdits', 'POST', '/v1/production-orders/{id}/matrix-edits', EDIT_ORDERS, 'Cell-level edits merged with other planners\u2019 work', { body: 'MatrixEdits', response: 'ProductionOrder' }),
   route('orderHistory', 'GET', '/v1/production-orders/{id}/history', ANY, 'Audit history of an order, oldest first', { query: ['limit', 'cursor'], response: 'HistoryPage' }),
+  route('createBatch', 'POST', '/v1/production-orders/{id}/batches', PLAN, 'Create a batch from a sub-matrix (order Released or InProgress; within ordered + over-tolerance per cell)', { body: 'BatchInput', response: 'ProductionBatch' }),
+  route('createGeneratedBatches', 'POST', '/v1/production-orders/{id}/batches/generate', PLAN, 'Generate every batch the batch plan asks for (per color, at most maxBatchQty each), all in one write; an optional body {"maxBatchQty": n} overrides the plan\u2019s for this call', { response: 'GeneratedBatches' }),
+  route('listBatches', 'GET', '/v1/production-orders/{id}/batches', ANY, 'Batches of an order, in creation order', { query: ['limit', 'cursor'], response: 'ProductionBatchPage' }),
+  route('transitionBatch', 'POST', '/v1/production-orders/{id}/batches/{batchId}/transitions', PLAN, 'start, finish (with produced and rejected), cancel', { body: 'BatchTransition', response: 'ProductionBatch' }),
+  route('getMaterials', 'GET', '/v1/production-orders/{id}/materials', ANY, 'Materials summary: net, gross and purchase per BOM line and material variant', { response: 'MaterialsSummary' }),
+  route('refreshMaterials', 'POST', '/v1/production-orders/{id}/materials/refresh', REFRESH_MATERIALS, 'Recompute the materials summary from the tech pack\u2019s current BOM (pinned after release)', { response: 'MaterialsSummary' }),
   route('listRoleMappings', 'GET', '/v1/role-mappings', ADMIN, 'Roles given to Google users by email', { query: ['limit', 'cursor'], response: 'RoleMappingPage' }),
   route('getRoleMapping', 'GET', '/v1/role-mappings/{email}', ADMIN, 'Roles of one Google user', { response: 'RoleMapping' }),
   route('putRoleMapping', 'PUT', '/v1/role-mappings/{email}', ADMIN, 'Give a Google user roles', { body: 'RoleMappingInput', response: 'RoleMapping' }),

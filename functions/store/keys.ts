@@ -4,10 +4,12 @@
 //   entity          pk                 sk                  GSIs (stateKey / techPackKey / type, seq)
 //   tech pack       TP#TP-000001       #ENTITY             TP#<state>  /  -                  / TechPack
 //   order           PO#PO-000001       #ENTITY             PO#<state>  /  PO#<techPackId>    / ProductionOrder
-//   order batch     PO#PO-000001       B#B-000001          -
+//   batch set       PO#PO-000001       B#<seq of its last batch, 12 digits>   -   (1..25 batches of the order, see batchCodec.ts)
+//   order BOM       PO#PO-000001       #BOM                -   (the BOM its materials summary uses; the release snapshot)
 //   sales order     SO#SO-000001       #ENTITY             SO#<state>  /  SO#<techPackId>    / SalesOrder
 //   stock (style)   STOCK#TP-000001    #STOCK              STOCK#Low or STOCK#Ok / -         / Stock      (seq = the style's number)
 //   history entry   <entity pk>        H#<version, 10 digits>
+//   batch history   PO#PO-000001       H#<order version, 10 digits>#<batch id>   (ordered with the order's own history)
 //   id counter      COUNTER#PO         #COUNTER
 //   settings        SETTINGS           #ENTITY
 //   role mapping    USER#<email>       #ENTITY             -           /  -                  / RoleMapping
@@ -21,11 +23,21 @@ export type IdKind = keyof typeof ID_PREFIX;
 export const ENTITY_SK = '#ENTITY';
 export const HISTORY_PREFIX = 'H#';
 export const BATCH_PREFIX = 'B#';
+export const BOM_SK = '#BOM';
+
+/** Batch sets sort by the number of their last batch, zero-padded so B-1000000 sorts after B-999999. */
+export function batchSetSk(batchId: string): string {
+  return BATCH_PREFIX + String(seqOf(batchId)).padStart(12, '0');
+}
 
 export const keys = {
   entity: (id: string) => ({ pk: entityPk(id), sk: ENTITY_SK }),
   history: (entityId: string, version: number) => ({ pk: entityPk(entityId), sk: HISTORY_PREFIX + String(version).padStart(10, '0') }),
-  batch: (orderId: string, batchId: string) => ({ pk: entityPk(orderId), sk: BATCH_PREFIX + batchId }),
+  /** The item holding a run of an order's batches, keyed by the last of them (see batchCodec.ts). */
+  batchSet: (orderId: string, lastBatchId: string) => ({ pk: entityPk(orderId), sk: batchSetSk(lastBatchId) }),
+  /** A batch's history entry, filed under the order version its write produced: chronological with the order's. */
+  batchHistory: (orderId: string, orderVersion: number, batchId: string) => ({ pk: entityPk(orderId), sk: `${HISTORY_PREFIX}${String(orderVersion).padStart(10, '0')}#${batchId}` }),
+  bomRecord: (orderId: string) => ({ pk: entityPk(orderId), sk: BOM_SK }),
   counter: (kind: IdKind) => ({ pk: `COUNTER#${ID_PREFIX[kind]}`, sk: '#COUNTER' }),
   settings: () => ({ pk: 'SETTINGS', sk: ENTITY_SK }),
   roleMapping: (email: string) => ({ pk: `USER#${email.toLowerCase()}`, sk: ENTITY_SK }),

@@ -1,0 +1,66 @@
+import { NotFoundError } from '../../shared/errors.js';
+import { createBatches, checkSubMatrix, parseBatchCreate, parseBatchTransition, parseGenerate, planBatches, requireInProduction, transitionBatch } from '../../shared/batches.js';
+import { BatchStore } from '../store/batches.js';
+import type { Store } from '../store/store.js';
+import type { ApiRequest, ApiResponse } from '../http/types.js';
+import { now, pageQuery, requireId, resource, retryOnLostRace } from './common.js';
+
+export function batchHandlers(store: Store) {
+  const batches = new BatchStore(store);
+  const orderId = (req: ApiRequest) => requireId('ProductionOrder', req.params.id, 'Production order');
+
+  return {
+    /**
+     * A batch from a sub-matrix. 2 round trips: the order and a batch id (in parallel), then one
+     * transaction (order conditional on its version + the batch + its history entry).
+     */
+    async createBatch(req: ApiRequest): Promise<ApiResponse> {
+      const matrix = parseBatchCreate(req.body);
+      const id = orderId(req);
+      const [order, ids] = await Promise.all([store.getOrder(id), store.db.nextIds('ProductionBatch', 1)]);
+      if (!order) throw new NotFoundError('Production order', id);
+      requireInProduction(order, 'created');
+      checkSubMatrix(order, matrix);
+      const change = createBatches(order, [matrix], { ids, origin: 'manual', actor: req.actor, now: now() });
+      await batches.saveCreation(change, order).catch(retryOnLostRace);
+      return resource(201, change.batches[0], { location: `/v1/production-orders/${id}/batches/${ids[0]}` });
+    },
+
+    /**
+     * Every batch the batch plan asks for, in one transaction (all or none). 3 round trips: the
+     * order, the batch ids, the write. An optional `{"maxBatchQty": n}` overrides the plan's.
+     */
+    async createGeneratedBatches(req: ApiRequest): Promise<ApiResponse> {
+      const { maxBatchQty } = parseGenerate(req.body);
+      const id = orderId(req);
+      const order = await store.getOrder(id);
+      if (!order) throw new NotFoundError('Production order', id);
+      const matrices = planBatches(order, maxBatchQty);
+      const ids = await store.db.nextIds('ProductionBatch', matrices.length);
+      const change = createBatches(order, matrices, { ids, origin: 'generated', actor: req.actor, now: now(), maxBatchQty });
+      await batches.saveCreation(change, order).catch(retryOnLostRace);
+      return { status: 201, body: { items: change.batches, order: change.order }, headers: { location: `/v1/production-orders/${id}/batches` } };
+    },
+
+    /** 1 round trip per page (the order and the batch sets, in parallel). */
+    async listBatches(req: ApiRequest): Promise<ApiResponse> {
+      const id = orderId(req);
+      const { order, page } = await batches.list(id, pageQuery(req.query));
+      if (!order) throw new NotFoundError('Production order', id);
+      return { status: 200, body: page };
+    },
+
+    /** start / finish / cancel. 2 round trips: the order and the batch (in parallel), one transaction. */
+    async transitionBatch(req: ApiRequest): Promise<ApiResponse> {
+      const request = parseBatchTransition(req.body);
+      const id = orderId(req);
+      const batchId = requireId('ProductionBatch', req.params.batchId, 'Production batch');
+      const { order, batch, setKey } = await batches.getOrderAndBatch(id, batchId);
+      if (!order) throw new NotFoundError('Production order', id);
+      if (!batch || !setKey) throw new NotFoundError('Production batch', batchId);
+      const change = transitionBatch(order, batch, request, req.actor, now());
+      await batches.saveTransition(change, { order, batch }, setKey).catch(retryOnLostRace);
+      return resource(200, change.batch);
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { ConflictError, NotFoundError } from '../../shared/errors.js';
+import { materialsSummary, type BomRecord } from '../../shared/materials.js';
+import type { TechPack } from '../../shared/types.js';
+import { MaterialsStore, type RecordWrite } from '../store/materials.js';
+import type { Store } from '../store/store.js';
+import type { ApiRequest, ApiResponse } from '../http/types.js';
+import { now, requireId, retryOnLostRace } from './common.js';
+
+export function materialsHandlers(store: Store) {
+  const materials = new MaterialsStore(store);
+
+  /**
+   * 2 round trips (the order with its BOM record, then the tech pack), 3 when a record is written:
+   * on the first read, on a refresh before release, or to pin an order released before it had one.
+   */
+  async function summary(req: ApiRequest, refresh: boolean): Promise<ApiResponse> {
+    const id = requireId('ProductionOrder', req.params.id, 'Production order');
+    const { order, record } = await materials.read(id);
+    if (!order) throw new NotFoundError('Production order', id);
+    const techPack = await store.getTechPack(order.techPackId);
+    if (!techPack) throw new NotFoundError('Tech pack', order.techPackId);
+    const current = (source: BomRecord['source']): BomRecord => ({
+      techPackId: techPack.id, bomRevision: techPack.bomRevision, bom: techPack.bom, source, recordedAt: now(), recordedBy: req.actor.id,
+    });
+
+    let use = record;
+    let write: RecordWrite | undefined;
+    if (order.releasedBomRevision !== null) {
+      // Pinned: a refresh changes nothing. The release wrote the snapshot; an order released before
+      // snapshots existed gets one now, if the tech pack's BOM is still at the released revision.
+      if (!record || record.bomRevision !== order.releasedBomRevision) {
+        use = snapshotFrom(techPack, order.releasedBomRevision, current);
+        write = 'snapshot';
+      }
+    } else if (refresh) {
+      use = current('refresh');
+      write = 'refresh';
+    } else if (!record) {
+      use = current('read');
+      write = 'first';
+    }
+    // Computed before anything is written: a BOM that does not cover the order (409) records nothing.
+    const body = materialsSummary(order, use!, techPack.bomRevision);
+    if (write) await materials.write(id, use!, write).catch(retryOnLostRace);
+    return { status: 200, body };
+  }
+
+  return {
+    getMaterials: (req: ApiRequest) => summary(req, false),
+    refreshMaterials: (req: ApiRequest) => summary(req, true),
+  };
+}
+
+function snapshotFrom(techPack: TechPack, releasedBomRevision: number, current: (source: BomRecord['source']) => BomRecord): BomRecord {
+  if (techPack.bomRevision !== releasedBomRevision) {
+    throw new ConflictError(
+      'BOM_SNAPSHOT_MISSING',
+      `This order was released with BOM revision ${releasedBomRevision}, which was not kept, and the tech pack is now at revision ${techPack.bomRevision}`,
+      { releasedBomRevision, techPackBomRevision: techPack.bomRevision },
+    );
+  }
+  return current('release');
+}

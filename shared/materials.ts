@@ -1,0 +1,245 @@
+// The materials summary (the Logistics tab): what an order consumes, per BOM line and material
+// variant. Pure and exact: decimal arithmetic on whole numbers (BigInt), never binary floating
+// point, so 10,000 garments x 1.35 m is 13,500 m, not 13,500.000000000002.
+//
+// For each BOM line, each garment color it applies to (appliesTo, when given) maps to a material
+// variant: no `variants` -> the material itself; `match` -> the garment color's code; a map -> the
+// mapped code. Colors with the same variant are added up. Then:
+//
+//   net      = sum over the cells of qty x consumption(size)      rounded half-up to 3 decimals
+//   gross    = net x (1 + wastagePct / 100)                       rounded half-up to 3 decimals
+//   purchase = gross rounded up to a multiple of purchaseMultiple (gross itself when there is none)
+//
+// Each step starts from the previous step's rounded figure, as printed, so every number can be
+// checked by hand from the one before it. Inputs are taken as the decimals they were written as:
+// consumption and purchaseMultiple to 6 decimals, wastagePct to 4 (rounded half-up beyond that).
+// A cell with garments whose size has no consumption, or whose color has no variant in the line's
+// map, refuses the summary (409 BOM_INCOMPLETE naming each gap) instead of counting it as 0.
+import { ConflictError } from './errors.js';
+import type { BomLine, Matrix, ProductionOrder } from './types.js';
+
+export const ROUNDING =
+  'net = sum of qty x consumption(size), gross = net x (1 + wastagePct/100): each rounded half-up to 3 decimals, gross from the rounded net; ' +
+  'purchase = gross rounded up to a multiple of purchaseMultiple (gross when the line has none). Exact decimal arithmetic: consumption and ' +
+  'purchaseMultiple are read to 6 decimals, wastagePct to 4.';
+
+export interface MaterialLine {
+  /** Index of the BOM line (two lines may name the same material). */
+  line: number;
+  material: string;
+  variant: string;
+  uom: string;
+  /** Garments of the order that use this line and variant. */
+  garments: number;
+  consumption: number | Record<string, number>;
+  wastagePct: number;
+  purchaseMultiple: number | null;
+  net: number;
+  gross: number;
+  purchase: number;
+}
+
+export interface BomProblem {
+  line: number;
+  material: string;
+  color?: string;
+  size?: string;
+  message: string;
+}
+
+// ---- exact decimals -----------------------------------------------------------------------------
+
+/**
+ * A non-negative number as a whole count of 10^-digits units, taken from its decimal notation
+ * (String(1.35) is "1.35": exactly 1,350,000 micro-units), rounded half-up past `digits` decimals.
+ */
+export function toScaled(x: number, digits: number): bigint {
+  if (!Number.isFinite(x) || x < 0) throw new RangeError(`toScaled: ${x} is not a finite non-negative number`);
+  const [mantissa, expPart] = String(x).toLowerCase().split('e');
+  const [intPart, fracPart = ''] = mantissa.split('.');
+  const all = intPart + fracPart;
+  const shift = intPart.length + (expPart ? Number(expPart) : 0) - all.length + digits;
+  const n = BigInt(all);
+  if (shift >= 0) return n * 10n ** BigInt(shift);
+  const div = 10n ** BigInt(-shift);
+  const q = n / div;
+  return (n % div) * 2n >= div ? q + 1n : q;
+}
+
+/** a / b rounded half-up (a >= 0, b > 0). */
+export function divHalfUp(a: bigint, b: bigint): bigint {
+  return (a * 2n + b) / (b * 2n);
+}
+
+/** a / b rounded up (a >= 0, b > 0). */
+export function divUp(a: bigint, b: bigint): bigint {
+  return (a + b - 1n) / b;
+}
+
+/** A count of 10^-digits units as a JSON number: 13500000n, 3 -> 13500.5 prints as "13500.5". */
+export function fromScaled(v: bigint, digits: number): number {
+  const unit = 10n ** BigInt(digits);
+  const frac = (v % unit).toString().padStart(digits, '0');
+  return Number(`${v / unit}.${frac}`);
+}
+
+const MICRO = 6;
+const MILLI = 3;
+
+/** The three figures of one line from its exact net in micro-units. */
+export function lineFigures(netMicro: bigint, wastagePct: number, purchaseMultiple: number | undefined): { net: bigint; gross: bigint; purchase: bigint } {
+  const net = divHalfUp(netMicro, 1000n); // milli-units
+  const wastagePpm = toScaled(wastagePct, 4); // 5% -> 50,000 parts per million
+  const gross = divHalfUp(net * (1_000_000n + wastagePpm), 1_000_000n); // milli-units
+  if (purchaseMultiple === undefined) return { net, gross, purchase: gross * 1000n }; // purchase in micro-units
+  let multiple = toScaled(purchaseMultiple, MICRO);
+  if (multiple < 1n) multiple = 1n;
+  return { net, gross, purchase: divUp(gross * 1000n, multiple) * multiple };
+}
+
+// ---- the summary ------------------------------------------------------------------------------
+
+/** The lines of the summary for `matrix` (the order's quantities) and `bom`. 409 BOM_INCOMPLETE on gaps. */
+export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): MaterialLine[] {
+  const problems: BomProblem[] = [];
+  const lines: MaterialLine[] = [];
+  const rowTotals = matrix.quantities.map((row) => row.reduce((a, b) => a + b, 0));
+
+  bom.forEach((bl, li) => {
+    // Variant per color, in the order's color order; only colors with garments count.
+    const groups = new Map<string, number[]>();
+    matrix.colors.forEach((color, r) => {
+      if (rowTotals[r] === 0) return;
+      if (bl.appliesTo && !bl.appliesTo.includes(color)) return;
+      let variant: string | undefined;
+      if (bl.variants === undefined) variant = bl.material;
+      else if (bl.variants === 'match') variant = color;
+      else variant = bl.variants[color];
+      if (variant === undefined) {
+        problems.push({ line: li, material: bl.material, color, message: `has no variant for color ${color} (add it to variants, or leave the color out with appliesTo)` });
+        return;
+      }
+      const rows = groups.get(variant) ?? [];
+      rows.push(r);
+      groups.set(variant, rows);
+    });
+
+    const perSize = matrix.sizes.map((size) => {
+      const c = typeof bl.consumption === 'number' ? bl.consumption : bl.consumption[size];
+      return c === undefined ? undefined : toScaled(c, MICRO);
+    });
+
+    for (const [variant, rows] of groups) {
+      let netMicro = 0n;
+      let garments = 0;
+      let complete = true;
+      matrix.sizes.forEach((size, c) => {
+        let qty = 0;
+        for (const r of rows) qty += matrix.quantities[r][c];
+        if (qty === 0) return;
+        garments += qty;
+        const micro = perSize[c];
+        if (micro === undefined) {
+          complete = false;
+          problems.push({ line: li, material: bl.material, size, message: `has no consumption for size ${size}, which ${qty} garment(s) of this order need` });
+          return;
+        }
+        netMicro += BigInt(qty) * micro;
+      });
+      if (!complete) continue;
+      const f = lineFigures(netMicro, bl.wastagePct, bl.purchaseMultiple);
+      lines.push({
+        line: li,
+        material: bl.material,
+        variant,
+        uom: bl.uom,
+        garments,
+        consumption: typeof bl.consumption === 'number' ? bl.consumption : bySize(bl.consumption, matrix.sizes),
+        wastagePct: bl.wastagePct,
+        purchaseMultiple: bl.purchaseMultiple ?? null,
+        net: fromScaled(f.net, MILLI),
+        gross: fromScaled(f.gross, MILLI),
+        purchase: fromScaled(f.purchase, MICRO),
+      });
+    }
+  });
+
+  if (problems.length) {
+    const unique = dedupe(problems);
+    throw new ConflictError(
+      'BOM_INCOMPLETE',
+      `The tech pack's BOM does not cover this order (${unique.length} gap(s)): ${unique.slice(0, 3).map((p) => `line ${p.line} (${p.material}) ${p.message}`).join('; ')}`,
+      { problems: unique.slice(0, 100) },
+    );
+  }
+  return lines;
+}
+
+/** A per-size consumption with the order's sizes first, in their order (stored maps keep none). */
+function bySize(consumption: Record<string, number>, sizes: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of sizes) if (s in consumption) out[s] = consumption[s];
+  for (const [s, c] of Object.entries(consumption)) if (!(s in out)) out[s] = c;
+  return out;
+}
+
+function dedupe(problems: BomProblem[]): BomProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}|${p.color ?? ''}|${p.size ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The BOM a summary is computed from: the tech pack's at some revision, recorded in the order. */
+export interface BomRecord {
+  techPackId: string;
+  bomRevision: number;
+  bom: BomLine[];
+  /** `read` (recorded by the first read), `refresh`, or `release` (the snapshot the order is pinned to). */
+  source: 'read' | 'refresh' | 'release';
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export interface MaterialsSummary {
+  orderId: string;
+  techPackId: string;
+  /** The BOM revision the lines were computed from. */
+  bomRevision: number;
+  /** The tech pack's BOM revision now. */
+  techPackBomRevision: number;
+  /** True when the BOM the summary uses is not the one the order should use (refresh to update). */
+  stale: boolean;
+  /** Released orders are pinned to the BOM revision they were released with: later BOM edits do not move them. */
+  pinned: boolean;
+  recordedAt: string;
+  recordedBy: string;
+  source: BomRecord['source'];
+  rounding: string;
+  lines: MaterialLine[];
+}
+
+/**
+ * The summary of `order` from the recorded BOM. Before release it is stale once the tech pack's
+ * bomRevision moved past the recorded one; after release it is pinned to releasedBomRevision.
+ */
+export function materialsSummary(order: ProductionOrder, record: BomRecord, techPackBomRevision: number): MaterialsSummary {
+  const pinned = order.releasedBomRevision !== null;
+  const expected = pinned ? order.releasedBomRevision : techPackBomRevision;
+  return {
+    orderId: order.id,
+    techPackId: order.techPackId,
+    bomRevision: record.bomRevision,
+    techPackBomRevision,
+    stale: record.bomRevision !== expected,
+    pinned,
+    recordedAt: record.recordedAt,
+    recordedBy: record.recordedBy,
+    source: record.source,
+    rounding: ROUNDING,
+    lines: computeMaterials(order.matrix, record.bom),
+  };
+}
