@@ -28,7 +28,7 @@ function walkthrough(): string {
   return block[1];
 }
 
-it('the README walk-through takes an order from Draft to Released with curl alone', async () => {
+it('the README walk-through takes an order from Draft to Completed with curl alone', async () => {
   const script = walkthrough().replaceAll('http://localhost:3000', stack.url);
   const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
     cwd: path.join(import.meta.dirname, '../..'),
@@ -47,7 +47,18 @@ it('the README walk-through takes an order from Draft to Released with curl alon
     '"state":"Planned","version":3',
     '"state":"Released","version":4',
     '"releasedBomRevision":1',
-    '"action":"release"',
+    '"pinned":true',
+    '"variant":"NAVY"',
+    '"net":144,"gross":151.2,"purchase":200',
+    '"variant":"RED"',
+    '"net":108,"gross":113.4,"purchase":150',
+    '"id":"B-000001"',
+    '"id":"B-000002"',
+    '"state":"Finished"',
+    '"state":"InProgress"',
+    '"produced":{"sizes":["S","M","L"],"colors":["NAVY","RED"],"quantities":[[0,118,0],[0,0,80]]}',
+    '"state":"Completed"',
+    '"action":"complete"',
   ];
   let from = 0;
   for (const e of expectations) {
@@ -56,5 +67,7 @@ it('the README walk-through takes an order from Draft to Released with curl alon
     from = at;
   }
   const history = JSON.parse(stdout.slice(stdout.lastIndexOf('{"items"')));
-  expect(history.items.map((h: { action: string }) => h.action)).toEqual(['create', 'matrixEdit', 'plan', 'release']);
+  // The first start is two entries: the batch's own, and the order's move to InProgress.
+  expect(history.items.map((h: { action: string }) => h.action)).toEqual(['create', 'matrixEdit', 'plan', 'release', 'generate', 'start', 'start', 'start', 'finish', 'finish', 'complete']);
+  expect(history.items.filter((h: { from: string; to: string }) => h.from === 'Released' && h.to === 'InProgress')).toHaveLength(1);
 });
