@@ -1,0 +1,93 @@
+import { NotFoundError } from '../../shared/errors.js';
+import { createdEntry, newOrder } from '../../shared/productionOrder.js';
+import {
+  SALES_ORDER_STATES, linkProductionOrder, newSalesOrder, parseProductionOrderRequest, parseSalesOrderCreate, parseSalesOrderTransition,
+  planProductionOrder, requireAccepted, salesOrderCreatedEntry, transitionSalesOrder,
+} from '../../shared/salesOrder.js';
+import { Problems, oneOf } from '../../shared/validate.js';
+import { isIdOf } from '../store/keys.js';
+import { SalesOrderStore } from '../store/salesOrders.js';
+import type { Store } from '../store/store.js';
+import type { ApiRequest, ApiResponse } from '../http/types.js';
+import { found, now, pageQuery, requireId, resource, retryOnLostRace } from './common.js';
+
+export function salesOrderHandlers(store: Store) {
+  const salesOrders = new SalesOrderStore(store);
+  const load = async (id: string) => found(await salesOrders.get(requireId('SalesOrder', id, 'Sales order')), 'Sales order', id);
+
+  return {
+    /** 3 round trips: the tech pack, the id counter, the write (sales order + history/outbox). */
+    async createSalesOrder(req: ApiRequest): Promise<ApiResponse> {
+      const input = parseSalesOrderCreate(req.body);
+      if (!isIdOf('TechPack', input.techPackId)) throw new NotFoundError('Tech pack', input.techPackId);
+      const techPack = await store.getTechPack(input.techPackId);
+      if (!techPack) throw new NotFoundError('Tech pack', input.techPackId);
+      const [id] = await store.db.nextIds('SalesOrder');
+      const so = newSalesOrder({ id, input, styleCode: techPack.styleCode, actor: req.actor, now: now() });
+      await salesOrders.create(so, salesOrderCreatedEntry(so));
+      return resource(201, so, { location: `/v1/sales-orders/${id}` });
+    },
+
+    /** 1 round trip per page. */
+    async listSalesOrders(req: ApiRequest): Promise<ApiResponse> {
+      const p = new Problems();
+      const state = req.query.state ? oneOf(req.query.state, SALES_ORDER_STATES, 'state', p) : undefined;
+      const techPackId = req.query.techPackId || undefined;
+      if (techPackId && !isIdOf('TechPack', techPackId)) p.add('techPackId', 'must be a tech pack id such as TP-000001');
+      p.throwIfAny();
+      return { status: 200, body: await salesOrders.list({ ...pageQuery(req.query), state, techPackId }) };
+    },
+
+    /** 1 round trip. */
+    async getSalesOrder(req: ApiRequest): Promise<ApiResponse> {
+      return resource(200, await load(req.params.id));
+    },
+
+    /** 2 round trips: read, conditional write (a lost race reruns and then meets the new state). */
+    async transitionSalesOrder(req: ApiRequest): Promise<ApiResponse> {
+      const request = parseSalesOrderTransition(req.body);
+      const current = await load(req.params.id);
+      const { salesOrder, history } = transitionSalesOrder(current, request, req.actor, now());
+      await salesOrders.save(salesOrder, current, history).catch(retryOnLostRace);
+      return resource(200, salesOrder);
+    },
+
+    /**
+     * 4 round trips: the sales order; its linked orders + tech pack + settings (one BatchGet); the id
+     * counter; one transaction (order + outbox, sales order link + history, linked-order checks).
+     * A double click: the loser's transaction fails, it reruns and gets 409 NOTHING_REMAINING.
+     */
+    async createProductionOrderFromSalesOrder(req: ApiRequest): Promise<ApiResponse> {
+      const request = parseProductionOrderRequest(req.body);
+      const so = await load(req.params.id);
+      requireAccepted(so); // before any further read
+      const { linked, techPack, settings } = await salesOrders.loadForProductionOrder(so);
+      if (!techPack) throw new NotFoundError('Tech pack', so.techPackId);
+      const plan = planProductionOrder(so, linked, request);
+      const [orderId] = await store.db.nextIds('ProductionOrder');
+      const at = now();
+      const order = newOrder({
+        id: orderId,
+        input: { techPackId: so.techPackId, matrix: plan.matrix, deliveryDate: plan.deliveryDate, notes: plan.notes },
+        techPack,
+        settings,
+        source: { type: 'salesOrder', salesOrderId: so.id, customer: so.customer },
+        actor: req.actor,
+        now: at,
+      });
+      const link = linkProductionOrder(so, orderId, plan, req.actor, at);
+      await salesOrders
+        .createProductionOrder({ order, orderHistory: createdEntry(order), salesOrder: link.salesOrder, expectedVersion: so.version, salesOrderHistory: link.history, guard: plan.guard })
+        .catch(retryOnLostRace);
+      return resource(201, order, { location: `/v1/production-orders/${orderId}` });
+    },
+
+    /** 1 round trip per page. */
+    async salesOrderHistory(req: ApiRequest): Promise<ApiResponse> {
+      const id = requireId('SalesOrder', req.params.id, 'Sales order');
+      const page = await store.listHistory(id, pageQuery(req.query));
+      if (page.items.length === 0 && !req.query.cursor) await load(id);
+      return { status: 200, body: page };
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// Stock per SKU cell (style, color, size), as a warehouse system pushes it: on hand, reorder point,
+// target. A cell is low when its on-hand quantity is below (strictly) its reorder point.
+import { LIMITS } from './matrix.js';
+import type { TechPack } from './types.js';
+import { Problems, isObject, num, rejectUnknown, requireObject, str } from './validate.js';
+
+export interface StockCell {
+  color: string;
+  size: string;
+  onHand: number;
+  reorderPoint: number;
+  target: number;
+}
+
+export interface Stock {
+  techPackId: string;
+  /** Ordered by the tech pack's colors, then its sizes. */
+  cells: StockCell[];
+  /** 0 until the first push. */
+  version: number;
+  /** True when any cell is below its reorder point. */
+  low: boolean;
+  /** The replenishment order created for this style and not yet seen Completed or Cancelled. */
+  openReplenishmentOrderId: string | null;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+const CELL_FIELDS = ['color', 'size', 'onHand', 'reorderPoint', 'target'] as const;
+const MAX_REPORTED = 50;
+
+export function isLow(cell: StockCell): boolean {
+  return cell.onHand < cell.reorderPoint;
+}
+
+export function lowCells(cells: readonly StockCell[]): StockCell[] {
+  return cells.filter(isLow);
+}
+
+/**
+ * `{"cells": [...]}` for one style: replaces its whole stock. Every cell names a color and a size
+ * of the tech pack, once; quantities are whole numbers; a target below the reorder point is refused
+ * (replenishing "up to" it would never lift the cell out of low).
+ */
+export function parseStockPut(raw: unknown, techPack: Pick<TechPack, 'sizes' | 'colors'>): StockCell[] {
+  const body = requireObject(raw);
+  const p = new Problems();
+  rejectUnknown(body, ['cells'], p);
+  if (!Array.isArray(body.cells)) {
+    p.add('cells', 'must be a list of {color, size, onHand, reorderPoint, target}');
+    p.throwIfAny();
+  }
+  const list = body.cells as unknown[];
+  if (list.length > LIMITS.cells) {
+    p.add('cells', `must have at most ${LIMITS.cells} entries`);
+    p.throwIfAny();
+  }
+  const colorRank = new Map(techPack.colors.map((c, i) => [c.code, i]));
+  const sizeRank = new Map(techPack.sizes.map((s, i) => [s, i]));
+  const seen = new Set<string>();
+  const cells: StockCell[] = [];
+  let problems = 0;
+  list.forEach((raw, i) => {
+    const f = `cells[${i}]`;
+    // Each cell's problems are gathered apart, so 20,000 bad cells do not make a 20,000-line answer.
+    const cp = new Problems();
+    if (!isObject(raw)) cp.add(f, 'must be an object {color, size, onHand, reorderPoint, target}');
+    else {
+      rejectUnknown(raw, CELL_FIELDS, cp, `${f}.`);
+      const color = str(raw, 'color', cp, { required: true, max: 40, prefix: `${f}.` });
+      const size = str(raw, 'size', cp, { required: true, max: 40, prefix: `${f}.` });
+      const q = (k: 'onHand' | 'reorderPoint' | 'target') => num(raw[k], `${f}.${k}`, cp, { integer: true, min: 0, max: LIMITS.cellMax });
+      const onHand = q('onHand');
+      const reorderPoint = q('reorderPoint');
+      const target = q('target');
+      if (color !== undefined && !colorRank.has(color)) cp.add(`${f}.color`, `${color} is not a color of this tech pack`);
+      if (size !== undefined && !sizeRank.has(size)) cp.add(`${f}.size`, `${size} is not a size of this tech pack`);
+      if (reorderPoint !== undefined && target !== undefined && target < reorderPoint) cp.add(`${f}.target`, `must be at least the reorder point (${reorderPoint})`);
+      if (color !== undefined && size !== undefined) {
+        const key = `${color}\u0000${size}`;
+        if (seen.has(key)) cp.add(f, `repeats cell ${color}/${size}`);
+        seen.add(key);
+      }
+      if (cp.ok) cells.push({ color: color!, size: size!, onHand: onHand!, reorderPoint: reorderPoint!, target: target! });
+    }
+    for (const problem of cp.list) if (problems++ < MAX_REPORTED) p.add(problem.field, problem.message);
+  });
+  if (problems > MAX_REPORTED) p.add('cells', `${problems - MAX_REPORTED} more problems`);
+  p.throwIfAny();
+  cells.sort((a, b) => colorRank.get(a.color)! - colorRank.get(b.color)! || sizeRank.get(a.size)! - sizeRank.get(b.size)!);
+  return cells;
+}
