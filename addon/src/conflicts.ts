@@ -7,14 +7,9 @@ import { cellKey, type BadCell, type CellEdit } from './diff.js';
 import type { CellMark } from './layout.js';
 import type { Matrix } from './model.js';
 
-/** One entry of a 409 EDIT_CONFLICT's `details.conflicts`. */
-export interface CellConflict {
-  color: string;
-  size: string;
-  from: number;
-  to: number;
-  current: number;
-}
+import type { CellConflict } from '../../shared/productionOrder.js';
+
+export type { CellConflict };
 
 export interface ConflictDetails {
   conflicts: CellConflict[];

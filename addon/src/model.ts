@@ -3,36 +3,14 @@ import type { Matrix, OrderState, ProductionOrder, TechPack, TechPackState } fro
 
 export type { Matrix, OrderState, ProductionOrder, TechPack, TechPackState };
 
-export type BatchState = 'Planned' | 'Running' | 'Finished' | 'Cancelled';
+import type { BatchState, ProductionBatch } from '../../shared/batches.js';
+import type { MaterialLine as FullMaterialLine, MaterialsSummary } from '../../shared/materials.js';
 
-/** A production batch as the API returns it (CONTRACT: batches). */
-export interface ApiBatch {
-  id: string;
-  orderId: string;
-  state: BatchState;
-  version: number;
-  matrix: Matrix;
-  produced?: Matrix | null;
-  rejected?: Matrix | null;
-  total: number;
-}
-
-export interface MaterialLine {
-  material: string;
-  variant: string | null;
-  uom: string;
-  net: number;
-  gross: number;
-  purchase: number;
-}
-
-/** CONTRACT: materials. */
-export interface ApiMaterials {
-  bomRevision: number;
-  techPackBomRevision: number;
-  stale: boolean;
-  lines: MaterialLine[];
-}
+export type { BatchState };
+/** The parts of the API's answers the add-on reads (the shapes are the domain's own). */
+export type ApiBatch = Pick<ProductionBatch, 'id' | 'orderId' | 'state' | 'version' | 'matrix' | 'produced' | 'rejected' | 'total'>;
+export type MaterialLine = Pick<FullMaterialLine, 'material' | 'variant' | 'uom' | 'net' | 'gross' | 'purchase'>;
+export type ApiMaterials = Pick<MaterialsSummary, 'bomRevision' | 'techPackBomRevision' | 'stale'> & { lines: MaterialLine[] };
 
 /** One batch as the order sheet and the sidebar show it. */
 export interface BatchRow {
