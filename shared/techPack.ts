@@ -26,15 +26,8 @@ export function nextTechPackState(pack: TechPack, to: TechPackState): TechPackSt
   return to;
 }
 
-export interface TechPackInput {
-  styleCode: string;
-  name: string;
-  season?: string;
-  sizes: string[];
-  colors: Color[];
-  bom: BomLine[];
-  iqTemplate?: string;
-}
+/** What a caller gives to create one; the service adds id, state, versions and times. */
+export type TechPackInput = Pick<TechPack, 'styleCode' | 'name' | 'season' | 'sizes' | 'colors' | 'bom' | 'iqTemplate'>;
 
 const CREATE_FIELDS = ['styleCode', 'name', 'season', 'sizes', 'colors', 'bom', 'iqTemplate'] as const;
 const PATCH_FIELDS = ['name', 'season', 'sizes', 'colors', 'bom', 'iqTemplate'] as const;

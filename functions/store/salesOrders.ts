@@ -15,7 +15,7 @@ import type { EventLinks } from '../../shared/events.js';
 import type { SalesOrder, SalesOrderState } from '../../shared/salesOrder.js';
 import type { FactorySettings, HistoryEntry, Page, ProductionOrder, TechPack } from '../../shared/types.js';
 import { decodeMatrix, decodeSettings, decodeTechPack, encodeMatrix, inOrder, withoutKeys, type StoredMatrix } from './codec.js';
-import { ConditionFailed, decodeCursor, encodeCursor, type Item, type TransactItem } from './db.js';
+import { ConditionFailed, type Item, type TransactItem } from './db.js';
 import { keys, seqOf, stateKey, techPackKey } from './keys.js';
 import { VersionConflict, type ListQuery, type Store } from './store.js';
 
@@ -122,25 +122,6 @@ export class SalesOrderStore {
 
   /** 1 round trip per page. */
   async list(q: ListQuery & { state?: SalesOrderState; techPackId?: string }): Promise<Page<SalesOrder>> {
-    let index: string;
-    let input;
-    if (q.techPackId) {
-      index = 'byTechPack';
-      input = {
-        IndexName: index,
-        KeyConditionExpression: 'techPackKey = :v',
-        ExpressionAttributeValues: { ':v': techPackKey('SalesOrder', q.techPackId), ...(q.state ? { ':s': q.state } : {}) },
-        ...(q.state ? { FilterExpression: '#state = :s', ExpressionAttributeNames: { '#state': 'state' } } : {}),
-      };
-    } else if (q.state) {
-      index = 'byState';
-      input = { IndexName: index, KeyConditionExpression: 'stateKey = :v', ExpressionAttributeValues: { ':v': stateKey('SalesOrder', q.state) } };
-    } else {
-      index = 'byType';
-      input = { IndexName: index, KeyConditionExpression: '#t = :v', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':v': 'SalesOrder' } };
-    }
-    const cursorName = `salesOrders:${index}`;
-    const page = await this.db.query({ ...input, ScanIndexForward: false, Limit: q.limit, ExclusiveStartKey: decodeCursor(cursorName, q.cursor) });
-    return { items: page.items.map((it) => this.decode(it)), nextCursor: encodeCursor(cursorName, page.lastKey) };
+    return this.store.listEntities('SalesOrder', q, (item) => this.decode(item));
   }
 }

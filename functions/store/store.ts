@@ -1,7 +1,6 @@
 // The store: entities in and out of the single table. Each method is one round trip unless its
 // comment says otherwise; every write that depends on what was read is conditional on `version`.
 import { eventFor, type EventLinks } from '../../shared/events.js';
-import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import type {
   FactorySettings, HistoryEntry, Page, ProductionOrder, Role, TechPack, TechPackState,
 } from '../../shared/types.js';
@@ -9,6 +8,7 @@ import type { BatchSummary } from '../../shared/productionOrder.js';
 import { decodeMatrix, decodeQuantities, decodeSettings, decodeTechPack, encodeMatrix, inOrder, ORDER_FIELDS, withoutKeys, type StoredMatrix } from './codec.js';
 import { summariesOfSets } from './batchCodec.js';
 import { packRows, unpackRows } from './packed.js';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed, Db, decodeCursor, encodeCursor, type Item, type TransactItem } from './db.js';
 import { BATCH_PREFIX, ENTITY_SK, HISTORY_PREFIX, keys, seqOf, stateKey, techPackKey } from './keys.js';
 
@@ -125,17 +125,30 @@ export class Store {
   }
 
   async listTechPacks(q: ListQuery & { state?: TechPackState }): Promise<Page<TechPack>> {
-    const [index, key, value] = q.state ? ['byState', 'stateKey', stateKey('TechPack', q.state)] : ['byType', 'type', 'TechPack'];
-    const page = await this.db.query({
-      IndexName: index,
-      KeyConditionExpression: '#k = :v',
-      ExpressionAttributeNames: { '#k': key },
-      ExpressionAttributeValues: { ':v': value },
-      ScanIndexForward: false,
-      Limit: q.limit,
-      ExclusiveStartKey: decodeCursor(index, q.cursor),
-    });
-    return { items: page.items.map(decodeTechPack), nextCursor: encodeCursor(index, page.lastKey) };
+    return this.listEntities('TechPack', q, decodeTechPack);
+  }
+
+  /**
+   * One page of an entity kind, newest first, from the index that answers the question: by tech
+   * pack (state filtered within it), by state, or all of the kind. Never a Scan.
+   */
+  async listEntities<T>(kind: 'TechPack' | 'ProductionOrder' | 'SalesOrder', q: ListQuery & { state?: string; techPackId?: string }, decode: (item: Item) => T): Promise<Page<T>> {
+    let input: Omit<QueryCommandInput, 'TableName'>;
+    if (q.techPackId) {
+      input = {
+        IndexName: 'byTechPack',
+        KeyConditionExpression: 'techPackKey = :v',
+        ExpressionAttributeValues: { ':v': techPackKey(kind, q.techPackId), ...(q.state ? { ':s': q.state } : {}) },
+        ...(q.state ? { FilterExpression: '#state = :s', ExpressionAttributeNames: { '#state': 'state' } } : {}),
+      };
+    } else if (q.state) {
+      input = { IndexName: 'byState', KeyConditionExpression: 'stateKey = :v', ExpressionAttributeValues: { ':v': stateKey(kind, q.state) } };
+    } else {
+      input = { IndexName: 'byType', KeyConditionExpression: '#t = :v', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':v': kind } };
+    }
+    const cursorScope = `${kind}:${input.IndexName}`;
+    const page = await this.db.query({ ...input, ScanIndexForward: false, Limit: q.limit, ExclusiveStartKey: decodeCursor(cursorScope, q.cursor) });
+    return { items: page.items.map(decode), nextCursor: encodeCursor(cursorScope, page.lastKey) };
   }
 
   // ---- production orders ----
@@ -256,25 +269,7 @@ export class Store {
   }
 
   async listOrders(q: ListQuery & { state?: string; techPackId?: string }): Promise<Page<ProductionOrder>> {
-    let input;
-    let index: string;
-    if (q.techPackId) {
-      index = 'byTechPack';
-      input = {
-        IndexName: index,
-        KeyConditionExpression: 'techPackKey = :v',
-        ExpressionAttributeValues: { ':v': techPackKey('ProductionOrder', q.techPackId), ...(q.state ? { ':s': q.state } : {}) },
-        ...(q.state ? { FilterExpression: '#state = :s', ExpressionAttributeNames: { '#state': 'state' } } : {}),
-      };
-    } else if (q.state) {
-      index = 'byState';
-      input = { IndexName: index, KeyConditionExpression: 'stateKey = :v', ExpressionAttributeValues: { ':v': stateKey('ProductionOrder', q.state) } };
-    } else {
-      index = 'byType';
-      input = { IndexName: index, KeyConditionExpression: '#t = :v', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':v': 'ProductionOrder' } };
-    }
-    const page = await this.db.query({ ...input, ScanIndexForward: false, Limit: q.limit, ExclusiveStartKey: decodeCursor(index, q.cursor) });
-    return { items: page.items.map((it) => this.decodeOrder(it)), nextCursor: encodeCursor(index, page.lastKey) };
+    return this.listEntities('ProductionOrder', q, (item) => this.decodeOrder(item));
   }
 
   // ---- role mappings (Google users have no roles claim: the admin maps emails to roles) ----
