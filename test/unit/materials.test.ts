@@ -76,7 +76,10 @@ describe('exact decimals', () => {
       const consumption = Object.fromEntries(sizes.map((s, i) => [s, cents[i] / 100]));
       const lines = computeMaterials(matrix(sizes, ['NAVY'], [qty]), [line({ consumption, wastagePct: wastage, purchaseMultiple: multiple })]);
       const netCents = qty.reduce((acc, q, i) => acc + BigInt(q) * BigInt(cents[i]), 0n);
-      if (qty.every((q) => q === 0)) return expect(lines).toEqual([]);
+      if (qty.every((q) => q === 0)) {
+        expect(lines).toEqual([]);
+        return;
+      }
       expect(toScaled(lines[0].net, 3)).toBe(netCents * 10n);
       // gross = net x (100 + w) / 100 exactly in tenths of a milli-unit: rounding only at the 3rd decimal
       expect(toScaled(lines[0].gross, 3)).toBe(divHalfUp(netCents * 10n * BigInt(100 + wastage), 100n));
