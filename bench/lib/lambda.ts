@@ -1,0 +1,73 @@
+// The API's Lambda handler, loaded into this process and called with the event API Gateway (HTTP
+// API, payload 2.0) would send after its authorizer accepted the caller: the handler's own cost
+// without the local gateway, the HTTP hop or the JWT verification in front of it.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { DynamoUsage } from '../../functions/store/metrics.js';
+import { countSequentialRoundTrips, type UsageExtras } from './sequential.js';
+
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface Invoked {
+  status: number;
+  body: any;
+  headers: Record<string, string>;
+  ms: number;
+  usage?: DynamoUsage & UsageExtras;
+}
+
+export interface LambdaApi {
+  invoke(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string>; email?: string; roles?: string[] }): Promise<Invoked>;
+}
+
+/** Loads functions/api.ts against the benchmark's DynamoDB Local (its clients read the environment at load). */
+export async function loadLambdaApi(opts: { tableName: string; dynamoEndpoint: string }): Promise<LambdaApi> {
+  process.env.TABLE_NAME = opts.tableName;
+  process.env.DYNAMODB_ENDPOINT = opts.dynamoEndpoint;
+  process.env.AWS_REGION ??= 'local';
+  process.env.LOG_LEVEL = 'ERROR';
+  process.env.EXPOSE_DYNAMO_USAGE = '1';
+  const { handler } = (await import('../../functions/api.js')) as unknown as { handler: Handler };
+  const { documentClient } = await import('../../functions/services.js');
+  const { currentUsage } = await import('../../functions/store/metrics.js');
+  countSequentialRoundTrips(documentClient as never, currentUsage);
+  return {
+    async invoke(method, path, o = {}) {
+      const url = new URL(path, 'http://localhost');
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = v;
+      const now = Date.now();
+      const requestId = randomUUID();
+      const headers: Record<string, string> = { host: 'localhost', 'content-type': 'application/json', ...o.headers };
+      const event = {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+        requestContext: {
+          accountId: 'bench', apiId: 'bench', domainName: 'localhost', domainPrefix: 'localhost',
+          http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+          requestId, routeKey: '$default', stage: '$default', time: new Date(now).toISOString(), timeEpoch: now,
+          // What API Gateway hands over after the authorizer: string claims, lists as "[a b]".
+          authorizer: { jwt: { claims: { email: o.email ?? 'ana@bench.example', roles: `[${(o.roles ?? ['planner']).join(' ')}]`, sub: o.email ?? 'ana@bench.example', iss: 'garmentflow-local' }, scopes: null } },
+        },
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        isBase64Encoded: false,
+      } as unknown as APIGatewayProxyEventV2;
+      const context = { awsRequestId: requestId, functionName: 'garmentflow-api-bench', getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
+      const t0 = performance.now();
+      const result = await handler(event, context);
+      const ms = performance.now() - t0;
+      const h = (result.headers ?? {}) as Record<string, string>;
+      return {
+        status: result.statusCode ?? 200,
+        body: result.body ? JSON.parse(result.body) : undefined,
+        headers: h,
+        ms,
+        usage: h['x-dynamo-usage'] ? (JSON.parse(h['x-dynamo-usage']) as DynamoUsage & UsageExtras) : undefined,
+      };
+    },
+  };
+}
