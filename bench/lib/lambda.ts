@@ -4,6 +4,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { DynamoUsage } from '../../functions/store/metrics.js';
+import type { AddressInfo } from 'node:net';
+import { loadKeys } from '../../infra/local/auth.js';
+import { createLocalServer } from '../../infra/local/server.js';
+import { Api } from './http.js';
 import { countSequentialRoundTrips, type UsageExtras } from './sequential.js';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -69,5 +73,23 @@ export async function loadLambdaApi(opts: { tableName: string; dynamoEndpoint: s
         usage: h['x-dynamo-usage'] ? (JSON.parse(h['x-dynamo-usage']) as DynamoUsage & UsageExtras) : undefined,
       };
     },
+  };
+}
+
+/**
+ * The local gateway (infra/local/server.ts: JWT verification, the API Gateway v2 event) in front of
+ * the handler loaded into this process, on a free port. Call after loadLambdaApi.
+ */
+export async function startGateway(keyFile: string): Promise<{ api: Api; close(): Promise<void> }> {
+  const { handler } = (await import('../../functions/api.js')) as unknown as { handler: Handler };
+  const server = createLocalServer(handler, await loadKeys(keyFile));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    api: new Api(`http://127.0.0.1:${port}`),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
   };
 }

@@ -58,12 +58,26 @@ export async function mintToken(keys: LocalKeys, req: TokenRequest): Promise<str
     .sign(keys.privateKey);
 }
 
+/**
+ * A verified token is remembered until it expires (at most 1,000 of them), as API Gateway caches
+ * its authorizer's answer: a caller pays for the signature check once, not on every request.
+ */
+const verified = new Map<string, JWTPayload>();
+const MAX_CACHED = 1_000;
+
 /** The verified claims, or undefined when the token is missing, forged, expired or not for us. */
 export async function verifyBearer(keys: LocalKeys, authorization: string | undefined): Promise<JWTPayload | undefined> {
   const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!m) return undefined;
+  const token = m[1];
+  const cacheKey = `${keys.file}\n${token}`;
+  const cached = verified.get(cacheKey);
+  if (cached && (cached.exp ?? 0) * 1000 > Date.now()) return cached;
+  verified.delete(cacheKey);
   try {
-    const { payload } = await jwtVerify(m[1], keys.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp'] });
+    const { payload } = await jwtVerify(token, keys.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp'] });
+    if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value!);
+    verified.set(cacheKey, payload);
     return payload;
   } catch {
     return undefined;
