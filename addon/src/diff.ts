@@ -85,13 +85,14 @@ export function diffSheet(base: Matrix, parsed: ParsedSheet): SheetDiff {
   const edits: CellEdit[] = [];
   const newCells: CellEdit[] = [];
   const bad: BadCell[] = [];
-  const valueAt = new Map<string, CellValue>();
+  // Looked up on demand: building a per-cell map here cost more than the whole diff.
+  const rowOf = new Map(parsed.colors.map((c) => [c.code, c.row]));
+  const colOf = new Map(parsed.sizes.map((s) => [s.code, s.col]));
   for (const c of parsed.colors) {
     const row = parsed.values[c.row];
     const br = baseColor.get(c.code);
     for (const s of parsed.sizes) {
       const raw = row[s.col];
-      valueAt.set(cellKey(c.code, s.code), raw);
       const check = checkCell(raw);
       if (!check.ok) {
         bad.push({ color: c.code, size: s.code, raw, reason: check.reason });
@@ -123,7 +124,11 @@ export function diffSheet(base: Matrix, parsed: ParsedSheet): SheetDiff {
     newCells,
     bad,
     problems,
-    sheetValue: (color, size) => valueAt.get(cellKey(color, size)),
+    sheetValue: (color, size) => {
+      const row = rowOf.get(color);
+      const col = colOf.get(size);
+      return row === undefined || col === undefined ? undefined : parsed.values[row][col];
+    },
   };
 }
 
