@@ -29,18 +29,10 @@ export interface BatchRow {
  * What the add-on remembers about an order sheet: the order as last pulled (the base every push
  * diffs against), and the batches and materials shown under it.
  */
-export interface OrderSnapshot {
-  id: string;
-  techPackId: string;
-  styleCode: string;
-  state: OrderState;
-  version: number;
-  deliveryDate: string | null;
+export interface OrderSnapshot
+  extends Pick<ProductionOrder, 'id' | 'techPackId' | 'styleCode' | 'state' | 'version' | 'deliveryDate' | 'total' | 'updatedBy' | 'updatedAt'> {
   customer: string | null;
   sourceType: string;
-  total: number;
-  updatedBy: string;
-  updatedAt: string;
   /** The matrix the sheet was last written from, per cell the value the server held then. */
   matrix: Matrix;
   progress: { batched: number; produced: number; rejected: number };

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoUsage } from '../../functions/store/metrics.js';
 import type { AddressInfo } from 'node:net';
 import { loadKeys } from '../../infra/local/auth.js';
-import { createLocalServer } from '../../infra/local/server.js';
+import { createLocalServer, gatewayEvent } from '../../infra/local/server.js';
 import { Api } from './http.js';
 import { countSequentialRoundTrips, type UsageExtras } from './sequential.js';
 
@@ -37,29 +37,16 @@ export async function loadLambdaApi(opts: { tableName: string; dynamoEndpoint: s
   countSequentialRoundTrips(documentClient as never, currentUsage);
   return {
     async invoke(method, path, o = {}) {
-      const url = new URL(path, 'http://localhost');
-      const query: Record<string, string> = {};
-      for (const [k, v] of url.searchParams) query[k] = v;
-      const now = Date.now();
       const requestId = randomUUID();
-      const headers: Record<string, string> = { host: 'localhost', 'content-type': 'application/json', ...o.headers };
-      const event = {
-        version: '2.0',
-        routeKey: '$default',
-        rawPath: url.pathname,
-        rawQueryString: url.search.slice(1),
-        headers,
-        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-        requestContext: {
-          accountId: 'bench', apiId: 'bench', domainName: 'localhost', domainPrefix: 'localhost',
-          http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-          requestId, routeKey: '$default', stage: '$default', time: new Date(now).toISOString(), timeEpoch: now,
-          // What API Gateway hands over after the authorizer: string claims, lists as "[a b]".
-          authorizer: { jwt: { claims: { email: o.email ?? 'ana@bench.example', roles: `[${(o.roles ?? ['planner']).join(' ')}]`, sub: o.email ?? 'ana@bench.example', iss: 'garmentflow-local' }, scopes: null } },
-        },
+      const email = o.email ?? 'ana@bench.example';
+      const event = gatewayEvent({
+        method,
+        url: new URL(path, 'http://localhost'),
+        headers: { host: 'localhost', 'content-type': 'application/json', ...o.headers },
         body: o.body === undefined ? undefined : JSON.stringify(o.body),
-        isBase64Encoded: false,
-      } as unknown as APIGatewayProxyEventV2;
+        requestId,
+        claims: { email, roles: o.roles ?? ['planner'], sub: email, iss: 'garmentflow-local' },
+      });
       const context = { awsRequestId: requestId, functionName: 'garmentflow-api-bench', getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
       const t0 = performance.now();
       const result = await handler(event, context);

@@ -18,7 +18,7 @@
 // Matrices are packed (packed.ts): a batch's matrix as indexes into its order's sizes and colors
 // plus the quantities; an order's matrix cannot change once it is Released, which is the only
 // time batches exist, so the indexes stay valid.
-import { effectiveBatchState, MAX_GENERATED_BATCHES, type BatchState, type ProductionBatch } from '../../shared/batches.js';
+import { effectiveBatchState, MAX_GENERATED_BATCHES, type ProductionBatch } from '../../shared/batches.js';
 import type { BatchSummary } from '../../shared/productionOrder.js';
 import type { Matrix, OrderState } from '../../shared/types.js';
 import type { Item } from './db.js';
@@ -30,26 +30,13 @@ export const MAX_SET_BYTES = 48 * 1024;
 /** Order + sets + history entry: stays within DynamoDB's 100 items per transaction. */
 export const MAX_ITEMS_PER_CREATION = Math.ceil(MAX_GENERATED_BATCHES / MAX_BATCHES_PER_SET) + 2;
 
-export interface StoredBatch {
-  state: BatchState;
-  version: number;
-  origin: ProductionBatch['origin'];
+/** A batch inside its set: the domain's fields, with its matrices packed against the order's layout. */
+export interface StoredBatch extends Omit<ProductionBatch, 'id' | 'orderId' | 'matrix' | 'produced' | 'rejected'> {
   /** [colors, ...color indexes, sizes, ...size indexes, ...quantities row by row], packed. */
   m: Uint8Array;
   /** Produced and rejected quantities, laid out like `m`. */
   p?: Uint8Array;
   r?: Uint8Array;
-  total: number;
-  producedTotal?: number;
-  rejectedTotal?: number;
-  reason?: string;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  updatedBy: string;
-  startedAt?: string;
-  finishedAt?: string;
-  cancelledAt?: string;
 }
 
 /** The order's layout: batch matrices are stored as indexes into it. */

@@ -17,6 +17,47 @@ const CORS = {
   'access-control-expose-headers': 'etag,x-request-id,location',
 };
 
+/**
+ * The event API Gateway (HTTP API, payload 2.0) sends the Lambda once its authorizer accepted the
+ * caller: the local gateway, the benchmark and the handler's own tests all build it here.
+ */
+export function gatewayEvent(req: {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+  requestId: string;
+  sourceIp?: string;
+  claims?: Record<string, unknown>;
+}): APIGatewayProxyEventV2 {
+  const query: Record<string, string> = {};
+  for (const [k, v] of req.url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: req.url.pathname,
+    rawQueryString: req.url.search.slice(1),
+    headers: req.headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: req.headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: { method: req.method, path: req.url.pathname, protocol: 'HTTP/1.1', sourceIp: req.sourceIp ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' },
+      requestId: req.requestId,
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date(now).toISOString(),
+      timeEpoch: now,
+      ...(req.claims ? { authorizer: { jwt: { claims: asGatewayClaims(req.claims), scopes: null } } } : {}),
+    },
+    body: req.body,
+    isBase64Encoded: false,
+  } as APIGatewayProxyEventV2;
+}
+
 /** API Gateway hands JWT claims over as strings; lists arrive as "[a b]". */
 function asGatewayClaims(payload: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -45,32 +86,15 @@ export function createLocalServer(handler: Handler, keys: LocalKeys): http.Serve
       }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
-      const query: Record<string, string> = {};
-      for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-      const now = Date.now();
-      const event: APIGatewayProxyEventV2 & { requestContext: { authorizer?: unknown } } = {
-        version: '2.0',
-        routeKey: '$default',
-        rawPath: url.pathname,
-        rawQueryString: url.search.slice(1),
+      const event = gatewayEvent({
+        method,
+        url,
         headers,
-        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-        requestContext: {
-          accountId: 'local',
-          apiId: 'local',
-          domainName: headers.host ?? 'localhost',
-          domainPrefix: 'localhost',
-          http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-          requestId,
-          routeKey: '$default',
-          stage: '$default',
-          time: new Date(now).toISOString(),
-          timeEpoch: now,
-          ...(claims ? { authorizer: { jwt: { claims: asGatewayClaims(claims as Record<string, unknown>), scopes: null } } } : {}),
-        },
         body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
-        isBase64Encoded: false,
-      };
+        requestId,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        claims: claims as Record<string, unknown> | undefined,
+      });
       const context = { awsRequestId: requestId, functionName: 'garmentflow-api-local', getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
       const result = await handler(event, context);
       res.writeHead(result.statusCode ?? 200, { ...CORS, ...(result.headers as Record<string, string>) });

@@ -1,5 +1,30 @@
-// Builders shared by the add-on's unit tests.
+// Builders shared by the add-on's tests.
+import { expect } from 'vitest';
 import type { OrderSnapshot } from '../../addon/src/model.js';
+import { apiUrl } from '../support/api.js';
+import { techPackBody } from '../support/fixtures.js';
+import { callApi } from './fakes/services.js';
+
+/**
+ * The API over a fresh connection per call: the add-on's synchronous fetches block this process's
+ * event loop, so a kept-alive socket could be closed under a pooled client (see callApi).
+ */
+export const api = (method: string, apiPath: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+  callApi(apiUrl(), method, apiPath, opts);
+
+/** A tech pack walked to `state`. */
+export function createTechPack(tok: string, state = 'Commercial') {
+  const res = api('POST', '/v1/tech-packs', { token: tok, body: techPackBody() });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const steps: string[] = ({ Commercial: [], Design: ['Design'], Approval: ['Design', 'Approval'], ProductionReady: ['Design', 'Approval', 'ProductionReady'] } as Record<string, string[]>)[state] ?? [];
+  let tp = res.body;
+  for (const to of steps) {
+    const moved = api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: tok, body: { to } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    tp = moved.body;
+  }
+  return tp;
+}
 
 export function snap(over: Partial<OrderSnapshot> = {}): OrderSnapshot {
   return {

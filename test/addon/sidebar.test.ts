@@ -9,27 +9,11 @@ import { buildAddon } from '../../addon/build.js';
 import { LABEL } from '../../addon/src/layout.js';
 import type { OrderPanel } from '../../addon/src/protocol.js';
 import { apiUrl, token } from '../support/api.js';
-import { techPackBody } from '../support/fixtures.js';
 import { launch, openPage, type Launched } from './fakes/browser.js';
+import { api, createTechPack } from './helpers.js';
 import { loadBundle } from './fakes/bundle.js';
-import { callApi, fakeGas } from './fakes/services.js';
+import { fakeGas } from './fakes/services.js';
 
-const api = (method: string, apiPath: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-  callApi(apiUrl(), method, apiPath, opts);
-
-/** A tech pack walked to `state`, made over a fresh connection (see callApi). */
-function createTechPack(tok: string, state = 'Commercial') {
-  const res = api('POST', '/v1/tech-packs', { token: tok, body: techPackBody() });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const steps: string[] = ({ Commercial: [], Design: ['Design'], Approval: ['Design', 'Approval'], ProductionReady: ['Design', 'Approval', 'ProductionReady'] } as Record<string, string[]>)[state] ?? [];
-  let tp = res.body;
-  for (const to of steps) {
-    const moved = api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: tok, body: { to } });
-    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
-    tp = moved.body;
-  }
-  return tp;
-}
 
 let dist: string;
 let chrome: Launched;

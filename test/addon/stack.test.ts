@@ -8,27 +8,11 @@ import { buildAddon } from '../../addon/build.js';
 import { COLOR, LABEL } from '../../addon/src/layout.js';
 import { STATE_SHEET } from '../../addon/src/state.js';
 import { apiUrl, token } from '../support/api.js';
-import { techPackBody } from '../support/fixtures.js';
+import { api, createTechPack } from './helpers.js';
 import { loadBundle, type AddonGlobals } from './fakes/bundle.js';
-import { callApi, fakeGas, type FakeGas } from './fakes/services.js';
+import { fakeGas, type FakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
 
-const api = (method: string, apiPath: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-  callApi(apiUrl(), method, apiPath, opts);
-
-/** A tech pack walked to `state`, made over a fresh connection (see callApi). */
-function createTechPack(tok: string, state = 'Commercial') {
-  const res = api('POST', '/v1/tech-packs', { token: tok, body: techPackBody() });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const steps: string[] = ({ Commercial: [], Design: ['Design'], Approval: ['Design', 'Approval'], ProductionReady: ['Design', 'Approval', 'ProductionReady'] } as Record<string, string[]>)[state] ?? [];
-  let tp = res.body;
-  for (const to of steps) {
-    const moved = api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: tok, body: { to } });
-    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
-    tp = moved.body;
-  }
-  return tp;
-}
 
 let dist: string;
 let ana: string;

@@ -2,6 +2,7 @@
 // client (throttling, a transaction conflict, a dead endpoint). Nothing internal leaks into a 5xx.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { gatewayEvent } from '../../infra/local/server.js';
 
 // The handler's clients read their configuration at load: an endpoint nothing listens on.
 process.env.DYNAMODB_ENDPOINT = 'http://127.0.0.1:9';
@@ -25,16 +26,14 @@ beforeAll(async () => {
 });
 
 function event(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0', routeKey: '$default', rawPath: path, rawQueryString: '', headers: { 'content-type': 'application/json' },
-    requestContext: {
-      accountId: 't', apiId: 't', domainName: 'localhost', domainPrefix: 'localhost', requestId: 'req-1', routeKey: '$default', stage: '$default',
-      time: '', timeEpoch: 0, http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' },
-      authorizer: { jwt: { claims: { email: 'ana@example.com', roles: '[planner admin]', iss: 'garmentflow-local' }, scopes: null } },
-    },
+  return gatewayEvent({
+    method,
+    url: new URL(path, 'http://localhost'),
+    headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
+    requestId: 'req-1',
+    claims: { email: 'ana@example.com', roles: ['planner', 'admin'], iss: 'garmentflow-local' },
+  });
 }
 
 const ctx = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
