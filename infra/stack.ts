@@ -41,23 +41,19 @@ export const RESOURCE_SERVER_ID = 'garmentflow';
  * test/infra/iamUsage.test.ts reads each function's source graph and fails when the code calls
  * something not granted here (AWS would answer AccessDenied; DynamoDB Local never does).
  */
+const STORE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
 export const TABLE_ACTIONS = {
-  api: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:ConditionCheckItem',
-  ],
-  replenishment: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:ConditionCheckItem',
-  ],
+  api: STORE_ACTIONS,
+  // The replenishment job writes orders through the same store.
+  replenishment: STORE_ACTIONS,
 } as const;
 
 /** Entry point of each function, relative to the project root. */
