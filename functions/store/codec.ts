@@ -1,22 +1,27 @@
-// How domain objects sit in items. Matrices are stored as compact text ("10,20;5,5") rather than
-// DynamoDB lists of numbers: a 20,000-cell order then stays far below the 400 KB item limit.
+// How domain objects sit in items. Quantities are packed (packed.ts: varints, deflated when that is
+// smaller) rather than DynamoDB lists of numbers: a 20,000-cell order with its three progress
+// matrices then stays well below the 400 KB item limit. All-zero quantities are stored as ''.
+// Text ("10,20;5,5", an earlier format) is still read.
 import { DEFAULT_SETTINGS } from '../../shared/settings.js';
 import type { BomLine, Color, FactorySettings, Matrix, TechPack } from '../../shared/types.js';
 import { KEY_ATTRIBUTES } from './keys.js';
 import type { Item } from './db.js';
+import { packRows, unpackRows } from './packed.js';
+
+export type StoredQuantities = string | Uint8Array;
 
 export interface StoredMatrix {
   sizes: string[];
   colors: string[];
-  q: string;
+  q: StoredQuantities;
 }
 
-export function encodeQuantities(quantities: number[][]): string {
-  if (quantities.every((row) => row.every((q) => q === 0))) return '';
-  return quantities.map((row) => row.join(',')).join(';');
+export function encodeQuantities(quantities: number[][]): StoredQuantities {
+  return quantities.every((row) => row.every((q) => q === 0)) ? '' : packRows(quantities);
 }
 
-export function decodeQuantities(q: string, rows: number, cols: number): number[][] {
+export function decodeQuantities(q: StoredQuantities, rows: number, cols: number): number[][] {
+  if (q instanceof Uint8Array) return unpackRows(q, rows, cols);
   if (q === '') return Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
   return q.split(';').map((row) => row.split(',').map(Number));
 }

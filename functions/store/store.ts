@@ -5,9 +5,8 @@ import type {
   FactorySettings, HistoryEntry, Page, ProductionOrder, Role, TechPack, TechPackState,
 } from '../../shared/types.js';
 import type { BatchSummary } from '../../shared/productionOrder.js';
-import { decodeMatrix, decodeQuantities, decodeSettings, decodeTechPack, encodeMatrix, inOrder, ORDER_FIELDS, withoutKeys, type StoredMatrix } from './codec.js';
+import { decodeMatrix, decodeQuantities, decodeSettings, decodeTechPack, encodeMatrix, encodeQuantities, inOrder, ORDER_FIELDS, withoutKeys, type StoredMatrix, type StoredQuantities } from './codec.js';
 import { summariesOfSets } from './batchCodec.js';
-import { packRows, unpackRows } from './packed.js';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionFailed, Db, decodeCursor, encodeCursor, type Item, type TransactItem } from './db.js';
 import { BATCH_PREFIX, ENTITY_SK, HISTORY_PREFIX, keys, seqOf, stateKey, techPackKey } from './keys.js';
@@ -165,17 +164,17 @@ export class Store {
       matrix: encodeMatrix(matrix),
       // Packed (packed.ts): with the text matrix, a 20,000-cell order with full progress stays under 400 KB.
       progress: {
-        batched: encodeProgress(progress.batched.quantities),
-        produced: encodeProgress(progress.produced.quantities),
-        rejected: encodeProgress(progress.rejected.quantities),
+        batched: encodeQuantities(progress.batched.quantities),
+        produced: encodeQuantities(progress.produced.quantities),
+        rejected: encodeQuantities(progress.rejected.quantities),
       },
     };
   }
 
   decodeOrder(item: Item): ProductionOrder {
-    const raw = withoutKeys(item) as Item & { matrix: StoredMatrix; progress: Record<'batched' | 'produced' | 'rejected', string | Uint8Array> };
+    const raw = withoutKeys(item) as Item & { matrix: StoredMatrix; progress: Record<'batched' | 'produced' | 'rejected', StoredQuantities> };
     const matrix = decodeMatrix(raw.matrix);
-    const shaped = (q: string | Uint8Array) => ({ sizes: matrix.sizes, colors: matrix.colors, quantities: decodeProgress(q, matrix.colors.length, matrix.sizes.length) });
+    const shaped = (q: StoredQuantities) => ({ sizes: matrix.sizes, colors: matrix.colors, quantities: decodeQuantities(q, matrix.colors.length, matrix.sizes.length) });
     return inOrder<ProductionOrder>(
       { ...raw, matrix, progress: { batched: shaped(raw.progress.batched), produced: shaped(raw.progress.produced), rejected: shaped(raw.progress.rejected) } },
       ORDER_FIELDS,
@@ -301,10 +300,3 @@ export class Store {
 }
 
 /** Progress matrices: '' while all zero (as before), packed binary once anything is counted. */
-function encodeProgress(quantities: number[][]): string | Uint8Array {
-  return quantities.every((row) => row.every((q) => q === 0)) ? '' : packRows(quantities);
-}
-
-function decodeProgress(stored: string | Uint8Array, rows: number, cols: number): number[][] {
-  return typeof stored === 'string' ? decodeQuantities(stored, rows, cols) : unpackRows(stored, rows, cols);
-}
