@@ -56,6 +56,7 @@ const OrderFields = {
 };
 
 export const SCHEMAS: Record<string, unknown> = {
+  GenerateBatchesInput: { type: 'object', properties: { maxBatchQty: { type: 'integer', minimum: 1, description: "Overrides the order's batch plan for this call" } } },
   Matrix, Tolerance, BomLine, TechPackInput,
   Error: {
     type: 'object',
@@ -234,7 +235,7 @@ function operation(r: RouteSpec) {
     summary: r.summary,
     ...(r.public ? { security: [] } : { description: `Roles: ${r.roles.join(', ')}` }),
     ...(params.length ? { parameters: params } : {}),
-    ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(r.body) } } } } : {}),
+    ...(r.body ? { requestBody: { required: !r.bodyOptional, content: { 'application/json': { schema: ref(r.body) } } } } : {}),
     responses,
   };
 }

@@ -15,6 +15,8 @@ export interface RouteSpec {
   summary: string;
   /** Named request body schema in the OpenAPI document. */
   body?: string;
+  /** The body may be left out altogether. */
+  bodyOptional?: boolean;
   /** Named response schema. */
   response?: string;
   query?: readonly string[];
@@ -53,7 +55,7 @@ export const ROUTE_SPECS = [
   route('matrixEdits', 'POST', '/v1/production-orders/{id}/matrix-edits', EDIT_ORDERS, 'Cell-level edits merged with other planners\u2019 work', { body: 'MatrixEdits', response: 'ProductionOrder' }),
   route('orderHistory', 'GET', '/v1/production-orders/{id}/history', ANY, 'Audit history of an order, oldest first', { query: ['limit', 'cursor'], response: 'HistoryPage' }),
   route('createBatch', 'POST', '/v1/production-orders/{id}/batches', PLAN, 'Create a batch from a sub-matrix (order Released or InProgress; within ordered + over-tolerance per cell)', { body: 'BatchInput', response: 'ProductionBatch' }),
-  route('createGeneratedBatches', 'POST', '/v1/production-orders/{id}/batches/generate', PLAN, 'Generate every batch the batch plan asks for (per color, at most maxBatchQty each), all in one write; an optional body {"maxBatchQty": n} overrides the plan\u2019s for this call', { response: 'GeneratedBatches' }),
+  route('createGeneratedBatches', 'POST', '/v1/production-orders/{id}/batches/generate', PLAN, 'Generate every batch the batch plan asks for (per color, at most maxBatchQty each), all in one write; an optional body {"maxBatchQty": n} overrides the plan\u2019s for this call', { body: 'GenerateBatchesInput', bodyOptional: true, response: 'GeneratedBatches' }),
   route('listBatches', 'GET', '/v1/production-orders/{id}/batches', ANY, 'Batches of an order, in creation order', { query: ['limit', 'cursor'], response: 'ProductionBatchPage' }),
   route('transitionBatch', 'POST', '/v1/production-orders/{id}/batches/{batchId}/transitions', PLAN, 'start, finish (with produced and rejected), cancel', { body: 'BatchTransition', response: 'ProductionBatch' }),
   route('getMaterials', 'GET', '/v1/production-orders/{id}/materials', ANY, 'Materials summary: net, gross and purchase per BOM line and material variant', { response: 'MaterialsSummary' }),
@@ -65,7 +67,7 @@ export const ROUTE_SPECS = [
   route('listSalesOrders', 'GET', '/v1/sales-orders', ANY, 'List sales orders, newest first', { query: ['state', 'techPackId', 'limit', 'cursor'], response: 'SalesOrderPage' }),
   route('getSalesOrder', 'GET', '/v1/sales-orders/{id}', ANY, 'Get one sales order', { response: 'SalesOrder' }),
   route('transitionSalesOrder', 'POST', '/v1/sales-orders/{id}/transitions', SELL, 'Draft -> Sent -> Accepted; Draft, Sent or Accepted -> Cancelled', { body: 'SalesOrderTransition', response: 'SalesOrder' }),
-  route('createProductionOrderFromSalesOrder', 'POST', '/v1/sales-orders/{id}/production-orders', SELL, 'From an Accepted sales order: a Draft production order for what its non-cancelled production orders do not hold yet (409 NOTHING_REMAINING)', { body: 'SalesOrderProductionOrderInput', response: 'ProductionOrder' }),
+  route('createProductionOrderFromSalesOrder', 'POST', '/v1/sales-orders/{id}/production-orders', SELL, 'From an Accepted sales order: a Draft production order for what its non-cancelled production orders do not hold yet (409 NOTHING_REMAINING)', { body: 'SalesOrderProductionOrderInput', bodyOptional: true, response: 'ProductionOrder' }),
   route('salesOrderHistory', 'GET', '/v1/sales-orders/{id}/history', ANY, 'Audit history of a sales order, oldest first', { query: ['limit', 'cursor'], response: 'HistoryPage' }),
   route('getStock', 'GET', '/v1/stock/{techPackId}', ANY, 'Stock of one style, per color and size (version 0 and no cells before the first push)', { response: 'Stock' }),
   route('putStock', 'PUT', '/v1/stock/{techPackId}', STOCK_WRITE, 'Replace the stock of one style (If-Match optional)', { body: 'StockInput', response: 'Stock' }),
