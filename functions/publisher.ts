@@ -89,13 +89,16 @@ export function createPublisher({ client, eventBusName, log = console }: Publish
         log.error(`outbox record ${outcome.sequenceNumber ?? '?'} cannot be published: ${outcome.reason}`);
         return failure(outcome.sequenceNumber);
       }
-      const size = entrySize(outcome.entry);
-      if (chunk.length === MAX_ENTRIES_PER_CALL || (chunk.length > 0 && chunkBytes + size > MAX_REQUEST_BYTES)) {
-        const failedSeq = await flush();
-        if (failedSeq !== null) return failure(failedSeq);
+      // A record announcing several events is retried whole: consumers drop the repeats by eventId.
+      for (const { eventId, entry } of outcome.entries) {
+        const size = entrySize(entry);
+        if (chunk.length === MAX_ENTRIES_PER_CALL || (chunk.length > 0 && chunkBytes + size > MAX_REQUEST_BYTES)) {
+          const failedSeq = await flush();
+          if (failedSeq !== null) return failure(failedSeq);
+        }
+        chunk.push({ sequenceNumber: outcome.sequenceNumber, eventId, entry });
+        chunkBytes += size;
       }
-      chunk.push({ sequenceNumber: outcome.sequenceNumber, eventId: outcome.eventId, entry: outcome.entry });
-      chunkBytes += size;
     }
     const failedSeq = await flush();
     if (failedSeq !== null) return failure(failedSeq);

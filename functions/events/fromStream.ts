@@ -34,12 +34,20 @@ export interface EventEntry {
 
 /** What EventBridge consumers receive as `detail`. */
 export type PublishedDetail = EventDetail & {
-  /** `${pk}/${sk}` of the history item: stable across retries, so consumers can drop duplicates. */
+  /**
+   * `${pk}/${sk}` of the history item (plus `/${batchId}` when one entry announces several
+   * batches): stable across retries, so consumers can drop duplicates.
+   */
   eventId: string;
 };
 
+export interface Announced {
+  eventId: string;
+  entry: EventEntry;
+}
+
 export type RecordOutcome =
-  | { kind: 'event'; sequenceNumber: string | undefined; eventId: string; entry: EventEntry }
+  | { kind: 'event'; sequenceNumber: string | undefined; entries: Announced[] }
   | { kind: 'skip'; sequenceNumber: string | undefined }
   | { kind: 'invalid'; sequenceNumber: string | undefined; reason: string };
 
@@ -75,17 +83,26 @@ export function outcomeOf(record: StreamRecordLike, eventBusName?: string): Reco
     return { kind: 'invalid', sequenceNumber, reason: '`event.detail` is not a map' };
   }
 
-  const eventId = `${pk}/${sk}`;
-  const detail = { ...(event.detail as EventDetail), eventId } satisfies PublishedDetail;
-  const Detail = JSON.stringify(detail);
-  if (Buffer.byteLength(Detail, 'utf8') > MAX_DETAIL_BYTES) {
-    return { kind: 'invalid', sequenceNumber, reason: `detail is larger than ${MAX_DETAIL_BYTES} bytes` };
+  // One history entry may announce several batches (a generated plan is written as one entry):
+  // each gets its own event, with its own stable id.
+  const { batchIds, ...detail } = event.detail as EventDetail & { batchIds?: unknown };
+  const announced: { eventId: string; detail: PublishedDetail }[] =
+    event.detailType === 'ProductionBatch.StateChanged' && Array.isArray(batchIds) && batchIds.length > 0
+      ? batchIds.map((id) => ({ eventId: `${pk}/${sk}/${String(id)}`, detail: { ...detail, id: String(id), batchId: String(id), eventId: `${pk}/${sk}/${String(id)}` } }))
+      : [{ eventId: `${pk}/${sk}`, detail: { ...detail, eventId: `${pk}/${sk}` } }];
+  const entries: Announced[] = [];
+  for (const a of announced) {
+    const Detail = JSON.stringify(a.detail);
+    if (Buffer.byteLength(Detail, 'utf8') > MAX_DETAIL_BYTES) {
+      return { kind: 'invalid', sequenceNumber, reason: `detail is larger than ${MAX_DETAIL_BYTES} bytes` };
+    }
+    const entry: EventEntry = { Source: EVENT_SOURCE, DetailType: event.detailType, Detail };
+    if (eventBusName) entry.EventBusName = eventBusName;
+    const at = typeof a.detail.at === 'string' ? new Date(a.detail.at) : undefined;
+    if (at && !Number.isNaN(at.getTime())) entry.Time = at;
+    entries.push({ eventId: a.eventId, entry });
   }
-  const entry: EventEntry = { Source: EVENT_SOURCE, DetailType: event.detailType, Detail };
-  if (eventBusName) entry.EventBusName = eventBusName;
-  const at = typeof detail.at === 'string' ? new Date(detail.at) : undefined;
-  if (at && !Number.isNaN(at.getTime())) entry.Time = at;
-  return { kind: 'event', sequenceNumber, eventId, entry };
+  return { kind: 'event', sequenceNumber, entries };
 }
 
 /**
@@ -97,7 +114,7 @@ export function eventEntriesFromStream(records: readonly StreamRecordLike[], eve
   for (const record of records) {
     const outcome = outcomeOf(record, eventBusName);
     if (outcome.kind === 'invalid') throw new Error(`invalid outbox record ${outcome.sequenceNumber ?? '?'}: ${outcome.reason}`);
-    if (outcome.kind === 'event') entries.push(outcome.entry);
+    if (outcome.kind === 'event') entries.push(...outcome.entries.map((a) => a.entry));
   }
   return entries;
 }

@@ -146,9 +146,12 @@ export async function startEventPoller(opts: EventPollerOptions): Promise<EventP
       for (const record of records) {
         const outcome = outcomeOf(record as StreamRecordLike);
         if (outcome.kind === 'invalid') onError(`record ${outcome.sequenceNumber ?? '?'} cannot be published: ${outcome.reason}`);
-        if (outcome.kind !== 'event' || seen.has(outcome.eventId)) continue;
-        seen.add(outcome.eventId);
-        lines.push(JSON.stringify({ eventId: outcome.eventId, ...toEnvelope(outcome.entry) }));
+        if (outcome.kind !== 'event') continue;
+        for (const { eventId, entry } of outcome.entries) {
+          if (seen.has(eventId)) continue;
+          seen.add(eventId);
+          lines.push(JSON.stringify({ eventId, ...toEnvelope(entry) }));
+        }
       }
       if (lines.length) await appendFile(opts.file, lines.join('\n') + '\n');
       appended += lines.length;

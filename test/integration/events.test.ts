@@ -125,4 +125,19 @@ describe('change events', () => {
     const ids = readEvents().map((e) => e.eventId);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('a generated plan announces every batch it created, each with its own event and id', async () => {
+    const tp = await createTechPack(t.commercial, 'ProductionReady');
+    const po = await ok(api('POST', '/v1/production-orders', { token: t.planner, body: { techPackId: tp.id, deliveryDate: '2027-03-01', matrix: matrix([[30, 0, 0], [0, 25, 0]]), batchPlan: { maxBatchQty: 20 } } }), 201);
+    await ok(transition(t.planner, po.id, { action: 'plan' }));
+    await ok(transition(t.planner, po.id, { action: 'release' }));
+    const generated = await ok(api('POST', `/v1/production-orders/${po.id}/batches/generate`, { token: t.planner }), 201);
+    const batchIds = generated.items.map((b: { id: string }) => b.id);
+    expect(batchIds).toHaveLength(4); // NAVY 30 -> 15 + 15, RED 25 -> 13 + 12
+    const created = (all: EventLine[]) => all.filter((e) => e['detail-type'] === 'ProductionBatch.StateChanged' && e.detail.orderId === po.id && e.detail.to === 'Planned');
+    const events = created(await eventsUntil((all) => created(all).length >= batchIds.length));
+    expect(events.map((e) => e.detail.id).sort()).toEqual([...batchIds].sort());
+    for (const e of events) expect(e.detail).toMatchObject({ batchId: e.detail.id, from: null, action: 'generate', techPackId: tp.id });
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(batchIds.length);
+  });
 });

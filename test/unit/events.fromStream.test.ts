@@ -40,15 +40,17 @@ describe('outcomeOf', () => {
     expect(out.kind).toBe('event');
     if (out.kind !== 'event') return;
     expect(out.sequenceNumber).toBe('100');
-    expect(out.eventId).toBe('PO#PO-000001/H#0000000003');
-    expect(out.entry).toEqual({
+    expect(out.entries).toHaveLength(1);
+    const [{ eventId, entry }] = out.entries;
+    expect(eventId).toBe('PO#PO-000001/H#0000000003');
+    expect(entry).toEqual({
       Source: EVENT_SOURCE,
       DetailType: 'ProductionOrder.StateChanged',
       Detail: expect.any(String),
       EventBusName: 'garmentflow-dev',
       Time: new Date(AT),
     });
-    expect(JSON.parse(out.entry.Detail)).toEqual({ ...outbox({ version: 3 }).detail, eventId: 'PO#PO-000001/H#0000000003' });
+    expect(JSON.parse(entry.Detail)).toEqual({ ...outbox({ version: 3 }).detail, eventId: 'PO#PO-000001/H#0000000003' });
   });
 
   it('the same record gives the same entry (retries can be deduplicated)', () => {
@@ -58,7 +60,7 @@ describe('outcomeOf', () => {
 
   it('without a bus name the entry has no EventBusName (the local stack)', () => {
     const out = outcomeOf(historyInsert('1', historyItem(1)));
-    expect(out.kind === 'event' && 'EventBusName' in out.entry).toBe(false);
+    expect(out.kind === 'event' && 'EventBusName' in out.entries[0].entry).toBe(false);
   });
 
   it('skips MODIFY, REMOVE (TTL expiry), items without `event`, records without an image', () => {
@@ -86,7 +88,22 @@ describe('outcomeOf', () => {
 
   it('reads DynamoDB numbers as numbers', () => {
     const out = outcomeOf(historyInsert('1', historyItem(12)));
-    expect(out.kind === 'event' && JSON.parse(out.entry.Detail).version).toBe(12);
+    expect(out.kind === 'event' && JSON.parse(out.entries[0].entry.Detail).version).toBe(12);
+  });
+
+  it('a history entry announcing several batches (a generated plan) becomes one event per batch, each with its own stable id', () => {
+    const generated: OutboxEvent & { detail: { batchIds: string[] } } = {
+      detailType: 'ProductionBatch.StateChanged',
+      detail: { id: 'B-000007', from: null, to: 'Planned', version: 1, actor: 'ana@example.com', at: AT, action: 'generate', orderId: 'PO-000001', techPackId: 'TP-000001', batchId: 'B-000007', batchIds: ['B-000007', 'B-000008', 'B-000009'] },
+    };
+    const out = outcomeOf(historyInsert('40', { ...historyItem(5), sk: 'H#0000000005#B-000007', event: generated }));
+    expect(out.kind).toBe('event');
+    if (out.kind !== 'event') return;
+    expect(out.entries.map((e) => e.eventId)).toEqual(['B-000007', 'B-000008', 'B-000009'].map((b) => `PO#PO-000001/H#0000000005#B-000007/${b}`));
+    const details = out.entries.map((e) => JSON.parse(e.entry.Detail));
+    expect(details.map((d) => [d.id, d.batchId, d.from, d.to, d.orderId])).toEqual(['B-000007', 'B-000008', 'B-000009'].map((b) => [b, b, null, 'Planned', 'PO-000001']));
+    for (const d of details) expect(d).not.toHaveProperty('batchIds');
+    expect(out.entries.every((e) => e.entry.DetailType === 'ProductionBatch.StateChanged')).toBe(true);
   });
 });
 

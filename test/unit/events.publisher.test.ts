@@ -113,4 +113,18 @@ describe('publisher', () => {
     expect(res).toEqual({ batchItemFailures: [] });
     expect(send).not.toHaveBeenCalled();
   });
+
+  it('a record announcing several batches is published as one event each; if any fails, that record is retried whole', async () => {
+    const batchIds = Array.from({ length: 12 }, (_, i) => `B-${String(i + 1).padStart(6, '0')}`);
+    const generated = { detailType: 'ProductionBatch.StateChanged', detail: { id: batchIds[0], from: null, to: 'Planned', version: 1, actor: 'a', at: '2025-01-01T00:00:00Z', action: 'generate', orderId: 'PO-000001', batchIds } };
+    const records = [record(1), record(2, { event: generated }), record(3)];
+    const { client, calls } = fakeClient((entries, call) => (call === 0 ? ok(entries) : new Error('throttled')));
+    const handler = createPublisher({ client, eventBusName: 'bus', log: quiet });
+    const res = await handler(streamEvent(records));
+    // 1 + the first 9 batches went out in the first call; the call with the last 3 batches failed.
+    expect(calls[0].map((e) => JSON.parse(e.Detail!).id)).toEqual(['PO-000001', ...batchIds.slice(0, 9)]);
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: '2' }] });
+    const ids = calls.flat().map((e) => JSON.parse(e.Detail!).eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });
