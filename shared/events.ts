@@ -30,6 +30,8 @@ export interface EventDetail extends EventLinks {
   at: string;
   action: string;
   reason?: string;
+  /** On an order's cancellation: its Planned batches, cancelled with it in the same write. */
+  cancelledBatchIds?: string[];
 }
 
 export interface OutboxEvent {
@@ -48,6 +50,8 @@ export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: E
   if (!detailType) return undefined;
   const detail: EventDetail = { id: entityId, from: h.from, to: h.to, version: h.version, actor: h.actor, at: h.at, action: h.action, ...links };
   if (h.reason) detail.reason = h.reason;
+  const cancelled = (h.details as { cancelledBatches?: string[] } | undefined)?.cancelledBatches;
+  if (kind === 'ProductionOrder' && cancelled?.length) detail.cancelledBatchIds = cancelled;
   return { detailType, detail };
 }
 

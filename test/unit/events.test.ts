@@ -84,5 +84,13 @@ describe('events of real order changes', () => {
 
     const cancelled = transitionOrder(order(), { action: 'cancel', reason: 'dup' }, { batches: [], actor: other, now: LATER });
     expect(eventFor('ProductionOrder', 'po-1', cancelled.history, {})?.detail).toMatchObject({ from: 'Draft', to: 'Cancelled', reason: 'dup' });
+    expect(eventFor('ProductionOrder', 'po-1', cancelled.history, {})?.detail).not.toHaveProperty('cancelledBatchIds');
+  });
+
+  it("an order's cancellation names the Planned batches cancelled with it", () => {
+    const released = { ...order(), state: 'InProgress' as const };
+    const batches = [{ id: 'B-000001', state: 'Planned' as const }, { id: 'B-000002', state: 'Finished' as const }, { id: 'B-000003', state: 'Planned' as const }];
+    const cancelled = transitionOrder(released, { action: 'cancel', reason: 'style dropped' }, { batches, actor: other, now: LATER });
+    expect(eventFor('ProductionOrder', 'po-1', cancelled.history, {})?.detail).toMatchObject({ to: 'Cancelled', cancelledBatchIds: ['B-000001', 'B-000003'] });
   });
 });
