@@ -1,5 +1,8 @@
 import { SignJWT, generateKeyPair } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { keys } from '../../functions/store/keys.js';
 import { api, token, tokens } from '../support/api.js';
 import { createOrder, createTechPack, techPackBody } from '../support/fixtures.js';
 
@@ -108,6 +111,12 @@ describe('Idempotency-Key', () => {
     const other = await api('POST', '/v1/production-orders', { token: t.commercial, body: { ...body, notes: 'different' }, headers: { 'idempotency-key': key } });
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // The record is kept in the table with a TTL 24 hours out (DynamoDB drops it after that).
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const record = (await doc.send(new GetCommand({ TableName: inject('tableName'), Key: keys.idempotency('carla@example.com', key) }))).Item;
+    expect(record?.status).toBe('done');
+    expect(Math.abs(record!.expiresAt - (Date.now() / 1000 + 24 * 3600))).toBeLessThan(120);
+    doc.destroy();
     // Keys belong to their caller: another caller's same key is a new request.
     const mine = await api('POST', '/v1/production-orders', { token: t.planner, body, headers: { 'idempotency-key': key } });
     expect(mine.status).toBe(201);

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadOrCreateKeys, mintToken, verifyBearer } from '../../infra/local/auth.js';
 
@@ -30,6 +31,19 @@ describe('verifyBearer', () => {
     expect(await verifyBearer(keys, `Bearer ${token}`)).toBeUndefined();
     expect(await verifyBearer(keys, token)).toBeUndefined();
     expect(await verifyBearer(keys, undefined)).toBeUndefined();
+  });
+
+  it('refuses a token signed with the right key but for another issuer or audience, or without expiry', async () => {
+    const keys = await keysIn();
+    const sign = (build: (j: SignJWT) => SignJWT) => build(new SignJWT({ email: 'eve@example.com', roles: ['admin'] }).setProtectedHeader({ alg: 'ES256' })).sign(keys.privateKey);
+    const wrongIssuer = await sign((j) => j.setIssuer('someone-else').setAudience('garmentflow-api').setExpirationTime('1h'));
+    const wrongAudience = await sign((j) => j.setIssuer('garmentflow-local').setAudience('another-api').setExpirationTime('1h'));
+    const noExpiry = await sign((j) => j.setIssuer('garmentflow-local').setAudience('garmentflow-api'));
+    const right = await sign((j) => j.setIssuer('garmentflow-local').setAudience('garmentflow-api').setExpirationTime('1h'));
+    expect(await verifyBearer(keys, `Bearer ${wrongIssuer}`)).toBeUndefined();
+    expect(await verifyBearer(keys, `Bearer ${wrongAudience}`)).toBeUndefined();
+    expect(await verifyBearer(keys, `Bearer ${noExpiry}`)).toBeUndefined();
+    expect(await verifyBearer(keys, `Bearer ${right}`)).toBeDefined();
   });
 
   it('stops accepting a remembered token once it expires', async () => {
