@@ -160,6 +160,9 @@ function qs(params: Record<string, string | number | null | undefined>): string 
 
 const seg = encodeURIComponent;
 
+/** Codes the API answers when nothing was written and the same request may simply go again. */
+const RETRYABLE = ['CONCURRENT_UPDATE', 'BUSY'];
+
 export class ApiClient {
   readonly baseUrl: string;
 
@@ -173,8 +176,17 @@ export class ApiClient {
     return { method, url: `${this.baseUrl}/v1${path}`, headers: h, body: body === undefined ? undefined : JSON.stringify(body) };
   }
 
+  /**
+   * One request. A refusal that wrote nothing and says "try again" (409 CONCURRENT_UPDATE: others
+   * were changing the same order; 503 BUSY: throttled) is sent once more before the planner sees it.
+   */
   send<T>(req: HttpRequest): T {
-    return readResponse<T>(this.opts.transport.fetch(req));
+    try {
+      return readResponse<T>(this.opts.transport.fetch(req));
+    } catch (e) {
+      if (!(e instanceof ApiError) || !RETRYABLE.includes(e.code)) throw e;
+      return readResponse<T>(this.opts.transport.fetch(req));
+    }
   }
 
   /** Several GETs in parallel; each answer is the parsed body or the ApiError it raised. */

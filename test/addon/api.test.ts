@@ -32,6 +32,25 @@ describe('API client', () => {
     expect(seen[2].headers['Idempotency-Key']).toBe('u-1');
   });
 
+  it('sends a request once more when the API says nothing was written and to try again, then gives up', () => {
+    let n = 0;
+    const busyOnce = transport(() => (n++ === 0 ? json(409, { error: { code: 'CONCURRENT_UPDATE', message: 'try again' } }) : json(200, { id: 'PO-1', version: 5 })));
+    const api = new ApiClient({ baseUrl: 'https://api.example.com', transport: busyOnce.t, token: () => 't' });
+    expect(api.matrixEdits('PO-1', { baseVersion: 4, edits: [{ color: 'NAVY', size: 'S', from: 1, to: 2 }] })).toMatchObject({ version: 5 });
+    expect(busyOnce.seen).toHaveLength(2);
+    expect(busyOnce.seen[1]).toEqual(busyOnce.seen[0]);
+
+    const alwaysBusy = transport(() => json(503, { error: { code: 'BUSY', message: 'busy' } }));
+    const api2 = new ApiClient({ baseUrl: 'https://api.example.com', transport: alwaysBusy.t, token: () => 't' });
+    expect(() => api2.getOrder('PO-1')).toThrow(ApiError);
+    expect(alwaysBusy.seen).toHaveLength(2);
+
+    const conflict = transport(() => json(409, { error: { code: 'EDIT_CONFLICT', message: 'm', details: { conflicts: [] } } }));
+    const api3 = new ApiClient({ baseUrl: 'https://api.example.com', transport: conflict.t, token: () => 't' });
+    expect(() => api3.matrixEdits('PO-1', { baseVersion: 4, edits: [] })).toThrow(ApiError);
+    expect(conflict.seen).toHaveLength(1);
+  });
+
   it("turns the contract's error shape into an ApiError", () => {
     try {
       readResponse(json(409, { error: { code: 'EDIT_CONFLICT', message: 'm', details: { conflicts: [] } }, requestId: 'r1' }));
