@@ -89,10 +89,7 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
       const techPack = action === 'plan' ? await time(() => store.getTechPack(current.techPackId)) : undefined;
       const change = transitionOrder(current, request, { techPack, batches, actor, now: now() });
       await time(() =>
-        store.saveOrder(change.order, current, change.history, {
-          techPackState: change.requireTechPackState,
-          extra: store.cancelBatchesItems(current, change.cancelBatches, change.history),
-        }),
+        store.saveOrder(change.order, current, change.history, { techPackState: change.requireTechPackState }),
       );
     });
 

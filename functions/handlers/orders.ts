@@ -64,11 +64,10 @@ export function orderHandlers(store: Store) {
       const snapshot = request.action === 'release' && techPack
         ? [bomSnapshotPut(store, change.order, { techPackId: techPack.id, bomRevision: techPack.bomRevision, bom: techPack.bom, source: 'release', recordedAt: change.history.at, recordedBy: req.actor.id })]
         : [];
+      // A cancel writes no batch: a Planned batch of a Cancelled order reads as Cancelled
+      // (effectiveBatchState), so it stays one write however many batches the order has.
       await store
-        .saveOrder(change.order, current, change.history, {
-          techPackState: change.requireTechPackState,
-          extra: [...store.cancelBatchesItems(current, change.cancelBatches, change.history), ...snapshot],
-        })
+        .saveOrder(change.order, current, change.history, { techPackState: change.requireTechPackState, extra: snapshot })
         .catch(retryOnLostRace);
       return resource(200, change.order);
     },

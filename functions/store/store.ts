@@ -255,18 +255,6 @@ export class Store {
     });
   }
 
-  /**
-   * Items that cancel the order's Planned batches with it: none. A Planned batch of a Cancelled order
-   * IS Cancelled (effectiveBatchState, applied whenever batches are read), so cancelling an order is
-   * one order write whatever the number of batches: no 100-item transaction limit to run into, and
-   * no batch can start in between, because every batch write is conditional on the order's version
-   * (which the cancellation moves). The order's history entry lists the batches it cancelled, and
-   * its progress.batched no longer counts them.
-   */
-  cancelBatchesItems(_order: ProductionOrder, _batchIds: string[], _history: HistoryEntry): TransactItem[] {
-    return [];
-  }
-
   async listOrders(q: ListQuery & { state?: string; techPackId?: string }): Promise<Page<ProductionOrder>> {
     return this.listEntities('ProductionOrder', q, (item) => this.decodeOrder(item));
   }
