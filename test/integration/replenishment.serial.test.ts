@@ -1,18 +1,14 @@
 // Replenishment rules that depend on factory settings: they change settings, so this file runs
 // alone (see vitest.config.ts) and restores them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { api, tokens } from '../support/api.js';
 import { createTechPack } from '../support/fixtures.js';
+import { keepFactorySettings } from '../support/settings.js';
 
 let t: Awaited<ReturnType<typeof tokens>>;
-let original: Record<string, unknown>;
+keepFactorySettings();
 beforeAll(async () => {
   t = await tokens();
-  original = (await api('GET', '/v1/settings', { token: t.admin })).body;
-});
-afterAll(async () => {
-  const { version: _v, ...rest } = original;
-  await api('PUT', '/v1/settings', { token: t.admin, body: rest });
 });
 
 const settings = async (body: Record<string, unknown>) => expect((await api('PUT', '/v1/settings', { token: t.admin, body })).status).toBe(200);

@@ -1,22 +1,18 @@
 // Changes factory-wide settings, so it runs alone (see vitest.config.ts) and restores them.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { api, tokens } from '../support/api.js';
 import { createOrder, createTechPack } from '../support/fixtures.js';
+import { keepFactorySettings } from '../support/settings.js';
 
 let t: Awaited<ReturnType<typeof tokens>>;
-let original: Record<string, unknown>;
+const saved = keepFactorySettings();
 beforeAll(async () => {
   t = await tokens();
-  original = (await api('GET', '/v1/settings', { token: t.admin })).body;
-});
-afterAll(async () => {
-  const { version: _v, ...rest } = original;
-  await api('PUT', '/v1/settings', { token: t.admin, body: rest });
 });
 
 describe('factory settings', () => {
   it('start from the defaults, and only an admin changes them, field by field', async () => {
-    expect(original).toMatchObject({ minTechPackStateForOrders: 'Commercial', defaultTolerance: { overPct: 5, underPct: 3 }, replenishment: { enabled: true } });
+    expect(saved()).toMatchObject({ minTechPackStateForOrders: 'Commercial', defaultTolerance: { overPct: 5, underPct: 3 }, replenishment: { enabled: true } });
     const bad = await api('PUT', '/v1/settings', { token: t.admin, body: { minTechPackStateForOrders: 'Soon', defaultTolerance: { overPct: -1, underPct: 2 } } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['minTechPackStateForOrders', 'defaultTolerance.overPct']);
