@@ -26,6 +26,7 @@ export const CODE_LETTERS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'J', 'K', '
 export type CodeLetter = (typeof CODE_LETTERS)[number];
 
 /** Table II-A: the sample size of each code letter. */
+// biome-ignore format: one line, as the table prints it
 export const SAMPLE_SIZES: Readonly<Record<CodeLetter, number>> = {
   A: 2, B: 3, C: 5, D: 8, E: 13, F: 20, G: 32, H: 50, J: 80, K: 125, L: 200, M: 315, N: 500, P: 800, Q: 1250, R: 2000,
 };
@@ -34,6 +35,7 @@ export const SAMPLE_SIZES: Readonly<Record<CodeLetter, number>> = {
  * The standard's preferred AQL values (Table II-A's columns), in percent nonconforming (up to 10) or
  * nonconformities per 100 units (all of them). As JSON numbers: 0.010 is 0.01, 1.0 is 1.
  */
+// biome-ignore format: two lines, the AQLs below 10 and those from 10 on
 export const PREFERRED_AQLS = [
   0.01, 0.015, 0.025, 0.04, 0.065, 0.1, 0.15, 0.25, 0.4, 0.65, 1, 1.5, 2.5, 4, 6.5,
   10, 15, 25, 40, 65, 100, 150, 250, 400, 650, 1000,
@@ -119,11 +121,13 @@ const CELLS: Readonly<Record<CodeLetter, readonly TableCell[]>> = Object.fromEnt
 ) as Record<CodeLetter, TableCell[]>;
 
 function checkLotSize(lotSize: number): void {
-  if (!Number.isInteger(lotSize) || lotSize < 1) throw new RangeError(`lot size must be a whole number >= 1, got ${lotSize}`);
+  if (!Number.isInteger(lotSize) || lotSize < 1)
+    throw new RangeError(`lot size must be a whole number >= 1, got ${lotSize}`);
 }
 
 function checkLevel(level: string): asserts level is InspectionLevel {
-  if (!(INSPECTION_LEVELS as readonly string[]).includes(level)) throw new RangeError(`unknown inspection level ${level}`);
+  if (!(INSPECTION_LEVELS as readonly string[]).includes(level))
+    throw new RangeError(`unknown inspection level ${level}`);
 }
 
 function aqlIndex(aql: number): number {
@@ -169,7 +173,8 @@ export function letterPlan(letter: CodeLetter, aql: number): LetterPlan {
   const step = start === 'down' ? 1 : start === 'up' ? -1 : 0;
   for (let cell = start; typeof cell === 'string'; cell = CELLS[CODE_LETTERS[row]][column]) {
     row += step;
-    if (row < 0 || row >= CODE_LETTERS.length) throw new Error(`Table II-A: no plan ${start} from ${letter} at AQL ${aql}`);
+    if (row < 0 || row >= CODE_LETTERS.length)
+      throw new Error(`Table II-A: no plan ${start} from ${letter} at AQL ${aql}`);
   }
   const found = CODE_LETTERS[row];
   const cell = CELLS[found][column] as { accept: number; reject: number };
@@ -211,7 +216,11 @@ export interface SamplingRequest {
 export function samplingPlan({ lotSize, inspectionLevel, aql }: SamplingRequest): InspectionPlan {
   const letter = codeLetter(lotSize, inspectionLevel);
   const plan: InspectionPlan = {
-    lotSize, inspectionLevel, codeLetter: letter, sampleSize: 0, fullInspection: false,
+    lotSize,
+    inspectionLevel,
+    codeLetter: letter,
+    sampleSize: 0,
+    fullInspection: false,
   };
   const sizes: number[] = [];
   for (const cls of DEFECT_CLASSES) {

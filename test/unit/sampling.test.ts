@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  CODE_LETTERS, INSPECTION_LEVELS, PREFERRED_AQLS, SAMPLE_SIZES, codeLetter, letterPlan, samplingPlan, tableCell,
-  type CodeLetter, type InspectionLevel,
+  CODE_LETTERS,
+  INSPECTION_LEVELS,
+  PREFERRED_AQLS,
+  SAMPLE_SIZES,
+  codeLetter,
+  letterPlan,
+  samplingPlan,
+  tableCell,
+  type CodeLetter,
+  type InspectionLevel,
 } from '../../shared/sampling.js';
 
 // The expectations below are the standard's published tables written out by hand (ISO 2859-1 Table 1 and
@@ -28,11 +36,14 @@ const PUBLISHED_TABLE_I = `
   500001-           D   E   H   K  N  Q  R
 `;
 
-const bands = PUBLISHED_TABLE_I.trim().split('\n').slice(1).map((line) => {
-  const [range, ...letters] = line.trim().split(/\s+/);
-  const [lo, hi] = range.split('-');
-  return { lo: Number(lo), hi: hi === '' ? undefined : Number(hi), letters };
-});
+const bands = PUBLISHED_TABLE_I.trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => {
+    const [range, ...letters] = line.trim().split(/\s+/);
+    const [lo, hi] = range.split('-');
+    return { lo: Number(lo), hi: hi === '' ? undefined : Number(hi), letters };
+  });
 const LEVEL_COLUMNS: InspectionLevel[] = ['S-1', 'S-2', 'S-3', 'S-4', 'I', 'II', 'III'];
 
 describe('Table I: sample size code letters', () => {
@@ -44,7 +55,10 @@ describe('Table I: sample size code letters', () => {
   for (const band of bands) {
     const label = band.hi === undefined ? `${band.lo} and over` : `${band.lo} to ${band.hi}`;
     it(`lot ${label}: every level, at both ends of the band`, () => {
-      const lots = band.hi === undefined ? [band.lo, band.lo + 1, 10_000_000] : [band.lo, Math.floor((band.lo + band.hi) / 2), band.hi];
+      const lots =
+        band.hi === undefined
+          ? [band.lo, band.lo + 1, 10_000_000]
+          : [band.lo, Math.floor((band.lo + band.hi) / 2), band.hi];
       for (const lot of lots) {
         const got = LEVEL_COLUMNS.map((level) => codeLetter(lot, level));
         expect(got, `lot ${lot}`).toEqual(band.letters);
@@ -54,7 +68,8 @@ describe('Table I: sample size code letters', () => {
 
   it('reads a lot of 1 in the first band and refuses what is not a lot size', () => {
     expect(codeLetter(1, 'III')).toBe('B');
-    for (const bad of [0, -5, 2.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => codeLetter(bad, 'II')).toThrow(RangeError);
+    for (const bad of [0, -5, 2.5, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(() => codeLetter(bad, 'II')).toThrow(RangeError);
     expect(() => codeLetter(100, 'IV' as InspectionLevel)).toThrow(RangeError);
   });
 });
@@ -62,14 +77,29 @@ describe('Table I: sample size code letters', () => {
 describe('Table II-A: sample sizes', () => {
   it('gives each code letter its published sample size', () => {
     expect(SAMPLE_SIZES).toEqual({
-      A: 2, B: 3, C: 5, D: 8, E: 13, F: 20, G: 32, H: 50, J: 80, K: 125, L: 200, M: 315, N: 500, P: 800, Q: 1250, R: 2000,
+      A: 2,
+      B: 3,
+      C: 5,
+      D: 8,
+      E: 13,
+      F: 20,
+      G: 32,
+      H: 50,
+      J: 80,
+      K: 125,
+      L: 200,
+      M: 315,
+      N: 500,
+      P: 800,
+      Q: 1250,
+      R: 2000,
     });
   });
 
   it('has the 26 preferred AQL columns from 0.010 to 1000', () => {
     expect(PREFERRED_AQLS).toEqual([
-      0.01, 0.015, 0.025, 0.04, 0.065, 0.1, 0.15, 0.25, 0.4, 0.65, 1, 1.5, 2.5, 4, 6.5,
-      10, 15, 25, 40, 65, 100, 150, 250, 400, 650, 1000,
+      0.01, 0.015, 0.025, 0.04, 0.065, 0.1, 0.15, 0.25, 0.4, 0.65, 1, 1.5, 2.5, 4, 6.5, 10, 15, 25, 40, 65, 100, 150,
+      250, 400, 650, 1000,
     ]);
   });
 });
@@ -121,10 +151,16 @@ const RESOLVED = `
   R   2000 21 22 1250 21 22 800 21 22  500 21 22  315 21 22  200 21 22
 `;
 
-const rows = (text: string) => new Map(text.trim().split('\n').map((line) => {
-  const [letter, ...rest] = line.trim().split(/\s+/);
-  return [letter as CodeLetter, rest];
-}));
+const rows = (text: string) =>
+  new Map(
+    text
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [letter, ...rest] = line.trim().split(/\s+/);
+        return [letter as CodeLetter, rest];
+      }),
+  );
 
 describe('Table II-A: every code letter at AQL 0.65, 1.0, 1.5, 2.5, 4.0 and 6.5', () => {
   const printed = rows(PRINTED);
@@ -169,16 +205,15 @@ describe('Table II-A: the rest of the table', () => {
   });
 
   it('reads AQL 10 and 15 and the nonconformities-per-100-units columns up to 1000', () => {
-    expect(['A', 'B', 'C', 'H', 'K', 'L', 'R'].map((l) => letterPlan(l as CodeLetter, 10)))
-      .toEqual([
-        { codeLetter: 'C', sampleSize: 5, accept: 1, reject: 2 },
-        { codeLetter: 'C', sampleSize: 5, accept: 1, reject: 2 },
-        { codeLetter: 'C', sampleSize: 5, accept: 1, reject: 2 },
-        { codeLetter: 'H', sampleSize: 50, accept: 10, reject: 11 },
-        { codeLetter: 'K', sampleSize: 125, accept: 21, reject: 22 },
-        { codeLetter: 'K', sampleSize: 125, accept: 21, reject: 22 },
-        { codeLetter: 'K', sampleSize: 125, accept: 21, reject: 22 },
-      ]);
+    expect(['A', 'B', 'C', 'H', 'K', 'L', 'R'].map((l) => letterPlan(l as CodeLetter, 10))).toEqual([
+      { codeLetter: 'C', sampleSize: 5, accept: 1, reject: 2 },
+      { codeLetter: 'C', sampleSize: 5, accept: 1, reject: 2 },
+      { codeLetter: 'C', sampleSize: 5, accept: 1, reject: 2 },
+      { codeLetter: 'H', sampleSize: 50, accept: 10, reject: 11 },
+      { codeLetter: 'K', sampleSize: 125, accept: 21, reject: 22 },
+      { codeLetter: 'K', sampleSize: 125, accept: 21, reject: 22 },
+      { codeLetter: 'K', sampleSize: 125, accept: 21, reject: 22 },
+    ]);
     expect(letterPlan('A', 15)).toEqual({ codeLetter: 'B', sampleSize: 3, accept: 1, reject: 2 });
     expect(letterPlan('J', 15)).toEqual({ codeLetter: 'J', sampleSize: 80, accept: 21, reject: 22 });
     expect(letterPlan('K', 15)).toEqual({ codeLetter: 'J', sampleSize: 80, accept: 21, reject: 22 });
@@ -203,14 +238,22 @@ describe('Table II-A: the rest of the table', () => {
 describe('samplingPlan', () => {
   it('answers the CONTRACT shape: 1,200 pieces at level II, AQL 2.5 major and 4.0 minor', () => {
     expect(samplingPlan({ lotSize: 1200, inspectionLevel: 'II', aql: { major: 2.5, minor: 4 } })).toEqual({
-      lotSize: 1200, inspectionLevel: 'II', codeLetter: 'J', sampleSize: 80, fullInspection: false,
+      lotSize: 1200,
+      inspectionLevel: 'II',
+      codeLetter: 'J',
+      sampleSize: 80,
+      fullInspection: false,
       major: { aql: 2.5, accept: 5, reject: 6, codeLetter: 'J', sampleSize: 80 },
       minor: { aql: 4, accept: 7, reject: 8, codeLetter: 'J', sampleSize: 80 },
     });
   });
 
   it('gives a class moved by an arrow its own sample size; the lot draws the largest', () => {
-    const plan = samplingPlan({ lotSize: 1200, inspectionLevel: 'II', aql: { critical: 0.065, major: 2.5, minor: 6.5 } });
+    const plan = samplingPlan({
+      lotSize: 1200,
+      inspectionLevel: 'II',
+      aql: { critical: 0.065, major: 2.5, minor: 6.5 },
+    });
     expect(plan.codeLetter).toBe('J');
     expect(plan.critical).toEqual({ aql: 0.065, accept: 0, reject: 1, codeLetter: 'L', sampleSize: 200 });
     expect(plan.major).toEqual({ aql: 2.5, accept: 5, reject: 6, codeLetter: 'J', sampleSize: 80 });
@@ -226,30 +269,55 @@ describe('samplingPlan', () => {
     expect(moved.sampleSize).toBe(200);
   });
 
-  it('without an AQL draws the letter\'s own sample', () => {
+  it("without an AQL draws the letter's own sample", () => {
     expect(samplingPlan({ lotSize: 300, inspectionLevel: 'I', aql: {} })).toEqual({
-      lotSize: 300, inspectionLevel: 'I', codeLetter: 'F', sampleSize: 20, fullInspection: false,
+      lotSize: 300,
+      inspectionLevel: 'I',
+      codeLetter: 'F',
+      sampleSize: 20,
+      fullInspection: false,
     });
   });
 
   it('inspects tiny lots 100%: the sample never exceeds the lot', () => {
     expect(samplingPlan({ lotSize: 2, inspectionLevel: 'II', aql: { major: 6.5 } })).toEqual({
-      lotSize: 2, inspectionLevel: 'II', codeLetter: 'A', sampleSize: 2, fullInspection: true,
+      lotSize: 2,
+      inspectionLevel: 'II',
+      codeLetter: 'A',
+      sampleSize: 2,
+      fullInspection: true,
       major: { aql: 6.5, accept: 0, reject: 1, codeLetter: 'A', sampleSize: 2 },
     });
     // 5 pieces at II is A (2), but AQL 1.0 points down to E (13): the whole lot.
     expect(samplingPlan({ lotSize: 5, inspectionLevel: 'II', aql: { major: 1 } })).toMatchObject({
-      codeLetter: 'A', sampleSize: 5, fullInspection: true, major: { accept: 0, reject: 1, codeLetter: 'E', sampleSize: 5 },
+      codeLetter: 'A',
+      sampleSize: 5,
+      fullInspection: true,
+      major: { accept: 0, reject: 1, codeLetter: 'E', sampleSize: 5 },
     });
     // Level III starts at B (3): a lot of 3 is inspected whole, a lot of 8 is not.
-    expect(samplingPlan({ lotSize: 3, inspectionLevel: 'III', aql: {} })).toMatchObject({ sampleSize: 3, fullInspection: true });
-    expect(samplingPlan({ lotSize: 8, inspectionLevel: 'III', aql: {} })).toMatchObject({ sampleSize: 3, fullInspection: false });
+    expect(samplingPlan({ lotSize: 3, inspectionLevel: 'III', aql: {} })).toMatchObject({
+      sampleSize: 3,
+      fullInspection: true,
+    });
+    expect(samplingPlan({ lotSize: 8, inspectionLevel: 'III', aql: {} })).toMatchObject({
+      sampleSize: 3,
+      fullInspection: false,
+    });
     expect(samplingPlan({ lotSize: 1, inspectionLevel: 'S-1', aql: { minor: 4 } })).toMatchObject({
-      sampleSize: 1, fullInspection: true, minor: { accept: 0, reject: 1, sampleSize: 1 },
+      sampleSize: 1,
+      fullInspection: true,
+      minor: { accept: 0, reject: 1, sampleSize: 1 },
     });
     // 40 pieces at II is D (8); AQL 0.65 points down to F (20): sampled, not whole. AQL 0.25 needs H (50) > 40.
-    expect(samplingPlan({ lotSize: 40, inspectionLevel: 'II', aql: { major: 0.65 } })).toMatchObject({ sampleSize: 20, fullInspection: false });
-    expect(samplingPlan({ lotSize: 40, inspectionLevel: 'II', aql: { critical: 0.25 } })).toMatchObject({ sampleSize: 40, fullInspection: true });
+    expect(samplingPlan({ lotSize: 40, inspectionLevel: 'II', aql: { major: 0.65 } })).toMatchObject({
+      sampleSize: 20,
+      fullInspection: false,
+    });
+    expect(samplingPlan({ lotSize: 40, inspectionLevel: 'II', aql: { critical: 0.25 } })).toMatchObject({
+      sampleSize: 40,
+      fullInspection: true,
+    });
   });
 });
 
@@ -261,18 +329,20 @@ const LEGAL_PAIRS = new Set(['0/1', '1/2', '2/3', '3/4', '5/6', '7/8', '10/11', 
 
 describe('properties', () => {
   it('every class plan is a published single-sampling pair: accept < reject = accept + 1', () => {
-    fc.assert(fc.property(lot, level, aqls, (lotSize, inspectionLevel, aql) => {
-      const plan = samplingPlan({ lotSize, inspectionLevel, aql });
-      for (const cls of ['critical', 'major', 'minor'] as const) {
-        const c = plan[cls];
-        expect(c === undefined).toBe(aql[cls] === undefined);
-        if (!c) continue;
-        expect(c.accept).toBeLessThan(c.reject);
-        expect(c.reject).toBe(c.accept + 1);
-        expect(LEGAL_PAIRS.has(`${c.accept}/${c.reject}`)).toBe(true);
-        expect(c.sampleSize).toBe(Math.min(SAMPLE_SIZES[c.codeLetter], lotSize));
-      }
-    }));
+    fc.assert(
+      fc.property(lot, level, aqls, (lotSize, inspectionLevel, aql) => {
+        const plan = samplingPlan({ lotSize, inspectionLevel, aql });
+        for (const cls of ['critical', 'major', 'minor'] as const) {
+          const c = plan[cls];
+          expect(c === undefined).toBe(aql[cls] === undefined);
+          if (!c) continue;
+          expect(c.accept).toBeLessThan(c.reject);
+          expect(c.reject).toBe(c.accept + 1);
+          expect(LEGAL_PAIRS.has(`${c.accept}/${c.reject}`)).toBe(true);
+          expect(c.sampleSize).toBe(Math.min(SAMPLE_SIZES[c.codeLetter], lotSize));
+        }
+      }),
+    );
   });
 
   it('every cell of the table leads to a plan, in the direction of its arrow', () => {
@@ -286,35 +356,41 @@ describe('properties', () => {
         else if (cell === 'up') expect(to).toBeLessThan(from);
         else expect(found).toEqual({ codeLetter: letter, sampleSize: SAMPLE_SIZES[letter], ...cell });
         // The plan found is the first one: every cell passed over is an arrow.
-        for (let i = Math.min(from, to) + 1; i < Math.max(from, to); i++) expect(typeof tableCell(CODE_LETTERS[i], aql)).toBe('string');
+        for (let i = Math.min(from, to) + 1; i < Math.max(from, to); i++)
+          expect(typeof tableCell(CODE_LETTERS[i], aql)).toBe('string');
       }
     }
   });
 
   it('the sample size never exceeds the lot and never shrinks as the lot grows', () => {
-    fc.assert(fc.property(lot, lot, level, aqls, (a, b, inspectionLevel, aql) => {
-      const [small, large] = a <= b ? [a, b] : [b, a];
-      const p = samplingPlan({ lotSize: small, inspectionLevel, aql });
-      const q = samplingPlan({ lotSize: large, inspectionLevel, aql });
-      expect(p.sampleSize).toBeGreaterThanOrEqual(1);
-      expect(p.sampleSize).toBeLessThanOrEqual(small);
-      expect(q.sampleSize).toBeGreaterThanOrEqual(p.sampleSize);
-      expect(CODE_LETTERS.indexOf(q.codeLetter)).toBeGreaterThanOrEqual(CODE_LETTERS.indexOf(p.codeLetter));
-      expect(p.fullInspection).toBe(p.sampleSize === small);
-    }));
+    fc.assert(
+      fc.property(lot, lot, level, aqls, (a, b, inspectionLevel, aql) => {
+        const [small, large] = a <= b ? [a, b] : [b, a];
+        const p = samplingPlan({ lotSize: small, inspectionLevel, aql });
+        const q = samplingPlan({ lotSize: large, inspectionLevel, aql });
+        expect(p.sampleSize).toBeGreaterThanOrEqual(1);
+        expect(p.sampleSize).toBeLessThanOrEqual(small);
+        expect(q.sampleSize).toBeGreaterThanOrEqual(p.sampleSize);
+        expect(CODE_LETTERS.indexOf(q.codeLetter)).toBeGreaterThanOrEqual(CODE_LETTERS.indexOf(p.codeLetter));
+        expect(p.fullInspection).toBe(p.sampleSize === small);
+      }),
+    );
   });
 
   it('a higher inspection level never draws a smaller code letter (S-1 .. S-4, I, II, III)', () => {
-    fc.assert(fc.property(lot, (lotSize) => {
-      const letters = INSPECTION_LEVELS.map((l) => CODE_LETTERS.indexOf(codeLetter(lotSize, l)));
-      for (let i = 1; i < letters.length; i++) expect(letters[i]).toBeGreaterThanOrEqual(letters[i - 1]);
-    }));
+    fc.assert(
+      fc.property(lot, (lotSize) => {
+        const letters = INSPECTION_LEVELS.map((l) => CODE_LETTERS.indexOf(codeLetter(lotSize, l)));
+        for (let i = 1; i < letters.length; i++) expect(letters[i]).toBeGreaterThanOrEqual(letters[i - 1]);
+      }),
+    );
   });
 
   it('at one code letter a looser AQL never accepts fewer defects', () => {
     for (const letter of CODE_LETTERS) {
       const accepts = PREFERRED_AQLS.map((aql) => letterPlan(letter, aql).accept);
-      for (let i = 1; i < accepts.length; i++) expect(accepts[i], `${letter} at ${PREFERRED_AQLS[i]}`).toBeGreaterThanOrEqual(accepts[i - 1]);
+      for (let i = 1; i < accepts.length; i++)
+        expect(accepts[i], `${letter} at ${PREFERRED_AQLS[i]}`).toBeGreaterThanOrEqual(accepts[i - 1]);
     }
   });
 });
