@@ -75,10 +75,12 @@ const TABLE_I: ReadonlyArray<readonly [number, string]> = [
  * Table II-A as printed: one row per code letter, one cell per AQL of PREFERRED_AQLS in order.
  * `Ac/Re` is a plan, `v` a down arrow (first plan below), `^` an up arrow (first plan above).
  *
- * Two cells of the printed table point outside it; they are resolved here so every cell reaches a plan:
- * - A at AQL 10: transcriptions of the printed table show an up arrow, but there is no row above A. The cell is
- *   a down arrow here (first plan below: C, 1/2, n = 5), the reading published software tables use.
- * - R at AQL 0.015: the diagonal would put a down arrow there, but there is no row below R. The cell is an up
+ * Cross-checked against three published transcriptions (two of AQL 0.065 to 15 in all 16 rows, one of 0.65 to
+ * 15 in rows A to Q): they agree with this table on every cell they cover but one. Two corner cells need a
+ * reading so every cell reaches a plan:
+ * - A at AQL 10: two transcriptions print a down arrow, one an up arrow - which would point above the table (no
+ *   row above A). It is a down arrow here: the first plan below is C, 1/2, n = 5.
+ * - R at AQL 0.015: the table's diagonal would put a down arrow there, but there is no row below R. It is an up
  *   arrow here (first plan above: P, 0/1, n = 800), like Q's cell in the same column.
  *
  *        0.010 0.015 0.025 0.040 0.065  0.10  0.15  0.25  0.40  0.65   1.0   1.5   2.5   4.0   6.5    10    15
