@@ -2,7 +2,6 @@ import { NotFoundError } from '../../shared/errors.js';
 import { createBatches, checkSubMatrix, parseBatchCreate, parseBatchTransition, parseGenerate, planBatches, requireInProduction, transitionBatch } from '../../shared/batches.js';
 import { BatchStore } from '../store/batches.js';
 import type { Store } from '../store/store.js';
-import type { Matrix } from '../../shared/types.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { now, pageQuery, requireId, resource } from './common.js';
 
@@ -18,11 +17,16 @@ export function batchHandlers(store: Store) {
     async createBatch(req: ApiRequest): Promise<ApiResponse> {
       const matrix = parseBatchCreate(req.body);
       const id = orderId(req);
-      const change = await batches.createBatches(id, 1, (order, ids) => {
-        requireInProduction(order, 'created');
-        checkSubMatrix(order, matrix);
-        return createBatches(order, [matrix], { ids, origin: 'manual', actor: req.actor, now: now() });
-      });
+      const change = await batches.createBatches(
+        id,
+        (order) => {
+          requireInProduction(order, 'created');
+          checkSubMatrix(order, matrix);
+          return [matrix];
+        },
+        (order, matrices, ids) => createBatches(order, matrices, { ids, origin: 'manual', actor: req.actor, now: now() }),
+        1,
+      );
       const batch = change.batches[0];
       return resource(201, batch, { location: `/v1/production-orders/${id}/batches/${batch.id}` });
     },
@@ -34,11 +38,10 @@ export function batchHandlers(store: Store) {
     async createGeneratedBatches(req: ApiRequest): Promise<ApiResponse> {
       const { maxBatchQty } = parseGenerate(req.body);
       const id = orderId(req);
-      let matrices: Matrix[] = [];
       const change = await batches.createBatches(
         id,
-        (order) => (matrices = planBatches(order, maxBatchQty)).length,
-        (order, ids) =>
+        (order) => planBatches(order, maxBatchQty),
+        (order, matrices, ids) =>
           createBatches(order, matrices, { ids, origin: 'generated', actor: req.actor, now: now(), maxBatchQty }),
       );
       return { status: 201, body: { items: change.batches, order: change.order }, headers: { location: `/v1/production-orders/${id}/batches` } };

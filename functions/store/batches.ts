@@ -4,7 +4,7 @@
 // move can then never interleave with an order transition (cancel, complete) that read otherwise.
 import { NotFoundError } from '../../shared/errors.js';
 import type { BatchChange, BatchCreation, ProductionBatch } from '../../shared/batches.js';
-import type { Page, ProductionOrder } from '../../shared/types.js';
+import type { Matrix, Page, ProductionOrder } from '../../shared/types.js';
 import { decodeBatch, encodeBatch, MAX_ITEMS_PER_CREATION, type StoredBatch } from './batchCodec.js';
 import { decodeCursor, encodeCursor, type Item, type TransactItem } from './db.js';
 import { batchSetEntity, productionOrderEntity } from './entities.js';
@@ -26,23 +26,27 @@ export class BatchStore {
   }
 
   /**
-   * New batches of an order, all or none. `count`: how many ids; a number when it is known before
-   * the order is read (the order and the ids are then fetched together: 2 round trips), else from
-   * the order (3). `build` makes the creation from the order and the ids. Then one transaction:
-   * the order (progress.batched grown, conditional on the version and state read, so two creations
-   * racing cannot both allocate the same garments), the batch sets, one history entry (its event
-   * lists the batches in `batchIds`). No order: NotFoundError. Lost race: TransientConflict.
+   * New batches of an order, all or none. `plan` gives their matrices from the order (it may
+   * refuse: no id is taken then, unless `knownCount` let them be fetched with the order); `make`
+   * the creation from the order, the matrices and their ids. Round trips: the order (with the ids
+   * when `knownCount` is given: 2 in all), the ids (3 in all), then one transaction: the order
+   * (progress.batched grown, conditional on the version and state read, so two creations racing
+   * cannot both allocate the same garments), the batch sets, one history entry (its event lists the
+   * batches in `batchIds`). No order: NotFoundError. Lost race: TransientConflict.
    */
   async createBatches(
     orderId: string,
-    count: number | ((order: ProductionOrder) => number),
-    build: (order: ProductionOrder, ids: string[]) => BatchCreation,
+    plan: (order: ProductionOrder) => readonly Matrix[],
+    make: (order: ProductionOrder, matrices: readonly Matrix[], ids: string[]) => BatchCreation,
+    knownCount?: number,
   ): Promise<BatchCreation> {
-    const reserving = typeof count === 'number' ? this.db.nextIds('ProductionBatch', count) : undefined;
+    const reserving = knownCount === undefined ? undefined : this.db.nextIds('ProductionBatch', knownCount);
     const [order, early] = await Promise.all([this.store.getOrder(orderId), reserving]);
     if (!order) throw new NotFoundError('Production order', orderId);
-    const ids = early ?? (await this.db.nextIds('ProductionBatch', (count as (o: ProductionOrder) => number)(order)));
-    const change = build(order, ids);
+    const matrices = plan(order);
+    if (early && early.length !== matrices.length) throw new Error('createBatches: the plan differs from knownCount');
+    const ids = early ?? (await this.db.nextIds('ProductionBatch', matrices.length));
+    const change = make(order, matrices, ids);
     await this.saveCreation(change, order).catch(lostRace);
     return change;
   }

@@ -90,13 +90,15 @@ export function defineEntity<T, W = T>(spec: EntitySpec<T, W>): Entity<T, W> {
   };
 }
 
+/** A write's condition and the names and values it uses. */
+export interface Condition {
+  ConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
 /** The one condition "still at version v (and state s)"; version 0: the item does not exist yet. */
-export function ifAt(
-  expected: Expected,
-): Pick<
-  NonNullable<TransactItem['Put']>,
-  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
-> {
+export function ifAt(expected: Expected): Condition {
   if (expected.version === 0) return { ConditionExpression: 'attribute_not_exists(pk)' };
   if (expected.state === undefined)
     return { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expected.version } };

@@ -17,7 +17,7 @@ import { salesOrderCreatedEntry, type SalesOrder, type SalesOrderState } from '.
 import type { FactorySettings, HistoryEntry, Page, ProductionOrder, TechPack } from '../../shared/types.js';
 import { type Item, type TransactItem } from './db.js';
 import { decodeSettings, productionOrderEntity, salesOrderEntity, techPackEntity } from './entities.js';
-import type { Expected } from './entity.js';
+import { ifAt, type Expected } from './entity.js';
 import { keys } from './keys.js';
 import { lostRace, type ListQuery, type Store } from './store.js';
 
@@ -111,7 +111,7 @@ export class SalesOrderStore {
       salesOrderEntity.putIfAt(this.db.table, link.salesOrder, { version: so.version, state: 'Accepted' }),
       this.store.historyPut('SalesOrder', so.id, so.id, link.history, this.links(link.salesOrder)),
       ...guard.map((g): TransactItem => ({
-        ConditionCheck: { TableName: this.db.table, Key: keys.entity(g.id), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': g.version } },
+        ConditionCheck: { TableName: this.db.table, Key: keys.entity(g.id), ...ifAt({ version: g.version }) },
       })),
     ]).catch(lostRace);
     return order;

@@ -5,6 +5,7 @@ import { OPEN_STATES } from '../../shared/productionOrder.js';
 import type { OrderState, ProductionOrder, TechPack } from '../../shared/types.js';
 import { mapLimit } from './concurrency.js';
 import { ConditionFailed, TransientConflict, type Item, type TransactItem } from './db.js';
+import { ifAt } from './entity.js';
 import { emptyStock, productionOrderEntity, stockEntity, techPackEntity, type StockWrite } from './entities.js';
 import { keys, stockStateKey, techPackKey } from './keys.js';
 import type { Store } from './store.js';
@@ -54,11 +55,8 @@ export class StockStore {
     const removed = attrs.gridZ ? 'grid' : 'gridZ';
     const values: Record<string, unknown> = { ':zero': 0, ':one': 1 };
     names.forEach((n, i) => (values[`:a${i}`] = attrs[n]));
-    let condition: string | undefined;
-    if (expectedVersion !== undefined) {
-      condition = expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected';
-      if (expectedVersion !== 0) values[':expected'] = expectedVersion;
-    }
+    const condition = expectedVersion === undefined ? undefined : ifAt({ version: expectedVersion });
+    Object.assign(values, condition?.ExpressionAttributeValues);
     try {
       const out = await this.db.update({
         Key: keys.stock(techPack.id),
@@ -66,12 +64,14 @@ export class StockStore {
         UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :a${i}`).join(', ')}, version = if_not_exists(version, :zero) + :one REMOVE ${removed}`,
         ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
         ExpressionAttributeValues: values,
-        ...(condition ? { ConditionExpression: condition } : {}),
+        ...(condition ? { ConditionExpression: condition.ConditionExpression } : {}),
         ReturnValues: 'ALL_NEW',
       });
       return this.decode(out!);
     } catch (err) {
-      if (err instanceof ConditionFailed) throw new StockVersionMismatch(err.current ? this.decode(err.current) : StockStore.empty(techPack.id));
+      if (err instanceof ConditionFailed) {
+        throw new StockVersionMismatch(err.current ? this.decode(err.current) : StockStore.empty(techPack.id));
+      }
       throw err;
     }
   }
