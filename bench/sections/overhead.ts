@@ -89,7 +89,7 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
       const techPack = action === 'plan' ? await time(() => store.getTechPack(current.techPackId)) : undefined;
       const change = transitionOrder(current, request, { techPack, batches, actor, now: now() });
       await time(() =>
-        store.saveOrder(change.order, current, change.history, { techPackState: change.requireTechPackState }),
+        store.saveOrderChange(change, current),
       );
     });
 
@@ -147,7 +147,7 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
           await direct(async (time) => {
             const current = await loadOrder(time, editOrderId);
             const { order, history } = applyOrderPatch(current, { notes: `direct ${current.version}` }, actor, now());
-            await time(() => store.saveOrder(order, current, history));
+            await time(() => store.saveOrderEdit(order, current, history));
             editVersion = order.version;
           }),
         ],
@@ -162,7 +162,7 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
           const m = await direct(async (time) => {
             const current = await loadOrder(time, editOrderId);
             const { order, history } = applyMatrixEdits(current, { baseVersion: current.version, edits: editBody().edits }, actor, now());
-            await time(() => store.saveOrder(order, current, history));
+            await time(() => store.saveOrderEdit(order, current, history));
             editVersion = order.version;
           });
           cell += 1;

@@ -3,7 +3,7 @@ import { ROLES, type Role } from '../../shared/types.js';
 import { Problems, requireObject } from '../../shared/validate.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
-import { badRequestIf, found, now, pageQuery, resource, retryOnLostRace } from './common.js';
+import { badRequestIf, found, now, pageQuery, resource } from './common.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -16,8 +16,7 @@ export function adminHandlers(store: Store) {
     async putSettings(req: ApiRequest): Promise<ApiResponse> {
       const current = await store.getSettings();
       const next = parseSettingsUpdate(req.body, current);
-      await store.putSettings(next, current.version).catch(retryOnLostRace);
-      return resource(200, { ...next, version: current.version + 1 });
+      return resource(200, await store.putSettings(next, current.version));
     },
 
     async listRoleMappings(req: ApiRequest): Promise<ApiResponse> {

@@ -3,7 +3,7 @@ import { createBatches, checkSubMatrix, parseBatchCreate, parseBatchTransition, 
 import { BatchStore } from '../store/batches.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
-import { now, pageQuery, requireId, resource, retryOnLostRace } from './common.js';
+import { now, pageQuery, requireId, resource } from './common.js';
 
 export function batchHandlers(store: Store) {
   const batches = new BatchStore(store);
@@ -17,13 +17,18 @@ export function batchHandlers(store: Store) {
     async createBatch(req: ApiRequest): Promise<ApiResponse> {
       const matrix = parseBatchCreate(req.body);
       const id = orderId(req);
-      const [order, ids] = await Promise.all([store.getOrder(id), store.db.nextIds('ProductionBatch', 1)]);
-      if (!order) throw new NotFoundError('Production order', id);
-      requireInProduction(order, 'created');
-      checkSubMatrix(order, matrix);
-      const change = createBatches(order, [matrix], { ids, origin: 'manual', actor: req.actor, now: now() });
-      await batches.saveCreation(change, order).catch(retryOnLostRace);
-      return resource(201, change.batches[0], { location: `/v1/production-orders/${id}/batches/${ids[0]}` });
+      const change = await batches.createBatches(
+        id,
+        (order) => {
+          requireInProduction(order, 'created');
+          checkSubMatrix(order, matrix);
+          return [matrix];
+        },
+        (order, matrices, ids) => createBatches(order, matrices, { ids, origin: 'manual', actor: req.actor, now: now() }),
+        1,
+      );
+      const batch = change.batches[0];
+      return resource(201, batch, { location: `/v1/production-orders/${id}/batches/${batch.id}` });
     },
 
     /**
@@ -33,12 +38,12 @@ export function batchHandlers(store: Store) {
     async createGeneratedBatches(req: ApiRequest): Promise<ApiResponse> {
       const { maxBatchQty } = parseGenerate(req.body);
       const id = orderId(req);
-      const order = await store.getOrder(id);
-      if (!order) throw new NotFoundError('Production order', id);
-      const matrices = planBatches(order, maxBatchQty);
-      const ids = await store.db.nextIds('ProductionBatch', matrices.length);
-      const change = createBatches(order, matrices, { ids, origin: 'generated', actor: req.actor, now: now(), maxBatchQty });
-      await batches.saveCreation(change, order).catch(retryOnLostRace);
+      const change = await batches.createBatches(
+        id,
+        (order) => planBatches(order, maxBatchQty),
+        (order, matrices, ids) =>
+          createBatches(order, matrices, { ids, origin: 'generated', actor: req.actor, now: now(), maxBatchQty }),
+      );
       return { status: 201, body: { items: change.batches, order: change.order }, headers: { location: `/v1/production-orders/${id}/batches` } };
     },
 
@@ -55,11 +60,9 @@ export function batchHandlers(store: Store) {
       const request = parseBatchTransition(req.body);
       const id = orderId(req);
       const batchId = requireId('ProductionBatch', req.params.batchId, 'Production batch');
-      const { order, batch, setKey } = await batches.getOrderAndBatch(id, batchId);
-      if (!order) throw new NotFoundError('Production order', id);
-      if (!batch || !setKey) throw new NotFoundError('Production batch', batchId);
-      const change = transitionBatch(order, batch, request, req.actor, now());
-      await batches.saveTransition(change, { order, batch }, setKey).catch(retryOnLostRace);
+      const change = await batches.transitionBatch(id, batchId, (order, batch) =>
+        transitionBatch(order, batch, request, req.actor, now()),
+      );
       return resource(200, change.batch);
     },
   };

@@ -1,6 +1,5 @@
 // Small helpers every route handler shares: paging limits, If-Match, 404s, answers with ETags.
 import { NotFoundError, PreconditionFailedError, PreconditionRequiredError, ValidationError } from '../../shared/errors.js';
-import { ConditionFailed, TransientConflict } from '../store/db.js';
 import { VersionConflict } from '../store/store.js';
 import { isIdOf, type IdKind } from '../store/keys.js';
 import type { ApiResponse } from '../http/types.js';
@@ -38,12 +37,6 @@ export function found<T>(value: T | undefined, label: string, id: string): T {
 
 export function resource(status: number, body: { version: number }, headers: Record<string, string> = {}): ApiResponse {
   return { status, body, etag: body.version, headers };
-}
-
-/** A conditional write lost a race: the caller's whole read-decide-write runs again. */
-export function retryOnLostRace(err: unknown): never {
-  if (err instanceof ConditionFailed || err instanceof VersionConflict) throw new TransientConflict();
-  throw err;
 }
 
 export const now = () => new Date().toISOString();

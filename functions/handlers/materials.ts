@@ -4,7 +4,7 @@ import type { TechPack } from '../../shared/types.js';
 import { MaterialsStore, type RecordWrite } from '../store/materials.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
-import { now, requireId, retryOnLostRace } from './common.js';
+import { now, requireId } from './common.js';
 
 export function materialsHandlers(store: Store) {
   const materials = new MaterialsStore(store);
@@ -41,7 +41,7 @@ export function materialsHandlers(store: Store) {
     }
     // Computed before anything is written: a BOM that does not cover the order (409) records nothing.
     const body = materialsSummary(order, use!, techPack.bomRevision);
-    if (write) await materials.write(id, use!, write).catch(retryOnLostRace);
+    if (write) await materials.write(id, use!, write);
     return { status: 200, body };
   }
 

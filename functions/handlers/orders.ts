@@ -1,15 +1,14 @@
 import { NotFoundError, PreconditionFailedError } from '../../shared/errors.js';
 import {
-  applyMatrixEdits, applyOrderPatch, createdEntry, newOrder, parseMatrixEdits, parseOrderCreate, parseOrderPatch,
+  applyMatrixEdits, applyOrderPatch, newOrder, parseMatrixEdits, parseOrderCreate, parseOrderPatch,
   parseOrderTransition, transitionOrder,
 } from '../../shared/productionOrder.js';
 import { ORDER_STATES } from '../../shared/types.js';
 import { Problems, oneOf } from '../../shared/validate.js';
 import { isIdOf } from '../store/keys.js';
 import type { Store } from '../store/store.js';
-import { bomSnapshotPut } from '../store/materials.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
-import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource, retryOnLostRace } from './common.js';
+import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource } from './common.js';
 
 export function orderHandlers(store: Store) {
   const load = async (id: string) => found(await store.getOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
@@ -21,10 +20,10 @@ export function orderHandlers(store: Store) {
       if (!isIdOf('TechPack', input.techPackId)) throw new NotFoundError('Tech pack', input.techPackId);
       const { techPack, settings } = await store.getTechPackAndSettings(input.techPackId);
       if (!techPack) throw new NotFoundError('Tech pack', input.techPackId);
-      const [id] = await store.db.nextIds('ProductionOrder');
-      const order = newOrder({ id, input, techPack, settings, source: { type: 'commercial' }, actor: req.actor, now: now() });
-      await store.createOrder(order, createdEntry(order));
-      return resource(201, order, { location: `/v1/production-orders/${id}` });
+      const order = await store.createOrder((id) =>
+        newOrder({ id, input, techPack, settings, source: { type: 'commercial' }, actor: req.actor, now: now() }),
+      );
+      return resource(201, order, { location: `/v1/production-orders/${order.id}` });
     },
 
     async listOrders(req: ApiRequest): Promise<ApiResponse> {
@@ -47,7 +46,7 @@ export function orderHandlers(store: Store) {
       const current = await load(req.params.id);
       if (current.version !== base) throw new PreconditionFailedError(current);
       const { order, history } = applyOrderPatch(current, patch, req.actor, now());
-      await store.saveOrder(order, current, history).catch(preconditionFailedOnConflict);
+      await store.saveOrderEdit(order, current, history).catch(preconditionFailedOnConflict);
       return resource(200, order);
     },
 
@@ -61,14 +60,8 @@ export function orderHandlers(store: Store) {
       const techPack = needsTechPack ? await store.getTechPack(current.techPackId) : undefined;
       const change = transitionOrder(current, request, { techPack, batches, actor: req.actor, now: now() });
       // Release keeps the tech pack's BOM, as read, in the order: its materials stay pinned to it.
-      const snapshot = request.action === 'release' && techPack
-        ? [bomSnapshotPut(store, change.order, { techPackId: techPack.id, bomRevision: techPack.bomRevision, bom: techPack.bom, source: 'release', recordedAt: change.history.at, recordedBy: req.actor.id })]
-        : [];
-      // A cancel writes no batch: a Planned batch of a Cancelled order reads as Cancelled
-      // (effectiveBatchState), so it stays one write however many batches the order has.
-      await store
-        .saveOrder(change.order, current, change.history, { techPackState: change.requireTechPackState, extra: snapshot })
-        .catch(retryOnLostRace);
+      if (request.action === 'release' && techPack) await store.saveRelease(change, current, techPack);
+      else await store.saveOrderChange(change, current);
       return resource(200, change.order);
     },
 
@@ -77,7 +70,7 @@ export function orderHandlers(store: Store) {
       const edits = parseMatrixEdits(req.body);
       const current = await load(req.params.id);
       const { order, history } = applyMatrixEdits(current, edits, req.actor, now());
-      await store.saveOrder(order, current, history).catch(retryOnLostRace);
+      await store.saveOrderChange({ order, history }, current);
       return resource(200, order);
     },
 

@@ -1,15 +1,15 @@
 import { NotFoundError } from '../../shared/errors.js';
-import { createdEntry, newOrder } from '../../shared/productionOrder.js';
+import { newOrder } from '../../shared/productionOrder.js';
 import {
   SALES_ORDER_STATES, linkProductionOrder, newSalesOrder, parseProductionOrderRequest, parseSalesOrderCreate, parseSalesOrderTransition,
-  planProductionOrder, requireAccepted, salesOrderCreatedEntry, transitionSalesOrder,
+  planProductionOrder, requireAccepted, transitionSalesOrder,
 } from '../../shared/salesOrder.js';
 import { Problems, oneOf } from '../../shared/validate.js';
 import { isIdOf } from '../store/keys.js';
 import { SalesOrderStore } from '../store/salesOrders.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
-import { found, now, pageQuery, requireId, resource, retryOnLostRace } from './common.js';
+import { found, now, pageQuery, requireId, resource } from './common.js';
 
 export function salesOrderHandlers(store: Store) {
   const salesOrders = new SalesOrderStore(store);
@@ -22,10 +22,10 @@ export function salesOrderHandlers(store: Store) {
       if (!isIdOf('TechPack', input.techPackId)) throw new NotFoundError('Tech pack', input.techPackId);
       const techPack = await store.getTechPack(input.techPackId);
       if (!techPack) throw new NotFoundError('Tech pack', input.techPackId);
-      const [id] = await store.db.nextIds('SalesOrder');
-      const so = newSalesOrder({ id, input, styleCode: techPack.styleCode, actor: req.actor, now: now() });
-      await salesOrders.create(so, salesOrderCreatedEntry(so));
-      return resource(201, so, { location: `/v1/sales-orders/${id}` });
+      const so = await salesOrders.create((id) =>
+        newSalesOrder({ id, input, styleCode: techPack.styleCode, actor: req.actor, now: now() }),
+      );
+      return resource(201, so, { location: `/v1/sales-orders/${so.id}` });
     },
 
     /** 1 round trip per page. */
@@ -48,38 +48,40 @@ export function salesOrderHandlers(store: Store) {
       const request = parseSalesOrderTransition(req.body);
       const current = await load(req.params.id);
       const { salesOrder, history } = transitionSalesOrder(current, request, req.actor, now());
-      await salesOrders.save(salesOrder, current, history).catch(retryOnLostRace);
+      await salesOrders.saveTransition(salesOrder, current, history);
       return resource(200, salesOrder);
     },
 
     /**
-     * 4 round trips: the sales order; its linked orders + tech pack + settings (one BatchGet); the id
-     * counter; one transaction (order + outbox, sales order link + history, linked-order checks).
+     * 4 round trips: the sales order; then the store's use-case (its linked orders + tech pack +
+     * settings in one BatchGet; the id counter; one transaction: order + outbox, sales order link +
+     * history, linked-order checks).
      * A double click: the loser's transaction fails, it reruns and gets 409 NOTHING_REMAINING.
      */
     async createProductionOrderFromSalesOrder(req: ApiRequest): Promise<ApiResponse> {
       const request = parseProductionOrderRequest(req.body);
       const so = await load(req.params.id);
       requireAccepted(so); // before any further read
-      const { linked, techPack, settings } = await salesOrders.loadForProductionOrder(so);
-      if (!techPack) throw new NotFoundError('Tech pack', so.techPackId);
-      const plan = planProductionOrder(so, linked, request);
-      const [orderId] = await store.db.nextIds('ProductionOrder');
-      const at = now();
-      const order = newOrder({
-        id: orderId,
-        input: { techPackId: so.techPackId, matrix: plan.matrix, deliveryDate: plan.deliveryDate, notes: plan.notes },
-        techPack,
-        settings,
-        source: { type: 'salesOrder', salesOrderId: so.id, customer: so.customer },
-        actor: req.actor,
-        now: at,
-      });
-      const link = linkProductionOrder(so, orderId, plan, req.actor, at);
-      await salesOrders
-        .createProductionOrder({ order, orderHistory: createdEntry(order), salesOrder: link.salesOrder, expectedVersion: so.version, salesOrderHistory: link.history, guard: plan.guard })
-        .catch(retryOnLostRace);
-      return resource(201, order, { location: `/v1/production-orders/${orderId}` });
+      const order = await salesOrders.createProductionOrder(
+        so,
+        ({ linked }) => planProductionOrder(so, linked, request),
+        (plan, { orderId, techPack, settings }) => {
+          const at = now();
+          const order = newOrder({
+            id: orderId,
+            input: {
+              techPackId: so.techPackId, matrix: plan.matrix, deliveryDate: plan.deliveryDate, notes: plan.notes,
+            },
+            techPack,
+            settings,
+            source: { type: 'salesOrder', salesOrderId: so.id, customer: so.customer },
+            actor: req.actor,
+            now: at,
+          });
+          return { order, link: linkProductionOrder(so, orderId, plan, req.actor, at), guard: plan.guard };
+        },
+      );
+      return resource(201, order, { location: `/v1/production-orders/${order.id}` });
     },
 
     /** 1 round trip per page. */

@@ -4,7 +4,7 @@ import { TECH_PACK_STATES, type TechPack } from '../../shared/types.js';
 import { oneOf, Problems } from '../../shared/validate.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
-import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource, retryOnLostRace } from './common.js';
+import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource } from './common.js';
 
 export function techPackHandlers(store: Store) {
   const load = async (id: string) => found(await store.getTechPack(requireId('TechPack', id, 'Tech pack')), 'Tech pack', id);
@@ -12,11 +12,8 @@ export function techPackHandlers(store: Store) {
   return {
     async createTechPack(req: ApiRequest): Promise<ApiResponse> {
       const input = parseTechPackCreate(req.body);
-      const [id] = await store.db.nextIds('TechPack');
-      const at = now();
-      const tp = newTechPack(input, id, at);
-      await store.createTechPack(tp, { at, actor: req.actor.id, action: 'create', from: null, to: tp.state, version: tp.version });
-      return resource(201, tp, { location: `/v1/tech-packs/${id}` });
+      const tp = await store.createTechPack((id) => newTechPack(input, id, now()), req.actor.id);
+      return resource(201, tp, { location: `/v1/tech-packs/${tp.id}` });
     },
 
     async listTechPacks(req: ApiRequest): Promise<ApiResponse> {
@@ -47,9 +44,8 @@ export function techPackHandlers(store: Store) {
       const current = await load(req.params.id);
       const at = now();
       const next: TechPack = { ...current, state: nextTechPackState(current, to), version: current.version + 1, updatedAt: at };
-      await store
-        .saveTechPack(next, current.version, { at, actor: req.actor.id, action: 'transition', from: current.state, to, version: next.version })
-        .catch(retryOnLostRace);
+      const history = { at, actor: req.actor.id, action: 'transition', from: current.state, to, version: next.version };
+      await store.saveTechPackTransition(next, current.version, history);
       return resource(200, next);
     },
   };

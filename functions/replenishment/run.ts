@@ -14,11 +14,12 @@
 // found Completed or Cancelled). A rerun finds the marker's order open and skips the style; of two
 // concurrent runs, one transaction wins and the other run reports CONCURRENT_RUN. The marker is
 // released lazily: a later run that reads the marker's order as Completed/Cancelled may replace it.
-import { createdEntry, newOrder } from '../../shared/productionOrder.js';
+import { newOrder } from '../../shared/productionOrder.js';
 import { gate, planReplenishment, skip, type Skip } from '../../shared/replenishment.js';
 import type { Stock } from '../../shared/stock.js';
 import type { Actor, FactorySettings, TechPack } from '../../shared/types.js';
-import { ConditionFailed, TransientConflict, type Item } from '../store/db.js';
+import { mapLimit } from '../store/concurrency.js';
+import type { Item } from '../store/db.js';
 import { StockStore } from '../store/stock.js';
 import type { Store } from '../store/store.js';
 
@@ -94,34 +95,33 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
     });
     if (toCreate.length === 0) return retry;
 
-    const orderIds = await store.db.nextIds('ProductionOrder', toCreate.length);
-    await mapLimit(toCreate, concurrency, async ({ stock, techPack, decision }, i) => {
-      const at = now();
-      try {
-        const order = newOrder({
-          id: orderIds[i],
+    const outcomes = await stockStore.createReplenishmentOrders(
+      toCreate.map(({ stock, techPack, decision }) => ({
+        stock,
+        build: (id: string) => newOrder({
+          id,
           input: { techPackId: techPack.id, matrix: decision.matrix, notes: decision.notes },
           techPack,
           settings,
           source: { type: 'replenishment' },
           actor: opts.actor,
-          now: at,
-        });
-        // Index 0: the order, 1: its history (outbox), 2: the stock marker.
-        await store.createOrder(order, createdEntry(order), [stockStore.claimItem(stock, order.id, at)]);
-        created.push(order.id);
-      } catch (err) {
-        if (err instanceof ConditionFailed && err.index === 2) {
-          const current = err.current ? stockStore.decode(err.current as Item) : undefined;
-          const marker = current?.openReplenishmentOrderId;
-          if (marker && marker !== stock.openReplenishmentOrderId) {
-            skipped.push(skip(stock.techPackId, 'CONCURRENT_RUN', `Another run created replenishment order ${marker} at the same moment`, marker));
-          } else {
-            skipped.push(skip(stock.techPackId, 'STOCK_CHANGED', 'The stock was pushed again while this run computed the order; the next run uses the new levels'));
-          }
-        } else if (err instanceof TransientConflict) retry.push(stock.techPackId);
-        else failed(stock.techPackId, err);
-      }
+          now: now(),
+        }),
+      })),
+      concurrency,
+    );
+    outcomes.forEach((outcome, i) => {
+      const { stock } = toCreate[i];
+      if (outcome.kind === 'created') created.push(outcome.order.id);
+      else if (outcome.kind === 'claimLost') {
+        const marker = outcome.current?.openReplenishmentOrderId;
+        if (marker && marker !== stock.openReplenishmentOrderId) {
+          skipped.push(skip(stock.techPackId, 'CONCURRENT_RUN', `Another run created replenishment order ${marker} at the same moment`, marker));
+        } else {
+          skipped.push(skip(stock.techPackId, 'STOCK_CHANGED', 'The stock was pushed again while this run computed the order; the next run uses the new levels'));
+        }
+      } else if (outcome.kind === 'collided') retry.push(stock.techPackId);
+      else failed(stock.techPackId, outcome.error);
     });
     return retry;
   }
@@ -164,14 +164,4 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
   return { created, skipped, examined, startedAt, durationMs: Date.now() - started };
 }
 
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
-export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
+export { mapLimit };

@@ -2,12 +2,14 @@
 // Every batch write is one transaction that also writes the order, conditional on the version
 // and state it was read at: the order holds progress.batched (the allocation guard), and a batch
 // move can then never interleave with an order transition (cancel, complete) that read otherwise.
+import { NotFoundError } from '../../shared/errors.js';
 import type { BatchChange, BatchCreation, ProductionBatch } from '../../shared/batches.js';
-import type { Page, ProductionOrder } from '../../shared/types.js';
-import { batchesOfSets, batchSetItems, decodeBatch, encodeBatch, MAX_ITEMS_PER_CREATION, type StoredBatch } from './batchCodec.js';
+import type { Matrix, Page, ProductionOrder } from '../../shared/types.js';
+import { decodeBatch, encodeBatch, MAX_ITEMS_PER_CREATION, type StoredBatch } from './batchCodec.js';
 import { decodeCursor, encodeCursor, type Item, type TransactItem } from './db.js';
+import { batchSetEntity, productionOrderEntity } from './entities.js';
 import { BATCH_PREFIX, batchSetSk, keys, seqOf } from './keys.js';
-import type { ListQuery, Store } from './store.js';
+import { lostRace, type ListQuery, type Store } from './store.js';
 
 /** Above every batch set key of a partition (sort keys are B#<12 digits>). */
 const BATCH_END = `${BATCH_PREFIX}~`;
@@ -19,36 +21,46 @@ export class BatchStore {
     return this.store.db;
   }
 
-  private orderPut(order: ProductionOrder, expected: { version: number; state: string }): TransactItem {
-    return {
-      Put: {
-        TableName: this.db.table,
-        Item: this.store.orderItem(order),
-        ConditionExpression: 'version = :v AND #state = :s',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':v': expected.version, ':s': expected.state },
-      },
-    };
-  }
-
   private links(order: ProductionOrder, batchId: string) {
     return { ...this.store.orderLinks(order), batchId };
   }
 
   /**
-   * New batches, all or none, in one transaction: the order (progress.batched grown, conditional on
-   * the version it was read at, so two creations racing cannot both allocate the same garments),
-   * the batch sets, and one history entry (its event announces the batches: `batchIds` lists them).
+   * New batches of an order, all or none. `plan` gives their matrices from the order (it may
+   * refuse: no id is taken then, unless `knownCount` let them be fetched with the order); `make`
+   * the creation from the order, the matrices and their ids. Round trips: the order (with the ids
+   * when `knownCount` is given: 2 in all), the ids (3 in all), then one transaction: the order
+   * (progress.batched grown, conditional on the version and state read, so two creations racing
+   * cannot both allocate the same garments), the batch sets, one history entry (its event lists the
+   * batches in `batchIds`). No order: NotFoundError. Lost race: TransientConflict.
    */
-  async saveCreation(change: BatchCreation, expected: { version: number; state: string }): Promise<void> {
+  async createBatches(
+    orderId: string,
+    plan: (order: ProductionOrder) => readonly Matrix[],
+    make: (order: ProductionOrder, matrices: readonly Matrix[], ids: string[]) => BatchCreation,
+    knownCount?: number,
+  ): Promise<BatchCreation> {
+    const reserving = knownCount === undefined ? undefined : this.db.nextIds('ProductionBatch', knownCount);
+    const [order, early] = await Promise.all([this.store.getOrder(orderId), reserving]);
+    if (!order) throw new NotFoundError('Production order', orderId);
+    const matrices = plan(order);
+    if (early && early.length !== matrices.length) throw new Error('createBatches: the plan differs from knownCount');
+    const ids = early ?? (await this.db.nextIds('ProductionBatch', matrices.length));
+    const change = make(order, matrices, ids);
+    await this.saveCreation(change, order).catch(lostRace);
+    return change;
+  }
+
+  private async saveCreation(change: BatchCreation, expected: { version: number; state: string }): Promise<void> {
     const first = change.batches[0];
     const history = this.store.historyPut('ProductionBatch', first.id, change.order.id, change.history, this.links(change.order, first.id), change.order.version);
     const event = (history.Put!.Item as Item).event as { detail: Record<string, unknown> } | undefined;
     if (event && change.batches.length > 1) event.detail.batchIds = change.batches.map((b) => b.id);
-    const sets: TransactItem[] = batchSetItems(change.order.id, change.batches, change.order.matrix).map((Item) => ({
+    const setItems = batchSetEntity.items(change.order.id, change.batches, change.order.matrix);
+    const sets: TransactItem[] = setItems.map((Item) => ({
       Put: { TableName: this.db.table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
     }));
-    const items = [this.orderPut(change.order, expected), ...sets, history];
+    const items = [productionOrderEntity.putIfAt(this.db.table, change.order, expected), ...sets, history];
     // Cannot happen within MAX_GENERATED_BATCHES (see batchCodec.ts); refuse rather than split the plan.
     if (items.length > MAX_ITEMS_PER_CREATION || items.length > 100) throw new Error(`a batch creation needs ${items.length} items in one transaction`);
     await this.db.transact(items);
@@ -72,14 +84,24 @@ export class BatchStore {
   }
 
   /**
-   * A batch move: the order (version + 1, conditional on the version and state read), the batch's
-   * entry in its set (conditional on the state it moves from), the batch's history entry, and the
-   * order's when its state changed too (the first start). Four items at most.
+   * A batch move: 2 round trips (the order and the batch, then one transaction). `decide` makes the
+   * change from them. The transaction: the order (version + 1, conditional on the version and state
+   * read), the batch's entry in its set (conditional on the state it moves from), the batch's
+   * history entry, and the order's when its state changed too (the first start). Four items at most.
+   * No order or batch: NotFoundError. Lost race: TransientConflict.
    */
-  async saveTransition(change: BatchChange, before: { order: ProductionOrder; batch: ProductionBatch }, setKey: { pk: string; sk: string }): Promise<void> {
-    const { order } = change;
+  async transitionBatch(
+    orderId: string,
+    batchId: string,
+    decide: (order: ProductionOrder, batch: ProductionBatch) => BatchChange,
+  ): Promise<BatchChange> {
+    const { order, batch, setKey } = await this.getOrderAndBatch(orderId, batchId);
+    if (!order) throw new NotFoundError('Production order', orderId);
+    if (!batch || !setKey) throw new NotFoundError('Production batch', batchId);
+    const change = decide(order, batch);
+    const next = change.order;
     const items: TransactItem[] = [
-      this.orderPut(order, before.order),
+      productionOrderEntity.putIfAt(this.db.table, next, order),
       {
         Update: {
           TableName: this.db.table,
@@ -87,13 +109,18 @@ export class BatchStore {
           UpdateExpression: 'SET #b.#id = :batch',
           ConditionExpression: '#b.#id.#state = :from',
           ExpressionAttributeNames: { '#b': 'batches', '#id': change.batch.id, '#state': 'state' },
-          ExpressionAttributeValues: { ':batch': encodeBatch(change.batch, order.matrix), ':from': before.batch.state },
+          ExpressionAttributeValues: { ':batch': encodeBatch(change.batch, next.matrix), ':from': batch.state },
         },
       },
-      this.store.historyPut('ProductionBatch', change.batch.id, order.id, change.history, this.links(order, change.batch.id), order.version),
+      this.store.historyPut(
+        'ProductionBatch', change.batch.id, next.id, change.history, this.links(next, change.batch.id), next.version,
+      ),
     ];
-    if (change.orderHistory) items.push(this.store.historyPut('ProductionOrder', order.id, order.id, change.orderHistory, this.store.orderLinks(order)));
-    await this.db.transact(items);
+    if (change.orderHistory) {
+      items.push(this.store.historyPut('ProductionOrder', next.id, next.id, change.orderHistory, this.store.orderLinks(next)));
+    }
+    await this.db.transact(items).catch(lostRace);
+    return change;
   }
 
   /** A page of the order's batches in id order, with the order (one round trip per page of sets). */
@@ -113,7 +140,8 @@ export class BatchStore {
     if (!order) return { page: { items: [], nextCursor: null } };
     const sets = [...first.items];
     let lastKey = first.lastKey;
-    const collect = () => batchesOfSets(sets, orderId, order.matrix, order.state).filter((b) => !after || seqOf(b.id) > seqOf(after));
+    const collect = () =>
+      batchSetEntity.batches(sets, orderId, order.matrix, order.state).filter((b) => !after || seqOf(b.id) > seqOf(after));
     let batches = collect();
     while (batches.length <= q.limit && lastKey) {
       const more = await readSets(lastKey);

@@ -2,8 +2,7 @@
 // smaller) rather than DynamoDB lists of numbers: a 20,000-cell order with its three progress
 // matrices then stays well below the 400 KB item limit. All-zero quantities are stored as ''.
 // Text ("10,20;5,5", an earlier format) is still read.
-import { DEFAULT_SETTINGS } from '../../shared/settings.js';
-import type { BomLine, Color, FactorySettings, Matrix, TechPack } from '../../shared/types.js';
+import type { Matrix } from '../../shared/types.js';
 import { KEY_ATTRIBUTES } from './keys.js';
 import type { Item } from './db.js';
 import { packRows, unpackRows } from './packed.js';
@@ -41,34 +40,12 @@ export function withoutKeys(item: Item): Item {
   return out;
 }
 
-// DynamoDB keeps no attribute order; answers read better with the fields in a stable, logical one.
-const TECH_PACK_FIELDS = ['id', 'styleCode', 'name', 'season', 'sizes', 'colors', 'bom', 'iqTemplate', 'state', 'version', 'bomRevision', 'createdAt', 'updatedAt'];
-const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple'];
-export const ORDER_FIELDS = [
-  'id', 'techPackId', 'styleCode', 'state', 'version', 'deliveryDate', 'matrix', 'total', 'source', 'tolerance', 'batchPlan',
-  'iqTemplate', 'notes', 'releasedBomRevision', 'progress', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy',
-];
-const SETTINGS_FIELDS = ['minTechPackStateForOrders', 'defaultTolerance', 'defaultMaxBatchQty', 'replenishment', 'version'];
-
+// DynamoDB keeps no attribute order; answers read better with the fields in a stable, logical one
+// (each entity declares its order: entities.ts).
 /** The known fields first, in the given order, then any others. */
 export function inOrder<T>(obj: Item, fields: readonly string[]): T {
   const out: Item = {};
   for (const f of fields) if (obj[f] !== undefined) out[f] = obj[f];
   for (const [k, v] of Object.entries(obj)) if (!(k in out)) out[k] = v;
   return out as T;
-}
-
-export function decodeTechPack(item: Item): TechPack {
-  const tp = inOrder<TechPack>(withoutKeys(item), TECH_PACK_FIELDS);
-  tp.colors = tp.colors.map((c) => inOrder<Color>(c as unknown as Item, ['code', 'name']));
-  tp.bom = tp.bom.map((line) => {
-    const l = inOrder<BomLine>(line as unknown as Item, BOM_FIELDS);
-    if (typeof l.consumption === 'object') l.consumption = inOrder(l.consumption, tp.sizes);
-    return l;
-  });
-  return tp;
-}
-
-export function decodeSettings(item: Item | undefined): FactorySettings {
-  return item ? inOrder<FactorySettings>(withoutKeys(item), SETTINGS_FIELDS) : structuredClone(DEFAULT_SETTINGS);
 }

@@ -1,8 +1,9 @@
 // Idempotency records: one item per caller and key, claimed before the work and completed with
 // the response after it. The TTL attribute lets DynamoDB drop them after 24 hours.
 import { ConditionFailed, type Db, type Item } from './db.js';
-import { keys } from './keys.js';
-import { TTL_ATTRIBUTE } from '../../infra/tableDefinition.js';
+import { idempotencyEntity } from './entities.js';
+
+const TTL_ATTRIBUTE = idempotencyEntity.ttlAttribute;
 
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 /** A claim older than this belongs to a request that died; a retry may take it over. */
@@ -27,7 +28,7 @@ export class IdempotencyRecords {
     const now = Math.floor(nowMs / 1000);
     try {
       await this.db.update({
-        Key: keys.idempotency(caller, key),
+        Key: idempotencyEntity.key(caller, key),
         UpdateExpression: 'SET #st = :pending, fingerprint = :f, lockedUntil = :lock, #ttl = :ttl',
         ConditionExpression: 'attribute_not_exists(pk) OR (#st = :pending AND lockedUntil < :now) OR #ttl < :now',
         ExpressionAttributeNames: { '#st': 'status', '#ttl': TTL_ATTRIBUTE },
@@ -46,7 +47,7 @@ export class IdempotencyRecords {
 
   async complete(caller: string, key: string, response: StoredResponse): Promise<void> {
     await this.db.update({
-      Key: keys.idempotency(caller, key),
+      Key: idempotencyEntity.key(caller, key),
       UpdateExpression: 'SET #st = :done, #resp = :r REMOVE lockedUntil',
       ExpressionAttributeNames: { '#st': 'status', '#resp': 'response' },
       ExpressionAttributeValues: { ':done': 'done', ':r': response },
@@ -56,7 +57,7 @@ export class IdempotencyRecords {
   /** The request failed in a way worth retrying (5xx): forget the claim so a retry runs for real. */
   async release(caller: string, key: string): Promise<void> {
     await this.db.update({
-      Key: keys.idempotency(caller, key),
+      Key: idempotencyEntity.key(caller, key),
       UpdateExpression: 'SET #ttl = :past, #st = :released',
       ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#st': 'status' },
       ExpressionAttributeValues: { ':past': 0, ':released': 'released' },

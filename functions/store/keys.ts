@@ -1,4 +1,5 @@
-// The table layout: the only place that builds keys. One partition per entity; its history
+// The table layout: the key grammar, the only place that builds keys (each entity's declaration in
+// entities.ts names its key and index attributes from here). One partition per entity; its history
 // (the outbox too) and, for orders, its batches live beside it, so one Query reads them together.
 //
 //   entity          pk                 sk                  GSIs (stateKey / techPackKey / type, seq)

@@ -7,22 +7,13 @@
 //     later BOM edit cannot move a released order's materials (pinned to releasedBomRevision).
 import type { BomRecord } from '../../shared/materials.js';
 import type { ProductionOrder } from '../../shared/types.js';
-import { withoutKeys } from './codec.js';
 import type { TransactItem } from './db.js';
+import { bomRecordEntity, productionOrderEntity } from './entities.js';
 import { keys } from './keys.js';
-import type { Store } from './store.js';
+import { lostRace, type Store } from './store.js';
 
 /** How a record is written: the first read only when none exists; a refresh only before release; a snapshot always. */
 export type RecordWrite = 'first' | 'refresh' | 'snapshot';
-
-export function bomRecordItem(orderId: string, record: BomRecord) {
-  return { ...keys.bomRecord(orderId), kind: 'BomRecord', orderId, ...record };
-}
-
-/** The Put that snapshots the BOM in the release transaction (functions/handlers/orders.ts). */
-export function bomSnapshotPut(store: Store, order: ProductionOrder, record: BomRecord): TransactItem {
-  return { Put: { TableName: store.db.table, Item: bomRecordItem(order.id, record) } };
-}
 
 export class MaterialsStore {
   constructor(readonly store: Store) {}
@@ -32,33 +23,32 @@ export class MaterialsStore {
     const items = await this.store.db.getMany([keys.entity(orderId), keys.bomRecord(orderId)]);
     const orderItem = items.find((it) => it.sk === keys.entity(orderId).sk);
     const recordItem = items.find((it) => it.sk === keys.bomRecord(orderId).sk);
-    return { order: orderItem ? this.store.decodeOrder(orderItem) : undefined, record: recordItem ? decodeRecord(recordItem) : undefined };
+    return {
+      order: orderItem ? productionOrderEntity.decode(orderItem) : undefined,
+      record: recordItem ? bomRecordEntity.decode(recordItem) : undefined,
+    };
   }
 
   /**
    * Writes the record. `first`: only if none exists (two first reads: one wins, the other re-runs).
    * `refresh`: only while the order is not released (a refresh racing the release must not replace
    * the snapshot). `snapshot`: unconditionally (it is the release's BOM, the same whoever writes it).
+   * Lost race: TransientConflict.
    */
   async write(orderId: string, record: BomRecord, how: RecordWrite): Promise<void> {
-    const put: TransactItem = { Put: { TableName: this.store.db.table, Item: bomRecordItem(orderId, record) } };
-    if (how === 'first') put.Put!.ConditionExpression = 'attribute_not_exists(pk)';
-    const items = [put];
+    const value = { orderId, ...record };
+    const table = this.store.db.table;
+    const items = [how === 'first' ? bomRecordEntity.putNew(table, value) : bomRecordEntity.put(table, value)];
     if (how === 'refresh') {
       items.push({
         ConditionCheck: {
-          TableName: this.store.db.table,
+          TableName: table,
           Key: keys.entity(orderId),
           ConditionExpression: 'attribute_type(releasedBomRevision, :null)',
           ExpressionAttributeValues: { ':null': 'NULL' },
         },
-      });
+      } satisfies TransactItem);
     }
-    await this.store.db.transact(items);
+    await this.store.db.transact(items).catch(lostRace);
   }
-}
-
-function decodeRecord(item: Record<string, unknown>): BomRecord {
-  const { techPackId, bomRevision, bom, source, recordedAt, recordedBy } = withoutKeys(item) as unknown as BomRecord;
-  return { techPackId, bomRevision, bom, source, recordedAt, recordedBy };
 }

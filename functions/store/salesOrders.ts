@@ -12,17 +12,23 @@
 // computed from a stale matrix. Cancelled orders hold nothing: their quantities come back by
 // themselves, without writing to the sales order when an order is cancelled.
 import type { EventLinks } from '../../shared/events.js';
-import type { SalesOrder, SalesOrderState } from '../../shared/salesOrder.js';
+import { NotFoundError } from '../../shared/errors.js';
+import { salesOrderCreatedEntry, type SalesOrder, type SalesOrderState } from '../../shared/salesOrder.js';
 import type { FactorySettings, HistoryEntry, Page, ProductionOrder, TechPack } from '../../shared/types.js';
-import { decodeMatrix, decodeSettings, decodeTechPack, encodeMatrix, inOrder, withoutKeys, type StoredMatrix } from './codec.js';
-import { ConditionFailed, type Item, type TransactItem } from './db.js';
-import { keys, seqOf, stateKey, techPackKey } from './keys.js';
-import { VersionConflict, type ListQuery, type Store } from './store.js';
+import { type Item, type TransactItem } from './db.js';
+import { decodeSettings, productionOrderEntity, salesOrderEntity, techPackEntity } from './entities.js';
+import { ifAt, type Expected } from './entity.js';
+import { keys } from './keys.js';
+import { lostRace, type ListQuery, type Store } from './store.js';
 
-const SALES_ORDER_FIELDS = [
-  'id', 'customer', 'techPackId', 'styleCode', 'state', 'version', 'matrix', 'total', 'deliveryDate', 'notes', 'productionOrderIds',
-  'createdAt', 'createdBy', 'updatedAt', 'updatedBy',
-];
+/** What a production order made from a sales order writes: the order, the link, the guarded orders. */
+export interface SalesOrderProduction {
+  order: ProductionOrder;
+  /** The sales order with the new order linked, and the history entry of the link. */
+  link: { salesOrder: SalesOrder; history: HistoryEntry };
+  /** Linked orders that must still be at these versions (their matrices were counted). */
+  guard: { id: string; version: number }[];
+}
 
 export class SalesOrderStore {
   constructor(readonly store: Store) {}
@@ -31,22 +37,8 @@ export class SalesOrderStore {
     return this.store.db;
   }
 
-  item(so: SalesOrder): Item {
-    const { matrix, ...rest } = so;
-    return {
-      ...keys.entity(so.id),
-      type: 'SalesOrder',
-      seq: seqOf(so.id),
-      stateKey: stateKey('SalesOrder', so.state),
-      techPackKey: techPackKey('SalesOrder', so.techPackId),
-      ...rest,
-      matrix: encodeMatrix(matrix),
-    };
-  }
-
   decode(item: Item): SalesOrder {
-    const raw = withoutKeys(item) as Item & { matrix: StoredMatrix };
-    return inOrder<SalesOrder>({ ...raw, matrix: decodeMatrix(raw.matrix), productionOrderIds: (raw.productionOrderIds as string[] | undefined) ?? [] }, SALES_ORDER_FIELDS);
+    return salesOrderEntity.decode(item);
   }
 
   links(so: SalesOrder): EventLinks {
@@ -59,32 +51,28 @@ export class SalesOrderStore {
     return item ? this.decode(item) : undefined;
   }
 
-  /** 1 round trip: the sales order and its history/outbox item. */
-  async create(so: SalesOrder, history: HistoryEntry): Promise<void> {
+  /** 2 round trips: the id, then the sales order `build` makes with it and its history/outbox item. */
+  async create(build: (id: string) => SalesOrder): Promise<SalesOrder> {
+    const [id] = await this.db.nextIds('SalesOrder');
+    const so = build(id);
     await this.db.transact([
-      { Put: { TableName: this.db.table, Item: this.item(so), ConditionExpression: 'attribute_not_exists(pk)' } },
-      this.store.historyPut('SalesOrder', so.id, so.id, history, this.links(so)),
+      salesOrderEntity.putNew(this.db.table, so),
+      this.store.historyPut('SalesOrder', so.id, so.id, salesOrderCreatedEntry(so), this.links(so)),
     ]);
+    return so;
   }
 
-  private putIfAt(so: SalesOrder, expected: { version: number; state: SalesOrderState }): TransactItem {
-    return {
-      Put: {
-        TableName: this.db.table,
-        Item: this.item(so),
-        ConditionExpression: 'version = :v AND #state = :s',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':v': expected.version, ':s': expected.state },
-      },
-    };
-  }
-
-  /** 1 round trip: replaces the sales order if still at `expected`, with its history/outbox item. */
-  async save(so: SalesOrder, expected: { version: number; state: SalesOrderState }, history: HistoryEntry): Promise<void> {
-    await this.db.transact([this.putIfAt(so, expected), this.store.historyPut('SalesOrder', so.id, so.id, history, this.links(so))]).catch((err) => {
-      if (err instanceof ConditionFailed && err.index === 0) throw new VersionConflict(err.current && this.decode(err.current));
-      throw err;
-    });
+  /**
+   * 1 round trip: replaces the sales order if still at `expected`, with its history/outbox item.
+   * Lost race: TransientConflict.
+   */
+  async saveTransition(so: SalesOrder, expected: Expected & { state: SalesOrderState }, history: HistoryEntry): Promise<void> {
+    await this.db
+      .transact([
+        salesOrderEntity.putIfAt(this.db.table, so, expected),
+        this.store.historyPut('SalesOrder', so.id, so.id, history, this.links(so)),
+      ])
+      .catch(lostRace);
   }
 
   /** 1 round trip (BatchGet, strongly consistent): linked production orders, the tech pack, the settings. */
@@ -92,32 +80,41 @@ export class SalesOrderStore {
     const wanted = [...so.productionOrderIds.map((id) => keys.entity(id)), keys.entity(so.techPackId), keys.settings()];
     const items = await this.db.getMany(wanted);
     const byPk = new Map(items.map((it) => [it.pk as string, it]));
-    const linked = so.productionOrderIds.map((id) => byPk.get(keys.entity(id).pk)).filter((it): it is Item => !!it).map((it) => this.store.decodeOrder(it));
+    const linked = so.productionOrderIds
+      .map((id) => byPk.get(keys.entity(id).pk))
+      .filter((it): it is Item => !!it)
+      .map((it) => productionOrderEntity.decode(it));
     const tp = byPk.get(keys.entity(so.techPackId).pk);
     const st = byPk.get(keys.settings().pk);
-    return { linked, techPack: tp ? decodeTechPack(tp) : undefined, settings: decodeSettings(st) };
+    return { linked, techPack: tp ? techPackEntity.decode(tp) : undefined, settings: decodeSettings(st) };
   }
 
   /**
-   * 1 round trip: the production order and the sales order's link in one transaction (see the top
-   * of this file). Any failed condition means another request got there first: ConditionFailed.
+   * A production order from an Accepted sales order (`so`, as read): 3 round trips. The linked
+   * orders, tech pack and settings (one BatchGet); `plan` decides from them what the new order
+   * covers (it may refuse: NOTHING_REMAINING, before any id is taken); an order id; `build` makes
+   * the order, the link and the guard; one transaction (see the top of this file). No tech pack:
+   * NotFoundError. Any failed condition means another request got there first: TransientConflict.
    */
-  async createProductionOrder(args: {
-    order: ProductionOrder;
-    orderHistory: HistoryEntry;
-    salesOrder: SalesOrder;
-    expectedVersion: number;
-    salesOrderHistory: HistoryEntry;
-    guard: { id: string; version: number }[];
-  }): Promise<void> {
-    const { order, orderHistory, salesOrder, expectedVersion, salesOrderHistory, guard } = args;
-    await this.store.createOrder(order, orderHistory, [
-      this.putIfAt(salesOrder, { version: expectedVersion, state: 'Accepted' }),
-      this.store.historyPut('SalesOrder', salesOrder.id, salesOrder.id, salesOrderHistory, this.links(salesOrder)),
+  async createProductionOrder<P>(
+    so: SalesOrder,
+    plan: (ctx: { linked: ProductionOrder[]; techPack: TechPack; settings: FactorySettings }) => P,
+    build: (plan: P, ctx: { orderId: string; techPack: TechPack; settings: FactorySettings }) => SalesOrderProduction,
+  ): Promise<ProductionOrder> {
+    const { linked, techPack, settings } = await this.loadForProductionOrder(so);
+    if (!techPack) throw new NotFoundError('Tech pack', so.techPackId);
+    const decided = plan({ linked, techPack, settings });
+    const [orderId] = await this.db.nextIds('ProductionOrder');
+    const { order, link, guard } = build(decided, { orderId, techPack, settings });
+    await this.db.transact([
+      ...this.store.orderCreation(order),
+      salesOrderEntity.putIfAt(this.db.table, link.salesOrder, { version: so.version, state: 'Accepted' }),
+      this.store.historyPut('SalesOrder', so.id, so.id, link.history, this.links(link.salesOrder)),
       ...guard.map((g): TransactItem => ({
-        ConditionCheck: { TableName: this.db.table, Key: keys.entity(g.id), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': g.version } },
+        ConditionCheck: { TableName: this.db.table, Key: keys.entity(g.id), ...ifAt({ version: g.version }) },
       })),
-    ]);
+    ]).catch(lostRace);
+    return order;
   }
 
   /** 1 round trip per page. */

@@ -1,59 +1,25 @@
-// Stock in the single table: one item per style (keys.stock), every cell of it in one compact
-// string, and the style's replenishment marker. Items of styles with a low cell sit in the byState
-// index under `STOCK#Low`, so the replenishment job finds them with a Query, never a Scan.
-//
-// The grid: one row per color, `;` between rows, `,` between sizes, each cell `onHand/reorderPoint/target`
-// or empty when the warehouse gave no such cell ("5/10/40,,0/2/8;..."). Above GRID_COMPRESS_AT
-// characters it is stored deflated (binary `gridZ`), which keeps a 20,000-cell style far below
-// DynamoDB's 400 KB item limit even with 7-digit quantities.
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { isLow, type Stock, type StockCell } from '../../shared/stock.js';
+// Stock in the single table: one item per style (entities.ts: stockEntity, the grid codec), and
+// the use-cases of the stock push and the replenishment job.
+import type { Stock } from '../../shared/stock.js';
 import { OPEN_STATES } from '../../shared/productionOrder.js';
 import type { OrderState, ProductionOrder, TechPack } from '../../shared/types.js';
-import { decodeTechPack, withoutKeys } from './codec.js';
-import { ConditionFailed, type Item, type TransactItem } from './db.js';
-import { keys, seqOf, stockStateKey, techPackKey } from './keys.js';
+import { mapLimit } from './concurrency.js';
+import { ConditionFailed, TransientConflict, type Item, type TransactItem } from './db.js';
+import { ifAt } from './entity.js';
+import { emptyStock, productionOrderEntity, stockEntity, techPackEntity, type StockWrite } from './entities.js';
+import { keys, stockStateKey, techPackKey } from './keys.js';
 import type { Store } from './store.js';
 
-export const GRID_COMPRESS_AT = 32 * 1024;
+export { GRID_COMPRESS_AT, decodeStockGrid, encodeStockGrid, type StoredGrid } from './entities.js';
 
-export interface StoredGrid {
-  sizes: string[];
-  colors: string[];
-  grid?: string;
-  gridZ?: Uint8Array;
-}
-
-/** Lays the cells out over the tech pack's order of colors and sizes (only those used). */
-export function encodeStockGrid(cells: readonly StockCell[], order?: { sizes: string[]; colors: string[] }): StoredGrid {
-  const used = (all: string[] | undefined, present: string[]) => {
-    const set = new Set(present);
-    const ordered = (all ?? []).filter((v) => set.has(v));
-    return [...ordered, ...[...set].filter((v) => !ordered.includes(v))];
-  };
-  const colors = used(order?.colors, cells.map((c) => c.color));
-  const sizes = used(order?.sizes, cells.map((c) => c.size));
-  const rowOf = new Map(colors.map((c, i) => [c, i]));
-  const colOf = new Map(sizes.map((s, i) => [s, i]));
-  const rows = colors.map(() => new Array<string>(sizes.length).fill(''));
-  for (const c of cells) rows[rowOf.get(c.color)!][colOf.get(c.size)!] = `${c.onHand}/${c.reorderPoint}/${c.target}`;
-  const grid = rows.map((r) => r.join(',')).join(';');
-  return grid.length > GRID_COMPRESS_AT ? { sizes, colors, gridZ: deflateRawSync(Buffer.from(grid, 'utf8'), { level: 9 }) } : { sizes, colors, grid };
-}
-
-export function decodeStockGrid(stored: StoredGrid): StockCell[] {
-  const text = stored.gridZ ? inflateRawSync(Buffer.from(stored.gridZ)).toString('utf8') : (stored.grid ?? '');
-  if (text === '' || stored.colors.length === 0) return [];
-  const cells: StockCell[] = [];
-  text.split(';').forEach((row, r) =>
-    row.split(',').forEach((cell, c) => {
-      if (cell === '') return;
-      const [onHand, reorderPoint, target] = cell.split('/').map(Number);
-      cells.push({ color: stored.colors[r], size: stored.sizes[c], onHand, reorderPoint, target });
-    }),
-  );
-  return cells;
-}
+/** How one replenishment order's transaction ended. */
+export type ReplenishmentOutcome =
+  | { kind: 'created'; order: ProductionOrder }
+  /** The stock moved on or another run claimed the style: `current` is the stock as it stands. */
+  | { kind: 'claimLost'; current?: Stock }
+  /** Another transaction touched the same items at the same moment: worth another try. */
+  | { kind: 'collided' }
+  | { kind: 'failed'; error: unknown };
 
 export class StockStore {
   constructor(readonly store: Store) {}
@@ -63,20 +29,11 @@ export class StockStore {
   }
 
   decode(item: Item): Stock {
-    const raw = withoutKeys(item) as Item & StoredGrid;
-    return {
-      techPackId: raw.techPackId as string,
-      cells: decodeStockGrid(raw),
-      version: (raw.version as number | undefined) ?? 0,
-      low: item.stateKey === stockStateKey(true),
-      openReplenishmentOrderId: (raw.openReplenishmentOrderId as string | undefined) ?? null,
-      updatedAt: (raw.updatedAt as string | undefined) ?? null,
-      updatedBy: (raw.updatedBy as string | undefined) ?? null,
-    };
+    return stockEntity.decode(item);
   }
 
   static empty(techPackId: string): Stock {
-    return { techPackId, cells: [], version: 0, low: false, openReplenishmentOrderId: null, updatedAt: null, updatedBy: null };
+    return emptyStock(techPackId);
   }
 
   /** 1 round trip (BatchGet): the style's stock (if any was pushed) and its tech pack. */
@@ -84,25 +41,22 @@ export class StockStore {
     const items = await this.db.getMany([keys.stock(techPackId), keys.entity(techPackId)]);
     const s = items.find((it) => it.pk === keys.stock(techPackId).pk);
     const tp = items.find((it) => it.pk === keys.entity(techPackId).pk);
-    return { stock: s ? this.decode(s) : undefined, techPack: tp ? decodeTechPack(tp) : undefined };
+    return { stock: s ? this.decode(s) : undefined, techPack: tp ? techPackEntity.decode(tp) : undefined };
   }
 
   /**
    * 1 round trip: replaces the style's cells (not its replenishment marker). With `expectedVersion`
    * (If-Match) the write only happens at that version (0: no stock yet); VersionMismatch otherwise.
    */
-  async put(args: { techPack: Pick<TechPack, 'id' | 'sizes' | 'colors'>; cells: StockCell[]; actor: string; now: string; expectedVersion?: number }): Promise<Stock> {
+  async put(args: StockWrite & { expectedVersion?: number }): Promise<Stock> {
     const { techPack, expectedVersion } = args;
     const attrs = this.attributes(args);
     const names = Object.keys(attrs);
     const removed = attrs.gridZ ? 'grid' : 'gridZ';
     const values: Record<string, unknown> = { ':zero': 0, ':one': 1 };
     names.forEach((n, i) => (values[`:a${i}`] = attrs[n]));
-    let condition: string | undefined;
-    if (expectedVersion !== undefined) {
-      condition = expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected';
-      if (expectedVersion !== 0) values[':expected'] = expectedVersion;
-    }
+    const condition = expectedVersion === undefined ? undefined : ifAt({ version: expectedVersion });
+    Object.assign(values, condition?.ExpressionAttributeValues);
     try {
       const out = await this.db.update({
         Key: keys.stock(techPack.id),
@@ -110,31 +64,27 @@ export class StockStore {
         UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :a${i}`).join(', ')}, version = if_not_exists(version, :zero) + :one REMOVE ${removed}`,
         ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])),
         ExpressionAttributeValues: values,
-        ...(condition ? { ConditionExpression: condition } : {}),
+        ...(condition ? { ConditionExpression: condition.ConditionExpression } : {}),
         ReturnValues: 'ALL_NEW',
       });
       return this.decode(out!);
     } catch (err) {
-      if (err instanceof ConditionFailed) throw new StockVersionMismatch(err.current ? this.decode(err.current) : StockStore.empty(techPack.id));
+      if (err instanceof ConditionFailed) {
+        throw new StockVersionMismatch(err.current ? this.decode(err.current) : StockStore.empty(techPack.id));
+      }
       throw err;
     }
   }
 
   /** A whole new stock item (version 1, no marker), for bulk loads with BatchWrite. */
-  newItem(args: { techPack: Pick<TechPack, 'id' | 'sizes' | 'colors'>; cells: StockCell[]; actor: string; now: string }): Item {
-    return { ...keys.stock(args.techPack.id), ...this.attributes(args), version: 1 };
+  newItem(args: StockWrite): Item {
+    return { ...stockEntity.item(args), version: 1 };
   }
 
-  /** What a push writes: the index attributes, the encoded grid, counts, who and when. */
-  private attributes(args: { techPack: Pick<TechPack, 'id' | 'sizes' | 'colors'>; cells: StockCell[]; actor: string; now: string }): Item {
-    const { techPack, cells, actor, now } = args;
-    const stored = encodeStockGrid(cells, { sizes: techPack.sizes, colors: techPack.colors.map((c) => c.code) });
-    const lowCount = cells.filter(isLow).length;
-    return {
-      type: 'Stock', seq: seqOf(techPack.id), stateKey: stockStateKey(lowCount > 0), techPackId: techPack.id,
-      sizes: stored.sizes, colors: stored.colors, ...(stored.gridZ ? { gridZ: stored.gridZ } : { grid: stored.grid }),
-      cellCount: cells.length, lowCount, updatedAt: now, updatedBy: actor,
-    };
+  /** What a push writes: the index attributes, the encoded grid, counts, who and when (not the key). */
+  private attributes(args: StockWrite): Item {
+    const { pk: _pk, sk: _sk, ...attrs } = stockEntity.item(args);
+    return attrs;
   }
 
   // ---- what the replenishment job needs -------------------------------------------------------
@@ -158,7 +108,7 @@ export class StockStore {
     const techPacks = new Map<string, TechPack>();
     for (const it of items) {
       if (it.type === 'Stock') stocks.set(it.techPackId as string, this.decode(it));
-      else if (it.type === 'TechPack') techPacks.set(it.id as string, decodeTechPack(it));
+      else if (it.type === 'TechPack') techPacks.set(it.id as string, techPackEntity.decode(it));
     }
     return { stocks, techPacks };
   }
@@ -183,7 +133,7 @@ export class StockStore {
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: values,
     });
-    return items.map((it) => this.store.decodeOrder(it));
+    return items.map((it) => productionOrderEntity.decode(it));
   }
 
   /** BatchGets of 100 keys. */
@@ -194,11 +144,40 @@ export class StockStore {
   }
 
   /**
-   * The stock item's part of the transaction that creates a replenishment order: points the marker
-   * at the new order, on condition that the stock is still the version the order was computed from
-   * and the marker still is what the run saw (nothing, or a finished order). Of two runs, one wins.
+   * Replenishment orders, one transaction each (at most `concurrency` in flight) after one counter
+   * update for all their ids. `build` makes the order from its id (it may throw: `failed`). Each
+   * transaction: the order, its history (outbox), and the stock's marker pointed at the order, on
+   * condition that the stock is still the version the order was computed from and the marker still
+   * is what the run saw (nothing, or a finished order). Of two runs, one wins (`claimLost`).
    */
-  claimItem(stock: Stock, orderId: string, at: string): TransactItem {
+  async createReplenishmentOrders(
+    plans: readonly { stock: Stock; build: (orderId: string) => ProductionOrder }[],
+    concurrency: number,
+  ): Promise<ReplenishmentOutcome[]> {
+    const outcomes: ReplenishmentOutcome[] = [];
+    if (plans.length === 0) return outcomes;
+    const orderIds = await this.db.nextIds('ProductionOrder', plans.length);
+    await mapLimit(plans, concurrency, async ({ stock, build }, i) => {
+      let claimAt = -1;
+      try {
+        const order = build(orderIds[i]);
+        const claim = this.claimItem(stock, order.id, order.createdAt);
+        const items = [...this.store.orderCreation(order), claim];
+        claimAt = items.indexOf(claim);
+        await this.db.transact(items);
+        outcomes[i] = { kind: 'created', order };
+      } catch (err) {
+        if (err instanceof ConditionFailed && err.index === claimAt) {
+          outcomes[i] = { kind: 'claimLost', current: err.current && this.decode(err.current) };
+        }
+        else if (err instanceof TransientConflict) outcomes[i] = { kind: 'collided' };
+        else outcomes[i] = { kind: 'failed', error: err };
+      }
+    });
+    return outcomes;
+  }
+
+  private claimItem(stock: Stock, orderId: string, at: string): TransactItem {
     const previous = stock.openReplenishmentOrderId;
     return {
       Update: {

@@ -1,15 +1,34 @@
-// The store: entities in and out of the single table. Each method is one round trip unless its
-// comment says otherwise; every write that depends on what was read is conditional on `version`.
+// The store: entities in and out of the single table (each declared once in entities.ts), and the
+// use-case writes: each owns its transaction, allocates the ids it needs, and ends in a typed way.
+// Each method is one round trip unless its comment says otherwise; every write that depends on what
+// was read is conditional on `version` (entity.ts: ifAt).
+//
+// How a write that lost a race ends: a save behind an If-Match throws VersionConflict (with the
+// entity as it stands now: 412); every other use-case throws TransientConflict (functions/api.ts
+// runs the whole request again on fresh data, then answers 409 CONCURRENT_UPDATE).
 import { eventFor, type EventLinks } from '../../shared/events.js';
+import { createdEntry } from '../../shared/productionOrder.js';
 import type {
-  FactorySettings, HistoryEntry, Page, ProductionOrder, Role, TechPack, TechPackState,
+  FactorySettings, HistoryEntry, Page, ProductionOrder, TechPack, TechPackState,
 } from '../../shared/types.js';
 import type { BatchSummary } from '../../shared/productionOrder.js';
-import { decodeMatrix, decodeQuantities, decodeSettings, decodeTechPack, encodeMatrix, encodeQuantities, inOrder, ORDER_FIELDS, withoutKeys, type StoredMatrix, type StoredQuantities } from './codec.js';
-import { summariesOfSets } from './batchCodec.js';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ConditionFailed, Db, decodeCursor, encodeCursor, type Item, type TransactItem } from './db.js';
-import { BATCH_PREFIX, ENTITY_SK, HISTORY_PREFIX, keys, seqOf, stateKey, techPackKey } from './keys.js';
+import {
+  ConditionFailed, Db, decodeCursor, encodeCursor, TransientConflict, type Item, type TransactItem,
+} from './db.js';
+import {
+  batchSetEntity, bomRecordEntity, decodeSettings, historyEntity, productionOrderEntity, roleMappingEntity,
+  settingsEntity, techPackEntity, type HistoryKind, type RoleMapping,
+} from './entities.js';
+import type { Expected } from './entity.js';
+import { BATCH_PREFIX, ENTITY_SK, HISTORY_PREFIX, keys, stateKey, techPackKey } from './keys.js';
+
+/** An order as changed, the change's history entry, and the tech pack state the change relies on. */
+export interface OrderWrite {
+  order: ProductionOrder;
+  history: HistoryEntry;
+  requireTechPackState?: TechPackState;
+}
 
 export interface ListQuery {
   limit: number;
@@ -23,7 +42,21 @@ export class VersionConflict<T> extends Error {
   }
 }
 
-type HistoryKind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder';
+/** A condition of a use-case's transaction failed: another request got there first; run it again. */
+export function lostRace(err: unknown): never {
+  if (err instanceof ConditionFailed || err instanceof VersionConflict) throw new TransientConflict();
+  throw err;
+}
+
+/** Runs a transaction whose first item is `decode`'s entity at an expected version: VersionConflict if it moved on. */
+async function transactAt<T>(db: Db, items: TransactItem[], decode: (item: Item) => T): Promise<void> {
+  await db.transact(items).catch((err) => {
+    if (err instanceof ConditionFailed && err.index === 0) {
+      throw new VersionConflict(err.current && decode(err.current));
+    }
+    throw err;
+  });
+}
 
 export class Store {
   constructor(readonly db: Db) {}
@@ -37,14 +70,7 @@ export class Store {
    */
   historyPut(kind: HistoryKind, entityId: string, partitionOf: string, entry: HistoryEntry, links: EventLinks, orderVersion?: number): TransactItem {
     const event = eventFor(kind, entityId, entry, links);
-    const sk = kind === 'ProductionBatch' ? keys.batchHistory(partitionOf, orderVersion ?? entry.version, entityId).sk : keys.history(partitionOf, entry.version).sk;
-    return {
-      Put: {
-        TableName: this.db.table,
-        Item: { pk: keys.entity(partitionOf).pk, sk, kind: 'History', entity: kind, entityId, ...entry, ...(event ? { event } : {}) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
+    return historyEntity.putNew(this.db.table, { kind, entityId, partitionOf, entry, orderVersion, event });
   }
 
   async listHistory(entityId: string, q: ListQuery): Promise<Page<HistoryEntry>> {
@@ -55,13 +81,7 @@ export class Store {
       Limit: q.limit,
       ExclusiveStartKey: decodeCursor(index, q.cursor),
     });
-    return {
-      items: page.items.map((it) => {
-        const { at, actor, action, from, to, version, reason, details, entityId: subject } = it as Item & HistoryEntry & { entityId: string };
-        return { at, actor, action, from, to, version, ...(reason ? { reason } : {}), ...(details !== undefined ? { details } : {}), ...(subject !== entityId ? { subject } : {}) } as HistoryEntry;
-      }),
-      nextCursor: encodeCursor(index, page.lastKey),
-    };
+    return { items: page.items.map((it) => historyEntity.decode(it)), nextCursor: encodeCursor(index, page.lastKey) };
   }
 
   // ---- settings ----
@@ -70,26 +90,19 @@ export class Store {
     return decodeSettings(await this.db.get(keys.settings()));
   }
 
-  async putSettings(next: FactorySettings, expectedVersion: number): Promise<void> {
-    await this.db.transact([{
-      Put: {
-        TableName: this.db.table,
-        Item: { ...keys.settings(), ...next, version: expectedVersion + 1 },
-        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-        ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':v': expectedVersion },
-      },
-    }]);
+  /** Replaces the settings read at `expectedVersion` (0: none stored yet). Lost race: TransientConflict. */
+  async putSettings(next: FactorySettings, expectedVersion: number): Promise<FactorySettings> {
+    const saved = { ...next, version: expectedVersion + 1 };
+    const put = settingsEntity.putIfAt(this.db.table, saved, { version: expectedVersion });
+    await this.db.transact([put]).catch(lostRace);
+    return saved;
   }
 
   // ---- tech packs ----
 
-  private techPackItem(tp: TechPack): Item {
-    return { ...keys.entity(tp.id), type: 'TechPack', seq: seqOf(tp.id), stateKey: stateKey('TechPack', tp.state), ...tp };
-  }
-
   async getTechPack(id: string): Promise<TechPack | undefined> {
     const item = await this.db.get(keys.entity(id));
-    return item ? decodeTechPack(item) : undefined;
+    return item ? techPackEntity.decode(item) : undefined;
   }
 
   /** The tech pack and the factory settings in one round trip. */
@@ -97,34 +110,38 @@ export class Store {
     const items = await this.db.getMany([keys.entity(id), keys.settings()]);
     const tp = items.find((it) => it.pk === keys.entity(id).pk);
     const st = items.find((it) => it.pk === keys.settings().pk);
-    return {
-      techPack: tp ? decodeTechPack(tp) : undefined,
-      settings: decodeSettings(st),
-    };
+    return { techPack: tp ? techPackEntity.decode(tp) : undefined, settings: decodeSettings(st) };
   }
 
-  async createTechPack(tp: TechPack, history: HistoryEntry): Promise<void> {
+  /** 2 round trips: the id, then the tech pack `build` makes with it and its `create` history entry. */
+  async createTechPack(build: (id: string) => TechPack, actorId: string): Promise<TechPack> {
+    const [id] = await this.db.nextIds('TechPack');
+    const tp = build(id);
+    const history: HistoryEntry = {
+      at: tp.createdAt, actor: actorId, action: 'create', from: null, to: tp.state, version: tp.version,
+    };
     await this.db.transact([
-      { Put: { TableName: this.db.table, Item: this.techPackItem(tp), ConditionExpression: 'attribute_not_exists(pk)' } },
+      techPackEntity.putNew(this.db.table, tp),
       this.historyPut('TechPack', tp.id, tp.id, history, { techPackId: tp.id }),
     ]);
+    return tp;
   }
 
-  /** Replaces the tech pack if it is still at `expectedVersion`. */
+  /** Replaces the tech pack if it is still at `expectedVersion` (an If-Match edit): VersionConflict otherwise. */
   async saveTechPack(tp: TechPack, expectedVersion: number, history: HistoryEntry): Promise<void> {
-    await this.db
-      .transact([
-        { Put: { TableName: this.db.table, Item: this.techPackItem(tp), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } } },
-        this.historyPut('TechPack', tp.id, tp.id, history, { techPackId: tp.id }),
-      ])
-      .catch((err) => {
-        if (err instanceof ConditionFailed && err.index === 0) throw new VersionConflict(err.current && decodeTechPack(err.current));
-        throw err;
-      });
+    await transactAt(this.db, [
+      techPackEntity.putIfAt(this.db.table, tp, { version: expectedVersion }),
+      this.historyPut('TechPack', tp.id, tp.id, history, { techPackId: tp.id }),
+    ], techPackEntity.decode);
+  }
+
+  /** A tech pack move from the version read: TransientConflict if it moved on meanwhile. */
+  async saveTechPackTransition(tp: TechPack, expectedVersion: number, history: HistoryEntry): Promise<void> {
+    await this.saveTechPack(tp, expectedVersion, history).catch(lostRace);
   }
 
   async listTechPacks(q: ListQuery & { state?: TechPackState }): Promise<Page<TechPack>> {
-    return this.listEntities('TechPack', q, decodeTechPack);
+    return this.listEntities('TechPack', q, techPackEntity.decode);
   }
 
   /**
@@ -152,42 +169,38 @@ export class Store {
 
   // ---- production orders ----
 
+  /** The order's item (entities.ts); kept here for the bench and tests that size items. */
   orderItem(o: ProductionOrder): Item {
-    const { matrix, progress, ...rest } = o;
-    return {
-      ...keys.entity(o.id),
-      type: 'ProductionOrder',
-      seq: seqOf(o.id),
-      stateKey: stateKey('ProductionOrder', o.state),
-      techPackKey: techPackKey('ProductionOrder', o.techPackId),
-      ...rest,
-      matrix: encodeMatrix(matrix),
-      // Packed (packed.ts): with the text matrix, a 20,000-cell order with full progress stays under 400 KB.
-      progress: {
-        batched: encodeQuantities(progress.batched.quantities),
-        produced: encodeQuantities(progress.produced.quantities),
-        rejected: encodeQuantities(progress.rejected.quantities),
-      },
-    };
+    return productionOrderEntity.item(o);
   }
 
   decodeOrder(item: Item): ProductionOrder {
-    const raw = withoutKeys(item) as Item & { matrix: StoredMatrix; progress: Record<'batched' | 'produced' | 'rejected', StoredQuantities> };
-    const matrix = decodeMatrix(raw.matrix);
-    const shaped = (q: StoredQuantities) => ({ sizes: matrix.sizes, colors: matrix.colors, quantities: decodeQuantities(q, matrix.colors.length, matrix.sizes.length) });
-    return inOrder<ProductionOrder>(
-      { ...raw, matrix, progress: { batched: shaped(raw.progress.batched), produced: shaped(raw.progress.produced), rejected: shaped(raw.progress.rejected) } },
-      ORDER_FIELDS,
-    );
+    return productionOrderEntity.decode(item);
   }
 
   orderLinks(o: ProductionOrder): EventLinks {
     return { orderId: o.id, techPackId: o.techPackId, ...(o.source.type === 'salesOrder' ? { salesOrderId: o.source.salesOrderId } : {}) };
   }
 
+  /** The Put of a new order and its `create` history entry (the outbox announces it). */
+  orderCreation(order: ProductionOrder): TransactItem[] {
+    return [
+      productionOrderEntity.putNew(this.db.table, order),
+      this.historyPut('ProductionOrder', order.id, order.id, createdEntry(order), this.orderLinks(order)),
+    ];
+  }
+
+  /** The Put of an order still at `expected` (version and state) and the change's history entry. */
+  orderChange(order: ProductionOrder, expected: Expected, history: HistoryEntry): TransactItem[] {
+    return [
+      productionOrderEntity.putIfAt(this.db.table, order, expected),
+      this.historyPut('ProductionOrder', order.id, order.id, history, this.orderLinks(order)),
+    ];
+  }
+
   async getOrder(id: string): Promise<ProductionOrder | undefined> {
     const item = await this.db.get(keys.entity(id));
-    return item ? this.decodeOrder(item) : undefined;
+    return item ? productionOrderEntity.decode(item) : undefined;
   }
 
   /** The order and a summary of its batches (from their batch sets), in one Query (they share a partition; history sorts after). */
@@ -199,81 +212,84 @@ export class Store {
     });
     const orderItem = items.find((it) => it.sk === ENTITY_SK);
     const batchItems = items.filter((it) => String(it.sk).startsWith(BATCH_PREFIX));
-    const order = orderItem ? this.decodeOrder(orderItem) : undefined;
+    const order = orderItem ? productionOrderEntity.decode(orderItem) : undefined;
     return {
       order,
-      batches: order ? summariesOfSets(batchItems, order.id, order.matrix, order.state) : [],
+      batches: order ? batchSetEntity.summaries(batchItems, order.id, order.matrix, order.state) : [],
       batchItems,
     };
   }
 
-  async createOrder(order: ProductionOrder, history: HistoryEntry, extra: TransactItem[] = []): Promise<void> {
-    await this.db.transact([
-      { Put: { TableName: this.db.table, Item: this.orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' } },
-      this.historyPut('ProductionOrder', order.id, order.id, history, this.orderLinks(order)),
-      ...extra,
-    ]);
+  /** 2 round trips: an order id, then the order `build` makes with it and its history entry. */
+  async createOrder(build: (id: string) => ProductionOrder): Promise<ProductionOrder> {
+    const [id] = await this.db.nextIds('ProductionOrder');
+    const order = build(id);
+    await this.db.transact(this.orderCreation(order));
+    return order;
+  }
+
+  /** An edit behind If-Match: the order if still at `expected` (version, state), else VersionConflict (412). */
+  async saveOrderEdit(order: ProductionOrder, expected: Expected, history: HistoryEntry): Promise<void> {
+    await transactAt(this.db, this.orderChange(order, expected, history), (it) => productionOrderEntity.decode(it));
   }
 
   /**
-   * Replaces the order if it is still at `expected` (version and state), with its history entry,
-   * optionally checking the tech pack's state in the same transaction. VersionConflict: the order
-   * moved on (how it stands now attached); ConditionFailed: another item's condition failed.
+   * An order change decided from the order as read, run again on a lost race (TransientConflict):
+   * a move (a cancel writes no batch: a Planned batch of a Cancelled order reads as Cancelled) or
+   * merged matrix edits. With `requireTechPackState` the tech pack's state is checked in the same
+   * transaction (plan, release).
    */
-  async saveOrder(
-    order: ProductionOrder,
-    expected: { version: number; state: string },
-    history: HistoryEntry,
-    opts: { techPackState?: TechPackState; extra?: TransactItem[] } = {},
-  ): Promise<void> {
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.db.table,
-          Item: this.orderItem(order),
-          ConditionExpression: 'version = :v AND #state = :s',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':v': expected.version, ':s': expected.state },
-        },
-      },
-      this.historyPut('ProductionOrder', order.id, order.id, history, this.orderLinks(order)),
-    ];
-    if (opts.techPackState) {
+  async saveOrderChange(change: OrderWrite, expected: Expected): Promise<void> {
+    await this.commitOrderChange(change, expected, []);
+  }
+
+  /**
+   * The release: the order move, the tech pack still ProductionReady, and the tech pack's BOM, as
+   * read, kept as the order's snapshot (#BOM), so its materials stay pinned to it. One transaction.
+   */
+  async saveRelease(change: OrderWrite, expected: Expected, techPack: TechPack): Promise<void> {
+    const snapshot = bomRecordEntity.put(this.db.table, {
+      orderId: change.order.id, techPackId: techPack.id, bomRevision: techPack.bomRevision, bom: techPack.bom,
+      source: 'release', recordedAt: change.history.at, recordedBy: change.history.actor,
+    });
+    await this.commitOrderChange(change, expected, [snapshot]);
+  }
+
+  private async commitOrderChange(change: OrderWrite, expected: Expected, extra: TransactItem[]): Promise<void> {
+    const items = this.orderChange(change.order, expected, change.history);
+    if (change.requireTechPackState) {
       items.push({
         ConditionCheck: {
           TableName: this.db.table,
-          Key: keys.entity(order.techPackId),
+          Key: keys.entity(change.order.techPackId),
           ConditionExpression: '#state = :tps',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':tps': opts.techPackState },
+          ExpressionAttributeValues: { ':tps': change.requireTechPackState },
         },
       });
     }
-    await this.db.transact([...items, ...(opts.extra ?? [])]).catch((err) => {
-      if (err instanceof ConditionFailed && err.index === 0) throw new VersionConflict(err.current && this.decodeOrder(err.current));
-      throw err;
-    });
+    await this.db.transact([...items, ...extra]).catch(lostRace);
   }
 
   async listOrders(q: ListQuery & { state?: string; techPackId?: string }): Promise<Page<ProductionOrder>> {
-    return this.listEntities('ProductionOrder', q, (item) => this.decodeOrder(item));
+    return this.listEntities('ProductionOrder', q, (item) => productionOrderEntity.decode(item));
   }
 
   // ---- role mappings (Google users have no roles claim: the admin maps emails to roles) ----
 
-  async getRoleMapping(email: string): Promise<{ email: string; roles: Role[]; version: number } | undefined> {
+  async getRoleMapping(email: string): Promise<RoleMapping | undefined> {
     const item = await this.db.get(keys.roleMapping(email), false);
-    return item ? (withoutKeys(item) as { email: string; roles: Role[]; version: number }) : undefined;
+    return item ? roleMappingEntity.decode(item) : undefined;
   }
 
-  async putRoleMapping(email: string, roles: Role[], actor: string, now: string): Promise<{ email: string; roles: Role[]; updatedAt: string; updatedBy: string }> {
+  async putRoleMapping(email: string, roles: RoleMapping['roles'], actor: string, now: string): Promise<RoleMapping> {
     const mapping = { email: email.toLowerCase(), roles, updatedAt: now, updatedBy: actor };
     // Last writer wins: a mapping is a whole statement of someone's roles, not a merge.
-    await this.db.put({ ...keys.roleMapping(email), type: 'RoleMapping', seq: 0, ...mapping });
+    await this.db.put(roleMappingEntity.item(mapping));
     return mapping;
   }
 
-  async listRoleMappings(q: ListQuery): Promise<Page<{ email: string; roles: Role[] }>> {
+  async listRoleMappings(q: ListQuery): Promise<Page<RoleMapping>> {
     const index = 'roleMappings';
     const page = await this.db.query({
       IndexName: 'byType',
@@ -283,8 +299,9 @@ export class Store {
       Limit: q.limit,
       ExclusiveStartKey: decodeCursor(index, q.cursor),
     });
-    return { items: page.items.map((it) => withoutKeys(it) as { email: string; roles: Role[] }), nextCursor: encodeCursor(index, page.lastKey) };
+    return {
+      items: page.items.map((it) => roleMappingEntity.decode(it)),
+      nextCursor: encodeCursor(index, page.lastKey),
+    };
   }
 }
-
-/** Progress matrices: '' while all zero (as before), packed binary once anything is counted. */

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../../infra/local/dynamo.js';
 import { createDocumentClient, Db } from '../../functions/store/db.js';
+import { techPackEntity } from '../../functions/store/entities.js';
 import { StockStore } from '../../functions/store/stock.js';
 import { Store } from '../../functions/store/store.js';
 import { mapLimit, runReplenishment } from '../../functions/replenishment/run.js';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   }));
   // Seeding only: BatchWrites of 25 items in the store's own layout.
   const items = packs.flatMap((tp) => [
-    store['techPackItem'](tp),
+    techPackEntity.item(tp),
     stock.newItem({ techPack: tp, cells: ['NAVY', 'RED'].flatMap((color) => tp.sizes.map((size, k) => ({ color, size, onHand: k, reorderPoint: 2, target: 20 }))), actor: 'seed', now }),
   ]);
   const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));

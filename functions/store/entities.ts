@@ -1,0 +1,362 @@
+// Every entity of the single table, declared once (how a declaration works: entity.ts; the key
+// grammar: keys.ts). Item builders and decoders come from these declarations, nowhere else.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { OutboxEvent } from '../../shared/events.js';
+import type { BomRecord } from '../../shared/materials.js';
+import type { SalesOrder } from '../../shared/salesOrder.js';
+import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { isLow, type Stock, type StockCell } from '../../shared/stock.js';
+import type {
+  BomLine,
+  Color,
+  FactorySettings,
+  HistoryEntry,
+  ProductionOrder,
+  Role,
+  TechPack,
+} from '../../shared/types.js';
+import { TTL_ATTRIBUTE } from '../../infra/tableDefinition.js';
+import { batchSetItems, batchesOfSets, summariesOfSets } from './batchCodec.js';
+import {
+  decodeMatrix,
+  decodeQuantities,
+  encodeMatrix,
+  encodeQuantities,
+  inOrder,
+  type StoredMatrix,
+  type StoredQuantities,
+} from './codec.js';
+import type { Item } from './db.js';
+import { defineEntity } from './entity.js';
+import { keys, seqOf, stateKey, stockStateKey, techPackKey, type IdKind } from './keys.js';
+
+// ---- tech pack -----------------------------------------------------------------------------------
+
+const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple'];
+
+export const techPackEntity = defineEntity<TechPack>({
+  type: 'TechPack',
+  key: (tp) => keys.entity(tp.id),
+  indexes: (tp) => ({ seq: seqOf(tp.id), stateKey: stateKey('TechPack', tp.state) }),
+  fields: [
+    'id',
+    'styleCode',
+    'name',
+    'season',
+    'sizes',
+    'colors',
+    'bom',
+    'iqTemplate',
+    'state',
+    'version',
+    'bomRevision',
+    'createdAt',
+    'updatedAt',
+  ],
+  decode: (raw) => {
+    const tp = raw as unknown as TechPack;
+    return {
+      colors: tp.colors.map((c) => inOrder<Color>(c as unknown as Item, ['code', 'name'])),
+      bom: tp.bom.map((line) => {
+        const l = inOrder<BomLine>(line as unknown as Item, BOM_FIELDS);
+        if (typeof l.consumption === 'object') l.consumption = inOrder(l.consumption, tp.sizes);
+        return l;
+      }),
+    };
+  },
+});
+
+// ---- production order ------------------------------------------------------------------------------
+
+type StoredProgress = Record<'batched' | 'produced' | 'rejected', StoredQuantities>;
+
+export const productionOrderEntity = defineEntity<ProductionOrder>({
+  type: 'ProductionOrder',
+  key: (o) => keys.entity(o.id),
+  indexes: (o) => ({
+    seq: seqOf(o.id),
+    stateKey: stateKey('ProductionOrder', o.state),
+    techPackKey: techPackKey('ProductionOrder', o.techPackId),
+  }),
+  fields: [
+    'id',
+    'techPackId',
+    'styleCode',
+    'state',
+    'version',
+    'deliveryDate',
+    'matrix',
+    'total',
+    'source',
+    'tolerance',
+    'batchPlan',
+    'iqTemplate',
+    'notes',
+    'releasedBomRevision',
+    'progress',
+    'createdAt',
+    'createdBy',
+    'updatedAt',
+    'updatedBy',
+  ],
+  // Packed (packed.ts): a 20,000-cell order with full progress stays under 400 KB. '' while all zero.
+  encode: (o) => ({
+    matrix: encodeMatrix(o.matrix),
+    progress: {
+      batched: encodeQuantities(o.progress.batched.quantities),
+      produced: encodeQuantities(o.progress.produced.quantities),
+      rejected: encodeQuantities(o.progress.rejected.quantities),
+    },
+  }),
+  decode: (raw) => {
+    const matrix = decodeMatrix(raw.matrix as StoredMatrix);
+    const stored = raw.progress as StoredProgress;
+    const shaped = (q: StoredQuantities) => ({
+      sizes: matrix.sizes,
+      colors: matrix.colors,
+      quantities: decodeQuantities(q, matrix.colors.length, matrix.sizes.length),
+    });
+    return {
+      matrix,
+      progress: {
+        batched: shaped(stored.batched),
+        produced: shaped(stored.produced),
+        rejected: shaped(stored.rejected),
+      },
+    };
+  },
+});
+
+// ---- batch sets: 1..25 batches of an order per item (the layout is batchCodec.ts's) -----------------
+
+export const batchSetEntity = {
+  key: keys.batchSet,
+  items: batchSetItems,
+  batches: batchesOfSets,
+  summaries: summariesOfSets,
+};
+
+// ---- the order's BOM record (#BOM: the BOM its materials summary uses; the release snapshot) --------
+
+export const bomRecordEntity = defineEntity<BomRecord, BomRecord & { orderId: string }>({
+  key: (r) => keys.bomRecord(r.orderId),
+  fields: ['techPackId', 'bomRevision', 'bom', 'source', 'recordedAt', 'recordedBy'],
+  others: 'drop',
+  encode: () => ({ kind: 'BomRecord' }),
+});
+
+// ---- sales order -------------------------------------------------------------------------------------
+
+export const salesOrderEntity = defineEntity<SalesOrder>({
+  type: 'SalesOrder',
+  key: (so) => keys.entity(so.id),
+  indexes: (so) => ({
+    seq: seqOf(so.id),
+    stateKey: stateKey('SalesOrder', so.state),
+    techPackKey: techPackKey('SalesOrder', so.techPackId),
+  }),
+  fields: [
+    'id',
+    'customer',
+    'techPackId',
+    'styleCode',
+    'state',
+    'version',
+    'matrix',
+    'total',
+    'deliveryDate',
+    'notes',
+    'productionOrderIds',
+    'createdAt',
+    'createdBy',
+    'updatedAt',
+    'updatedBy',
+  ],
+  encode: (so) => ({ matrix: encodeMatrix(so.matrix) }),
+  decode: (raw) => ({ matrix: decodeMatrix(raw.matrix as StoredMatrix) }),
+  defaults: { productionOrderIds: [] },
+});
+
+// ---- stock: one item per style, every cell in one compact grid -----------------------------------
+//
+// The grid: one row per color, `;` between rows, `,` between sizes, each cell `onHand/reorderPoint/target`
+// or empty when the warehouse gave no such cell ("5/10/40,,0/2/8;..."). Above GRID_COMPRESS_AT
+// characters it is stored deflated (binary `gridZ`), which keeps a 20,000-cell style far below
+// DynamoDB's 400 KB item limit even with 7-digit quantities. Items of styles with a low cell sit in
+// the byState index under `STOCK#Low`, so the replenishment job finds them with a Query.
+
+export const GRID_COMPRESS_AT = 32 * 1024;
+
+export interface StoredGrid {
+  sizes: string[];
+  colors: string[];
+  grid?: string;
+  gridZ?: Uint8Array;
+}
+
+/** Lays the cells out over the tech pack's order of colors and sizes (only those used). */
+export function encodeStockGrid(
+  cells: readonly StockCell[],
+  order?: { sizes: string[]; colors: string[] },
+): StoredGrid {
+  const used = (all: string[] | undefined, present: string[]) => {
+    const set = new Set(present);
+    const ordered = (all ?? []).filter((v) => set.has(v));
+    return [...ordered, ...[...set].filter((v) => !ordered.includes(v))];
+  };
+  const colors = used(
+    order?.colors,
+    cells.map((c) => c.color),
+  );
+  const sizes = used(
+    order?.sizes,
+    cells.map((c) => c.size),
+  );
+  const rowOf = new Map(colors.map((c, i) => [c, i]));
+  const colOf = new Map(sizes.map((s, i) => [s, i]));
+  const rows = colors.map(() => new Array<string>(sizes.length).fill(''));
+  for (const c of cells) rows[rowOf.get(c.color)!][colOf.get(c.size)!] = `${c.onHand}/${c.reorderPoint}/${c.target}`;
+  const grid = rows.map((r) => r.join(',')).join(';');
+  return grid.length > GRID_COMPRESS_AT
+    ? { sizes, colors, gridZ: deflateRawSync(Buffer.from(grid, 'utf8'), { level: 9 }) }
+    : { sizes, colors, grid };
+}
+
+export function decodeStockGrid(stored: StoredGrid): StockCell[] {
+  const text = stored.gridZ ? inflateRawSync(Buffer.from(stored.gridZ)).toString('utf8') : (stored.grid ?? '');
+  if (text === '' || stored.colors.length === 0) return [];
+  const cells: StockCell[] = [];
+  text.split(';').forEach((row, r) =>
+    row.split(',').forEach((cell, c) => {
+      if (cell === '') return;
+      const [onHand, reorderPoint, target] = cell.split('/').map(Number);
+      cells.push({ color: stored.colors[r], size: stored.sizes[c], onHand, reorderPoint, target });
+    }),
+  );
+  return cells;
+}
+
+/** What a stock push writes: the style's cells, laid out over its tech pack, by whom and when. */
+export interface StockWrite {
+  techPack: Pick<TechPack, 'id' | 'sizes' | 'colors'>;
+  cells: StockCell[];
+  actor: string;
+  now: string;
+}
+
+export const stockEntity = defineEntity<Stock, StockWrite>({
+  type: 'Stock',
+  key: (w) => keys.stock(w.techPack.id),
+  indexes: (w) => ({ seq: seqOf(w.techPack.id), stateKey: stockStateKey(w.cells.some(isLow)) }),
+  spread: false,
+  // Not the replenishment marker (openReplenishmentOrderId, replenishedAt): only its claim writes it.
+  encode: ({ techPack, cells, actor, now }) => {
+    const stored = encodeStockGrid(cells, { sizes: techPack.sizes, colors: techPack.colors.map((c) => c.code) });
+    return {
+      techPackId: techPack.id,
+      sizes: stored.sizes,
+      colors: stored.colors,
+      ...(stored.gridZ ? { gridZ: stored.gridZ } : { grid: stored.grid }),
+      cellCount: cells.length,
+      lowCount: cells.filter(isLow).length,
+      updatedAt: now,
+      updatedBy: actor,
+    };
+  },
+  fields: ['techPackId', 'cells', 'version', 'low', 'openReplenishmentOrderId', 'updatedAt', 'updatedBy'],
+  others: 'drop',
+  decode: (raw, item) => ({
+    cells: decodeStockGrid(raw as unknown as StoredGrid),
+    low: item.stateKey === stockStateKey(true),
+  }),
+  defaults: { version: 0, openReplenishmentOrderId: null, updatedAt: null, updatedBy: null },
+});
+
+export function emptyStock(techPackId: string): Stock {
+  return {
+    techPackId,
+    cells: [],
+    version: 0,
+    low: false,
+    openReplenishmentOrderId: null,
+    updatedAt: null,
+    updatedBy: null,
+  };
+}
+
+// ---- factory settings (one item; none stored yet: the defaults) -----------------------------------
+
+export const settingsEntity = defineEntity<FactorySettings>({
+  key: () => keys.settings(),
+  fields: ['minTechPackStateForOrders', 'defaultTolerance', 'defaultMaxBatchQty', 'replenishment', 'version'],
+});
+
+export function decodeSettings(item: Item | undefined): FactorySettings {
+  return item ? settingsEntity.decode(item) : structuredClone(DEFAULT_SETTINGS);
+}
+
+// ---- role mapping (Google users have no roles claim: the admin maps emails to roles) --------------
+
+export interface RoleMapping {
+  email: string;
+  roles: Role[];
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export const roleMappingEntity = defineEntity<RoleMapping>({
+  type: 'RoleMapping',
+  key: (m) => keys.roleMapping(m.email),
+  indexes: () => ({ seq: 0 }),
+  fields: ['email', 'roles', 'updatedAt', 'updatedBy'],
+});
+
+// ---- history entry (and the outbox: the entry carries its event) -----------------------------------
+
+export type HistoryKind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder';
+
+export interface HistoryWrite {
+  kind: HistoryKind;
+  entityId: string;
+  /** The entity whose partition holds the entry (a batch's entry sits in its order's). */
+  partitionOf: string;
+  entry: HistoryEntry;
+  /** A batch's entry sorts under the order version its write produced. */
+  orderVersion?: number;
+  event?: OutboxEvent;
+}
+
+export const historyEntity = defineEntity<HistoryEntry, HistoryWrite>({
+  key: (h) =>
+    h.kind === 'ProductionBatch'
+      ? keys.batchHistory(h.partitionOf, h.orderVersion ?? h.entry.version, h.entityId)
+      : keys.history(h.partitionOf, h.entry.version),
+  spread: false,
+  encode: (h) => ({
+    kind: 'History',
+    entity: h.kind,
+    entityId: h.entityId,
+    ...h.entry,
+    ...(h.event ? { event: h.event } : {}),
+  }),
+  fields: ['at', 'actor', 'action', 'from', 'to', 'version', 'reason', 'details', 'subject'],
+  others: 'drop',
+  // `subject`: the entry is another entity's (a batch's, in its order's history).
+  decode: (raw, item) => ({
+    reason: raw.reason || undefined,
+    subject: raw.entityId !== String(item.pk).slice(String(item.pk).indexOf('#') + 1) ? raw.entityId : undefined,
+  }),
+});
+
+// ---- idempotency record and id counter (written by update expressions: key and attributes only) ---
+
+export const idempotencyEntity = {
+  key: keys.idempotency,
+  /** DynamoDB drops the record after this epoch second. */
+  ttlAttribute: TTL_ATTRIBUTE,
+};
+
+export const counterEntity = {
+  key: (kind: IdKind) => keys.counter(kind),
+  valueAttribute: 'value',
+};
