@@ -2,7 +2,7 @@
 // smaller) rather than DynamoDB lists of numbers: a 20,000-cell order with its three progress
 // matrices then stays well below the 400 KB item limit. All-zero quantities are stored as ''.
 // Text ("10,20;5,5", an earlier format) is still read.
-import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { DEFAULT_SETTINGS, withSettingsDefaults } from '../../shared/settings.js';
 import type { BomLine, Color, FactorySettings, Matrix, TechPack } from '../../shared/types.js';
 import { KEY_ATTRIBUTES } from './keys.js';
 import type { Item } from './db.js';
@@ -70,5 +70,6 @@ export function decodeTechPack(item: Item): TechPack {
 }
 
 export function decodeSettings(item: Item | undefined): FactorySettings {
-  return item ? inOrder<FactorySettings>(withoutKeys(item), SETTINGS_FIELDS) : structuredClone(DEFAULT_SETTINGS);
+  if (!item) return structuredClone(DEFAULT_SETTINGS);
+  return withSettingsDefaults(inOrder<FactorySettings>(withoutKeys(item), SETTINGS_FIELDS));
 }
