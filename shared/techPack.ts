@@ -1,6 +1,6 @@
 // Tech pack: one style, its sizes, colors and BOM, and the design state machine.
 import { ConflictError, ForbiddenError, IllegalTransitionError } from './errors.js';
-import type { Actor, BomLine, Color, Role, TechPack, TechPackState } from './types.js';
+import type { Actor, BomLine, Color, HistoryEntry, Role, TechPack, TechPackState } from './types.js';
 import { TECH_PACK_STATES } from './types.js';
 import { Problems, codeList, isObject, num, oneOf, rejectUnknown, requireObject, str, type Json } from './validate.js';
 
@@ -119,9 +119,17 @@ export function applyTechPackPatch(pack: TechPack, patch: TechPackPatch, now: st
  * The history entry of a patch. It records the BOM revision beside the previous one: when they
  * differ the entry announces TechPack.BomChanged (shared/events.ts), in the same write as the change.
  */
-export function techPackUpdateEntry(before: TechPack, after: TechPack, patch: TechPackPatch, actor: Pick<Actor, 'id'>, now: string) {
-  const details = { fields: Object.keys(patch), bomRevision: after.bomRevision, previousBomRevision: before.bomRevision };
-  return { at: now, actor: actor.id, action: 'update', from: before.state, to: after.state, version: after.version, details };
+export function techPackUpdateEntry(
+  before: TechPack,
+  after: TechPack,
+  patch: TechPackPatch,
+  actor: Pick<Actor, 'id'>,
+  now: string,
+): HistoryEntry {
+  const previousBomRevision = before.bomRevision;
+  const details = { fields: Object.keys(patch), bomRevision: after.bomRevision, previousBomRevision };
+  const { state: from } = before;
+  return { at: now, actor: actor.id, action: 'update', from, to: after.state, version: after.version, details };
 }
 
 function canonicalJson(value: unknown): string {

@@ -1,6 +1,7 @@
 import { PreconditionFailedError } from '../../shared/errors.js';
 import {
-  applyTechPackPatch, newTechPack, nextTechPackState, parseTechPackCreate, parseTechPackPatch, parseTechPackTransition, techPackUpdateEntry,
+  applyTechPackPatch, newTechPack, nextTechPackState, parseTechPackCreate, parseTechPackPatch, parseTechPackTransition,
+  techPackUpdateEntry,
 } from '../../shared/techPack.js';
 import { TECH_PACK_STATES, type TechPack } from '../../shared/types.js';
 import { oneOf, Problems } from '../../shared/validate.js';

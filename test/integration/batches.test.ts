@@ -171,23 +171,45 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
   });
 
   it('cancelling an order cancels its Planned batches with it, and they are no longer batched', async () => {
-    const o = await releasedOrder({ matrix: matrix([[10, 10, 10], [10, 10, 10]]), batchPlan: { maxBatchQty: 30 } });
+    const o = await releasedOrder({
+      matrix: matrix([
+        [10, 10, 10],
+        [10, 10, 10],
+      ]),
+      batchPlan: { maxBatchQty: 30 },
+    });
     const batches = (await ok(generate(o.id), 201)).items;
     expect(batches).toHaveLength(2);
     const cancelled = await ok(transition(t.planner, o.id, { action: 'cancel', reason: 'customer withdrew' }));
     expect(cancelled.state).toBe('Cancelled');
     const listed = await allBatches(o.id);
     expect(listed.map((b) => b.state)).toEqual(['Cancelled', 'Cancelled']);
-    expect(cancelled.progress.batched.quantities).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(cancelled.progress.batched.quantities).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
     const cancelledBatches = batches.map((b: { id: string }) => b.id);
-    expect((await history(o.id)).at(-1)).toMatchObject({ action: 'cancel', reason: 'customer withdrew', details: { cancelledBatches } });
+    expect((await history(o.id)).at(-1)).toMatchObject({
+      action: 'cancel',
+      reason: 'customer withdrew',
+      details: { cancelledBatches },
+    });
     const late = await move(o.id, batches[1].id, { action: 'start' });
     expect(late.status).toBe(409);
-    expect(late.body.error).toMatchObject({ code: 'ILLEGAL_TRANSITION', details: { from: 'Cancelled', action: 'start' } });
+    expect(late.body.error).toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+      details: { from: 'Cancelled', action: 'start' },
+    });
   });
 
-  it('output cannot be cancelled away: 409 ORDER_HAS_OUTPUT pointing to a short-close, which then closes it', async () => {
-    const o = await releasedOrder({ matrix: matrix([[10, 10, 10], [10, 10, 10]]), batchPlan: { maxBatchQty: 30 } });
+  it('output cannot be cancelled away: 409 ORDER_HAS_OUTPUT pointing to a short-close', async () => {
+    const o = await releasedOrder({
+      matrix: matrix([
+        [10, 10, 10],
+        [10, 10, 10],
+      ]),
+      batchPlan: { maxBatchQty: 30 },
+    });
     const batches = (await ok(generate(o.id), 201)).items;
     await ok(move(o.id, batches[0].id, { action: 'start' }));
     // NAVY: 29 good, 1 rejected
@@ -203,7 +225,9 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
     expect((await allBatches(o.id)).map((b) => b.state)).toEqual(['Finished', 'Planned']);
     // the short-close it points to: the open batch cancelled, then complete with shortClose and a reason
     await ok(move(o.id, batches[1].id, { action: 'cancel' }));
-    const closed = await ok(transition(t.planner, o.id, { action: 'complete', shortClose: true, reason: 'customer withdrew' }));
+    const closed = await ok(
+      transition(t.planner, o.id, { action: 'complete', shortClose: true, reason: 'customer withdrew' }),
+    );
     expect(closed).toMatchObject({ state: 'Completed' });
   });
 });

@@ -98,7 +98,8 @@ describe('materials summary', () => {
     await ok(materials(o.id)); // records revision 1
     await patchBom(tp.id, [{ ...BOM[0], wastagePct: 10 }, BOM[1], BOM[2]]); // revision 2, not refreshed
     for (const to of ['Design', 'Approval', 'ProductionReady']) {
-      await ok(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: to === 'ProductionReady' ? t.approver : t.commercial, body: { to } }));
+      const token = to === 'ProductionReady' ? t.approver : t.commercial;
+      await ok(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token, body: { to } }));
     }
     await ok(transition(t.planner, o.id, { action: 'plan' }));
     const released = await ok(transition(t.planner, o.id, { action: 'release' }));

@@ -74,7 +74,7 @@ describe('tech packs over HTTP', () => {
     expect(badBom.body.error.details.fields.map((f: { field: string }) => f.field)).toContain('bom[0].consumption');
   });
 
-  it('in Approval and ProductionReady the spec is locked: 409 TECH_PACK_LOCKED; name and season still change', async () => {
+  it('in Approval and ProductionReady the spec is locked (409 TECH_PACK_LOCKED); name and season change', async () => {
     for (const state of ['Approval', 'ProductionReady']) {
       const tp = await createTechPack(t.commercial, state);
       const path = `/v1/tech-packs/${tp.id}`;
@@ -97,7 +97,12 @@ describe('tech packs over HTTP', () => {
       const body = { name: 'Renamed', season: 'AW27', sizes, colors, bom, iqTemplate };
       const renamed = await api('PATCH', path, { token: t.commercial, body, headers: at(tp.version) });
       expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
-      expect(renamed.body).toMatchObject({ name: 'Renamed', state, version: tp.version + 1, bomRevision: tp.bomRevision });
+      expect(renamed.body).toMatchObject({
+        name: 'Renamed',
+        state,
+        version: tp.version + 1,
+        bomRevision: tp.bomRevision,
+      });
       // back to Design, the spec changes again
       const design = await moveTechPack(t.commercial, tp.id, 'Design');
       const rebommed = await api('PATCH', path, { token: t.commercial, body: changes[2], headers: at(design.version) });
@@ -106,16 +111,22 @@ describe('tech packs over HTTP', () => {
     }
   });
 
-  it('only an approver (or an admin) signs off to ProductionReady; planners and commercial keep the other moves', async () => {
+  it('only an approver (or an admin) signs off to ProductionReady; others keep the other moves', async () => {
     const tp = await createTechPack(t.commercial, 'Approval');
     for (const who of [t.commercial, t.planner]) {
-      const refused = await api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: who, body: { to: 'ProductionReady' } });
+      const refused = await api('POST', `/v1/tech-packs/${tp.id}/transitions`, {
+        token: who,
+        body: { to: 'ProductionReady' },
+      });
       expect(refused.status).toBe(403);
       const message = expect.stringMatching(/Only an approver \(or an admin\)/);
       expect(refused.body.error).toMatchObject({ code: 'FORBIDDEN', message });
     }
     for (const who of [t.viewer, t.logistics, t.system]) {
-      expect((await api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: who, body: { to: 'ProductionReady' } })).status).toBe(403);
+      expect(
+        (await api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: who, body: { to: 'ProductionReady' } }))
+          .status,
+      ).toBe(403);
     }
     const read = await api('GET', `/v1/tech-packs/${tp.id}`, { token: t.approver });
     expect(read.body).toMatchObject({ state: 'Approval', version: tp.version });
@@ -130,7 +141,6 @@ describe('tech packs over HTTP', () => {
     // an approver signs off; it does not write tech packs or orders
     expect((await api('POST', '/v1/tech-packs', { token: t.approver, body: techPackBody() })).status).toBe(403);
   });
-
   it('lists by state through the index, newest first, paged with an opaque cursor', async () => {
     const created = [];
     for (let i = 0; i < 3; i++) created.push(await createTechPack(t.commercial, 'Approval'));

@@ -38,7 +38,9 @@ export async function createTechPack(tok: string, state = 'Commercial', override
   const res = await api('POST', '/v1/tech-packs', { token: tok, body: techPackBody(overrides) });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   let tp = res.body;
-  for (const to of PATH_TO[state]) tp = await moveTechPack(to === 'ProductionReady' ? await approver() : tok, tp.id, to);
+  for (const to of PATH_TO[state]) {
+    tp = await moveTechPack(to === 'ProductionReady' ? await approver() : tok, tp.id, to);
+  }
   return tp;
 }
 

@@ -56,12 +56,25 @@ describe('eventFor', () => {
   });
 
   it('a tech pack update that moved bomRevision is TechPack.BomChanged, with the revision and the previous one', () => {
-    const entry = h({ from: 'Design', to: 'Design', version: 6, details: { fields: ['bom'], bomRevision: 3, previousBomRevision: 2 } });
+    const entry = h({
+      from: 'Design',
+      to: 'Design',
+      version: 6,
+      details: { fields: ['bom'], bomRevision: 3, previousBomRevision: 2 },
+    });
     expect(eventFor('TechPack', 'tp-1', entry, { techPackId: 'tp-1' })).toEqual({
       detailType: 'TechPack.BomChanged',
       detail: {
-        id: 'tp-1', from: 'Design', to: 'Design', version: 6, actor: planner.id, at: NOW, action: 'update', techPackId: 'tp-1',
-        bomRevision: 3, previousBomRevision: 2,
+        id: 'tp-1',
+        from: 'Design',
+        to: 'Design',
+        version: 6,
+        actor: planner.id,
+        at: NOW,
+        action: 'update',
+        techPackId: 'tp-1',
+        bomRevision: 3,
+        previousBomRevision: 2,
       },
     });
   });
@@ -76,7 +89,6 @@ describe('eventFor', () => {
     expect(ev?.detailType).toBe('TechPack.StateChanged');
     expect(ev?.detail).not.toHaveProperty('bomRevision');
   });
-
   it('only orders have matrix events', () => {
     expect(eventFor('SalesOrder', 'so-1', h({ action: 'matrixEdit' }), {})).toBeUndefined();
     expect(eventFor('TechPack', 'tp-1', h({ details: { fields: ['sizes'] } }), {})).toBeUndefined();
@@ -114,12 +126,23 @@ describe('events of real order changes', () => {
     const design = techPack({ state: 'Design', bomRevision: 2 });
     const bom = [{ ...design.bom[0], wastagePct: 8 }];
     const changed = applyTechPackPatch(design, { bom }, LATER);
-    const ev = eventFor('TechPack', design.id, techPackUpdateEntry(design, changed, { bom }, other, LATER), { techPackId: design.id });
-    expect(ev).toMatchObject({ detailType: 'TechPack.BomChanged', detail: { bomRevision: 3, previousBomRevision: 2, version: 4, actor: other.id } });
+    const ev = eventFor('TechPack', design.id, techPackUpdateEntry(design, changed, { bom }, other, LATER), {
+      techPackId: design.id,
+    });
+    expect(ev).toMatchObject({
+      detailType: 'TechPack.BomChanged',
+      detail: { bomRevision: 3, previousBomRevision: 2, version: 4, actor: other.id },
+    });
     const same = applyTechPackPatch(design, { bom: design.bom, name: 'x' }, LATER);
-    expect(eventFor('TechPack', design.id, techPackUpdateEntry(design, same, { bom: design.bom, name: 'x' }, other, LATER), {})).toBeUndefined();
+    expect(
+      eventFor(
+        'TechPack',
+        design.id,
+        techPackUpdateEntry(design, same, { bom: design.bom, name: 'x' }, other, LATER),
+        {},
+      ),
+    ).toBeUndefined();
   });
-
   it("an order's cancellation names the Planned batches cancelled with it", () => {
     const released = { ...order(), state: 'InProgress' as const };
     const batches = [{ id: 'B-000001', state: 'Planned' as const }, { id: 'B-000002', state: 'Finished' as const }, { id: 'B-000003', state: 'Planned' as const }];

@@ -27,7 +27,8 @@ describe('the gate before any order is read', () => {
 
   it('names why a style is skipped', () => {
     const reason = (args: Partial<Parameters<typeof gate>[0]>) => gate({ stock: low, techPack: techPack(), settings: settings(), marker: undefined, ...args })?.reason;
-    expect(reason({ settings: settings({ replenishment: { ...settings().replenishment, enabled: false } }) })).toBe('REPLENISHMENT_DISABLED');
+    const off = settings({ replenishment: { ...settings().replenishment, enabled: false } });
+    expect(reason({ settings: off })).toBe('REPLENISHMENT_DISABLED');
     expect(reason({ stock: stock([cell('NAVY', 'S', 10)]) })).toBe('NOT_LOW');
     expect(reason({ techPack: undefined })).toBe('TECH_PACK_MISSING');
     expect(reason({ techPack: techPack({ state: 'Design' }), settings: settings({ minTechPackStateForOrders: 'Approval' }) })).toBe('TECH_PACK_TOO_EARLY');
@@ -92,7 +93,8 @@ describe('an order a planner can plan', () => {
   });
 
   it('raiseToMinimum spreads the minimum over the sizes by their need, exact total, largest remainder', () => {
-    // need 5, 3, 2 (10) raised to 25: exact 12.5, 7.5, 5 -> 12 + 7 + 5 = 24, the remainders .5 and .5 tie: earlier size first
+    // need 5, 3, 2 (10) raised to 25: exact 12.5, 7.5, 5 -> 12 + 7 + 5 = 24;
+    // the remainders .5 and .5 tie: the earlier size first
     expect(raiseToMinimum([5, 3, 2], 25)).toEqual([13, 7, 5]);
     expect(raiseToMinimum([1, 0, 2], 100)).toEqual([33, 0, 67]);
     // a size with no need stays at 0
@@ -124,24 +126,49 @@ describe('an order a planner can plan', () => {
 
   it('raises each ordered color below minQtyPerColor, and says so in the notes', () => {
     // NAVY needs S 11, L 4 (15); RED needs L 20 (20). Minimum 30 per color.
-    const s = stock([cell('NAVY', 'S', 9, 10, 20), cell('NAVY', 'L', 6, 10, 10), cell('RED', 'L', 0, 5, 20), cell('RED', 'M', 50)]);
+    const s = stock([
+      cell('NAVY', 'S', 9, 10, 20),
+      cell('NAVY', 'L', 6, 10, 10),
+      cell('RED', 'L', 0, 5, 20),
+      cell('RED', 'M', 50),
+    ]);
     const decision = planReplenishment(s, techPack(), [], { minQtyPerColor: 30 });
     expect(decision.kind).toBe('order');
     if (decision.kind !== 'order') return;
     // NAVY: 30 x 11/15 = 22, 30 x 4/15 = 8 -> 22 + 8 = 30; RED: its one size gets the whole 30
-    expect(decision.matrix).toEqual(matrix(['S', 'L'], ['NAVY', 'RED'], [[22, 8], [0, 30]]));
-    expect(decision.raised).toEqual([{ color: 'NAVY', from: 15, to: 30 }, { color: 'RED', from: 20, to: 30 }]);
+    expect(decision.matrix).toEqual(
+      matrix(
+        ['S', 'L'],
+        ['NAVY', 'RED'],
+        [
+          [22, 8],
+          [0, 30],
+        ],
+      ),
+    );
+    expect(decision.raised).toEqual([
+      { color: 'NAVY', from: 15, to: 30 },
+      { color: 'RED', from: 20, to: 30 },
+    ]);
     expect(decision.notes).toContain('Raised to the minimum of 30 per color: NAVY 15 -> 30; RED 20 -> 30');
     // the lines still say what each cell needed
     expect(decision.lines.map((l) => l.order)).toEqual([11, 4, 20]);
   });
 
-  it('a color already at the minimum, or a minimum of 0, changes nothing; a color that needs nothing is not added', () => {
+  it('a color at the minimum, or a minimum of 0, changes nothing; a color needing nothing is not added', () => {
     const s = stock([cell('NAVY', 'S', 9), cell('RED', 'S', 9)]);
     // NAVY/S needs 41; RED/S is covered by an open order
-    const orders = [order('a', 'Draft', [[0, 0, 0], [41, 0, 0]])];
+    const orders = [
+      order('a', 'Draft', [
+        [0, 0, 0],
+        [41, 0, 0],
+      ]),
+    ];
     const at = planReplenishment(s, techPack(), orders, { minQtyPerColor: 41 });
     expect(at).toMatchObject({ kind: 'order', matrix: matrix(['S'], ['NAVY'], [[41]]), raised: [] });
-    expect(planReplenishment(s, techPack(), orders)).toMatchObject({ matrix: matrix(['S'], ['NAVY'], [[41]]), raised: [] });
+    expect(planReplenishment(s, techPack(), orders)).toMatchObject({
+      matrix: matrix(['S'], ['NAVY'], [[41]]),
+      raised: [],
+    });
   });
 });

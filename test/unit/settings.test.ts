@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, parseSettingsUpdate, parseTolerance, settingsWriteVersion, withSettingsDefaults } from '../../shared/settings.js';
+import {
+  DEFAULT_SETTINGS, parseSettingsUpdate, parseTolerance, settingsWriteVersion, withSettingsDefaults,
+} from '../../shared/settings.js';
 import { ValidationError } from '../../shared/errors.js';
 import { TECH_PACK_STATES, type FactorySettings } from '../../shared/types.js';
 import { Problems } from '../../shared/validate.js';
@@ -52,8 +54,14 @@ describe('parseSettingsUpdate', () => {
 
   it('replenishment fields change one by one; the others keep their value', () => {
     const current = settings({ replenishment: { enabled: false, leadTimeDays: 10, minQtyPerColor: 5 } });
-    expect(parseSettingsUpdate({ replenishment: { leadTimeDays: 42 } }, current).replenishment).toEqual({ enabled: false, leadTimeDays: 42, minQtyPerColor: 5 });
-    expect(parseSettingsUpdate({ replenishment: { minQtyPerColor: 120, enabled: true } }, current).replenishment).toEqual({
+    expect(parseSettingsUpdate({ replenishment: { leadTimeDays: 42 } }, current).replenishment).toEqual({
+      enabled: false,
+      leadTimeDays: 42,
+      minQtyPerColor: 5,
+    });
+    expect(
+      parseSettingsUpdate({ replenishment: { minQtyPerColor: 120, enabled: true } }, current).replenishment,
+    ).toEqual({
       enabled: true,
       leadTimeDays: 10,
       minQtyPerColor: 120,
@@ -64,19 +72,24 @@ describe('parseSettingsUpdate', () => {
 
   it('leadTimeDays and minQtyPerColor are whole numbers >= 0 (leadTimeDays never null)', () => {
     for (const bad of [-1, 2.5, null, '28', 3651]) {
-      expect(badFields(() => parseSettingsUpdate({ replenishment: { leadTimeDays: bad } }, settings()))).toEqual(['replenishment.leadTimeDays']);
+      expect(badFields(() => parseSettingsUpdate({ replenishment: { leadTimeDays: bad } }, settings()))).toEqual([
+        'replenishment.leadTimeDays',
+      ]);
     }
     for (const bad of [-1, 0.5, '10', 10_000_001]) {
-      expect(badFields(() => parseSettingsUpdate({ replenishment: { minQtyPerColor: bad } }, settings()))).toEqual(['replenishment.minQtyPerColor']);
+      expect(badFields(() => parseSettingsUpdate({ replenishment: { minQtyPerColor: bad } }, settings()))).toEqual([
+        'replenishment.minQtyPerColor',
+      ]);
     }
-    expect(badFields(() => parseSettingsUpdate({ replenishment: { lead: 3 } }, settings()))).toEqual(['replenishment.lead']);
+    expect(badFields(() => parseSettingsUpdate({ replenishment: { lead: 3 } }, settings()))).toEqual([
+      'replenishment.lead',
+    ]);
   });
 
   it('a bad version is named', () => {
     expect(badFields(() => parseSettingsUpdate({ version: -1 }, settings()))).toEqual(['version']);
     expect(badFields(() => parseSettingsUpdate({ version: '3' }, settings()))).toEqual(['version']);
   });
-
   it('an empty body changes nothing', () => {
     expect(parseSettingsUpdate({}, settings())).toEqual(settings());
   });
@@ -88,7 +101,8 @@ describe('parseSettingsUpdate', () => {
   });
 
   it('refuses unknown fields by name', () => {
-    expect(badFields(() => parseSettingsUpdate({ version: 9, minStateForOrders: 'Design' }, settings()))).toEqual(['minStateForOrders']);
+    const body = { version: 9, minStateForOrders: 'Design' };
+    expect(badFields(() => parseSettingsUpdate(body, settings()))).toEqual(['minStateForOrders']);
   });
 
   it('names each bad tolerance part', () => {
@@ -115,7 +129,10 @@ describe('parseSettingsUpdate', () => {
   it('names every bad field of one request together', () => {
     expect(
       badFields(() =>
-        parseSettingsUpdate({ minTechPackStateForOrders: 'x', defaultMaxBatchQty: -3, replenishment: { enabled: 1 }, extra: 1 }, settings()),
+        parseSettingsUpdate(
+          { minTechPackStateForOrders: 'x', defaultMaxBatchQty: -3, replenishment: { enabled: 1 }, extra: 1 },
+          settings(),
+        ),
       ).sort(),
     ).toEqual(['defaultMaxBatchQty', 'extra', 'minTechPackStateForOrders', 'replenishment.enabled']);
   });
