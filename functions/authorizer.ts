@@ -16,7 +16,7 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 
 export const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
 export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
-export const KNOWN_ROLES = ['admin', 'commercial', 'planner', 'logistics', 'viewer', 'system'] as const;
+export const KNOWN_ROLES = ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system'] as const;
 
 export interface AuthorizerConfig {
   /** Audiences accepted for Google ID tokens (the add-on's OAuth client id). */

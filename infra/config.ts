@@ -6,7 +6,7 @@
 export const STAGES = ['dev', 'prod'] as const;
 export type StageName = (typeof STAGES)[number];
 
-export const ROLES = ['admin', 'commercial', 'planner', 'logistics', 'viewer', 'system'] as const;
+export const ROLES = ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system'] as const;
 export type RoleName = (typeof ROLES)[number];
 
 export interface FunctionSizing {

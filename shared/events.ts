@@ -11,6 +11,7 @@ export type EventDetailType =
   | 'ProductionBatch.StateChanged'
   | 'TechPack.Created'
   | 'TechPack.StateChanged'
+  | 'TechPack.BomChanged'
   | 'SalesOrder.Created'
   | 'SalesOrder.StateChanged';
 
@@ -32,6 +33,9 @@ export interface EventDetail extends EventLinks {
   reason?: string;
   /** On an order's cancellation: its Planned batches, cancelled with it in the same write. */
   cancelledBatchIds?: string[];
+  /** On TechPack.BomChanged: the BOM revision now, and the one it replaced. */
+  bomRevision?: number;
+  previousBomRevision?: number;
 }
 
 export interface OutboxEvent {
@@ -41,18 +45,29 @@ export interface OutboxEvent {
 
 type Kind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder';
 
-/** The event a history entry announces, if any: creations, state changes and matrix changes. */
+/** The event a history entry announces, if any: creations, state changes, matrix and BOM changes. */
 export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: EventLinks): OutboxEvent | undefined {
   let detailType: EventDetailType | undefined;
   if (h.action === 'create') detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
   else if (h.from !== h.to) detailType = `${kind}.StateChanged` as EventDetailType;
   else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || changedMatrix(h))) detailType = 'ProductionOrder.MatrixChanged';
+  const bom = kind === 'TechPack' ? bomChange(h) : undefined;
+  if (!detailType && bom) detailType = 'TechPack.BomChanged';
   if (!detailType) return undefined;
   const detail: EventDetail = { id: entityId, from: h.from, to: h.to, version: h.version, actor: h.actor, at: h.at, action: h.action, ...links };
   if (h.reason) detail.reason = h.reason;
+  if (detailType === 'TechPack.BomChanged' && bom) Object.assign(detail, bom);
   const cancelled = (h.details as { cancelledBatches?: string[] } | undefined)?.cancelledBatches;
   if (kind === 'ProductionOrder' && cancelled?.length) detail.cancelledBatchIds = cancelled;
   return { detailType, detail };
+}
+
+/** A tech pack update whose details record a new BOM revision (`bomRevision` != `previousBomRevision`). */
+function bomChange(h: HistoryEntry): { bomRevision: number; previousBomRevision: number } | undefined {
+  const d = h.details as { bomRevision?: unknown; previousBomRevision?: unknown } | undefined;
+  if (typeof d?.bomRevision !== 'number' || typeof d.previousBomRevision !== 'number') return undefined;
+  if (d.bomRevision === d.previousBomRevision) return undefined;
+  return { bomRevision: d.bomRevision, previousBomRevision: d.previousBomRevision };
 }
 
 function changedMatrix(h: HistoryEntry): boolean {

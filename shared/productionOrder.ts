@@ -286,6 +286,7 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
     case 'cancel': {
       const running = ctx.batches.filter((b) => b.state === 'Running');
       if (running.length) throw new ConflictError('BATCH_RUNNING', `Batch ${running.map((b) => b.id).join(', ')} is running: finish it before cancelling the order`, { batches: running.map((b) => b.id) });
+      requireNoOutput(order);
       result.cancelBatches = ctx.batches.filter((b) => b.state === 'Planned').map((b) => b.id);
       if (result.cancelBatches.length) result.history.details = { cancelledBatches: result.cancelBatches };
       // The garments of the batches cancelled with the order are no longer batched.
@@ -307,6 +308,23 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
     }
   }
   return result;
+}
+
+/**
+ * Output cannot be cancelled away: an order with any produced or rejected garment refuses `cancel`
+ * (409 ORDER_HAS_OUTPUT). Cancelling it would give its whole quantity back to its sales order and
+ * have it produced twice; a short-close (`complete` with `shortClose` and a reason) closes it instead.
+ */
+export function requireNoOutput(order: ProductionOrder): void {
+  const produced = matrixTotal(order.progress.produced);
+  const rejected = matrixTotal(order.progress.rejected);
+  if (produced === 0 && rejected === 0) return;
+  throw new ConflictError(
+    'ORDER_HAS_OUTPUT',
+    `Order ${order.id} already has output (${produced} produced, ${rejected} rejected) and cannot be cancelled: ` +
+      'finish or cancel its open batches, then short-close it (complete with "shortClose": true and a reason)',
+    { produced, rejected, instead: { action: 'complete', shortClose: true } },
+  );
 }
 
 /** Cells whose produced quantity is outside [ordered - under%, ordered + over%]. */

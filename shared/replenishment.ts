@@ -10,6 +10,14 @@
 //   on its way there): only its remainder counts.
 // - Orders made for a sales order (`source.type = salesOrder`) are left out: those garments are
 //   already sold to a customer and never refill the shelf, so counting them would under-order.
+//
+// The order is one a planner can plan: it is due `replenishment.leadTimeDays` after the run (never
+// without a date), and each color it orders is raised to at least `replenishment.minQtyPerColor`
+// (a cutting / dye-lot minimum), spread over that color's sizes in proportion to their need with
+// largest-remainder rounding, so the color's total is exactly the minimum and no size gets less than
+// it needed. A color the run orders nothing of is not added: the minimum applies to a color being
+// made, it does not start making a color that needs nothing. (raiseToMinimum itself spreads a row
+// with no need at all evenly over its sizes, earlier sizes first, should a caller give it one.)
 import { isAtLeast } from './techPack.js';
 import { OPEN_STATES } from './productionOrder.js';
 import { isLow, type Stock, type StockCell } from './stock.js';
@@ -100,16 +108,63 @@ export interface ReplenishmentLine extends StockCell {
   order: number;
 }
 
+/** A color raised to the minimum quantity per color. */
+export interface RaisedColor {
+  color: string;
+  from: number;
+  to: number;
+}
+
 export type ReplenishmentDecision =
-  | { kind: 'order'; matrix: Matrix; lines: ReplenishmentLine[]; notes: string }
+  | { kind: 'order'; matrix: Matrix; lines: ReplenishmentLine[]; raised: RaisedColor[]; notes: string }
   | { kind: 'skip'; skip: Skip };
+
+/** What planReplenishment takes from the factory settings (`replenishment`). */
+export interface ReplenishmentPolicy {
+  minQtyPerColor: number;
+}
+
+/** The delivery date of a replenishment order: the run's date (UTC) plus `leadTimeDays`. */
+export function replenishmentDeliveryDate(runAt: string, leadTimeDays: number): string {
+  const d = new Date(`${runAt.slice(0, 10)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + leadTimeDays);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * One color's quantities over its sizes, raised to a total of at least `min`: `min` is spread in
+ * proportion to each size's need (its quantity), largest remainder first (ties: the earlier size), so
+ * the total is exactly `min` and every size keeps at least what it had. A row with no need at all is
+ * spread evenly, earlier sizes taking the remainder. A row already at or above `min` is unchanged.
+ */
+export function raiseToMinimum(row: readonly number[], min: number): number[] {
+  const total = row.reduce((s, v) => s + v, 0);
+  if (total >= min || row.length === 0) return [...row];
+  const weights = total > 0 ? row : row.map(() => 1);
+  const weightSum = total > 0 ? total : row.length;
+  // Integer arithmetic: min x weight stays far below 2^53 within the matrix limits.
+  const out = weights.map((w) => Math.floor((min * w) / weightSum));
+  const rest = weights.map((w, i) => ({ i, r: (min * w) % weightSum }));
+  let left = min - out.reduce((s, v) => s + v, 0);
+  for (const { i } of rest.sort((a, b) => b.r - a.r || a.i - b.i)) {
+    if (left === 0) break;
+    out[i] += 1;
+    left -= 1;
+  }
+  return out;
+}
 
 /**
  * The order for one style once its open orders are known: `target - onHand - open` on each low
  * cell (cells at or above their reorder point get nothing). The matrix holds only the colors and
  * sizes that get something, in the tech pack's order.
  */
-export function planReplenishment(stock: Stock, techPack: Pick<TechPack, 'sizes' | 'colors'>, orders: readonly OpenOrderLike[]): ReplenishmentDecision {
+export function planReplenishment(
+  stock: Stock,
+  techPack: Pick<TechPack, 'sizes' | 'colors'>,
+  orders: readonly OpenOrderLike[],
+  policy: ReplenishmentPolicy = { minQtyPerColor: 0 },
+): ReplenishmentDecision {
   const id = stock.techPackId;
   const openRepl = orders.find((o) => o.source.type === 'replenishment' && OPEN_STATES.includes(o.state));
   if (openRepl) return { kind: 'skip', skip: skip(id, 'OPEN_REPLENISHMENT_ORDER', `Replenishment order ${openRepl.id} is still ${openRepl.state}`, openRepl.id) };
@@ -127,12 +182,24 @@ export function planReplenishment(stock: Stock, techPack: Pick<TechPack, 'sizes'
   const sizeRank = rank(techPack.sizes);
   const colors = [...new Set(ordered.map((l) => l.color))].sort((a, b) => colorRank(a) - colorRank(b));
   const sizes = [...new Set(ordered.map((l) => l.size))].sort((a, b) => sizeRank(a) - sizeRank(b));
-  const quantities = colors.map(() => sizes.map(() => 0));
-  for (const l of ordered) quantities[colors.indexOf(l.color)][sizes.indexOf(l.size)] = l.order;
+  const needed = colors.map(() => sizes.map(() => 0));
+  for (const l of ordered) needed[colors.indexOf(l.color)][sizes.indexOf(l.size)] = l.order;
   const total = ordered.reduce((s, l) => s + l.order, 0);
+  const raised: RaisedColor[] = [];
+  const quantities = needed.map((row, r) => {
+    const next = raiseToMinimum(row, policy.minQtyPerColor);
+    const [from, to] = [row, next].map((q) => q.reduce((s, v) => s + v, 0));
+    if (to !== from) raised.push({ color: colors[r], from, to });
+    return next;
+  });
   const notes =
     `Replenishment: ${lines.length} cell(s) below reorder point, ${total} garment(s) = target - on hand - open orders. ` +
     ordered.slice(0, 50).map((l) => `${l.color}/${l.size}: ${l.target} - ${l.onHand} - ${l.open} = ${l.order}`).join('; ') +
-    (ordered.length > 50 ? `; ${ordered.length - 50} more` : '');
-  return { kind: 'order', matrix: { sizes, colors, quantities }, lines, notes };
+    (ordered.length > 50 ? `; ${ordered.length - 50} more` : '') +
+    (raised.length
+      ? `. Raised to the minimum of ${policy.minQtyPerColor} per color: ` +
+        raised.slice(0, 50).map((c) => `${c.color} ${c.from} -> ${c.to}`).join('; ') +
+        (raised.length > 50 ? `; ${raised.length - 50} more` : '')
+      : '');
+  return { kind: 'order', matrix: { sizes, colors, quantities }, lines, raised, notes };
 }

@@ -2,9 +2,10 @@
 // have to cover. States `Draft -> Sent -> Accepted`, and `-> Cancelled` from any of those three.
 //
 // Quantities "held" by production orders are never stored on the sales order: they are recomputed
-// from the linked production orders every time (their current matrices, Cancelled ones left out).
-// A cancelled or shrunk production order therefore gives its quantities back without any extra
-// write, and the store guards the computation with conditional writes (see functions/store/salesOrders.ts).
+// from the linked production orders every time (open ones their current matrices, Completed ones
+// what they produced, Cancelled ones nothing). A cancelled or shrunk production order therefore
+// gives its quantities back, and a short-closed one its shortfall, without any extra write, and the
+// store guards the computation with conditional writes (see functions/store/salesOrders.ts).
 import { ConflictError, IllegalTransitionError } from './errors.js';
 import { emptyMatrix, matrixTotal, parseMatrix, reshape } from './matrix.js';
 import type { Actor, HistoryEntry, Matrix, OrderState } from './types.js';
@@ -137,25 +138,42 @@ export interface LinkedOrder {
   state: OrderState;
   version: number;
   matrix: Matrix;
+  /** What the order produced; a Completed order covers exactly this. */
+  progress?: { produced: Matrix };
+}
+
+/**
+ * What one linked order covers of its sales order: an open order its matrix (it will deliver that),
+ * a Completed order what it produced (a short-close delivered less, an over-run more), a Cancelled
+ * order nothing. Cancelling is refused once there is output (ORDER_HAS_OUTPUT), so nothing produced
+ * is ever given back by a cancellation.
+ */
+export function coveredBy(order: LinkedOrder): Matrix | undefined {
+  if (order.state === 'Cancelled') return undefined;
+  if (order.state === 'Completed') {
+    return order.progress?.produced ?? emptyMatrix(order.matrix.sizes, order.matrix.colors);
+  }
+  return order.matrix;
 }
 
 export interface Coverage {
-  /** Sum of the linked non-cancelled orders' quantities, on the sales order's layout. */
+  /** Sum of what the linked orders cover (coveredBy), on the sales order's layout. */
   held: Matrix;
   /** Sales order minus held, never below 0 per cell. */
   remaining: Matrix;
 }
 
 /**
- * What production orders already hold of the sales order, and what remains. Cancelled orders hold
- * nothing; every other state (Completed too) holds its current matrix. Cells an order has outside
- * the sales order's sizes and colors are ignored.
+ * What production orders already hold of the sales order, and what remains: open orders hold their
+ * matrix, Completed orders what they produced, Cancelled orders nothing (coveredBy). Cells an order
+ * has outside the sales order's sizes and colors are ignored.
  */
 export function coverage(so: SalesOrder, linked: readonly LinkedOrder[]): Coverage {
   const held = emptyMatrix(so.matrix.sizes, so.matrix.colors);
   for (const order of linked) {
-    if (order.state === 'Cancelled') continue;
-    const q = reshape(order.matrix, so.matrix.sizes, so.matrix.colors).quantities;
+    const covered = coveredBy(order);
+    if (!covered) continue;
+    const q = reshape(covered, so.matrix.sizes, so.matrix.colors).quantities;
     q.forEach((row, r) => row.forEach((v, c) => (held.quantities[r][c] += v)));
   }
   const remaining: Matrix = {

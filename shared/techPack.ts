@@ -1,6 +1,6 @@
 // Tech pack: one style, its sizes, colors and BOM, and the design state machine.
-import { IllegalTransitionError } from './errors.js';
-import type { BomLine, Color, TechPack, TechPackState } from './types.js';
+import { ConflictError, ForbiddenError, IllegalTransitionError } from './errors.js';
+import type { Actor, BomLine, Color, HistoryEntry, Role, TechPack, TechPackState } from './types.js';
 import { TECH_PACK_STATES } from './types.js';
 import { Problems, codeList, isObject, num, oneOf, rejectUnknown, requireObject, str, type Json } from './validate.js';
 
@@ -21,9 +21,42 @@ export function isAtLeast(state: TechPackState, min: TechPackState): boolean {
   return techPackStateRank(state) >= techPackStateRank(min);
 }
 
-export function nextTechPackState(pack: TechPack, to: TechPackState): TechPackState {
+/** Who may sign a spec off (move it to ProductionReady). Every other move is open to the route's roles. */
+export const SIGN_OFF_ROLES: readonly Role[] = ['approver', 'admin'];
+
+/** The move, if the state machine allows it and the caller holds the right: 409 / 403 otherwise. */
+export function nextTechPackState(pack: TechPack, to: TechPackState, actor: Pick<Actor, 'roles'>): TechPackState {
   if (!TECH_PACK_MOVES[pack.state].includes(to)) throw new IllegalTransitionError('tech pack', pack.state, `move to ${to}`);
+  if (to === 'ProductionReady' && !actor.roles.some((r) => SIGN_OFF_ROLES.includes(r))) {
+    throw new ForbiddenError(
+      `Only an approver (or an admin) can sign tech pack ${pack.id} off to ProductionReady: ` +
+        'ask someone with the approver role',
+    );
+  }
   return to;
+}
+
+/** In these states the spec is signed off, or being signed off: sizes, colors, BOM and IQ template are locked. */
+export const SPEC_LOCKED_STATES: readonly TechPackState[] = ['Approval', 'ProductionReady'];
+export const SPEC_FIELDS = ['sizes', 'colors', 'bom', 'iqTemplate'] as const;
+
+/** The spec fields a patch really changes: the same values sent back unchanged are no change. */
+export function changedSpecFields(pack: TechPack, patch: TechPackPatch): (typeof SPEC_FIELDS)[number][] {
+  return SPEC_FIELDS.filter((f) => patch[f] !== undefined && canonicalJson(patch[f]) !== canonicalJson(pack[f]));
+}
+
+/** 409 TECH_PACK_LOCKED when a signed-off (or in-approval) spec would change; name and season stay editable. */
+export function requireSpecEditable(pack: TechPack, patch: TechPackPatch): void {
+  if (!SPEC_LOCKED_STATES.includes(pack.state)) return;
+  const fields = changedSpecFields(pack, patch);
+  if (fields.length === 0) return;
+  throw new ConflictError(
+    'TECH_PACK_LOCKED',
+    `Tech pack ${pack.id} is in ${pack.state}: its spec (${fields.join(', ')}) cannot change. ` +
+      'To change it, move the tech pack back to Design, edit it there, and take it through Approval again; ' +
+        'name and season stay editable',
+    { state: pack.state, fields, moveTo: 'Design' },
+  );
 }
 
 /** What a caller gives to create one; the service adds id, state, versions and times. */
@@ -69,13 +102,34 @@ export function parseTechPackPatch(raw: unknown, current: TechPack): TechPackPat
   return patch;
 }
 
-/** The patched pack; its bomRevision goes up by one when the BOM actually changed. */
+/**
+ * The patched pack; its bomRevision goes up by one when the BOM actually changed. A signed-off spec
+ * refuses to change (requireSpecEditable).
+ */
 export function applyTechPackPatch(pack: TechPack, patch: TechPackPatch, now: string): TechPack {
+  requireSpecEditable(pack, patch);
   // Compared key-order-insensitively: a stored BOM's maps need not come back in the order they were sent.
   const bomChanged = patch.bom !== undefined && canonicalJson(patch.bom) !== canonicalJson(pack.bom);
   const next: TechPack = { ...pack, ...definedOnly(patch), version: pack.version + 1, updatedAt: now };
   if (bomChanged) next.bomRevision = pack.bomRevision + 1;
   return next;
+}
+
+/**
+ * The history entry of a patch. It records the BOM revision beside the previous one: when they
+ * differ the entry announces TechPack.BomChanged (shared/events.ts), in the same write as the change.
+ */
+export function techPackUpdateEntry(
+  before: TechPack,
+  after: TechPack,
+  patch: TechPackPatch,
+  actor: Pick<Actor, 'id'>,
+  now: string,
+): HistoryEntry {
+  const previousBomRevision = before.bomRevision;
+  const details = { fields: Object.keys(patch), bomRevision: after.bomRevision, previousBomRevision };
+  const { state: from } = before;
+  return { at: now, actor: actor.id, action: 'update', from, to: after.state, version: after.version, details };
 }
 
 function canonicalJson(value: unknown): string {

@@ -9,7 +9,7 @@ export type OrderState = (typeof ORDER_STATES)[number];
 export const ORDER_ACTIONS = ['plan', 'reopen', 'release', 'complete', 'cancel'] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
-export const ROLES = ['admin', 'commercial', 'planner', 'logistics', 'viewer', 'system'] as const;
+export const ROLES = ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** One row per color, one column per size. */
@@ -112,7 +112,13 @@ export interface FactorySettings {
   minTechPackStateForOrders: TechPackState;
   defaultTolerance: Tolerance;
   defaultMaxBatchQty: number;
-  replenishment: { enabled: boolean };
+  replenishment: {
+    enabled: boolean;
+    /** A replenishment order is due this many days after the run (default 28). */
+    leadTimeDays: number;
+    /** A color ordered at all is ordered at least this many garments (default 0: no minimum). */
+    minQtyPerColor: number;
+  };
   version: number;
 }
 

@@ -83,7 +83,8 @@ export async function startBenchStack(maxSockets: number): Promise<BenchStack> {
     const tokens = {
       admin: await mint('admin@bench.example', 'admin'),
       planner: await mint('ana@bench.example', 'planner'),
-      commercial: await mint('carla@bench.example', 'commercial'),
+      // Also an approver: the bench's tech packs are walked to ProductionReady with this token.
+      commercial: await mintToken(keys, { email: 'carla@bench.example', roles: ['commercial', 'approver'] }),
       viewer: await mint('vic@bench.example', 'viewer'),
       system: await mint('erp@bench.example', 'system'),
       logistics: await mint('lou@bench.example', 'logistics'),

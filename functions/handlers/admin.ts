@@ -1,9 +1,11 @@
-import { parseSettingsUpdate } from '../../shared/settings.js';
+import { PreconditionFailedError } from '../../shared/errors.js';
+import { parseSettingsUpdate, settingsWriteVersion } from '../../shared/settings.js';
 import { ROLES, type Role } from '../../shared/types.js';
 import { Problems, requireObject } from '../../shared/validate.js';
+import { TransientConflict } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
-import { badRequestIf, found, now, pageQuery, resource } from './common.js';
+import { badRequestIf, found, ifMatchVersion, now, pageQuery, resource } from './common.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -13,10 +15,19 @@ export function adminHandlers(store: Store) {
       return resource(200, await store.getSettings());
     },
 
+    /** The body GET answered is accepted; its `version` (or If-Match) makes the write conditional: stale -> 412. */
     async putSettings(req: ApiRequest): Promise<ApiResponse> {
       const current = await store.getSettings();
       const next = parseSettingsUpdate(req.body, current);
-      return resource(200, await store.putSettings(next, current.version));
+      const ifMatch = req.headers['if-match'] === undefined ? undefined : ifMatchVersion(req.headers);
+      const expected = settingsWriteVersion(req.body, ifMatch);
+      if (expected !== undefined && expected !== current.version) throw new PreconditionFailedError(current);
+      const saved = await store.putSettings(next, current.version).catch(async (err: unknown) => {
+        // A conditional write that lost the race is stale; an unconditional one simply runs again.
+        if (expected !== undefined && err instanceof TransientConflict) throw new PreconditionFailedError(await store.getSettings());
+        throw err;
+      });
+      return resource(200, saved);
     },
 
     async listRoleMappings(req: ApiRequest): Promise<ApiResponse> {

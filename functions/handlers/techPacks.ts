@@ -1,5 +1,8 @@
 import { PreconditionFailedError } from '../../shared/errors.js';
-import { applyTechPackPatch, newTechPack, nextTechPackState, parseTechPackCreate, parseTechPackPatch, parseTechPackTransition } from '../../shared/techPack.js';
+import {
+  applyTechPackPatch, newTechPack, nextTechPackState, parseTechPackCreate, parseTechPackPatch, parseTechPackTransition,
+  techPackUpdateEntry,
+} from '../../shared/techPack.js';
 import { TECH_PACK_STATES, type TechPack } from '../../shared/types.js';
 import { oneOf, Problems } from '../../shared/validate.js';
 import type { Store } from '../store/store.js';
@@ -34,7 +37,7 @@ export function techPackHandlers(store: Store) {
       const patch = parseTechPackPatch(req.body, current);
       const at = now();
       const next = applyTechPackPatch(current, patch, at);
-      const history = { at, actor: req.actor.id, action: 'update', from: current.state, to: next.state, version: next.version, details: { fields: Object.keys(patch), bomRevision: next.bomRevision } };
+      const history = techPackUpdateEntry(current, next, patch, req.actor, at);
       await store.saveTechPack(next, base, history).catch(preconditionFailedOnConflict);
       return resource(200, next);
     },
@@ -43,7 +46,7 @@ export function techPackHandlers(store: Store) {
       const to = parseTechPackTransition(req.body);
       const current = await load(req.params.id);
       const at = now();
-      const next: TechPack = { ...current, state: nextTechPackState(current, to), version: current.version + 1, updatedAt: at };
+      const next: TechPack = { ...current, state: nextTechPackState(current, to, req.actor), version: current.version + 1, updatedAt: at };
       const history = { at, actor: req.actor.id, action: 'transition', from: current.state, to, version: next.version };
       await store.saveTechPackTransition(next, current.version, history);
       return resource(200, next);

@@ -22,8 +22,10 @@ export interface RouteSpec {
   query?: readonly string[];
 }
 
-const ANY: readonly Role[] = ['admin', 'commercial', 'planner', 'logistics', 'viewer', 'system'];
+const ANY: readonly Role[] = ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system'];
 const DESIGN: readonly Role[] = ['admin', 'commercial', 'planner'];
+/** Tech pack moves; which of them a role may make (only approver or admin to ProductionReady) is the domain's rule. */
+const MOVE_TECH_PACKS: readonly Role[] = [...DESIGN, 'approver'];
 const OPEN_ORDERS: readonly Role[] = ['admin', 'commercial', 'planner', 'system'];
 const EDIT_ORDERS: readonly Role[] = ['admin', 'commercial', 'planner'];
 const PLAN: readonly Role[] = ['admin', 'planner'];
@@ -45,8 +47,12 @@ export const ROUTE_SPECS = [
   route('createTechPack', 'POST', '/v1/tech-packs', DESIGN, 'Create a tech pack (starts in Commercial)', { body: 'TechPackInput', response: 'TechPack' }),
   route('listTechPacks', 'GET', '/v1/tech-packs', ANY, 'List tech packs, newest first', { query: ['state', 'limit', 'cursor'], response: 'TechPackPage' }),
   route('getTechPack', 'GET', '/v1/tech-packs/{id}', ANY, 'Get one tech pack', { response: 'TechPack' }),
-  route('patchTechPack', 'PATCH', '/v1/tech-packs/{id}', DESIGN, 'Change a tech pack (If-Match); a BOM change bumps bomRevision', { body: 'TechPackPatch', response: 'TechPack' }),
-  route('transitionTechPack', 'POST', '/v1/tech-packs/{id}/transitions', DESIGN, 'Move a tech pack to another state', { body: 'TechPackTransition', response: 'TechPack' }),
+  route('patchTechPack', 'PATCH', '/v1/tech-packs/{id}', DESIGN,
+    'Change a tech pack (If-Match); a BOM change bumps bomRevision; in Approval or ProductionReady only name and '
+      + 'season change (409 TECH_PACK_LOCKED otherwise)', { body: 'TechPackPatch', response: 'TechPack' }),
+  route('transitionTechPack', 'POST', '/v1/tech-packs/{id}/transitions', MOVE_TECH_PACKS,
+    'Move a tech pack to another state (to ProductionReady: approver or admin only, 403 otherwise)',
+    { body: 'TechPackTransition', response: 'TechPack' }),
   route('createOrder', 'POST', '/v1/production-orders', OPEN_ORDERS, 'Open a production order (Draft); sizes and colors default from the tech pack', { body: 'OrderInput', response: 'ProductionOrder' }),
   route('listOrders', 'GET', '/v1/production-orders', ANY, 'List production orders, newest first', { query: ['state', 'techPackId', 'limit', 'cursor'], response: 'ProductionOrderPage' }),
   route('getOrder', 'GET', '/v1/production-orders/{id}', ANY, 'Get one production order', { response: 'ProductionOrder' }),
@@ -67,7 +73,10 @@ export const ROUTE_SPECS = [
   route('listSalesOrders', 'GET', '/v1/sales-orders', ANY, 'List sales orders, newest first', { query: ['state', 'techPackId', 'limit', 'cursor'], response: 'SalesOrderPage' }),
   route('getSalesOrder', 'GET', '/v1/sales-orders/{id}', ANY, 'Get one sales order', { response: 'SalesOrder' }),
   route('transitionSalesOrder', 'POST', '/v1/sales-orders/{id}/transitions', SELL, 'Draft -> Sent -> Accepted; Draft, Sent or Accepted -> Cancelled', { body: 'SalesOrderTransition', response: 'SalesOrder' }),
-  route('createProductionOrderFromSalesOrder', 'POST', '/v1/sales-orders/{id}/production-orders', SELL, 'From an Accepted sales order: a Draft production order for what its non-cancelled production orders do not hold yet (409 NOTHING_REMAINING)', { body: 'SalesOrderProductionOrderInput', bodyOptional: true, response: 'ProductionOrder' }),
+  route('createProductionOrderFromSalesOrder', 'POST', '/v1/sales-orders/{id}/production-orders', SELL,
+    'From an Accepted sales order: a Draft production order for what its production orders do not cover yet (open ones '
+      + 'their matrix, Completed ones what they produced, Cancelled ones nothing; 409 NOTHING_REMAINING)',
+    { body: 'SalesOrderProductionOrderInput', bodyOptional: true, response: 'ProductionOrder' }),
   route('salesOrderHistory', 'GET', '/v1/sales-orders/{id}/history', ANY, 'Audit history of a sales order, oldest first', { query: ['limit', 'cursor'], response: 'HistoryPage' }),
   route('getStock', 'GET', '/v1/stock/{techPackId}', ANY, 'Stock of one style, per color and size (version 0 and no cells before the first push)', { response: 'Stock' }),
   route('putStock', 'PUT', '/v1/stock/{techPackId}', STOCK_WRITE, 'Replace the stock of one style (If-Match optional)', { body: 'StockInput', response: 'Stock' }),

@@ -15,7 +15,7 @@
 // concurrent runs, one transaction wins and the other run reports CONCURRENT_RUN. The marker is
 // released lazily: a later run that reads the marker's order as Completed/Cancelled may replace it.
 import { newOrder } from '../../shared/productionOrder.js';
-import { gate, planReplenishment, skip, type Skip } from '../../shared/replenishment.js';
+import { gate, planReplenishment, replenishmentDeliveryDate, skip, type Skip } from '../../shared/replenishment.js';
 import type { Stock } from '../../shared/stock.js';
 import type { Actor, FactorySettings, TechPack } from '../../shared/types.js';
 import { mapLimit } from '../store/concurrency.js';
@@ -60,6 +60,8 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
 
   // The factory settings, once per run (strongly consistent).
   const settings: FactorySettings = await store.getSettings();
+  // Every order of the run is due the same day: the run's date plus the lead time.
+  const deliveryDate = replenishmentDeliveryDate(startedAt, settings.replenishment.leadTimeDays);
 
   /** One pass over some styles; answers the ids that lost to a concurrent transaction (to try again). */
   async function pass(ids: string[]): Promise<string[]> {
@@ -86,7 +88,8 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
     await mapLimit(ready, concurrency, async ({ stock, techPack }) => {
       if (outOfTime()) return void skipped.push(skip(stock.techPackId, 'TIME_BUDGET', 'The run ran out of time before this style; the next run picks it up'));
       try {
-        const decision = planReplenishment(stock, techPack, await stockStore.openOrdersOfStyle(stock.techPackId));
+        const open = await stockStore.openOrdersOfStyle(stock.techPackId);
+        const decision = planReplenishment(stock, techPack, open, settings.replenishment);
         if (decision.kind === 'skip') skipped.push(decision.skip);
         else toCreate.push({ stock, techPack, decision });
       } catch (err) {
@@ -100,7 +103,7 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
         stock,
         build: (id: string) => newOrder({
           id,
-          input: { techPackId: techPack.id, matrix: decision.matrix, notes: decision.notes },
+          input: { techPackId: techPack.id, matrix: decision.matrix, notes: decision.notes, deliveryDate },
           techPack,
           settings,
           source: { type: 'replenishment' },

@@ -4,7 +4,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { OutboxEvent } from '../../shared/events.js';
 import type { BomRecord } from '../../shared/materials.js';
 import type { SalesOrder } from '../../shared/salesOrder.js';
-import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { DEFAULT_SETTINGS, withSettingsDefaults } from '../../shared/settings.js';
 import { isLow, type Stock, type StockCell } from '../../shared/stock.js';
 import type {
   BomLine,
@@ -292,7 +292,8 @@ export const settingsEntity = defineEntity<FactorySettings>({
 });
 
 export function decodeSettings(item: Item | undefined): FactorySettings {
-  return item ? settingsEntity.decode(item) : structuredClone(DEFAULT_SETTINGS);
+  // Settings saved before a field existed read that field's default.
+  return item ? withSettingsDefaults(settingsEntity.decode(item)) : structuredClone(DEFAULT_SETTINGS);
 }
 
 // ---- role mapping (Google users have no roles claim: the admin maps emails to roles) --------------

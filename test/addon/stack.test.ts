@@ -312,7 +312,11 @@ describe('the add-on against the local stack', () => {
     expect(String(sheet.valueAt(mat.row, 2))).toMatch(/Up to date/);
     expect(sheet.valueAt(mat.row + 2, 1)).toBe('FAB-JERSEY');
     const bom = [{ material: 'FAB-JERSEY', uom: 'm', consumption: 1.5, wastagePct: 5, variants: 'match', purchaseMultiple: 50 }];
-    const patched = api('PATCH', `/v1/tech-packs/${tp.id}`, { token: admin, headers: { 'If-Match': `"${tp.version}"` }, body: { bom } });
+    // The signed-off spec is locked (TECH_PACK_LOCKED): the BOM changes once the tech pack is back in Design.
+    const reopened = api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: admin, body: { to: 'Design' } });
+    expect(reopened.status, JSON.stringify(reopened.body)).toBe(200);
+    const headers = { 'If-Match': `"${reopened.body.version}"` };
+    const patched = api('PATCH', `/v1/tech-packs/${tp.id}`, { token: admin, headers, body: { bom } });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     typeAt(sheet, 'NAVY', 'S', 13);
     expect(ok(addon.refreshOrder(order.id, false)).materialsStale).toBe(true);

@@ -319,7 +319,8 @@ describe.each(STAGES)('stack %s', (stage) => {
       s.template.hasResourceProperties('AWS::Cognito::UserPool', Match.objectLike({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } }));
       s.template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
         Identifier: 'garmentflow',
-        Scopes: ['admin', 'commercial', 'planner', 'logistics', 'viewer', 'system'].map((r) => Match.objectLike({ ScopeName: r })),
+        Scopes: ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system']
+          .map((r) => Match.objectLike({ ScopeName: r })),
       });
       s.template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
       for (const role of ['system', 'admin']) {

@@ -158,7 +158,7 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
     expect(last).toMatchObject({ action: 'shortClose', from: 'InProgress', to: 'Completed', reason: 'fabric lot rejected', details: { shortCells: [{ color: 'NAVY', size: 'S', produced: 90 }] } });
   });
 
-  it('cancel is refused while a batch runs (409 BATCH_RUNNING), then cancels the Planned batches with the order', async () => {
+  it('cancel is refused while a batch runs (409 BATCH_RUNNING)', async () => {
     const o = await releasedOrder({ matrix: matrix([[10, 10, 10], [10, 10, 10]]), batchPlan: { maxBatchQty: 30 } });
     const batches = (await ok(generate(o.id), 201)).items;
     expect(batches).toHaveLength(2);
@@ -167,18 +167,68 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
     const refused = await transition(t.planner, o.id, { action: 'cancel', reason: 'customer withdrew' });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'BATCH_RUNNING', details: { batches: [batches[0].id] } });
+    expect((await getOrder(o.id)).state).toBe('InProgress');
+  });
 
-    await ok(move(o.id, batches[0].id, { action: 'finish', produced: batches[0].matrix }));
+  it('cancelling an order cancels its Planned batches with it, and they are no longer batched', async () => {
+    const o = await releasedOrder({
+      matrix: matrix([
+        [10, 10, 10],
+        [10, 10, 10],
+      ]),
+      batchPlan: { maxBatchQty: 30 },
+    });
+    const batches = (await ok(generate(o.id), 201)).items;
+    expect(batches).toHaveLength(2);
     const cancelled = await ok(transition(t.planner, o.id, { action: 'cancel', reason: 'customer withdrew' }));
     expect(cancelled.state).toBe('Cancelled');
-    // The Planned batch went with it: Cancelled, and no longer counted as batched.
     const listed = await allBatches(o.id);
-    expect(listed.map((b) => b.state)).toEqual(['Finished', 'Cancelled']);
-    expect(cancelled.progress.batched.quantities).toEqual([[10, 10, 10], [0, 0, 0]]);
-    expect((await history(o.id)).at(-1)).toMatchObject({ action: 'cancel', reason: 'customer withdrew', details: { cancelledBatches: [batches[1].id] } });
+    expect(listed.map((b) => b.state)).toEqual(['Cancelled', 'Cancelled']);
+    expect(cancelled.progress.batched.quantities).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    const cancelledBatches = batches.map((b: { id: string }) => b.id);
+    expect((await history(o.id)).at(-1)).toMatchObject({
+      action: 'cancel',
+      reason: 'customer withdrew',
+      details: { cancelledBatches },
+    });
     const late = await move(o.id, batches[1].id, { action: 'start' });
     expect(late.status).toBe(409);
-    expect(late.body.error).toMatchObject({ code: 'ILLEGAL_TRANSITION', details: { from: 'Cancelled', action: 'start' } });
+    expect(late.body.error).toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+      details: { from: 'Cancelled', action: 'start' },
+    });
+  });
+
+  it('output cannot be cancelled away: 409 ORDER_HAS_OUTPUT pointing to a short-close', async () => {
+    const o = await releasedOrder({
+      matrix: matrix([
+        [10, 10, 10],
+        [10, 10, 10],
+      ]),
+      batchPlan: { maxBatchQty: 30 },
+    });
+    const batches = (await ok(generate(o.id), 201)).items;
+    await ok(move(o.id, batches[0].id, { action: 'start' }));
+    // NAVY: 29 good, 1 rejected
+    const produced = { ...batches[0].matrix, quantities: [[10, 10, 9]] };
+    const rejected = { ...batches[0].matrix, quantities: [[0, 0, 1]] };
+    await ok(move(o.id, batches[0].id, { action: 'finish', produced, rejected }));
+    const refused = await transition(t.planner, o.id, { action: 'cancel', reason: 'customer withdrew' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'ORDER_HAS_OUTPUT', details: { produced: 29, rejected: 1 } });
+    expect(refused.body.error.message).toMatch(/short-close/);
+    const unchanged = await getOrder(o.id);
+    expect(unchanged).toMatchObject({ state: 'InProgress', version: o.version + 3 });
+    expect((await allBatches(o.id)).map((b) => b.state)).toEqual(['Finished', 'Planned']);
+    // the short-close it points to: the open batch cancelled, then complete with shortClose and a reason
+    await ok(move(o.id, batches[1].id, { action: 'cancel' }));
+    const closed = await ok(
+      transition(t.planner, o.id, { action: 'complete', shortClose: true, reason: 'customer withdrew' }),
+    );
+    expect(closed).toMatchObject({ state: 'Completed' });
   });
 });
 

@@ -126,6 +126,41 @@ describe('change events', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('a BOM change is announced: TechPack.BomChanged with bomRevision and the previous one', async () => {
+    const tp = await createTechPack(t.commercial, 'Design');
+    const patch = (body: unknown, version: number) =>
+      ok(
+        api('PATCH', `/v1/tech-packs/${tp.id}`, { token: t.commercial, body, headers: { 'if-match': `"${version}"` } }),
+      );
+    const renamed = await patch({ name: 'Renamed' }, tp.version);
+    const bom = [{ material: 'FAB-JERSEY', uom: 'm', consumption: 1.4, wastagePct: 5, variants: 'match' }];
+    const rebommed = await patch({ bom }, renamed.version);
+    expect(rebommed.bomRevision).toBe(2);
+    const same = await patch({ bom, season: 'AW27' }, rebommed.version); // the same BOM again: no new revision
+    expect(same.bomRevision).toBe(2);
+    await ok(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: t.commercial, body: { to: 'Approval' } }));
+    const mine = (all: EventLine[]) => all.filter((e) => e.detail.id === tp.id);
+    const events = mine(await eventsUntil((all) => mine(all).some((e) => e.detail.to === 'Approval')));
+    expect(events.map((e) => e['detail-type'])).toEqual([
+      'TechPack.Created',
+      'TechPack.StateChanged',
+      'TechPack.BomChanged',
+      'TechPack.StateChanged',
+    ]);
+    const changed = events[2] as EventLine & { detail: { bomRevision: number; previousBomRevision: number } };
+    expect(changed.detail).toMatchObject({
+      id: tp.id,
+      techPackId: tp.id,
+      from: 'Design',
+      to: 'Design',
+      action: 'update',
+      version: rebommed.version,
+      actor: 'carla@example.com',
+      bomRevision: 2,
+      previousBomRevision: 1,
+    });
+    expect(changed.eventId).toMatch(/^[A-Z]+#TP-\d{6}\/H#\d{10}/);
+  });
   it('a generated plan announces every batch it created, each with its own event and id', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady');
     const po = await ok(api('POST', '/v1/production-orders', { token: t.planner, body: { techPackId: tp.id, deliveryDate: '2027-03-01', matrix: matrix([[30, 0, 0], [0, 25, 0]]), batchPlan: { maxBatchQty: 20 } } }), 201);

@@ -97,10 +97,15 @@ describe('materials summary', () => {
     const o = await createOrder(t.planner, tp.id, { matrix: ORDER });
     await ok(materials(o.id)); // records revision 1
     await patchBom(tp.id, [{ ...BOM[0], wastagePct: 10 }, BOM[1], BOM[2]]); // revision 2, not refreshed
-    for (const to of ['Design', 'Approval', 'ProductionReady']) await ok(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: t.commercial, body: { to } }));
+    for (const to of ['Design', 'Approval', 'ProductionReady']) {
+      const token = to === 'ProductionReady' ? t.approver : t.commercial;
+      await ok(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token, body: { to } }));
+    }
     await ok(transition(t.planner, o.id, { action: 'plan' }));
     const released = await ok(transition(t.planner, o.id, { action: 'release' }));
     expect(released.releasedBomRevision).toBe(2);
+    // A signed-off BOM is locked: it changes after release only once the tech pack is back in Design.
+    await ok(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: t.commercial, body: { to: 'Design' } }));
     await patchBom(tp.id, [{ ...BOM[0], wastagePct: 50 }, BOM[1], BOM[2]]); // revision 3, after release
 
     const pinned = await ok(materials(o.id));

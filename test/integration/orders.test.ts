@@ -136,7 +136,7 @@ describe('the order lifecycle', () => {
     await moveTechPack(t.commercial, tp.id, 'Approval');
     const stillEarly = await transition(t.planner, o.id, { action: 'plan' });
     expect(stillEarly.body.error.details.techPackState).toBe('Approval');
-    await moveTechPack(t.commercial, tp.id, 'ProductionReady');
+    await moveTechPack(t.approver, tp.id, 'ProductionReady');
     const planned = await transition(t.planner, o.id, { action: 'plan' });
     expect(planned.status).toBe(200);
     expect(planned.body).toMatchObject({ state: 'Planned', version: 2 });

@@ -59,4 +59,36 @@ describe('replenishment and the factory settings', () => {
     expect(orders).toHaveLength(1);
     expect(on.created).toContain(orders[0].id);
   });
+
+  it("orders are due leadTimeDays after the run, each color raised to minQtyPerColor by its sizes' need", async () => {
+    const tp = await createTechPack(t.commercial);
+    const cells = [
+      { color: 'NAVY', size: 'S', onHand: 2, reorderPoint: 5, target: 12 }, // needs 10
+      { color: 'NAVY', size: 'M', onHand: 0, reorderPoint: 5, target: 30 }, // needs 30
+      { color: 'RED', size: 'L', onHand: 0, reorderPoint: 5, target: 25 }, // needs 25
+      { color: 'RED', size: 'S', onHand: 40, reorderPoint: 5, target: 50 }, // not low: needs nothing
+    ];
+    expect((await api('PUT', `/v1/stock/${tp.id}`, { token: t.system, body: { cells } })).status).toBe(200);
+    await settings({ replenishment: { leadTimeDays: 10, minQtyPerColor: 60 } });
+    const result = await run();
+    const [order] = (await ordersOf(tp.id)) as unknown as { id: string }[];
+    expect(result.created).toContain(order.id);
+    const got = (await api('GET', `/v1/production-orders/${order.id}`, { token: t.viewer })).body;
+    const due = new Date(Date.parse(got.createdAt.slice(0, 10)) + 10 * 86_400_000).toISOString().slice(0, 10);
+    // NAVY 40 -> 60 spread 10:30 = 15 + 45; RED 25 -> 60, all on L
+    expect(got).toMatchObject({
+      deliveryDate: due,
+      matrix: {
+        sizes: ['S', 'M', 'L'],
+        colors: ['NAVY', 'RED'],
+        quantities: [
+          [15, 45, 0],
+          [0, 0, 60],
+        ],
+      },
+      total: 120,
+    });
+    expect(got.notes).toContain('Raised to the minimum of 60 per color: NAVY 40 -> 60; RED 25 -> 60');
+    await settings({ replenishment: { leadTimeDays: 28, minQtyPerColor: 0 } });
+  });
 });

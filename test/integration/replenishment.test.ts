@@ -51,8 +51,11 @@ describe('a replenishment run', () => {
     expect(skipped).toEqual([]);
     expect(created).toHaveLength(1);
     const order = (await api('GET', `/v1/production-orders/${created[0]}`, { token: t.viewer })).body;
+    // due the default lead time of 28 days after the run: never without a date
+    const due = new Date(Date.parse(order.createdAt.slice(0, 10)) + 28 * 86_400_000).toISOString().slice(0, 10);
     expect(order).toMatchObject({
-      techPackId: tp.id, state: 'Draft', version: 1, source: { type: 'replenishment' }, deliveryDate: null, createdBy: 'admin@example.com',
+      techPackId: tp.id, state: 'Draft', version: 1, source: { type: 'replenishment' }, deliveryDate: due,
+      createdBy: 'admin@example.com',
       matrix: matrix([[37, 0], [0, 25]], ['S', 'L']), total: 62,
     });
     expect(order.notes).toContain('NAVY/S: 40 - 3 - 0 = 37');

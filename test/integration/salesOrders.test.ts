@@ -151,6 +151,47 @@ describe('a production order from a sales order', () => {
     expect(after.body.productionOrderIds).toEqual([first.body.id, second.body.id]);
   });
 
+  it('after a short-close the next production order is exactly the shortfall', async () => {
+    const { so } = await acceptedSalesOrder(); // NAVY 10, 20, 30; RED 0, 5, 5
+    const first = (await toProduction(so.id)).body;
+    const go = async (path: string, body: unknown) => {
+      const res = await api('POST', `/v1/production-orders/${first.id}${path}`, { token: t.planner, body });
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+      return res.body;
+    };
+    await go('/transitions', { action: 'plan' });
+    await go('/transitions', { action: 'release' });
+    const batch = await go('/batches', { matrix: M() });
+    await go(`/batches/${batch.id}/transitions`, { action: 'start' });
+    // NAVY/M 18 good + 2 rejected, RED/L 4 good + 1 rejected; the rest as ordered
+    const produced = matrix([
+      [10, 18, 30],
+      [0, 5, 4],
+    ]);
+    const rejected = matrix([
+      [0, 2, 0],
+      [0, 0, 1],
+    ]);
+    await go(`/batches/${batch.id}/transitions`, { action: 'finish', produced, rejected });
+    // the output cannot be cancelled away (it would be offered again: double production)
+    const cancel = await transition(t.planner, first.id, { action: 'cancel', reason: 'customer short-shipped' });
+    expect(cancel.body.error?.code).toBe('ORDER_HAS_OUTPUT');
+    // while it is open it still covers its whole matrix
+    expect((await toProduction(so.id)).body.error.code).toBe('NOTHING_REMAINING');
+    await go('/transitions', { action: 'complete', shortClose: true, reason: 'rejects in two cells' });
+    const second = await toProduction(so.id);
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    expect(second.body).toMatchObject({
+      matrix: matrix([
+        [0, 2, 0],
+        [0, 0, 1],
+      ]),
+      total: 3,
+      source: { type: 'salesOrder', salesOrderId: so.id },
+    });
+    // the shortfall ordered too: nothing remains
+    expect((await toProduction(so.id)).body.error.code).toBe('NOTHING_REMAINING');
+  });
   it('an order cut down by a planner leaves the rest for the next call', async () => {
     const { so } = await acceptedSalesOrder();
     const first = await toProduction(so.id);

@@ -33,4 +33,75 @@ describe('factory settings', () => {
     const approval = await createTechPack(t.commercial, 'Approval');
     expect((await api('POST', '/v1/production-orders', { token: t.commercial, body: { techPackId: approval.id } })).status).toBe(201);
   });
+
+  it('round-trip: PUT takes the body GET answered; its version or If-Match makes it conditional', async () => {
+    const read = await api('GET', '/v1/settings', { token: t.admin });
+    expect(read.body.replenishment).toMatchObject({
+      leadTimeDays: expect.any(Number),
+      minQtyPerColor: expect.any(Number),
+    });
+    expect(read.headers.get('etag')).toBe(`"${read.body.version}"`);
+    // the body exactly as read, with one change
+    const changed = {
+      ...read.body,
+      replenishment: { ...read.body.replenishment, leadTimeDays: 35, minQtyPerColor: 24 },
+    };
+    const put = await api('PUT', '/v1/settings', { token: t.admin, body: changed });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toMatchObject({
+      version: read.body.version + 1,
+      replenishment: { enabled: true, leadTimeDays: 35, minQtyPerColor: 24 },
+    });
+    expect((await api('GET', '/v1/settings', { token: t.viewer })).body).toEqual(put.body);
+
+    // the same body again is stale now: 412 with the settings as they stand, and nothing written
+    const stale = await api('PUT', '/v1/settings', { token: t.admin, body: { ...changed, defaultMaxBatchQty: 7 } });
+    expect(stale.status).toBe(412);
+    expect(stale.body.error).toMatchObject({ code: 'PRECONDITION_FAILED', details: { current: put.body } });
+    // If-Match does the same without a version in the body
+    const staleHeader = await api('PUT', '/v1/settings', {
+      token: t.admin,
+      body: { defaultMaxBatchQty: 7 },
+      headers: { 'if-match': `"${read.body.version}"` },
+    });
+    expect(staleHeader.status).toBe(412);
+    const fresh = await api('PUT', '/v1/settings', {
+      token: t.admin,
+      body: { defaultMaxBatchQty: 7 },
+      headers: { 'if-match': `"${put.body.version}"` },
+    });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body).toMatchObject({
+      defaultMaxBatchQty: 7,
+      version: put.body.version + 1,
+      replenishment: { leadTimeDays: 35 },
+    });
+    // a body version and an If-Match that disagree, or a bad new field: 400 naming it
+    const both = await api('PUT', '/v1/settings', {
+      token: t.admin,
+      body: { version: 1 },
+      headers: { 'if-match': '"2"' },
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['version']);
+    const bad = await api('PUT', '/v1/settings', {
+      token: t.admin,
+      body: { replenishment: { leadTimeDays: null, minQtyPerColor: -1 } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual([
+      'replenishment.leadTimeDays',
+      'replenishment.minQtyPerColor',
+    ]);
+    // without any version the write is unconditional, as before
+    const plain = await api('PUT', '/v1/settings', {
+      token: t.admin,
+      body: { replenishment: { leadTimeDays: 28, minQtyPerColor: 0 } },
+    });
+    expect(plain.status).toBe(200);
+    expect(plain.body).toMatchObject({
+      version: fresh.body.version + 1,
+      replenishment: { enabled: true, leadTimeDays: 28, minQtyPerColor: 0 },
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, tokens } from '../support/api.js';
-import { createTechPack, techPackBody } from '../support/fixtures.js';
+import { createTechPack, moveTechPack, techPackBody } from '../support/fixtures.js';
 
 let t: Awaited<ReturnType<typeof tokens>>;
 beforeAll(async () => {
@@ -74,6 +74,73 @@ describe('tech packs over HTTP', () => {
     expect(badBom.body.error.details.fields.map((f: { field: string }) => f.field)).toContain('bom[0].consumption');
   });
 
+  it('in Approval and ProductionReady the spec is locked (409 TECH_PACK_LOCKED); name and season change', async () => {
+    for (const state of ['Approval', 'ProductionReady']) {
+      const tp = await createTechPack(t.commercial, state);
+      const path = `/v1/tech-packs/${tp.id}`;
+      const at = (v: number) => ({ 'if-match': `"${v}"` });
+      const changes = [
+        { sizes: ['L', 'M', 'S'] }, // another size order is a change too (the BOM covers the same sizes)
+        { colors: [...tp.colors, { code: 'GREEN', name: 'Green' }] },
+        { bom: [{ ...tp.bom[0], wastagePct: 9 }] },
+        { iqTemplate: 'IQ-OTHER' },
+      ];
+      for (const body of changes) {
+        const locked = await api('PATCH', path, { token: t.commercial, body, headers: at(tp.version) });
+        expect(locked.status, JSON.stringify(locked.body)).toBe(409);
+        const details = { state, fields: Object.keys(body), moveTo: 'Design' };
+        expect(locked.body.error).toMatchObject({ code: 'TECH_PACK_LOCKED', details });
+        expect(locked.body.error.message).toMatch(/back to Design/);
+      }
+      // the same spec sent back, with a new name and season: fine, and no new BOM revision
+      const { sizes, colors, bom, iqTemplate } = tp;
+      const body = { name: 'Renamed', season: 'AW27', sizes, colors, bom, iqTemplate };
+      const renamed = await api('PATCH', path, { token: t.commercial, body, headers: at(tp.version) });
+      expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+      expect(renamed.body).toMatchObject({
+        name: 'Renamed',
+        state,
+        version: tp.version + 1,
+        bomRevision: tp.bomRevision,
+      });
+      // back to Design, the spec changes again
+      const design = await moveTechPack(t.commercial, tp.id, 'Design');
+      const rebommed = await api('PATCH', path, { token: t.commercial, body: changes[2], headers: at(design.version) });
+      expect(rebommed.status, JSON.stringify(rebommed.body)).toBe(200);
+      expect(rebommed.body).toMatchObject({ state: 'Design', bomRevision: tp.bomRevision + 1 });
+    }
+  });
+
+  it('only an approver (or an admin) signs off to ProductionReady; others keep the other moves', async () => {
+    const tp = await createTechPack(t.commercial, 'Approval');
+    for (const who of [t.commercial, t.planner]) {
+      const refused = await api('POST', `/v1/tech-packs/${tp.id}/transitions`, {
+        token: who,
+        body: { to: 'ProductionReady' },
+      });
+      expect(refused.status).toBe(403);
+      const message = expect.stringMatching(/Only an approver \(or an admin\)/);
+      expect(refused.body.error).toMatchObject({ code: 'FORBIDDEN', message });
+    }
+    for (const who of [t.viewer, t.logistics, t.system]) {
+      expect(
+        (await api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: who, body: { to: 'ProductionReady' } }))
+          .status,
+      ).toBe(403);
+    }
+    const read = await api('GET', `/v1/tech-packs/${tp.id}`, { token: t.approver });
+    expect(read.body).toMatchObject({ state: 'Approval', version: tp.version });
+    // a rejection back to Design stays with planners and commercial; the approver signs off the second time
+    await moveTechPack(t.planner, tp.id, 'Design');
+    await moveTechPack(t.commercial, tp.id, 'Approval');
+    const signed = await moveTechPack(t.approver, tp.id, 'ProductionReady');
+    expect(signed).toMatchObject({ state: 'ProductionReady', version: tp.version + 3 });
+    const reopened = await moveTechPack(t.planner, tp.id, 'Design');
+    await moveTechPack(t.approver, tp.id, 'Approval');
+    expect((await moveTechPack(t.admin, tp.id, 'ProductionReady')).version).toBe(reopened.version + 2);
+    // an approver signs off; it does not write tech packs or orders
+    expect((await api('POST', '/v1/tech-packs', { token: t.approver, body: techPackBody() })).status).toBe(403);
+  });
   it('lists by state through the index, newest first, paged with an opaque cursor', async () => {
     const created = [];
     for (let i = 0; i < 3; i++) created.push(await createTechPack(t.commercial, 'Approval'));

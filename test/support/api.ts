@@ -45,13 +45,14 @@ export async function api<T = any>(
 
 /** Tokens for each role, minted once per file. */
 export async function tokens() {
-  const [admin, planner, commercial, viewer, system, logistics] = await Promise.all([
+  const [admin, planner, commercial, viewer, system, logistics, approver] = await Promise.all([
     token({ email: 'admin@example.com', roles: ['admin'] }),
     token({ email: 'ana@example.com', roles: ['planner'] }),
     token({ email: 'carla@example.com', roles: ['commercial'] }),
     token({ email: 'vic@example.com', roles: ['viewer'] }),
     token({ email: 'erp-system', roles: ['system'] }),
     token({ email: 'lou@example.com', roles: ['logistics'] }),
+    token({ email: 'april@example.com', roles: ['approver'] }),
   ]);
-  return { admin, planner, commercial, viewer, system, logistics };
+  return { admin, planner, commercial, viewer, system, logistics, approver };
 }

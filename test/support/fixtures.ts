@@ -1,6 +1,6 @@
 // Builders for integration tests: a tech pack, walked to a state, and an order against it.
 import { expect } from 'vitest';
-import { api } from './api.js';
+import { api, token } from './api.js';
 
 let counter = 0;
 
@@ -25,11 +25,22 @@ const PATH_TO: Record<string, string[]> = {
   ProductionReady: ['Design', 'Approval', 'ProductionReady'],
 };
 
-export async function createTechPack(token: string, state = 'Commercial', overrides: Record<string, unknown> = {}) {
-  const res = await api('POST', '/v1/tech-packs', { token, body: techPackBody(overrides) });
+let approverToken: Promise<string> | undefined;
+
+/** An approver's token: only an approver (or an admin) signs a tech pack off to ProductionReady. */
+export function approver(): Promise<string> {
+  approverToken ??= token({ email: 'april@example.com', roles: ['approver'] });
+  return approverToken;
+}
+
+/** A tech pack walked to `state` by `tok`; the sign-off to ProductionReady is made by an approver. */
+export async function createTechPack(tok: string, state = 'Commercial', overrides: Record<string, unknown> = {}) {
+  const res = await api('POST', '/v1/tech-packs', { token: tok, body: techPackBody(overrides) });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   let tp = res.body;
-  for (const to of PATH_TO[state]) tp = await moveTechPack(token, tp.id, to);
+  for (const to of PATH_TO[state]) {
+    tp = await moveTechPack(to === 'ProductionReady' ? await approver() : tok, tp.id, to);
+  }
   return tp;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_SOURCE, eventFor } from '../../shared/events.js';
 import { applyMatrixEdits, applyOrderPatch, createdEntry, newOrder, transitionOrder } from '../../shared/productionOrder.js';
+import { applyTechPackPatch, techPackUpdateEntry } from '../../shared/techPack.js';
 import type { HistoryEntry } from '../../shared/types.js';
 import { LATER, NOW, order, other, planner, settings, techPack } from './fixtures.js';
 
@@ -54,6 +55,40 @@ describe('eventFor', () => {
     expect(eventFor('TechPack', 'tp-1', h({ from: 'Design', to: 'Design', details: { fields: ['bom'] } }), {})).toBeUndefined();
   });
 
+  it('a tech pack update that moved bomRevision is TechPack.BomChanged, with the revision and the previous one', () => {
+    const entry = h({
+      from: 'Design',
+      to: 'Design',
+      version: 6,
+      details: { fields: ['bom'], bomRevision: 3, previousBomRevision: 2 },
+    });
+    expect(eventFor('TechPack', 'tp-1', entry, { techPackId: 'tp-1' })).toEqual({
+      detailType: 'TechPack.BomChanged',
+      detail: {
+        id: 'tp-1',
+        from: 'Design',
+        to: 'Design',
+        version: 6,
+        actor: planner.id,
+        at: NOW,
+        action: 'update',
+        techPackId: 'tp-1',
+        bomRevision: 3,
+        previousBomRevision: 2,
+      },
+    });
+  });
+
+  it('a tech pack update that kept bomRevision, and any other kind, announce no BOM change', () => {
+    const same = { fields: ['bom', 'name'], bomRevision: 2, previousBomRevision: 2 };
+    expect(eventFor('TechPack', 'tp-1', h({ from: 'Design', to: 'Design', details: same }), {})).toBeUndefined();
+    const moved = { fields: ['bom'], bomRevision: 3, previousBomRevision: 2 };
+    expect(eventFor('ProductionOrder', 'po-1', h({ details: moved }), {})).toBeUndefined();
+    // a state change stays a StateChanged, without BOM fields
+    const ev = eventFor('TechPack', 'tp-1', h({ from: 'Design', to: 'Approval', details: moved }), {});
+    expect(ev?.detailType).toBe('TechPack.StateChanged');
+    expect(ev?.detail).not.toHaveProperty('bomRevision');
+  });
   it('only orders have matrix events', () => {
     expect(eventFor('SalesOrder', 'so-1', h({ action: 'matrixEdit' }), {})).toBeUndefined();
     expect(eventFor('TechPack', 'tp-1', h({ details: { fields: ['sizes'] } }), {})).toBeUndefined();
@@ -87,6 +122,27 @@ describe('events of real order changes', () => {
     expect(eventFor('ProductionOrder', 'po-1', cancelled.history, {})?.detail).not.toHaveProperty('cancelledBatchIds');
   });
 
+  it('a tech pack patch announces TechPack.BomChanged only when the BOM really changed', () => {
+    const design = techPack({ state: 'Design', bomRevision: 2 });
+    const bom = [{ ...design.bom[0], wastagePct: 8 }];
+    const changed = applyTechPackPatch(design, { bom }, LATER);
+    const ev = eventFor('TechPack', design.id, techPackUpdateEntry(design, changed, { bom }, other, LATER), {
+      techPackId: design.id,
+    });
+    expect(ev).toMatchObject({
+      detailType: 'TechPack.BomChanged',
+      detail: { bomRevision: 3, previousBomRevision: 2, version: 4, actor: other.id },
+    });
+    const same = applyTechPackPatch(design, { bom: design.bom, name: 'x' }, LATER);
+    expect(
+      eventFor(
+        'TechPack',
+        design.id,
+        techPackUpdateEntry(design, same, { bom: design.bom, name: 'x' }, other, LATER),
+        {},
+      ),
+    ).toBeUndefined();
+  });
   it("an order's cancellation names the Planned batches cancelled with it", () => {
     const released = { ...order(), state: 'InProgress' as const };
     const batches = [{ id: 'B-000001', state: 'Planned' as const }, { id: 'B-000002', state: 'Finished' as const }, { id: 'B-000003', state: 'Planned' as const }];

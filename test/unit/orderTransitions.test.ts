@@ -269,6 +269,62 @@ describe('cancel', () => {
   it('does not need a ready tech pack', () => {
     expect(transitionOrder(order(), { action: 'cancel', reason: 'r' }, ctx({ techPack: undefined })).order.state).toBe('Cancelled');
   });
+
+  it.each([
+    [
+      'one produced garment',
+      [
+        [0, 1, 0],
+        [0, 0, 0],
+      ],
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      1,
+      0,
+    ],
+    [
+      'only rejects',
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      [
+        [0, 0, 0],
+        [2, 0, 0],
+      ],
+      0,
+      2,
+    ],
+  ])(
+    'refuses with ORDER_HAS_OUTPUT once there is output (%s), pointing to a short-close',
+    (_what, produced, rejected, p, r) => {
+      const o = order({ state: 'InProgress' });
+      o.progress.produced = matrix(['S', 'M', 'L'], ['NAVY', 'RED'], produced);
+      o.progress.rejected = matrix(['S', 'M', 'L'], ['NAVY', 'RED'], rejected);
+      const e = thrown(() => transitionOrder(o, { action: 'cancel', reason: 'r' }, ctx({ batches: [finished('b1')] })));
+      expect(e).toBeInstanceOf(ConflictError);
+      expect(e).toMatchObject({
+        status: 409,
+        code: 'ORDER_HAS_OUTPUT',
+        details: { produced: p, rejected: r, instead: { action: 'complete', shortClose: true } },
+      });
+      expect(e.message).toMatch(/short-close/);
+    },
+  );
+
+  it('an order with output short-closes instead of cancelling', () => {
+    const o = producedOrder();
+    o.progress.produced.quantities[0][0] = 1; // NAVY/S: 1 of 10
+    const r = transitionOrder(
+      o,
+      { action: 'complete', shortClose: true, reason: 'fabric ran out' },
+      ctx({ batches: [finished('b1')] }),
+    );
+    expect(r.order.state).toBe('Completed');
+    expect(r.history.action).toBe('shortClose');
+  });
 });
 
 describe('parseOrderTransition', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from '../../shared/errors.js';
 import {
-  SALES_ORDER_MOVES, SALES_ORDER_STATES, coverage, linkProductionOrder, newSalesOrder, parseProductionOrderRequest, parseSalesOrderCreate,
+  SALES_ORDER_MOVES, SALES_ORDER_STATES, coverage, coveredBy, linkProductionOrder, newSalesOrder,
+  parseProductionOrderRequest, parseSalesOrderCreate,
   parseSalesOrderTransition, planProductionOrder, salesOrderCreatedEntry, transitionSalesOrder, type LinkedOrder, type SalesOrder, type SalesOrderState,
 } from '../../shared/salesOrder.js';
 import type { OrderState } from '../../shared/types.js';
@@ -78,11 +79,14 @@ describe('sales order transitions', () => {
 });
 
 describe('what production orders hold of a sales order', () => {
-  it('sums the non-cancelled orders on the sales order layout and never goes below zero', () => {
+  it('sums what the orders cover on the sales order layout and never goes below zero', () => {
     const c = coverage(so(), [
       linked('PO-1', 'Draft', [[4, 20], [0, 0]]),
       linked('PO-2', 'Cancelled', [[10, 20], [5, 0]]),
-      linked('PO-3', 'Completed', [[1], [9]], ['S'], ['NAVY', 'RED']),
+      {
+        ...linked('PO-3', 'Completed', [[3], [9]], ['S'], ['NAVY', 'RED']),
+        progress: { produced: matrix(['S'], ['NAVY', 'RED'], [[1], [9]]) },
+      },
       // cells the sales order does not have are ignored
       linked('PO-4', 'Planned', [[7]], ['XL'], ['GREEN']),
     ]);
@@ -94,13 +98,117 @@ describe('what production orders hold of a sales order', () => {
     const plan = planProductionOrder(so({ productionOrderIds: ['PO-1', 'PO-2', 'PO-3'] }), [
       linked('PO-1', 'Planned', [[4, 0], [0, 0]], undefined, undefined, 3),
       linked('PO-2', 'Cancelled', [[10, 20], [5, 0]]),
-      linked('PO-3', 'Completed', [[1, 0], [0, 0]]),
+      {
+        ...linked('PO-3', 'Completed', [[2, 0], [0, 0]]),
+        progress: { produced: matrix(['S', 'M'], ['NAVY', 'RED'], [[1, 0], [0, 0]]) },
+      },
     ]);
     expect(plan).toMatchObject({ total: 30, heldBefore: 5, deliveryDate: '2027-01-15', notes: 'Sales order SO-000001 for ACME', guard: [{ id: 'PO-1', version: 3 }] });
     expect(plan.matrix).toEqual(matrix(['S', 'M'], ['NAVY', 'RED'], [[5, 20], [5, 0]]));
     expect(planProductionOrder(so(), [], { deliveryDate: '2027-02-01', notes: 'rush' })).toMatchObject({ deliveryDate: '2027-02-01', notes: 'rush' });
   });
 
+  it('each linked order covers: open its matrix, Completed what it produced, Cancelled nothing', () => {
+    const produced = matrix(
+      ['S', 'M'],
+      ['NAVY', 'RED'],
+      [
+        [9, 18],
+        [5, 0],
+      ],
+    );
+    for (const state of ['Draft', 'Planned', 'Released', 'InProgress'] as const) {
+      // an InProgress order that produced some already still covers its whole matrix: it will deliver it
+      expect(
+        coveredBy({
+          ...linked('PO-1', state, [
+            [10, 20],
+            [5, 0],
+          ]),
+          progress: { produced },
+        })?.quantities,
+      ).toEqual([
+        [10, 20],
+        [5, 0],
+      ]);
+    }
+    expect(
+      coveredBy({
+        ...linked('PO-1', 'Completed', [
+          [10, 20],
+          [5, 0],
+        ]),
+        progress: { produced },
+      }),
+    ).toEqual(produced);
+    expect(
+      coveredBy({
+        ...linked('PO-1', 'Cancelled', [
+          [10, 20],
+          [5, 0],
+        ]),
+        progress: { produced },
+      }),
+    ).toBeUndefined();
+  });
+
+  it('after a short-close the next production order is exactly the shortfall', () => {
+    // ordered 10/20 NAVY, 5 RED; the order was short-closed having produced 9, 18 and 5
+    const shortClosed: LinkedOrder = {
+      ...linked(
+        'PO-1',
+        'Completed',
+        [
+          [10, 20],
+          [5, 0],
+        ],
+        undefined,
+        undefined,
+        9,
+      ),
+      progress: {
+        produced: matrix(
+          ['S', 'M'],
+          ['NAVY', 'RED'],
+          [
+            [9, 18],
+            [5, 0],
+          ],
+        ),
+      },
+    };
+    const plan = planProductionOrder(so({ productionOrderIds: ['PO-1'] }), [shortClosed]);
+    expect(plan.matrix.quantities).toEqual([
+      [1, 2],
+      [0, 0],
+    ]);
+    expect(plan).toMatchObject({ total: 3, heldBefore: 32, guard: [] });
+    // an over-run in one cell does not take from another
+    const overRun = {
+      ...shortClosed,
+      progress: {
+        produced: matrix(
+          ['S', 'M'],
+          ['NAVY', 'RED'],
+          [
+            [12, 18],
+            [5, 0],
+          ],
+        ),
+      },
+    };
+    expect(planProductionOrder(so({ productionOrderIds: ['PO-1'] }), [overRun]).matrix.quantities).toEqual([
+      [0, 2],
+      [0, 0],
+    ]);
+    // once the shortfall is ordered too, nothing remains
+    const second = linked('PO-2', 'Draft', [
+      [1, 2],
+      [0, 0],
+    ]);
+    const e = thrown(() => planProductionOrder(so({ productionOrderIds: ['PO-1', 'PO-2'] }), [shortClosed, second]));
+    expect(e).toMatchObject({ code: 'NOTHING_REMAINING' });
+  });
   it('refuses with NOTHING_REMAINING when the orders hold everything', () => {
     const e = thrown(() => planProductionOrder(so({ productionOrderIds: ['PO-1'] }), [linked('PO-1', 'Draft', [[10, 25], [5, 0]])]));
     expect(e).toMatchObject({ status: 409, code: 'NOTHING_REMAINING', details: { productionOrderIds: ['PO-1'], held: 40, ordered: 35 } });

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, parseSettingsUpdate, parseTolerance } from '../../shared/settings.js';
-import { TECH_PACK_STATES } from '../../shared/types.js';
+import {
+  DEFAULT_SETTINGS, parseSettingsUpdate, parseTolerance, settingsWriteVersion, withSettingsDefaults,
+} from '../../shared/settings.js';
+import { ValidationError } from '../../shared/errors.js';
+import { TECH_PACK_STATES, type FactorySettings } from '../../shared/types.js';
 import { Problems } from '../../shared/validate.js';
-import { badFields, problems, settings } from './fixtures.js';
+import { badFields, problems, settings, thrown } from './fixtures.js';
 
 describe('default settings', () => {
   it('open orders from Commercial on ("every factory decides how early")', () => {
     expect(DEFAULT_SETTINGS.minTechPackStateForOrders).toBe('Commercial');
     expect(DEFAULT_SETTINGS.defaultTolerance).toEqual({ overPct: 5, underPct: 3 });
-    expect(DEFAULT_SETTINGS.replenishment).toEqual({ enabled: true });
+    expect(DEFAULT_SETTINGS.replenishment).toEqual({ enabled: true, leadTimeDays: 28, minQtyPerColor: 0 });
     expect(DEFAULT_SETTINGS.defaultMaxBatchQty).toBeGreaterThan(0);
   });
 });
@@ -36,11 +39,57 @@ describe('parseSettingsUpdate', () => {
       minTechPackStateForOrders: 'ProductionReady',
       defaultTolerance: { overPct: 10, underPct: 10 },
       defaultMaxBatchQty: 250,
-      replenishment: { enabled: false },
+      replenishment: { enabled: false, leadTimeDays: 28, minQtyPerColor: 0 },
       version: 0,
     });
   });
 
+  it('accepts the body GET answered, version included, and changes nothing with it', () => {
+    const current = settings({ version: 7, defaultMaxBatchQty: 300 });
+    const asRead = JSON.parse(JSON.stringify(current));
+    expect(parseSettingsUpdate(asRead, current)).toEqual(current);
+    // version is not a setting: sending another one does not change the version
+    expect(parseSettingsUpdate({ ...asRead, version: 1 }, current).version).toBe(7);
+  });
+
+  it('replenishment fields change one by one; the others keep their value', () => {
+    const current = settings({ replenishment: { enabled: false, leadTimeDays: 10, minQtyPerColor: 5 } });
+    expect(parseSettingsUpdate({ replenishment: { leadTimeDays: 42 } }, current).replenishment).toEqual({
+      enabled: false,
+      leadTimeDays: 42,
+      minQtyPerColor: 5,
+    });
+    expect(
+      parseSettingsUpdate({ replenishment: { minQtyPerColor: 120, enabled: true } }, current).replenishment,
+    ).toEqual({
+      enabled: true,
+      leadTimeDays: 10,
+      minQtyPerColor: 120,
+    });
+    expect(parseSettingsUpdate({ replenishment: {} }, current).replenishment).toEqual(current.replenishment);
+    expect(parseSettingsUpdate({ replenishment: { leadTimeDays: 0 } }, current).replenishment.leadTimeDays).toBe(0);
+  });
+
+  it('leadTimeDays and minQtyPerColor are whole numbers >= 0 (leadTimeDays never null)', () => {
+    for (const bad of [-1, 2.5, null, '28', 3651]) {
+      expect(badFields(() => parseSettingsUpdate({ replenishment: { leadTimeDays: bad } }, settings()))).toEqual([
+        'replenishment.leadTimeDays',
+      ]);
+    }
+    for (const bad of [-1, 0.5, '10', 10_000_001]) {
+      expect(badFields(() => parseSettingsUpdate({ replenishment: { minQtyPerColor: bad } }, settings()))).toEqual([
+        'replenishment.minQtyPerColor',
+      ]);
+    }
+    expect(badFields(() => parseSettingsUpdate({ replenishment: { lead: 3 } }, settings()))).toEqual([
+      'replenishment.lead',
+    ]);
+  });
+
+  it('a bad version is named', () => {
+    expect(badFields(() => parseSettingsUpdate({ version: -1 }, settings()))).toEqual(['version']);
+    expect(badFields(() => parseSettingsUpdate({ version: '3' }, settings()))).toEqual(['version']);
+  });
   it('an empty body changes nothing', () => {
     expect(parseSettingsUpdate({}, settings())).toEqual(settings());
   });
@@ -51,8 +100,9 @@ describe('parseSettingsUpdate', () => {
     ]);
   });
 
-  it('refuses unknown fields (including version) by name', () => {
-    expect(badFields(() => parseSettingsUpdate({ version: 9, minStateForOrders: 'Design' }, settings()))).toEqual(['version', 'minStateForOrders']);
+  it('refuses unknown fields by name', () => {
+    const body = { version: 9, minStateForOrders: 'Design' };
+    expect(badFields(() => parseSettingsUpdate(body, settings()))).toEqual(['minStateForOrders']);
   });
 
   it('names each bad tolerance part', () => {
@@ -71,14 +121,19 @@ describe('parseSettingsUpdate', () => {
     expect(parseSettingsUpdate({ defaultMaxBatchQty: 1 }, settings()).defaultMaxBatchQty).toBe(1);
   });
 
-  it('replenishment must be {enabled: boolean}', () => {
-    expect(badFields(() => parseSettingsUpdate({ replenishment: true }, settings()))).toEqual(['replenishment.enabled']);
+  it('replenishment must be an object; enabled a boolean', () => {
+    expect(badFields(() => parseSettingsUpdate({ replenishment: true }, settings()))).toEqual(['replenishment']);
     expect(badFields(() => parseSettingsUpdate({ replenishment: { enabled: 'yes' } }, settings()))).toEqual(['replenishment.enabled']);
   });
 
   it('names every bad field of one request together', () => {
     expect(
-      badFields(() => parseSettingsUpdate({ minTechPackStateForOrders: 'x', defaultMaxBatchQty: -3, replenishment: {}, extra: 1 }, settings())).sort(),
+      badFields(() =>
+        parseSettingsUpdate(
+          { minTechPackStateForOrders: 'x', defaultMaxBatchQty: -3, replenishment: { enabled: 1 }, extra: 1 },
+          settings(),
+        ),
+      ).sort(),
     ).toEqual(['defaultMaxBatchQty', 'extra', 'minTechPackStateForOrders', 'replenishment.enabled']);
   });
 
@@ -101,5 +156,30 @@ describe('parseTolerance', () => {
     expect(parseTolerance({ overPct: '5', underPct: 3 }, 'tolerance', p)).toBeUndefined();
     expect(parseTolerance(null, 'tolerance', p)).toBeUndefined();
     expect(p.list.map((x) => x.field)).toEqual(['tolerance.overPct', 'tolerance']);
+  });
+});
+
+describe('settingsWriteVersion: what makes a PUT conditional', () => {
+  it('the body version, or If-Match; neither: unconditional', () => {
+    expect(settingsWriteVersion({ version: 4 }, undefined)).toBe(4);
+    expect(settingsWriteVersion({ version: 0 }, undefined)).toBe(0);
+    expect(settingsWriteVersion({}, 6)).toBe(6);
+    expect(settingsWriteVersion({ version: 6 }, 6)).toBe(6);
+    expect(settingsWriteVersion({ defaultMaxBatchQty: 3 }, undefined)).toBeUndefined();
+  });
+
+  it('a body version and an If-Match that disagree: 400 naming version', () => {
+    const e = thrown(() => settingsWriteVersion({ version: 3 }, 4));
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(badFields(() => settingsWriteVersion({ version: 3 }, 4))).toEqual(['version']);
+  });
+});
+
+describe('withSettingsDefaults', () => {
+  it('settings stored before the replenishment fields existed get their defaults', () => {
+    const stored = { ...settings({ version: 3 }), replenishment: { enabled: false } } as unknown as FactorySettings;
+    expect(withSettingsDefaults(stored).replenishment).toEqual({ enabled: false, leadTimeDays: 28, minQtyPerColor: 0 });
+    const full = settings({ replenishment: { enabled: true, leadTimeDays: 5, minQtyPerColor: 9 } });
+    expect(withSettingsDefaults(full)).toEqual(full);
   });
 });

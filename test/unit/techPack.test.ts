@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { IllegalTransitionError } from '../../shared/errors.js';
+import { ConflictError, ForbiddenError, IllegalTransitionError } from '../../shared/errors.js';
 import {
-  applyTechPackPatch, isAtLeast, newTechPack, nextTechPackState, parseBom, parseTechPackCreate, parseTechPackPatch,
-  parseTechPackTransition, techPackStateRank,
+  SIGN_OFF_ROLES, SPEC_LOCKED_STATES, applyTechPackPatch, changedSpecFields, isAtLeast, newTechPack, nextTechPackState,
+  parseBom, parseTechPackCreate, parseTechPackPatch, parseTechPackTransition, techPackStateRank,
 } from '../../shared/techPack.js';
 import { TECH_PACK_STATES, type BomLine, type TechPackState } from '../../shared/types.js';
 import { Problems } from '../../shared/validate.js';
@@ -27,11 +27,11 @@ describe('tech pack state machine', () => {
   });
 
   it.each(ALLOWED)('allows %s -> %s', (from, to) => {
-    expect(nextTechPackState(techPack({ state: from }), to)).toBe(to);
+    expect(nextTechPackState(techPack({ state: from }), to, { roles: ['approver'] })).toBe(to);
   });
 
   it.each(REFUSED)('refuses %s -> %s with 409 ILLEGAL_TRANSITION', (from, to) => {
-    const e = thrown(() => nextTechPackState(techPack({ state: from }), to));
+    const e = thrown(() => nextTechPackState(techPack({ state: from }), to, { roles: ['admin'] }));
     expect(e).toBeInstanceOf(IllegalTransitionError);
     expect(e.status).toBe(409);
     expect(e.code).toBe('ILLEGAL_TRANSITION');
@@ -286,8 +286,14 @@ describe('parseTechPackPatch', () => {
 });
 
 describe('applyTechPackPatch and bomRevision', () => {
+  // In Design: the spec is editable there (Approval and ProductionReady lock it, see below).
   const pack = () =>
-    techPack({ bom: [{ material: 'FAB', uom: 'm', consumption: { S: 1, M: 1.1, L: 1.2 }, wastagePct: 5 }], version: 3, bomRevision: 2 });
+    techPack({
+      state: 'Design',
+      bom: [{ material: 'FAB', uom: 'm', consumption: { S: 1, M: 1.1, L: 1.2 }, wastagePct: 5 }],
+      version: 3,
+      bomRevision: 2,
+    });
 
   it('a change outside the BOM bumps version only', () => {
     const next = applyTechPackPatch(pack(), { name: 'New name' }, LATER);
@@ -296,7 +302,10 @@ describe('applyTechPackPatch and bomRevision', () => {
 
   it('a real BOM change bumps bomRevision by one', () => {
     const p = pack();
-    const patch = parseTechPackPatch({ bom: [{ material: 'FAB', uom: 'm', consumption: { S: 1, M: 1.1, L: 1.3 }, wastagePct: 5 }] }, p);
+    const patch = parseTechPackPatch(
+      { bom: [{ material: 'FAB', uom: 'm', consumption: { S: 1, M: 1.1, L: 1.3 }, wastagePct: 5 }] },
+      p,
+    );
     const next = applyTechPackPatch(p, patch, LATER);
     expect(next.bomRevision).toBe(3);
     expect(next.version).toBe(4);
@@ -305,25 +314,51 @@ describe('applyTechPackPatch and bomRevision', () => {
 
   it('sending the same BOM again does not bump bomRevision', () => {
     const p = pack();
-    const patch = parseTechPackPatch({ bom: [{ material: 'FAB', uom: 'm', consumption: { S: 1, M: 1.1, L: 1.2 }, wastagePct: 5 }] }, p);
+    const patch = parseTechPackPatch(
+      { bom: [{ material: 'FAB', uom: 'm', consumption: { S: 1, M: 1.1, L: 1.2 }, wastagePct: 5 }] },
+      p,
+    );
     expect(applyTechPackPatch(p, patch, LATER).bomRevision).toBe(2);
   });
 
   it('the same BOM with keys in another order (as a store may return it) is not a change', () => {
     // A stored item's maps need not come back in insertion order.
     const stored = techPack({
+      state: 'Design',
       bomRevision: 2,
-      bom: [{ wastagePct: 5, consumption: { L: 1.2, S: 1, M: 1.1 }, uom: 'm', material: 'FAB', variants: { RED: 'FAB-R', NAVY: 'FAB-N' } } as BomLine],
+      bom: [
+        {
+          wastagePct: 5,
+          consumption: { L: 1.2, S: 1, M: 1.1 },
+          uom: 'm',
+          material: 'FAB',
+          variants: { RED: 'FAB-R', NAVY: 'FAB-N' },
+        } as BomLine,
+      ],
     });
     const patch = parseTechPackPatch(
-      { bom: [{ material: 'FAB', uom: 'm', consumption: { S: 1, M: 1.1, L: 1.2 }, wastagePct: 5, variants: { NAVY: 'FAB-N', RED: 'FAB-R' } }] },
+      {
+        bom: [
+          {
+            material: 'FAB',
+            uom: 'm',
+            consumption: { S: 1, M: 1.1, L: 1.2 },
+            wastagePct: 5,
+            variants: { NAVY: 'FAB-N', RED: 'FAB-R' },
+          },
+        ],
+      },
       stored,
     );
     expect(applyTechPackPatch(stored, patch, LATER).bomRevision).toBe(2);
   });
 
   it('omitting wastagePct equals sending 0 (no change)', () => {
-    const p = techPack({ bomRevision: 5, bom: [{ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 0 }] });
+    const p = techPack({
+      state: 'Design',
+      bomRevision: 5,
+      bom: [{ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 0 }],
+    });
     const patch = parseTechPackPatch({ bom: [{ material: 'FAB', uom: 'm', consumption: 1 }] }, p);
     expect(applyTechPackPatch(p, patch, LATER).bomRevision).toBe(5);
   });
@@ -333,22 +368,33 @@ describe('applyTechPackPatch and bomRevision', () => {
       { material: 'A', uom: 'm', consumption: 1, wastagePct: 0 },
       { material: 'B', uom: 'm', consumption: 1, wastagePct: 0 },
     ];
-    const p = techPack({ bomRevision: 1, bom: two });
+    const p = techPack({ state: 'Design', bomRevision: 1, bom: two });
     expect(applyTechPackPatch(p, { bom: [two[1], two[0]] }, LATER).bomRevision).toBe(2);
     expect(applyTechPackPatch(p, { bom: [two[0]] }, LATER).bomRevision).toBe(2);
-    expect(applyTechPackPatch(p, { bom: [...two, { material: 'C', uom: 'pc', consumption: 1, wastagePct: 0 }] }, LATER).bomRevision).toBe(2);
+    expect(
+      applyTechPackPatch(p, { bom: [...two, { material: 'C', uom: 'pc', consumption: 1, wastagePct: 0 }] }, LATER)
+        .bomRevision,
+    ).toBe(2);
     expect(applyTechPackPatch(p, { bom: [] }, LATER).bomRevision).toBe(2);
   });
 
   it('a sizes or colors change without BOM change keeps bomRevision', () => {
-    const p = techPack({ bomRevision: 4, bom: [{ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 0 }] });
+    const p = techPack({
+      state: 'Design',
+      bomRevision: 4,
+      bom: [{ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 0 }],
+    });
     const next = applyTechPackPatch(p, parseTechPackPatch({ sizes: ['S', 'M', 'L', 'XL'] }, p), LATER);
     expect(next.sizes).toEqual(['S', 'M', 'L', 'XL']);
     expect(next.bomRevision).toBe(4);
   });
 
   it('undefined patch values do not erase fields', () => {
-    const next = applyTechPackPatch(techPack({ season: 'SS26' }), { season: undefined, name: 'X' }, LATER);
+    const next = applyTechPackPatch(
+      techPack({ state: 'Design', season: 'SS26' }),
+      { season: undefined, name: 'X' },
+      LATER,
+    );
     expect(next.season).toBe('SS26');
   });
 
@@ -356,17 +402,130 @@ describe('applyTechPackPatch and bomRevision', () => {
     const arbLine = fc.record({
       material: fc.constantFrom('A', 'B', 'C'),
       uom: fc.constantFrom('m', 'pc'),
-      consumption: fc.oneof(fc.constantFrom(0, 1, 1.5), fc.record({ S: fc.constantFrom(1, 2), M: fc.constantFrom(1, 2), L: fc.constantFrom(1, 2) })),
+      consumption: fc.oneof(
+        fc.constantFrom(0, 1, 1.5),
+        fc.record({ S: fc.constantFrom(1, 2), M: fc.constantFrom(1, 2), L: fc.constantFrom(1, 2) }),
+      ),
       wastagePct: fc.constantFrom(0, 5),
     });
     fc.assert(
-      fc.property(fc.array(arbLine, { maxLength: 3 }), fc.array(arbLine, { maxLength: 3 }), fc.nat(50), (before, after, rev) => {
-        const p = techPack({ bom: before, bomRevision: rev });
-        const next = applyTechPackPatch(p, { bom: after }, LATER);
-        const changed = JSON.stringify(before) !== JSON.stringify(after);
-        expect(next.bomRevision).toBe(changed ? rev + 1 : rev);
-        expect(next.version).toBe(p.version + 1);
-      }),
+      fc.property(
+        fc.array(arbLine, { maxLength: 3 }),
+        fc.array(arbLine, { maxLength: 3 }),
+        fc.nat(50),
+        (before, after, rev) => {
+          const p = techPack({ state: 'Design', bom: before, bomRevision: rev });
+          const next = applyTechPackPatch(p, { bom: after }, LATER);
+          const changed = JSON.stringify(before) !== JSON.stringify(after);
+          expect(next.bomRevision).toBe(changed ? rev + 1 : rev);
+          expect(next.version).toBe(p.version + 1);
+        },
+      ),
     );
+  });
+});
+describe('the sign-off protects the spec (TECH_PACK_LOCKED)', () => {
+  const bom: BomLine[] = [{ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 0 }];
+  const changes = {
+    sizes: { sizes: ['S', 'M', 'L', 'XL'] },
+    colors: {
+      colors: [
+        { code: 'NAVY', name: 'Navy' },
+        { code: 'RED', name: 'Red' },
+        { code: 'GREEN', name: 'Green' },
+      ],
+    },
+    bom: { bom: [{ ...bom[0], wastagePct: 3 }] },
+    iqTemplate: { iqTemplate: 'IQ-OTHER' },
+  } as const;
+
+  it.each(['Approval', 'ProductionReady'] as const)(
+    'in %s a change of sizes, colors, BOM or IQ template is 409 TECH_PACK_LOCKED',
+    (state) => {
+      for (const [field, patch] of Object.entries(changes)) {
+        const p = techPack({ state, bom });
+        const e = thrown(() => applyTechPackPatch(p, parseTechPackPatch(patch, p), LATER));
+        expect(e).toBeInstanceOf(ConflictError);
+        expect(e).toMatchObject({
+          status: 409,
+          code: 'TECH_PACK_LOCKED',
+          details: { state, fields: [field], moveTo: 'Design' },
+        });
+        expect(e.message).toMatch(/back to Design/);
+      }
+    },
+  );
+
+  it.each(['Approval', 'ProductionReady'] as const)(
+    'in %s name and season change, and the unchanged spec may be sent back',
+    (state) => {
+      const p = techPack({ state, bom });
+      const same = {
+        sizes: [...p.sizes],
+        colors: p.colors.map((c) => ({ ...c })),
+        bom: structuredClone(bom),
+        iqTemplate: p.iqTemplate,
+      };
+      const next = applyTechPackPatch(p, parseTechPackPatch({ name: 'Renamed', season: 'AW27', ...same }, p), LATER);
+      expect(next).toMatchObject({
+        name: 'Renamed',
+        season: 'AW27',
+        version: p.version + 1,
+        bomRevision: p.bomRevision,
+      });
+      expect(changedSpecFields(p, parseTechPackPatch(same, p))).toEqual([]);
+    },
+  );
+
+  it('names every spec field that changes', () => {
+    const p = techPack({ state: 'ProductionReady', bom });
+    const e = thrown(() =>
+      applyTechPackPatch(p, parseTechPackPatch({ ...changes.bom, ...changes.sizes, name: 'ok' }, p), LATER),
+    );
+    expect(e.details).toMatchObject({ fields: ['sizes', 'bom'] });
+  });
+
+  it.each(['Commercial', 'Design'] as const)('in %s the spec is editable', (state) => {
+    for (const patch of Object.values(changes)) {
+      const p = techPack({ state, bom });
+      expect(() => applyTechPackPatch(p, parseTechPackPatch(patch, p), LATER)).not.toThrow();
+    }
+    expect(SPEC_LOCKED_STATES).toEqual(['Approval', 'ProductionReady']);
+  });
+
+  it('after a move back to Design the BOM changes and bomRevision goes up', () => {
+    const ready = techPack({ state: 'ProductionReady', bom, bomRevision: 4 });
+    const design = { ...ready, state: nextTechPackState(ready, 'Design', { roles: ['planner'] }) };
+    expect(applyTechPackPatch(design, parseTechPackPatch(changes.bom, design), LATER).bomRevision).toBe(5);
+  });
+});
+
+describe('sign-off is its own right', () => {
+  const ROLES_WITHOUT_SIGN_OFF = ['commercial', 'planner', 'logistics', 'viewer', 'system'] as const;
+
+  it.each(['approver', 'admin'] as const)('%s may move Approval -> ProductionReady', (role) => {
+    expect(nextTechPackState(techPack({ state: 'Approval' }), 'ProductionReady', { roles: [role] })).toBe(
+      'ProductionReady',
+    );
+    expect(SIGN_OFF_ROLES).toContain(role);
+  });
+
+  it.each(ROLES_WITHOUT_SIGN_OFF)('%s may not: 403 FORBIDDEN saying who can', (role) => {
+    const e = thrown(() => nextTechPackState(techPack({ state: 'Approval' }), 'ProductionReady', { roles: [role] }));
+    expect(e).toBeInstanceOf(ForbiddenError);
+    expect(e).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(e.message).toMatch(/Only an approver \(or an admin\)/);
+  });
+
+  it('planners and commercial keep every other move', () => {
+    for (const [from, to] of ALLOWED.filter(([, t]) => t !== 'ProductionReady')) {
+      expect(nextTechPackState(techPack({ state: from }), to, { roles: ['planner'] })).toBe(to);
+      expect(nextTechPackState(techPack({ state: from }), to, { roles: ['commercial'] })).toBe(to);
+    }
+  });
+
+  it('an illegal move is 409 before any right is checked', () => {
+    const e = thrown(() => nextTechPackState(techPack({ state: 'Design' }), 'ProductionReady', { roles: ['planner'] }));
+    expect(e).toMatchObject({ status: 409, code: 'ILLEGAL_TRANSITION' });
   });
 });
