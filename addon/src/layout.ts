@@ -141,7 +141,7 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   header(LABEL.order, snap.id);
   header(LABEL.style, snap.styleCode);
   header(LABEL.techPack, snap.techPackId);
-  header(LABEL.state, snap.state);
+  header(LABEL.state, state);
   header(LABEL.delivery, snap.deliveryDate ?? '(not set)');
   header(LABEL.customer, customerLabel(snap));
   header(LABEL.version, snap.version);
@@ -200,8 +200,12 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     push([isInProduction(snap.state)
       ? '(no batches yet: generate them from the sidebar)'
       : '(no batches: they are created once the order is Released)']);
+  } else {
+    const formats = [FORMAT.text, FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.text];
+    for (const b of snap.batches) {
+      push([b.id, stateWord(b.state), b.total, b.produced, b.rejected, pct(b.produced, b.total)], { formats });
+    }
   }
-  else for (const b of snap.batches) push([b.id, b.state, b.total, b.produced, b.rejected, pct(b.produced, b.total)], { formats: [FORMAT.text, FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.text] });
   push([]);
 
   // Materials.
