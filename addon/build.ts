@@ -7,12 +7,13 @@
 //   Settings.html    the settings dialog, likewise.
 //   appsscript.json  the manifest; with GARMENTFLOW_API_URL set (https), its urlFetchWhitelist
 //                    is that API alone, and the settings dialog refuses any other URL.
-// Options: --out <dir> (default addon/dist), GARMENTFLOW_API_URL=https://... (API to allowlist and
-// to use by default).
+// Options (node:util parseArgs, see USAGE): --out <dir> (default addon/dist), --minify, --help;
+// GARMENTFLOW_API_URL=https://... (API to allowlist and to use by default).
 import { build, type BuildOptions } from 'esbuild';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const GLOBAL_NAME = '__garmentflow';
@@ -116,16 +117,49 @@ export async function buildAddon(opts: AddonBuildOptions = {}): Promise<AddonBui
   return { outDir, globals, files: files.map(([f]) => f) };
 }
 
+const USAGE = `usage: npm run addon:build -- [--out <dir>] [--minify]
+  --out <dir>  where to write the bundle (default addon/dist)
+  --minify     minify Code.js and the inlined scripts
+  GARMENTFLOW_API_URL=https://...  the API to allowlist and to use by default`;
+
+/** The command line of `npm run addon:build`; unknown options are refused, not ignored. */
+export function parseBuildArgs(argv: string[]): (AddonBuildOptions & { help: false }) | { help: true } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      out: { type: 'string' },
+      minify: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return { help: true };
+  return { help: false, outDir: values.out, minify: values.minify };
+}
+
 const invokedDirectly = process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url;
 if (invokedDirectly) {
-  const i = process.argv.indexOf('--out');
-  const outDir = i > 0 ? process.argv[i + 1] : undefined;
-  buildAddon({ outDir, minify: process.argv.includes('--minify') })
+  let args: ReturnType<typeof parseBuildArgs>;
+  try {
+    args = parseBuildArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : e}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  buildAddon({ outDir: args.outDir, minify: args.minify })
     .then((r) => {
       console.log(`add-on built into ${path.relative(process.cwd(), r.outDir) || '.'}: ${r.files.join(', ')}`);
       console.log(`globals: ${r.globals.join(', ')}`);
       if (!process.env.GARMENTFLOW_API_URL) {
-        console.log('note: GARMENTFLOW_API_URL is not set, so appsscript.json has no urlFetchWhitelist (fine for a test deployment; set it before a versioned one).');
+        console.log(
+          'note: GARMENTFLOW_API_URL is not set, so appsscript.json has no urlFetchWhitelist' +
+            ' (fine for a test deployment; set it before a versioned one).',
+        );
       }
     })
     .catch((e: unknown) => {

@@ -23,6 +23,16 @@ export const BATCH_MOVES: Record<BatchAction, { from: BatchState; to: BatchState
 /** Batches are created and moved only while their order is in one of these states. */
 export const PRODUCTION_STATES: readonly OrderState[] = ['Released', 'InProgress'];
 
+/** The batch actions that start from a state (BATCH_MOVES read by state). */
+export function batchActionsFrom(state: BatchState): BatchAction[] {
+  return BATCH_ACTIONS.filter((action) => BATCH_MOVES[action].from === state);
+}
+
+/** May the order's batches be created (generated) and moved now? */
+export function isInProduction(state: OrderState): boolean {
+  return PRODUCTION_STATES.includes(state);
+}
+
 /**
  * At most this many batches from one generate call. It keeps the call one transaction (the store
  * packs generated batches into shared items: see functions/store/batchCodec.ts) and the answer a

@@ -198,6 +198,16 @@ export const ORDER_MOVES: Record<OrderAction, { from: readonly OrderState[]; to:
   cancel: { from: OPEN_STATES, to: 'Cancelled' },
 };
 
+/** The same table read by state: the actions that start from it (what a client may offer). */
+export function orderActionsFrom(state: OrderState): OrderAction[] {
+  return ORDER_ACTIONS.filter((action) => ORDER_MOVES[action].from.includes(state));
+}
+
+/** Matrix, sizes, colors, delivery date, batch plan and tolerance change only in these states. */
+export function isEditableState(state: OrderState): boolean {
+  return EDITABLE_STATES.includes(state);
+}
+
 export interface BatchSummary {
   id: string;
   state: 'Planned' | 'Running' | 'Finished' | 'Cancelled';

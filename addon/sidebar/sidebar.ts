@@ -1,22 +1,19 @@
 /// <reference lib="dom" />
 // The sidebar: the current order (push, refresh, transitions, batches, materials), the order list
 // (filters, pagination) and new orders. Plain DOM; every server call goes through run.ts.
+import { batchActionsFrom, isInProduction, type BatchAction } from '../../shared/batches.js';
+import { ORDER_STATES, type OrderState } from '../../shared/types.js';
+import { BATCH_ACTION_WORDS, ORDER_COMMAND_WORDS, stateWord, type OrderCommand } from '../../shared/vocabulary.js';
 import type { BatchRow } from '../src/model.js';
 import type { ListPage, OrderListItem, OrderPanel, PushSummary, TechPackListItem } from '../src/protocol.js';
 import { call, ServerError, type Answer } from './run.js';
 
-const ORDER_STATES = ['Draft', 'Planned', 'Released', 'InProgress', 'Completed', 'Cancelled'];
-const STATE_LABEL: Record<string, string> = { InProgress: 'In Progress', ProductionReady: 'Production Ready' };
-const ACTION_LABEL: Record<string, string> = {
-  plan: 'Plan',
-  release: 'Release',
-  reopen: 'Reopen (back to Draft)',
-  generateBatches: 'Generate batches',
-  complete: 'Complete',
-  shortClose: 'Short-close…',
-  cancel: 'Cancel order…',
+/** Each batch action's server function, and the prefix of its button's id. */
+const BATCH_BUTTON: Record<BatchAction, { fn: 'startBatch' | 'finishBatch' | 'cancelBatch'; id: string }> = {
+  start: { fn: 'startBatch', id: 'start' },
+  finish: { fn: 'finishBatch', id: 'finish' },
+  cancel: { fn: 'cancelBatch', id: 'bcancel' },
 };
-const NEEDS_REASON = new Set(['cancel', 'shortClose']);
 
 function $(id: string): HTMLElement {
   const el = document.getElementById(id);
@@ -36,7 +33,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record
   return node;
 }
 
-const stateLabel = (s: string) => STATE_LABEL[s] ?? s;
+const stateLabel = stateWord;
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 // ---- status line and busy state --------------------------------------------------------------------
@@ -100,7 +97,8 @@ function renderCurrent(p: OrderPanel | null): void {
   const actions = $('actions');
   actions.replaceChildren();
   for (const a of p.actions) {
-    const b = el('button', { id: `action-${a}`, type: 'button', text: ACTION_LABEL[a] ?? a, class: a === 'cancel' ? 'danger' : '' });
+    const label = ORDER_COMMAND_WORDS[a].label;
+    const b = el('button', { id: `action-${a}`, type: 'button', text: label, class: a === 'cancel' ? 'danger' : '' });
     b.addEventListener('click', () => onAction(a));
     actions.append(b);
   }
@@ -108,7 +106,8 @@ function renderCurrent(p: OrderPanel | null): void {
 
   const rows = $('batches');
   rows.replaceChildren();
-  if (!p.batches.length) rows.append(el('p', { class: 'hint', text: p.state === 'Released' || p.state === 'InProgress' ? 'No batches yet.' : 'Batches come once the order is Released.' }));
+  const none = isInProduction(p.state) ? 'No batches yet.' : 'Batches come once the order is Released.';
+  if (!p.batches.length) rows.append(el('p', { class: 'hint', text: none }));
   for (const b of p.batches) rows.append(batchRowEl(b));
 
   const mat = $('materials');
@@ -120,38 +119,42 @@ function batchRowEl(b: BatchRow): HTMLElement {
   const done = b.total ? Math.floor((b.produced / b.total) * 100) : 0;
   const row = el('div', { class: 'batch', 'data-batch': b.id },
     el('span', { class: 'b-id', text: b.id }),
-    el('span', { class: `state s-${b.state}`, text: b.state }),
+    el('span', { class: `state s-${b.state}`, text: stateLabel(b.state) }),
     el('span', { class: 'b-qty', text: `${fmt(b.produced)}/${fmt(b.total)} (${done}%)` }));
   const btn = (id: string, text: string, fn: () => void) => {
     const x = el('button', { type: 'button', id: `${id}-${b.id}`, text });
     x.addEventListener('click', fn);
     row.append(x);
   };
-  if (b.state === 'Planned') {
-    btn('start', 'Start', () => batchCall('startBatch', b.id));
-    btn('bcancel', 'Cancel batch', () => batchCall('cancelBatch', b.id));
-  }
-  if (b.state === 'Running') {
-    btn('output', 'Output sheet', () => void act('Opening the output sheet…', () => call('openBatchOutput', current!.orderId, b.id), (a) => say('info', `Type produced and rejected quantities on "${a.data.sheetName}", then click Finish.`)));
-    btn('finish', 'Finish', () => batchCall('finishBatch', b.id));
+  for (const action of batchActionsFrom(b.state)) {
+    if (action === 'finish') {
+      // Finishing reads the batch's output sheet: offer to open it first.
+      const open = () => call('openBatchOutput', current!.orderId, b.id);
+      const hint = (a: Answer<{ sheetName: string }>) =>
+        say('info', `Type produced and rejected quantities on "${a.data.sheetName}", then click Finish.`);
+      btn('output', 'Output sheet', () => void act('Opening the output sheet…', open, hint));
+    }
+    btn(BATCH_BUTTON[action].id, BATCH_ACTION_WORDS[action].label, () => batchCall(action, b.id));
   }
   return row;
 }
 
-function batchCall(fn: 'startBatch' | 'cancelBatch' | 'finishBatch', batchId: string): void {
+function batchCall(action: BatchAction, batchId: string): void {
   if (!current) return;
-  const label = fn === 'startBatch' ? 'Starting batch…' : fn === 'cancelBatch' ? 'Cancelling batch…' : 'Finishing batch…';
-  void act(label, () => call(fn, current!.orderId, batchId), (a) => renderCurrent(a.data));
+  const orderId = current.orderId;
+  const run = () => call(BATCH_BUTTON[action].fn, orderId, batchId);
+  void act(`${BATCH_ACTION_WORDS[action].doing}…`, run, (a) => renderCurrent(a.data));
 }
 
-let pendingAction: string | null = null;
+let pendingAction: OrderCommand | null = null;
 
-function onAction(action: string): void {
+function onAction(action: OrderCommand): void {
   if (!current) return;
-  if (NEEDS_REASON.has(action)) {
+  const words = ORDER_COMMAND_WORDS[action];
+  if (words.needsReason) {
     pendingAction = action;
     $('reason-box').hidden = false;
-    $('reason-label').textContent = action === 'cancel' ? 'Why is this order cancelled?' : 'Why is it closed short?';
+    $('reason-label').textContent = words.reasonPrompt;
     ($('reason') as HTMLInputElement).value = '';
     ($('reason') as HTMLInputElement).focus();
     return;
@@ -159,14 +162,15 @@ function onAction(action: string): void {
   runAction(action, undefined);
 }
 
-function runAction(action: string, reason: string | undefined): void {
+function runAction(action: OrderCommand, reason: string | undefined): void {
   if (!current) return;
   const orderId = current.orderId;
+  const doing = `${ORDER_COMMAND_WORDS[action].doing}…`;
   if (action === 'generateBatches') {
-    void act('Generating batches…', () => call('generateBatches', orderId), (a) => renderCurrent(a.data));
+    void act(doing, () => call('generateBatches', orderId), (a) => renderCurrent(a.data));
     return;
   }
-  void act(`${ACTION_LABEL[action] ?? action}…`, () => call('transitionOrder', orderId, action, reason ? { reason } : {}), (a) => {
+  void act(doing, () => call('transitionOrder', orderId, action, reason ? { reason } : {}), (a) => {
     renderCurrent(a.data);
     void loadOrders(false);
   });
@@ -210,7 +214,7 @@ function orderItemEl(o: OrderListItem): HTMLElement {
 }
 
 async function loadOrders(more: boolean): Promise<void> {
-  const state = ($('f-state') as HTMLSelectElement).value;
+  const state = ($('f-state') as HTMLSelectElement).value as OrderState | '';
   const techPackId = ($('f-techpack') as HTMLInputElement).value.trim();
   const cursor = more ? nextCursor : null;
   await act('Loading orders…', () => call('listOrders', { state, techPackId, limit: 20, cursor }), (a: Answer<ListPage<OrderListItem>>) => {

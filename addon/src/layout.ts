@@ -2,7 +2,10 @@
 // sheet adapter writes `Rendered` with one setValues (plus one call per format layer) and hands
 // `parseOrderSheet` the one getValues of the data range.
 import type { CellValue } from './gas.js';
-import { isEditable, type OrderSnapshot } from './model.js';
+import { isInProduction } from '../../shared/batches.js';
+import { isEditableState } from '../../shared/productionOrder.js';
+import { stateWord } from '../../shared/vocabulary.js';
+import type { OrderSnapshot } from './model.js';
 
 export const LABEL = {
   title: 'GarmentFlow production order',
@@ -107,7 +110,7 @@ function customerLabel(s: OrderSnapshot): string {
 export function renderOrderSheet(input: RenderInput): Rendered {
   const { snap } = input;
   const m = snap.matrix;
-  const editable = isEditable(snap.state);
+  const editable = isEditableState(snap.state);
   const width = Math.max(m.sizes.length + 2, 6);
 
   const values: (string | number)[][] = [];
@@ -129,14 +132,16 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   const header = (label: string, value: string | number) =>
     push([label, value], { bgs: [COLOR.locked, COLOR.locked], formats: [FORMAT.text, typeof value === 'number' ? FORMAT.number : FORMAT.text] });
 
+  const state = stateWord(snap.state);
   push([LABEL.title, editable
     ? 'Edit only the white quantity cells (and, while Draft or Planned, the yellow size/color codes). Push from the sidebar.'
-    : `This order is ${snap.state}: its quantities are frozen. Use the sidebar for batches and transitions.`], { bold: true, bg: COLOR.section });
+    : `This order is ${state}: its quantities are frozen. Use the sidebar for batches and transitions.`],
+  { bold: true, bg: COLOR.section });
   push([]);
   header(LABEL.order, snap.id);
   header(LABEL.style, snap.styleCode);
   header(LABEL.techPack, snap.techPackId);
-  header(LABEL.state, snap.state);
+  header(LABEL.state, state);
   header(LABEL.delivery, snap.deliveryDate ?? '(not set)');
   header(LABEL.customer, customerLabel(snap));
   header(LABEL.version, snap.version);
@@ -191,8 +196,16 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   push([]);
   push([LABEL.batches, 'State', 'Quantity', 'Produced', 'Rejected', 'Done %'], { bold: true, bg: COLOR.section });
   if (snap.batches === null) push(['(batches could not be read: use Refresh)']);
-  else if (snap.batches.length === 0) push([snap.state === 'Released' || snap.state === 'InProgress' ? '(no batches yet: generate them from the sidebar)' : '(no batches: they are created once the order is Released)']);
-  else for (const b of snap.batches) push([b.id, b.state, b.total, b.produced, b.rejected, pct(b.produced, b.total)], { formats: [FORMAT.text, FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.text] });
+  else if (snap.batches.length === 0) {
+    push([isInProduction(snap.state)
+      ? '(no batches yet: generate them from the sidebar)'
+      : '(no batches: they are created once the order is Released)']);
+  } else {
+    const formats = [FORMAT.text, FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.text];
+    for (const b of snap.batches) {
+      push([b.id, stateWord(b.state), b.total, b.produced, b.rejected, pct(b.produced, b.total)], { formats });
+    }
+  }
   push([]);
 
   // Materials.

@@ -2,7 +2,8 @@
 // each at the top level of dist/Code.js): the triggers, the menu's items, and what the sidebar and
 // the settings dialog call through google.script.run. Each only delegates.
 import { gas } from './gas.js';
-import { friendly } from './messages.js';
+import { isOrderCommand } from '../../shared/vocabulary.js';
+import { friendly, type Activity } from './messages.js';
 import type {
   ListPage, OrderListItem, OrderListQuery, OrderPanel, Outcome, PushSummary, ServerApi, SettingsView, TechPackListItem,
   TransitionOptions,
@@ -16,7 +17,11 @@ function service(): AddonService {
   return new AddonService(gas());
 }
 
-function run<T>(action: string, fn: (s: AddonService) => T | { data: T; notice?: string }, wrapped = false): Outcome<T> {
+function run<T>(
+  action: Activity | undefined,
+  fn: (s: AddonService) => T | { data: T; notice?: string },
+  wrapped = false,
+): Outcome<T> {
   try {
     const out = fn(service());
     if (wrapped) {
@@ -30,7 +35,10 @@ function run<T>(action: string, fn: (s: AddonService) => T | { data: T; notice?:
   }
 }
 
-function panelRun(action: string, fn: (s: AddonService) => { panel: OrderPanel; notice?: string }): Outcome<OrderPanel> {
+function panelRun(
+  action: Activity | undefined,
+  fn: (s: AddonService) => { panel: OrderPanel; notice?: string },
+): Outcome<OrderPanel> {
   return run<OrderPanel>(action, (s) => {
     const r = fn(s);
     return { data: r.panel, notice: r.notice };
@@ -108,7 +116,8 @@ export function pushOrder(orderId: string): Outcome<PushSummary> {
 }
 
 export function transitionOrder(orderId: string, action: string, options: TransitionOptions): Outcome<OrderPanel> {
-  return panelRun(action, (s) => s.transitionOrder(orderId, action, options ?? {}));
+  const doing = isOrderCommand(action) ? action : undefined;
+  return panelRun(doing, (s) => s.transitionOrder(orderId, action, options ?? {}));
 }
 
 export function generateBatches(orderId: string): Outcome<OrderPanel> {
@@ -116,19 +125,19 @@ export function generateBatches(orderId: string): Outcome<OrderPanel> {
 }
 
 export function startBatch(orderId: string, batchId: string): Outcome<OrderPanel> {
-  return panelRun('start', (s) => s.batchAction(orderId, batchId, 'start'));
+  return panelRun('batch.start', (s) => s.batchAction(orderId, batchId, 'start'));
 }
 
 export function cancelBatch(orderId: string, batchId: string): Outcome<OrderPanel> {
-  return panelRun('cancelBatch', (s) => s.batchAction(orderId, batchId, 'cancel'));
+  return panelRun('batch.cancel', (s) => s.batchAction(orderId, batchId, 'cancel'));
 }
 
 export function openBatchOutput(orderId: string, batchId: string): Outcome<{ sheetName: string }> {
-  return run('finish', (s) => s.openBatchOutput(orderId, batchId));
+  return run('batch.finish', (s) => s.openBatchOutput(orderId, batchId));
 }
 
 export function finishBatch(orderId: string, batchId: string): Outcome<OrderPanel> {
-  return panelRun('finish', (s) => s.finishBatch(orderId, batchId));
+  return panelRun('batch.finish', (s) => s.finishBatch(orderId, batchId));
 }
 
 export function refreshMaterials(orderId: string): Outcome<OrderPanel> {

@@ -1,4 +1,10 @@
 // The server's refusals, in words a planner understands. Pure.
+import type { BatchAction } from '../../shared/batches.js';
+import { EDITABLE_STATES } from '../../shared/productionOrder.js';
+import type { TechPackState } from '../../shared/types.js';
+import {
+  BATCH_ACTION_WORDS, isOrderCommand, ORDER_COMMAND_WORDS, stateWord, type OrderCommand,
+} from '../../shared/vocabulary.js';
 import { ApiError } from './api.js';
 
 export interface Friendly {
@@ -7,52 +13,25 @@ export interface Friendly {
   details?: unknown;
 }
 
+/** The add-on's own tasks (no state-machine move): reading lists, opening, pushing the sheet, ... */
+export type SheetTask = 'settings' | 'list' | 'open' | 'create' | 'refresh' | 'push' | 'refreshMaterials';
+
+/** What the planner was doing: an order command, a batch action (`batch.start`), or a sheet task. */
+export type Activity = OrderCommand | `batch.${BatchAction}` | SheetTask;
+
 /** What the planner was doing, so the message can say it. */
 export interface ErrorContext {
-  /** An order action (plan, release, ...), a batch action (start, finish), or push/open/create. */
-  action?: string;
+  action?: Activity;
 }
 
-const STATE_WORDS: Record<string, string> = {
-  Commercial: 'Commercial',
-  Design: 'Design',
-  Approval: 'Approval',
-  ProductionReady: 'Production Ready',
-  Draft: 'Draft',
-  Planned: 'Planned',
-  Released: 'Released',
-  InProgress: 'In Progress',
-  Completed: 'Completed',
-  Cancelled: 'Cancelled',
-};
-
-export function stateWord(state: unknown): string {
-  return typeof state === 'string' ? (STATE_WORDS[state] ?? state) : 'an unknown state';
+/** How a message names the activity: "may not {verb} this order", "cannot be {done}". */
+function wordsOf(a: Activity | undefined): { verb: string; done: string; batch: boolean } {
+  if (isOrderCommand(a)) return { ...ORDER_COMMAND_WORDS[a], batch: false };
+  if (a?.startsWith('batch.')) return { ...BATCH_ACTION_WORDS[a.slice('batch.'.length) as BatchAction], batch: true };
+  if (a === 'push') return { verb: 'change the quantities of', done: 'changed', batch: false };
+  if (a === 'create') return { verb: 'create', done: 'created', batch: false };
+  return { verb: 'change', done: 'moved on', batch: false };
 }
-
-const ACTION_PAST: Record<string, string> = {
-  plan: 'planned',
-  release: 'released',
-  reopen: 'reopened',
-  cancel: 'cancelled',
-  complete: 'completed',
-  shortClose: 'short-closed',
-  generateBatches: 'batched',
-  create: 'created',
-};
-
-const ACTION_VERB: Record<string, string> = {
-  plan: 'plan',
-  release: 'release',
-  reopen: 'reopen',
-  cancel: 'cancel',
-  complete: 'complete',
-  shortClose: 'short-close',
-  generateBatches: 'generate batches for',
-  start: 'start a batch of',
-  finish: 'finish a batch of',
-  push: 'change the quantities of',
-};
 
 const FIELD_WORDS: Record<string, string> = {
   deliveryDate: 'Delivery date',
@@ -88,13 +67,13 @@ function obj(d: unknown): Record<string, unknown> {
 /** The message for one API error. */
 export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly {
   const d = obj(e.details);
-  const action = ctx.action ?? '';
-  const past = ACTION_PAST[action] ?? 'moved on';
-  const verb = ACTION_VERB[action] ?? 'change';
+  const { done: past, verb, batch } = wordsOf(ctx.action);
   const say = (message: string): Friendly => ({ code: e.code, message, details: e.details });
   switch (e.code) {
     case 'TECH_PACK_NOT_READY':
-      return say(`The tech pack is still in ${stateWord(d.techPackState)}: it must be Production Ready before this order can be ${past}.`);
+      const ready = stateWord('ProductionReady' satisfies TechPackState);
+      const now = stateWord(d.techPackState);
+      return say(`The tech pack is still in ${now}: it must be ${ready} before this order can be ${past}.`);
     case 'TECH_PACK_TOO_EARLY':
       return say(`The tech pack is still in ${stateWord(d.techPackState)}: this factory only opens production orders once tech packs reach ${stateWord(d.minTechPackStateForOrders)}.`);
     case 'ORDER_INCOMPLETE': {
@@ -103,7 +82,9 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
     }
     case 'ILLEGAL_TRANSITION': {
       const from = d.from ?? d.state;
-      return say(`An order that is ${stateWord(from)} cannot be ${past}. Refresh the sheet: someone may have moved it on already.`);
+      const what = batch ? 'A batch' : 'An order';
+      const cannot = `${what} that is ${stateWord(from)} cannot be ${past}.`;
+      return say(`${cannot} Refresh the sheet: someone may have moved it on already.`);
     }
     case 'BATCH_RUNNING': {
       const ids = Array.isArray(d.batches) ? (d.batches as unknown[]).map(String) : [];
@@ -126,7 +107,9 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
       return say(`${n || 'Some'} cell(s) were changed by ${who} since you pulled the order. They are marked in red with the new value; your other changes are kept on the sheet. Check the red cells, then push again.`);
     }
     case 'NOT_EDITABLE':
-      return say(`This order is ${stateWord(d.state)}: its quantities, sizes and colors can no longer change (only while Draft or Planned).`);
+      const while_ = EDITABLE_STATES.map(stateWord).join(' or ');
+      const frozen = 'its quantities, sizes and colors can no longer change';
+      return say(`This order is ${stateWord(d.state)}: ${frozen} (only while ${while_}).`);
     case 'PRECONDITION_FAILED':
       return say('Someone else changed this order since you pulled it. Refresh the sheet and make your change again.');
     case 'PRECONDITION_REQUIRED':
@@ -183,7 +166,7 @@ export class UserError extends Error {
 export class ContextError extends Error {
   constructor(
     readonly error: ApiError,
-    readonly action: string,
+    readonly action: Activity,
   ) {
     super(error.message);
     this.name = 'ContextError';

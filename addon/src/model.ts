@@ -1,4 +1,6 @@
 // The add-on's own view of the API's resources (CONTRACT.md) and what it keeps per order sheet.
+// Only views: the states, moves and words come from shared/ (productionOrder, batches, vocabulary).
+import { matrixTotal } from '../../shared/matrix.js';
 import type { Matrix, OrderState, ProductionOrder, TechPack, TechPackState } from '../../shared/types.js';
 
 export type { Matrix, OrderState, ProductionOrder, TechPack, TechPackState };
@@ -43,11 +45,9 @@ export interface OrderSnapshot
   pulledAt: string;
 }
 
+/** A matrix's total; 0 for one the API left out (no output recorded yet). */
 export function sumMatrix(m: Matrix | null | undefined): number {
-  if (!m) return 0;
-  let t = 0;
-  for (const row of m.quantities) for (const q of row) t += q;
-  return t;
+  return m ? matrixTotal(m) : 0;
 }
 
 export function batchRow(b: ApiBatch): BatchRow {
@@ -94,25 +94,4 @@ export function snapshotOf(
     sectionErrors,
     pulledAt: now,
   };
-}
-
-/** The order-level actions, and the states each starts from (DESIGN.md's table). */
-export const ORDER_ACTION_FROM: Record<string, readonly OrderState[]> = {
-  plan: ['Draft'],
-  reopen: ['Planned'],
-  release: ['Planned'],
-  cancel: ['Draft', 'Planned', 'Released', 'InProgress'],
-  complete: ['InProgress'],
-  shortClose: ['InProgress'],
-  generateBatches: ['Released', 'InProgress'],
-};
-
-export const EDITABLE_STATES: readonly OrderState[] = ['Draft', 'Planned'];
-
-export function isEditable(state: OrderState): boolean {
-  return EDITABLE_STATES.includes(state);
-}
-
-export function allowedActions(state: OrderState): string[] {
-  return Object.keys(ORDER_ACTION_FROM).filter((a) => ORDER_ACTION_FROM[a].includes(state));
 }

@@ -1,6 +1,7 @@
 // What the sidebar and the settings dialog may call through google.script.run, typed once for both
 // sides: addon/src/main.ts implements ServerApi, addon/sidebar/run.ts calls it.
-import type { BatchRow, OrderState } from './model.js';
+import type { OrderCommand } from '../../shared/vocabulary.js';
+import type { BatchRow, OrderState, TechPackState } from './model.js';
 
 /** Every server function answers an Outcome: a planner-facing message instead of a stack. */
 export type Outcome<T> =
@@ -8,7 +9,8 @@ export type Outcome<T> =
   | { ok: false; code: string; message: string; details?: unknown };
 
 export interface OrderListQuery {
-  state?: string;
+  /** One state, or '' (any). */
+  state?: OrderState | '';
   techPackId?: string;
   limit?: number;
   cursor?: string | null;
@@ -29,7 +31,7 @@ export interface TechPackListItem {
   id: string;
   styleCode: string;
   name: string;
-  state: string;
+  state: TechPackState;
 }
 
 export interface ListPage<T> {
@@ -48,7 +50,8 @@ export interface OrderPanel {
   deliveryDate: string | null;
   customer: string | null;
   editable: boolean;
-  actions: string[];
+  /** What the order offers now, in the sidebar's order (shared/vocabulary.ts orderCommandsFrom). */
+  actions: OrderCommand[];
   batches: BatchRow[];
   materialsStale: boolean | null;
   pulledAt: string;

@@ -6,8 +6,14 @@ import { diffSheet, pendingCount, type SheetDiff } from './diff.js';
 import type { GasServices, GSheet, GSpreadsheet } from './gas.js';
 import { parseOrderSheet, renderOrderSheet, type CellMark } from './layout.js';
 import { ContextError, friendlyApiError, UserError } from './messages.js';
+import type { BatchAction } from '../../shared/batches.js';
+import { matrixTotal } from '../../shared/matrix.js';
+import { EDITABLE_STATES, isEditableState as isEditable } from '../../shared/productionOrder.js';
 import {
-  allowedActions, isEditable, snapshotOf, type ApiBatch, type ApiMaterials, type BatchRow, type OrderSnapshot, type ProductionOrder,
+  BATCH_ACTION_WORDS, isOrderCommand, ORDER_COMMAND_WORDS, orderCommandsFrom, stateWord,
+} from '../../shared/vocabulary.js';
+import {
+  snapshotOf, type ApiBatch, type ApiMaterials, type BatchRow, type OrderSnapshot, type ProductionOrder,
 } from './model.js';
 import { outputSheetName, parseOutputSheet, renderOutputSheet } from './output.js';
 import type {
@@ -186,7 +192,7 @@ export class AddonService {
       deliveryDate: snap.deliveryDate,
       customer: snap.customer,
       editable: isEditable(snap.state),
-      actions: allowedActions(snap.state),
+      actions: orderCommandsFrom(snap.state),
       batches: snap.batches ?? [],
       materialsStale: snap.materials ? snap.materials.stale : null,
       pulledAt: snap.pulledAt,
@@ -349,7 +355,12 @@ export class AddonService {
     let baseVersion = old.version;
     if (d.structureChanged) {
       if (!isEditable(old.state)) {
-        throw new UserError('NOT_EDITABLE', `This order is ${old.state}: sizes and colors can only change while it is Draft or Planned. Undo the new sizes/colors, or Refresh.`);
+        const editable = EDITABLE_STATES.map(stateWord).join(' or ');
+        const now = `This order is ${stateWord(old.state)}`;
+        throw new UserError(
+          'NOT_EDITABLE',
+          `${now}: sizes and colors can only change while it is ${editable}. Undo the new sizes/colors, or Refresh.`,
+        );
       }
       order = this.patchStructure(orderId, old, d.sizes, d.colors);
       baseVersion = order.version;
@@ -417,22 +428,24 @@ export class AddonService {
 
   // ---- transitions -------------------------------------------------------------------------------
 
+  /** An order command that moves the order's state (generateBatches has its own call). */
   transitionOrder(orderId: string, action: string, options: TransitionOptions): { panel: OrderPanel; notice?: string } {
-    const { sheet, snap: old } = this.orderSheet(orderId);
-    const reason = options?.reason?.trim() || undefined;
-    if ((action === 'cancel' || action === 'shortClose') && !reason) {
-      throw new UserError('REASON_REQUIRED', action === 'cancel' ? 'Say why the order is cancelled (the reason is kept in its history).' : 'Say why the order is closed short (the reason is kept in its history).');
-    }
-    if (!['plan', 'reopen', 'release', 'cancel', 'complete', 'shortClose'].includes(action)) {
+    if (!isOrderCommand(action) || action === 'generateBatches') {
       throw new UserError('UNKNOWN_ACTION', `Unknown action ${action}.`);
+    }
+    const { sheet, snap: old } = this.orderSheet(orderId);
+    const words = ORDER_COMMAND_WORDS[action];
+    const reason = options?.reason?.trim() || undefined;
+    if (words.needsReason && !reason) {
+      const why = `A reason is needed to ${words.verb} an order; it is kept in its history.`;
+      throw new UserError('REASON_REQUIRED', `${words.reasonPrompt} ${why}`);
     }
     if (isEditable(old.state) && action !== 'cancel') {
       const d = this.diffOf(sheet, old);
       const n = pendingCount(d);
       if (n > 0) throw new UserError('UNPUSHED_CHANGES', `You have ${plural(n, 'unpushed change')} on the sheet: push ${n === 1 ? 'it' : 'them'} first (or use "Discard my changes").`, { pending: n });
     }
-    const doing: Record<string, string> = { plan: 'Planning', reopen: 'Reopening', release: 'Releasing', cancel: 'Cancelling', complete: 'Completing', shortClose: 'Short-closing' };
-    this.toast(`${doing[action]} order ${orderId}…`);
+    this.toast(`${words.doing} order ${orderId}…`);
     const body = action === 'shortClose' ? { action: 'complete', shortClose: true, reason } : { action, ...(reason ? { reason } : {}) };
     const api = this.api();
     try {
@@ -442,13 +455,14 @@ export class AddonService {
       throw e;
     }
     const snap = this.pull(orderId);
-    this.write(sheet, snap, undefined, `${action === 'shortClose' ? 'Short-closed' : actionDone(action)}: now ${snap.state} (version ${snap.version}).`);
-    return { panel: this.panel(snap, sheet.getName()), notice: `Order ${orderId} is now ${snap.state}.` };
+    const status = `${capitalized(words.done)}: now ${stateWord(snap.state)} (version ${snap.version}).`;
+    this.write(sheet, snap, undefined, status);
+    return { panel: this.panel(snap, sheet.getName()), notice: `Order ${orderId} is now ${stateWord(snap.state)}.` };
   }
 
   generateBatches(orderId: string): { panel: OrderPanel; notice?: string } {
     const { sheet } = this.orderSheet(orderId);
-    this.toast('Generating batches…');
+    this.toast(`${ORDER_COMMAND_WORDS.generateBatches.doing}…`);
     try {
       this.api().generateBatches(orderId);
     } catch (e) {
@@ -460,18 +474,24 @@ export class AddonService {
     return { panel: this.panel(snap, sheet.getName()), notice: `${plural(snap.batches?.length ?? 0, 'batch', 'batches')} planned.` };
   }
 
-  batchAction(orderId: string, batchId: string, action: 'start' | 'cancel'): { panel: OrderPanel; notice?: string } {
+  /** Start or cancel a batch (finishing needs its output: finishBatch). */
+  batchAction(
+    orderId: string,
+    batchId: string,
+    action: Exclude<BatchAction, 'finish'>,
+  ): { panel: OrderPanel; notice?: string } {
     const { sheet } = this.orderSheet(orderId);
     try {
       this.api().batchTransition(orderId, batchId, { action });
     } catch (e) {
-      if (e instanceof ApiError) throw new ContextError(e, action);
+      if (e instanceof ApiError) throw new ContextError(e, `batch.${action}`);
       throw e;
     }
     const snap = this.pull(orderId);
-    const word = action === 'start' ? 'started' : 'cancelled';
+    const word = BATCH_ACTION_WORDS[action].done;
     this.write(sheet, snap, undefined, `Batch ${batchId} ${word}.`);
-    return { panel: this.panel(snap, sheet.getName()), notice: `Batch ${batchId} ${word}; the order is ${snap.state}.` };
+    const notice = `Batch ${batchId} ${word}; the order is ${stateWord(snap.state)}.`;
+    return { panel: this.panel(snap, sheet.getName()), notice };
   }
 
   private batchOf(snap: OrderSnapshot, batchId: string): BatchRow {
@@ -511,20 +531,21 @@ export class AddonService {
     const lock = this.g.LockService.getDocumentLock();
     if (!lock.tryLock(20_000)) throw new UserError('BUSY', 'Another change is running in this spreadsheet: try again in a few seconds.');
     try {
-      this.toast(`Finishing batch ${batchId}…`);
+      this.toast(`${BATCH_ACTION_WORDS.finish.doing} ${batchId}…`);
       try {
         this.api().batchTransition(orderId, batchId, { action: 'finish', produced: read.produced, rejected: read.rejected });
       } catch (e) {
-        if (e instanceof ApiError) throw new ContextError(e, 'finish');
+        if (e instanceof ApiError) throw new ContextError(e, 'batch.finish');
         throw e;
       }
     } finally {
       lock.releaseLock();
     }
     const fresh = this.pull(orderId);
-    this.write(sheet, fresh, undefined, `Batch ${batchId} finished.`);
+    this.write(sheet, fresh, undefined, `Batch ${batchId} ${BATCH_ACTION_WORDS.finish.done}.`);
     sheet.activate();
-    return { panel: this.panel(fresh, sheet.getName()), notice: `Batch ${batchId} finished: ${plural(sumOf(read.produced.quantities), 'garment')} produced.` };
+    const made = plural(matrixTotal(read.produced), 'garment');
+    return { panel: this.panel(fresh, sheet.getName()), notice: `Batch ${batchId} finished: ${made} produced.` };
   }
 
   refreshMaterials(orderId: string): { panel: OrderPanel; notice?: string } {
@@ -543,13 +564,6 @@ export class AddonService {
   }
 }
 
-function sumOf(q: number[][]): number {
-  let t = 0;
-  for (const row of q) for (const v of row) t += v;
-  return t;
-}
-
-function actionDone(action: string): string {
-  const words: Record<string, string> = { plan: 'Planned', reopen: 'Reopened', release: 'Released', cancel: 'Cancelled', complete: 'Completed' };
-  return words[action] ?? action;
+function capitalized(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }

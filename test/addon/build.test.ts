@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowlistPrefix, buildAddon } from '../../addon/build.js';
+import { allowlistPrefix, buildAddon, parseBuildArgs } from '../../addon/build.js';
 import { globalFunctionNames, loadBundle } from './fakes/bundle.js';
 import { fakeGas } from './fakes/services.js';
 
@@ -18,6 +18,16 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the add-on build', () => {
+  it('reads its command line with parseArgs, refusing what it does not know', () => {
+    expect(parseBuildArgs([])).toEqual({ help: false, outDir: undefined, minify: false });
+    expect(parseBuildArgs(['--out', 'x/dist', '--minify'])).toEqual({ help: false, outDir: 'x/dist', minify: true });
+    expect(parseBuildArgs(['--out=y'])).toMatchObject({ outDir: 'y' });
+    expect(parseBuildArgs(['-h'])).toEqual({ help: true });
+    expect(() => parseBuildArgs(['--outdir', 'x'])).toThrow(/Unknown option '--outdir'/);
+    expect(() => parseBuildArgs(['--out'])).toThrow(/argument missing/);
+    expect(() => parseBuildArgs(['dist'])).toThrow(/positional/);
+  });
+
   it('writes the four files clasp pushes', async () => {
     const files = (await import('node:fs')).readdirSync(dir).sort();
     expect(files).toEqual(['Code.js', 'Settings.html', 'Sidebar.html', 'appsscript.json']);

@@ -53,6 +53,7 @@ describe('order sheet layout', () => {
     });
     const mat = r.values.find((row) => row[0] === LABEL.materials)!;
     expect(String(mat[1])).toMatch(/STALE.*revision 1.*at 2/);
+    expect(r.values.find((row) => row[0] === LABEL.state)?.[1]).toBe('In progress');
     expect(r.values.find((row) => row[0] === 'B-1')).toEqual(['B-1', 'Running', 200, 50, 2, '25%']);
   });
 

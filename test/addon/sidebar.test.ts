@@ -67,7 +67,11 @@ describe('the sidebar with canned answers', () => {
         case 'pushOrder':
           return { ok: true, data: { sent: 0, conflicts: 2, invalid: 0, structureChanged: false, version: 2, panel: state }, notice: '2 cell(s) were changed by bo@example.com since you pulled the order.' };
         case 'transitionOrder':
-          if (args[1] === 'plan') return { ok: false, code: 'TECH_PACK_NOT_READY', message: 'The tech pack is still in Design: it must be Production Ready before this order can be planned.' };
+          if (args[1] === 'plan') {
+            const why = 'it must be Production ready before this order can be planned.';
+            const message = `The tech pack is still in Design: ${why}`;
+            return { ok: false, code: 'TECH_PACK_NOT_READY', message };
+          }
           state = panel({ state: 'Cancelled', actions: [], editable: false });
           return { ok: true, data: state, notice: 'Order PO-000001 is now Cancelled.' };
         default:
@@ -95,7 +99,8 @@ describe('the sidebar with canned answers', () => {
     await page.locator('#message.error', { hasText: 'changed by bo@example.com' }).waitFor();
 
     await page.click('#action-plan');
-    await page.locator('#message.error', { hasText: 'must be Production Ready before this order can be planned' }).waitFor();
+    const refusal = 'must be Production ready before this order can be planned';
+    await page.locator('#message.error', { hasText: refusal }).waitFor();
 
     await page.click('#action-cancel');
     await page.locator('#reason-box').waitFor();

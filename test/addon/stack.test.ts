@@ -217,7 +217,7 @@ describe('the add-on against the local stack', () => {
     expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({
       ok: false,
       code: 'TECH_PACK_NOT_READY',
-      message: 'The tech pack is still in Design: it must be Production Ready before this order can be planned.',
+      message: 'The tech pack is still in Design: it must be Production ready before this order can be planned.',
     });
     for (const to of ['Approval', 'ProductionReady']) {
       expect((api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: admin, body: { to } })).status).toBe(200);

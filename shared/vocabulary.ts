@@ -1,0 +1,130 @@
+// The words for every state and action, in one place: the add-on's sidebar, its sheets and its
+// messages all read them here. Every table is a Record over the domain's own unions, so a new state
+// or action without words does not compile. Pure data; safe in Apps Script and in the browser.
+import { PRODUCTION_STATES, type BatchAction, type BatchState } from './batches.js';
+import { ORDER_MOVES } from './productionOrder.js';
+import { ORDER_ACTIONS, type OrderAction, type OrderState, type TechPackState } from './types.js';
+
+/**
+ * What a planner can do to an order: its state-machine actions (POST .../transitions), a
+ * short-close (`complete` with `shortClose: true` and a reason), and generating its batches.
+ */
+export type OrderCommand = OrderAction | 'shortClose' | 'generateBatches';
+
+/** The states each command starts from, read off the state machines themselves (never restated). */
+type From = readonly OrderState[];
+export const ORDER_COMMAND_FROM: Readonly<Record<OrderCommand, From>> = {
+  ...(Object.fromEntries(ORDER_ACTIONS.map((a) => [a, ORDER_MOVES[a].from])) as Record<OrderAction, From>),
+  shortClose: ORDER_MOVES.complete.from,
+  generateBatches: PRODUCTION_STATES,
+};
+
+interface Words {
+  /** On its button: "Plan", "Cancel order…". */
+  label: string;
+  /** While it runs: "Planning", "Generating batches". */
+  doing: string;
+  /** What it made of the order (or batch), after "can be" / "was": "planned", "short-closed". */
+  done: string;
+  /** After "may not" / "before you", with "this order" following: "plan", "generate batches for". */
+  verb: string;
+}
+
+/** The words of one action; an action that needs a reason says what to ask for. */
+export type ActionWords = Words & ({ needsReason: false } | { needsReason: true; reasonPrompt: string });
+
+/** Every order command, in the order the sidebar offers them (the dangerous one last). */
+export const ORDER_COMMAND_WORDS: Readonly<Record<OrderCommand, ActionWords>> = {
+  plan: { label: 'Plan', doing: 'Planning', done: 'planned', verb: 'plan', needsReason: false },
+  reopen: { label: 'Reopen (back to Draft)', doing: 'Reopening', done: 'reopened', verb: 'reopen', needsReason: false },
+  release: { label: 'Release', doing: 'Releasing', done: 'released', verb: 'release', needsReason: false },
+  complete: { label: 'Complete', doing: 'Completing', done: 'completed', verb: 'complete', needsReason: false },
+  shortClose: {
+    label: 'Short-close…',
+    doing: 'Short-closing',
+    done: 'short-closed',
+    verb: 'short-close',
+    needsReason: true,
+    reasonPrompt: 'Why is it closed short?',
+  },
+  generateBatches: {
+    label: 'Generate batches',
+    doing: 'Generating batches',
+    done: 'batched',
+    verb: 'generate batches for',
+    needsReason: false,
+  },
+  cancel: {
+    label: 'Cancel order…',
+    doing: 'Cancelling',
+    done: 'cancelled',
+    verb: 'cancel',
+    needsReason: true,
+    reasonPrompt: 'Why is this order cancelled?',
+  },
+};
+
+/** Order commands in the sidebar's order. */
+export const ORDER_COMMANDS = Object.keys(ORDER_COMMAND_WORDS) as OrderCommand[];
+
+export function isOrderCommand(value: unknown): value is OrderCommand {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ORDER_COMMAND_WORDS, value);
+}
+
+/** The commands an order in `state` offers. */
+export function orderCommandsFrom(state: OrderState): OrderCommand[] {
+  return ORDER_COMMANDS.filter((c) => ORDER_COMMAND_FROM[c].includes(state));
+}
+
+export const BATCH_ACTION_WORDS: Readonly<Record<BatchAction, ActionWords>> = {
+  start: { label: 'Start', doing: 'Starting batch', done: 'started', verb: 'start a batch of', needsReason: false },
+  finish: {
+    label: 'Finish',
+    doing: 'Finishing batch',
+    done: 'finished',
+    verb: 'finish a batch of',
+    needsReason: false,
+  },
+  cancel: {
+    label: 'Cancel batch',
+    doing: 'Cancelling batch',
+    done: 'cancelled',
+    verb: 'cancel a batch of',
+    needsReason: false,
+  },
+};
+
+export const ORDER_STATE_WORDS: Readonly<Record<OrderState, string>> = {
+  Draft: 'Draft',
+  Planned: 'Planned',
+  Released: 'Released',
+  InProgress: 'In progress',
+  Completed: 'Completed',
+  Cancelled: 'Cancelled',
+};
+
+export const BATCH_STATE_WORDS: Readonly<Record<BatchState, string>> = {
+  Planned: 'Planned',
+  Running: 'Running',
+  Finished: 'Finished',
+  Cancelled: 'Cancelled',
+};
+
+export const TECH_PACK_STATE_WORDS: Readonly<Record<TechPackState, string>> = {
+  Commercial: 'Commercial',
+  Design: 'Design',
+  Approval: 'Approval',
+  ProductionReady: 'Production ready',
+};
+
+const ALL_STATE_WORDS: Readonly<Record<string, string>> = {
+  ...TECH_PACK_STATE_WORDS,
+  ...ORDER_STATE_WORDS,
+  ...BATCH_STATE_WORDS,
+};
+
+/** Any state of an order, batch or tech pack in words; an unknown one as it came. */
+export function stateWord(state: unknown): string {
+  if (typeof state !== 'string') return 'an unknown state';
+  return Object.prototype.hasOwnProperty.call(ALL_STATE_WORDS, state) ? ALL_STATE_WORDS[state] : state;
+}
