@@ -1,5 +1,5 @@
 // Clients at module scope: created once per Lambda container (or local process), reused by every request.
-import { DEFAULT_TABLE_NAME } from '../infra/tableDefinition.js';
+import { DEFAULT_TABLE_NAME } from './store/tableDefinition.js';
 import { createDocumentClient, Db } from './store/db.js';
 import { IdempotencyRecords } from './store/idempotency.js';
 import { Store } from './store/store.js';

@@ -25,7 +25,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ROUTE_SPECS } from '../functions/http/routes.js';
-import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from './tableDefinition.js';
+import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/store/tableDefinition.js';
 import { loadConfig, ROLES, type FunctionSizing, type StageConfig } from './config.js';
 
 /** Repository root (this file lives in infra/). */

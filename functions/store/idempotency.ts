@@ -2,7 +2,7 @@
 // the response after it. The TTL attribute lets DynamoDB drop them after 24 hours.
 import { ConditionFailed, type Db, type Item } from './db.js';
 import { keys } from './keys.js';
-import { TTL_ATTRIBUTE } from '../../infra/tableDefinition.js';
+import { TTL_ATTRIBUTE } from './tableDefinition.js';
 
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 /** A claim older than this belongs to a request that died; a retry may take it over. */

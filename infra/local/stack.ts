@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_TABLE_NAME } from '../tableDefinition.js';
+import { DEFAULT_TABLE_NAME } from '../../functions/store/tableDefinition.js';
 import { loadOrCreateKeys, mintToken, type LocalKeys, type TokenRequest } from './auth.js';
 import { ensureTable, LocalStackError, portIsFree, startDynamoLocal, type DynamoLocal } from './dynamo.js';
 import { startEventPoller, type EventPoller } from './events.js';

@@ -8,7 +8,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_SPECS } from '../../functions/http/routes.js';
 import { STAGES } from '../../infra/config.js';
-import { INDEXES } from '../../infra/tableDefinition.js';
+import { INDEXES } from '../../functions/store/tableDefinition.js';
 import { idsOf, synthStage, type Synth } from './synth.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
