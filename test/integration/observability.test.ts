@@ -111,4 +111,18 @@ describe('API logs and metrics', () => {
     expect(requestLines(lines)[0]).toMatchObject({ status: 404, requestId: expect.stringMatching(/^obs-/), coldStart: false });
     expect(emfLines(lines)[0]).toMatchObject({ route: 'unmatched' });
   });
+
+  it('the replenishment entry logs its run with the same keys and counts the orders it created', async () => {
+    const { handler: replenish } = await import('../../functions/replenishment.js');
+    const { result, lines } = await captureStdout(() =>
+      replenish({ source: 'aws.scheduler' }, { awsRequestId: 'sched-1', getRemainingTimeInMillis: () => 120_000 }),
+    );
+    expect(lines.find((l) => l.message === 'replenishment run')).toMatchObject({
+      level: 'INFO', service: 'garmentflow-replenishment', requestId: 'sched-1', coldStart: true, route: 'schedule',
+      status: 'ok', actor: 'replenishment-schedule', created: result.created.length,
+    });
+    const emf = emfLines(lines);
+    expect(emfMetricNames(emf)).toEqual(['ReplenishmentOrdersCreated']);
+    expect(emf[0]).toMatchObject({ service: 'garmentflow-replenishment', ReplenishmentOrdersCreated: result.created.length });
+  });
 });
