@@ -194,9 +194,16 @@ type Result = APIGatewaySimpleAuthorizerWithContextResult<Partial<CallerContext>
  * The handler: one log line per decision (keys of functions/log.ts; status 200 allowed, 403 denied)
  * and, for a denial, one AuthorizerDenials metric with its reason as a dimension.
  */
-export function createAuthorizer(config: AuthorizerConfig, keys: KeySets, obs: Observability = observability(SERVICES.authorizer)) {
+export function createAuthorizer(
+  config: AuthorizerConfig,
+  keys: KeySets,
+  obs: Observability = observability(SERVICES.authorizer),
+) {
   const { logger, metrics } = obs;
-  return async function handler(event: APIGatewayRequestAuthorizerEventV2, context?: Pick<Context, 'awsRequestId'>): Promise<Result> {
+  return async function handler(
+    event: APIGatewayRequestAuthorizerEventV2,
+    context?: Pick<Context, 'awsRequestId'>,
+  ): Promise<Result> {
     const started = performance.now();
     const invocation = obs.invocation(event.requestContext?.requestId ?? context?.awsRequestId);
     const header = event.identitySource?.[0] ?? event.headers?.authorization ?? event.headers?.Authorization;
@@ -204,17 +211,19 @@ export function createAuthorizer(config: AuthorizerConfig, keys: KeySets, obs: O
     const decision: Decision = token ? await authorize(token, config, keys) : deny('no-token', 'no bearer token');
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     if (!decision.ok) {
-      logger.warn('denied', { ...invocation, route: event.routeKey, status: 403, reason: decision.code, detail: decision.reason, durationMs });
+      logger.warn('denied', {
+        ...invocation, route: event.routeKey, status: 403, reason: decision.code, detail: decision.reason, durationMs,
+      });
       metrics.addDimension('reason', decision.code);
       metrics.addMetric(METRIC_NAMES.authorizerDenials, MetricUnit.Count, 1);
       metrics.publishStoredMetrics();
       return { isAuthorized: false, context: {} };
     }
     // Empty values are left out: the API treats a missing key and an empty one alike.
-    const context_ = Object.fromEntries(Object.entries(decision.context).filter(([, v]) => v !== '')) as Partial<CallerContext>;
+    const context_ = Object.fromEntries(Object.entries(decision.context).filter(([, v]) => v !== ''));
     const actor = decision.context.email || decision.context.client_id || decision.context.sub;
     logger.info('allowed', { ...invocation, route: event.routeKey, status: 200, actor, durationMs });
-    return { isAuthorized: true, context: context_ };
+    return { isAuthorized: true, context: context_ as Partial<CallerContext> };
   };
 }
 

@@ -44,7 +44,8 @@ export function entrySize(entry: EventEntry): number {
   return 14 + Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
 }
 
-export function createPublisher({ client, eventBusName, obs = observability(SERVICES.publisher), log = obs.logger }: PublisherOptions) {
+export function createPublisher(options: PublisherOptions) {
+  const { client, eventBusName, obs = observability(SERVICES.publisher), log = obs.logger } = options;
   const { metrics } = obs;
   /** Sends one chunk; answers the index of the first entry that did not go out, or -1. */
   async function put(chunk: Pending[], keys: InvocationKeys): Promise<number> {
@@ -74,7 +75,10 @@ export function createPublisher({ client, eventBusName, obs = observability(SERV
     }
   }
 
-  return async function handler(event: DynamoDBStreamEvent, context?: Pick<Context, 'awsRequestId'>): Promise<DynamoDBBatchResponse> {
+  return async function handler(
+    event: DynamoDBStreamEvent,
+    context?: Pick<Context, 'awsRequestId'>,
+  ): Promise<DynamoDBBatchResponse> {
     const started = performance.now();
     const keys: InvocationKeys = { ...obs.invocation(context?.awsRequestId), route: 'stream', actor: 'publisher' };
     const records = (event.Records ?? []) as StreamRecordLike[];
@@ -114,7 +118,9 @@ export function createPublisher({ client, eventBusName, obs = observability(SERV
       if (outcome.kind === 'invalid') {
         const earlier = await flush();
         if (earlier !== null) return failure(earlier);
-        log.error('outbox record cannot be published', { ...keys, sequenceNumber: outcome.sequenceNumber ?? '?', reason: outcome.reason });
+        log.error('outbox record cannot be published', {
+          ...keys, sequenceNumber: outcome.sequenceNumber ?? '?', reason: outcome.reason,
+        });
         return failure(outcome.sequenceNumber);
       }
       // A record announcing several events is retried whole: consumers drop the repeats by eventId.

@@ -334,7 +334,7 @@ export class GarmentFlowStack extends Stack {
       const subscription = this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarms.email));
       Validations.of(subscription).acknowledge({
         id: 'Serverless-SNSRedrivePolicy',
-        reason: 'An alarm e-mail that cannot be delivered leaves the alarm itself in ALARM state in CloudWatch; no queue needed.',
+        reason: 'An undeliverable alarm e-mail still leaves the alarm in ALARM state in CloudWatch; no queue needed.',
       });
     }
     const action = new SnsAction(this.alarmTopic);
@@ -430,7 +430,7 @@ export class GarmentFlowStack extends Stack {
         'Query on the table\'s own indexes (byState, byTechPack, byType), with exactly the actions in TABLE_ACTIONS.');
     }
     ack(publisher.role!, 'AwsSolutions-IAM5[Resource::*]',
-      'dynamodb:ListStreams (from the stream event source) has no resource-level permissions; reads: this stream only.');
+      'dynamodb:ListStreams (stream event source) has no resource-level permissions; reads: this stream only.');
     const schedulerRole = this.node.children.find((c) => c.node.id.startsWith('SchedulerRoleForTarget'));
     if (schedulerRole) {
       ack(schedulerRole, `AwsSolutions-IAM5[Resource::<${logicalIdOf(replenishment)}.Arn>:*]`,
@@ -439,16 +439,16 @@ export class GarmentFlowStack extends Stack {
 
     for (const [name, f] of Object.entries(this.functions)) {
       ack(f, 'AwsSolutions-L1',
-        `Node.js 22 is what ${name} is built (esbuild target node22) and tested for; a newer runtime is a deliberate move.`);
-      ack(f, 'Serverless-LambdaLatestVersion', 'Node.js 22 is the runtime the code is built and tested for (AwsSolutions-L1).');
+        `Node.js 22 is what ${name} is built (esbuild node22) and tested for; a newer runtime is a deliberate move.`);
+      ack(f, 'Serverless-LambdaLatestVersion', 'Node.js 22: the runtime the code is built and tested for (see L1).');
       ack(f, 'Serverless-LambdaTracing',
         'No X-Ray: every log line and EMF metric carries the request id, and a single function serves each request.');
     }
-    ack(api, 'Serverless-LambdaDLQ', 'Invoked synchronously by API Gateway: the caller gets the error; no event to keep.');
+    ack(api, 'Serverless-LambdaDLQ', 'Invoked synchronously by API Gateway: the caller gets the error.');
     ack(authorizer, 'Serverless-LambdaDLQ',
       'Invoked synchronously by API Gateway as the authorizer: a failure is a denial; there is no event to keep.');
     ack(publisher, 'Serverless-LambdaDLQ',
-      'Invoked by its stream event source, whose on-failure destination is PublisherDlq (a function DLQ does not apply).');
+      'Invoked by its stream event source, whose on-failure destination is PublisherDlq (no function DLQ applies).');
 
     for (const q of [this.publisherDlq, this.scheduleDlq]) {
       ack(q, 'AwsSolutions-SQS3',

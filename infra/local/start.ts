@@ -17,7 +17,11 @@ Options:
   -h, --help                      this help`;
 
 try {
-  const { values } = parseArgs({ strict: true, allowPositionals: false, options: { help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    strict: true,
+    allowPositionals: false,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) {
     console.log(USAGE);
     process.exit(0);

@@ -44,6 +44,8 @@ const roles = (values.role ?? ['viewer']).flatMap((r) => r.split(','));
 const unknown = roles.filter((r) => !isRole(r));
 if (unknown.length) fail(`unknown role ${unknown.join(', ')}`);
 const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
-if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) fail(`--ttl must be a whole number of seconds (got ${values.ttl})`);
+if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) {
+  fail(`--ttl must be a whole number of seconds (got ${values.ttl})`);
+}
 const keys = await loadOrCreateKeys(process.env.DATA_DIR || '.data');
 console.log(await mintToken(keys, { email: values.email, roles, ttl }));
