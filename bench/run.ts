@@ -13,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs as parseArgv } from 'node:util';
 import type { BenchConfig, BenchContext, StackContext } from './lib/context.js';
 import { ROOT } from './lib/paths.js';
 import { formatTable, SECTION_IDS, type Finding, type SectionId, type SectionResult } from './lib/report.js';
@@ -35,29 +36,51 @@ interface Args {
 
 class UsageError extends Error {}
 
+const USAGE = `usage: npm run bench -- [options]
+
+  --smoke          tiny and fast (< 60 s); writes bench/results.smoke.json
+  --seconds N      throughput window in seconds (default 20; smoke 3)
+  --clients N      concurrent clients of the throughput section (default 16; smoke 4)
+  --only ids       some sections only, comma separated: ${SECTION_IDS.join(', ')}
+  --out file       where to write the results (default bench/results.json)
+  -h, --help       this help
+`;
+
 function parseArgs(argv: string[]): Args {
-  const args: Args = { smoke: false };
-  const value = (i: number, flag: string) => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const take = () => inline ?? value(i++, flag);
-    if (flag === '--smoke') args.smoke = true;
-    else if (flag === '--seconds') args.seconds = positive(take(), flag);
-    else if (flag === '--clients') args.clients = Math.round(positive(take(), flag));
-    else if (flag === '--out') args.out = take();
-    else if (flag === '--only') {
-      const ids = take().split(',').map((s) => s.trim()).filter(Boolean);
-      for (const id of ids) if (!(SECTION_IDS as readonly string[]).includes(id)) throw new UsageError(`--only: unknown section ${id} (one of ${SECTION_IDS.join(', ')})`);
-      args.only = ids as SectionId[];
-    } else if (flag === '--help' || flag === '-h') {
-      process.stdout.write('usage: npm run bench -- [--smoke] [--seconds N] [--clients N] [--only ids] [--out file]\n');
-      process.exit(0);
-    } else throw new UsageError(`unknown flag ${a} (try --help)`);
+  let values;
+  try {
+    ({ values } = parseArgv({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        smoke: { type: 'boolean', default: false },
+        seconds: { type: 'string' },
+        clients: { type: 'string' },
+        out: { type: 'string' },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message} (try --help)`);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const args: Args = { smoke: values.smoke };
+  if (values.seconds !== undefined) args.seconds = positive(values.seconds, '--seconds');
+  if (values.clients !== undefined) args.clients = Math.round(positive(values.clients, '--clients'));
+  if (values.out !== undefined) args.out = values.out;
+  if (values.only !== undefined) {
+    const ids = values.only.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const id of ids) {
+      if (!(SECTION_IDS as readonly string[]).includes(id)) {
+        throw new UsageError(`--only: unknown section ${id} (one of ${SECTION_IDS.join(', ')})`);
+      }
+    }
+    args.only = ids as SectionId[];
   }
   return args;
 }

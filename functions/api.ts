@@ -10,11 +10,14 @@ import { orderHandlers } from './handlers/orders.js';
 import { salesOrderHandlers } from './handlers/salesOrders.js';
 import { stockHandlers } from './handlers/stock.js';
 import { techPackHandlers } from './handlers/techPacks.js';
-import { authentication, httpErrors, idempotency, jsonBody, jsonResult, routing, type ApiContext, type ApiEvent, type ApiMiddyRequest, type ApiResult } from './http/middleware.js';
+import {
+  authentication, httpErrors, idempotency, jsonBody, jsonResult, requestIdOf, routing,
+  type ApiContext, type ApiEvent, type ApiMiddyRequest, type ApiResult,
+} from './http/middleware.js';
 import { openApiDocument } from './http/openapi.js';
 import type { RouteId } from './http/routes.js';
 import type { ApiRequest, ApiResponse, RouteHandler } from './http/types.js';
-import { log } from './log.js';
+import { METRIC_NAMES, MetricUnit, observability, SERVICES, type InvocationKeys } from './log.js';
 import { currentUsage, measureDynamo, newUsage } from './store/metrics.js';
 import { config, idempotencyRecords, store } from './services.js';
 
@@ -39,6 +42,8 @@ function serverUrl(req: ApiRequest): string | undefined {
 
 const MAX_ATTEMPTS = 5;
 
+const { logger, metrics, invocation } = observability(SERVICES.api);
+
 /** Runs the route; a write that lost a race to another request runs again on fresh data. */
 async function dispatch(_event: ApiEvent, context: ApiContext): Promise<ApiResult> {
   const req = context.api;
@@ -48,6 +53,7 @@ async function dispatch(_event: ApiEvent, context: ApiContext): Promise<ApiResul
       return toResult(await handler(req), req.requestId);
     } catch (err) {
       if (!(err instanceof TransientConflict) || attempt >= MAX_ATTEMPTS) throw err;
+      context.lostRaceRetries = attempt;
       await new Promise((r) => setTimeout(r, Math.random() * 15 * attempt));
     }
   }
@@ -62,36 +68,62 @@ function toResult(res: ApiResponse, requestId: string): ApiResult {
 /** Set locally by the benchmark: each answer says how many DynamoDB round trips it took. */
 const exposeUsage = process.env.EXPOSE_DYNAMO_USAGE === '1';
 
+/** What the request log line and the request's metrics are made of, once the answer is known. */
+function requestEnd(request: ApiMiddyRequest): void {
+  const { event, response, context } = request;
+  const internal = request.internal as { startedAt?: number; invocation?: InvocationKeys };
+  const dynamo = currentUsage();
+  if (exposeUsage && dynamo && response) response.headers = { ...response.headers, 'x-dynamo-usage': JSON.stringify(dynamo) };
+  const status = response?.statusCode ?? 500;
+  const route = context.api?.route.id;
+  const durationMs = Math.round((performance.now() - (internal.startedAt ?? 0)) * 10) / 10;
+  const replayed = Boolean(response?.headers?.['idempotent-replayed']);
+  const retries = context.lostRaceRetries ?? 0;
+  const keys: InvocationKeys = {
+    ...(internal.invocation ?? invocation(requestIdOf(event, context))),
+    requestId: context.api?.requestId ?? requestIdOf(event, context),
+    route,
+    status,
+    actor: context.api?.actor.id,
+  };
+  (status >= 500 ? logger.error : logger.info).call(logger, 'request', {
+    ...keys,
+    method: event.requestContext?.http?.method,
+    path: event.rawPath,
+    durationMs,
+    ...(replayed ? { idempotentReplay: true } : {}),
+    ...(retries ? { lostRaceRetries: retries } : {}),
+    ...(dynamo ? { dynamoCalls: dynamo.calls, dynamoOps: dynamo.byOperation, dynamoCapacity: dynamo.capacityUnits } : {}),
+  });
+  // Added and published in one synchronous step: concurrent requests (the local server) never mix.
+  metrics.addDimension('route', route ?? 'unmatched');
+  metrics.addMetric(METRIC_NAMES.routeLatency, MetricUnit.Milliseconds, durationMs);
+  metrics.addMetric(METRIC_NAMES.dynamoRequests, MetricUnit.Count, dynamo?.calls ?? 0);
+  metrics.addMetric(METRIC_NAMES.dynamoCapacity, MetricUnit.Count, dynamo?.capacityUnits ?? 0);
+  metrics.addMetric(METRIC_NAMES.lostRaceRetries, MetricUnit.Count, retries);
+  metrics.addMetric(METRIC_NAMES.idempotentReplays, MetricUnit.Count, replayed ? 1 : 0);
+  metrics.addMetadata('requestId', keys.requestId);
+  metrics.publishStoredMetrics();
+}
+
 const api = middy<ApiEvent, ApiResult, Error, ApiContext>({
   timeoutEarlyInMillis: 0,
-  // One log line per request, whatever path it took (early idempotent replays included).
-  requestEnd: (raw) => {
-    const request = raw as ApiMiddyRequest;
-    const { event, response, context } = request;
-    const dynamo = currentUsage();
-    if (exposeUsage && dynamo && response) response.headers = { ...response.headers, 'x-dynamo-usage': JSON.stringify(dynamo) };
-    log({
-      level: (response?.statusCode ?? 500) >= 500 ? 'ERROR' : 'INFO',
-      message: 'request',
-      requestId: context.api?.requestId ?? event.requestContext?.requestId,
-      method: event.requestContext?.http?.method,
-      path: event.rawPath,
-      route: context.api?.route.id,
-      status: response?.statusCode,
-      actor: context.api?.actor.id,
-      durationMs: Math.round((performance.now() - ((request.internal as Record<string, number>).startedAt ?? 0)) * 10) / 10,
-      ...(response?.headers?.['idempotent-replayed'] ? { idempotentReplay: true } : {}),
-      ...(dynamo ? { dynamoCalls: dynamo.calls, dynamoOps: dynamo.byOperation, dynamoCapacity: dynamo.capacityUnits } : {}),
-    });
-  },
+  // One log line and one set of metrics per request, whatever path it took (early idempotent replays included).
+  requestEnd: (raw) => requestEnd(raw as ApiMiddyRequest),
 })
-  .use({ before: async (request) => void ((request.internal as Record<string, unknown>).startedAt = performance.now()) })
-  .use(httpErrors(log))
+  .use({
+    before: async (request) => {
+      const internal = request.internal as Record<string, unknown>;
+      internal.startedAt = performance.now();
+      internal.invocation = invocation(requestIdOf(request.event, request.context));
+      request.context.lostRaceRetries = 0;
+    },
+  })
+  .use(httpErrors(logger))
   .use(routing())
   .use(authentication({
     rolesFor: async (email) => (await store.getRoleMapping(email))?.roles,
-    allowedGoogleDomains: config.allowedGoogleDomains,
-    allowedGoogleEmails: config.allowedGoogleEmails,
+    googleSignIn: config.googleSignIn,
   }))
   .use(jsonBody())
   .use(idempotency(() => idempotencyRecords, Date.now))

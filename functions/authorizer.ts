@@ -12,11 +12,13 @@
 // `event.requestContext.authorizer.lambda`. Roles of Google users come from the admin-managed role
 // mapping, resolved by the API on every request (so a change applies at once).
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult, Context } from 'aws-lambda';
+import { knownRoles } from '../shared/roles.js';
+import { GOOGLE_ISSUERS, GOOGLE_JWKS_URL, googleAccountAllowed, googlePolicyFromEnv, isGoogleIssuer } from './auth/googleSignIn.js';
+import { envList } from './env.js';
+import { METRIC_NAMES, MetricUnit, observability, SERVICES, type Observability } from './log.js';
 
-export const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
-export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
-export const KNOWN_ROLES = ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system'] as const;
+export { GOOGLE_ISSUERS, GOOGLE_JWKS_URL };
 
 export interface AuthorizerConfig {
   /** Audiences accepted for Google ID tokens (the add-on's OAuth client id). */
@@ -49,17 +51,35 @@ export interface CallerContext {
   client_id: string;
 }
 
-export type Decision = { ok: true; context: CallerContext } | { ok: false; reason: string };
+/**
+ * Why a caller was refused, as a short fixed word: the `reason` dimension of the AuthorizerDenials
+ * metric (a bounded set); `detail` says more in the log line.
+ */
+export type DenialReason =
+  | 'no-token'
+  | 'malformed'
+  | 'untrusted-issuer'
+  | 'not-configured'
+  | 'invalid-token'
+  | 'expired'
+  | 'unverified-email'
+  | 'account-not-allowed'
+  | 'wrong-token-use'
+  | 'client-not-allowed'
+  | 'keys-unavailable';
 
-const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+export type Decision = { ok: true; context: CallerContext } | { ok: false; reason: string; code: DenialReason };
+
+const deny = (code: DenialReason, reason: string): Decision => ({ ok: false, code, reason });
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AuthorizerConfig {
+  const google = googlePolicyFromEnv(env);
   return {
-    googleClientIds: list(env.GOOGLE_CLIENT_ID),
-    allowedGoogleDomains: list(env.ALLOWED_GOOGLE_DOMAINS).map((d) => d.toLowerCase()),
-    allowedGoogleEmails: list(env.ALLOWED_GOOGLE_EMAILS).map((e) => e.toLowerCase()),
+    googleClientIds: envList(env.GOOGLE_CLIENT_ID),
+    allowedGoogleDomains: google.allowedDomains,
+    allowedGoogleEmails: google.allowedEmails,
     cognitoIssuer: env.COGNITO_ISSUER || undefined,
-    cognitoClientIds: list(env.COGNITO_CLIENT_IDS),
+    cognitoClientIds: envList(env.COGNITO_CLIENT_IDS),
     scopePrefix: env.ROLE_SCOPE_PREFIX ?? 'garmentflow/',
   };
 }
@@ -80,8 +100,7 @@ export function bearerToken(value: string | undefined): string | undefined {
 
 /** Roles from Cognito scopes `<prefix><role>`; unknown roles are ignored. */
 export function rolesFromScope(scope: string, prefix: string): string[] {
-  const granted = new Set(scope.split(/\s+/).filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length)));
-  return KNOWN_ROLES.filter((r) => granted.has(r));
+  return knownRoles(scope.split(/\s+/).filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length)));
 }
 
 const VERIFY: { algorithms: string[]; clockTolerance: number } = { algorithms: ['RS256'], clockTolerance: 30 };
@@ -92,35 +111,41 @@ export async function authorize(token: string, config: AuthorizerConfig, keys: K
   try {
     unverified = decodeJwt(token);
   } catch {
-    return { ok: false, reason: 'not a JWT' };
+    return deny('malformed', 'not a JWT');
   }
   try {
-    if (typeof unverified.iss === 'string' && GOOGLE_ISSUERS.includes(unverified.iss)) return await google(token, config, keys, currentDate);
+    if (isGoogleIssuer(unverified.iss)) return await google(token, config, keys, currentDate);
     if (config.cognitoIssuer && keys.cognito && unverified.iss === config.cognitoIssuer) return await cognito(token, config, keys.cognito, currentDate);
-    return { ok: false, reason: `untrusted issuer ${String(unverified.iss)}` };
+    return deny('untrusted-issuer', `untrusted issuer ${String(unverified.iss)}`);
   } catch (err) {
-    if (err instanceof joseErrors.JOSEError) return { ok: false, reason: `${err.code}: ${err.message}` };
-    return { ok: false, reason: `verification failed: ${(err as Error).message}` };
+    if (err instanceof joseErrors.JOSEError) return deny(joseDenial(err), `${err.code}: ${err.message}`);
+    // Not a verdict on the token: the key set could not be fetched (network, DNS).
+    return deny('keys-unavailable', `verification failed: ${(err as Error).message}`);
   }
 }
 
+function joseDenial(err: InstanceType<typeof joseErrors.JOSEError>): DenialReason {
+  if (err instanceof joseErrors.JWTExpired) return 'expired';
+  if (err instanceof joseErrors.JWKSTimeout || err.code === 'ERR_JOSE_GENERIC') return 'keys-unavailable';
+  return 'invalid-token';
+}
+
 async function google(token: string, config: AuthorizerConfig, keys: KeySets, currentDate?: Date): Promise<Decision> {
-  if (config.googleClientIds.length === 0) return { ok: false, reason: 'no Google client id configured' };
+  if (config.googleClientIds.length === 0) return deny('not-configured', 'no Google client id configured');
   const { payload } = await jwtVerify(token, keys.google, {
     ...VERIFY,
-    issuer: GOOGLE_ISSUERS,
+    issuer: [...GOOGLE_ISSUERS],
     audience: config.googleClientIds,
     requiredClaims: ['exp', 'sub', 'email'],
     currentDate,
   });
   const email = String(payload.email).toLowerCase();
-  if (payload.email_verified !== true && payload.email_verified !== 'true') return { ok: false, reason: `${email}: email not verified` };
+  if (payload.email_verified !== true && payload.email_verified !== 'true') return deny('unverified-email', `${email}: email not verified`);
   const hd = typeof payload.hd === 'string' ? payload.hd.toLowerCase() : '';
-  const domain = email.split('@')[1] ?? '';
-  // The same rule the API applies (functions/http/middleware.ts): checked at the edge too, so
+  // The same policy the API applies (functions/auth/googleSignIn.ts): checked at the edge too, so
   // strangers never reach the function.
-  const allowed = config.allowedGoogleEmails.includes(email) || config.allowedGoogleDomains.includes(domain) || (hd !== '' && config.allowedGoogleDomains.includes(hd));
-  if (!allowed) return { ok: false, reason: `${email} is not an allowed Google account` };
+  const policy = { allowedDomains: config.allowedGoogleDomains, allowedEmails: config.allowedGoogleEmails };
+  if (!googleAccountAllowed(policy, email, hd)) return deny('account-not-allowed', `${email} is not an allowed Google account`);
   return {
     ok: true,
     context: {
@@ -144,9 +169,9 @@ async function cognito(token: string, config: AuthorizerConfig, keySet: JWTVerif
     currentDate,
   });
   // Cognito access tokens carry no `aud`: the app client is `client_id`. ID tokens are refused.
-  if (payload.token_use !== 'access') return { ok: false, reason: `token_use ${String(payload.token_use)} is not access` };
+  if (payload.token_use !== 'access') return deny('wrong-token-use', `token_use ${String(payload.token_use)} is not access`);
   const clientId = String(payload.client_id);
-  if (!config.cognitoClientIds.includes(clientId)) return { ok: false, reason: `client ${clientId} is not allowed` };
+  if (!config.cognitoClientIds.includes(clientId)) return deny('client-not-allowed', `client ${clientId} is not allowed`);
   const scope = typeof payload.scope === 'string' ? payload.scope : '';
   return {
     ok: true,
@@ -165,22 +190,40 @@ async function cognito(token: string, config: AuthorizerConfig, keySet: JWTVerif
 
 type Result = APIGatewaySimpleAuthorizerWithContextResult<Partial<CallerContext>>;
 
-export function createAuthorizer(config: AuthorizerConfig, keys: KeySets, log: Pick<Console, 'warn'> = console) {
-  return async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<Result> {
+/**
+ * The handler: one log line per decision (keys of functions/log.ts; status 200 allowed, 403 denied)
+ * and, for a denial, one AuthorizerDenials metric with its reason as a dimension.
+ */
+export function createAuthorizer(
+  config: AuthorizerConfig,
+  keys: KeySets,
+  obs: Observability = observability(SERVICES.authorizer),
+) {
+  const { logger, metrics } = obs;
+  return async function handler(
+    event: APIGatewayRequestAuthorizerEventV2,
+    context?: Pick<Context, 'awsRequestId'>,
+  ): Promise<Result> {
+    const started = performance.now();
+    const invocation = obs.invocation(event.requestContext?.requestId ?? context?.awsRequestId);
     const header = event.identitySource?.[0] ?? event.headers?.authorization ?? event.headers?.Authorization;
     const token = bearerToken(header);
-    if (!token) {
-      log.warn(`denied ${event.routeKey}: no bearer token`);
-      return { isAuthorized: false, context: {} };
-    }
-    const decision = await authorize(token, config, keys);
+    const decision: Decision = token ? await authorize(token, config, keys) : deny('no-token', 'no bearer token');
+    const durationMs = Math.round((performance.now() - started) * 10) / 10;
     if (!decision.ok) {
-      log.warn(`denied ${event.routeKey}: ${decision.reason}`);
+      logger.warn('denied', {
+        ...invocation, route: event.routeKey, status: 403, reason: decision.code, detail: decision.reason, durationMs,
+      });
+      metrics.addDimension('reason', decision.code);
+      metrics.addMetric(METRIC_NAMES.authorizerDenials, MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
       return { isAuthorized: false, context: {} };
     }
     // Empty values are left out: the API treats a missing key and an empty one alike.
-    const context = Object.fromEntries(Object.entries(decision.context).filter(([, v]) => v !== '')) as Partial<CallerContext>;
-    return { isAuthorized: true, context };
+    const context_ = Object.fromEntries(Object.entries(decision.context).filter(([, v]) => v !== ''));
+    const actor = decision.context.email || decision.context.client_id || decision.context.sub;
+    logger.info('allowed', { ...invocation, route: event.routeKey, status: 200, actor, durationMs });
+    return { isAuthorized: true, context: context_ as Partial<CallerContext> };
   };
 }
 

@@ -10,8 +10,9 @@
 //   sent to the dead-letter queue and the shard moves on: one bad record never blocks the stream.
 // Retries can re-send entries that already went out; consumers dedupe on `detail.eventId`.
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { outcomeOf, type EventEntry, type StreamRecordLike } from './events/fromStream.js';
+import { METRIC_NAMES, MetricUnit, observability, SERVICES, type InvocationKeys, type Observability } from './log.js';
 
 /** PutEvents takes at most 10 entries and 256 KB per request. */
 export const MAX_ENTRIES_PER_CALL = 10;
@@ -21,10 +22,15 @@ export interface EventBridgeSender {
   send(command: PutEventsCommand): Promise<PutEventsCommandOutput>;
 }
 
+type LogMethod = (message: string, attributes: Record<string, unknown>) => void;
+
 export interface PublisherOptions {
   client: EventBridgeSender;
   eventBusName: string;
-  log?: Pick<Console, 'info' | 'warn' | 'error'>;
+  /** Logger and metrics (default: the publisher's own, functions/log.ts). */
+  obs?: Observability;
+  /** Replaces obs.logger (tests: a silent one). */
+  log?: { info: LogMethod; warn: LogMethod; error: LogMethod };
 }
 
 interface Pending {
@@ -38,24 +44,43 @@ export function entrySize(entry: EventEntry): number {
   return 14 + Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
 }
 
-export function createPublisher({ client, eventBusName, log = console }: PublisherOptions) {
+export function createPublisher(options: PublisherOptions) {
+  const { client, eventBusName, obs = observability(SERVICES.publisher), log = obs.logger } = options;
+  const { metrics } = obs;
   /** Sends one chunk; answers the index of the first entry that did not go out, or -1. */
-  async function put(chunk: Pending[]): Promise<number> {
+  async function put(chunk: Pending[], keys: InvocationKeys): Promise<number> {
     try {
       const out = await client.send(new PutEventsCommand({ Entries: chunk.map((p) => p.entry) }));
       if (!out.FailedEntryCount) return -1;
       const results = out.Entries ?? [];
       const failed = chunk.findIndex((_, i) => !results[i] || results[i].ErrorCode || !results[i].EventId);
       const first = failed >= 0 ? failed : 0;
-      log.warn(`PutEvents: ${out.FailedEntryCount} of ${chunk.length} entries failed; first ${chunk[first].eventId}: ${results[first]?.ErrorCode ?? 'no result'} ${results[first]?.ErrorMessage ?? ''}`.trim());
+      log.warn('PutEvents entries failed', {
+        ...keys,
+        failed: out.FailedEntryCount,
+        entries: chunk.length,
+        firstFailedEventId: chunk[first].eventId,
+        errorCode: results[first]?.ErrorCode ?? 'no result',
+        errorMessage: results[first]?.ErrorMessage ?? '',
+      });
       return first;
     } catch (err) {
-      log.warn(`PutEvents call failed for ${chunk.length} entries starting at ${chunk[0].eventId}: ${(err as Error).name}: ${(err as Error).message}`);
+      log.warn('PutEvents call failed', {
+        ...keys,
+        entries: chunk.length,
+        firstEventId: chunk[0].eventId,
+        error: `${(err as Error).name}: ${(err as Error).message}`,
+      });
       return 0;
     }
   }
 
-  return async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  return async function handler(
+    event: DynamoDBStreamEvent,
+    context?: Pick<Context, 'awsRequestId'>,
+  ): Promise<DynamoDBBatchResponse> {
+    const started = performance.now();
+    const keys: InvocationKeys = { ...obs.invocation(context?.awsRequestId), route: 'stream', actor: 'publisher' };
     const records = (event.Records ?? []) as StreamRecordLike[];
     let chunk: Pending[] = [];
     let chunkBytes = 0;
@@ -63,7 +88,7 @@ export function createPublisher({ client, eventBusName, log = console }: Publish
 
     const flush = async (): Promise<string | undefined | null> => {
       if (chunk.length === 0) return null;
-      const failedAt = await put(chunk);
+      const failedAt = await put(chunk, keys);
       const sent = chunk;
       chunk = [];
       chunkBytes = 0;
@@ -74,8 +99,15 @@ export function createPublisher({ client, eventBusName, log = console }: Publish
       published += failedAt;
       return sent[failedAt].sequenceNumber;
     };
+    /** The invocation's summary line and metric. */
+    const done = (status: 'ok' | 'retry', extra: Record<string, unknown> = {}) => {
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      log.info('published', { ...keys, status, published, records: records.length, durationMs, ...extra });
+      metrics.addMetric(METRIC_NAMES.eventsPublished, MetricUnit.Count, published);
+      metrics.publishStoredMetrics();
+    };
     const failure = (sequenceNumber: string | undefined): DynamoDBBatchResponse => {
-      log.info(`published ${published} event(s); retrying from ${sequenceNumber ?? '(whole batch)'}`);
+      done('retry', { retryFrom: sequenceNumber ?? '(whole batch)' });
       // Without a sequence number Lambda cannot checkpoint: an empty identifier fails the whole batch.
       return { batchItemFailures: [{ itemIdentifier: sequenceNumber ?? '' }] };
     };
@@ -86,7 +118,9 @@ export function createPublisher({ client, eventBusName, log = console }: Publish
       if (outcome.kind === 'invalid') {
         const earlier = await flush();
         if (earlier !== null) return failure(earlier);
-        log.error(`outbox record ${outcome.sequenceNumber ?? '?'} cannot be published: ${outcome.reason}`);
+        log.error('outbox record cannot be published', {
+          ...keys, sequenceNumber: outcome.sequenceNumber ?? '?', reason: outcome.reason,
+        });
         return failure(outcome.sequenceNumber);
       }
       // A record announcing several events is retried whole: consumers drop the repeats by eventId.
@@ -102,7 +136,7 @@ export function createPublisher({ client, eventBusName, log = console }: Publish
     }
     const failedSeq = await flush();
     if (failedSeq !== null) return failure(failedSeq);
-    if (published > 0) log.info(`published ${published} event(s) from ${records.length} record(s)`);
+    done('ok');
     return { batchItemFailures: [] };
   };
 }

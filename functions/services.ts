@@ -1,5 +1,6 @@
 // Clients at module scope: created once per Lambda container (or local process), reused by every request.
-import { DEFAULT_TABLE_NAME } from '../infra/tableDefinition.js';
+import { googlePolicyFromEnv } from './auth/googleSignIn.js';
+import { DEFAULT_TABLE_NAME } from './store/tableDefinition.js';
 import { createDocumentClient, Db } from './store/db.js';
 import { IdempotencyRecords } from './store/idempotency.js';
 import { Store } from './store/store.js';
@@ -7,13 +8,8 @@ import { Store } from './store/store.js';
 export const config = {
   tableName: process.env.TABLE_NAME ?? DEFAULT_TABLE_NAME,
   dynamoEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
-  allowedGoogleDomains: list(process.env.ALLOWED_GOOGLE_DOMAINS),
-  allowedGoogleEmails: list(process.env.ALLOWED_GOOGLE_EMAILS),
+  googleSignIn: googlePolicyFromEnv(),
 };
-
-function list(v: string | undefined): string[] {
-  return (v ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
-}
 
 export const documentClient = createDocumentClient(config.dynamoEndpoint);
 export const db = new Db(documentClient, config.tableName);

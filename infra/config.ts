@@ -3,11 +3,14 @@
 // region) can be given on the command line as context instead of editing this file:
 //   npx cdk deploy -c stage=prod -c googleClientId=1234-abc.apps.googleusercontent.com \
 //     -c allowedGoogleDomains=example.com -c alarmEmail=ops@example.com
+import { envList } from '../functions/env.js';
+import { ROLES, type Role } from '../shared/roles.js';
+
 export const STAGES = ['dev', 'prod'] as const;
 export type StageName = (typeof STAGES)[number];
 
-export const ROLES = ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system'] as const;
-export type RoleName = (typeof ROLES)[number];
+export { ROLES };
+export type RoleName = Role;
 
 export interface FunctionSizing {
   memoryMb: number;
@@ -164,7 +167,7 @@ type ContextReader = (key: string) => unknown;
 function asList(v: unknown): string[] | undefined {
   if (v === undefined || v === null) return undefined;
   if (Array.isArray(v)) return v.map(String).map((s) => s.trim()).filter(Boolean);
-  return String(v).split(',').map((s) => s.trim()).filter(Boolean);
+  return envList(String(v));
 }
 
 function asString(v: unknown): string | undefined {

@@ -9,8 +9,8 @@ export type OrderState = (typeof ORDER_STATES)[number];
 export const ORDER_ACTIONS = ['plan', 'reopen', 'release', 'complete', 'cancel'] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
-export const ROLES = ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from './roles.js';
+import type { Role } from './roles.js';
 
 /** One row per color, one column per size. */
 export interface Matrix {

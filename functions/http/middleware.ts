@@ -4,8 +4,10 @@ import { createHash } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../../shared/errors.js';
+import { knownRoles } from '../../shared/roles.js';
 import type { Actor, Role } from '../../shared/types.js';
-import { ROLES } from '../../shared/types.js';
+import { googleAccountAllowed, isGoogleIssuer, type GoogleSignInPolicy } from '../auth/googleSignIn.js';
+import type { InvocationKeys } from '../log.js';
 import type { IdempotencyRecords } from '../store/idempotency.js';
 import { errorAnswer } from './errors.js';
 import { ROUTE_SPECS, type RouteSpec } from './routes.js';
@@ -14,7 +16,11 @@ import type { ApiRequest } from './types.js';
 export type ApiEvent = APIGatewayProxyEventV2 & { requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: Authorizer } };
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 /** The request as the middleware builds it up, kept on the Lambda context for the handler. */
-export type ApiContext = Context & { api: ApiRequest };
+export type ApiContext = Context & {
+  api: ApiRequest;
+  /** How many times the route ran again after losing a race (functions/api.ts); for its log line and metric. */
+  lostRaceRetries?: number;
+};
 export type ApiMiddyRequest = Request<ApiEvent, ApiResult, Error, ApiContext>;
 type Middleware = MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext>;
 
@@ -38,13 +44,22 @@ export function jsonResult(status: number, body: unknown, headers: Record<string
 }
 
 /** Maps any error into the CONTRACT's error shape; registered first so it runs last. */
-export function httpErrors(log: (entry: Record<string, unknown>) => void): Middleware {
+export function httpErrors(logger: { error(message: string, attributes: Record<string, unknown>): void }): Middleware {
   return {
     onError: async (request) => {
       if (request.response) return;
       const requestId = requestIdOf(request.event, request.context);
       const answer = errorAnswer(request.error, requestId);
-      if (!answer.expected) log({ level: 'ERROR', message: 'request failed', requestId, error: describe(request.error) });
+      if (!answer.expected) {
+        const { invocation } = request.internal as { invocation?: InvocationKeys };
+        logger.error('request failed', {
+          ...invocation,
+          requestId,
+          route: request.context.api?.route.id,
+          actor: request.context.api?.actor.id,
+          error: describe(request.error),
+        });
+      }
       request.response = jsonResult(answer.status, answer.body, { 'x-request-id': requestId });
     },
   };
@@ -119,11 +134,9 @@ export function routing(): Middleware {
 export interface AuthOptions {
   /** Roles for callers whose token carries none (Google users): the admin-managed mapping. */
   rolesFor: (email: string) => Promise<Role[] | undefined>;
-  allowedGoogleDomains: string[];
-  allowedGoogleEmails: string[];
+  /** Who may sign in with Google: the same policy the Lambda authorizer applies (functions/auth/googleSignIn.ts). */
+  googleSignIn: GoogleSignInPolicy;
 }
-
-const GOOGLE_ISSUERS = ['https://accounts.google.com', 'accounts.google.com'];
 
 /**
  * The token was verified before the event reached us (API Gateway's authorizer in AWS, the local
@@ -138,11 +151,9 @@ export function authentication(opts: AuthOptions): Middleware {
       if (!claims) throw new UnauthorizedError();
       const email = str(claims.email)?.toLowerCase();
       const issuer = str(claims.iss) ?? '';
-      if (GOOGLE_ISSUERS.includes(issuer)) {
+      if (isGoogleIssuer(issuer)) {
         if (!email || (claims.email_verified !== undefined && String(claims.email_verified) !== 'true')) throw new UnauthorizedError('A verified Google account email is required');
-        const domain = email.split('@')[1];
-        const allowed = opts.allowedGoogleEmails.includes(email) || opts.allowedGoogleDomains.includes(domain) || (str(claims.hd) !== undefined && opts.allowedGoogleDomains.includes(str(claims.hd)!));
-        if (!allowed) throw new ForbiddenError(`${email} is not allowed to use this service`);
+        if (!googleAccountAllowed(opts.googleSignIn, email, str(claims.hd))) throw new ForbiddenError(`${email} is not allowed to use this service`);
       }
       const id = email ?? str(claims.client_id) ?? str(claims.sub);
       if (!id) throw new UnauthorizedError('The token names no caller (email, client_id or sub)');
@@ -178,7 +189,7 @@ export function rolesFromClaims(claims: Record<string, unknown>): Role[] {
   const words = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.replace(/^\[|\]$/g, '').split(/[\s,]+/) : []);
   for (const r of words(claims.roles)) found.add(r);
   for (const s of words(claims.scope)) if (s.includes('/')) found.add(s.split('/').pop()!);
-  return ROLES.filter((r) => found.has(r));
+  return knownRoles(found);
 }
 
 // ---- body ----

@@ -1,5 +1,6 @@
 // Every route of the HTTP API as data: the CDK stack creates one API Gateway route per entry,
 // the OpenAPI document describes them, and the handler binds each id to its function.
+import { ROLE_SETS } from '../../shared/roles.js';
 import type { Role } from '../../shared/types.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -22,18 +23,12 @@ export interface RouteSpec {
   query?: readonly string[];
 }
 
-const ANY: readonly Role[] = ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system'];
-const DESIGN: readonly Role[] = ['admin', 'commercial', 'planner'];
+const {
+  any: ANY, design: DESIGN, openOrders: OPEN_ORDERS, editOrders: EDIT_ORDERS, plan: PLAN, admin: ADMIN, sell: SELL,
+  stockWrite: STOCK_WRITE, runJobs: RUN_JOBS, refreshMaterials: REFRESH_MATERIALS,
+} = ROLE_SETS;
 /** Tech pack moves; which of them a role may make (only approver or admin to ProductionReady) is the domain's rule. */
-const MOVE_TECH_PACKS: readonly Role[] = [...DESIGN, 'approver'];
-const OPEN_ORDERS: readonly Role[] = ['admin', 'commercial', 'planner', 'system'];
-const EDIT_ORDERS: readonly Role[] = ['admin', 'commercial', 'planner'];
-const PLAN: readonly Role[] = ['admin', 'planner'];
-const ADMIN: readonly Role[] = ['admin'];
-const SELL: readonly Role[] = ['admin', 'commercial', 'system'];
-const STOCK_WRITE: readonly Role[] = ['admin', 'logistics', 'system'];
-const RUN_JOBS: readonly Role[] = ['admin', 'system'];
-const REFRESH_MATERIALS: readonly Role[] = ['admin', 'planner', 'logistics'];
+const MOVE_TECH_PACKS: readonly Role[] = ROLE_SETS.moveTechPacks;
 
 const route = (id: string, method: Method, path: string, roles: readonly Role[], summary: string, extra: Partial<RouteSpec> = {}): RouteSpec => ({
   id, method, path, public: false, roles, summary, ...extra,

@@ -15,7 +15,7 @@ import type {
   Role,
   TechPack,
 } from '../../shared/types.js';
-import { TTL_ATTRIBUTE } from '../../infra/tableDefinition.js';
+import { TTL_ATTRIBUTE } from './tableDefinition.js';
 import { batchSetItems, batchesOfSets, summariesOfSets } from './batchCodec.js';
 import {
   decodeMatrix,

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { createTableRequest, TTL_ATTRIBUTE } from '../tableDefinition.js';
+import { createTableRequest, TTL_ATTRIBUTE } from '../../functions/store/tableDefinition.js';
 
 const require = createRequire(import.meta.url);
 

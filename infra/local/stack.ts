@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_TABLE_NAME } from '../tableDefinition.js';
+import { DEFAULT_TABLE_NAME } from '../../functions/store/tableDefinition.js';
 import { loadOrCreateKeys, mintToken, type LocalKeys, type TokenRequest } from './auth.js';
 import { ensureTable, LocalStackError, portIsFree, startDynamoLocal, type DynamoLocal } from './dynamo.js';
 import { startEventPoller, type EventPoller } from './events.js';
@@ -88,6 +88,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
     process.env.AWS_REGION ??= 'local';
     if (opts.quiet) process.env.LOG_LEVEL = 'ERROR';
+    // EMF metrics are for CloudWatch: off locally unless asked for (POWERTOOLS_METRICS_DISABLED=false npm start).
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
     if (opts.exposeDynamoUsage) process.env.EXPOSE_DYNAMO_USAGE = '1';
     const { handler } = await import('../../functions/api.js');
 

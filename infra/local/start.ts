@@ -1,5 +1,35 @@
 // npm start: the product on this machine. Same handlers as Lambda, DynamoDB Local underneath.
+// Configured by environment variables (see --help); it takes no other arguments.
+import { parseArgs } from 'node:util';
 import { LocalStackError, parseReplenishmentInterval, startLocalStack } from './stack.js';
+
+const USAGE = `usage: npm start
+
+Starts DynamoDB Local and the API on this machine; prints "ready http://localhost:PORT". Ctrl-C stops both.
+Environment:
+  DATA_DIR                        data, signing key and events.ndjson (default .data; :memory: keeps nothing)
+  PORT                            the API (default 3000)
+  DYNAMODB_PORT                   DynamoDB Local (default 8000)
+  REPLENISHMENT_INTERVAL_SECONDS  the local replenishment schedule (default 300; 0 or off: none)
+  LOG_LEVEL                       DEBUG, INFO (default), WARN or ERROR
+  POWERTOOLS_METRICS_DISABLED     false: print the EMF metric lines too (default: off locally)
+Options:
+  -h, --help                      this help`;
+
+try {
+  const { values } = parseArgs({
+    strict: true,
+    allowPositionals: false,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+} catch (err) {
+  console.error(`${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 
 const dataDir = process.env.DATA_DIR || '.data';
 const port = Number(process.env.PORT || 3000);

@@ -1,28 +1,51 @@
 // npm run token -- --email ana@example.com --role planner [--role admin] [--ttl 3600]
 // Prints a JWT the local stack accepts, signed with the key kept in DATA_DIR.
 import { parseArgs } from 'node:util';
-import { ROLES } from '../../shared/types.js';
+import { isRole, ROLES } from '../../shared/roles.js';
 import { loadOrCreateKeys, mintToken } from './auth.js';
 
-const { values } = parseArgs({
-  options: {
-    email: { type: 'string' },
-    role: { type: 'string', multiple: true },
-    ttl: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+const usage = `usage: npm run token -- --email ana@example.com --role planner [--role admin] [--ttl seconds]
 
-const usage = `usage: npm run token -- --email ana@example.com --role planner [--role admin] [--ttl seconds]\nroles: ${ROLES.join(', ')}`;
-if (values.help || !values.email) {
-  console.error(usage);
-  process.exit(values.help ? 0 : 2);
-}
-const roles = (values.role ?? ['viewer']).flatMap((r) => r.split(','));
-const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
-if (unknown.length) {
-  console.error(`unknown role ${unknown.join(', ')}\n${usage}`);
+Prints a bearer token for the local stack (npm start), signed with the key in DATA_DIR (default .data).
+
+  --email address   who the caller is (required)
+  --role role       a role to grant; repeat it or give a comma list (default viewer)
+                    roles: ${ROLES.join(', ')}
+  --ttl seconds     lifetime of the token (default 43200, 12 h)
+  -h, --help        this help`;
+
+function fail(message: string): never {
+  console.error(`${message}\n${usage}`);
   process.exit(2);
 }
+
+let values;
+try {
+  ({ values } = parseArgs({
+    strict: true,
+    allowPositionals: false,
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      ttl: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (err) {
+  fail((err as Error).message);
+}
+
+if (values.help) {
+  console.error(usage);
+  process.exit(0);
+}
+if (!values.email) fail('--email is required');
+const roles = (values.role ?? ['viewer']).flatMap((r) => r.split(','));
+const unknown = roles.filter((r) => !isRole(r));
+if (unknown.length) fail(`unknown role ${unknown.join(', ')}`);
+const ttl = values.ttl === undefined ? undefined : Number(values.ttl);
+if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) {
+  fail(`--ttl must be a whole number of seconds (got ${values.ttl})`);
+}
 const keys = await loadOrCreateKeys(process.env.DATA_DIR || '.data');
-console.log(await mintToken(keys, { email: values.email, roles, ttl: values.ttl ? Number(values.ttl) : undefined }));
+console.log(await mintToken(keys, { email: values.email, roles, ttl }));

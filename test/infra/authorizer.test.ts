@@ -5,6 +5,12 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authorize, bearerToken, configFromEnv, createAuthorizer, rolesFromScope, type AuthorizerConfig, type KeySets } from '../../functions/authorizer.js';
 import { rolesFromClaims } from '../../functions/http/middleware.js';
+import { METRICS_NAMESPACE, observability, SERVICES } from '../../functions/log.js';
+import { captureStdout, emfMetricNames } from '../support/stdout.js';
+
+// What Lambda runs with (the test run's local stack turns metrics off and logs down to errors).
+process.env.LOG_LEVEL = 'INFO';
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 
 const CLIENT_ID = '1234-addon.apps.googleusercontent.com';
 const COGNITO_ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123';
@@ -27,6 +33,12 @@ async function sign(key: Key, claims: JWTPayload, opts: { exp?: number } = {}): 
     .setProtectedHeader({ alg: 'RS256', kid: key.jwk.kid, typ: 'JWT' })
     .setIssuedAt(nowSec - 60)
     .setExpirationTime(opts.exp ?? nowSec + 3600)
+    .sign(key.privateKey);
+}
+
+/** Valid by the real clock (the handler checks against it). */
+async function signNow(key: Key, claims: JWTPayload): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.jwk.kid, typ: 'JWT' }).setIssuedAt().setExpirationTime('5m')
     .sign(key.privateKey);
 }
 
@@ -97,7 +109,7 @@ describe('Google ID tokens (the add-on)', () => {
 
   it('refuses every Google token while no client id is configured', async () => {
     const d = await check(await sign(google, googleClaims()), { ...config, googleClientIds: [] });
-    expect(d).toEqual({ ok: false, reason: 'no Google client id configured' });
+    expect(d).toEqual({ ok: false, code: 'not-configured', reason: 'no Google client id configured' });
   });
 });
 
@@ -138,18 +150,52 @@ describe('the handler (simple responses)', () => {
       cookies: [],
       headers: authorization ? { authorization } : {},
     }) as unknown as APIGatewayRequestAuthorizerEventV2;
-  const quiet = { warn: () => {} };
 
   it('authorizes with the caller as context; denies without a bearer token or with garbage', async () => {
     // The handler verifies against the real clock: sign a token valid now.
     const token = await new SignJWT(cognitoClaims()).setProtectedHeader({ alg: 'RS256', kid: 'c1' }).setIssuedAt().setExpirationTime('5m').sign(cognito.privateKey);
-    const handler = createAuthorizer(config, keys, quiet);
-    const yes = await handler(event(`Bearer ${token}`));
+    const handler = createAuthorizer(config, keys);
+    const { result: answers, lines } = await captureStdout(async () => [
+      await handler(event(`Bearer ${token}`), { awsRequestId: 'r-1' }),
+      await handler(event()),
+      await handler(event('Basic abc')),
+      await handler(event('Bearer not.a.jwt')),
+      await handler(event(`Bearer ${await signNow(google, googleClaims({ email: 'eve@evil.example', hd: 'evil.example' }))}`)),
+    ]);
+    const [yes, ...denied] = answers;
     expect(yes.isAuthorized).toBe(true);
     expect(yes.context).toEqual({ sub: 'client-erp', iss: COGNITO_ISSUER, client_id: 'client-erp', roles: 'planner,system', scope: 'garmentflow/system garmentflow/planner other/admin' });
-    expect((await handler(event())).isAuthorized).toBe(false);
-    expect((await handler(event('Basic abc'))).isAuthorized).toBe(false);
-    expect((await handler(event('Bearer not.a.jwt'))).isAuthorized).toBe(false);
+    for (const d of denied) expect(d.isAuthorized).toBe(false);
+
+    // One line per decision, with the keys every function logs (functions/log.ts).
+    const decisions = lines.filter((l) => l.message === 'allowed' || l.message === 'denied');
+    expect(decisions).toHaveLength(5);
+    for (const l of decisions) {
+      expect(l).toMatchObject({ service: SERVICES.authorizer, route: 'GET /v1/settings', coldStart: expect.any(Boolean) });
+      expect(l.requestId).toEqual(expect.any(String));
+    }
+    expect(decisions[0]).toMatchObject({ message: 'allowed', level: 'INFO', requestId: 'r-1', coldStart: true, status: 200, actor: 'client-erp' });
+    expect(decisions.slice(1).map((l) => [l.status, l.reason])).toEqual([
+      [403, 'no-token'], [403, 'no-token'], [403, 'malformed'], [403, 'account-not-allowed'],
+    ]);
+    expect(decisions.slice(1).every((l) => l.coldStart === false && l.level === 'WARN')).toBe(true);
+  });
+
+  it('counts each denial by reason in EMF (namespace GarmentFlow, service dimension)', async () => {
+    const obs = observability(SERVICES.authorizer);
+    const handler = createAuthorizer(config, keys, obs);
+    const { lines } = await captureStdout(async () => {
+      await handler(event());
+      await handler(event(`Bearer ${await signNow(google, googleClaims({ email_verified: false }))}`));
+    });
+    const emf = lines.filter((l) => l._aws);
+    expect(emfMetricNames(emf)).toEqual(['AuthorizerDenials', 'AuthorizerDenials']);
+    expect(emf.map((l) => [l.reason, l.AuthorizerDenials, l.service])).toEqual([
+      ['no-token', 1, SERVICES.authorizer], ['unverified-email', 1, SERVICES.authorizer],
+    ]);
+    const directive = (emf[0]._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0];
+    expect(directive.Namespace).toBe(METRICS_NAMESPACE);
+    expect(directive.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'reason']));
   });
 
   it('the context the API reads gives the same roles the API derives (functions/http/middleware.ts)', async () => {

@@ -8,7 +8,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_SPECS } from '../../functions/http/routes.js';
 import { STAGES } from '../../infra/config.js';
-import { INDEXES } from '../../infra/tableDefinition.js';
+import { INDEXES } from '../../functions/store/tableDefinition.js';
 import { idsOf, synthStage, type Synth } from './synth.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -26,6 +26,8 @@ const EXPECTED_ACTIONS: Record<'api' | 'replenishment' | 'publisher' | 'authoriz
     ...LOG_WRITE,
     'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query',
     'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem',
+    // Its dead-letter queue (failed asynchronous runs).
+    'sqs:SendMessage',
   ],
   publisher: [
     ...LOG_WRITE,
@@ -68,13 +70,23 @@ describe.each(STAGES)('stack %s', (stage) => {
   afterAll(() => s?.dispose());
 
   describe('synth', () => {
-    it('synthesizes with CDK template validation (errors fail synth) and reports no CloudFormation findings', () => {
+    it('synthesizes with CDK validation and cdk-nag (AwsSolutions, Serverless): no unacknowledged finding', () => {
       const report = JSON.parse(readFileSync(path.join(s.outdir, 'validation-report.json'), 'utf8'));
       const cfnFindings = (report.pluginReports ?? [])
         .filter((r: { pluginName: string }) => r.pluginName !== 'Construct Annotations')
         .flatMap((r: { violations?: unknown[] }) => r.violations ?? []);
       expect(cfnFindings).toEqual([]);
       for (const r of report.pluginReports ?? []) expect(r.conclusion).toBe('success');
+      // Every acknowledgment says why (infra/stack.ts acknowledgeNagFindings).
+      const acks = s.stack.node.findAll()
+        .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules'));
+      expect(acks.length).toBeGreaterThan(10);
+      for (const m of acks) {
+        for (const a of Object.values(m.data as Record<string, { reason?: string } | string>)) {
+          const reason = typeof a === 'string' ? a : a.reason;
+          expect(String(reason).length).toBeGreaterThan(20);
+        }
+      }
     });
 
     it('bundles every function as a minified ESM file with a source map and the require shim', () => {
@@ -377,6 +389,12 @@ describe.each(STAGES)('stack %s', (stage) => {
           RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
           Input: Match.serializedJson(Match.objectLike({ trigger: 'schedule', scheduledTime: '<aws.scheduler.scheduled-time>' })),
         }),
+      });
+      // A run that throws (after Lambda's own retries) lands in the same queue.
+      s.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: Match.absent(),
+        Description: Match.stringLikeRegexp('^Scheduled replenishment'),
+        DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [logicalId(s, s.stack.scheduleDlq), 'Arn'] } },
       });
     });
   });

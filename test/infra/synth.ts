@@ -4,9 +4,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { createStack, PROJECT_ROOT, type GarmentFlowStack } from '../../infra/stack.js';
 
 export interface Synth {
@@ -29,8 +30,11 @@ export function synthStage(stage: string, extraContext: Record<string, unknown> 
   const outdir = mkdtempSync(path.join(tmpdir(), `gf-cdk-${stage}-`));
   const app = new App({ outdir, context: { ...cdkJson().context, stage, ...extraContext } });
   const stack = createStack(app);
-  // app.synth() runs CDK's template validation (cdk.json turns its findings into errors) and
-  // throws when it fails, exactly like `cdk synth`.
+  // cdk-nag's rule packs as validation plugins: an unacknowledged error fails synth; warnings land in
+  // validation-report.json (stack.test.ts fails on any). Acknowledgments, with reasons: infra/stack.ts.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  // app.synth() runs CDK's template validation (cdk.json turns its findings into errors) and the
+  // plugins, and throws when they fail, exactly like `cdk synth`.
   const assembly = app.synth();
   const json = assembly.getStackByName(stack.stackName).template;
   return {

@@ -4,7 +4,9 @@ import { PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-e
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
+import { observability, SERVICES } from '../../functions/log.js';
 import { createPublisher, entrySize, MAX_REQUEST_BYTES, type EventBridgeSender } from '../../functions/publisher.js';
+import { captureStdout, emfMetricNames } from '../support/stdout.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -35,6 +37,21 @@ const ok = (entries: unknown[]): PutEventsCommandOutput => ({ $metadata: {}, Fai
 const seqOf = (entry: { Detail?: string }) => Number(JSON.parse(entry.Detail!).eventId.split('H#')[1]);
 
 describe('publisher', () => {
+  it('logs one summary line with the common keys and counts what it published (EMF)', async () => {
+    process.env.LOG_LEVEL = 'INFO';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    const { client } = fakeClient((entries) => ok(entries));
+    const handler = createPublisher({ client, eventBusName: 'bus', obs: observability(SERVICES.publisher) });
+    const { lines } = await captureStdout(() => handler(streamEvent([record(1), record(2)]), { awsRequestId: 'lambda-1' }));
+    expect(lines.find((l) => l.message === 'published')).toMatchObject({
+      level: 'INFO', service: 'garmentflow-publisher', requestId: 'lambda-1', coldStart: true, route: 'stream', status: 'ok',
+      actor: 'publisher', published: 2, records: 2,
+    });
+    const emf = lines.filter((l) => l._aws);
+    expect(emfMetricNames(emf)).toEqual(['EventsPublished']);
+    expect(emf[0]).toMatchObject({ service: 'garmentflow-publisher', EventsPublished: 2 });
+  });
+
   it('publishes outbox inserts in order, in PutEvents calls of at most 10, to its bus', async () => {
     const { client, calls } = fakeClient((entries) => ok(entries));
     const handler = createPublisher({ client, eventBusName: 'garmentflow-dev', log: quiet });

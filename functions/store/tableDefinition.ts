@@ -1,4 +1,4 @@
-// The one definition of the single table. The CDK stack and the local stack both build from it,
+// The one definition of the single table. The CDK stack (infra/) and the local stack both build from it,
 // so DynamoDB Local always has the same keys and indexes as AWS.
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
