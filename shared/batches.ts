@@ -2,15 +2,15 @@
 // from the batch plan, the batch state machine, and the order's progress (batched, produced,
 // rejected). Pure: no storage, no transport.
 import { ConflictError, IllegalTransitionError } from './errors.js';
-import { emptyMatrix, matrixTotal, parseMatrix, reshape } from './matrix.js';
+import { emptyMatrix, matrixTotal, reshape } from './matrix.js';
 import { toleranceBounds, type BatchSummary } from './productionOrder.js';
 import type { Actor, HistoryEntry, Matrix, OrderState, ProductionOrder } from './types.js';
-import { Problems, isObject, num, oneOf, rejectUnknown, requireObject, str } from './validate.js';
+import { collect, parseWith, quiet } from './schemas/core.js';
+import { BATCH_ACTIONS, BATCH_STATES, BatchCreate, BatchTransition as BatchTransitionSchema, GenerateBatches } from './schemas/batches.js';
+import { Problems, isObject, requireObject } from './validate.js';
 
 export type BatchState = BatchSummary['state'];
-export const BATCH_STATES = ['Planned', 'Running', 'Finished', 'Cancelled'] as const satisfies readonly BatchState[];
-
-export const BATCH_ACTIONS = ['start', 'finish', 'cancel'] as const;
+export { BATCH_ACTIONS, BATCH_STATES };
 export type BatchAction = (typeof BATCH_ACTIONS)[number];
 
 /** DESIGN: Planned -> Running -> Finished, Planned -> Cancelled. */
@@ -69,12 +69,14 @@ export function effectiveBatchState(stored: BatchState, orderState: OrderState):
 export function parseBatchCreate(raw: unknown): Matrix {
   const body = requireObject(raw);
   const p = new Problems();
-  rejectUnknown(body, ['matrix'], p);
-  if (body.matrix === undefined) p.add('matrix', 'is required: the sizes, colors and quantities of the batch');
-  const matrix = body.matrix === undefined ? undefined : parseMatrix(body.matrix, 'matrix', p);
-  if (matrix && isObject(body.matrix) && body.matrix.quantities === undefined) p.add('matrix.quantities', 'is required');
+  const input = collect(BatchCreate, body, p);
+  if (body.matrix === undefined) {
+    p.list.splice(0, p.list.length, ...p.list.filter((x) => x.field !== 'matrix'));
+    p.add('matrix', 'is required: the sizes, colors and quantities of the batch');
+  }
+  if (input && isObject(body.matrix) && body.matrix.quantities === undefined) p.add('matrix.quantities', 'is required');
   p.throwIfAny();
-  return matrix!;
+  return input!.matrix;
 }
 
 /**
@@ -83,11 +85,7 @@ export function parseBatchCreate(raw: unknown): Matrix {
  */
 export function parseGenerate(raw: unknown): { maxBatchQty?: number } {
   if (raw === undefined || raw === null) return {};
-  const body = requireObject(raw);
-  const p = new Problems();
-  rejectUnknown(body, ['maxBatchQty'], p);
-  const maxBatchQty = body.maxBatchQty === undefined ? undefined : num(body.maxBatchQty, 'maxBatchQty', p, { integer: true, min: 1, max: 10_000_000 });
-  p.throwIfAny();
+  const { maxBatchQty } = parseWith(GenerateBatches, requireObject(raw));
   return maxBatchQty === undefined ? {} : { maxBatchQty };
 }
 
@@ -101,18 +99,16 @@ export interface BatchTransitionRequest {
 export function parseBatchTransition(raw: unknown): BatchTransitionRequest {
   const body = requireObject(raw);
   const p = new Problems();
-  rejectUnknown(body, ['action', 'produced', 'rejected', 'reason'], p);
-  const action = oneOf(body.action, BATCH_ACTIONS, 'action', p);
-  const reason = str(body, 'reason', p, { max: 2000 });
+  const input = collect(BatchTransitionSchema, body, p);
+  const action = input?.action ?? quiet(BatchTransitionSchema.entries.action, body.action);
   const out: BatchTransitionRequest = { action: action! };
-  if (reason) out.reason = reason;
+  if (input?.reason) out.reason = input.reason;
   for (const key of ['produced', 'rejected'] as const) {
     if (body[key] === undefined) continue;
-    if (action && action !== 'finish') p.add(key, 'only applies to finish');
-    else {
-      const m = parseMatrix(body[key], key, p);
-      if (m) out[key] = m;
-    }
+    if (action && action !== 'finish') {
+      p.list.splice(0, p.list.length, ...p.list.filter((x) => x.field !== key && !x.field.startsWith(`${key}.`)));
+      p.add(key, 'only applies to finish');
+    } else if (input?.[key]) out[key] = input[key];
   }
   if (action === 'finish' && body.produced === undefined) p.add('produced', 'is required to finish a batch: the good garments per cell');
   p.throwIfAny();

@@ -1,7 +1,9 @@
 // Factory-wide settings: how early orders may be opened, and the defaults new orders get.
-import type { FactorySettings } from './types.js';
-import { TECH_PACK_STATES } from './types.js';
-import { Problems, isObject, num, oneOf, rejectUnknown, requireObject } from './validate.js';
+import { collect, parseWith } from './schemas/core.js';
+import { ToleranceInput } from './schemas/productionOrder.js';
+import { SettingsUpdate } from './schemas/settings.js';
+import type { FactorySettings, Tolerance } from './types.js';
+import { type Problems, requireObject } from './validate.js';
 
 export const DEFAULT_SETTINGS: FactorySettings = {
   minTechPackStateForOrders: 'Commercial',
@@ -11,36 +13,18 @@ export const DEFAULT_SETTINGS: FactorySettings = {
   version: 0,
 };
 
-const FIELDS = ['minTechPackStateForOrders', 'defaultTolerance', 'defaultMaxBatchQty', 'replenishment'] as const;
-
 /** A PUT replaces the settings; fields left out keep their current value. */
 export function parseSettingsUpdate(raw: unknown, current: FactorySettings): FactorySettings {
-  const body = requireObject(raw);
-  const p = new Problems();
-  rejectUnknown(body, FIELDS, p);
+  const body = parseWith(SettingsUpdate, requireObject(raw));
   const next: FactorySettings = structuredClone(current);
-  if (body.minTechPackStateForOrders !== undefined) {
-    next.minTechPackStateForOrders = oneOf(body.minTechPackStateForOrders, TECH_PACK_STATES, 'minTechPackStateForOrders', p)!;
-  }
-  if (body.defaultTolerance !== undefined) next.defaultTolerance = parseTolerance(body.defaultTolerance, 'defaultTolerance', p)!;
-  if (body.defaultMaxBatchQty !== undefined) {
-    next.defaultMaxBatchQty = num(body.defaultMaxBatchQty, 'defaultMaxBatchQty', p, { integer: true, min: 1, max: 10_000_000 })!;
-  }
-  if (body.replenishment !== undefined) {
-    if (!isObject(body.replenishment) || typeof body.replenishment.enabled !== 'boolean') {
-      p.add('replenishment.enabled', 'must be true or false');
-    } else next.replenishment = { enabled: body.replenishment.enabled };
-  }
-  p.throwIfAny();
+  if (body.minTechPackStateForOrders !== undefined) next.minTechPackStateForOrders = body.minTechPackStateForOrders;
+  if (body.defaultTolerance !== undefined) next.defaultTolerance = { ...body.defaultTolerance };
+  if (body.defaultMaxBatchQty !== undefined) next.defaultMaxBatchQty = body.defaultMaxBatchQty;
+  if (body.replenishment !== undefined) next.replenishment = { enabled: body.replenishment.enabled };
   return next;
 }
 
-export function parseTolerance(value: unknown, field: string, p: Problems) {
-  if (!isObject(value)) {
-    p.add(field, 'must be an object {overPct, underPct}');
-    return undefined;
-  }
-  const overPct = num(value.overPct, `${field}.overPct`, p, { min: 0, max: 100 });
-  const underPct = num(value.underPct, `${field}.underPct`, p, { min: 0, max: 100 });
-  return overPct === undefined || underPct === undefined ? undefined : { overPct, underPct };
+export function parseTolerance(value: unknown, field: string, p: Problems): Tolerance | undefined {
+  const t = collect(ToleranceInput, value, p, field);
+  return t && { overPct: t.overPct, underPct: t.underPct };
 }
