@@ -5,8 +5,12 @@ import { ConflictError, IllegalTransitionError } from './errors.js';
 import { emptyMatrix, matrixTotal, reshape } from './matrix.js';
 import { toleranceBounds, type BatchSummary } from './productionOrder.js';
 import type { Actor, HistoryEntry, Matrix, OrderState, ProductionOrder } from './types.js';
+import type * as v from 'valibot';
+import {
+  BATCH_ACTIONS, BATCH_STATES, BatchCreate, BatchTransition as BatchTransitionSchema, GenerateBatches,
+  ProductionBatch as ProductionBatchSchema,
+} from './schemas/batches.js';
 import { collect, parseWith, quiet } from './schemas/core.js';
-import { BATCH_ACTIONS, BATCH_STATES, BatchCreate, BatchTransition as BatchTransitionSchema, GenerateBatches } from './schemas/batches.js';
 import { Problems, isObject, requireObject } from './validate.js';
 
 export type BatchState = BatchSummary['state'];
@@ -30,30 +34,8 @@ export const PRODUCTION_STATES: readonly OrderState[] = ['Released', 'InProgress
  */
 export const MAX_GENERATED_BATCHES = 2_000;
 
-export interface ProductionBatch {
-  id: string;
-  orderId: string;
-  state: BatchState;
-  version: number;
-  /** `manual` (a sub-matrix sent by a planner) or `generated` (from the order's batch plan). */
-  origin: 'manual' | 'generated';
-  /** Over the batch's own sizes and colors: a sub-matrix of the order's. */
-  matrix: Matrix;
-  total: number;
-  /** Recorded when the batch finishes, shaped like `matrix`. */
-  produced?: Matrix;
-  rejected?: Matrix;
-  producedTotal?: number;
-  rejectedTotal?: number;
-  reason?: string;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  updatedBy: string;
-  startedAt?: string;
-  finishedAt?: string;
-  cancelledAt?: string;
-}
+/** The resource (shared/schemas/batches.ts). */
+export type ProductionBatch = v.InferOutput<typeof ProductionBatchSchema>;
 
 /**
  * A Planned batch of a Cancelled order is Cancelled: the order's cancellation cancels its Planned

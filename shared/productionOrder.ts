@@ -9,7 +9,8 @@ import type {
 import type * as v from 'valibot';
 import { collect, parseWith, quiet } from './schemas/core.js';
 import {
-  MatrixEdits as MatrixEditsSchema, OrderCreate, OrderPatch as OrderPatchSchema, OrderTransition as OrderTransitionSchema,
+  MatrixEdits as MatrixEditsSchema, OrderCreate, OrderPatch as OrderPatchSchema,
+  OrderTransition as OrderTransitionSchema,
 } from './schemas/productionOrder.js';
 import { Problems, requireObject } from './validate.js';
 
@@ -65,7 +66,9 @@ function orderFields(input: OrderFieldsInput): OrderPatch {
   if (input.sizes !== undefined) out.sizes = input.sizes;
   if (input.colors !== undefined) out.colors = input.colors;
   if (input.batchPlan !== undefined) out.batchPlan = { maxBatchQty: input.batchPlan.maxBatchQty };
-  if (input.tolerance !== undefined) out.tolerance = { overPct: input.tolerance.overPct, underPct: input.tolerance.underPct };
+  if (input.tolerance !== undefined) {
+    out.tolerance = { overPct: input.tolerance.overPct, underPct: input.tolerance.underPct };
+  }
   if (input.notes !== undefined) out.notes = input.notes ?? '';
   if (input.iqTemplate !== undefined) out.iqTemplate = input.iqTemplate ?? undefined;
   return out;
@@ -355,7 +358,8 @@ export interface CellConflict {
 
 export function parseMatrixEdits(raw: unknown): MatrixEditsRequest {
   const input = parseWith(MatrixEditsSchema, requireObject(raw));
-  return { baseVersion: input.baseVersion, edits: input.edits.map((e) => ({ color: e.color, size: e.size, from: e.from, to: e.to })) };
+  const edits = input.edits.map((e) => ({ color: e.color, size: e.size, from: e.from, to: e.to }));
+  return { baseVersion: input.baseVersion, edits };
 }
 
 /**

@@ -9,31 +9,17 @@ import { ConflictError, IllegalTransitionError } from './errors.js';
 import { emptyMatrix, matrixTotal, reshape } from './matrix.js';
 import type { Actor, HistoryEntry, Matrix, OrderState } from './types.js';
 import { collect, parseWith, quiet } from './schemas/core.js';
-import { SALES_ORDER_STATES, SalesOrderCreate, SalesOrderProductionOrder, SalesOrderTransition } from './schemas/salesOrder.js';
+import type * as v from 'valibot';
+import {
+  SALES_ORDER_STATES, SalesOrder as SalesOrderSchema, SalesOrderCreate, SalesOrderProductionOrder, SalesOrderTransition,
+} from './schemas/salesOrder.js';
 import { Problems, requireObject } from './validate.js';
 
 export { SALES_ORDER_STATES };
 export type SalesOrderState = (typeof SALES_ORDER_STATES)[number];
 
-export interface SalesOrder {
-  id: string;
-  customer: string;
-  techPackId: string;
-  styleCode: string;
-  state: SalesOrderState;
-  version: number;
-  matrix: Matrix;
-  total: number;
-  /** The delivery the customer asked for; production orders default to it. */
-  deliveryDate: string | null;
-  notes: string;
-  /** Every production order ever created from this sales order (cancelled ones included), oldest first. */
-  productionOrderIds: string[];
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  updatedBy: string;
-}
+/** The resource (shared/schemas/salesOrder.ts). */
+export type SalesOrder = v.InferOutput<typeof SalesOrderSchema>;
 
 /** Where each state may go. Cancelled is final; an Accepted order may still be cancelled. */
 export const SALES_ORDER_MOVES: Record<SalesOrderState, readonly SalesOrderState[]> = {
@@ -66,7 +52,8 @@ export function parseSalesOrderCreate(raw: unknown): SalesOrderInput {
   if (matrix && matrixTotal(matrix) === 0) p.add('matrix.quantities', 'must order at least one garment');
   p.throwIfAny();
   const { customer, techPackId, deliveryDate, notes } = input!;
-  return { customer, techPackId, matrix: input!.matrix, ...(deliveryDate ? { deliveryDate } : {}), ...(notes ? { notes } : {}) };
+  const optional = { ...(deliveryDate ? { deliveryDate } : {}), ...(notes ? { notes } : {}) };
+  return { customer, techPackId, matrix: input!.matrix, ...optional };
 }
 
 export function newSalesOrder(args: { id: string; input: SalesOrderInput; styleCode: string; actor: Actor; now: string }): SalesOrder {

@@ -3,30 +3,12 @@
 import type { TechPack } from './types.js';
 import type * as v from 'valibot';
 import { collect, parseWith, quiet } from './schemas/core.js';
-import { StockCellInput, StockPut } from './schemas/stock.js';
+import { Stock as StockSchema, StockCell as StockCellSchema, StockCellInput, StockPut } from './schemas/stock.js';
 import { Problems, isObject, requireObject } from './validate.js';
 
-export interface StockCell {
-  color: string;
-  size: string;
-  onHand: number;
-  reorderPoint: number;
-  target: number;
-}
-
-export interface Stock {
-  techPackId: string;
-  /** Ordered by the tech pack's colors, then its sizes. */
-  cells: StockCell[];
-  /** 0 until the first push. */
-  version: number;
-  /** True when any cell is below its reorder point. */
-  low: boolean;
-  /** The replenishment order created for this style and not yet seen Completed or Cancelled. */
-  openReplenishmentOrderId: string | null;
-  updatedAt: string | null;
-  updatedBy: string | null;
-}
+/** The resources (shared/schemas/stock.ts). */
+export type StockCell = v.InferOutput<typeof StockCellSchema>;
+export type Stock = v.InferOutput<typeof StockSchema>;
 
 const MAX_REPORTED = 50;
 
@@ -59,8 +41,9 @@ export function parseStockPut(raw: unknown, techPack: Pick<TechPack, 'sizes' | '
     const cp = new Problems();
     const cell = collect(StockCellInput, raw, cp, f);
     if (isObject(raw)) {
-      const part = <K extends keyof typeof StockCellInput.entries>(k: K) =>
-        cell ? cell[k] : (quiet(StockCellInput.entries[k], raw[k]) as v.InferOutput<(typeof StockCellInput.entries)[K]> | undefined);
+      type Entries = typeof StockCellInput.entries;
+      const part = <K extends keyof Entries>(k: K) =>
+        cell ? cell[k] : (quiet(StockCellInput.entries[k], raw[k]) as v.InferOutput<Entries[K]> | undefined);
       const color = part('color');
       const size = part('size');
       const onHand = part('onHand');

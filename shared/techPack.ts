@@ -3,7 +3,9 @@ import { IllegalTransitionError } from './errors.js';
 import type { BomLine, Color, TechPack, TechPackState } from './types.js';
 import { TECH_PACK_STATES } from './types.js';
 import { collect, parseWith, quiet } from './schemas/core.js';
-import { BomInput, TechPackCreate, TechPackPatch as TechPackPatchSchema, TechPackTransition } from './schemas/techPack.js';
+import {
+  BomInput, TechPackCreate, TechPackPatch as TechPackPatchSchema, TechPackTransition,
+} from './schemas/techPack.js';
 import { Problems, isObject, requireObject } from './validate.js';
 
 /** Allowed moves: one step forward, rejection from Approval, reopening a ready spec. */
@@ -51,7 +53,8 @@ export function parseTechPackCreate(raw: unknown): TechPackInput {
   } as TechPackInput;
 }
 
-const colorsOf = (colors: { code: string; name?: string | null }[]): Color[] => colors.map((c) => ({ code: c.code, name: c.name ?? c.code }));
+const colorsOf = (colors: { code: string; name?: string | null }[]): Color[] =>
+  colors.map((c) => ({ code: c.code, name: c.name ?? c.code }));
 
 export type TechPackPatch = Partial<Omit<TechPackInput, 'styleCode'>>;
 
@@ -62,7 +65,8 @@ export function parseTechPackPatch(raw: unknown, current: TechPack): TechPackPat
   const has = (k: string) => Object.prototype.hasOwnProperty.call(body, k);
   // A size or color list that failed to parse is not checked against (its own field is named).
   const sizes = has('sizes') ? quiet(TechPackPatchSchema.entries.sizes, body.sizes) : current.sizes;
-  const colorCodes = (has('colors') ? quiet(TechPackPatchSchema.entries.colors, body.colors) : current.colors)?.map((c) => c.code);
+  const colors = has('colors') ? quiet(TechPackPatchSchema.entries.colors, body.colors) : current.colors;
+  const colorCodes = colors?.map((c) => c.code);
   if (has('bom')) {
     const bom = quiet(BomInput, body.bom);
     if (bom && sizes && colorCodes) checkBomAgainst(bom as BomLine[], sizes, colorCodes, p);

@@ -36,17 +36,32 @@ export function rejectUnknown(body: Json, allowed: readonly string[], p: Problem
   }
 }
 
-export function str(body: Json, key: string, p: Problems, opts: { required?: boolean; max?: number; prefix?: string } = {}): string | undefined {
+export function str(
+  body: Json,
+  key: string,
+  p: Problems,
+  opts: { required?: boolean; max?: number; prefix?: string } = {},
+): string | undefined {
   const schema = opts.required ? s.requiredText(opts.max ?? 200) : s.optionalText(opts.max ?? 200);
   const value = Object.prototype.hasOwnProperty.call(body, key) ? body[key] : undefined;
   return s.collect(schema, value, p, (opts.prefix ?? '') + key) ?? undefined;
 }
 
-export function num(value: unknown, field: string, p: Problems, opts: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+export function num(
+  value: unknown,
+  field: string,
+  p: Problems,
+  opts: { min?: number; max?: number; integer?: boolean } = {},
+): number | undefined {
   return s.collect(s.number(opts), value, p, field);
 }
 
-export function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string, p: Problems): T | undefined {
+export function oneOf<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  field: string,
+  p: Problems,
+): T | undefined {
   return s.collect(s.oneOf(allowed), value, p, field) as T | undefined;
 }
 

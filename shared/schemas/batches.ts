@@ -11,14 +11,29 @@ export const BatchCreate = strict({
 });
 
 export const GenerateBatches = strict({
-  maxBatchQty: v.optional(v.pipe(number({ integer: true, min: 1, max: LIMITS.cellMax }), v.description("Overrides the order's batch plan for this call"))),
+  maxBatchQty: v.optional(
+    v.pipe(
+      number({ integer: true, min: 1, max: LIMITS.cellMax }),
+      v.description("Overrides the order's batch plan for this call"),
+    ),
+  ),
 });
 
 export const BatchTransition = v.pipe(
   strict({
     action: oneOf(BATCH_ACTIONS),
-    produced: v.optional(v.pipe(MatrixInput, v.description('finish only (required): good garments, over the batch\u2019s sizes and colors'))),
-    rejected: v.optional(v.pipe(MatrixInput, v.description('finish only: rejected garments (default none); produced + rejected <= the batch per cell'))),
+    produced: v.optional(
+      v.pipe(
+        MatrixInput,
+        v.description('finish only (required): good garments, over the batch\u2019s sizes and colors'),
+      ),
+    ),
+    rejected: v.optional(
+      v.pipe(
+        MatrixInput,
+        v.description('finish only: rejected garments (default none); produced + rejected <= the batch per cell'),
+      ),
+    ),
     reason: optionalText(2000),
   }),
   v.description('produced and rejected only with finish; finish needs produced (checked in code)'),

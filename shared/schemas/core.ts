@@ -28,7 +28,15 @@ export function defineField(target: Record<string, unknown>, key: string, value:
 }
 
 function issue(message: string, input: unknown, path?: PathItem[]): v.BaseIssue<unknown> {
-  return { kind: 'schema', type: 'custom', input, expected: null, received: typeof input, message, path } as v.BaseIssue<unknown>;
+  return {
+    kind: 'schema',
+    type: 'custom',
+    input,
+    expected: null,
+    received: typeof input,
+    message,
+    path,
+  } as v.BaseIssue<unknown>;
 }
 
 function prefixed(issues: readonly v.BaseIssue<unknown>[], item: PathItem): v.BaseIssue<unknown>[] {
@@ -47,21 +55,30 @@ const isOptional = (s: Schema) => s.type === 'optional' || s.type === 'nullish' 
  * the known ones; a missing required field is run as `undefined`, so its own message says why
  * ("is required", "must be a number"). The output is a fresh object of own data properties.
  */
-export function strict<E extends v.ObjectEntries>(entries: E, notObject = 'must be an object', o: { notObjectAt?: string } = {}) {
+export function strict<E extends v.ObjectEntries>(
+  entries: E,
+  notObject = 'must be an object',
+  o: { notObjectAt?: string } = {},
+) {
   const base = v.strictObject(entries, notObject);
   const known = Object.keys(entries);
   return withRun(base, (dataset, config) => {
     const input = dataset.value;
     if (!isPlainObject(input)) {
-      const at = o.notObjectAt === undefined ? undefined : [{ type: 'object', origin: 'value', input, key: o.notObjectAt, value: undefined } as PathItem];
+      const at =
+        o.notObjectAt === undefined
+          ? undefined
+          : [{ type: 'object', origin: 'value', input, key: o.notObjectAt, value: undefined } as PathItem];
       return { typed: false, value: input, issues: [issue(notObject, input, at)] };
     }
     const issues: v.BaseIssue<unknown>[] = [];
     for (const key of Object.keys(input)) {
       if (!known.includes(key)) {
-        issues.push(issue(`is not a known field (expected one of: ${known.join(', ')})`, input[key], [
-          { type: 'object', origin: 'key', input, key, value: input[key] },
-        ]));
+        issues.push(
+          issue(`is not a known field (expected one of: ${known.join(', ')})`, input[key], [
+            { type: 'object', origin: 'key', input, key, value: input[key] },
+          ]),
+        );
       }
     }
     const out: Record<string, unknown> = {};
@@ -70,7 +87,8 @@ export function strict<E extends v.ObjectEntries>(entries: E, notObject = 'must 
       const present = hasOwn(input, key);
       if (!present && isOptional(schema) && (schema as { default?: unknown }).default === undefined) continue;
       const r = schema['~run']({ value: present ? input[key] : undefined }, config) as Dataset;
-      if (r.issues) issues.push(...prefixed(r.issues, { type: 'object', origin: 'value', input, key, value: input[key] }));
+      if (r.issues)
+        issues.push(...prefixed(r.issues, { type: 'object', origin: 'value', input, key, value: input[key] }));
       else if (present || r.value !== undefined) defineField(out, key, r.value);
     }
     return issues.length ? { typed: false, value: input, issues } : { typed: true, value: out };
@@ -94,7 +112,8 @@ export function map<S extends Schema>(value: S, notObject: string, opts: { nonEm
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(input)) {
       const r = value['~run']({ value: input[key] }, config) as Dataset;
-      if (r.issues) issues.push(...prefixed(r.issues, { type: 'object', origin: 'value', input, key, value: input[key] }));
+      if (r.issues)
+        issues.push(...prefixed(r.issues, { type: 'object', origin: 'value', input, key, value: input[key] }));
       else defineField(out, key, r.value);
     }
     // `whole`: a bad value is named as the map's own problem (the message says what the map must be).
@@ -138,7 +157,9 @@ export function list<S extends Schema>(item: S, o: ListOptions) {
       if (key === undefined) return;
       if (seen.has(key)) {
         const d = o.duplicate?.(key, r.value) ?? { message: `duplicates ${JSON.stringify(key)}` };
-        const path = d.field ? [at, { type: 'object', origin: 'value', input: raw, key: d.field, value: undefined } as PathItem] : [at];
+        const path = d.field
+          ? [at, { type: 'object', origin: 'value', input: raw, key: d.field, value: undefined } as PathItem]
+          : [at];
         issues.push(issue(d.message, raw, path));
       } else seen.add(key);
     });
@@ -165,7 +186,9 @@ export function requiredText(max = 200) {
 
 /** An optional string (null reads as left out): trimmed, at most `max` characters. */
 export function optionalText(max = 200) {
-  return v.nullish(v.pipe(v.string('must be a string'), v.trim(), v.maxLength(max, `must be at most ${max} characters`)));
+  return v.nullish(
+    v.pipe(v.string('must be a string'), v.trim(), v.maxLength(max, `must be at most ${max} characters`)),
+  );
 }
 
 /** A number; `integer` asks a whole one. The first broken bound is the message. */
@@ -208,7 +231,13 @@ export const code = v.pipe(
 /** A list of distinct codes (sizes, colors). */
 export function codeList(max: number) {
   return v.pipe(
-    list(code, { notArray: 'must be a list of strings', min: 1, tooShort: 'must not be empty', max, unique: (c) => c as string }),
+    list(code, {
+      notArray: 'must be a list of strings',
+      min: 1,
+      tooShort: 'must not be empty',
+      max,
+      unique: (c) => c as string,
+    }),
     v.description(`Distinct codes, at most ${max} (distinctness is checked in code)`),
   );
 }
@@ -232,7 +261,12 @@ export interface ProblemSink {
 }
 
 /** Runs `schema` over `value`: its output, or undefined with one problem per bad field added to `p`. */
-export function collect<S extends Schema>(schema: S, value: unknown, p: ProblemSink, prefix = ''): v.InferOutput<S> | undefined {
+export function collect<S extends Schema>(
+  schema: S,
+  value: unknown,
+  p: ProblemSink,
+  prefix = '',
+): v.InferOutput<S> | undefined {
   const r = v.safeParse(schema, value, PARSE_CONFIG);
   if (r.success) return r.output;
   for (const i of r.issues) p.add(fieldOf(i, prefix), i.message);
@@ -249,7 +283,17 @@ export function parseWith<S extends Schema>(schema: S, value: unknown, prefix = 
 
 /** An issue at `path` (keys and indexes below the value being checked), for checks written as code. */
 export function issueAt(path: readonly (string | number)[], message: string): v.BaseIssue<unknown> {
-  return issue(message, undefined, path.map((key) => ({ type: typeof key === 'number' ? 'array' : 'object', origin: 'value', input: undefined, key, value: undefined })));
+  return issue(
+    message,
+    undefined,
+    path.map((key) => ({
+      type: typeof key === 'number' ? 'array' : 'object',
+      origin: 'value',
+      input: undefined,
+      key,
+      value: undefined,
+    })),
+  );
 }
 
 /** The output, or undefined (no problems recorded): for cross-checks on the parts that are valid. */
@@ -262,7 +306,12 @@ export function quiet<S extends Schema>(schema: S, value: unknown): v.InferOutpu
  * One of two schemas, picked by the input's JSON type (`number` or `object`), so the problems are
  * those of the one meant: `{"S": -1}` names `S`, not "must be a number or an object".
  */
-export function either<A extends Schema, B extends Schema>(a: A, b: B, pick: (input: unknown) => 0 | 1 | undefined, message: string) {
+export function either<A extends Schema, B extends Schema>(
+  a: A,
+  b: B,
+  pick: (input: unknown) => 0 | 1 | undefined,
+  message: string,
+) {
   const base = v.union([a, b], message);
   return withRun(base, (dataset, config) => {
     const which = pick(dataset.value);
@@ -272,9 +321,14 @@ export function either<A extends Schema, B extends Schema>(a: A, b: B, pick: (in
 }
 
 /** Checked by code (the parser's own run), described to OpenAPI by `schema`. */
-export function checkedBy<S extends Schema>(schema: S, run: (input: unknown) => { value?: unknown; issues?: v.BaseIssue<unknown>[] }): S {
+export function checkedBy<S extends Schema>(
+  schema: S,
+  run: (input: unknown) => { value?: unknown; issues?: v.BaseIssue<unknown>[] },
+): S {
   return withRun(schema, (dataset) => {
     const r = run(dataset.value);
-    return r.issues && r.issues.length ? { typed: false, value: dataset.value, issues: r.issues } : { typed: true, value: r.value };
+    return r.issues && r.issues.length
+      ? { typed: false, value: dataset.value, issues: r.issues }
+      : { typed: true, value: r.value };
   });
 }

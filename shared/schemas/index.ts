@@ -6,7 +6,14 @@ import { RoleMapping, RoleMappingInput } from './admin.js';
 import { BatchCreate, BatchTransition, GenerateBatches, ProductionBatch } from './batches.js';
 import { Matrix, MatrixInput } from './matrix.js';
 import {
-  HistoryEntry, MatrixEdits, OrderCreate, OrderPatch, OrderTransition, ProductionOrder, Tolerance, ToleranceInput,
+  HistoryEntry,
+  MatrixEdits,
+  OrderCreate,
+  OrderPatch,
+  OrderTransition,
+  ProductionOrder,
+  Tolerance,
+  ToleranceInput,
 } from './productionOrder.js';
 import { ErrorBody, Health, MaterialLine, MaterialsSummary, ReplenishmentRun, pageOf } from './resources.js';
 import { SalesOrder, SalesOrderCreate, SalesOrderProductionOrder, SalesOrderTransition } from './salesOrder.js';

@@ -5,7 +5,12 @@ import { PARSE_CONFIG, checkedBy, codeList, issueAt, strict } from './core.js';
 export const LIMITS = { sizes: 100, colors: 500, cells: 20_000, cellMax: 10_000_000 } as const;
 
 const CELL = `must be a whole number from 0 to ${LIMITS.cellMax}`;
-export const CellQuantity = v.pipe(v.number(CELL), v.integer(CELL), v.minValue(0, CELL), v.maxValue(LIMITS.cellMax, CELL));
+export const CellQuantity = v.pipe(
+  v.number(CELL),
+  v.integer(CELL),
+  v.minValue(0, CELL),
+  v.maxValue(LIMITS.cellMax, CELL),
+);
 
 const Quantities = v.pipe(
   v.array(v.array(CellQuantity)),
@@ -20,7 +25,11 @@ export const Matrix = v.pipe(
 
 const MatrixShape = strict(
   // Quantities are checked by runMatrix below: the rows and cells are read against sizes and colors.
-  { sizes: codeList(LIMITS.sizes), colors: codeList(LIMITS.colors), quantities: v.optional(checkedBy(Quantities, (value) => ({ value }))) },
+  {
+    sizes: codeList(LIMITS.sizes),
+    colors: codeList(LIMITS.colors),
+    quantities: v.optional(checkedBy(Quantities, (value) => ({ value }))),
+  },
   'must be an object with sizes, colors and quantities',
 );
 
@@ -45,7 +54,8 @@ function runMatrix(input: unknown) {
   const count = cellCountProblem(sizes.length, colors.length);
   if (count) return { issues: [issueAt([], count)] };
   const q = (input as { quantities?: unknown }).quantities;
-  if (q === undefined) return { value: { sizes: [...sizes], colors: [...colors], quantities: colors.map(() => sizes.map(() => 0)) } };
+  if (q === undefined)
+    return { value: { sizes: [...sizes], colors: [...colors], quantities: colors.map(() => sizes.map(() => 0)) } };
   if (!Array.isArray(q) || q.length !== colors.length) {
     return { issues: [issueAt(['quantities'], `must have one row per color (${colors.length} rows)`)] };
   }
@@ -61,7 +71,8 @@ function runMatrix(input: unknown) {
       }
     });
   });
-  if (reported > MAX_CELLS_REPORTED) issues.push(issueAt(['quantities'], `${reported - MAX_CELLS_REPORTED} more cells are invalid`));
+  if (reported > MAX_CELLS_REPORTED)
+    issues.push(issueAt(['quantities'], `${reported - MAX_CELLS_REPORTED} more cells are invalid`));
   if (issues.length) return { issues };
   return { value: { sizes: [...sizes], colors: [...colors], quantities: (q as number[][]).map((row) => [...row]) } };
 }

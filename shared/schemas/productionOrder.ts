@@ -11,13 +11,26 @@ export const ToleranceInput = strict(
   'must be an object {overPct, underPct}',
 );
 
-export const BatchPlanInput = strict({ maxBatchQty: number({ integer: true, min: 1, max: LIMITS.cellMax }) }, 'must be an object {maxBatchQty}');
+export const BatchPlanInput = strict(
+  { maxBatchQty: number({ integer: true, min: 1, max: LIMITS.cellMax }) },
+  'must be an object {maxBatchQty}',
+);
 
 const orderFields = {
   deliveryDate: v.nullish(isoDate),
   matrix: v.optional(MatrixInput),
-  sizes: v.optional(v.pipe(codeList(LIMITS.sizes), v.description('Reshape the matrix to these sizes (cells kept where they still exist); not with matrix'))),
-  colors: v.optional(v.pipe(codeList(LIMITS.colors), v.description('Reshape the matrix to these colors; not with matrix; sizes x colors at most 20000 cells (code)'))),
+  sizes: v.optional(
+    v.pipe(
+      codeList(LIMITS.sizes),
+      v.description('Reshape the matrix to these sizes (cells kept where they still exist); not with matrix'),
+    ),
+  ),
+  colors: v.optional(
+    v.pipe(
+      codeList(LIMITS.colors),
+      v.description('Reshape the matrix to these colors; not with matrix; sizes x colors at most 20000 cells (code)'),
+    ),
+  ),
   batchPlan: v.optional(BatchPlanInput),
   tolerance: v.optional(ToleranceInput),
   notes: optionalText(4000),
@@ -29,7 +42,11 @@ export const OrderCreate = strict({ techPackId: requiredText(40), ...orderFields
 export const OrderPatch = v.pipe(strict(orderFields), v.description('At least one field (checked in code)'));
 
 export const OrderTransition = v.pipe(
-  strict({ action: oneOf(ORDER_ACTIONS), reason: optionalText(2000), shortClose: v.optional(v.boolean('must be true or false')) }),
+  strict({
+    action: oneOf(ORDER_ACTIONS),
+    reason: optionalText(2000),
+    shortClose: v.optional(v.boolean('must be true or false')),
+  }),
   v.description('cancel and shortClose need a reason; shortClose only with complete (checked in code)'),
 );
 
@@ -47,7 +64,9 @@ export const MatrixEdits = strict({
       max: LIMITS.cells,
       tooLong: `must have at most ${LIMITS.cells} entries`,
       unique: (e) => `${(e as { color: string }).color}\u0000${(e as { size: string }).size}`,
-      duplicate: (_key, e) => ({ message: `edits cell ${(e as { color: string }).color}/${(e as { size: string }).size} twice` }),
+      duplicate: (_key, e) => ({
+        message: `edits cell ${(e as { color: string }).color}/${(e as { size: string }).size} twice`,
+      }),
     }),
     v.description('Each cell at most once (checked in code)'),
   ),

@@ -32,13 +32,28 @@ export const MaterialsSummary = v.object({
 });
 
 export const SKIP_REASONS = [
-  'REPLENISHMENT_DISABLED', 'NOT_LOW', 'TECH_PACK_MISSING', 'TECH_PACK_TOO_EARLY', 'OPEN_REPLENISHMENT_ORDER',
-  'COVERED_BY_OPEN_ORDERS', 'CONCURRENT_RUN', 'STOCK_CHANGED', 'TIME_BUDGET', 'ERROR',
+  'REPLENISHMENT_DISABLED',
+  'NOT_LOW',
+  'TECH_PACK_MISSING',
+  'TECH_PACK_TOO_EARLY',
+  'OPEN_REPLENISHMENT_ORDER',
+  'COVERED_BY_OPEN_ORDERS',
+  'CONCURRENT_RUN',
+  'STOCK_CHANGED',
+  'TIME_BUDGET',
+  'ERROR',
 ] as const;
 
 export const ReplenishmentRun = v.object({
   created: v.pipe(v.array(v.string()), v.description('Ids of the Draft production orders created')),
-  skipped: v.array(v.object({ techPackId: v.string(), reason: v.picklist(SKIP_REASONS), message: v.string(), orderId: v.optional(v.string()) })),
+  skipped: v.array(
+    v.object({
+      techPackId: v.string(),
+      reason: v.picklist(SKIP_REASONS),
+      message: v.string(),
+      orderId: v.optional(v.string()),
+    }),
+  ),
   examined: v.number(),
   startedAt: v.string(),
   durationMs: v.number(),

@@ -10,7 +10,9 @@ export const SettingsUpdate = v.pipe(
     minTechPackStateForOrders: v.optional(oneOf(TECH_PACK_STATES)),
     defaultTolerance: v.optional(ToleranceInput),
     defaultMaxBatchQty: v.optional(number({ integer: true, min: 1, max: LIMITS.cellMax })),
-    replenishment: v.optional(strict({ enabled: v.boolean('must be true or false') }, 'must be true or false', { notObjectAt: 'enabled' })),
+    replenishment: v.optional(
+      strict({ enabled: v.boolean('must be true or false') }, 'must be true or false', { notObjectAt: 'enabled' }),
+    ),
   }),
   v.description('Fields left out keep their current value'),
 );

@@ -16,7 +16,10 @@ export const StockCellInput = strict(
   'must be an object {color, size, onHand, reorderPoint, target}',
 );
 
-const CELLS = list(StockCellInput, { notArray: 'must be a list of {color, size, onHand, reorderPoint, target}', max: LIMITS.cells });
+const CELLS = list(StockCellInput, {
+  notArray: 'must be a list of {color, size, onHand, reorderPoint, target}',
+  max: LIMITS.cells,
+});
 
 /**
  * `cells` is checked cell by cell by parseStockPut (shared/stock.ts): each against the tech pack's
@@ -33,7 +36,13 @@ export const StockPut = strict({
   ),
 });
 
-export const StockCell = v.object({ color: v.string(), size: v.string(), onHand: v.number(), reorderPoint: v.number(), target: v.number() });
+export const StockCell = v.object({
+  color: v.string(),
+  size: v.string(),
+  onHand: v.number(),
+  reorderPoint: v.number(),
+  target: v.number(),
+});
 
 export const Stock = v.object({
   techPackId: v.string(),

@@ -1,7 +1,18 @@
 // Tech pack: one style, its sizes, colors and BOM. Requests and the resource.
 import * as v from 'valibot';
 import { TECH_PACK_STATES } from '../types.js';
-import { codeList, either, isPlainObject, list, map, number, oneOf, optionalText, requiredText, strict } from './core.js';
+import {
+  codeList,
+  either,
+  isPlainObject,
+  list,
+  map,
+  number,
+  oneOf,
+  optionalText,
+  requiredText,
+  strict,
+} from './core.js';
 import { LIMITS } from './matrix.js';
 
 const VARIANTS = 'must be "match" or an object mapping garment color to material variant';
@@ -23,27 +34,48 @@ export const BomLineInput = v.pipe(
       material: requiredText(80),
       uom: requiredText(20),
       consumption: v.pipe(
-        either(nonNegative, map(nonNegative, 'must be a number, or an object with one number per size', { nonEmpty: true }),
+        either(
+          nonNegative,
+          map(nonNegative, 'must be a number, or an object with one number per size', { nonEmpty: true }),
           (x) => (typeof x === 'number' ? 0 : isPlainObject(x) && Object.keys(x).length > 0 ? 1 : undefined),
-          'must be a number, or an object with one number per size'),
-        v.description("Per garment: one number, or one per size (every size of the tech pack, and only those: checked in code)"),
+          'must be a number, or an object with one number per size',
+        ),
+        v.description(
+          'Per garment: one number, or one per size (every size of the tech pack, and only those: checked in code)',
+        ),
       ),
       wastagePct: v.optional(number({ min: 0, max: 1000 }), 0),
       variants: v.optional(
         v.pipe(
-          either(v.literal('match'), map(v.pipe(v.string(VARIANTS), v.regex(/\S/, VARIANTS)), VARIANTS, { whole: true }), (x) => (x === 'match' ? 0 : isPlainObject(x) ? 1 : undefined),
-            VARIANTS),
-          v.description("`match` (the variant is the garment color's code) or material variant per garment color (colors of the tech pack: checked in code)"),
+          either(
+            v.literal('match'),
+            map(v.pipe(v.string(VARIANTS), v.regex(/\S/, VARIANTS)), VARIANTS, { whole: true }),
+            (x) => (x === 'match' ? 0 : isPlainObject(x) ? 1 : undefined),
+            VARIANTS,
+          ),
+          v.description(
+            "`match` (the variant is the garment color's code) or material variant per garment color " +
+              '(colors of the tech pack: checked in code)',
+          ),
         ),
       ),
-      appliesTo: v.optional(v.pipe(codeList(LIMITS.colors), v.description("Only garments of these colors use this line (colors of the tech pack: checked in code)"))),
+      appliesTo: v.optional(
+        v.pipe(
+          codeList(LIMITS.colors),
+          v.description('Only garments of these colors use this line (colors of the tech pack: checked in code)'),
+        ),
+      ),
       purchaseMultiple: v.optional(number({ min: 0, gt: 0 })),
     },
     'must be an object',
   ),
 );
 
-export const BomInput = list(BomLineInput, { notArray: 'must be a list of BOM lines', max: 500, tooLong: 'must have at most 500 lines' });
+export const BomInput = list(BomLineInput, {
+  notArray: 'must be a list of BOM lines',
+  max: 500,
+  tooLong: 'must have at most 500 lines',
+});
 
 export const TechPackCreate = strict({
   styleCode: requiredText(40),

@@ -14,15 +14,31 @@ export interface BodyFixture {
 }
 
 export const TECH_PACK: TechPack = {
-  id: 'TP-000001', styleCode: 'TEE-01', name: 'Tee', sizes: ['S', 'M', 'L'],
-  colors: [{ code: 'NAVY', name: 'Navy' }, { code: 'RED', name: 'Red' }],
+  id: 'TP-000001',
+  styleCode: 'TEE-01',
+  name: 'Tee',
+  sizes: ['S', 'M', 'L'],
+  colors: [
+    { code: 'NAVY', name: 'Navy' },
+    { code: 'RED', name: 'Red' },
+  ],
   bom: [{ material: 'FAB', uom: 'm', consumption: { S: 1, M: 1.1, L: 1.2 }, wastagePct: 5 }],
-  state: 'Design', version: 1, bomRevision: 1, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+  state: 'Design',
+  version: 1,
+  bomRevision: 1,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
 };
 
 const matrix = { sizes: ['S', 'M'], colors: ['NAVY'], quantities: [[10, 20]] };
 const line = { material: 'FAB-JERSEY', uom: 'm', consumption: 1.2, wastagePct: 5 };
-const pack = { styleCode: 'TEE-001', name: 'Tee', sizes: ['S', 'M', 'L'], colors: [{ code: 'NAVY', name: 'Navy' }], bom: [line] };
+const pack = {
+  styleCode: 'TEE-001',
+  name: 'Tee',
+  sizes: ['S', 'M', 'L'],
+  colors: [{ code: 'NAVY', name: 'Navy' }],
+  bom: [line],
+};
 
 const ok = (name: string, body: unknown): BodyFixture => ({ name, body, valid: true });
 const bad = (name: string, body: unknown): BodyFixture => ({ name, body, valid: false });
@@ -30,7 +46,12 @@ const code = (name: string, body: unknown, codeOnly: string): BodyFixture => ({ 
 
 export const BODY_FIXTURES: BodyFixture[] = [
   ok('SettingsInput', {}),
-  ok('SettingsInput', { minTechPackStateForOrders: 'Design', defaultTolerance: { overPct: 5, underPct: 3 }, defaultMaxBatchQty: 250, replenishment: { enabled: false } }),
+  ok('SettingsInput', {
+    minTechPackStateForOrders: 'Design',
+    defaultTolerance: { overPct: 5, underPct: 3 },
+    defaultMaxBatchQty: 250,
+    replenishment: { enabled: false },
+  }),
   bad('SettingsInput', { version: 3 }),
   bad('SettingsInput', { minTechPackStateForOrders: 'Released' }),
   bad('SettingsInput', { defaultTolerance: { overPct: 101, underPct: 0 } }),
@@ -41,8 +62,19 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('SettingsInput', { replenishment: { enabled: true, leadTimeDays: 3 } }),
 
   ok('TechPackInput', pack),
-  ok('TechPackInput', { ...pack, season: null, iqTemplate: 'IQ-1', bom: [{ ...line, consumption: { S: 1, M: 1, L: 1.5 }, variants: 'match', appliesTo: ['NAVY'], purchaseMultiple: 50 }] }),
-  ok('TechPackInput', { ...pack, sizes: ['constructor', '__proto__', 'toString'], bom: [{ ...line, consumption: { constructor: 1, ['__proto__']: 2, toString: 3 } }] }),
+  ok('TechPackInput', {
+    ...pack,
+    season: null,
+    iqTemplate: 'IQ-1',
+    bom: [
+      { ...line, consumption: { S: 1, M: 1, L: 1.5 }, variants: 'match', appliesTo: ['NAVY'], purchaseMultiple: 50 },
+    ],
+  }),
+  ok('TechPackInput', {
+    ...pack,
+    sizes: ['constructor', '__proto__', 'toString'],
+    bom: [{ ...line, consumption: { constructor: 1, ['__proto__']: 2, toString: 3 } }],
+  }),
   bad('TechPackInput', { ...pack, state: 'ProductionReady' }),
   bad('TechPackInput', { ...pack, styleCode: 'x'.repeat(41) }),
   bad('TechPackInput', { ...pack, name: '   ' }),
@@ -59,8 +91,16 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('TechPackInput', { ...pack, bom: [{ ...line, variants: 'same' }] }),
   bad('TechPackInput', { ...pack, bom: [{ ...line, uom: 'x'.repeat(21) }] }),
   code('TechPackInput', { ...pack, sizes: ['S', 'S'] }, 'sizes are distinct'),
-  code('TechPackInput', { ...pack, bom: [{ ...line, consumption: { S: 1 } }] }, 'consumption per size names every size'),
-  code('TechPackInput', { ...pack, bom: [{ ...line, appliesTo: ['GREEN'] }] }, 'appliesTo names colors of the tech pack'),
+  code(
+    'TechPackInput',
+    { ...pack, bom: [{ ...line, consumption: { S: 1 } }] },
+    'consumption per size names every size',
+  ),
+  code(
+    'TechPackInput',
+    { ...pack, bom: [{ ...line, appliesTo: ['GREEN'] }] },
+    'appliesTo names colors of the tech pack',
+  ),
 
   ok('TechPackPatch', { name: 'Tee v2' }),
   ok('TechPackPatch', { sizes: ['S', 'M', 'L'], season: 'AW26' }),
@@ -73,7 +113,15 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('TechPackTransition', { to: 'Approval', reason: 'x' }),
 
   ok('OrderInput', { techPackId: 'TP-000001', deliveryDate: '2027-03-01' }),
-  ok('OrderInput', { techPackId: 'TP-000001', deliveryDate: null, matrix, batchPlan: { maxBatchQty: 500 }, tolerance: { overPct: 5, underPct: 3 }, notes: 'n'.repeat(4000), iqTemplate: 'IQ-1' }),
+  ok('OrderInput', {
+    techPackId: 'TP-000001',
+    deliveryDate: null,
+    matrix,
+    batchPlan: { maxBatchQty: 500 },
+    tolerance: { overPct: 5, underPct: 3 },
+    notes: 'n'.repeat(4000),
+    iqTemplate: 'IQ-1',
+  }),
   ok('OrderInput', { techPackId: 'TP-000001', matrix: { sizes: ['S'], colors: ['NAVY'] } }),
   bad('OrderInput', { deliveryDate: '2027-03-01' }),
   bad('OrderInput', { techPackId: 'TP-000001', notes: 'n'.repeat(4001) }),
@@ -90,7 +138,21 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('OrderInput', { techPackId: 'TP-000001', total: 30 }),
   code('OrderInput', { techPackId: 'TP-000001', matrix: { ...matrix, quantities: [[1]] } }, 'one quantity per size'),
   code('OrderInput', { techPackId: 'TP-000001', matrix, sizes: ['S'] }, 'matrix or sizes/colors, not both'),
-  code('OrderInput', { techPackId: 'TP-000001', matrix: { ...matrix, colors: ['NAVY', 'NAVY'], quantities: [[1, 2], [1, 2]] } }, 'colors are distinct'),
+  code(
+    'OrderInput',
+    {
+      techPackId: 'TP-000001',
+      matrix: {
+        ...matrix,
+        colors: ['NAVY', 'NAVY'],
+        quantities: [
+          [1, 2],
+          [1, 2],
+        ],
+      },
+    },
+    'colors are distinct',
+  ),
 
   ok('OrderPatch', { notes: 'rush' }),
   ok('OrderPatch', { deliveryDate: null }),
@@ -111,7 +173,17 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('MatrixEdits', { baseVersion: 1, edits: [] }),
   bad('MatrixEdits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'M', from: 0, to: -1 }] }),
   bad('MatrixEdits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'M', from: 0, to: 1, note: 'x' }] }),
-  code('MatrixEdits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'M', from: 0, to: 1 }, { color: 'NAVY', size: 'M', from: 0, to: 2 }] }, 'each cell once'),
+  code(
+    'MatrixEdits',
+    {
+      baseVersion: 1,
+      edits: [
+        { color: 'NAVY', size: 'M', from: 0, to: 1 },
+        { color: 'NAVY', size: 'M', from: 0, to: 2 },
+      ],
+    },
+    'each cell once',
+  ),
 
   ok('BatchInput', { matrix }),
   bad('BatchInput', {}),
@@ -125,7 +197,12 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('GenerateBatchesInput', { maxQty: 100 }),
 
   ok('BatchTransition', { action: 'start' }),
-  ok('BatchTransition', { action: 'finish', produced: matrix, rejected: { ...matrix, quantities: [[0, 1]] }, reason: 'two lost' }),
+  ok('BatchTransition', {
+    action: 'finish',
+    produced: matrix,
+    rejected: { ...matrix, quantities: [[0, 1]] },
+    reason: 'two lost',
+  }),
   bad('BatchTransition', { action: 'pause' }),
   bad('BatchTransition', { action: 'finish', produced: { ...matrix, extra: 1 } }),
   code('BatchTransition', { action: 'finish' }, 'finish needs produced'),
@@ -137,11 +214,21 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('RoleMappingInput', { roles: 'viewer' }),
   bad('RoleMappingInput', { roles: ['viewer'], email: 'x@example.com' }),
 
-  ok('SalesOrderInput', { customer: 'ACME', techPackId: 'TP-000001', matrix, deliveryDate: '2027-01-31', notes: 'first' }),
+  ok('SalesOrderInput', {
+    customer: 'ACME',
+    techPackId: 'TP-000001',
+    matrix,
+    deliveryDate: '2027-01-31',
+    notes: 'first',
+  }),
   bad('SalesOrderInput', { customer: 'ACME', techPackId: 'TP-000001' }),
   bad('SalesOrderInput', { customer: 'x'.repeat(201), techPackId: 'TP-000001', matrix }),
   bad('SalesOrderInput', { customer: 'ACME', techPackId: 'TP-000001', matrix, discount: 5 }),
-  code('SalesOrderInput', { customer: 'ACME', techPackId: 'TP-000001', matrix: { ...matrix, quantities: [[0, 0]] } }, 'at least one garment'),
+  code(
+    'SalesOrderInput',
+    { customer: 'ACME', techPackId: 'TP-000001', matrix: { ...matrix, quantities: [[0, 0]] } },
+    'at least one garment',
+  ),
 
   ok('SalesOrderTransition', { to: 'Sent' }),
   ok('SalesOrderTransition', { to: 'Cancelled', reason: 'customer withdrew' }),
@@ -159,6 +246,14 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('StockInput', { cells: [{ color: 'NAVY', size: 'S', onHand: 1, reorderPoint: 10, target: 40, bin: 'A1' }] }),
   bad('StockInput', { cells: 'NAVY' }),
   bad('StockInput', { cells: [], version: 2 }),
-  code('StockInput', { cells: [{ color: 'GREEN', size: 'S', onHand: 1, reorderPoint: 10, target: 40 }] }, 'colors of the tech pack'),
-  code('StockInput', { cells: [{ color: 'NAVY', size: 'S', onHand: 1, reorderPoint: 10, target: 5 }] }, 'target at least the reorder point'),
+  code(
+    'StockInput',
+    { cells: [{ color: 'GREEN', size: 'S', onHand: 1, reorderPoint: 10, target: 40 }] },
+    'colors of the tech pack',
+  ),
+  code(
+    'StockInput',
+    { cells: [{ color: 'NAVY', size: 'S', onHand: 1, reorderPoint: 10, target: 5 }] },
+    'target at least the reorder point',
+  ),
 ];

@@ -10,12 +10,19 @@ import { openApiDocument } from '../../functions/http/openapi.js';
 import { parseBatchCreate, parseBatchTransition, parseGenerate } from '../../shared/batches.js';
 import { ValidationError } from '../../shared/errors.js';
 import {
-  parseMatrixEdits, parseOrderCreate, parseOrderPatch, parseOrderTransition,
+  parseMatrixEdits,
+  parseOrderCreate,
+  parseOrderPatch,
+  parseOrderTransition,
 } from '../../shared/productionOrder.js';
 import { RoleMappingInput } from '../../shared/schemas/admin.js';
 import { parseWith } from '../../shared/schemas/core.js';
 import { PageQuery, QUERY_SCHEMAS, parseQuery } from '../../shared/schemas/queries.js';
-import { parseProductionOrderRequest, parseSalesOrderCreate, parseSalesOrderTransition } from '../../shared/salesOrder.js';
+import {
+  parseProductionOrderRequest,
+  parseSalesOrderCreate,
+  parseSalesOrderTransition,
+} from '../../shared/salesOrder.js';
 import { DEFAULT_SETTINGS, parseSettingsUpdate } from '../../shared/settings.js';
 import { parseStockPut } from '../../shared/stock.js';
 import { parseTechPackCreate, parseTechPackPatch, parseTechPackTransition } from '../../shared/techPack.js';
@@ -54,20 +61,31 @@ const OPENAPI_31 = {
   properties: {
     openapi: { type: 'string', pattern: '^3\\.1\\.\\d+$' },
     info: {
-      type: 'object', required: ['title', 'version'], additionalProperties: false,
+      type: 'object',
+      required: ['title', 'version'],
+      additionalProperties: false,
       properties: { title: { type: 'string' }, version: { type: 'string' }, description: { type: 'string' } },
     },
-    servers: { type: 'array', items: { type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri' } } } },
+    servers: {
+      type: 'array',
+      items: { type: 'object', required: ['url'], properties: { url: { type: 'string', format: 'uri' } } },
+    },
     security: { $ref: '#/$defs/security' },
     components: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: {
         schemas: { type: 'object', additionalProperties: { type: 'object' } },
         securitySchemes: {
           type: 'object',
           additionalProperties: {
-            type: 'object', required: ['type'],
-            properties: { type: { enum: ['apiKey', 'http', 'mutualTLS', 'oauth2', 'openIdConnect'] }, scheme: { type: 'string' }, bearerFormat: { type: 'string' } },
+            type: 'object',
+            required: ['type'],
+            properties: {
+              type: { enum: ['apiKey', 'http', 'mutualTLS', 'oauth2', 'openIdConnect'] },
+              scheme: { type: 'string' },
+              bearerFormat: { type: 'string' },
+            },
           },
         },
       },
@@ -77,42 +95,84 @@ const OPENAPI_31 = {
       propertyNames: { pattern: '^/' },
       additionalProperties: {
         type: 'object',
-        propertyNames: { enum: ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'parameters', 'summary', 'description'] },
+        propertyNames: {
+          enum: [
+            'get',
+            'put',
+            'post',
+            'delete',
+            'options',
+            'head',
+            'patch',
+            'trace',
+            'parameters',
+            'summary',
+            'description',
+          ],
+        },
         additionalProperties: { $ref: '#/$defs/operation' },
       },
     },
   },
   $defs: {
-    security: { type: 'array', items: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } },
+    security: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+    },
     mediaContent: {
-      type: 'object', minProperties: 1,
-      additionalProperties: { type: 'object', required: ['schema'], additionalProperties: false, properties: { schema: { type: 'object' } } },
+      type: 'object',
+      minProperties: 1,
+      additionalProperties: {
+        type: 'object',
+        required: ['schema'],
+        additionalProperties: false,
+        properties: { schema: { type: 'object' } },
+      },
     },
     operation: {
-      type: 'object', required: ['responses'], additionalProperties: false,
+      type: 'object',
+      required: ['responses'],
+      additionalProperties: false,
       properties: {
-        operationId: { type: 'string' }, summary: { type: 'string' }, description: { type: 'string' },
+        operationId: { type: 'string' },
+        summary: { type: 'string' },
+        description: { type: 'string' },
         security: { $ref: '#/$defs/security' },
         parameters: {
           type: 'array',
           items: {
-            type: 'object', required: ['name', 'in', 'schema'], additionalProperties: false,
+            type: 'object',
+            required: ['name', 'in', 'schema'],
+            additionalProperties: false,
             properties: {
-              name: { type: 'string' }, in: { enum: ['query', 'header', 'path', 'cookie'] }, required: { type: 'boolean' },
-              description: { type: 'string' }, schema: { type: 'object' },
+              name: { type: 'string' },
+              in: { enum: ['query', 'header', 'path', 'cookie'] },
+              required: { type: 'boolean' },
+              description: { type: 'string' },
+              schema: { type: 'object' },
             },
             if: { properties: { in: { const: 'path' } } },
             then: { required: ['required'], properties: { required: { const: true } } },
           },
         },
         requestBody: {
-          type: 'object', required: ['content'], additionalProperties: false,
-          properties: { required: { type: 'boolean' }, description: { type: 'string' }, content: { $ref: '#/$defs/mediaContent' } },
+          type: 'object',
+          required: ['content'],
+          additionalProperties: false,
+          properties: {
+            required: { type: 'boolean' },
+            description: { type: 'string' },
+            content: { $ref: '#/$defs/mediaContent' },
+          },
         },
         responses: {
-          type: 'object', minProperties: 1, propertyNames: { pattern: '^([1-5][0-9X]{2}|default)$' },
+          type: 'object',
+          minProperties: 1,
+          propertyNames: { pattern: '^([1-5][0-9X]{2}|default)$' },
           additionalProperties: {
-            type: 'object', required: ['description'], additionalProperties: false,
+            type: 'object',
+            required: ['description'],
+            additionalProperties: false,
             properties: { description: { type: 'string' }, content: { $ref: '#/$defs/mediaContent' } },
           },
         },
@@ -158,7 +218,9 @@ describe('the OpenAPI document', async () => {
   const schemas = (doc.components as { schemas: Record<string, Json> }).schemas;
 
   it('is the document openApiDocument() builds, and validates as OpenAPI 3.1', () => {
-    expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument(doc.servers ? (doc.servers as { url: string }[])[0].url : undefined))));
+    expect(doc).toEqual(
+      JSON.parse(JSON.stringify(openApiDocument(doc.servers ? (doc.servers as { url: string }[])[0].url : undefined))),
+    );
     const ajv = new Ajv2020({ strict: true, allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile(OPENAPI_31);
@@ -196,8 +258,16 @@ describe('the OpenAPI document', async () => {
     const nullable = (s: Json) => ((s.anyOf as Json[] | undefined)?.[0] ?? s) as Json;
     expect(nullable(props('OrderInput').notes).maxLength).toBe(4000);
     expect(nullable(props('SalesOrderInput').notes).maxLength).toBe(4000);
-    expect((props('OrderInput').batchPlan.properties as Record<string, Json>).maxBatchQty).toMatchObject({ type: 'integer', minimum: 1, maximum: 10_000_000 });
-    expect(props('GenerateBatchesInput').maxBatchQty).toMatchObject({ type: 'integer', minimum: 1, maximum: 10_000_000 });
+    expect((props('OrderInput').batchPlan.properties as Record<string, Json>).maxBatchQty).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+      maximum: 10_000_000,
+    });
+    expect(props('GenerateBatchesInput').maxBatchQty).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+      maximum: 10_000_000,
+    });
     expect(props('TechPackInput').styleCode).toMatchObject({ type: 'string', maxLength: 40 });
     expect(props('MatrixInput').sizes).toMatchObject({ maxItems: 100, items: { maxLength: 40 } });
     expect(props('MatrixInput').colors).toMatchObject({ maxItems: 500 });
@@ -206,22 +276,30 @@ describe('the OpenAPI document', async () => {
     expect(String(schemas.MatrixInput.description)).toContain('checked in code');
   });
 
-  describe.each(BODY_FIXTURES.map((f, i) => [`${f.name} #${i} (${f.valid ? 'valid' : f.codeOnly ? `code: ${f.codeOnly}` : 'invalid'})`, f] as const))(
-    '%s',
-    (_label, f) => {
-      it('the parser and the document agree', () => {
-        const server = accepts(PARSERS[f.name], f.body);
-        const validate = component(f.name);
-        const doc = validate(structuredClone(f.body)) as boolean;
-        expect(server.ok, `parser: ${JSON.stringify(server.fields)}`).toBe(f.valid);
-        if (f.codeOnly) expect(doc, `a code-only check: the document accepts it (${JSON.stringify(validate.errors)})`).toBe(true);
-        else expect(doc, JSON.stringify(validate.errors)).toBe(f.valid);
-      });
-    },
-  );
+  describe.each(
+    BODY_FIXTURES.map(
+      (f, i) => [`${f.name} #${i} (${f.valid ? 'valid' : f.codeOnly ? `code: ${f.codeOnly}` : 'invalid'})`, f] as const,
+    ),
+  )('%s', (_label, f) => {
+    it('the parser and the document agree', () => {
+      const server = accepts(PARSERS[f.name], f.body);
+      const validate = component(f.name);
+      const doc = validate(structuredClone(f.body)) as boolean;
+      expect(server.ok, `parser: ${JSON.stringify(server.fields)}`).toBe(f.valid);
+      if (f.codeOnly)
+        expect(doc, `a code-only check: the document accepts it (${JSON.stringify(validate.errors)})`).toBe(true);
+      else expect(doc, JSON.stringify(validate.errors)).toBe(f.valid);
+    });
+  });
 
   it('keeps sizes named like Object.prototype members as plain data', () => {
-    const body = { styleCode: 'X', name: 'X', sizes: ['constructor', '__proto__'], colors: [{ code: 'NAVY' }], bom: [{ material: 'F', uom: 'm', consumption: JSON.parse('{"constructor": 1, "__proto__": 2}') as Json }] };
+    const body = {
+      styleCode: 'X',
+      name: 'X',
+      sizes: ['constructor', '__proto__'],
+      colors: [{ code: 'NAVY' }],
+      bom: [{ material: 'F', uom: 'm', consumption: JSON.parse('{"constructor": 1, "__proto__": 2}') as Json }],
+    };
     const pack = parseTechPackCreate(body);
     const consumption = pack.bom[0].consumption as Record<string, number>;
     expect(Object.getPrototypeOf(consumption)).toBe(Object.prototype);
@@ -233,11 +311,22 @@ describe('the OpenAPI document', async () => {
 
   describe('query parameters', () => {
     const param = (path: string, name: string) =>
-      ((doc.paths as Record<string, { get: { parameters: { name: string; schema: Json }[] } }>)[path].get.parameters.find((p) => p.name === name)!).schema;
+      (doc.paths as Record<string, { get: { parameters: { name: string; schema: Json }[] } }>)[
+        path
+      ].get.parameters.find((p) => p.name === name)!.schema;
     const ajv = new Ajv2020({ strict: true });
 
     it.each([
-      ['1', true], ['25', true], ['100', true], ['0', false], ['101', false], ['0x10', false], ['1e1', false], [' 5', false], ['5.0', false], ['-1', false],
+      ['1', true],
+      ['25', true],
+      ['100', true],
+      ['0', false],
+      ['101', false],
+      ['0x10', false],
+      ['1e1', false],
+      [' 5', false],
+      ['5.0', false],
+      ['-1', false],
     ])('limit=%s: the handler and the document agree (%s)', (limit, valid) => {
       const server = accepts((q) => parseQuery(PageQuery, q as Record<string, string>), { limit });
       expect(server.ok).toBe(valid);
@@ -245,12 +334,18 @@ describe('the OpenAPI document', async () => {
     });
 
     it.each([
-      ['listOrders', '/v1/production-orders', 'state', 'Draft', true], ['listOrders', '/v1/production-orders', 'state', 'Open', false],
-      ['listOrders', '/v1/production-orders', 'techPackId', 'TP-000001', true], ['listOrders', '/v1/production-orders', 'techPackId', 'tp-1', false],
-      ['listTechPacks', '/v1/tech-packs', 'state', 'Design', true], ['listTechPacks', '/v1/tech-packs', 'state', 'Draft', false],
-      ['listSalesOrders', '/v1/sales-orders', 'state', 'Sent', true], ['listSalesOrders', '/v1/sales-orders', 'state', 'Planned', false],
+      ['listOrders', '/v1/production-orders', 'state', 'Draft', true],
+      ['listOrders', '/v1/production-orders', 'state', 'Open', false],
+      ['listOrders', '/v1/production-orders', 'techPackId', 'TP-000001', true],
+      ['listOrders', '/v1/production-orders', 'techPackId', 'tp-1', false],
+      ['listTechPacks', '/v1/tech-packs', 'state', 'Design', true],
+      ['listTechPacks', '/v1/tech-packs', 'state', 'Draft', false],
+      ['listSalesOrders', '/v1/sales-orders', 'state', 'Sent', true],
+      ['listSalesOrders', '/v1/sales-orders', 'state', 'Planned', false],
     ])('%s %s=%s', (id, path, name, value, valid) => {
-      expect(accepts((q) => parseQuery(QUERY_SCHEMAS[id], q as Record<string, string>), { [name]: value }).ok).toBe(valid);
+      expect(accepts((q) => parseQuery(QUERY_SCHEMAS[id], q as Record<string, string>), { [name]: value }).ok).toBe(
+        valid,
+      );
       expect(ajv.validate(param(path, name), value)).toBe(valid);
     });
   });
