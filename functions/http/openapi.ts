@@ -28,7 +28,13 @@ function components(): Record<string, JsonSchema> {
   return out;
 }
 
-export const SCHEMAS: Record<string, unknown> = components();
+let converted: Record<string, JsonSchema> | undefined;
+
+/** The components, converted once on the first request for the document (not at every cold start). */
+export function schemas(): Record<string, JsonSchema> {
+  converted ??= components();
+  return converted;
+}
 
 function queryParameter(r: RouteSpec, name: string) {
   const schema = (QUERY_SCHEMAS[r.id] ?? PageQuery).entries[name];
@@ -77,7 +83,7 @@ export function openApiDocument(serverUrl?: string) {
     info: { title: 'GarmentFlow Production API', version: '1.0.0', description: 'Production orders, tech packs, batches and materials of a garment factory.' },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, schemas: SCHEMAS },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, schemas: schemas() },
     paths,
   };
 }
