@@ -2,15 +2,19 @@
 // from the batch plan, the batch state machine, and the order's progress (batched, produced,
 // rejected). Pure: no storage, no transport.
 import { ConflictError, IllegalTransitionError } from './errors.js';
-import { emptyMatrix, matrixTotal, parseMatrix, reshape } from './matrix.js';
+import { emptyMatrix, matrixTotal, reshape } from './matrix.js';
 import { toleranceBounds, type BatchSummary } from './productionOrder.js';
 import type { Actor, HistoryEntry, Matrix, OrderState, ProductionOrder } from './types.js';
-import { Problems, isObject, num, oneOf, rejectUnknown, requireObject, str } from './validate.js';
+import type * as v from 'valibot';
+import {
+  BATCH_ACTIONS, BATCH_STATES, BatchCreate, BatchTransition as BatchTransitionSchema, GenerateBatches,
+  ProductionBatch as ProductionBatchSchema,
+} from './schemas/batches.js';
+import { collect, parseWith, quiet } from './schemas/core.js';
+import { Problems, isObject, requireObject } from './validate.js';
 
 export type BatchState = BatchSummary['state'];
-export const BATCH_STATES = ['Planned', 'Running', 'Finished', 'Cancelled'] as const satisfies readonly BatchState[];
-
-export const BATCH_ACTIONS = ['start', 'finish', 'cancel'] as const;
+export { BATCH_ACTIONS, BATCH_STATES };
 export type BatchAction = (typeof BATCH_ACTIONS)[number];
 
 /** DESIGN: Planned -> Running -> Finished, Planned -> Cancelled. */
@@ -40,30 +44,8 @@ export function isInProduction(state: OrderState): boolean {
  */
 export const MAX_GENERATED_BATCHES = 2_000;
 
-export interface ProductionBatch {
-  id: string;
-  orderId: string;
-  state: BatchState;
-  version: number;
-  /** `manual` (a sub-matrix sent by a planner) or `generated` (from the order's batch plan). */
-  origin: 'manual' | 'generated';
-  /** Over the batch's own sizes and colors: a sub-matrix of the order's. */
-  matrix: Matrix;
-  total: number;
-  /** Recorded when the batch finishes, shaped like `matrix`. */
-  produced?: Matrix;
-  rejected?: Matrix;
-  producedTotal?: number;
-  rejectedTotal?: number;
-  reason?: string;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  updatedBy: string;
-  startedAt?: string;
-  finishedAt?: string;
-  cancelledAt?: string;
-}
+/** The resource (shared/schemas/batches.ts). */
+export type ProductionBatch = v.InferOutput<typeof ProductionBatchSchema>;
 
 /**
  * A Planned batch of a Cancelled order is Cancelled: the order's cancellation cancels its Planned
@@ -79,12 +61,14 @@ export function effectiveBatchState(stored: BatchState, orderState: OrderState):
 export function parseBatchCreate(raw: unknown): Matrix {
   const body = requireObject(raw);
   const p = new Problems();
-  rejectUnknown(body, ['matrix'], p);
-  if (body.matrix === undefined) p.add('matrix', 'is required: the sizes, colors and quantities of the batch');
-  const matrix = body.matrix === undefined ? undefined : parseMatrix(body.matrix, 'matrix', p);
-  if (matrix && isObject(body.matrix) && body.matrix.quantities === undefined) p.add('matrix.quantities', 'is required');
+  const input = collect(BatchCreate, body, p);
+  if (body.matrix === undefined) {
+    p.list.splice(0, p.list.length, ...p.list.filter((x) => x.field !== 'matrix'));
+    p.add('matrix', 'is required: the sizes, colors and quantities of the batch');
+  }
+  if (input && isObject(body.matrix) && body.matrix.quantities === undefined) p.add('matrix.quantities', 'is required');
   p.throwIfAny();
-  return matrix!;
+  return input!.matrix;
 }
 
 /**
@@ -93,11 +77,7 @@ export function parseBatchCreate(raw: unknown): Matrix {
  */
 export function parseGenerate(raw: unknown): { maxBatchQty?: number } {
   if (raw === undefined || raw === null) return {};
-  const body = requireObject(raw);
-  const p = new Problems();
-  rejectUnknown(body, ['maxBatchQty'], p);
-  const maxBatchQty = body.maxBatchQty === undefined ? undefined : num(body.maxBatchQty, 'maxBatchQty', p, { integer: true, min: 1, max: 10_000_000 });
-  p.throwIfAny();
+  const { maxBatchQty } = parseWith(GenerateBatches, requireObject(raw));
   return maxBatchQty === undefined ? {} : { maxBatchQty };
 }
 
@@ -111,18 +91,16 @@ export interface BatchTransitionRequest {
 export function parseBatchTransition(raw: unknown): BatchTransitionRequest {
   const body = requireObject(raw);
   const p = new Problems();
-  rejectUnknown(body, ['action', 'produced', 'rejected', 'reason'], p);
-  const action = oneOf(body.action, BATCH_ACTIONS, 'action', p);
-  const reason = str(body, 'reason', p, { max: 2000 });
+  const input = collect(BatchTransitionSchema, body, p);
+  const action = input?.action ?? quiet(BatchTransitionSchema.entries.action, body.action);
   const out: BatchTransitionRequest = { action: action! };
-  if (reason) out.reason = reason;
+  if (input?.reason) out.reason = input.reason;
   for (const key of ['produced', 'rejected'] as const) {
     if (body[key] === undefined) continue;
-    if (action && action !== 'finish') p.add(key, 'only applies to finish');
-    else {
-      const m = parseMatrix(body[key], key, p);
-      if (m) out[key] = m;
-    }
+    if (action && action !== 'finish') {
+      p.list.splice(0, p.list.length, ...p.list.filter((x) => x.field !== key && !x.field.startsWith(`${key}.`)));
+      p.add(key, 'only applies to finish');
+    } else if (input?.[key]) out[key] = input[key];
   }
   if (action === 'finish' && body.produced === undefined) p.add('produced', 'is required to finish a batch: the good garments per cell');
   p.throwIfAny();

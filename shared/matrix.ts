@@ -1,9 +1,11 @@
 // Size x color quantity matrices: one row per color, one column per size.
 import type { Matrix } from './types.js';
 import { ValidationError } from './errors.js';
-import { Problems, codeList, isObject, rejectUnknown } from './validate.js';
+import { Problems } from './validate.js';
+import { collect } from './schemas/core.js';
+import { LIMITS, MatrixInput, cellCountProblem, isCellQuantity } from './schemas/matrix.js';
 
-export const LIMITS = { sizes: 100, colors: 500, cells: 20_000, cellMax: 10_000_000 } as const;
+export { LIMITS, isCellQuantity };
 
 export function emptyMatrix(sizes: string[], colors: string[]): Matrix {
   return { sizes: [...sizes], colors: [...colors], quantities: colors.map(() => sizes.map(() => 0)) };
@@ -38,57 +40,25 @@ export function reshape(m: Matrix, sizes: string[], colors: string[]): Matrix {
   };
 }
 
-/** Checks shape, limits and every cell; returns the matrix or undefined with problems recorded. */
+/**
+ * Checks shape, limits and every cell (the MatrixInput schema, shared/schemas/matrix.ts); returns
+ * the matrix or undefined with problems recorded under `field`.
+ */
 export function parseMatrix(value: unknown, field: string, p: Problems): Matrix | undefined {
-  if (!isObject(value)) {
-    p.add(field, 'must be an object with sizes, colors and quantities');
-    return undefined;
-  }
-  const before = p.list.length;
-  // An unknown key (say `quantity` for `quantities`) must not silently become a matrix of zeros.
-  rejectUnknown(value, ['sizes', 'colors', 'quantities'], p, `${field}.`);
-  const sizes = codeList(value.sizes, `${field}.sizes`, p, LIMITS.sizes);
-  const colors = codeList(value.colors, `${field}.colors`, p, LIMITS.colors);
-  if (!sizes || !colors) return undefined;
-  if (!checkCellCount(sizes, colors, field, p) || p.list.length > before) return undefined;
-  const q = value.quantities;
-  if (q === undefined) return emptyMatrix(sizes, colors);
-  if (!Array.isArray(q) || q.length !== colors.length) {
-    p.add(`${field}.quantities`, `must have one row per color (${colors.length} rows)`);
-    return undefined;
-  }
-  let reported = 0;
-  q.forEach((row, r) => {
-    if (!Array.isArray(row) || row.length !== sizes.length) {
-      p.add(`${field}.quantities[${r}]`, `must have one quantity per size (${sizes.length})`);
-      return;
-    }
-    row.forEach((cell, c) => {
-      if (!isCellQuantity(cell) && reported++ < 20) {
-        p.add(`${field}.quantities[${r}][${c}]`, `must be a whole number from 0 to ${LIMITS.cellMax} (color ${colors[r]}, size ${sizes[c]})`);
-      }
-    });
-  });
-  if (reported > 20) p.add(`${field}.quantities`, `${reported - 20} more cells are invalid`);
-  return p.list.length === before ? { sizes: [...sizes], colors: [...colors], quantities: q.map((row) => [...row]) } : undefined;
+  return collect(MatrixInput, value, p, field);
 }
 
 /** At most LIMITS.cells cells; records a problem on `field` otherwise. */
 export function checkCellCount(sizes: readonly string[], colors: readonly string[], field: string, p: Problems): boolean {
-  const cells = sizes.length * colors.length;
-  if (cells <= LIMITS.cells) return true;
-  p.add(field, `has ${cells} cells (${colors.length} colors x ${sizes.length} sizes); at most ${LIMITS.cells} are allowed`);
-  return false;
+  const problem = cellCountProblem(sizes.length, colors.length);
+  if (problem) p.add(field, problem);
+  return problem === undefined;
 }
 
 /** The same check for a layout built from parts (defaults, reshapes): a 400 naming `field`. */
 export function requireCellCount(sizes: readonly string[], colors: readonly string[], field: string): void {
   const p = new Problems();
   if (!checkCellCount(sizes, colors, field, p)) throw new ValidationError(p.list);
-}
-
-export function isCellQuantity(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= LIMITS.cellMax;
 }
 
 export function addMatrices(a: Matrix, b: Matrix): Matrix {

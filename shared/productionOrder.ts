@@ -1,14 +1,19 @@
 // Production order: the plan for one style, and the state machine with every gate from DESIGN.md.
 import { ConflictError, IllegalTransitionError } from './errors.js';
-import { cellValue, checkCellCount, emptyMatrix, matrixTotal, parseMatrix, requireCellCount, reshape } from './matrix.js';
-import { parseTolerance } from './settings.js';
+import { cellValue, checkCellCount, emptyMatrix, matrixTotal, requireCellCount, reshape } from './matrix.js';
 import { isAtLeast } from './techPack.js';
 import type {
   Actor, BatchPlan, FactorySettings, HistoryEntry, Matrix, OrderAction, OrderSource, OrderState, ProductionOrder,
   TechPack, Tolerance,
 } from './types.js';
 import { ORDER_ACTIONS } from './types.js';
-import { Problems, codeList, isObject, isoDate, num, oneOf, rejectUnknown, requireObject, str } from './validate.js';
+import type * as v from 'valibot';
+import { collect, parseWith, quiet } from './schemas/core.js';
+import {
+  MatrixEdits as MatrixEditsSchema, OrderCreate, OrderPatch as OrderPatchSchema,
+  OrderTransition as OrderTransitionSchema,
+} from './schemas/productionOrder.js';
+import { Problems, requireObject } from './validate.js';
 
 export const FINAL_STATES: readonly OrderState[] = ['Completed', 'Cancelled'];
 export const EDITABLE_STATES: readonly OrderState[] = ['Draft', 'Planned'];
@@ -26,17 +31,13 @@ export interface OrderInput {
   iqTemplate?: string;
 }
 
-const CREATE_FIELDS = ['techPackId', 'deliveryDate', 'matrix', 'sizes', 'colors', 'batchPlan', 'tolerance', 'notes', 'iqTemplate'] as const;
-const PATCH_FIELDS = ['deliveryDate', 'matrix', 'sizes', 'colors', 'batchPlan', 'tolerance', 'notes', 'iqTemplate'] as const;
-
 export function parseOrderCreate(raw: unknown): OrderInput {
   const body = requireObject(raw);
   const p = new Problems();
-  rejectUnknown(body, CREATE_FIELDS, p);
-  const techPackId = str(body, 'techPackId', p, { required: true, max: 40 });
-  const fields = parseOrderFields(body, p);
+  const input = collect(OrderCreate, body, p);
+  if (input) checkOrderFields(input, p);
   p.throwIfAny();
-  return { techPackId: techPackId!, ...fields };
+  return { techPackId: input!.techPackId, ...orderFields(input!) };
 }
 
 export type OrderPatch = Omit<OrderInput, 'techPackId'>;
@@ -44,32 +45,33 @@ export type OrderPatch = Omit<OrderInput, 'techPackId'>;
 export function parseOrderPatch(raw: unknown): OrderPatch {
   const body = requireObject(raw);
   const p = new Problems();
-  rejectUnknown(body, PATCH_FIELDS, p);
-  const patch = parseOrderFields(body, p);
+  const input = collect(OrderPatchSchema, body, p);
+  if (input) checkOrderFields(input, p);
   if (Object.keys(body).length === 0) p.add('body', 'names nothing to change');
   p.throwIfAny();
-  return patch;
+  return orderFields(input!);
 }
 
-function parseOrderFields(body: Record<string, unknown>, p: Problems): OrderPatch {
+type OrderFieldsInput = v.InferOutput<typeof OrderPatchSchema>;
+
+/** The checks that span fields: matrix or a reshape, not both; a reshape within the cell limit. */
+function checkOrderFields(input: OrderFieldsInput, p: Problems): void {
+  if (input.matrix && (input.sizes || input.colors)) p.add('matrix', 'give either matrix or sizes/colors, not both');
+  else if (input.sizes && input.colors) checkCellCount(input.sizes, input.colors, 'colors', p);
+}
+
+function orderFields(input: OrderFieldsInput): OrderPatch {
   const out: OrderPatch = {};
-  if (body.deliveryDate === null) out.deliveryDate = null;
-  else if (body.deliveryDate !== undefined) out.deliveryDate = isoDate(body.deliveryDate, 'deliveryDate', p);
-  if (body.matrix !== undefined) out.matrix = parseMatrix(body.matrix, 'matrix', p);
-  if (body.sizes !== undefined) out.sizes = codeList(body.sizes, 'sizes', p, 100);
-  if (body.colors !== undefined) out.colors = codeList(body.colors, 'colors', p, 500);
-  if (out.matrix && (out.sizes || out.colors)) p.add('matrix', 'give either matrix or sizes/colors, not both');
-  else if (out.sizes && out.colors) checkCellCount(out.sizes, out.colors, 'colors', p);
-  if (body.batchPlan !== undefined) {
-    if (!isObject(body.batchPlan)) p.add('batchPlan', 'must be an object {maxBatchQty}');
-    else {
-      const maxBatchQty = num(body.batchPlan.maxBatchQty, 'batchPlan.maxBatchQty', p, { integer: true, min: 1, max: 10_000_000 });
-      if (maxBatchQty !== undefined) out.batchPlan = { maxBatchQty };
-    }
+  if (input.deliveryDate !== undefined) out.deliveryDate = input.deliveryDate;
+  if (input.matrix !== undefined) out.matrix = input.matrix;
+  if (input.sizes !== undefined) out.sizes = input.sizes;
+  if (input.colors !== undefined) out.colors = input.colors;
+  if (input.batchPlan !== undefined) out.batchPlan = { maxBatchQty: input.batchPlan.maxBatchQty };
+  if (input.tolerance !== undefined) {
+    out.tolerance = { overPct: input.tolerance.overPct, underPct: input.tolerance.underPct };
   }
-  if (body.tolerance !== undefined) out.tolerance = parseTolerance(body.tolerance, 'tolerance', p);
-  if (body.notes !== undefined) out.notes = str(body, 'notes', p, { max: 4000 }) ?? '';
-  if (body.iqTemplate !== undefined) out.iqTemplate = str(body, 'iqTemplate', p, { max: 80 });
+  if (input.notes !== undefined) out.notes = input.notes ?? '';
+  if (input.iqTemplate !== undefined) out.iqTemplate = input.iqTemplate ?? undefined;
   return out;
 }
 
@@ -178,15 +180,15 @@ export interface TransitionRequest {
 export function parseOrderTransition(raw: unknown): TransitionRequest {
   const body = requireObject(raw);
   const p = new Problems();
-  rejectUnknown(body, ['action', 'reason', 'shortClose'], p);
-  const action = oneOf(body.action, ORDER_ACTIONS, 'action', p);
-  const reason = str(body, 'reason', p, { max: 2000 });
-  if (body.shortClose !== undefined && typeof body.shortClose !== 'boolean') p.add('shortClose', 'must be true or false');
+  const input = collect(OrderTransitionSchema, body, p);
+  // The reason rules read the fields that parsed (a bad action is named once, by the schema).
+  const action = input?.action ?? quiet(OrderTransitionSchema.entries.action, body.action);
+  const reason = (input ? input.reason : quiet(OrderTransitionSchema.entries.reason, body.reason)) ?? undefined;
   if (action === 'cancel' && !reason) p.add('reason', 'is required to cancel an order');
   if (body.shortClose === true && action !== 'complete') p.add('shortClose', 'only applies to complete');
   if (body.shortClose === true && !reason) p.add('reason', 'is required to short-close an order');
   p.throwIfAny();
-  return { action: action!, reason: reason || undefined, shortClose: body.shortClose === true };
+  return { action: action!, reason: reason || undefined, shortClose: input!.shortClose === true };
 }
 
 /** Which states each action starts from, and where it leads. */
@@ -384,30 +386,9 @@ export interface CellConflict {
 }
 
 export function parseMatrixEdits(raw: unknown): MatrixEditsRequest {
-  const body = requireObject(raw);
-  const p = new Problems();
-  rejectUnknown(body, ['baseVersion', 'edits'], p);
-  const baseVersion = num(body.baseVersion, 'baseVersion', p, { integer: true, min: 1 });
-  const edits: MatrixEdit[] = [];
-  if (!Array.isArray(body.edits) || body.edits.length === 0) p.add('edits', 'must be a non-empty list of {color, size, from, to}');
-  else if (body.edits.length > 20_000) p.add('edits', 'must have at most 20000 entries');
-  else {
-    const seen = new Set<string>();
-    body.edits.forEach((e, i) => {
-      const f = `edits[${i}]`;
-      if (!isObject(e)) return p.add(f, 'must be an object {color, size, from, to}');
-      const color = str(e, 'color', p, { required: true, max: 40, prefix: `${f}.` });
-      const size = str(e, 'size', p, { required: true, max: 40, prefix: `${f}.` });
-      const from = num(e.from, `${f}.from`, p, { integer: true, min: 0, max: 10_000_000 });
-      const to = num(e.to, `${f}.to`, p, { integer: true, min: 0, max: 10_000_000 });
-      const key = `${color}\u0000${size}`;
-      if (seen.has(key)) p.add(f, `edits cell ${color}/${size} twice`);
-      seen.add(key);
-      if (color && size && from !== undefined && to !== undefined) edits.push({ color, size, from, to });
-    });
-  }
-  p.throwIfAny();
-  return { baseVersion: baseVersion!, edits };
+  const input = parseWith(MatrixEditsSchema, requireObject(raw));
+  const edits = input.edits.map((e) => ({ color: e.color, size: e.size, from: e.from, to: e.to }));
+  return { baseVersion: input.baseVersion, edits };
 }
 
 /**

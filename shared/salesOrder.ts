@@ -7,32 +7,20 @@
 // gives its quantities back, and a short-closed one its shortfall, without any extra write, and the
 // store guards the computation with conditional writes (see functions/store/salesOrders.ts).
 import { ConflictError, IllegalTransitionError } from './errors.js';
-import { emptyMatrix, matrixTotal, parseMatrix, reshape } from './matrix.js';
+import { emptyMatrix, matrixTotal, reshape } from './matrix.js';
 import type { Actor, HistoryEntry, Matrix, OrderState } from './types.js';
-import { Problems, isoDate, oneOf, rejectUnknown, requireObject, str } from './validate.js';
+import { collect, parseWith, quiet } from './schemas/core.js';
+import type * as v from 'valibot';
+import {
+  SALES_ORDER_STATES, SalesOrder as SalesOrderSchema, SalesOrderCreate, SalesOrderProductionOrder, SalesOrderTransition,
+} from './schemas/salesOrder.js';
+import { Problems, requireObject } from './validate.js';
 
-export const SALES_ORDER_STATES = ['Draft', 'Sent', 'Accepted', 'Cancelled'] as const;
+export { SALES_ORDER_STATES };
 export type SalesOrderState = (typeof SALES_ORDER_STATES)[number];
 
-export interface SalesOrder {
-  id: string;
-  customer: string;
-  techPackId: string;
-  styleCode: string;
-  state: SalesOrderState;
-  version: number;
-  matrix: Matrix;
-  total: number;
-  /** The delivery the customer asked for; production orders default to it. */
-  deliveryDate: string | null;
-  notes: string;
-  /** Every production order ever created from this sales order (cancelled ones included), oldest first. */
-  productionOrderIds: string[];
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  updatedBy: string;
-}
+/** The resource (shared/schemas/salesOrder.ts). */
+export type SalesOrder = v.InferOutput<typeof SalesOrderSchema>;
 
 /** Where each state may go. Cancelled is final; an Accepted order may still be cancelled. */
 export const SALES_ORDER_MOVES: Record<SalesOrderState, readonly SalesOrderState[]> = {
@@ -53,24 +41,20 @@ export interface SalesOrderInput {
   notes?: string;
 }
 
-const CREATE_FIELDS = ['customer', 'techPackId', 'matrix', 'deliveryDate', 'notes'] as const;
-
 export function parseSalesOrderCreate(raw: unknown): SalesOrderInput {
   const body = requireObject(raw);
   const p = new Problems();
-  rejectUnknown(body, CREATE_FIELDS, p);
-  const customer = str(body, 'customer', p, { required: true, max: 200 });
-  const techPackId = str(body, 'techPackId', p, { required: true, max: 40 });
-  let matrix: Matrix | undefined;
-  if (body.matrix === undefined) p.add('matrix', 'is required: {sizes, colors, quantities}');
-  else {
-    matrix = parseMatrix(body.matrix, 'matrix', p);
-    if (matrix && matrixTotal(matrix) === 0) p.add('matrix.quantities', 'must order at least one garment');
+  const input = collect(SalesOrderCreate, body, p);
+  if (body.matrix === undefined) {
+    p.list.splice(0, p.list.length, ...p.list.filter((x) => x.field !== 'matrix'));
+    p.add('matrix', 'is required: {sizes, colors, quantities}');
   }
-  const deliveryDate = body.deliveryDate === undefined || body.deliveryDate === null ? undefined : isoDate(body.deliveryDate, 'deliveryDate', p);
-  const notes = str(body, 'notes', p, { max: 4000 });
+  const matrix = input?.matrix ?? quiet(SalesOrderCreate.entries.matrix, body.matrix);
+  if (matrix && matrixTotal(matrix) === 0) p.add('matrix.quantities', 'must order at least one garment');
   p.throwIfAny();
-  return { customer: customer!, techPackId: techPackId!, matrix: matrix!, ...(deliveryDate ? { deliveryDate } : {}), ...(notes ? { notes } : {}) };
+  const { customer, techPackId, deliveryDate, notes } = input!;
+  const optional = { ...(deliveryDate ? { deliveryDate } : {}), ...(notes ? { notes } : {}) };
+  return { customer, techPackId, matrix: input!.matrix, ...optional };
 }
 
 export function newSalesOrder(args: { id: string; input: SalesOrderInput; styleCode: string; actor: Actor; now: string }): SalesOrder {
@@ -106,13 +90,8 @@ export interface SalesOrderTransitionRequest {
 }
 
 export function parseSalesOrderTransition(raw: unknown): SalesOrderTransitionRequest {
-  const body = requireObject(raw);
-  const p = new Problems();
-  rejectUnknown(body, ['to', 'reason'], p);
-  const to = oneOf(body.to, SALES_ORDER_STATES, 'to', p);
-  const reason = str(body, 'reason', p, { max: 2000 });
-  p.throwIfAny();
-  return { to: to!, ...(reason ? { reason } : {}) };
+  const { to, reason } = parseWith(SalesOrderTransition, requireObject(raw));
+  return { to, ...(reason ? { reason } : {}) };
 }
 
 export interface SalesOrderChange {
@@ -192,12 +171,7 @@ export interface ProductionOrderRequest {
 /** The optional body of `POST /v1/sales-orders/{id}/production-orders`. */
 export function parseProductionOrderRequest(raw: unknown): ProductionOrderRequest {
   if (raw === undefined || raw === null) return {};
-  const body = requireObject(raw);
-  const p = new Problems();
-  rejectUnknown(body, ['deliveryDate', 'notes'], p);
-  const deliveryDate = body.deliveryDate === undefined || body.deliveryDate === null ? undefined : isoDate(body.deliveryDate, 'deliveryDate', p);
-  const notes = str(body, 'notes', p, { max: 4000 });
-  p.throwIfAny();
+  const { deliveryDate, notes } = parseWith(SalesOrderProductionOrder, requireObject(raw));
   return { ...(deliveryDate ? { deliveryDate } : {}), ...(notes ? { notes } : {}) };
 }
 

@@ -1,8 +1,10 @@
 // Factory-wide settings: how early orders may be opened, and the defaults new orders get.
-import type { FactorySettings } from './types.js';
 import { ValidationError } from './errors.js';
-import { TECH_PACK_STATES } from './types.js';
-import { Problems, isObject, num, oneOf, rejectUnknown, requireObject } from './validate.js';
+import { collect, parseWith } from './schemas/core.js';
+import { ToleranceInput } from './schemas/productionOrder.js';
+import { SettingsUpdate } from './schemas/settings.js';
+import type { FactorySettings, Tolerance } from './types.js';
+import { isObject, type Problems, requireObject } from './validate.js';
 
 export const DEFAULT_SETTINGS: FactorySettings = {
   minTechPackStateForOrders: 'Commercial',
@@ -12,10 +14,8 @@ export const DEFAULT_SETTINGS: FactorySettings = {
   version: 0,
 };
 
-const FIELDS = ['minTechPackStateForOrders', 'defaultTolerance', 'defaultMaxBatchQty', 'replenishment'] as const;
 /** Fields GET answers that a PUT may send back but never sets (`version` makes the write conditional). */
 export const READ_ONLY_SETTINGS_FIELDS = ['version'] as const;
-const REPLENISHMENT_FIELDS = ['enabled', 'leadTimeDays', 'minQtyPerColor'] as const;
 
 /** Settings as stored, completed with the defaults of fields added since they were written. */
 export function withSettingsDefaults(stored: FactorySettings): FactorySettings {
@@ -27,38 +27,15 @@ export function withSettingsDefaults(stored: FactorySettings): FactorySettings {
  * The body `GET` answered is accepted as it is: its read-only fields are not settings (see settingsWriteVersion).
  */
 export function parseSettingsUpdate(raw: unknown, current: FactorySettings): FactorySettings {
-  const body = requireObject(raw);
-  const p = new Problems();
-  rejectUnknown(body, [...FIELDS, ...READ_ONLY_SETTINGS_FIELDS], p);
+  const body = parseWith(SettingsUpdate, requireObject(raw));
   const next: FactorySettings = structuredClone(current);
-  if (body.minTechPackStateForOrders !== undefined) {
-    next.minTechPackStateForOrders = oneOf(body.minTechPackStateForOrders, TECH_PACK_STATES, 'minTechPackStateForOrders', p)!;
-  }
-  if (body.defaultTolerance !== undefined) next.defaultTolerance = parseTolerance(body.defaultTolerance, 'defaultTolerance', p)!;
-  if (body.defaultMaxBatchQty !== undefined) {
-    next.defaultMaxBatchQty = num(body.defaultMaxBatchQty, 'defaultMaxBatchQty', p, { integer: true, min: 1, max: 10_000_000 })!;
-  }
-  if (body.replenishment !== undefined) {
-    const r = body.replenishment;
-    if (!isObject(r)) p.add('replenishment', 'must be an object {enabled?, leadTimeDays?, minQtyPerColor?}');
-    else {
-      rejectUnknown(r, REPLENISHMENT_FIELDS, p, 'replenishment.');
-      if (r.enabled !== undefined) {
-        if (typeof r.enabled !== 'boolean') p.add('replenishment.enabled', 'must be true or false');
-        else next.replenishment.enabled = r.enabled;
-      }
-      if (r.leadTimeDays !== undefined) {
-        const days = num(r.leadTimeDays, 'replenishment.leadTimeDays', p, { integer: true, min: 0, max: 3650 });
-        if (days !== undefined) next.replenishment.leadTimeDays = days;
-      }
-      if (r.minQtyPerColor !== undefined) {
-        const min = num(r.minQtyPerColor, 'replenishment.minQtyPerColor', p, { integer: true, min: 0, max: 1e7 });
-        if (min !== undefined) next.replenishment.minQtyPerColor = min;
-      }
-    }
-  }
-  if (body.version !== undefined) num(body.version, 'version', p, { integer: true, min: 0 });
-  p.throwIfAny();
+  if (body.minTechPackStateForOrders !== undefined) next.minTechPackStateForOrders = body.minTechPackStateForOrders;
+  if (body.defaultTolerance !== undefined) next.defaultTolerance = { ...body.defaultTolerance };
+  if (body.defaultMaxBatchQty !== undefined) next.defaultMaxBatchQty = body.defaultMaxBatchQty;
+  const r = body.replenishment;
+  if (r?.enabled !== undefined) next.replenishment.enabled = r.enabled;
+  if (r?.leadTimeDays !== undefined) next.replenishment.leadTimeDays = r.leadTimeDays;
+  if (r?.minQtyPerColor !== undefined) next.replenishment.minQtyPerColor = r.minQtyPerColor;
   return next;
 }
 
@@ -77,12 +54,7 @@ export function settingsWriteVersion(raw: unknown, ifMatch: number | undefined):
   return ifMatch ?? bodyVersion;
 }
 
-export function parseTolerance(value: unknown, field: string, p: Problems) {
-  if (!isObject(value)) {
-    p.add(field, 'must be an object {overPct, underPct}');
-    return undefined;
-  }
-  const overPct = num(value.overPct, `${field}.overPct`, p, { min: 0, max: 100 });
-  const underPct = num(value.underPct, `${field}.underPct`, p, { min: 0, max: 100 });
-  return overPct === undefined || underPct === undefined ? undefined : { overPct, underPct };
+export function parseTolerance(value: unknown, field: string, p: Problems): Tolerance | undefined {
+  const t = collect(ToleranceInput, value, p, field);
+  return t && { overPct: t.overPct, underPct: t.underPct };
 }

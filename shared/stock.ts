@@ -1,32 +1,15 @@
 // Stock per SKU cell (style, color, size), as a warehouse system pushes it: on hand, reorder point,
 // target. A cell is low when its on-hand quantity is below (strictly) its reorder point.
-import { LIMITS } from './matrix.js';
 import type { TechPack } from './types.js';
-import { Problems, isObject, num, rejectUnknown, requireObject, str } from './validate.js';
+import type * as v from 'valibot';
+import { collect, parseWith, quiet } from './schemas/core.js';
+import { Stock as StockSchema, StockCell as StockCellSchema, StockCellInput, StockPut } from './schemas/stock.js';
+import { Problems, isObject, requireObject } from './validate.js';
 
-export interface StockCell {
-  color: string;
-  size: string;
-  onHand: number;
-  reorderPoint: number;
-  target: number;
-}
+/** The resources (shared/schemas/stock.ts). */
+export type StockCell = v.InferOutput<typeof StockCellSchema>;
+export type Stock = v.InferOutput<typeof StockSchema>;
 
-export interface Stock {
-  techPackId: string;
-  /** Ordered by the tech pack's colors, then its sizes. */
-  cells: StockCell[];
-  /** 0 until the first push. */
-  version: number;
-  /** True when any cell is below its reorder point. */
-  low: boolean;
-  /** The replenishment order created for this style and not yet seen Completed or Cancelled. */
-  openReplenishmentOrderId: string | null;
-  updatedAt: string | null;
-  updatedBy: string | null;
-}
-
-const CELL_FIELDS = ['color', 'size', 'onHand', 'reorderPoint', 'target'] as const;
 const MAX_REPORTED = 50;
 
 export function isLow(cell: StockCell): boolean {
@@ -43,18 +26,10 @@ export function lowCells(cells: readonly StockCell[]): StockCell[] {
  * (replenishing "up to" it would never lift the cell out of low).
  */
 export function parseStockPut(raw: unknown, techPack: Pick<TechPack, 'sizes' | 'colors'>): StockCell[] {
-  const body = requireObject(raw);
+  // The body's shape (StockPut, shared/schemas/stock.ts), then each cell: its own shape
+  // (StockCellInput) and its place in the tech pack.
+  const list = parseWith(StockPut, requireObject(raw)).cells as unknown[];
   const p = new Problems();
-  rejectUnknown(body, ['cells'], p);
-  if (!Array.isArray(body.cells)) {
-    p.add('cells', 'must be a list of {color, size, onHand, reorderPoint, target}');
-    p.throwIfAny();
-  }
-  const list = body.cells as unknown[];
-  if (list.length > LIMITS.cells) {
-    p.add('cells', `must have at most ${LIMITS.cells} entries`);
-    p.throwIfAny();
-  }
   const colorRank = new Map(techPack.colors.map((c, i) => [c.code, i]));
   const sizeRank = new Map(techPack.sizes.map((s, i) => [s, i]));
   const seen = new Set<string>();
@@ -64,15 +39,16 @@ export function parseStockPut(raw: unknown, techPack: Pick<TechPack, 'sizes' | '
     const f = `cells[${i}]`;
     // Each cell's problems are gathered apart, so 20,000 bad cells do not make a 20,000-line answer.
     const cp = new Problems();
-    if (!isObject(raw)) cp.add(f, 'must be an object {color, size, onHand, reorderPoint, target}');
-    else {
-      rejectUnknown(raw, CELL_FIELDS, cp, `${f}.`);
-      const color = str(raw, 'color', cp, { required: true, max: 40, prefix: `${f}.` });
-      const size = str(raw, 'size', cp, { required: true, max: 40, prefix: `${f}.` });
-      const q = (k: 'onHand' | 'reorderPoint' | 'target') => num(raw[k], `${f}.${k}`, cp, { integer: true, min: 0, max: LIMITS.cellMax });
-      const onHand = q('onHand');
-      const reorderPoint = q('reorderPoint');
-      const target = q('target');
+    const cell = collect(StockCellInput, raw, cp, f);
+    if (isObject(raw)) {
+      type Entries = typeof StockCellInput.entries;
+      const part = <K extends keyof Entries>(k: K) =>
+        cell ? cell[k] : (quiet(StockCellInput.entries[k], raw[k]) as v.InferOutput<Entries[K]> | undefined);
+      const color = part('color');
+      const size = part('size');
+      const onHand = part('onHand');
+      const reorderPoint = part('reorderPoint');
+      const target = part('target');
       if (color !== undefined && !colorRank.has(color)) cp.add(`${f}.color`, `${color} is not a color of this tech pack`);
       if (size !== undefined && !sizeRank.has(size)) cp.add(`${f}.size`, `${size} is not a size of this tech pack`);
       if (reorderPoint !== undefined && target !== undefined && target < reorderPoint) cp.add(`${f}.target`, `must be at least the reorder point (${reorderPoint})`);

@@ -2,7 +2,11 @@
 import { ConflictError, ForbiddenError, IllegalTransitionError } from './errors.js';
 import type { Actor, BomLine, Color, HistoryEntry, Role, TechPack, TechPackState } from './types.js';
 import { TECH_PACK_STATES } from './types.js';
-import { Problems, codeList, isObject, num, oneOf, rejectUnknown, requireObject, str, type Json } from './validate.js';
+import { collect, parseWith, quiet } from './schemas/core.js';
+import {
+  BomInput, TechPackCreate, TechPackPatch as TechPackPatchSchema, TechPackTransition,
+} from './schemas/techPack.js';
+import { Problems, isObject, requireObject } from './validate.js';
 
 /** Allowed moves: one step forward, rejection from Approval, reopening a ready spec. */
 const TECH_PACK_MOVES: Record<TechPackState, TechPackState[]> = {
@@ -62,43 +66,52 @@ export function requireSpecEditable(pack: TechPack, patch: TechPackPatch): void 
 /** What a caller gives to create one; the service adds id, state, versions and times. */
 export type TechPackInput = Pick<TechPack, 'styleCode' | 'name' | 'season' | 'sizes' | 'colors' | 'bom' | 'iqTemplate'>;
 
-const CREATE_FIELDS = ['styleCode', 'name', 'season', 'sizes', 'colors', 'bom', 'iqTemplate'] as const;
-const PATCH_FIELDS = ['name', 'season', 'sizes', 'colors', 'bom', 'iqTemplate'] as const;
-
+/**
+ * The TechPackCreate schema (shared/schemas/techPack.ts), then the BOM against the sizes and
+ * colors. Cross-checks need valid sizes and colors: when those are bad, only their own fields are named.
+ */
 export function parseTechPackCreate(raw: unknown): TechPackInput {
   const body = requireObject(raw);
   const p = new Problems();
-  rejectUnknown(body, CREATE_FIELDS, p);
-  const styleCode = str(body, 'styleCode', p, { required: true, max: 40 });
-  const name = str(body, 'name', p, { required: true });
-  const season = str(body, 'season', p, { max: 40 });
-  const iqTemplate = str(body, 'iqTemplate', p, { max: 80 });
-  const sizes = codeList(body.sizes, 'sizes', p, 100);
-  const colors = parseColors(body.colors, p);
-  // Cross-checks need valid sizes and colors: when those are bad, only their own fields are named.
-  const bom = body.bom === undefined ? [] : parseBom(body.bom, sizes, colors?.map((c) => c.code), p);
+  const input = collect(TechPackCreate, body, p);
+  const sizes = input?.sizes ?? quiet(TechPackCreate.entries.sizes, body.sizes);
+  const colors = (input?.colors ?? quiet(TechPackCreate.entries.colors, body.colors))?.map((c) => c.code);
+  const bom = input ? (input.bom ?? []) : quiet(BomInput, body.bom ?? []);
+  if (sizes && colors && bom) checkBomAgainst(bom as BomLine[], sizes, colors, p);
   p.throwIfAny();
-  return { styleCode: styleCode!, name: name!, season, sizes: sizes!, colors: colors!, bom: bom!, iqTemplate };
+  const { styleCode, name, season, iqTemplate } = input!;
+  return {
+    styleCode, name, sizes: input!.sizes, colors: colorsOf(input!.colors), bom: input!.bom ?? [],
+    ...(season != null ? { season } : {}), ...(iqTemplate != null ? { iqTemplate } : {}),
+  } as TechPackInput;
 }
+
+const colorsOf = (colors: { code: string; name?: string | null }[]): Color[] =>
+  colors.map((c) => ({ code: c.code, name: c.name ?? c.code }));
 
 export type TechPackPatch = Partial<Omit<TechPackInput, 'styleCode'>>;
 
 export function parseTechPackPatch(raw: unknown, current: TechPack): TechPackPatch {
   const body = requireObject(raw);
   const p = new Problems();
-  rejectUnknown(body, PATCH_FIELDS, p);
-  const patch: TechPackPatch = {};
-  if ('name' in body) patch.name = str(body, 'name', p, { required: true });
-  if ('season' in body) patch.season = str(body, 'season', p, { max: 40 });
-  if ('iqTemplate' in body) patch.iqTemplate = str(body, 'iqTemplate', p, { max: 80 });
-  if ('sizes' in body) patch.sizes = codeList(body.sizes, 'sizes', p, 100);
-  if ('colors' in body) patch.colors = parseColors(body.colors, p);
+  const input = collect(TechPackPatchSchema, body, p);
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(body, k);
   // A size or color list that failed to parse is not checked against (its own field is named).
-  const sizes = 'sizes' in body ? patch.sizes : current.sizes;
-  const colorCodes = ('colors' in body ? patch.colors : current.colors)?.map((c) => c.code);
-  if ('bom' in body) patch.bom = parseBom(body.bom, sizes, colorCodes, p);
-  else if (sizes && colorCodes && (patch.sizes || patch.colors)) checkBomAgainst(current.bom, sizes, colorCodes, p);
+  const sizes = has('sizes') ? quiet(TechPackPatchSchema.entries.sizes, body.sizes) : current.sizes;
+  const colors = has('colors') ? quiet(TechPackPatchSchema.entries.colors, body.colors) : current.colors;
+  const colorCodes = colors?.map((c) => c.code);
+  if (has('bom')) {
+    const bom = quiet(BomInput, body.bom);
+    if (bom && sizes && colorCodes) checkBomAgainst(bom as BomLine[], sizes, colorCodes, p);
+  } else if (sizes && colorCodes && (has('sizes') || has('colors'))) checkBomAgainst(current.bom, sizes, colorCodes, p);
   p.throwIfAny();
+  const patch: TechPackPatch = {};
+  if (has('name')) patch.name = input!.name;
+  if (has('season')) patch.season = input!.season ?? undefined;
+  if (has('iqTemplate')) patch.iqTemplate = input!.iqTemplate ?? undefined;
+  if (has('sizes')) patch.sizes = input!.sizes;
+  if (has('colors')) patch.colors = colorsOf(input!.colors!);
+  if (has('bom')) patch.bom = input!.bom as BomLine[];
   return patch;
 }
 
@@ -146,95 +159,21 @@ export function newTechPack(input: TechPackInput, id: string, now: string): Tech
   return { id, ...input, state: 'Commercial', version: 1, bomRevision: 1, createdAt: now, updatedAt: now };
 }
 
-function parseColors(value: unknown, p: Problems): Color[] | undefined {
-  if (!Array.isArray(value) || value.length === 0) {
-    p.add('colors', 'must be a non-empty list of {code, name}');
-    return undefined;
-  }
-  if (value.length > 500) {
-    p.add('colors', 'must have at most 500 entries');
-    return undefined;
-  }
-  const before = p.list.length;
-  const seen = new Set<string>();
-  const out: Color[] = [];
-  value.forEach((c, i) => {
-    if (!isObject(c)) return p.add(`colors[${i}]`, 'must be an object {code, name}');
-    const code = str(c, 'code', p, { required: true, max: 40, prefix: `colors[${i}].` });
-    const name = str(c, 'name', p, { max: 80, prefix: `colors[${i}].` });
-    if (code && seen.has(code)) p.add(`colors[${i}].code`, `duplicates ${JSON.stringify(code)}`);
-    if (code) {
-      seen.add(code);
-      out.push({ code, name: name ?? code });
-    }
-  });
-  return p.list.length === before ? out : undefined;
-}
-
-const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple'] as const;
-
 /** Parses BOM lines; checks them against the tech pack's sizes and colors when those are known. */
 export function parseBom(value: unknown, sizes: string[] | undefined, colors: string[] | undefined, p: Problems): BomLine[] | undefined {
-  if (!Array.isArray(value)) {
-    p.add('bom', 'must be a list of BOM lines');
-    return undefined;
-  }
-  if (value.length > 500) {
-    p.add('bom', 'must have at most 500 lines');
-    return undefined;
-  }
   const before = p.list.length;
-  const lines = value.map((raw, i) => parseBomLine(raw, `bom[${i}]`, p));
-  if (p.list.length > before) return undefined;
-  if (sizes && colors) checkBomAgainst(lines as BomLine[], sizes, colors, p);
-  return p.list.length > before ? undefined : (lines as BomLine[]);
-}
-
-function parseBomLine(raw: unknown, field: string, p: Problems): BomLine | undefined {
-  if (!isObject(raw)) {
-    p.add(field, 'must be an object');
-    return undefined;
-  }
-  rejectUnknown(raw, BOM_FIELDS, p, `${field}.`);
-  const material = str(raw, 'material', p, { required: true, max: 80, prefix: `${field}.` });
-  const uom = str(raw, 'uom', p, { required: true, max: 20, prefix: `${field}.` });
-  const consumption = parseConsumption(raw.consumption, `${field}.consumption`, p);
-  const wastagePct = raw.wastagePct === undefined ? 0 : num(raw.wastagePct, `${field}.wastagePct`, p, { min: 0, max: 1000 });
-  const line: BomLine = { material: material!, uom: uom!, consumption: consumption!, wastagePct: wastagePct! };
-  if (raw.variants !== undefined) {
-    if (raw.variants === 'match') line.variants = 'match';
-    else if (isObject(raw.variants) && Object.values(raw.variants).every((v) => typeof v === 'string' && v.trim() !== '')) {
-      line.variants = raw.variants as Record<string, string>;
-    } else p.add(`${field}.variants`, 'must be "match" or an object mapping garment color to material variant');
-  }
-  if (raw.appliesTo !== undefined) line.appliesTo = codeList(raw.appliesTo, `${field}.appliesTo`, p, 500);
-  if (raw.purchaseMultiple !== undefined) {
-    const m = num(raw.purchaseMultiple, `${field}.purchaseMultiple`, p, { min: 0 });
-    if (m === 0) p.add(`${field}.purchaseMultiple`, 'must be greater than 0');
-    line.purchaseMultiple = m;
-  }
-  return line;
-}
-
-function parseConsumption(value: unknown, field: string, p: Problems): BomLine['consumption'] | undefined {
-  if (typeof value === 'number') return num(value, field, p, { min: 0 });
-  if (isObject(value) && Object.keys(value).length > 0) {
-    const out: Record<string, number> = {};
-    for (const [size, v] of Object.entries(value)) {
-      const n = num(v, `${field}.${size}`, p, { min: 0 });
-      if (n !== undefined) out[size] = n;
-    }
-    return out;
-  }
-  p.add(field, 'must be a number, or an object with one number per size');
-  return undefined;
+  const lines = collect(BomInput, value, p, 'bom') as BomLine[] | undefined;
+  if (!lines) return undefined;
+  if (sizes && colors) checkBomAgainst(lines, sizes, colors, p);
+  return p.list.length > before ? undefined : lines;
 }
 
 /** A BOM must only name sizes and colors the tech pack has. */
 function checkBomAgainst(bom: BomLine[], sizes: string[], colors: string[], p: Problems): void {
   bom.forEach((line, i) => {
     if (typeof line.consumption === 'object') {
-      for (const size of sizes) if (!(size in line.consumption)) p.add(`bom[${i}].consumption`, `has no consumption for size ${size}`);
+      const has = (size: string) => Object.prototype.hasOwnProperty.call(line.consumption, size);
+      for (const size of sizes) if (!has(size)) p.add(`bom[${i}].consumption`, `has no consumption for size ${size}`);
       for (const size of Object.keys(line.consumption)) if (!sizes.includes(size)) p.add(`bom[${i}].consumption.${size}`, `size ${size} is not one of the tech pack's sizes`);
     }
     for (const c of line.appliesTo ?? []) if (!colors.includes(c)) p.add(`bom[${i}].appliesTo`, `color ${c} is not one of the tech pack's colors`);
@@ -245,9 +184,5 @@ function checkBomAgainst(bom: BomLine[], sizes: string[], colors: string[], p: P
 }
 
 export function parseTechPackTransition(raw: unknown): TechPackState {
-  const body: Json = requireObject(raw);
-  const p = new Problems();
-  const to = oneOf(body.to, TECH_PACK_STATES, 'to', p);
-  p.throwIfAny();
-  return to!;
+  return parseWith(TechPackTransition, requireObject(raw)).to;
 }

@@ -1,4 +1,11 @@
 // The domain's shapes, exactly as CONTRACT.md gives them over HTTP. No storage or transport details.
+// Each type is inferred from its schema in shared/schemas/ (declared once there); the word lists
+// (states, actions, roles) are here.
+import type * as v from 'valibot';
+import type * as s from './schemas/matrix.js';
+import type * as po from './schemas/productionOrder.js';
+import type * as st from './schemas/settings.js';
+import type * as tp from './schemas/techPack.js';
 
 export const TECH_PACK_STATES = ['Commercial', 'Design', 'Approval', 'ProductionReady'] as const;
 export type TechPackState = (typeof TECH_PACK_STATES)[number];
@@ -12,115 +19,17 @@ export type OrderAction = (typeof ORDER_ACTIONS)[number];
 export { ROLES, type Role } from './roles.js';
 import type { Role } from './roles.js';
 
-/** One row per color, one column per size. */
-export interface Matrix {
-  sizes: string[];
-  colors: string[];
-  quantities: number[][];
-}
-
-export interface Color {
-  code: string;
-  name: string;
-}
-
-export interface BomLine {
-  material: string;
-  uom: string;
-  /** Per garment: one number, or one per size. */
-  consumption: number | Record<string, number>;
-  wastagePct: number;
-  /** Material variant per garment color, or `match` (the variant is the garment color's code). */
-  variants?: 'match' | Record<string, string>;
-  /** Only garments of these colors use this line. */
-  appliesTo?: string[];
-  /** Purchases are made in multiples of this (roll length, MOQ). */
-  purchaseMultiple?: number;
-}
-
-export interface TechPack {
-  id: string;
-  styleCode: string;
-  name: string;
-  season?: string;
-  sizes: string[];
-  colors: Color[];
-  bom: BomLine[];
-  iqTemplate?: string;
-  state: TechPackState;
-  version: number;
-  bomRevision: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Tolerance {
-  overPct: number;
-  underPct: number;
-}
-
-export interface BatchPlan {
-  maxBatchQty: number;
-}
-
-export type OrderSource =
-  | { type: 'commercial' }
-  | { type: 'salesOrder'; salesOrderId: string; customer: string }
-  | { type: 'replenishment' };
-
-export interface OrderProgress {
-  batched: Matrix;
-  produced: Matrix;
-  rejected: Matrix;
-}
-
-export interface ProductionOrder {
-  id: string;
-  techPackId: string;
-  styleCode: string;
-  state: OrderState;
-  version: number;
-  deliveryDate: string | null;
-  matrix: Matrix;
-  total: number;
-  source: OrderSource;
-  tolerance: Tolerance;
-  batchPlan: BatchPlan;
-  iqTemplate: string | null;
-  notes: string;
-  /** The tech pack's BOM revision frozen at release; null before. */
-  releasedBomRevision: number | null;
-  progress: OrderProgress;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-export interface HistoryEntry {
-  at: string;
-  actor: string;
-  action: string;
-  from: string | null;
-  to: string | null;
-  version: number;
-  reason?: string;
-  details?: unknown;
-}
-
-export interface FactorySettings {
-  minTechPackStateForOrders: TechPackState;
-  defaultTolerance: Tolerance;
-  defaultMaxBatchQty: number;
-  replenishment: {
-    enabled: boolean;
-    /** A replenishment order is due this many days after the run (default 28). */
-    leadTimeDays: number;
-    /** A color ordered at all is ordered at least this many garments (default 0: no minimum). */
-    minQtyPerColor: number;
-  };
-  version: number;
-}
+export type Matrix = v.InferOutput<typeof s.Matrix>;
+export type Color = v.InferOutput<typeof tp.Color>;
+export type BomLine = v.InferOutput<typeof tp.BomLine>;
+export type TechPack = v.InferOutput<typeof tp.TechPack>;
+export type Tolerance = v.InferOutput<typeof po.Tolerance>;
+export type BatchPlan = v.InferOutput<typeof po.BatchPlan>;
+export type OrderSource = v.InferOutput<typeof po.OrderSource>;
+export type OrderProgress = v.InferOutput<typeof po.OrderProgress>;
+export type ProductionOrder = v.InferOutput<typeof po.ProductionOrder>;
+export type HistoryEntry = v.InferOutput<typeof po.HistoryEntry>;
+export type FactorySettings = v.InferOutput<typeof st.FactorySettings>;
 
 export interface Actor {
   /** Who the caller is: email, or the client id of a system caller. */

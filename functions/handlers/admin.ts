@@ -1,7 +1,8 @@
 import { PreconditionFailedError } from '../../shared/errors.js';
 import { parseSettingsUpdate, settingsWriteVersion } from '../../shared/settings.js';
-import { ROLES, type Role } from '../../shared/types.js';
-import { Problems, requireObject } from '../../shared/validate.js';
+import { RoleMappingInput } from '../../shared/schemas/admin.js';
+import { parseWith } from '../../shared/schemas/core.js';
+import { requireObject } from '../../shared/validate.js';
 import { TransientConflict } from '../store/db.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
@@ -42,12 +43,8 @@ export function adminHandlers(store: Store) {
     async putRoleMapping(req: ApiRequest): Promise<ApiResponse> {
       const email = req.params.email.toLowerCase();
       badRequestIf(!EMAIL.test(email), 'email', 'must be an email address');
-      const body = requireObject(req.body);
-      const p = new Problems();
-      const roles = body.roles;
-      if (!Array.isArray(roles) || roles.some((r) => !(ROLES as readonly unknown[]).includes(r))) p.add('roles', `must be a list of: ${ROLES.join(', ')}`);
-      p.throwIfAny();
-      return { status: 200, body: await store.putRoleMapping(email, [...new Set(roles as Role[])], req.actor.id, now()) };
+      const { roles } = parseWith(RoleMappingInput, requireObject(req.body));
+      return { status: 200, body: await store.putRoleMapping(email, [...new Set(roles)], req.actor.id, now()) };
     },
   };
 }

@@ -3,17 +3,19 @@ import { NotFoundError, PreconditionFailedError, PreconditionRequiredError, Vali
 import { VersionConflict } from '../store/store.js';
 import { isIdOf, type IdKind } from '../store/keys.js';
 import type { ApiResponse } from '../http/types.js';
+import type * as v from 'valibot';
+import { MAX_PAGE, PageQuery, parseQuery } from '../../shared/schemas/queries.js';
 
 export const DEFAULT_PAGE = 25;
-export const MAX_PAGE = 100;
+export { MAX_PAGE };
 
-export function pageQuery(query: Record<string, string>): { limit: number; cursor?: string } {
-  let limit = DEFAULT_PAGE;
-  if (query.limit !== undefined) {
-    limit = Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ValidationError([{ field: 'limit', message: `must be a whole number from 1 to ${MAX_PAGE}` }]);
-  }
-  return { limit, cursor: query.cursor || undefined };
+/** limit and cursor, checked by `schema` (PageQuery or a list route's own, shared/schemas/queries.ts). */
+export function pageQuery<S extends v.GenericSchema<unknown, { limit?: string; cursor?: string }> = typeof PageQuery>(
+  query: Record<string, string>,
+  schema: S = PageQuery as unknown as S,
+): Omit<v.InferOutput<S>, 'limit' | 'cursor'> & { limit: number; cursor?: string } {
+  const q = parseQuery(schema, query);
+  return { ...q, limit: q.limit === undefined ? DEFAULT_PAGE : Number(q.limit), cursor: q.cursor || undefined };
 }
 
 /** The version a PATCH was based on, from If-Match: "3" (W/"3" and 3 accepted too). */

@@ -3,8 +3,7 @@ import {
   applyMatrixEdits, applyOrderPatch, newOrder, parseMatrixEdits, parseOrderCreate, parseOrderPatch,
   parseOrderTransition, transitionOrder,
 } from '../../shared/productionOrder.js';
-import { ORDER_STATES } from '../../shared/types.js';
-import { Problems, oneOf } from '../../shared/validate.js';
+import { OrderListQuery } from '../../shared/schemas/queries.js';
 import { isIdOf } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
@@ -27,12 +26,7 @@ export function orderHandlers(store: Store) {
     },
 
     async listOrders(req: ApiRequest): Promise<ApiResponse> {
-      const p = new Problems();
-      const state = req.query.state ? oneOf(req.query.state, ORDER_STATES, 'state', p) : undefined;
-      const techPackId = req.query.techPackId || undefined;
-      if (techPackId && !isIdOf('TechPack', techPackId)) p.add('techPackId', 'must be a tech pack id such as TP-000001');
-      p.throwIfAny();
-      return { status: 200, body: await store.listOrders({ ...pageQuery(req.query), state, techPackId }) };
+      return { status: 200, body: await store.listOrders(pageQuery(req.query, OrderListQuery)) };
     },
 
     async getOrder(req: ApiRequest): Promise<ApiResponse> {

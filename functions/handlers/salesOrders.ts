@@ -1,10 +1,10 @@
 import { NotFoundError } from '../../shared/errors.js';
 import { newOrder } from '../../shared/productionOrder.js';
 import {
-  SALES_ORDER_STATES, linkProductionOrder, newSalesOrder, parseProductionOrderRequest, parseSalesOrderCreate, parseSalesOrderTransition,
+  linkProductionOrder, newSalesOrder, parseProductionOrderRequest, parseSalesOrderCreate, parseSalesOrderTransition,
   planProductionOrder, requireAccepted, transitionSalesOrder,
 } from '../../shared/salesOrder.js';
-import { Problems, oneOf } from '../../shared/validate.js';
+import { SalesOrderListQuery } from '../../shared/schemas/queries.js';
 import { isIdOf } from '../store/keys.js';
 import { SalesOrderStore } from '../store/salesOrders.js';
 import type { Store } from '../store/store.js';
@@ -30,12 +30,7 @@ export function salesOrderHandlers(store: Store) {
 
     /** 1 round trip per page. */
     async listSalesOrders(req: ApiRequest): Promise<ApiResponse> {
-      const p = new Problems();
-      const state = req.query.state ? oneOf(req.query.state, SALES_ORDER_STATES, 'state', p) : undefined;
-      const techPackId = req.query.techPackId || undefined;
-      if (techPackId && !isIdOf('TechPack', techPackId)) p.add('techPackId', 'must be a tech pack id such as TP-000001');
-      p.throwIfAny();
-      return { status: 200, body: await salesOrders.list({ ...pageQuery(req.query), state, techPackId }) };
+      return { status: 200, body: await salesOrders.list(pageQuery(req.query, SalesOrderListQuery)) };
     },
 
     /** 1 round trip. */

@@ -3,8 +3,8 @@ import {
   applyTechPackPatch, newTechPack, nextTechPackState, parseTechPackCreate, parseTechPackPatch, parseTechPackTransition,
   techPackUpdateEntry,
 } from '../../shared/techPack.js';
-import { TECH_PACK_STATES, type TechPack } from '../../shared/types.js';
-import { oneOf, Problems } from '../../shared/validate.js';
+import { TechPackListQuery } from '../../shared/schemas/queries.js';
+import type { TechPack } from '../../shared/types.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource } from './common.js';
@@ -20,10 +20,7 @@ export function techPackHandlers(store: Store) {
     },
 
     async listTechPacks(req: ApiRequest): Promise<ApiResponse> {
-      const p = new Problems();
-      const state = req.query.state ? oneOf(req.query.state, TECH_PACK_STATES, 'state', p) : undefined;
-      p.throwIfAny();
-      return { status: 200, body: await store.listTechPacks({ ...pageQuery(req.query), state }) };
+      return { status: 200, body: await store.listTechPacks(pageQuery(req.query, TechPackListQuery)) };
     },
 
     async getTechPack(req: ApiRequest): Promise<ApiResponse> {

@@ -1,213 +1,48 @@
-// The OpenAPI 3.1 document, built from the route table so it cannot drift from what is served.
-import { ORDER_ACTIONS, ORDER_STATES, ROLES, TECH_PACK_STATES } from '../../shared/types.js';
-import { LIMITS } from '../../shared/matrix.js';
-import { BATCH_ACTIONS, BATCH_STATES } from '../../shared/batches.js';
+// The OpenAPI 3.1 document, built from the route table so it cannot drift from what is served, and
+// its components from the valibot schemas in shared/schemas/ (@valibot/to-json-schema): the shapes
+// the parsers check are the shapes the document states. Checks that are code (they span fields, or
+// read the tech pack) are named in the components' descriptions.
+import { toJsonSchema, toJsonSchemaDefs, type ConversionConfig, type JsonSchema } from '@valibot/to-json-schema';
+import type * as v from 'valibot';
 import { ROUNDING } from '../../shared/materials.js';
-import { SALES_ORDER_STATES } from '../../shared/salesOrder.js';
+import { REQUEST_SCHEMAS, RESOURCE_SCHEMAS } from '../../shared/schemas/index.js';
+import { PageQuery, QUERY_SCHEMAS } from '../../shared/schemas/queries.js';
 import { ROUTE_SPECS, type RouteSpec } from './routes.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const page = (item: string) => ({ type: 'object', required: ['items', 'nextCursor'], properties: { items: { type: 'array', items: ref(item) }, nextCursor: { type: ['string', 'null'] } } });
 const str = { type: 'string' };
-const int = { type: 'integer' };
 
-const Matrix = {
-  type: 'object',
-  required: ['sizes', 'colors'],
-  description: 'One row per color, one column per size.',
-  properties: {
-    sizes: { type: 'array', items: str, maxItems: LIMITS.sizes },
-    colors: { type: 'array', items: str, maxItems: LIMITS.colors },
-    quantities: { type: 'array', items: { type: 'array', items: { type: 'integer', minimum: 0, maximum: LIMITS.cellMax } } },
-  },
-};
-const Tolerance = { type: 'object', required: ['overPct', 'underPct'], properties: { overPct: { type: 'number', minimum: 0, maximum: 100 }, underPct: { type: 'number', minimum: 0, maximum: 100 } } };
-const BomLine = {
-  type: 'object',
-  required: ['material', 'uom', 'consumption'],
-  properties: {
-    material: str, uom: str,
-    consumption: { oneOf: [{ type: 'number', minimum: 0 }, { type: 'object', additionalProperties: { type: 'number', minimum: 0 } }] },
-    wastagePct: { type: 'number', minimum: 0 },
-    variants: { oneOf: [{ const: 'match' }, { type: 'object', additionalProperties: str }] },
-    appliesTo: { type: 'array', items: str },
-    purchaseMultiple: { type: 'number', exclusiveMinimum: 0 },
-  },
-};
-const TechPackInput = {
-  type: 'object',
-  required: ['styleCode', 'name', 'sizes', 'colors'],
-  properties: {
-    styleCode: str, name: str, season: str, iqTemplate: str,
-    sizes: { type: 'array', items: str },
-    colors: { type: 'array', items: { type: 'object', required: ['code'], properties: { code: str, name: str } } },
-    bom: { type: 'array', items: ref('BomLine') },
-  },
-};
-const OrderFields = {
-  deliveryDate: { type: ['string', 'null'], format: 'date' },
-  matrix: ref('Matrix'),
-  sizes: { type: 'array', items: str, description: 'Reshape the matrix to these sizes (cells kept where they still exist)' },
-  colors: { type: 'array', items: str },
-  batchPlan: { type: 'object', properties: { maxBatchQty: { type: 'integer', minimum: 1 } } },
-  tolerance: ref('Tolerance'),
-  notes: str,
-  iqTemplate: str,
+/** valibot actions with no JSON Schema form: trimming, code checks (described in the schema's description). */
+const CONVERSION: ConversionConfig = {
+  target: 'draft-2020-12',
+  errorMode: 'throw',
+  ignoreActions: ['trim', 'check', 'finite'],
+  overrideRef: ({ referenceId }) => `#/components/schemas/${referenceId}`,
 };
 
-export const SCHEMAS: Record<string, unknown> = {
-  GenerateBatchesInput: { type: 'object', properties: { maxBatchQty: { type: 'integer', minimum: 1, description: "Overrides the order's batch plan for this call" } } },
-  Matrix, Tolerance, BomLine, TechPackInput,
-  Error: {
-    type: 'object',
-    required: ['error', 'requestId'],
-    properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: str, message: str, details: {} } }, requestId: str },
-  },
-  Health: { type: 'object', properties: { status: { const: 'ok' } } },
-  Settings: {
-    type: 'object',
-    properties: {
-      minTechPackStateForOrders: { enum: TECH_PACK_STATES }, defaultTolerance: ref('Tolerance'), defaultMaxBatchQty: int,
-      replenishment: { type: 'object', properties: { enabled: { type: 'boolean' } } }, version: int,
-    },
-  },
-  SettingsInput: { type: 'object', properties: { minTechPackStateForOrders: { enum: TECH_PACK_STATES }, defaultTolerance: ref('Tolerance'), defaultMaxBatchQty: int, replenishment: { type: 'object', properties: { enabled: { type: 'boolean' } } } } },
-  TechPack: { allOf: [ref('TechPackInput'), { type: 'object', properties: { id: str, state: { enum: TECH_PACK_STATES }, version: int, bomRevision: int, createdAt: str, updatedAt: str } }] },
-  TechPackPatch: { type: 'object', properties: { name: str, season: str, iqTemplate: str, sizes: { type: 'array', items: str }, colors: TechPackInput.properties.colors, bom: TechPackInput.properties.bom } },
-  TechPackTransition: { type: 'object', required: ['to'], properties: { to: { enum: TECH_PACK_STATES } } },
-  TechPackPage: page('TechPack'),
-  OrderInput: { type: 'object', required: ['techPackId'], properties: { techPackId: str, ...OrderFields } },
-  OrderPatch: { type: 'object', properties: OrderFields },
-  OrderTransition: { type: 'object', required: ['action'], properties: { action: { enum: ORDER_ACTIONS }, reason: str, shortClose: { type: 'boolean' } } },
-  ProductionOrder: {
-    type: 'object',
-    properties: {
-      id: str, techPackId: str, styleCode: str, state: { enum: ORDER_STATES }, version: int, ...OrderFields, total: int,
-      source: { type: 'object', properties: { type: { enum: ['commercial', 'salesOrder', 'replenishment'] }, salesOrderId: str, customer: str } },
-      releasedBomRevision: { type: ['integer', 'null'] },
-      progress: { type: 'object', properties: { batched: ref('Matrix'), produced: ref('Matrix'), rejected: ref('Matrix') } },
-      createdAt: str, createdBy: str, updatedAt: str, updatedBy: str,
-    },
-  },
-  ProductionOrderPage: page('ProductionOrder'),
-  MatrixEdits: {
-    type: 'object',
-    required: ['baseVersion', 'edits'],
-    properties: { baseVersion: int, edits: { type: 'array', items: { type: 'object', required: ['color', 'size', 'from', 'to'], properties: { color: str, size: str, from: int, to: int } } } },
-  },
-  HistoryEntry: { type: 'object', properties: { at: str, actor: str, action: str, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] }, version: int, reason: str, details: {} } },
-  HistoryPage: page('HistoryEntry'),
-  RoleMapping: { type: 'object', properties: { email: str, roles: { type: 'array', items: { enum: ROLES } } } },
-  RoleMappingInput: { type: 'object', required: ['roles'], properties: { roles: { type: 'array', items: { enum: ROLES } } } },
-  RoleMappingPage: page('RoleMapping'),
-  BatchInput: { type: 'object', required: ['matrix'], properties: { matrix: { ...ref('Matrix'), description: 'Sizes and colors of the order; quantities required' } } },
-  ProductionBatch: {
-    type: 'object',
-    required: ['id', 'orderId', 'state', 'version', 'matrix', 'total'],
-    properties: {
-      id: str, orderId: str, state: { enum: BATCH_STATES }, version: int, origin: { enum: ['manual', 'generated'] },
-      matrix: { ...ref('Matrix'), description: 'Over the batch\u2019s own sizes and colors' }, total: int,
-      produced: ref('Matrix'), rejected: ref('Matrix'), producedTotal: int, rejectedTotal: int, reason: str,
-      createdAt: str, createdBy: str, updatedAt: str, updatedBy: str, startedAt: str, finishedAt: str, cancelledAt: str,
-    },
-  },
-  ProductionBatchPage: page('ProductionBatch'),
-  GeneratedBatches: {
-    type: 'object',
-    required: ['items', 'order'],
-    properties: { items: { type: 'array', items: ref('ProductionBatch') }, order: ref('ProductionOrder') },
-  },
-  BatchTransition: {
-    type: 'object',
-    required: ['action'],
-    properties: {
-      action: { enum: BATCH_ACTIONS },
-      produced: { ...ref('Matrix'), description: 'finish only (required): good garments, over the batch\u2019s sizes and colors' },
-      rejected: { ...ref('Matrix'), description: 'finish only: rejected garments (default none); produced + rejected <= the batch per cell' },
-      reason: str,
-    },
-  },
-  MaterialLine: {
-    type: 'object',
-    required: ['material', 'variant', 'uom', 'net', 'gross', 'purchase'],
-    properties: {
-      line: int, material: str, variant: str, uom: str, garments: int,
-      consumption: { oneOf: [{ type: 'number' }, { type: 'object', additionalProperties: { type: 'number' } }] },
-      wastagePct: { type: 'number' }, purchaseMultiple: { type: ['number', 'null'] },
-      net: { type: 'number' }, gross: { type: 'number' }, purchase: { type: 'number' },
-    },
-  },
-  MaterialsSummary: {
-    type: 'object',
-    description: ROUNDING,
-    required: ['bomRevision', 'techPackBomRevision', 'stale', 'lines'],
-    properties: {
-      orderId: str, techPackId: str, bomRevision: int, techPackBomRevision: int, stale: { type: 'boolean' }, pinned: { type: 'boolean' },
-      recordedAt: str, recordedBy: str, source: { enum: ['read', 'refresh', 'release'] }, rounding: str,
-      lines: { type: 'array', items: ref('MaterialLine') },
-    },
-  },
-  SalesOrderInput: {
-    type: 'object',
-    required: ['customer', 'techPackId', 'matrix'],
-    properties: { customer: str, techPackId: str, matrix: ref('Matrix'), deliveryDate: { type: 'string', format: 'date' }, notes: str },
-  },
-  SalesOrder: {
-    type: 'object',
-    properties: {
-      id: str, customer: str, techPackId: str, styleCode: str, state: { enum: SALES_ORDER_STATES }, version: int, matrix: ref('Matrix'), total: int,
-      deliveryDate: { type: ['string', 'null'], format: 'date' }, notes: str,
-      productionOrderIds: { type: 'array', items: str, description: 'Production orders created from this sales order (cancelled ones included)' },
-      createdAt: str, createdBy: str, updatedAt: str, updatedBy: str,
-    },
-  },
-  SalesOrderPage: page('SalesOrder'),
-  SalesOrderTransition: { type: 'object', required: ['to'], properties: { to: { enum: SALES_ORDER_STATES }, reason: str } },
-  SalesOrderProductionOrderInput: {
-    type: 'object',
-    description: 'Optional; the delivery date defaults from the sales order',
-    properties: { deliveryDate: { type: 'string', format: 'date' }, notes: str },
-  },
-  StockCell: {
-    type: 'object',
-    required: ['color', 'size', 'onHand', 'reorderPoint', 'target'],
-    properties: {
-      color: str, size: str,
-      onHand: { type: 'integer', minimum: 0, maximum: LIMITS.cellMax },
-      reorderPoint: { type: 'integer', minimum: 0, maximum: LIMITS.cellMax, description: 'The cell is low when onHand is below this' },
-      target: { type: 'integer', minimum: 0, maximum: LIMITS.cellMax, description: 'At least reorderPoint; replenishment orders up to it' },
-    },
-  },
-  StockInput: { type: 'object', required: ['cells'], properties: { cells: { type: 'array', maxItems: LIMITS.cells, items: ref('StockCell') } } },
-  Stock: {
-    type: 'object',
-    properties: {
-      techPackId: str, cells: { type: 'array', items: ref('StockCell') }, version: int, low: { type: 'boolean' },
-      openReplenishmentOrderId: { type: ['string', 'null'] }, updatedAt: { type: ['string', 'null'] }, updatedBy: { type: ['string', 'null'] },
-    },
-  },
-  ReplenishmentRun: {
-    type: 'object',
-    required: ['created', 'skipped'],
-    properties: {
-      created: { type: 'array', items: str, description: 'Ids of the Draft production orders created' },
-      skipped: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['techPackId', 'reason'],
-          properties: {
-            techPackId: str,
-            reason: { enum: ['REPLENISHMENT_DISABLED', 'NOT_LOW', 'TECH_PACK_MISSING', 'TECH_PACK_TOO_EARLY', 'OPEN_REPLENISHMENT_ORDER', 'COVERED_BY_OPEN_ORDERS', 'CONCURRENT_RUN', 'STOCK_CHANGED', 'TIME_BUDGET', 'ERROR'] },
-            message: str,
-            orderId: str,
-          },
-        },
-      },
-      examined: int, startedAt: str, durationMs: int,
-    },
-  },
-};
+/** Every component, each schema that is itself a component referenced by name. */
+function components(): Record<string, JsonSchema> {
+  const all = { ...RESOURCE_SCHEMAS, ...REQUEST_SCHEMAS } as Record<string, v.GenericSchema>;
+  const out = toJsonSchemaDefs(all, CONVERSION) as Record<string, JsonSchema>;
+  out.MaterialsSummary = { ...out.MaterialsSummary, description: ROUNDING };
+  return out;
+}
+
+let converted: Record<string, JsonSchema> | undefined;
+
+/** The components, converted once on the first request for the document (not at every cold start). */
+export function schemas(): Record<string, JsonSchema> {
+  converted ??= components();
+  return converted;
+}
+
+function queryParameter(r: RouteSpec, name: string) {
+  const schema = (QUERY_SCHEMAS[r.id] ?? PageQuery).entries[name];
+  if (!schema) throw new Error(`openapi: route ${r.id} names query parameter ${name}, which its query schema lacks`);
+  const json = toJsonSchema(schema, CONVERSION) as JsonSchema & { description?: string };
+  const { description, $schema: _dialect, ...rest } = json;
+  return { name, in: 'query', required: false, schema: rest, ...(description ? { description } : {}) };
+}
 
 const ERRORS: Record<string, string> = {
   '400': 'Invalid input; details.fields names each bad field',
@@ -222,7 +57,7 @@ const ERRORS: Record<string, string> = {
 
 function operation(r: RouteSpec) {
   const params: unknown[] = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: str }));
-  for (const q of r.query ?? []) params.push({ name: q, in: 'query', required: false, schema: q === 'limit' ? { type: 'integer', minimum: 1, maximum: 100 } : str });
+  for (const q of r.query ?? []) params.push(queryParameter(r, q));
   if (r.method === 'PATCH') params.push({ name: 'If-Match', in: 'header', required: true, schema: str, description: 'The ETag you read, e.g. "3"' });
   if (r.method === 'POST') params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: str });
   const okStatus = r.method === 'POST' && r.id.startsWith('create') ? '201' : '200';
@@ -248,7 +83,7 @@ export function openApiDocument(serverUrl?: string) {
     info: { title: 'GarmentFlow Production API', version: '1.0.0', description: 'Production orders, tech packs, batches and materials of a garment factory.' },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, schemas: SCHEMAS },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, schemas: schemas() },
     paths,
   };
 }

@@ -5,6 +5,8 @@ import {
   PreconditionRequiredError, UnauthorizedError, ValidationError,
 } from '../../shared/errors.js';
 import { Problems, codeList, isObject, isoDate, num, oneOf, rejectUnknown, requireObject, str } from '../../shared/validate.js';
+import * as v from 'valibot';
+import { list, map, number, parseWith, requiredText, strict } from '../../shared/schemas/core.js';
 
 describe('errors', () => {
   it('ValidationError is a 400 VALIDATION_FAILED naming each field in details.fields and the message', () => {
@@ -233,5 +235,70 @@ describe('codeList', () => {
     expect(codeList(['S', 3, '', ' ', 'S', 'x'.repeat(41), 'M'], 'sizes', p, 100)).toBeUndefined();
     expect(p.list.map((x) => x.field)).toEqual(['sizes[1]', 'sizes[2]', 'sizes[3]', 'sizes[4]', 'sizes[5]']);
     expect(p.list[3].message).toBe('duplicates "S"');
+  });
+});
+
+describe('schema building blocks (shared/schemas/core.ts)', () => {
+  const fields = (fn: () => unknown) => {
+    try {
+      fn();
+      return [];
+    } catch (e) {
+      return (e as ValidationError).problems;
+    }
+  };
+  const Line = strict(
+    { code: requiredText(40), qty: v.optional(number({ integer: true, min: 0 })) },
+    'must be an object {code}',
+  );
+  const Body = strict({ name: requiredText(), lines: list(Line, { notArray: 'must be a list', max: 3 }) });
+
+  it('strict names every unknown field at any depth (own properties only), before the known ones', () => {
+    const lines = [{ code: 'A', colour: 'red' }, { code: 'B', qty: -1, note: '' }];
+    const body = { name: 'x', extra: 1, more: 2, lines };
+    expect(fields(() => parseWith(Body, body)).map((p) => p.field)).toEqual([
+      'extra', 'more', 'lines[0].colour', 'lines[1].note', 'lines[1].qty',
+    ]);
+    expect(fields(() => parseWith(Body, body))[0].message).toBe('is not a known field (expected one of: name, lines)');
+    const inherited = Object.create({ name: 'from the prototype' }) as Record<string, unknown>;
+    inherited.lines = [];
+    expect(fields(() => parseWith(Body, inherited))).toEqual([{ field: 'name', message: 'is required' }]);
+  });
+
+  it('a missing required field says why with its own message', () => {
+    expect(fields(() => parseWith(Body, {}))).toEqual([
+      { field: 'name', message: 'is required' },
+      { field: 'lines', message: 'must be a list' },
+    ]);
+  });
+
+  it('list checks its length before its items, and names items by index', () => {
+    const many = Array.from({ length: 4 }, () => ({ code: 5 }));
+    expect(fields(() => parseWith(Body, { name: 'x', lines: many }))).toEqual([
+      { field: 'lines', message: 'must have at most 3 entries' },
+    ]);
+    expect(fields(() => parseWith(Body, { name: 'x', lines: [{ code: 'A' }, 'B'] }))).toEqual([
+      { field: 'lines[1]', message: 'must be an object {code}' },
+    ]);
+  });
+
+  it('map and strict keep keys named like Object.prototype members as own, plain data', () => {
+    const M = map(number(), 'must be a map');
+    const out = parseWith(M, JSON.parse('{"__proto__": 1, "constructor": 2, "toString": 3}')) as Record<string, number>;
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toBe(1);
+    expect(fields(() => parseWith(M, JSON.parse('{"__proto__": "x"}')))).toEqual([
+      { field: '__proto__', message: 'must be a number' },
+    ]);
+    const polluting = JSON.parse('{"name": "x", "lines": [], "__proto__": {"admin": true}}');
+    expect(fields(() => parseWith(Body, polluting)).map((p) => p.field)).toEqual(['__proto__']);
+  });
+
+  it('fieldOf writes paths as today: dots for keys, brackets for indexes, a prefix for where the value sits', () => {
+    expect(fields(() => parseWith(Body, { name: 'x', lines: [{ code: '' }] }, 'order'))).toEqual([
+      { field: 'order.lines[0].code', message: 'must not be empty' },
+    ]);
+    expect(fields(() => parseWith(Body, 'text'))).toEqual([{ field: 'body', message: 'must be an object' }]);
   });
 });

@@ -1,0 +1,74 @@
+// Every named shape of the HTTP API: the OpenAPI document's components/schemas are these, converted
+// by @valibot/to-json-schema (functions/http/openapi.ts). A request body's name is what
+// functions/http/routes.ts gives as `body`; a resource's what it gives as `response`.
+import * as v from 'valibot';
+import { RoleMapping, RoleMappingInput } from './admin.js';
+import { BatchCreate, BatchTransition, GenerateBatches, ProductionBatch } from './batches.js';
+import { Matrix, MatrixInput } from './matrix.js';
+import {
+  HistoryEntry,
+  MatrixEdits,
+  OrderCreate,
+  OrderPatch,
+  OrderTransition,
+  ProductionOrder,
+  Tolerance,
+  ToleranceInput,
+} from './productionOrder.js';
+import { ErrorBody, Health, MaterialLine, MaterialsSummary, ReplenishmentRun, pageOf } from './resources.js';
+import { SalesOrder, SalesOrderCreate, SalesOrderProductionOrder, SalesOrderTransition } from './salesOrder.js';
+import { FactorySettings, SettingsUpdate } from './settings.js';
+import { Stock, StockCell, StockCellInput, StockPut } from './stock.js';
+import { BomLine, BomLineInput, TechPack, TechPackCreate, TechPackPatch, TechPackTransition } from './techPack.js';
+
+/** Request bodies: strict (unknown fields refused at any depth), every bound the parser enforces. */
+export const REQUEST_SCHEMAS = {
+  SettingsInput: SettingsUpdate,
+  TechPackInput: TechPackCreate,
+  TechPackPatch,
+  TechPackTransition,
+  BomLineInput,
+  OrderInput: OrderCreate,
+  OrderPatch,
+  OrderTransition,
+  MatrixEdits,
+  MatrixInput,
+  ToleranceInput,
+  BatchInput: BatchCreate,
+  GenerateBatchesInput: GenerateBatches,
+  BatchTransition,
+  RoleMappingInput,
+  SalesOrderInput: SalesOrderCreate,
+  SalesOrderTransition,
+  SalesOrderProductionOrderInput: SalesOrderProductionOrder,
+  StockCellInput,
+  StockInput: StockPut,
+} satisfies Record<string, v.GenericSchema>;
+
+/** What the API answers. */
+export const RESOURCE_SCHEMAS = {
+  Matrix,
+  Tolerance,
+  BomLine,
+  Health,
+  Error: ErrorBody,
+  Settings: FactorySettings,
+  TechPack,
+  TechPackPage: pageOf(TechPack),
+  ProductionOrder,
+  ProductionOrderPage: pageOf(ProductionOrder),
+  HistoryEntry,
+  HistoryPage: pageOf(HistoryEntry),
+  RoleMapping,
+  RoleMappingPage: pageOf(RoleMapping),
+  ProductionBatch,
+  ProductionBatchPage: pageOf(ProductionBatch),
+  GeneratedBatches: v.object({ items: v.array(ProductionBatch), order: ProductionOrder }),
+  MaterialLine,
+  MaterialsSummary,
+  SalesOrder,
+  SalesOrderPage: pageOf(SalesOrder),
+  StockCell,
+  Stock,
+  ReplenishmentRun,
+} satisfies Record<string, v.GenericSchema>;

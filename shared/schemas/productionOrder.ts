@@ -1,0 +1,120 @@
+// Production order: requests (create, patch, transition, matrix edits) and the resource.
+import * as v from 'valibot';
+import { ORDER_ACTIONS, ORDER_STATES } from '../types.js';
+import { codeList, isoDate, list, number, oneOf, optionalText, requiredText, strict } from './core.js';
+import { LIMITS, Matrix, MatrixInput } from './matrix.js';
+
+const quantity = number({ integer: true, min: 0, max: LIMITS.cellMax });
+
+export const ToleranceInput = strict(
+  { overPct: number({ min: 0, max: 100 }), underPct: number({ min: 0, max: 100 }) },
+  'must be an object {overPct, underPct}',
+);
+
+export const BatchPlanInput = strict(
+  { maxBatchQty: number({ integer: true, min: 1, max: LIMITS.cellMax }) },
+  'must be an object {maxBatchQty}',
+);
+
+const orderFields = {
+  deliveryDate: v.nullish(isoDate),
+  matrix: v.optional(MatrixInput),
+  sizes: v.optional(
+    v.pipe(
+      codeList(LIMITS.sizes),
+      v.description('Reshape the matrix to these sizes (cells kept where they still exist); not with matrix'),
+    ),
+  ),
+  colors: v.optional(
+    v.pipe(
+      codeList(LIMITS.colors),
+      v.description('Reshape the matrix to these colors; not with matrix; sizes x colors at most 20000 cells (code)'),
+    ),
+  ),
+  batchPlan: v.optional(BatchPlanInput),
+  tolerance: v.optional(ToleranceInput),
+  notes: optionalText(4000),
+  iqTemplate: optionalText(80),
+};
+
+export const OrderCreate = strict({ techPackId: requiredText(40), ...orderFields });
+
+export const OrderPatch = v.pipe(strict(orderFields), v.description('At least one field (checked in code)'));
+
+export const OrderTransition = v.pipe(
+  strict({
+    action: oneOf(ORDER_ACTIONS),
+    reason: optionalText(2000),
+    shortClose: v.optional(v.boolean('must be true or false')),
+  }),
+  v.description('cancel and shortClose need a reason; shortClose only with complete (checked in code)'),
+);
+
+export const MatrixEdit = strict(
+  { color: requiredText(40), size: requiredText(40), from: quantity, to: quantity },
+  'must be an object {color, size, from, to}',
+);
+
+export const MatrixEdits = strict({
+  baseVersion: number({ integer: true, min: 1 }),
+  edits: v.pipe(
+    list(MatrixEdit, {
+      notArray: 'must be a non-empty list of {color, size, from, to}',
+      min: 1,
+      max: LIMITS.cells,
+      tooLong: `must have at most ${LIMITS.cells} entries`,
+      unique: (e) => `${(e as { color: string }).color}\u0000${(e as { size: string }).size}`,
+      duplicate: (_key, e) => ({
+        message: `edits cell ${(e as { color: string }).color}/${(e as { size: string }).size} twice`,
+      }),
+    }),
+    v.description('Each cell at most once (checked in code)'),
+  ),
+});
+
+// ---- the resource -------------------------------------------------------------------------------
+
+export const Tolerance = v.object({ overPct: v.number(), underPct: v.number() });
+export const BatchPlan = v.object({ maxBatchQty: v.number() });
+
+export const OrderSource = v.variant('type', [
+  v.object({ type: v.literal('commercial') }),
+  v.object({ type: v.literal('salesOrder'), salesOrderId: v.string(), customer: v.string() }),
+  v.object({ type: v.literal('replenishment') }),
+]);
+
+export const OrderProgress = v.object({ batched: Matrix, produced: Matrix, rejected: Matrix });
+
+export const ProductionOrder = v.object({
+  id: v.string(),
+  techPackId: v.string(),
+  styleCode: v.string(),
+  state: v.picklist(ORDER_STATES),
+  version: v.number(),
+  deliveryDate: v.nullable(v.pipe(v.string(), v.metadata({ format: 'date' }))),
+  matrix: Matrix,
+  total: v.number(),
+  source: OrderSource,
+  tolerance: Tolerance,
+  batchPlan: BatchPlan,
+  iqTemplate: v.nullable(v.string()),
+  notes: v.string(),
+  /** The tech pack's BOM revision frozen at release; null before. */
+  releasedBomRevision: v.nullable(v.number()),
+  progress: OrderProgress,
+  createdAt: v.string(),
+  createdBy: v.string(),
+  updatedAt: v.string(),
+  updatedBy: v.string(),
+});
+
+export const HistoryEntry = v.object({
+  at: v.string(),
+  actor: v.string(),
+  action: v.string(),
+  from: v.nullable(v.string()),
+  to: v.nullable(v.string()),
+  version: v.number(),
+  reason: v.optional(v.string()),
+  details: v.optional(v.unknown()),
+});

@@ -1,0 +1,259 @@
+// Shared fixtures: valid and invalid bodies for every write route, by the name of the request
+// body's OpenAPI component. The conformance test runs each through the server's parser and through
+// the component compiled by ajv: what one accepts the other accepts. A fixture with `codeOnly` is
+// refused by a check the JSON schema cannot state (it spans fields or reads the tech pack): the
+// component's description says so, the document accepts it, the parser refuses it.
+import type { TechPack } from '../../shared/types.js';
+
+export interface BodyFixture {
+  name: string;
+  body: unknown;
+  valid: boolean;
+  /** Why the parser refuses what the schema accepts (a check written as code). */
+  codeOnly?: string;
+}
+
+export const TECH_PACK: TechPack = {
+  id: 'TP-000001',
+  styleCode: 'TEE-01',
+  name: 'Tee',
+  sizes: ['S', 'M', 'L'],
+  colors: [
+    { code: 'NAVY', name: 'Navy' },
+    { code: 'RED', name: 'Red' },
+  ],
+  bom: [{ material: 'FAB', uom: 'm', consumption: { S: 1, M: 1.1, L: 1.2 }, wastagePct: 5 }],
+  state: 'Design',
+  version: 1,
+  bomRevision: 1,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+};
+
+const matrix = { sizes: ['S', 'M'], colors: ['NAVY'], quantities: [[10, 20]] };
+const line = { material: 'FAB-JERSEY', uom: 'm', consumption: 1.2, wastagePct: 5 };
+const pack = {
+  styleCode: 'TEE-001',
+  name: 'Tee',
+  sizes: ['S', 'M', 'L'],
+  colors: [{ code: 'NAVY', name: 'Navy' }],
+  bom: [line],
+};
+
+const ok = (name: string, body: unknown): BodyFixture => ({ name, body, valid: true });
+const bad = (name: string, body: unknown): BodyFixture => ({ name, body, valid: false });
+const code = (name: string, body: unknown, codeOnly: string): BodyFixture => ({ name, body, valid: false, codeOnly });
+
+export const BODY_FIXTURES: BodyFixture[] = [
+  ok('SettingsInput', {}),
+  ok('SettingsInput', {
+    minTechPackStateForOrders: 'Design',
+    defaultTolerance: { overPct: 5, underPct: 3 },
+    defaultMaxBatchQty: 250,
+    replenishment: { enabled: false },
+  }),
+  bad('SettingsInput', { version: 3 }),
+  bad('SettingsInput', { minTechPackStateForOrders: 'Released' }),
+  bad('SettingsInput', { defaultTolerance: { overPct: 101, underPct: 0 } }),
+  bad('SettingsInput', { defaultTolerance: { overPct: 1, underPct: 1, scope: 'cell' } }),
+  bad('SettingsInput', { defaultMaxBatchQty: 10_000_001 }),
+  bad('SettingsInput', { defaultMaxBatchQty: 2.5 }),
+  bad('SettingsInput', { replenishment: { enabled: 'yes' } }),
+  bad('SettingsInput', { replenishment: { enabled: true, leadTimeDays: 3 } }),
+
+  ok('TechPackInput', pack),
+  ok('TechPackInput', {
+    ...pack,
+    season: null,
+    iqTemplate: 'IQ-1',
+    bom: [
+      { ...line, consumption: { S: 1, M: 1, L: 1.5 }, variants: 'match', appliesTo: ['NAVY'], purchaseMultiple: 50 },
+    ],
+  }),
+  ok('TechPackInput', {
+    ...pack,
+    sizes: ['constructor', '__proto__', 'toString'],
+    bom: [{ ...line, consumption: { constructor: 1, ['__proto__']: 2, toString: 3 } }],
+  }),
+  bad('TechPackInput', { ...pack, state: 'ProductionReady' }),
+  bad('TechPackInput', { ...pack, styleCode: 'x'.repeat(41) }),
+  bad('TechPackInput', { ...pack, name: '   ' }),
+  bad('TechPackInput', { ...pack, name: null }),
+  bad('TechPackInput', { ...pack, sizes: [] }),
+  bad('TechPackInput', { ...pack, sizes: Array.from({ length: 101 }, (_, i) => `S${i}`) }),
+  bad('TechPackInput', { ...pack, colors: [{ code: 'NAVY', hex: '#000080' }] }),
+  bad('TechPackInput', { ...pack, colors: [{ code: 'NAVY', name: 'x'.repeat(81) }] }),
+  bad('TechPackInput', { ...pack, bom: [{ ...line, colour: 'NAVY' }] }),
+  bad('TechPackInput', { ...pack, bom: [{ ...line, consumption: -1 }] }),
+  bad('TechPackInput', { ...pack, bom: [{ ...line, consumption: {} }] }),
+  bad('TechPackInput', { ...pack, bom: [{ ...line, wastagePct: 1001 }] }),
+  bad('TechPackInput', { ...pack, bom: [{ ...line, purchaseMultiple: 0 }] }),
+  bad('TechPackInput', { ...pack, bom: [{ ...line, variants: 'same' }] }),
+  bad('TechPackInput', { ...pack, bom: [{ ...line, uom: 'x'.repeat(21) }] }),
+  code('TechPackInput', { ...pack, sizes: ['S', 'S'] }, 'sizes are distinct'),
+  code(
+    'TechPackInput',
+    { ...pack, bom: [{ ...line, consumption: { S: 1 } }] },
+    'consumption per size names every size',
+  ),
+  code(
+    'TechPackInput',
+    { ...pack, bom: [{ ...line, appliesTo: ['GREEN'] }] },
+    'appliesTo names colors of the tech pack',
+  ),
+
+  ok('TechPackPatch', { name: 'Tee v2' }),
+  ok('TechPackPatch', { sizes: ['S', 'M', 'L'], season: 'AW26' }),
+  bad('TechPackPatch', { styleCode: 'X' }),
+  bad('TechPackPatch', { name: '' }),
+  code('TechPackPatch', { sizes: ['S', 'M'] }, 'the BOM must cover the new sizes'),
+
+  ok('TechPackTransition', { to: 'Approval' }),
+  bad('TechPackTransition', { to: 'Released' }),
+  bad('TechPackTransition', { to: 'Approval', reason: 'x' }),
+
+  ok('OrderInput', { techPackId: 'TP-000001', deliveryDate: '2027-03-01' }),
+  ok('OrderInput', {
+    techPackId: 'TP-000001',
+    deliveryDate: null,
+    matrix,
+    batchPlan: { maxBatchQty: 500 },
+    tolerance: { overPct: 5, underPct: 3 },
+    notes: 'n'.repeat(4000),
+    iqTemplate: 'IQ-1',
+  }),
+  ok('OrderInput', { techPackId: 'TP-000001', matrix: { sizes: ['S'], colors: ['NAVY'] } }),
+  bad('OrderInput', { deliveryDate: '2027-03-01' }),
+  bad('OrderInput', { techPackId: 'TP-000001', notes: 'n'.repeat(4001) }),
+  bad('OrderInput', { techPackId: 'TP-000001', batchPlan: { maxBatchQty: 10_000_001 } }),
+  bad('OrderInput', { techPackId: 'TP-000001', batchPlan: { maxBatchQty: 0 } }),
+  bad('OrderInput', { techPackId: 'TP-000001', batchPlan: { maxBatchQty: 10, extraCutPct: 2 } }),
+  bad('OrderInput', { techPackId: 'TP-000001', deliveryDate: '2027-3-1' }),
+  bad('OrderInput', { techPackId: 'TP-000001', deliveryDate: '2027-02-30' }),
+  bad('OrderInput', { techPackId: 'TP-000001', matrix: { ...matrix, quantity: [[1, 2]] } }),
+  bad('OrderInput', { techPackId: 'TP-000001', matrix: { ...matrix, quantities: [[-1, 2]] } }),
+  bad('OrderInput', { techPackId: 'TP-000001', matrix: { ...matrix, quantities: [[1.5, 2]] } }),
+  bad('OrderInput', { techPackId: 'TP-000001', matrix: { ...matrix, quantities: [[10_000_001, 2]] } }),
+  bad('OrderInput', { techPackId: 'TP-000001', sizes: ['S', 'x'.repeat(41)] }),
+  bad('OrderInput', { techPackId: 'TP-000001', total: 30 }),
+  code('OrderInput', { techPackId: 'TP-000001', matrix: { ...matrix, quantities: [[1]] } }, 'one quantity per size'),
+  code('OrderInput', { techPackId: 'TP-000001', matrix, sizes: ['S'] }, 'matrix or sizes/colors, not both'),
+  code(
+    'OrderInput',
+    {
+      techPackId: 'TP-000001',
+      matrix: {
+        ...matrix,
+        colors: ['NAVY', 'NAVY'],
+        quantities: [
+          [1, 2],
+          [1, 2],
+        ],
+      },
+    },
+    'colors are distinct',
+  ),
+
+  ok('OrderPatch', { notes: 'rush' }),
+  ok('OrderPatch', { deliveryDate: null }),
+  bad('OrderPatch', { techPackId: 'TP-000002' }),
+  bad('OrderPatch', { tolerance: { overPct: 5 } }),
+  code('OrderPatch', {}, 'a patch names at least one field'),
+
+  ok('OrderTransition', { action: 'plan' }),
+  ok('OrderTransition', { action: 'complete', shortClose: true, reason: 'fabric ran out' }),
+  bad('OrderTransition', { action: 'start' }),
+  bad('OrderTransition', { action: 'plan', force: true }),
+  bad('OrderTransition', { action: 'cancel', reason: 'r'.repeat(2001) }),
+  bad('OrderTransition', { action: 'complete', shortClose: 'yes', reason: 'x' }),
+  code('OrderTransition', { action: 'cancel' }, 'cancel needs a reason'),
+
+  ok('MatrixEdits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'M', from: 0, to: 120 }] }),
+  bad('MatrixEdits', { baseVersion: 0, edits: [{ color: 'NAVY', size: 'M', from: 0, to: 1 }] }),
+  bad('MatrixEdits', { baseVersion: 1, edits: [] }),
+  bad('MatrixEdits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'M', from: 0, to: -1 }] }),
+  bad('MatrixEdits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'M', from: 0, to: 1, note: 'x' }] }),
+  code(
+    'MatrixEdits',
+    {
+      baseVersion: 1,
+      edits: [
+        { color: 'NAVY', size: 'M', from: 0, to: 1 },
+        { color: 'NAVY', size: 'M', from: 0, to: 2 },
+      ],
+    },
+    'each cell once',
+  ),
+
+  ok('BatchInput', { matrix }),
+  bad('BatchInput', {}),
+  bad('BatchInput', { matrix, total: 30 }),
+  code('BatchInput', { matrix: { sizes: ['S'], colors: ['NAVY'] } }, 'a batch gives its quantities'),
+
+  ok('GenerateBatchesInput', {}),
+  ok('GenerateBatchesInput', { maxBatchQty: 100 }),
+  bad('GenerateBatchesInput', { maxBatchQty: 0 }),
+  bad('GenerateBatchesInput', { maxBatchQty: 10_000_001 }),
+  bad('GenerateBatchesInput', { maxQty: 100 }),
+
+  ok('BatchTransition', { action: 'start' }),
+  ok('BatchTransition', {
+    action: 'finish',
+    produced: matrix,
+    rejected: { ...matrix, quantities: [[0, 1]] },
+    reason: 'two lost',
+  }),
+  bad('BatchTransition', { action: 'pause' }),
+  bad('BatchTransition', { action: 'finish', produced: { ...matrix, extra: 1 } }),
+  code('BatchTransition', { action: 'finish' }, 'finish needs produced'),
+  code('BatchTransition', { action: 'start', produced: matrix }, 'produced only with finish'),
+
+  ok('RoleMappingInput', { roles: ['viewer', 'planner'] }),
+  ok('RoleMappingInput', { roles: [] }),
+  bad('RoleMappingInput', { roles: ['boss'] }),
+  bad('RoleMappingInput', { roles: 'viewer' }),
+  bad('RoleMappingInput', { roles: ['viewer'], email: 'x@example.com' }),
+
+  ok('SalesOrderInput', {
+    customer: 'ACME',
+    techPackId: 'TP-000001',
+    matrix,
+    deliveryDate: '2027-01-31',
+    notes: 'first',
+  }),
+  bad('SalesOrderInput', { customer: 'ACME', techPackId: 'TP-000001' }),
+  bad('SalesOrderInput', { customer: 'x'.repeat(201), techPackId: 'TP-000001', matrix }),
+  bad('SalesOrderInput', { customer: 'ACME', techPackId: 'TP-000001', matrix, discount: 5 }),
+  code(
+    'SalesOrderInput',
+    { customer: 'ACME', techPackId: 'TP-000001', matrix: { ...matrix, quantities: [[0, 0]] } },
+    'at least one garment',
+  ),
+
+  ok('SalesOrderTransition', { to: 'Sent' }),
+  ok('SalesOrderTransition', { to: 'Cancelled', reason: 'customer withdrew' }),
+  bad('SalesOrderTransition', { to: 'Shipped' }),
+  bad('SalesOrderTransition', { to: 'Sent', when: 'now' }),
+
+  ok('SalesOrderProductionOrderInput', {}),
+  ok('SalesOrderProductionOrderInput', { deliveryDate: '2027-02-01', notes: 'split' }),
+  bad('SalesOrderProductionOrderInput', { deliveryDate: 'soon' }),
+  bad('SalesOrderProductionOrderInput', { matrix }),
+
+  ok('StockInput', { cells: [{ color: 'NAVY', size: 'S', onHand: 5, reorderPoint: 10, target: 40 }] }),
+  ok('StockInput', { cells: [] }),
+  bad('StockInput', { cells: [{ color: 'NAVY', size: 'S', onHand: -1, reorderPoint: 10, target: 40 }] }),
+  bad('StockInput', { cells: [{ color: 'NAVY', size: 'S', onHand: 1, reorderPoint: 10, target: 40, bin: 'A1' }] }),
+  bad('StockInput', { cells: 'NAVY' }),
+  bad('StockInput', { cells: [], version: 2 }),
+  code(
+    'StockInput',
+    { cells: [{ color: 'GREEN', size: 'S', onHand: 1, reorderPoint: 10, target: 40 }] },
+    'colors of the tech pack',
+  ),
+  code(
+    'StockInput',
+    { cells: [{ color: 'NAVY', size: 'S', onHand: 1, reorderPoint: 10, target: 5 }] },
+    'target at least the reorder point',
+  ),
+];
