@@ -52,14 +52,18 @@ export const BODY_FIXTURES: BodyFixture[] = [
     defaultMaxBatchQty: 250,
     replenishment: { enabled: false },
   }),
-  bad('SettingsInput', { version: 3 }),
+  // GET's body goes back as it is (issue 11): version is read-only, new replenishment fields are settings.
+  ok('SettingsInput', { version: 3, replenishment: { enabled: true, leadTimeDays: 3, minQtyPerColor: 12 } }),
+  bad('SettingsInput', { version: -1 }),
+  bad('SettingsInput', { replenishment: { leadTimeDays: 3651 } }),
+  bad('SettingsInput', { replenishment: { minQtyPerColor: 1.5 } }),
+  bad('SettingsInput', { replenishment: { enabled: true, horizonDays: 3 } }),
   bad('SettingsInput', { minTechPackStateForOrders: 'Released' }),
   bad('SettingsInput', { defaultTolerance: { overPct: 101, underPct: 0 } }),
   bad('SettingsInput', { defaultTolerance: { overPct: 1, underPct: 1, scope: 'cell' } }),
   bad('SettingsInput', { defaultMaxBatchQty: 10_000_001 }),
   bad('SettingsInput', { defaultMaxBatchQty: 2.5 }),
   bad('SettingsInput', { replenishment: { enabled: 'yes' } }),
-  bad('SettingsInput', { replenishment: { enabled: true, leadTimeDays: 3 } }),
 
   ok('TechPackInput', pack),
   ok('TechPackInput', {
