@@ -45,7 +45,7 @@ export function httpErrors(log: (entry: Record<string, unknown>) => void): Middl
       const requestId = requestIdOf(request.event, request.context);
       const answer = errorAnswer(request.error, requestId);
       if (!answer.expected) log({ level: 'ERROR', message: 'request failed', requestId, error: describe(request.error) });
-      request.response = jsonResult(answer.status, answer.body, { 'x-request-id': requestId });
+      request.response = jsonResult(answer.status, answer.body, { 'x-request-id': requestId, ...answer.headers });
     },
   };
 }

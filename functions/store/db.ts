@@ -26,10 +26,31 @@ export class TransientConflict extends Error {
   }
 }
 
+/** DynamoDB throttled the request (a transaction cancelled for throttling): 503 BUSY, try again later. */
+export class Busy extends Error {
+  constructor(readonly reason: string) {
+    super(`Throttled: ${reason}`);
+  }
+}
+
+/** Cancellation reasons (and error names) that mean throttling, not a failed condition. */
+const THROTTLING_CODES = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
+
+/**
+ * Every request to DynamoDB fails fast instead of hanging on a stuck connection: connecting may take
+ * 1 s, the whole request 3 s (the SDK then retries, within the Lambda's 29 s).
+ */
+export const DYNAMO_TIMEOUTS = { connectionTimeout: 1_000, requestTimeout: 3_000 };
+
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
-  const client = new DynamoDBClient(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+  const requestHandler = { ...DYNAMO_TIMEOUTS, throwOnRequestTimeout: true };
+  const client = new DynamoDBClient(
+    endpoint
+      ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestHandler }
+      : { requestHandler },
+  );
   countRoundTrips(client);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
@@ -87,6 +108,8 @@ export class Db {
           throw new ConditionFailed(failed, raw ? unmarshall(raw as never) : undefined);
         }
         if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new TransientConflict();
+        const throttled = reasons.find((r) => THROTTLING_CODES.has(r.Code ?? ''));
+        if (throttled) throw new Busy(throttled.Code!);
       }
       if ((err as Error).name === 'TransactionConflictException') throw new TransientConflict();
       throw err;
