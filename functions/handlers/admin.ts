@@ -1,11 +1,13 @@
 import { parseSettingsUpdate } from '../../shared/settings.js';
 import { ROLES, type Role } from '../../shared/types.js';
-import { Problems, requireObject } from '../../shared/validate.js';
+import { Problems, rejectUnknown, requireObject } from '../../shared/validate.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { badRequestIf, found, now, pageQuery, resource, retryOnLostRace } from './common.js';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// No spaces or control characters, one @, a dot in the domain; at most 254 characters (RFC 5321).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+const EMAIL = /^[^\s@\u0000-\u001f\u007f]{1,64}@[^\s@\u0000-\u001f\u007f]+\.[^\s@\u0000-\u001f\u007f]+$/;
 
 export function adminHandlers(store: Store) {
   return {
@@ -31,9 +33,10 @@ export function adminHandlers(store: Store) {
 
     async putRoleMapping(req: ApiRequest): Promise<ApiResponse> {
       const email = req.params.email.toLowerCase();
-      badRequestIf(!EMAIL.test(email), 'email', 'must be an email address');
+      badRequestIf(email.length > 254 || !EMAIL.test(email), 'email', 'must be an email address (at most 254 characters)');
       const body = requireObject(req.body);
       const p = new Problems();
+      rejectUnknown(body, ['roles'], p);
       const roles = body.roles;
       if (!Array.isArray(roles) || roles.some((r) => !(ROLES as readonly unknown[]).includes(r))) p.add('roles', `must be a list of: ${ROLES.join(', ')}`);
       p.throwIfAny();

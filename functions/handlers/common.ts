@@ -11,7 +11,8 @@ export const MAX_PAGE = 100;
 export function pageQuery(query: Record<string, string>): { limit: number; cursor?: string } {
   let limit = DEFAULT_PAGE;
   if (query.limit !== undefined) {
-    limit = Number(query.limit);
+    // Decimal digits only: `0x10`, `1e2` or ` 5` are not a page size.
+    limit = /^\d{1,3}$/.test(query.limit) ? Number(query.limit) : Number.NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ValidationError([{ field: 'limit', message: `must be a whole number from 1 to ${MAX_PAGE}` }]);
   }
   return { limit, cursor: query.cursor || undefined };

@@ -82,11 +82,28 @@ export function matchRoute(method: string, path: string): { spec: RouteSpec; par
     pathMatched = true;
     if (r.spec.method !== method) continue;
     const params: Record<string, string> = {};
-    r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1])));
+    r.names.forEach((n, i) => (params[n] = pathParam(n, m[i + 1])));
     return { spec: r.spec, params };
   }
   if (pathMatched) throw new DomainError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`);
   throw new DomainError(404, 'NOT_FOUND', `No route ${method} ${path}`);
+}
+
+/** Longest id or email a path may carry (an email is at most 254 characters). */
+export const MAX_PATH_PARAM = 254;
+
+/** A path segment, percent-decoded; malformed encoding, control characters or excess length are a 400. */
+function pathParam(name: string, raw: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    throw new ValidationError([{ field: name, message: 'is not valid percent-encoding (UTF-8)' }]);
+  }
+  if (value.length > MAX_PATH_PARAM) throw new ValidationError([{ field: name, message: `is longer than ${MAX_PATH_PARAM} characters` }]);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new ValidationError([{ field: name, message: 'must not contain control characters' }]);
+  return value;
 }
 
 export function routing(): Middleware {
