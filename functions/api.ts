@@ -45,7 +45,7 @@ function serverUrl(req: ApiRequest): string | undefined {
  * also go one at a time (`oneAtATime`): N requests that lost to each other then cost N writes, not
  * N^2. In Lambda a container serves one request at a time, so there only the backoff applies.
  */
-export const RACE_RETRY = { budgetMs: 5_000, baseMs: 10, capMs: 200 };
+export const RACE_RETRY = { budgetMs: 10_000, baseMs: 10, capMs: 200 };
 
 /** Reruns after lost races, and requests that gave up (409 CONCURRENT_UPDATE), since the process started. */
 export const raceRetryStats = { retries: 0, giveUps: 0 };

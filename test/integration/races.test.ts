@@ -50,6 +50,7 @@ describe('concurrent writers', () => {
     });
     const cells = sizes.flatMap((size) => colors.map((color) => ({ color, size })));
     expect(cells).toHaveLength(32);
+    const p99Limit = await latencyLimit(tp.id);
     const answers = await timed(cells.map((c, i) => () =>
       api('POST', `/v1/production-orders/${o.id}/matrix-edits`, { token: t.planner, body: { baseVersion: 1, edits: [{ ...c, from: 0, to: i + 1 }] } })));
     expect(answers.map((a) => (a.status === 200 ? 200 : `${a.status} ${a.body?.error?.code}`))).toEqual(cells.map(() => 200));
@@ -58,12 +59,13 @@ describe('concurrent writers', () => {
     cells.forEach(({ color, size }, i) => {
       expect(now.body.matrix.quantities[now.body.matrix.colors.indexOf(color)][now.body.matrix.sizes.indexOf(size)]).toBe(i + 1);
     });
-    expect(p99(answers)).toBeLessThan(2_000);
+    expect(p99(answers)).toBeLessThan(p99Limit);
   });
 
   it('16 racing 1-piece batches on a 10-piece cell with 0% over-tolerance: exactly 10 created, 6 OVER_ALLOCATED', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady');
     const o = await createOrder(t.planner, tp.id, { matrix: matrix([[0, 10, 0], [0, 0, 0]]), tolerance: { overPct: 0, underPct: 3 } });
+    const p99Limit = await latencyLimit(tp.id);
     for (const action of ['plan', 'release']) expect((await transition(t.planner, o.id, { action })).status).toBe(200);
     const answers = await timed(Array.from({ length: 16 }, () => () =>
       api('POST', `/v1/production-orders/${o.id}/batches`, { token: t.planner, body: { matrix: { sizes: ['M'], colors: ['NAVY'], quantities: [[1]] } } })));
@@ -75,9 +77,28 @@ describe('concurrent writers', () => {
     expect(now.body.progress.batched.quantities).toEqual([[0, 10, 0], [0, 0, 0]]);
     const listed = await api('GET', `/v1/production-orders/${o.id}/batches?limit=100`, { token: t.viewer });
     expect(listed.body.items).toHaveLength(10);
-    expect(p99(answers)).toBeLessThan(2_000);
+    expect(p99(answers)).toBeLessThan(p99Limit);
   });
 });
+
+/**
+ * 2 s, the promise on an ordinary machine (an uncontended write takes ~25 ms there). When the
+ * machine is much slower than that (parallel test files, other work), the same promise scaled by
+ * how slow an uncontended write of the order is right now: racing writers must cost about one
+ * write each, not one per rival (30 writers at 80 x a write: 2 s at 25 ms).
+ */
+async function latencyLimit(techPackId: string): Promise<number> {
+  const probe = await createOrder(t.planner, techPackId);
+  const times: number[] = [];
+  for (let version = 1; version <= 3; version++) {
+    const start = performance.now();
+    const res = await api('PATCH', `/v1/production-orders/${probe.id}`, { token: t.planner, body: { notes: `probe ${version}` }, headers: { 'if-match': `"${version}"` } });
+    times.push(performance.now() - start);
+    expect(res.status).toBe(200);
+  }
+  const write = times.sort((a, b) => a - b)[1];
+  return Math.max(2_000, 80 * write);
+}
 
 /** Starts every call at once; each answer carries how long it took. */
 async function timed<T>(calls: (() => Promise<T>)[]): Promise<(T & { ms: number })[]> {
