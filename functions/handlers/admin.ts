@@ -33,7 +33,8 @@ export function adminHandlers(store: Store) {
 
     async putRoleMapping(req: ApiRequest): Promise<ApiResponse> {
       const email = req.params.email.toLowerCase();
-      badRequestIf(email.length > 254 || !EMAIL.test(email), 'email', 'must be an email address (at most 254 characters)');
+      const bad = email.length > 254 || !EMAIL.test(email);
+      badRequestIf(bad, 'email', 'must be an email address (at most 254 characters)');
       const body = requireObject(req.body);
       const p = new Problems();
       rejectUnknown(body, ['roles'], p);

@@ -19,7 +19,9 @@ export interface ErrorAnswer {
 export const BUSY_RETRY_AFTER_SECONDS = 1;
 
 /** DynamoDB's own names for "too many requests right now" (and the SDK's for a request that timed out). */
-const THROTTLED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TimeoutError', 'RequestTimeout']);
+const THROTTLED = new Set([
+  'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TimeoutError', 'RequestTimeout',
+]);
 
 export function isThrottled(err: unknown): boolean {
   return err instanceof Busy || THROTTLED.has((err as Error | undefined)?.name ?? '');

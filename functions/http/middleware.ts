@@ -100,9 +100,10 @@ function pathParam(name: string, raw: string): string {
   } catch {
     throw new ValidationError([{ field: name, message: 'is not valid percent-encoding (UTF-8)' }]);
   }
-  if (value.length > MAX_PATH_PARAM) throw new ValidationError([{ field: name, message: `is longer than ${MAX_PATH_PARAM} characters` }]);
+  const refuse = (message: string) => new ValidationError([{ field: name, message }]);
+  if (value.length > MAX_PATH_PARAM) throw refuse(`is longer than ${MAX_PATH_PARAM} characters`);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new ValidationError([{ field: name, message: 'must not contain control characters' }]);
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw refuse('must not contain control characters');
   return value;
 }
 

@@ -35,7 +35,10 @@ export class Busy extends Error {
 }
 
 /** Cancellation reasons (and error names) that mean throttling, not a failed condition. */
-const THROTTLING_CODES = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
+const THROTTLING_CODES = new Set([
+  'ThrottlingError', 'ProvisionedThroughputExceeded', 'ThrottlingException', 'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+]);
 
 /**
  * Every request to DynamoDB fails fast instead of hanging on a stuck connection: connecting may take
@@ -49,12 +52,19 @@ export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient 
   const requestHandler = { ...DYNAMO_TIMEOUTS, throwOnRequestTimeout: true };
   const client = new DynamoDBClient(
     endpoint
-      ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestHandler }
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          requestHandler,
+        }
       : { requestHandler },
   );
   countRoundTrips(client);
   // convertClassInstanceToMap: a map with a key named `constructor` (a size code) is still a map.
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+  });
 }
 
 export class Db {
@@ -173,7 +183,9 @@ function sleep(ms: number) {
 /** A cursor this service did not hand out for this very query: 400 INVALID_CURSOR. */
 export class InvalidCursorError extends DomainError {
   constructor() {
-    super(400, 'INVALID_CURSOR', 'cursor is not one this list handed out for this query', { fields: [{ field: 'cursor', message: 'is not a cursor this list produced for this query' }] });
+    super(400, 'INVALID_CURSOR', 'cursor is not one this list handed out for this query', {
+      fields: [{ field: 'cursor', message: 'is not a cursor this list produced for this query' }],
+    });
   }
 }
 
