@@ -60,14 +60,35 @@ function named(name: string, message: string): Error {
 
 describe('faults from DynamoDB', () => {
   const throttles: [string, () => Promise<Error>][] = [
-    ['ProvisionedThroughputExceededException', async () => named('ProvisionedThroughputExceededException', 'Rate of requests exceeds the allowed throughput for table arn:aws:dynamodb:eu-west-1:123:table/x')],
-    ['ThrottlingException', async () => named('ThrottlingException', 'Rate exceeded for arn:aws:dynamodb:eu-west-1:123:table/x')],
-    ['RequestLimitExceeded', async () => named('RequestLimitExceeded', 'Throughput exceeds the current throughput limit for your account arn:aws:dynamodb')],
+    [
+      'ProvisionedThroughputExceededException',
+      async () =>
+        named(
+          'ProvisionedThroughputExceededException',
+          'Rate of requests exceeds the allowed throughput for table arn:aws:dynamodb:eu-west-1:123:table/x',
+        ),
+    ],
+    [
+      'ThrottlingException',
+      async () => named('ThrottlingException', 'Rate exceeded for arn:aws:dynamodb:eu-west-1:123:table/x'),
+    ],
+    [
+      'RequestLimitExceeded',
+      async () =>
+        named(
+          'RequestLimitExceeded',
+          'Throughput exceeds the current throughput limit for your account arn:aws:dynamodb',
+        ),
+    ],
     ...(['ThrottlingError', 'ProvisionedThroughputExceeded'] as const).map((code): [string, () => Promise<Error>] => [
       `a transaction cancelled for ${code}`,
       async () => {
         const { TransactionCanceledException } = await import('@aws-sdk/client-dynamodb');
-        return new TransactionCanceledException({ message: `Transaction cancelled, please refer cancellation reasons for specific reasons [None, ${code}]`, $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: code, Message: 'arn:aws:dynamodb throughput' }] });
+        return new TransactionCanceledException({
+          message: `Transaction cancelled, please refer cancellation reasons for specific reasons [None, ${code}]`,
+          $metadata: {},
+          CancellationReasons: [{ Code: 'None' }, { Code: code, Message: 'arn:aws:dynamodb throughput' }],
+        });
       },
     ]),
   ];
@@ -84,7 +105,8 @@ describe('faults from DynamoDB', () => {
         injected = undefined;
         documentClient.middlewareStack.add(
           (next, context) => async (args) => {
-            if (context.commandName === 'GetCommand' || context.commandName === 'GetItemCommand') return { output: { Item: orderItem() }, response: {} } as never;
+            if (context.commandName === 'GetCommand' || context.commandName === 'GetItemCommand')
+              return { output: { Item: orderItem() }, response: {} } as never;
             if (context.commandName?.startsWith('TransactWrite')) {
               writes++;
               throw fault;
@@ -96,7 +118,13 @@ describe('faults from DynamoDB', () => {
       }
       try {
         const res = onlyWrites
-          ? await handler(event('POST', '/v1/production-orders/PO-000001/matrix-edits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'S', from: 0, to: 5 }] }), ctx)
+          ? await handler(
+              event('POST', '/v1/production-orders/PO-000001/matrix-edits', {
+                baseVersion: 1,
+                edits: [{ color: 'NAVY', size: 'S', from: 0, to: 5 }],
+              }),
+              ctx,
+            )
           : await handler(event('GET', '/v1/production-orders/PO-000001'), ctx);
         expect(res.statusCode).toBe(503);
         expect((res as { headers?: Record<string, string> }).headers?.['retry-after']).toMatch(/^\d+$/);
@@ -127,7 +155,11 @@ describe('faults from DynamoDB', () => {
           return { output: { Item: orderItem() }, response: {} } as never;
         }
         if (context.commandName?.startsWith('TransactWrite')) {
-          throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
+          throw new TransactionCanceledException({
+            message: 'Transaction cancelled',
+            $metadata: {},
+            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+          });
         }
         return next(args);
       },
@@ -135,7 +167,13 @@ describe('faults from DynamoDB', () => {
     );
     try {
       const started = performance.now();
-      const res = await handler(event('POST', '/v1/production-orders/PO-000001/matrix-edits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'S', from: 0, to: 5 }] }), ctx);
+      const res = await handler(
+        event('POST', '/v1/production-orders/PO-000001/matrix-edits', {
+          baseVersion: 1,
+          edits: [{ color: 'NAVY', size: 'S', from: 0, to: 5 }],
+        }),
+        ctx,
+      );
       const took = performance.now() - started;
       expect(res.statusCode).toBe(409);
       expect(JSON.parse(res.body!).error.code).toBe('CONCURRENT_UPDATE');
@@ -187,9 +225,27 @@ describe('faults from DynamoDB', () => {
 function orderItem() {
   const now = '2026-01-01T00:00:00.000Z';
   return {
-    pk: 'PO#PO-000001', sk: '#ENTITY', type: 'ProductionOrder', id: 'PO-000001', techPackId: 'TP-000001', styleCode: 'TS', state: 'Draft', version: 1,
-    deliveryDate: null, matrix: { sizes: ['S'], colors: ['NAVY'], q: '' }, total: 0, source: { type: 'commercial' },
-    tolerance: { overPct: 5, underPct: 3 }, batchPlan: { maxBatchQty: 500 }, iqTemplate: null, notes: '', releasedBomRevision: null,
-    progress: { batched: '', produced: '', rejected: '' }, createdAt: now, createdBy: 'a', updatedAt: now, updatedBy: 'a',
+    pk: 'PO#PO-000001',
+    sk: '#ENTITY',
+    type: 'ProductionOrder',
+    id: 'PO-000001',
+    techPackId: 'TP-000001',
+    styleCode: 'TS',
+    state: 'Draft',
+    version: 1,
+    deliveryDate: null,
+    matrix: { sizes: ['S'], colors: ['NAVY'], q: '' },
+    total: 0,
+    source: { type: 'commercial' },
+    tolerance: { overPct: 5, underPct: 3 },
+    batchPlan: { maxBatchQty: 500 },
+    iqTemplate: null,
+    notes: '',
+    releasedBomRevision: null,
+    progress: { batched: '', produced: '', rejected: '' },
+    createdAt: now,
+    createdBy: 'a',
+    updatedAt: now,
+    updatedBy: 'a',
   };
 }
