@@ -49,7 +49,9 @@ export const DYNAMO_TIMEOUTS = { connectionTimeout: 1_000, requestTimeout: 3_000
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
-  const requestHandler = { ...DYNAMO_TIMEOUTS, throwOnRequestTimeout: true };
+  // DYNAMODB_REQUEST_TIMEOUT_MS: the local stack's DynamoDB Local on a loaded laptop is slower than DynamoDB.
+  const requestTimeout = Number(process.env.DYNAMODB_REQUEST_TIMEOUT_MS) || DYNAMO_TIMEOUTS.requestTimeout;
+  const requestHandler = { ...DYNAMO_TIMEOUTS, requestTimeout, throwOnRequestTimeout: true };
   const client = new DynamoDBClient(
     endpoint
       ? {

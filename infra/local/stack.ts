@@ -89,6 +89,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // The handler reads its configuration at module scope, exactly as in Lambda.
     process.env.TABLE_NAME = tableName;
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    process.env.DYNAMODB_REQUEST_TIMEOUT_MS ??= '30000'; // a JVM on a busy laptop, not DynamoDB
     process.env.AWS_REGION ??= 'local';
     if (opts.quiet) process.env.LOG_LEVEL = 'ERROR';
     if (opts.exposeDynamoUsage) process.env.EXPOSE_DYNAMO_USAGE = '1';
