@@ -40,7 +40,18 @@ function serverUrl(req: ApiRequest): string | undefined {
   return `${proto}://${host}`;
 }
 
-const MAX_ATTEMPTS = 5;
+/**
+ * A lost race runs again after a wait drawn at random from [0, min(cap, base x 2^attempt)) ("full
+ * jitter": writers racing from several processes spread out instead of colliding again in step),
+ * for as long as the next attempt still starts within the budget: well below the Lambda (29 s)
+ * and API Gateway timeouts. Within one process the reruns for one resource (the id in the path)
+ * also go one at a time (`oneAtATime`): N requests that lost to each other then cost N writes, not
+ * N^2. In Lambda a container serves one request at a time, so there only the backoff applies.
+ */
+export const RACE_RETRY = { budgetMs: 10_000, baseMs: 10, capMs: 200 };
+
+/** Reruns after lost races, and requests that gave up (409 CONCURRENT_UPDATE), since the process started. */
+export const raceRetryStats = { retries: 0, giveUps: 0 };
 
 const { logger, metrics, invocation } = observability(SERVICES.api);
 
@@ -48,14 +59,55 @@ const { logger, metrics, invocation } = observability(SERVICES.api);
 async function dispatch(_event: ApiEvent, context: ApiContext): Promise<ApiResult> {
   const req = context.api;
   const handler = ROUTES[req.route.id as RouteId];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return toResult(await handler(req), req.requestId);
-    } catch (err) {
-      if (!(err instanceof TransientConflict) || attempt >= MAX_ATTEMPTS) throw err;
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  const giveUp = (err: unknown) => {
+    raceRetryStats.giveUps++;
+    return err;
+  };
+  try {
+    return toResult(await handler(req), req.requestId);
+  } catch (err) {
+    if (!(err instanceof TransientConflict)) throw err;
+    let lost: unknown = err;
+    for (let attempt = 1; ; attempt++) {
+      const wait = Math.random() * Math.min(RACE_RETRY.capMs, RACE_RETRY.baseMs * 2 ** attempt);
+      if (elapsed() + wait > RACE_RETRY.budgetMs) throw giveUp(lost);
+      await new Promise((r) => setTimeout(r, wait));
+      raceRetryStats.retries++;
       context.lostRaceRetries = attempt;
-      await new Promise((r) => setTimeout(r, Math.random() * 15 * attempt));
+      const outcome = await oneAtATime(req.params.id ?? req.path, async (): Promise<Rerun> => {
+        if (elapsed() > RACE_RETRY.budgetMs) return { kind: 'late' };
+        try {
+          return { kind: 'done', result: toResult(await handler(req), req.requestId) };
+        } catch (e) {
+          if (!(e instanceof TransientConflict)) throw e;
+          return { kind: 'lost', conflict: e };
+        }
+      });
+      if (outcome.kind === 'done') return outcome.result;
+      if (outcome.kind === 'late') throw giveUp(lost);
+      lost = outcome.conflict;
     }
+  }
+}
+
+type Rerun = { kind: 'done'; result: ApiResult } | { kind: 'lost'; conflict: TransientConflict } | { kind: 'late' };
+
+const queues = new Map<string, Promise<void>>();
+
+/** Runs `fn` after every earlier call for the same key in this process has settled. */
+async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const before = queues.get(key) ?? Promise.resolve();
+  let release!: () => void;
+  const tail = before.then(() => new Promise<void>((r) => (release = r)));
+  queues.set(key, tail);
+  await before;
+  try {
+    return await fn();
+  } finally {
+    release();
+    if (queues.get(key) === tail) queues.delete(key);
   }
 }
 

@@ -114,7 +114,8 @@ export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): Mater
       let variant: string | undefined;
       if (bl.variants === undefined) variant = bl.material;
       else if (bl.variants === 'match') variant = color;
-      else variant = bl.variants[color];
+      else variant = own(bl.variants, color);
+      if (typeof variant !== 'string') variant = undefined;
       if (variant === undefined) {
         problems.push({ line: li, material: bl.material, color, message: `has no variant for color ${color} (add it to variants, or leave the color out with appliesTo)` });
         return;
@@ -125,8 +126,8 @@ export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): Mater
     });
 
     const perSize = matrix.sizes.map((size) => {
-      const c = typeof bl.consumption === 'number' ? bl.consumption : bl.consumption[size];
-      return c === undefined ? undefined : toScaled(c, MICRO);
+      const c = typeof bl.consumption === 'number' ? bl.consumption : own(bl.consumption, size);
+      return typeof c === 'number' ? toScaled(c, MICRO) : undefined;
     });
 
     for (const [variant, rows] of groups) {
@@ -177,10 +178,16 @@ export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): Mater
 
 /** A per-size consumption with the order's sizes first, in their order (stored maps keep none). */
 function bySize(consumption: Record<string, number>, sizes: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of sizes) if (s in consumption) out[s] = consumption[s];
-  for (const [s, c] of Object.entries(consumption)) if (!(s in out)) out[s] = c;
+  // No prototype: sizes named `constructor`, `toString` or `__proto__` are data like any other.
+  const out: Record<string, number> = Object.create(null);
+  for (const s of sizes) if (Object.hasOwn(consumption, s)) out[s] = consumption[s];
+  for (const [s, c] of Object.entries(consumption)) if (!Object.hasOwn(out, s)) out[s] = c;
   return out;
+}
+
+/** A map's own value for a code (never one inherited from Object.prototype, such as `constructor`). */
+function own<T>(map: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 function dedupe(problems: BomProblem[]): BomProblem[] {

@@ -60,7 +60,7 @@ export function httpErrors(logger: { error(message: string, attributes: Record<s
           error: describe(request.error),
         });
       }
-      request.response = jsonResult(answer.status, answer.body, { 'x-request-id': requestId });
+      request.response = jsonResult(answer.status, answer.body, { 'x-request-id': requestId, ...answer.headers });
     },
   };
 }
@@ -97,11 +97,29 @@ export function matchRoute(method: string, path: string): { spec: RouteSpec; par
     pathMatched = true;
     if (r.spec.method !== method) continue;
     const params: Record<string, string> = {};
-    r.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1])));
+    r.names.forEach((n, i) => (params[n] = pathParam(n, m[i + 1])));
     return { spec: r.spec, params };
   }
   if (pathMatched) throw new DomainError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`);
   throw new DomainError(404, 'NOT_FOUND', `No route ${method} ${path}`);
+}
+
+/** Longest id or email a path may carry (an email is at most 254 characters). */
+export const MAX_PATH_PARAM = 254;
+
+/** A path segment, percent-decoded; malformed encoding, control characters or excess length are a 400. */
+function pathParam(name: string, raw: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    throw new ValidationError([{ field: name, message: 'is not valid percent-encoding (UTF-8)' }]);
+  }
+  const refuse = (message: string) => new ValidationError([{ field: name, message }]);
+  if (value.length > MAX_PATH_PARAM) throw refuse(`is longer than ${MAX_PATH_PARAM} characters`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw refuse('must not contain control characters');
+  return value;
 }
 
 export function routing(): Middleware {

@@ -6,7 +6,8 @@ import {
   type QueryCommandInput, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { ValidationError } from '../../shared/errors.js';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DomainError } from '../../shared/errors.js';
 import { formatId, keys, type IdKind } from './keys.js';
 import { countRoundTrips } from './metrics.js';
 
@@ -26,12 +27,46 @@ export class TransientConflict extends Error {
   }
 }
 
+/** DynamoDB throttled the request (a transaction cancelled for throttling): 503 BUSY, try again later. */
+export class Busy extends Error {
+  constructor(readonly reason: string) {
+    super(`Throttled: ${reason}`);
+  }
+}
+
+/** Cancellation reasons (and error names) that mean throttling, not a failed condition. */
+const THROTTLING_CODES = new Set([
+  'ThrottlingError', 'ProvisionedThroughputExceeded', 'ThrottlingException', 'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * Every request to DynamoDB fails fast instead of hanging on a stuck connection: connecting may take
+ * 1 s, the whole request 3 s (the SDK then retries, within the Lambda's 29 s).
+ */
+export const DYNAMO_TIMEOUTS = { connectionTimeout: 1_000, requestTimeout: 3_000 };
+
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
-  const client = new DynamoDBClient(endpoint ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+  // DYNAMODB_REQUEST_TIMEOUT_MS: the local stack's DynamoDB Local on a loaded laptop is slower than DynamoDB.
+  const requestTimeout = Number(process.env.DYNAMODB_REQUEST_TIMEOUT_MS) || DYNAMO_TIMEOUTS.requestTimeout;
+  const requestHandler = { ...DYNAMO_TIMEOUTS, requestTimeout, throwOnRequestTimeout: true };
+  const client = new DynamoDBClient(
+    endpoint
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          requestHandler,
+        }
+      : { requestHandler },
+  );
   countRoundTrips(client);
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  // convertClassInstanceToMap: a map with a key named `constructor` (a size code) is still a map.
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
+  });
 }
 
 export class Db {
@@ -57,8 +92,14 @@ export class Db {
   }
 
   async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ items: Item[]; lastKey?: Item }> {
-    const out = await this.doc.send(new QueryCommand({ TableName: this.table, ...input }));
-    return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+    try {
+      const out = await this.doc.send(new QueryCommand({ TableName: this.table, ...input }));
+      return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+    } catch (err) {
+      // A start key DynamoDB refuses can only have come from a cursor (ours are signed; belt and braces).
+      if (input.ExclusiveStartKey && (err as Error).name === 'ValidationException') throw new InvalidCursorError();
+      throw err;
+    }
   }
 
   /** Every item of a query, following DynamoDB's 1 MB pages. */
@@ -87,6 +128,8 @@ export class Db {
           throw new ConditionFailed(failed, raw ? unmarshall(raw as never) : undefined);
         }
         if (reasons.some((r) => r.Code === 'TransactionConflict')) throw new TransientConflict();
+        const throttled = reasons.find((r) => THROTTLING_CODES.has(r.Code ?? ''));
+        if (throttled) throw new Busy(throttled.Code!);
       }
       if ((err as Error).name === 'TransactionConflictException') throw new TransientConflict();
       throw err;
@@ -139,19 +182,61 @@ function sleep(ms: number) {
 
 // ---- paging ------------------------------------------------------------------------------------
 
-/** Opaque to callers; tied to the index it came from so it cannot be replayed against another. */
+/** A cursor this service did not hand out for this very query: 400 INVALID_CURSOR. */
+export class InvalidCursorError extends DomainError {
+  constructor() {
+    super(400, 'INVALID_CURSOR', 'cursor is not one this list handed out for this query', {
+      fields: [{ field: 'cursor', message: 'is not a cursor this list produced for this query' }],
+    });
+  }
+}
+
+const MAX_CURSOR_CHARS = 2_048;
+let cursorKey: Buffer | undefined;
+
+/**
+ * The key cursors are signed with: CURSOR_SECRET (the local stack keeps one in DATA_DIR; in AWS the
+ * stack passes one). Without it a random key per process: cursors then only work within it.
+ */
+function cursorSecret(): Buffer {
+  if (cursorKey) return cursorKey;
+  const secret = process.env.CURSOR_SECRET;
+  if (!secret) process.emitWarning('CURSOR_SECRET is not set: paging cursors are signed with a per-process key');
+  cursorKey = secret ? Buffer.from(secret, 'utf8') : randomBytes(32);
+  return cursorKey;
+}
+
+/** Forgets the key read from the environment (tests that change CURSOR_SECRET). */
+export function resetCursorSecret(): void {
+  cursorKey = undefined;
+}
+
+function cursorMac(scope: string, payload: string): Buffer {
+  return createHmac('sha256', cursorSecret()).update(`${scope}\n${payload}`).digest().subarray(0, 18);
+}
+
+/**
+ * Opaque to callers: the last key, signed (HMAC-SHA256) together with the scope it came from (the
+ * index and the query's own values), so it can be neither forged nor replayed against another query.
+ */
 export function encodeCursor(index: string, lastKey: Item | undefined): string | null {
   if (!lastKey) return null;
-  return Buffer.from(JSON.stringify({ i: index, k: lastKey })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify(lastKey)).toString('base64url');
+  return `${payload}.${cursorMac(index, payload).toString('base64url')}`;
 }
 
 export function decodeCursor(index: string, cursor: string | undefined): Item | undefined {
   if (!cursor) return undefined;
+  const [payload, mac, ...rest] = cursor.length <= MAX_CURSOR_CHARS ? cursor.split('.') : [];
+  if (!payload || !mac || rest.length) throw new InvalidCursorError();
+  const given = Buffer.from(mac, 'base64url');
+  const expected = cursorMac(index, payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidCursorError();
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (parsed?.i === index && parsed.k && typeof parsed.k === 'object') return parsed.k as Item;
+    const key = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Item;
   } catch {
-    // fall through
+    // fall through: signed by us, so this cannot happen short of a key leak
   }
-  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this list produced' }]);
+  throw new InvalidCursorError();
 }

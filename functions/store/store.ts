@@ -162,7 +162,8 @@ export class Store {
     } else {
       input = { IndexName: 'byType', KeyConditionExpression: '#t = :v', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':v': kind } };
     }
-    const cursorScope = `${kind}:${input.IndexName}`;
+    // A cursor fits its own query only (the index and the values asked for).
+    const cursorScope = `${kind}:${input.IndexName}:${q.techPackId ?? ''}:${q.state ?? ''}`;
     const page = await this.db.query({ ...input, ScanIndexForward: false, Limit: q.limit, ExclusiveStartKey: decodeCursor(cursorScope, q.cursor) });
     return { items: page.items.map(decode), nextCursor: encodeCursor(cursorScope, page.lastKey) };
   }

@@ -1,7 +1,8 @@
 // The whole local stack in one call: DynamoDB Local, the table, the signing key, the API, the
 // events feed (the table's stream -> events.ndjson) and the replenishment schedule.
 // `npm start` and the test suite both use it, so tests run against what a developer runs.
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,6 +73,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     dynamo = await startDynamoLocal({ port: opts.dynamoPort, dbPath: inMemory || opts.tablesInMemory ? null : path.join(dataDir, 'dynamodb') });
     const created = await ensureTable(dynamo.endpoint, tableName);
     const keys = await loadOrCreateKeys(dataDir);
+    // Paging cursors are signed (functions/store/db.ts) with a key kept beside the signing key.
+    process.env.CURSOR_SECRET ??= loadOrCreateCursorSecret(path.dirname(keys.file));
     if (opts.events !== false) {
       const file = inMemory ? path.join(os.tmpdir(), `garmentflow-events-${process.pid}-${Date.now()}.ndjson`) : path.join(dataDir, 'events.ndjson');
       events = await startEventPoller({
@@ -86,6 +89,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     // The handler reads its configuration at module scope, exactly as in Lambda.
     process.env.TABLE_NAME = tableName;
     process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+    process.env.DYNAMODB_REQUEST_TIMEOUT_MS ??= '30000'; // a JVM on a busy laptop, not DynamoDB
     process.env.AWS_REGION ??= 'local';
     if (opts.quiet) process.env.LOG_LEVEL = 'ERROR';
     // EMF metrics are for CloudWatch: off locally unless asked for (POWERTOOLS_METRICS_DISABLED=false npm start).
@@ -129,6 +133,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     await dynamo?.stop();
     throw err;
   }
+}
+
+function loadOrCreateCursorSecret(dir: string): string {
+  const file = path.join(dir, 'cursor-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
 }
 
 /** The AWS schedule's stand-in: calls the replenishment Lambda's own handler every `seconds`, never two runs at once. */
