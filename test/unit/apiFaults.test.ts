@@ -16,6 +16,8 @@ const closeEndpoint = () => {
 };
 process.env.TABLE_NAME = 'faults';
 process.env.LOG_LEVEL = 'ERROR';
+// The AWS timeouts, not the local stack's longer ones (its global setup sets them for the workers it starts).
+delete process.env.DYNAMODB_REQUEST_TIMEOUT_MS;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 let handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<{ statusCode?: number; body?: string }>;
