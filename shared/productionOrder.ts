@@ -108,6 +108,7 @@ export function newOrder(args: {
     state: 'Draft',
     version: 1,
     deliveryDate: input.deliveryDate ?? null,
+    originalDeliveryDate: input.deliveryDate ?? null,
     matrix,
     total: matrixTotal(matrix),
     source,
@@ -152,7 +153,11 @@ export function applyOrderPatch(order: ProductionOrder, patch: OrderPatch, actor
   const planning = (['deliveryDate', 'matrix', 'sizes', 'colors', 'batchPlan', 'tolerance'] as const).filter((k) => patch[k] !== undefined);
   if (planning.length > 0) requireEditable(order, planning.join(', '));
   const next = touched(order, actor, now);
-  if (patch.deliveryDate !== undefined) next.deliveryDate = patch.deliveryDate;
+  if (patch.deliveryDate !== undefined) {
+    next.deliveryDate = patch.deliveryDate;
+    // Only an editable plan gets here (requireEditable): the promise is not made yet, so it moves too.
+    next.originalDeliveryDate = patch.deliveryDate;
+  }
   if (patch.matrix) next.matrix = patch.matrix;
   else if (patch.sizes || patch.colors) {
     const sizes = patch.sizes ?? order.matrix.sizes;

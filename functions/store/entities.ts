@@ -85,6 +85,7 @@ export const productionOrderEntity = defineEntity<ProductionOrder>({
     'state',
     'version',
     'deliveryDate',
+    'originalDeliveryDate',
     'matrix',
     'total',
     'source',
@@ -118,6 +119,8 @@ export const productionOrderEntity = defineEntity<ProductionOrder>({
     });
     return {
       matrix,
+      // Orders stored before originalDeliveryDate existed were never re-promised: their date is the original.
+      originalDeliveryDate: raw.originalDeliveryDate === undefined ? raw.deliveryDate : raw.originalDeliveryDate,
       progress: {
         batched: shaped(stored.batched),
         produced: shaped(stored.produced),

@@ -92,6 +92,8 @@ export const ProductionOrder = v.object({
   state: v.picklist(ORDER_STATES),
   version: v.number(),
   deliveryDate: v.nullable(v.pipe(v.string(), v.metadata({ format: 'date' }))),
+  /** The date first promised: follows deliveryDate while the plan is editable, kept once released. */
+  originalDeliveryDate: v.nullable(v.pipe(v.string(), v.metadata({ format: 'date' }))),
   matrix: Matrix,
   total: v.number(),
   source: OrderSource,

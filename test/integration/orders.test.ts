@@ -22,6 +22,7 @@ describe('creating production orders', () => {
       state: 'Draft',
       version: 1,
       deliveryDate: '2027-03-01',
+      originalDeliveryDate: '2027-03-01',
       matrix: { sizes: ['S', 'M', 'L'], colors: ['NAVY', 'RED'], quantities: [[0, 0, 0], [0, 0, 0]] },
       total: 0,
       source: { type: 'commercial' },

@@ -99,12 +99,19 @@ describe('production order', () => {
   });
 
   it('a field the declaration does not list yet is stored and answered after the declared ones (no store edit)', () => {
-    const withNew = { ...PO, originalDeliveryDate: '2026-05-01' };
+    const withNew = { ...PO, customerRef: 'PO-4711' };
     const item = productionOrderEntity.item(withNew);
-    expect(item.originalDeliveryDate).toBe('2026-05-01');
+    expect(item.customerRef).toBe('PO-4711');
     const back = productionOrderEntity.decode(stored(item)) as typeof withNew;
-    expect(back.originalDeliveryDate).toBe('2026-05-01');
-    expect(Object.keys(back).at(-1)).toBe('originalDeliveryDate');
+    expect(back.customerRef).toBe('PO-4711');
+    expect(Object.keys(back).at(-1)).toBe('customerRef');
+  });
+
+  it('an order stored before originalDeliveryDate existed reads its delivery date as the original', () => {
+    const older = without(productionOrderEntity.item({ ...PO, deliveryDate: '2026-08-01' }), 'originalDeliveryDate');
+    const back = productionOrderEntity.decode(stored(older));
+    expect(back.originalDeliveryDate).toBe('2026-08-01');
+    expect(Object.keys(back)).toEqual(productionOrderEntity.spec.fields);
   });
 
   it('an older item without the field decodes without it', () => {

@@ -52,6 +52,7 @@ export function order(over: Partial<ProductionOrder> = {}): ProductionOrder {
     state: 'Draft',
     version: 4,
     deliveryDate: '2026-06-30',
+    originalDeliveryDate: '2026-06-30',
     matrix: m,
     total,
     source: { type: 'commercial' },

@@ -144,6 +144,25 @@ describe('newOrder', () => {
   });
 });
 
+describe('originalDeliveryDate (the date first promised)', () => {
+  it('a new order starts with its delivery date as the original', () => {
+    expect(create().originalDeliveryDate).toBe('2026-07-15');
+    expect(create({ input: { techPackId: 'tp-1' } }).originalDeliveryDate).toBeNull();
+  });
+
+  it('moves with the delivery date while the plan is editable (Draft, Planned)', () => {
+    for (const state of EDITABLE_STATES) {
+      const { order: next } = applyOrderPatch(order({ state }), { deliveryDate: '2026-09-01' }, planner, LATER);
+      expect(next.deliveryDate).toBe('2026-09-01');
+      expect(next.originalDeliveryDate).toBe('2026-09-01');
+    }
+  });
+
+  it('is not an input: callers cannot set it', () => {
+    expect(badFields(() => parseOrderPatch({ originalDeliveryDate: '2026-09-01' }))).toContain('originalDeliveryDate');
+  });
+});
+
 describe('parseOrderCreate', () => {
   it('accepts a minimal body', () => {
     expect(parseOrderCreate({ techPackId: 'tp-1' })).toEqual({ techPackId: 'tp-1' });
