@@ -34,8 +34,10 @@ export interface BomLine {
   variants?: 'match' | Record<string, string>;
   /** Only garments of these colors use this line. */
   appliesTo?: string[];
-  /** Purchases are made in multiples of this (roll length, MOQ). */
+  /** Purchases are made in multiples of this (roll length, pack size). */
   purchaseMultiple?: number;
+  /** The least a purchase may be (a supplier's minimum order quantity): a floor, not a multiple. */
+  minimumOrderQty?: number;
 }
 
 export interface TechPack {
@@ -54,13 +56,20 @@ export interface TechPack {
   updatedAt: string;
 }
 
+export const TOLERANCE_SCOPES = ['order', 'color', 'cell'] as const;
+/** The level completion compares produced with ordered at: the whole order, each color, or each cell. */
+export type ToleranceScope = (typeof TOLERANCE_SCOPES)[number];
+
 export interface Tolerance {
   overPct: number;
   underPct: number;
+  scope: ToleranceScope;
 }
 
 export interface BatchPlan {
   maxBatchQty: number;
+  /** Generated batches cover the ordered quantity plus this share (0 up to the over-tolerance). */
+  extraCutPct?: number;
 }
 
 export type OrderSource =
@@ -72,6 +81,8 @@ export interface OrderProgress {
   batched: Matrix;
   produced: Matrix;
   rejected: Matrix;
+  /** Neither produced nor rejected when a batch finished (recorded with a reason). */
+  missing: Matrix;
 }
 
 export interface ProductionOrder {

@@ -2,7 +2,7 @@
 // smaller) rather than DynamoDB lists of numbers: a 20,000-cell order with its three progress
 // matrices then stays well below the 400 KB item limit. All-zero quantities are stored as ''.
 // Text ("10,20;5,5", an earlier format) is still read.
-import { DEFAULT_SETTINGS } from '../../shared/settings.js';
+import { DEFAULT_SETTINGS, withToleranceDefaults } from '../../shared/settings.js';
 import type { BomLine, Color, FactorySettings, Matrix, TechPack } from '../../shared/types.js';
 import { KEY_ATTRIBUTES } from './keys.js';
 import type { Item } from './db.js';
@@ -43,7 +43,7 @@ export function withoutKeys(item: Item): Item {
 
 // DynamoDB keeps no attribute order; answers read better with the fields in a stable, logical one.
 const TECH_PACK_FIELDS = ['id', 'styleCode', 'name', 'season', 'sizes', 'colors', 'bom', 'iqTemplate', 'state', 'version', 'bomRevision', 'createdAt', 'updatedAt'];
-const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple'];
+const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple', 'minimumOrderQty'];
 export const ORDER_FIELDS = [
   'id', 'techPackId', 'styleCode', 'state', 'version', 'deliveryDate', 'matrix', 'total', 'source', 'tolerance', 'batchPlan',
   'iqTemplate', 'notes', 'releasedBomRevision', 'progress', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy',
@@ -70,5 +70,9 @@ export function decodeTechPack(item: Item): TechPack {
 }
 
 export function decodeSettings(item: Item | undefined): FactorySettings {
-  return item ? inOrder<FactorySettings>(withoutKeys(item), SETTINGS_FIELDS) : structuredClone(DEFAULT_SETTINGS);
+  if (!item) return structuredClone(DEFAULT_SETTINGS);
+  const settings = inOrder<FactorySettings>(withoutKeys(item), SETTINGS_FIELDS);
+  // issue 11: settings stored before tolerance scopes read as scope `color`.
+  if (settings.defaultTolerance) settings.defaultTolerance = withToleranceDefaults(settings.defaultTolerance);
+  return settings;
 }

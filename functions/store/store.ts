@@ -4,7 +4,7 @@ import { eventFor, type EventLinks } from '../../shared/events.js';
 import type {
   FactorySettings, HistoryEntry, Page, ProductionOrder, Role, TechPack, TechPackState,
 } from '../../shared/types.js';
-import type { BatchSummary } from '../../shared/productionOrder.js';
+import { withOrderDefaults, type BatchSummary } from '../../shared/productionOrder.js';
 import { decodeMatrix, decodeQuantities, decodeSettings, decodeTechPack, encodeMatrix, encodeQuantities, inOrder, ORDER_FIELDS, withoutKeys, type StoredMatrix, type StoredQuantities } from './codec.js';
 import { summariesOfSets } from './batchCodec.js';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
@@ -167,18 +167,22 @@ export class Store {
         batched: encodeQuantities(progress.batched.quantities),
         produced: encodeQuantities(progress.produced.quantities),
         rejected: encodeQuantities(progress.rejected.quantities),
+        // issue 11 (missing pieces): '' while none, like the others.
+        missing: encodeQuantities(progress.missing.quantities),
       },
     };
   }
 
   decodeOrder(item: Item): ProductionOrder {
-    const raw = withoutKeys(item) as Item & { matrix: StoredMatrix; progress: Record<'batched' | 'produced' | 'rejected', StoredQuantities> };
+    const raw = withoutKeys(item) as Item & { matrix: StoredMatrix; progress: Record<'batched' | 'produced' | 'rejected' | 'missing', StoredQuantities> };
     const matrix = decodeMatrix(raw.matrix);
     const shaped = (q: StoredQuantities) => ({ sizes: matrix.sizes, colors: matrix.colors, quantities: decodeQuantities(q, matrix.colors.length, matrix.sizes.length) });
-    return inOrder<ProductionOrder>(
-      { ...raw, matrix, progress: { batched: shaped(raw.progress.batched), produced: shaped(raw.progress.produced), rejected: shaped(raw.progress.rejected) } },
+    const { batched, produced, rejected, missing = '' } = raw.progress; // issue 11: orders stored before `missing` read none
+    // issue 11: withOrderDefaults fills tolerance.scope and batchPlan.extraCutPct of orders stored before them.
+    return withOrderDefaults(inOrder<ProductionOrder>(
+      { ...raw, matrix, progress: { batched: shaped(batched), produced: shaped(produced), rejected: shaped(rejected), missing: shaped(missing) } },
       ORDER_FIELDS,
-    );
+    ));
   }
 
   orderLinks(o: ProductionOrder): EventLinks {

@@ -113,6 +113,7 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
       batched: matrix([[10, 20, 30], [0, 50, 50]]),
       produced: matrix([[10, 20, 30], [0, 50, 50]]),
       rejected: matrix([[0, 0, 0], [0, 0, 0]]),
+      missing: matrix([[0, 0, 0], [0, 0, 0]]),
     });
     const listed = await allBatches(o.id);
     expect(listed.map((b) => b.state)).toEqual(['Finished', 'Finished', 'Finished', 'Finished', 'Finished']);
@@ -149,13 +150,60 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
 
     const refused = await transition(t.planner, o.id, { action: 'complete' });
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: 'OUT_OF_TOLERANCE', details: { cells: [{ color: 'NAVY', size: 'S', ordered: 100, produced: 90, min: 97, max: 105 }] } });
+    // The default scope is the color: NAVY made 188 of 200, below 194 (3% under); both its cells are short.
+    expect(refused.body.error).toMatchObject({
+      code: 'OUT_OF_TOLERANCE',
+      details: {
+        scope: 'color',
+        groups: [{ color: 'NAVY', ordered: 200, produced: 188, min: 194, max: 210 }],
+        cells: [{ color: 'NAVY', size: 'S', ordered: 100, produced: 90 }, { color: 'NAVY', size: 'M', ordered: 100, produced: 98 }],
+      },
+    });
 
     expect((await transition(t.planner, o.id, { action: 'complete', shortClose: true })).status).toBe(400); // a reason is required
     const closed = await ok(transition(t.planner, o.id, { action: 'complete', shortClose: true, reason: 'fabric lot rejected' }));
     expect(closed.state).toBe('Completed');
     const last = (await history(o.id)).at(-1)!;
-    expect(last).toMatchObject({ action: 'shortClose', from: 'InProgress', to: 'Completed', reason: 'fabric lot rejected', details: { shortCells: [{ color: 'NAVY', size: 'S', produced: 90 }] } });
+    expect(last).toMatchObject({ action: 'shortClose', from: 'InProgress', to: 'Completed', reason: 'fabric lot rejected', details: { scope: 'color', shortGroups: [{ color: 'NAVY', produced: 188 }], shortCells: [{ color: 'NAVY', size: 'S', produced: 90 }, { size: 'M' }] } });
+  });
+
+  it('tolerance at the level buyers use: RED 1.1% short completes at color scope, 409 at cell scope (XS 25% short)', async () => {
+    const tp = await createTechPack(t.commercial, 'ProductionReady', {
+      sizes: ['XS', 'M', 'XL'], colors: [{ code: 'RED', name: 'Red' }], bom: [{ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 0 }],
+    });
+    const run = async (scope: string) => {
+      const created = await createOrder(t.planner, tp.id, { matrix: matrix([[12, 600, 588]], ['XS', 'M', 'XL'], ['RED']), tolerance: { overPct: 5, underPct: 3, scope } });
+      expect(created.tolerance).toEqual({ overPct: 5, underPct: 3, scope });
+      await ok(transition(t.planner, created.id, { action: 'plan' }));
+      await ok(transition(t.planner, created.id, { action: 'release' }));
+      // The cap per cell rounds up: XS 12 at 5% may be cut to 13 (rounding down would leave it no over-tolerance).
+      const over = await createBatch(created.id, matrix([[14, 0, 0]], ['XS', 'M', 'XL'], ['RED']));
+      expect(over.body.error).toMatchObject({ code: 'OVER_ALLOCATED', details: { cells: [{ size: 'XS', ordered: 12, max: 13, available: 13 }] } });
+      const b = await ok(createBatch(created.id, matrix([[12, 600, 588]], ['XS', 'M', 'XL'], ['RED'])), 201);
+      await ok(move(created.id, b.id, { action: 'start' }));
+      await ok(move(created.id, b.id, {
+        action: 'finish',
+        produced: matrix([[9, 600, 578]], ['XS', 'M', 'XL'], ['RED']),
+        rejected: matrix([[3, 0, 10]], ['XS', 'M', 'XL'], ['RED']),
+      }));
+      return { id: created.id, complete: await transition(t.planner, created.id, { action: 'complete' }) };
+    };
+
+    const color = await run('color');
+    expect(color.complete.status, JSON.stringify(color.complete.body)).toBe(200);
+    expect(color.complete.body).toMatchObject({ state: 'Completed', tolerance: { scope: 'color' } });
+
+    const cell = await run('cell');
+    expect(cell.complete.status).toBe(409);
+    expect(cell.complete.body.error).toMatchObject({
+      code: 'OUT_OF_TOLERANCE',
+      message: expect.stringContaining('RED/XS made 9 of 12 (at least 12)'),
+      details: { scope: 'cell', groups: [{ color: 'RED', size: 'XS', ordered: 12, produced: 9, min: 12, max: 13 }], cells: [{ color: 'RED', size: 'XS', ordered: 12, produced: 9 }] },
+    });
+    await ok(transition(t.planner, cell.id, { action: 'complete', shortClose: true, reason: 'XS fabric flaw' }));
+    expect((await history(cell.id)).at(-1)).toMatchObject({
+      action: 'shortClose', details: { scope: 'cell', shortGroups: [{ color: 'RED', size: 'XS' }], shortCells: [{ color: 'RED', size: 'XS', produced: 9 }] },
+    });
   });
 
   it('cancel is refused while a batch runs (409 BATCH_RUNNING), then cancels the Planned batches with the order', async () => {
@@ -316,7 +364,7 @@ describe('limits', () => {
     expect((await api('POST', `${base(o.id)}/batches/generate`, { token: t.planner, body: { maxBatchQty: 0 } })).status).toBe(400);
     const gen = await ok(api('POST', `${base(o.id)}/batches/generate`, { token: t.planner, body: { maxBatchQty: 1000 } }), 201);
     expect(gen.items.map((b: any) => b.matrix.quantities[0])).toEqual([[500, 500], [500, 500], [500, 500]]);
-    expect(gen.order.batchPlan).toEqual({ maxBatchQty: 1 });
+    expect(gen.order.batchPlan).toEqual({ maxBatchQty: 1, extraCutPct: 0 });
   });
 
   it('a 20,000-cell order keeps full progress (batched, produced, rejected) within DynamoDB\u2019s 400 KB item', async () => {

@@ -7,7 +7,7 @@ import {
 } from '../../shared/batches.js';
 import { ConflictError, IllegalTransitionError } from '../../shared/errors.js';
 import { emptyMatrix, matrixTotal } from '../../shared/matrix.js';
-import { cellsOutOfTolerance, toleranceBounds, transitionOrder } from '../../shared/productionOrder.js';
+import { outOfTolerance, toleranceBounds, transitionOrder } from '../../shared/productionOrder.js';
 import type { Matrix, ProductionOrder } from '../../shared/types.js';
 import { LATER, NOW, badFields, matrix, order, other, planner, problems, thrown } from './fixtures.js';
 
@@ -182,6 +182,7 @@ describe('planBatches: the order\u2019s batch plan', () => {
       const batched = done.map((row, r) => row.map((q, c) => Math.min(q, ordered[r][c])));
       const o = released({ batchPlan: { maxBatchQty: max }, matrix: matrix(sizes, colors, ordered), progress: {
         batched: matrix(sizes, colors, batched), produced: emptyMatrix(sizes, colors), rejected: emptyMatrix(sizes, colors),
+        missing: emptyMatrix(sizes, colors),
       } });
       const remaining = remainingToBatch(o);
       if (countGenerated(remaining, max) === 0 || countGenerated(remaining, max) > MAX_GENERATED_BATCHES) return;
@@ -249,7 +250,7 @@ describe('the allocation rule: batched + new <= ordered + over-tolerance, per ce
       asks: fc.array(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 12 }),
     });
     fc.assert(fc.property(arb, ({ ordered, over, asks }) => {
-      let o = released({ matrix: matrix(['S', 'M', 'L'], ['NAVY'], [ordered]), tolerance: { overPct: over, underPct: 0 } });
+      let o = released({ matrix: matrix(['S', 'M', 'L'], ['NAVY'], [ordered]), tolerance: { overPct: over, underPct: 0, scope: 'cell' } });
       o = { ...o, progress: { ...o.progress, batched: emptyMatrix(o.matrix.sizes, o.matrix.colors) } };
       for (const ask of asks) {
         try {
@@ -286,7 +287,7 @@ describe('createBatches', () => {
   });
 
   it('refuses over-allocation and orders not in production', () => {
-    expect(thrown(() => createBatches(released(), [matrix(['S'], ['NAVY'], [[11]])], { ids: ['B-1'], origin: 'manual', actor: planner, now: LATER })).code).toBe('OVER_ALLOCATED');
+    expect(thrown(() => createBatches(released(), [matrix(['S'], ['NAVY'], [[12]])], { ids: ['B-1'], origin: 'manual', actor: planner, now: LATER })).code).toBe('OVER_ALLOCATED');
     expect(thrown(() => createBatches(order({ state: 'Planned' }), [matrix(['S'], ['NAVY'], [[1]])], { ids: ['B-1'], origin: 'manual', actor: planner, now: LATER })).code).toBe('ORDER_NOT_IN_PRODUCTION');
   });
 });
@@ -410,7 +411,7 @@ describe('reconciliation: batches -> progress -> complete / cancel', () => {
     expect(o.state).toBe('InProgress');
     expect(o.progress.batched.quantities).toEqual(o.matrix.quantities);
     expect(o.progress.produced.quantities).toEqual(o.matrix.quantities);
-    expect(cellsOutOfTolerance(o)).toEqual([]);
+    expect(outOfTolerance(o).groups).toEqual([]);
     const r = transitionOrder(o, { action: 'complete' }, { batches: batches.map((b) => ({ id: b.id, state: b.state })), actor: planner, now: LATER });
     expect(r.order.state).toBe('Completed');
   });
@@ -423,7 +424,7 @@ describe('reconciliation: batches -> progress -> complete / cancel', () => {
     expect((e.details as { cells: unknown[] }).cells).toHaveLength(6);
     const r = transitionOrder(o, { action: 'complete', shortClose: true, reason: 'fabric shortage' }, ctx);
     expect(r.history).toMatchObject({ action: 'shortClose', reason: 'fabric shortage' });
-    expect((r.history.details as { shortCells: unknown[] }).shortCells).toContainEqual({ color: 'NAVY', size: 'M', ordered: 20, produced: 10, min: 20, max: 21 });
+    expect((r.history.details as { shortCells: unknown[] }).shortCells).toContainEqual({ color: 'NAVY', size: 'M', ordered: 20, produced: 10 });
   });
 
   it('cancelling the order takes its Planned batches out of progress.batched', () => {
