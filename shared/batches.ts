@@ -45,6 +45,9 @@ export interface ProductionBatch {
   rejected?: Matrix;
   producedTotal?: number;
   rejectedTotal?: number;
+  /** Neither produced nor rejected (batch - produced - rejected per cell), recorded with the finish's reason. */
+  missing?: Matrix;
+  missingTotal?: number;
   reason?: string;
   createdAt: string;
   createdBy: string;
@@ -408,6 +411,62 @@ function overBatch(batch: ProductionBatch, m: Matrix | undefined, field: string,
   return ok ? reshape(m, batch.matrix.sizes, batch.matrix.colors) : undefined;
 }
 
+/** A cell of a batch whose produced and rejected do not add up to the batch's quantity. */
+export interface UnreconciledCell {
+  color: string;
+  size: string;
+  quantity: number;
+  produced: number;
+  rejected: number;
+  missing: number;
+}
+
+/**
+ * What a finish leaves unaccounted for, per cell of the batch: quantity - produced - rejected (the
+ * matrices laid out like the batch, produced + rejected never above the quantity).
+ */
+export function missingOf(batch: Pick<ProductionBatch, 'matrix'>, produced: Matrix, rejected: Matrix): Matrix {
+  return {
+    sizes: [...batch.matrix.sizes],
+    colors: [...batch.matrix.colors],
+    quantities: batch.matrix.quantities.map((row, r) => row.map((q, c) => q - produced.quantities[r][c] - rejected.quantities[r][c])),
+  };
+}
+
+/** A Finished batch with its `missing` matrix and total, derived from what it recorded (nothing stored twice). */
+export function withMissing(batch: ProductionBatch): ProductionBatch {
+  if (batch.state !== 'Finished' || !batch.produced) return batch;
+  const rejected = batch.rejected ?? emptyMatrix(batch.matrix.sizes, batch.matrix.colors);
+  const missing = missingOf(batch, batch.produced, rejected);
+  return { ...batch, missing, missingTotal: matrixTotal(missing) };
+}
+
+/**
+ * Every piece accounted for: a finish whose produced + rejected is below the batch in any cell
+ * needs a reason (the rest is then recorded as missing); without one, 409 UNRECONCILED naming the cells.
+ */
+export function requireReconciled(batch: ProductionBatch, produced: Matrix, rejected: Matrix, reason: string | undefined): Matrix {
+  const missing = missingOf(batch, produced, rejected);
+  if (reason) return missing;
+  const cells: UnreconciledCell[] = [];
+  batch.matrix.colors.forEach((color, r) =>
+    batch.matrix.sizes.forEach((size, c) => {
+      const gone = missing.quantities[r][c];
+      if (gone > 0) {
+        cells.push({ color, size, quantity: batch.matrix.quantities[r][c], produced: produced.quantities[r][c], rejected: rejected.quantities[r][c], missing: gone });
+      }
+    }),
+  );
+  if (cells.length === 0) return missing;
+  const shown = cells.slice(0, 3).map((x) => `${x.color}/${x.size} ${x.quantity} cut, ${x.produced} produced + ${x.rejected} rejected (${x.missing} missing)`);
+  throw new ConflictError(
+    'UNRECONCILED',
+    `${cells.length} cell(s) of batch ${batch.id} are not accounted for: ${shown.join('; ')}${cells.length > 3 ? `; and ${cells.length - 3} more` : ''}. ` +
+      'Count again, or finish with a reason to record the difference as missing',
+    { batchId: batch.id, cells: cells.slice(0, 100), more: Math.max(0, cells.length - 100), missingTotal: matrixTotal(missing) },
+  );
+}
+
 /**
  * start / finish / cancel one batch of `order`. Every move updates the order too (version + 1), so
  * a batch move and an order transition can never both win a race: start (Released -> InProgress on
@@ -451,17 +510,22 @@ export function transitionBatch(order: ProductionOrder, batch: ProductionBatch, 
         if (reported > 20) p.add('produced', `${reported - 20} more cells exceed the batch`);
       }
       p.throwIfAny();
+      const missing = requireReconciled(batch, produced!, rejected!, req.reason);
       nextBatch.produced = produced!;
       nextBatch.rejected = rejected!;
       nextBatch.producedTotal = matrixTotal(produced!);
       nextBatch.rejectedTotal = matrixTotal(rejected!);
+      nextBatch.missing = missing;
+      nextBatch.missingTotal = matrixTotal(missing);
       nextBatch.finishedAt = now;
+      const layout = (m: Matrix | undefined) => reshape(m ?? emptyMatrix(order.matrix.sizes, order.matrix.colors), order.matrix.sizes, order.matrix.colors);
       nextOrder.progress = {
         ...order.progress,
-        produced: addOnto(reshape(order.progress.produced, order.matrix.sizes, order.matrix.colors), produced!),
-        rejected: addOnto(reshape(order.progress.rejected, order.matrix.sizes, order.matrix.colors), rejected!),
+        produced: addOnto(layout(order.progress.produced), produced!),
+        rejected: addOnto(layout(order.progress.rejected), rejected!),
+        missing: addOnto(layout(order.progress.missing), missing),
       };
-      history.details = { produced: nextBatch.producedTotal, rejected: nextBatch.rejectedTotal };
+      history.details = { produced: nextBatch.producedTotal, rejected: nextBatch.rejectedTotal, missing: nextBatch.missingTotal };
       break;
     }
     case 'cancel':

@@ -142,11 +142,11 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
     const o = await releasedOrder({ matrix: matrix([[100, 100, 0], [0, 0, 0]]) });
     const b = await ok(createBatch(o.id, { sizes: ['S', 'M'], colors: ['NAVY'], quantities: [[100, 100]] }), 201);
     await ok(move(o.id, b.id, { action: 'start' }));
-    // S: 90 good + 10 rejected (below 97, the 3% under-tolerance); M: 98 good.
-    await ok(move(o.id, b.id, { action: 'finish', produced: { sizes: ['M', 'S'], colors: ['NAVY'], quantities: [[98, 90]] }, rejected: { sizes: ['S', 'M'], colors: ['NAVY'], quantities: [[10, 0]] } }));
+    // S: 90 good + 10 rejected (below 97, the 3% under-tolerance); M: 98 good + 2 rejected.
+    await ok(move(o.id, b.id, { action: 'finish', produced: { sizes: ['M', 'S'], colors: ['NAVY'], quantities: [[98, 90]] }, rejected: { sizes: ['S', 'M'], colors: ['NAVY'], quantities: [[10, 2]] } }));
     const after = await getOrder(o.id);
     expect(after.progress.produced.quantities).toEqual([[90, 98, 0], [0, 0, 0]]);
-    expect(after.progress.rejected.quantities).toEqual([[10, 0, 0], [0, 0, 0]]);
+    expect(after.progress.rejected.quantities).toEqual([[10, 2, 0], [0, 0, 0]]);
 
     const refused = await transition(t.planner, o.id, { action: 'complete' });
     expect(refused.status).toBe(409);
@@ -165,6 +165,40 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
     expect(closed.state).toBe('Completed');
     const last = (await history(o.id)).at(-1)!;
     expect(last).toMatchObject({ action: 'shortClose', from: 'InProgress', to: 'Completed', reason: 'fabric lot rejected', details: { scope: 'color', shortGroups: [{ color: 'NAVY', produced: 188 }], shortCells: [{ color: 'NAVY', size: 'S', produced: 90 }, { size: 'M' }] } });
+  });
+
+  it('every piece accounted for: a short finish needs a reason (409 UNRECONCILED naming the cells); with one the rest is missing', async () => {
+    const o = await releasedOrder({ matrix: matrix([[20, 30, 0], [0, 0, 10]]) });
+    const b = await ok(createBatch(o.id, matrix([[20, 30, 0], [0, 0, 10]])), 201);
+    await ok(move(o.id, b.id, { action: 'start' }));
+    const produced = matrix([[18, 30, 0], [0, 0, 7]]);
+    const rejected = matrix([[1, 0, 0], [0, 0, 1]]);
+    const refused = await move(o.id, b.id, { action: 'finish', produced, rejected });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'UNRECONCILED',
+      message: expect.stringContaining('NAVY/S 20 cut, 18 produced + 1 rejected (1 missing)'),
+      details: {
+        batchId: b.id,
+        missingTotal: 3,
+        cells: [
+          { color: 'NAVY', size: 'S', quantity: 20, produced: 18, rejected: 1, missing: 1 },
+          { color: 'RED', size: 'L', quantity: 10, produced: 7, rejected: 1, missing: 2 },
+        ],
+      },
+    });
+    // Nothing was written: the batch still runs, the order has no output.
+    expect((await allBatches(o.id))[0].state).toBe('Running');
+    expect((await getOrder(o.id)).progress.produced.quantities).toEqual([[0, 0, 0], [0, 0, 0]]);
+    // Above the batch stays a 400.
+    expect((await move(o.id, b.id, { action: 'finish', produced: matrix([[21, 30, 0], [0, 0, 10]]) })).status).toBe(400);
+
+    const done = await ok(move(o.id, b.id, { action: 'finish', produced, rejected, reason: 'bundle of 3 lost at the wash' }));
+    expect(done).toMatchObject({ state: 'Finished', missing: matrix([[1, 0, 0], [0, 0, 2]]), missingTotal: 3, reason: 'bundle of 3 lost at the wash' });
+    expect((await allBatches(o.id))[0]).toMatchObject({ missing: matrix([[1, 0, 0], [0, 0, 2]]), missingTotal: 3, producedTotal: 55, rejectedTotal: 2 });
+    const after = await getOrder(o.id);
+    expect(after.progress.missing).toEqual(matrix([[1, 0, 0], [0, 0, 2]]));
+    expect((await history(o.id)).at(-1)).toMatchObject({ action: 'finish', subject: b.id, reason: 'bundle of 3 lost at the wash', details: { produced: 55, rejected: 2, missing: 3 } });
   });
 
   it('tolerance at the level buyers use: RED 1.1% short completes at color scope, 409 at cell scope (XS 25% short)', async () => {
@@ -367,7 +401,7 @@ describe('limits', () => {
     expect(gen.order.batchPlan).toEqual({ maxBatchQty: 1, extraCutPct: 0 });
   });
 
-  it('a 20,000-cell order keeps full progress (batched, produced, rejected) within DynamoDB\u2019s 400 KB item', async () => {
+  it('a 20,000-cell order keeps full progress (batched, produced, rejected, missing) within DynamoDB\u2019s 400 KB item', async () => {
     const sizes = Array.from({ length: 40 }, (_, i) => `SZ-${String(i).padStart(3, '0')}`);
     const colors = Array.from({ length: 500 }, (_, i) => `COLOR-${String(i).padStart(4, '0')}`);
     let seed = 42;
@@ -381,12 +415,13 @@ describe('limits', () => {
     await ok(move(o.id, b.id, { action: 'start' }));
     const rejected = quantities.map((r) => r.map((q) => rand(Math.floor(q / 10))));
     const produced = quantities.map((r, i) => r.map((q, j) => q - rejected[i][j] - rand(3)));
-    const fin = await move(o.id, b.id, { action: 'finish', produced: { sizes, colors, quantities: produced }, rejected: { sizes, colors, quantities: rejected } });
+    const fin = await move(o.id, b.id, { action: 'finish', produced: { sizes, colors, quantities: produced }, rejected: { sizes, colors, quantities: rejected }, reason: 'counted at the end of the line' });
     expect(fin.status, JSON.stringify(fin.body).slice(0, 300)).toBe(200);
     const now = await getOrder(o.id);
     expect(now.progress.batched.quantities).toEqual(quantities);
     expect(now.progress.produced.quantities).toEqual(produced);
     expect(now.progress.rejected.quantities).toEqual(rejected);
+    expect(add(add(now.progress.produced.quantities, now.progress.rejected.quantities), now.progress.missing.quantities)).toEqual(quantities);
     expect(add(now.progress.produced.quantities, now.progress.rejected.quantities).every((r: number[], i: number) => r.every((q, j) => q <= quantities[i][j]))).toBe(true);
   });
 });

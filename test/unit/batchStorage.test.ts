@@ -83,9 +83,13 @@ describe('batch sets', () => {
   it('a batch round-trips through its stored form (indexes into the order\u2019s layout)', () => {
     const b = batch('B-000009', matrix(['L', 'S'], ['RED'], [[3, 4]]), {
       state: 'Finished', version: 3, produced: matrix(['L', 'S'], ['RED'], [[3, 3]]), rejected: matrix(['L', 'S'], ['RED'], [[0, 1]]),
-      producedTotal: 6, rejectedTotal: 1, startedAt: NOW, finishedAt: LATER, reason: 'r',
+      producedTotal: 6, rejectedTotal: 1, missing: matrix(['L', 'S'], ['RED'], [[0, 0]]), missingTotal: 0, startedAt: NOW, finishedAt: LATER, reason: 'r',
     });
     expect(decodeBatch(b.id, b.orderId, encodeBatch(b, layout), layout, 'InProgress')).toEqual(b);
+    // `missing` is not stored: it follows from the matrix, produced and rejected.
+    expect(encodeBatch(b, layout)).not.toHaveProperty('missing');
+    const short = { ...b, produced: matrix(['L', 'S'], ['RED'], [[1, 3]]), producedTotal: 4, missing: matrix(['L', 'S'], ['RED'], [[2, 0]]), missingTotal: 2 };
+    expect(decodeBatch(b.id, b.orderId, encodeBatch(short, layout), layout, 'InProgress')).toEqual(short);
   });
 
   it('a Planned batch of a Cancelled order reads Cancelled', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   BATCH_ACTIONS, BATCH_MOVES, BATCH_STATES, MAX_GENERATED_BATCHES, addOnto, allocate, checkSubMatrix, countGenerated, createBatches,
   effectiveBatchState, overAllocated, parseBatchCreate, parseBatchTransition, parseGenerate, planBatches, remainingToBatch, splitRow, transitionBatch,
+  withMissing,
   type BatchState, type ProductionBatch,
 } from '../../shared/batches.js';
 import { ConflictError, IllegalTransitionError } from '../../shared/errors.js';
@@ -357,6 +358,55 @@ describe('batch transitions', () => {
     }, planner, LATER))).toEqual([{ field: 'produced', message: "NAVY/S: produced 4 + rejected 1 is more than the batch's 4" }]);
   });
 
+  it('finish: every piece accounted for; short without a reason is 409 UNRECONCILED naming the cells', () => {
+    const o = withBatched(released({ state: 'InProgress' }), batch().matrix);
+    const running = batch({ state: 'Running' });
+    const req = { action: 'finish' as const, produced: matrix(['S', 'M'], ['NAVY'], [[3, 5]]), rejected: matrix(['S', 'M'], ['NAVY'], [[0, 1]]) };
+    const e = thrown(() => transitionBatch(o, running, req, planner, LATER));
+    expect(e.status).toBe(409);
+    expect(e.code).toBe('UNRECONCILED');
+    expect(e.details).toEqual({
+      batchId: 'B-000001', cells: [{ color: 'NAVY', size: 'S', quantity: 4, produced: 3, rejected: 0, missing: 1 }], more: 0, missingTotal: 1,
+    });
+    expect(e.message).toBe('1 cell(s) of batch B-000001 are not accounted for: NAVY/S 4 cut, 3 produced + 0 rejected (1 missing). Count again, or finish with a reason to record the difference as missing');
+  });
+
+  it('finish with a reason records the difference as missing, on the batch and in the order\u2019s progress', () => {
+    const o = withBatched(released({ state: 'InProgress' }), batch().matrix);
+    const r = transitionBatch(o, batch({ state: 'Running' }), {
+      action: 'finish', produced: matrix(['S', 'M'], ['NAVY'], [[3, 2]]), rejected: matrix(['S', 'M'], ['NAVY'], [[0, 1]]), reason: 'bundle lost in washing',
+    }, planner, LATER);
+    expect(r.batch).toMatchObject({ state: 'Finished', missing: matrix(['S', 'M'], ['NAVY'], [[1, 3]]), missingTotal: 4, reason: 'bundle lost in washing' });
+    expect(r.order.progress.missing.quantities).toEqual([[1, 3, 0], [0, 0, 0]]);
+    expect(r.history).toMatchObject({ action: 'finish', reason: 'bundle lost in washing', details: { produced: 5, rejected: 1, missing: 4 } });
+    // Derived again from what the batch recorded (the store keeps produced and rejected only).
+    expect(withMissing({ ...r.batch, missing: undefined, missingTotal: undefined })).toEqual(r.batch);
+    // A second short batch adds up; an order stored before `missing` (none recorded) counts from zero.
+    const legacy = { ...r.order, progress: { ...r.order.progress, missing: undefined } } as unknown as ProductionOrder;
+    const again = transitionBatch(legacy, batch({ state: 'Running' }), { action: 'finish', produced: matrix(['S', 'M'], ['NAVY'], [[4, 5]]), reason: 'one lost' }, planner, LATER);
+    expect(again.order.progress.missing.quantities).toEqual([[0, 1, 0], [0, 0, 0]]);
+  });
+
+  it('finish: when everything adds up, missing is all zeros and no reason is needed', () => {
+    const o = withBatched(released({ state: 'InProgress' }), batch().matrix);
+    const r = transitionBatch(o, batch({ state: 'Running' }), { action: 'finish', produced: matrix(['S', 'M'], ['NAVY'], [[4, 6]]) }, planner, LATER);
+    expect(r.batch).toMatchObject({ missing: matrix(['S', 'M'], ['NAVY'], [[0, 0]]), missingTotal: 0 });
+    expect(r.order.progress.missing.quantities).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+
+  it('property: produced + rejected + missing = the batch, cell by cell', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(50), fc.nat(50), fc.nat(50)), { minLength: 2, maxLength: 2 }), (cells) => {
+      const qty = cells.map(([a, b, c]) => a + b + c);
+      const b = batch({ state: 'Running', matrix: matrix(['S', 'M'], ['NAVY'], [qty]), total: sum(qty) });
+      const o = withBatched(released({ state: 'InProgress', matrix: matrix(['S', 'M', 'L'], ['NAVY', 'RED'], [[200, 200, 0], [0, 0, 0]]) }), b.matrix);
+      const r = transitionBatch(o, b, {
+        action: 'finish', produced: matrix(['S', 'M'], ['NAVY'], [cells.map((x) => x[0])]), rejected: matrix(['S', 'M'], ['NAVY'], [cells.map((x) => x[1])]), reason: 'count',
+      }, planner, LATER);
+      expect(r.batch.missing!.quantities).toEqual([cells.map((x) => x[2])]);
+      expect(r.batch.producedTotal! + r.batch.rejectedTotal! + r.batch.missingTotal!).toBe(b.total);
+    }));
+  });
+
   it('cancel takes the batch\u2019s garments out of progress.batched, keeping the reason', () => {
     const o = withBatched(released(), batch().matrix, matrix(['S'], ['NAVY'], [[3]]));
     const r = transitionBatch(o, batch(), { action: 'cancel', reason: 'fabric short' }, planner, LATER);
@@ -392,14 +442,14 @@ describe('batch transitions', () => {
 
 describe('reconciliation: batches -> progress -> complete / cancel', () => {
   /** Generates the plan, starts and finishes every batch with produced = f(batch). */
-  function runAll(o: ProductionOrder, produce: (b: ProductionBatch) => Matrix) {
+  function runAll(o: ProductionOrder, produce: (b: ProductionBatch) => Matrix, reason?: string) {
     const plan = planBatches(o);
     const created = createBatches(o, plan, { ids: plan.map((_, i) => `B-${String(i + 1).padStart(6, '0')}`), origin: 'generated', actor: planner, now: LATER });
     let current = created.order;
     const done: ProductionBatch[] = [];
     for (const b of created.batches) {
       const started = transitionBatch(current, b, { action: 'start' }, planner, LATER);
-      const finished = transitionBatch(started.order, started.batch, { action: 'finish', produced: produce(b) }, planner, LATER);
+      const finished = transitionBatch(started.order, started.batch, { action: 'finish', produced: produce(b), reason }, planner, LATER);
       current = finished.order;
       done.push(finished.batch);
     }
@@ -417,7 +467,7 @@ describe('reconciliation: batches -> progress -> complete / cancel', () => {
   });
 
   it('short production: complete is refused naming the cells; shortClose records them', () => {
-    const { order: o, batches } = runAll(released({ batchPlan: { maxBatchQty: 100 } }), (b) => ({ ...b.matrix, quantities: b.matrix.quantities.map((row) => row.map((q) => Math.floor(q / 2))) }));
+    const { order: o, batches } = runAll(released({ batchPlan: { maxBatchQty: 100 } }), (b) => ({ ...b.matrix, quantities: b.matrix.quantities.map((row) => row.map((q) => Math.floor(q / 2))) }), 'half lost');
     const ctx = { batches: batches.map((b) => ({ id: b.id, state: b.state })), actor: planner, now: LATER };
     const e = thrown(() => transitionOrder(o, { action: 'complete' }, ctx));
     expect(e.code).toBe('OUT_OF_TOLERANCE');
