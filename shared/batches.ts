@@ -213,13 +213,25 @@ export function allocate(order: ProductionOrder, additions: readonly Matrix[]): 
 
 // ---- generation -------------------------------------------------------------------------------
 
-/** What is not yet batched: ordered minus batched, per cell (never below 0). */
+/**
+ * What generation cuts in a cell: the ordered quantity plus the batch plan's planned extra cut
+ * (`extraCutPct`, 0 by default), rounded up, and never beyond the cell's allocation cap (ordered
+ * plus the over-tolerance, toleranceBounds max): 600 with a 2% extra cut is 612; 12 is 12.24 -> 13.
+ */
+export function cutTarget(ordered: number, order: Pick<ProductionOrder, 'batchPlan' | 'tolerance'>): number {
+  const extra = Math.round((order.batchPlan.extraCutPct ?? 0) * 100);
+  if (extra <= 0) return ordered;
+  const { max } = toleranceBounds(ordered, order.tolerance);
+  return Math.min(max, Math.ceil((ordered * (10_000 + extra)) / 10_000));
+}
+
+/** What is still to batch: the cut target (cutTarget) minus batched, per cell (never below 0). */
 export function remainingToBatch(order: ProductionOrder): Matrix {
   const batched = reshape(order.progress.batched, order.matrix.sizes, order.matrix.colors);
   return {
     sizes: [...order.matrix.sizes],
     colors: [...order.matrix.colors],
-    quantities: order.matrix.quantities.map((row, r) => row.map((q, c) => Math.max(0, q - batched.quantities[r][c]))),
+    quantities: order.matrix.quantities.map((row, r) => row.map((q, c) => Math.max(0, cutTarget(q, order) - batched.quantities[r][c]))),
   };
 }
 
@@ -310,7 +322,7 @@ export function countGenerated(remaining: Matrix, maxBatchQty: number): number {
 
 /**
  * The batches the order's batch plan asks for: per color, chunks of at most maxBatchQty covering
- * exactly what is not yet batched (splitRow). Each batch's matrix is one color over the sizes that
+ * exactly what is still to batch, the planned extra cut included (remainingToBatch, splitRow). Each batch's matrix is one color over the sizes that
  * color still has to batch. 409 NOTHING_REMAINING when all is batched, TOO_MANY_BATCHES when the
  * plan needs more than MAX_GENERATED_BATCHES.
  */
@@ -379,7 +391,10 @@ export function createBatches(
     opts.origin === 'generated'
       ? {
           at: opts.now, actor: opts.actor.id, action: 'generate', from: null, to: 'Planned', version: 1,
-          details: { batches: batches.length, total, maxBatchQty: opts.maxBatchQty ?? order.batchPlan.maxBatchQty, batchIds: batches.map((b) => b.id) },
+          details: {
+            batches: batches.length, total, maxBatchQty: opts.maxBatchQty ?? order.batchPlan.maxBatchQty, extraCutPct: order.batchPlan.extraCutPct ?? 0,
+            batchIds: batches.map((b) => b.id),
+          },
         }
       : { at: opts.now, actor: opts.actor.id, action: 'create', from: null, to: 'Planned', version: 1, details: { total } };
   return { order: next, batches, history };

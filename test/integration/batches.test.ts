@@ -201,6 +201,32 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
     expect((await history(o.id)).at(-1)).toMatchObject({ action: 'finish', subject: b.id, reason: 'bundle of 3 lost at the wash', details: { produced: 55, rejected: 2, missing: 3 } });
   });
 
+  it('a planned extra cut: generated batches cover ordered + extraCutPct, rounded up per cell, within the cap', async () => {
+    const tp = await createTechPack(t.commercial, 'ProductionReady', {
+      sizes: ['XS', 'M', 'XL'], colors: [{ code: 'RED', name: 'Red' }], bom: [{ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 0 }],
+    });
+    const body = (extraCutPct: number) => ({
+      techPackId: tp.id, deliveryDate: '2027-03-01', matrix: matrix([[12, 600, 588]], ['XS', 'M', 'XL'], ['RED']),
+      tolerance: { overPct: 5, underPct: 3 }, batchPlan: { maxBatchQty: 2000, extraCutPct },
+    });
+    const tooMuch = await api('POST', '/v1/production-orders', { token: t.planner, body: body(6) });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.error.details.fields).toEqual([{ field: 'batchPlan.extraCutPct', message: "must be at most the order's over-tolerance (5%): batches are never cut beyond it" }]);
+    const o = await ok(api('POST', '/v1/production-orders', { token: t.planner, body: body(2) }), 201);
+    expect(o.batchPlan).toEqual({ maxBatchQty: 2000, extraCutPct: 2 });
+    // Lowering the over-tolerance under the planned extra cut is refused too.
+    const patch = await api('PATCH', base(o.id), { token: t.planner, body: { tolerance: { overPct: 1, underPct: 3 } }, headers: { 'if-match': `"${o.version}"` } });
+    expect(patch.status).toBe(400);
+    expect(patch.body.error.details.fields[0].field).toBe('batchPlan.extraCutPct');
+    await ok(transition(t.planner, o.id, { action: 'plan' }));
+    await ok(transition(t.planner, o.id, { action: 'release' }));
+    const gen = await ok(generate(o.id), 201);
+    // XS 12.24 -> 13, M 612, XL 599.76 -> 600.
+    expect(gen.items.map((b: any) => b.matrix)).toEqual([matrix([[13, 612, 600]], ['XS', 'M', 'XL'], ['RED'])]);
+    expect(gen.order.progress.batched.quantities).toEqual([[13, 612, 600]]);
+    expect((await generate(o.id)).body.error.code).toBe('NOTHING_REMAINING');
+  });
+
   it('tolerance at the level buyers use: RED 1.1% short completes at color scope, 409 at cell scope (XS 25% short)', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady', {
       sizes: ['XS', 'M', 'XL'], colors: [{ code: 'RED', name: 'Red' }], bom: [{ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 0 }],

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import {
   BATCH_ACTIONS, BATCH_MOVES, BATCH_STATES, MAX_GENERATED_BATCHES, addOnto, allocate, checkSubMatrix, countGenerated, createBatches,
   effectiveBatchState, overAllocated, parseBatchCreate, parseBatchTransition, parseGenerate, planBatches, remainingToBatch, splitRow, transitionBatch,
-  withMissing,
+  withMissing, cutTarget,
   type BatchState, type ProductionBatch,
 } from '../../shared/batches.js';
 import { ConflictError, IllegalTransitionError } from '../../shared/errors.js';
@@ -165,6 +165,49 @@ describe('planBatches: the order\u2019s batch plan', () => {
     expect(e.status).toBe(409);
     expect(e.code).toBe('ORDER_NOT_IN_PRODUCTION');
     expect(e.details).toEqual({ state });
+  });
+
+  it('a planned extra cut: ordered plus extraCutPct, rounded up per cell, within the allocation cap', () => {
+    const o = released({
+      matrix: matrix(['XS', 'M', 'XL'], ['RED'], [[12, 600, 588]]),
+      tolerance: { overPct: 5, underPct: 3, scope: 'color' },
+      batchPlan: { maxBatchQty: 2000, extraCutPct: 2 },
+    });
+    // 12.24 -> 13, 612, 599.76 -> 600.
+    expect(o.matrix.quantities[0].map((q) => cutTarget(q, o))).toEqual([13, 612, 600]);
+    expect(planBatches(o)).toEqual([matrix(['XS', 'M', 'XL'], ['RED'], [[13, 612, 600]])]);
+    // Never beyond the cap: a 5% extra cut at 5% over-tolerance is the cap itself (12 -> 13, not 12.6 -> 13 + more).
+    expect(cutTarget(12, { ...o, batchPlan: { maxBatchQty: 10, extraCutPct: 5 } })).toBe(13);
+    expect(cutTarget(12, { ...o, tolerance: { ...o.tolerance, overPct: 1 }, batchPlan: { maxBatchQty: 10, extraCutPct: 5 } })).toBe(13);
+    expect(cutTarget(100, { ...o, tolerance: { ...o.tolerance, overPct: 1 }, batchPlan: { maxBatchQty: 10, extraCutPct: 5 } })).toBe(101);
+    // Without one (orders stored before it too) generation covers exactly the ordered quantity.
+    expect(cutTarget(12, { ...o, batchPlan: { maxBatchQty: 10 } })).toBe(12);
+    // The generated plan passes the allocation rule and is recorded in the history.
+    const r = createBatches(o, planBatches(o), { ids: ['B-000001'], origin: 'generated', actor: planner, now: LATER });
+    expect(r.order.progress.batched.quantities).toEqual([[13, 612, 600]]);
+    expect(r.history.details).toMatchObject({ total: 1225, extraCutPct: 2 });
+  });
+
+  it('property: with an extra cut, batched + generated = min(cap, ceil(ordered x (1 + extra))) per cell, never beyond the cap', () => {
+    fc.assert(fc.property(
+      fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 3, maxLength: 3 }),
+      fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 2000 }), fc.array(fc.nat(100), { minLength: 3, maxLength: 3 }),
+      (ordered, overH, extraH, donePct) => {
+        const overPct = overH / 100;
+        const extraCutPct = Math.min(overPct, extraH / 100);
+        const base = released({ matrix: matrix(['S', 'M', 'L'], ['NAVY'], [ordered]), tolerance: { overPct, underPct: 3, scope: 'color' }, batchPlan: { maxBatchQty: 1_000_000, extraCutPct } });
+        const batched = ordered.map((q, i) => Math.floor((q * donePct[i]) / 100));
+        const o = { ...base, progress: { ...base.progress, batched: matrix(['S', 'M', 'L'], ['NAVY'], [batched]) } };
+        const remaining = remainingToBatch(o);
+        if (countGenerated(remaining, 1_000_000) === 0) return;
+        const after = allocate(o, planBatches(o));
+        after.quantities[0].forEach((q, i) => {
+          const exact = Math.ceil((ordered[i] * (10_000 + Math.round(extraCutPct * 100))) / 10_000);
+          expect(q).toBe(Math.min(toleranceBounds(ordered[i], o.tolerance).max, exact));
+          expect(q).toBeGreaterThanOrEqual(ordered[i]);
+        });
+      },
+    ), { numRuns: 300 });
   });
 
   it('property: generated + already batched = ordered in every cell; no batch above the limit; within the allocation rule', () => {
