@@ -117,7 +117,7 @@ function parseColors(value: unknown, p: Problems): Color[] | undefined {
   return p.list.length === before ? out : undefined;
 }
 
-const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple'] as const;
+const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple', 'minimumOrderQty'] as const;
 
 /** Parses BOM lines; checks them against the tech pack's sizes and colors when those are known. */
 export function parseBom(value: unknown, sizes: string[] | undefined, colors: string[] | undefined, p: Problems): BomLine[] | undefined {
@@ -158,6 +158,12 @@ function parseBomLine(raw: unknown, field: string, p: Problems): BomLine | undef
     const m = num(raw.purchaseMultiple, `${field}.purchaseMultiple`, p, { min: 0 });
     if (m === 0) p.add(`${field}.purchaseMultiple`, 'must be greater than 0');
     line.purchaseMultiple = m;
+  }
+  if (raw.minimumOrderQty !== undefined) {
+    // A floor on the purchase (a supplier's minimum), not a multiple: 0 means none, so it must be above 0.
+    const moq = num(raw.minimumOrderQty, `${field}.minimumOrderQty`, p, { min: 0 });
+    if (moq === 0) p.add(`${field}.minimumOrderQty`, 'must be greater than 0 (leave it out for no minimum)');
+    line.minimumOrderQty = moq;
   }
   return line;
 }
