@@ -180,13 +180,15 @@ function sumParts(parts: readonly Part[], rowTotals: readonly number[], sizes: r
       variant: first.variant,
       uom: first.bl.uom,
       garments: [...rows].reduce((n, r) => n + rowTotals[r], 0),
+      // The line's own consumption and wastage when it is one BOM line (else per line in `sources`).
+      ...(group.length === 1 ? { consumption: consumptionOf(first.bl), wastagePct: first.bl.wastagePct } : {}),
       purchaseMultiple,
       minimumOrderQty,
       net: fromScaled(net, MILLI),
       gross: fromScaled(gross, MILLI),
       purchase: fromScaled(purchaseOf(gross, purchaseMultiple, minimumOrderQty), MICRO),
     };
-    if (group.length === 1) return { ...out, consumption: consumptionOf(first.bl), wastagePct: first.bl.wastagePct };
+    if (group.length === 1) return out;
     out.sources = group.map((x) => ({
       line: x.line, garments: x.garments, consumption: consumptionOf(x.bl), wastagePct: x.bl.wastagePct, net: fromScaled(x.net, MILLI), gross: fromScaled(x.gross, MILLI),
     }));

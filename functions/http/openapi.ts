@@ -1,5 +1,5 @@
 // The OpenAPI 3.1 document, built from the route table so it cannot drift from what is served.
-import { ORDER_ACTIONS, ORDER_STATES, ROLES, TECH_PACK_STATES } from '../../shared/types.js';
+import { ORDER_ACTIONS, ORDER_STATES, ROLES, TECH_PACK_STATES, TOLERANCE_SCOPES } from '../../shared/types.js';
 import { LIMITS } from '../../shared/matrix.js';
 import { BATCH_ACTIONS, BATCH_STATES } from '../../shared/batches.js';
 import { ROUNDING } from '../../shared/materials.js';
@@ -21,7 +21,18 @@ const Matrix = {
     quantities: { type: 'array', items: { type: 'array', items: { type: 'integer', minimum: 0, maximum: LIMITS.cellMax } } },
   },
 };
-const Tolerance = { type: 'object', required: ['overPct', 'underPct'], properties: { overPct: { type: 'number', minimum: 0, maximum: 100 }, underPct: { type: 'number', minimum: 0, maximum: 100 } } };
+const Tolerance = {
+  type: 'object',
+  required: ['overPct', 'underPct'],
+  properties: {
+    overPct: { type: 'number', minimum: 0, maximum: 100 },
+    underPct: { type: 'number', minimum: 0, maximum: 100 },
+    scope: {
+      enum: TOLERANCE_SCOPES,
+      description: 'The level completion compares produced with ordered at (summed per group). Left out: the factory default on create, the order\u2019s own on a patch, `color` for settings stored before it',
+    },
+  },
+};
 const BomLine = {
   type: 'object',
   required: ['material', 'uom', 'consumption'],
@@ -32,6 +43,7 @@ const BomLine = {
     variants: { oneOf: [{ const: 'match' }, { type: 'object', additionalProperties: str }] },
     appliesTo: { type: 'array', items: str },
     purchaseMultiple: { type: 'number', exclusiveMinimum: 0 },
+    minimumOrderQty: { type: 'number', exclusiveMinimum: 0, description: 'A floor on the purchase (not a multiple): purchase = max(gross, minimumOrderQty) rounded up to purchaseMultiple' },
   },
 };
 const TechPackInput = {
@@ -49,7 +61,13 @@ const OrderFields = {
   matrix: ref('Matrix'),
   sizes: { type: 'array', items: str, description: 'Reshape the matrix to these sizes (cells kept where they still exist)' },
   colors: { type: 'array', items: str },
-  batchPlan: { type: 'object', properties: { maxBatchQty: { type: 'integer', minimum: 1 } } },
+  batchPlan: {
+    type: 'object',
+    properties: {
+      maxBatchQty: { type: 'integer', minimum: 1 },
+      extraCutPct: { type: 'number', minimum: 0, maximum: 100, description: 'Generated batches cover ordered + this share, rounded up per cell; at most tolerance.overPct (default 0)' },
+    },
+  },
   tolerance: ref('Tolerance'),
   notes: str,
   iqTemplate: str,
@@ -85,7 +103,13 @@ export const SCHEMAS: Record<string, unknown> = {
       id: str, techPackId: str, styleCode: str, state: { enum: ORDER_STATES }, version: int, ...OrderFields, total: int,
       source: { type: 'object', properties: { type: { enum: ['commercial', 'salesOrder', 'replenishment'] }, salesOrderId: str, customer: str } },
       releasedBomRevision: { type: ['integer', 'null'] },
-      progress: { type: 'object', properties: { batched: ref('Matrix'), produced: ref('Matrix'), rejected: ref('Matrix') } },
+      progress: {
+        type: 'object',
+        properties: {
+          batched: ref('Matrix'), produced: ref('Matrix'), rejected: ref('Matrix'),
+          missing: { ...ref('Matrix'), description: 'Neither produced nor rejected when their batches finished (recorded with a reason)' },
+        },
+      },
       createdAt: str, createdBy: str, updatedAt: str, updatedBy: str,
     },
   },
@@ -107,7 +131,8 @@ export const SCHEMAS: Record<string, unknown> = {
     properties: {
       id: str, orderId: str, state: { enum: BATCH_STATES }, version: int, origin: { enum: ['manual', 'generated'] },
       matrix: { ...ref('Matrix'), description: 'Over the batch\u2019s own sizes and colors' }, total: int,
-      produced: ref('Matrix'), rejected: ref('Matrix'), producedTotal: int, rejectedTotal: int, reason: str,
+      produced: ref('Matrix'), rejected: ref('Matrix'), producedTotal: int, rejectedTotal: int,
+      missing: { ...ref('Matrix'), description: 'Finished batches: the batch minus produced minus rejected, per cell' }, missingTotal: int, reason: str,
       createdAt: str, createdBy: str, updatedAt: str, updatedBy: str, startedAt: str, finishedAt: str, cancelledAt: str,
     },
   },
@@ -124,17 +149,32 @@ export const SCHEMAS: Record<string, unknown> = {
       action: { enum: BATCH_ACTIONS },
       produced: { ...ref('Matrix'), description: 'finish only (required): good garments, over the batch\u2019s sizes and colors' },
       rejected: { ...ref('Matrix'), description: 'finish only: rejected garments (default none); produced + rejected <= the batch per cell' },
-      reason: str,
+      reason: { ...str, description: 'Required to finish when produced + rejected is below the batch in a cell (409 UNRECONCILED without): the rest is recorded as missing' },
     },
   },
   MaterialLine: {
     type: 'object',
     required: ['material', 'variant', 'uom', 'net', 'gross', 'purchase'],
+    description: 'One material, variant and uom: the BOM lines of the three summed before the purchase is rounded',
     properties: {
-      line: int, material: str, variant: str, uom: str, garments: int,
-      consumption: { oneOf: [{ type: 'number' }, { type: 'object', additionalProperties: { type: 'number' } }] },
-      wastagePct: { type: 'number' }, purchaseMultiple: { type: ['number', 'null'] },
+      line: { ...int, description: 'The first BOM line summed into this one' }, lines: { type: 'array', items: int },
+      material: str, variant: str, uom: str, garments: int,
+      consumption: { oneOf: [{ type: 'number' }, { type: 'object', additionalProperties: { type: 'number' } }], description: 'When one BOM line makes this line' },
+      wastagePct: { type: 'number', description: 'When one BOM line makes this line' },
+      purchaseMultiple: { type: ['number', 'null'], description: 'The largest of the summed lines' },
+      minimumOrderQty: { type: ['number', 'null'], description: 'The largest of the summed lines' },
       net: { type: 'number' }, gross: { type: 'number' }, purchase: { type: 'number' },
+      sources: {
+        type: 'array',
+        description: 'When two or more BOM lines are summed: each one\u2019s figures',
+        items: {
+          type: 'object',
+          properties: {
+            line: int, garments: int, consumption: { oneOf: [{ type: 'number' }, { type: 'object', additionalProperties: { type: 'number' } }] },
+            wastagePct: { type: 'number' }, net: { type: 'number' }, gross: { type: 'number' },
+          },
+        },
+      },
     },
   },
   MaterialsSummary: {
@@ -214,7 +254,7 @@ const ERRORS: Record<string, string> = {
   '401': 'Missing or invalid bearer token',
   '403': 'The caller lacks a role this route needs',
   '404': 'No such resource',
-  '409': 'State or business-rule conflict (ILLEGAL_TRANSITION, TECH_PACK_NOT_READY, EDIT_CONFLICT, ...)',
+  '409': 'State or business-rule conflict (ILLEGAL_TRANSITION, TECH_PACK_NOT_READY, EDIT_CONFLICT, OUT_OF_TOLERANCE, UNRECONCILED, ...)',
   '412': 'If-Match is stale; details.current is the resource now',
   '422': 'Idempotency-Key reused with another body',
   '428': 'If-Match is required',
