@@ -231,7 +231,9 @@ export function remainingToBatch(order: ProductionOrder): Matrix {
   return {
     sizes: [...order.matrix.sizes],
     colors: [...order.matrix.colors],
-    quantities: order.matrix.quantities.map((row, r) => row.map((q, c) => Math.max(0, cutTarget(q, order) - batched.quantities[r][c]))),
+    quantities: order.matrix.quantities.map((row, r) =>
+      row.map((q, c) => Math.max(0, cutTarget(q, order) - batched.quantities[r][c])),
+    ),
   };
 }
 
@@ -322,9 +324,10 @@ export function countGenerated(remaining: Matrix, maxBatchQty: number): number {
 
 /**
  * The batches the order's batch plan asks for: per color, chunks of at most maxBatchQty covering
- * exactly what is still to batch, the planned extra cut included (remainingToBatch, splitRow). Each batch's matrix is one color over the sizes that
- * color still has to batch. 409 NOTHING_REMAINING when all is batched, TOO_MANY_BATCHES when the
- * plan needs more than MAX_GENERATED_BATCHES.
+ * exactly what is still to batch, the planned extra cut included (remainingToBatch, splitRow).
+ * Each batch's matrix is one color over the sizes that color still has to batch. 409
+ * NOTHING_REMAINING when all is batched, TOO_MANY_BATCHES when the plan needs more than
+ * MAX_GENERATED_BATCHES.
  */
 export function planBatches(order: ProductionOrder, maxBatchQty = order.batchPlan.maxBatchQty): Matrix[] {
   requireInProduction(order, 'generated');
@@ -392,7 +395,8 @@ export function createBatches(
       ? {
           at: opts.now, actor: opts.actor.id, action: 'generate', from: null, to: 'Planned', version: 1,
           details: {
-            batches: batches.length, total, maxBatchQty: opts.maxBatchQty ?? order.batchPlan.maxBatchQty, extraCutPct: order.batchPlan.extraCutPct ?? 0,
+            batches: batches.length, total, maxBatchQty: opts.maxBatchQty ?? order.batchPlan.maxBatchQty,
+            extraCutPct: order.batchPlan.extraCutPct ?? 0,
             batchIds: batches.map((b) => b.id),
           },
         }
@@ -444,7 +448,9 @@ export function missingOf(batch: Pick<ProductionBatch, 'matrix'>, produced: Matr
   return {
     sizes: [...batch.matrix.sizes],
     colors: [...batch.matrix.colors],
-    quantities: batch.matrix.quantities.map((row, r) => row.map((q, c) => q - produced.quantities[r][c] - rejected.quantities[r][c])),
+    quantities: batch.matrix.quantities.map((row, r) =>
+      row.map((q, c) => q - produced.quantities[r][c] - rejected.quantities[r][c]),
+    ),
   };
 }
 
@@ -460,7 +466,9 @@ export function withMissing(batch: ProductionBatch): ProductionBatch {
  * Every piece accounted for: a finish whose produced + rejected is below the batch in any cell
  * needs a reason (the rest is then recorded as missing); without one, 409 UNRECONCILED naming the cells.
  */
-export function requireReconciled(batch: ProductionBatch, produced: Matrix, rejected: Matrix, reason: string | undefined): Matrix {
+export function requireReconciled(
+  batch: ProductionBatch, produced: Matrix, rejected: Matrix, reason: string | undefined,
+): Matrix {
   const missing = missingOf(batch, produced, rejected);
   if (reason) return missing;
   const cells: UnreconciledCell[] = [];
@@ -468,17 +476,26 @@ export function requireReconciled(batch: ProductionBatch, produced: Matrix, reje
     batch.matrix.sizes.forEach((size, c) => {
       const gone = missing.quantities[r][c];
       if (gone > 0) {
-        cells.push({ color, size, quantity: batch.matrix.quantities[r][c], produced: produced.quantities[r][c], rejected: rejected.quantities[r][c], missing: gone });
+        cells.push({
+          color, size, quantity: batch.matrix.quantities[r][c],
+          produced: produced.quantities[r][c], rejected: rejected.quantities[r][c], missing: gone,
+        });
       }
     }),
   );
   if (cells.length === 0) return missing;
-  const shown = cells.slice(0, 3).map((x) => `${x.color}/${x.size} ${x.quantity} cut, ${x.produced} produced + ${x.rejected} rejected (${x.missing} missing)`);
+  const shown = cells.slice(0, 3).map((x) =>
+    `${x.color}/${x.size} ${x.quantity} cut, ${x.produced} produced + ${x.rejected} rejected (${x.missing} missing)`,
+  );
+  const more = cells.length > 3 ? `; and ${cells.length - 3} more` : '';
   throw new ConflictError(
     'UNRECONCILED',
-    `${cells.length} cell(s) of batch ${batch.id} are not accounted for: ${shown.join('; ')}${cells.length > 3 ? `; and ${cells.length - 3} more` : ''}. ` +
+    `${cells.length} cell(s) of batch ${batch.id} are not accounted for: ${shown.join('; ')}${more}. ` +
       'Count again, or finish with a reason to record the difference as missing',
-    { batchId: batch.id, cells: cells.slice(0, 100), more: Math.max(0, cells.length - 100), missingTotal: matrixTotal(missing) },
+    {
+      batchId: batch.id, cells: cells.slice(0, 100), more: Math.max(0, cells.length - 100),
+      missingTotal: matrixTotal(missing),
+    },
   );
 }
 
@@ -533,14 +550,17 @@ export function transitionBatch(order: ProductionOrder, batch: ProductionBatch, 
       nextBatch.missing = missing;
       nextBatch.missingTotal = matrixTotal(missing);
       nextBatch.finishedAt = now;
-      const layout = (m: Matrix | undefined) => reshape(m ?? emptyMatrix(order.matrix.sizes, order.matrix.colors), order.matrix.sizes, order.matrix.colors);
+      const { sizes, colors } = order.matrix;
+      const layout = (m: Matrix | undefined) => reshape(m ?? emptyMatrix(sizes, colors), sizes, colors);
       nextOrder.progress = {
         ...order.progress,
         produced: addOnto(layout(order.progress.produced), produced!),
         rejected: addOnto(layout(order.progress.rejected), rejected!),
         missing: addOnto(layout(order.progress.missing), missing),
       };
-      history.details = { produced: nextBatch.producedTotal, rejected: nextBatch.rejectedTotal, missing: nextBatch.missingTotal };
+      history.details = {
+        produced: nextBatch.producedTotal, rejected: nextBatch.rejectedTotal, missing: nextBatch.missingTotal,
+      };
       break;
     }
     case 'cancel':

@@ -29,8 +29,9 @@ import type { BomLine, Matrix, ProductionOrder } from './types.js';
 
 export const ROUNDING =
   'net = sum of qty x consumption(size), gross = net x (1 + wastagePct/100): each rounded half-up to 3 decimals, gross from the rounded net; ' +
-  'BOM lines of the same material, variant and uom are summed (net and gross) before purchase = max(gross, minimumOrderQty) rounded up to a ' +
-  'multiple of purchaseMultiple (gross when there is neither; the largest multiple and minimum of the summed lines count). Exact decimal ' +
+  'BOM lines of the same material, variant and uom are summed (net and gross) before ' +
+  'purchase = max(gross, minimumOrderQty) rounded up to a multiple of purchaseMultiple ' +
+  '(gross when there is neither; the largest multiple and minimum of the summed lines count). Exact decimal ' +
   'arithmetic: consumption, purchaseMultiple and minimumOrderQty are read to 6 decimals, wastagePct to 4.';
 
 /** One BOM line's share of a summed material line. */
@@ -118,7 +119,9 @@ const MILLI = 3;
  * What is bought for a gross need (milli-units), in micro-units: at least the minimum order quantity
  * (a floor, only when something is needed), then rounded up to the purchase multiple.
  */
-export function purchaseOf(grossMilli: bigint, purchaseMultiple?: number | null, minimumOrderQty?: number | null): bigint {
+export function purchaseOf(
+  grossMilli: bigint, purchaseMultiple?: number | null, minimumOrderQty?: number | null,
+): bigint {
   let need = grossMilli * 1000n;
   if (need > 0n && minimumOrderQty !== undefined && minimumOrderQty !== null) {
     const floor = toScaled(minimumOrderQty, MICRO);
@@ -165,7 +168,8 @@ function sumParts(parts: readonly Part[], rowTotals: readonly number[], sizes: r
     if (group) group.push(part);
     else groups.set(key, [part]);
   }
-  const consumptionOf = (bl: BomLine) => (typeof bl.consumption === 'number' ? bl.consumption : bySize(bl.consumption, sizes));
+  const consumptionOf = (bl: BomLine) =>
+    typeof bl.consumption === 'number' ? bl.consumption : bySize(bl.consumption, sizes);
   return [...groups.values()].map((group) => {
     const [first] = group;
     const net = group.reduce((n, x) => n + x.net, 0n);
@@ -190,7 +194,8 @@ function sumParts(parts: readonly Part[], rowTotals: readonly number[], sizes: r
     };
     if (group.length === 1) return out;
     out.sources = group.map((x) => ({
-      line: x.line, garments: x.garments, consumption: consumptionOf(x.bl), wastagePct: x.bl.wastagePct, net: fromScaled(x.net, MILLI), gross: fromScaled(x.gross, MILLI),
+      line: x.line, garments: x.garments, consumption: consumptionOf(x.bl), wastagePct: x.bl.wastagePct,
+      net: fromScaled(x.net, MILLI), gross: fromScaled(x.gross, MILLI),
     }));
     return out;
   });

@@ -65,8 +65,12 @@ function parseOrderFields(body: Record<string, unknown>, p: Problems): OrderPatc
     else {
       const maxBatchQty = num(body.batchPlan.maxBatchQty, 'batchPlan.maxBatchQty', p, { integer: true, min: 1, max: 10_000_000 });
       const extra = body.batchPlan.extraCutPct;
-      const extraCutPct = extra === undefined ? undefined : num(extra, 'batchPlan.extraCutPct', p, { min: 0, max: 100 });
-      if (maxBatchQty !== undefined) out.batchPlan = extraCutPct === undefined ? { maxBatchQty } : { maxBatchQty, extraCutPct };
+      const extraCutPct = extra === undefined
+        ? undefined
+        : num(extra, 'batchPlan.extraCutPct', p, { min: 0, max: 100 });
+      if (maxBatchQty !== undefined) {
+        out.batchPlan = extraCutPct === undefined ? { maxBatchQty } : { maxBatchQty, extraCutPct };
+      }
     }
   }
   if (body.tolerance !== undefined) out.tolerance = parseTolerance(body.tolerance, 'tolerance', p);
@@ -89,7 +93,8 @@ export function checkExtraCut(order: Pick<ProductionOrder, 'batchPlan' | 'tolera
   if (extra > order.tolerance.overPct) {
     throw new ValidationError([{
       field: 'batchPlan.extraCutPct',
-      message: `must be at most the order's over-tolerance (${order.tolerance.overPct}%): batches are never cut beyond it`,
+      message: `must be at most the order's over-tolerance (${order.tolerance.overPct}%): `
+        + 'batches are never cut beyond it',
     }]);
   }
 }
@@ -193,7 +198,10 @@ export function applyOrderPatch(order: ProductionOrder, patch: OrderPatch, actor
     next.matrix = reshape(order.matrix, sizes, colors);
   }
   // Left out of a patch, a tolerance's scope and a batch plan's extra cut keep the order's own.
-  if (patch.batchPlan) next.batchPlan = { ...patch.batchPlan, extraCutPct: patch.batchPlan.extraCutPct ?? order.batchPlan.extraCutPct ?? 0 };
+  if (patch.batchPlan) {
+    const extraCutPct = patch.batchPlan.extraCutPct ?? order.batchPlan.extraCutPct ?? 0;
+    next.batchPlan = { ...patch.batchPlan, extraCutPct };
+  }
   if (patch.tolerance) next.tolerance = withToleranceDefaults(patch.tolerance, order.tolerance.scope);
   if (patch.batchPlan || patch.tolerance) checkExtraCut(next);
   if (patch.notes !== undefined) next.notes = patch.notes;
@@ -333,7 +341,9 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
       }
       const out = outOfTolerance(order);
       if (out.groups.length && !req.shortClose) {
-        throw new ConflictError('OUT_OF_TOLERANCE', `${describeOutOfTolerance(order.tolerance, out)}; complete with shortClose and a reason to close anyway`, {
+        const message = `${describeOutOfTolerance(order.tolerance, out)}; `
+          + 'complete with shortClose and a reason to close anyway';
+        throw new ConflictError('OUT_OF_TOLERANCE', message, {
           scope: out.scope,
           groups: out.groups.slice(0, 100),
           cells: out.cells.slice(0, 100),
@@ -341,7 +351,8 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
         });
       }
       if (out.groups.length) {
-        result.history = { ...result.history, action: 'shortClose', details: { scope: out.scope, shortGroups: out.groups, shortCells: out.cells } };
+        const details = { scope: out.scope, shortGroups: out.groups, shortCells: out.cells };
+        result.history = { ...result.history, action: 'shortClose', details };
       }
       break;
     }
@@ -414,13 +425,15 @@ export function outOfTolerance(order: ProductionOrder): ToleranceCheck {
 }
 
 function describeOutOfTolerance(t: Tolerance, out: ToleranceCheck): string {
-  const what = { order: 'The order is', color: `${out.groups.length} color(s) are`, cell: `${out.groups.length} cell(s) are` }[out.scope];
+  const n = out.groups.length;
+  const what = { order: 'The order is', color: `${n} color(s) are`, cell: `${n} cell(s) are` }[out.scope];
   const name = (g: ToleranceGroup) => (g.size ? `${g.color}/${g.size}` : (g.color ?? 'the order'));
   const shown = out.groups.slice(0, 3).map((g) =>
-    g.produced < g.min ? `${name(g)} made ${g.produced} of ${g.ordered} (at least ${g.min})` : `${name(g)} made ${g.produced} of ${g.ordered} (at most ${g.max})`,
+    `${name(g)} made ${g.produced} of ${g.ordered} (${g.produced < g.min ? `at least ${g.min}` : `at most ${g.max}`})`,
   );
   const more = out.groups.length > 3 ? `, and ${out.groups.length - 3} more` : '';
-  return `${what} outside the tolerance (-${t.underPct}% / +${t.overPct}% per ${out.scope}): ${shown.join('; ')}${more}`;
+  const bounds = `-${t.underPct}% / +${t.overPct}% per ${out.scope}`;
+  return `${what} outside the tolerance (${bounds}): ${shown.join('; ')}${more}`;
 }
 
 /**
@@ -429,7 +442,9 @@ function describeOutOfTolerance(t: Tolerance, out: ToleranceCheck): string {
  * over-tolerance (12 at 5% may be cut to 13, where rounding down would leave it none); `min` is
  * rounded up too (whole garments at or above the lowest share accepted).
  */
-export function toleranceBounds(ordered: number, t: Pick<Tolerance, 'overPct' | 'underPct'>): { min: number; max: number } {
+export function toleranceBounds(
+  ordered: number, t: Pick<Tolerance, 'overPct' | 'underPct'>,
+): { min: number; max: number } {
   const hundredths = (pct: number) => Math.round(pct * 100);
   return {
     min: Math.ceil((ordered * (10_000 - hundredths(t.underPct))) / 10_000),

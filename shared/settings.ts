@@ -50,7 +50,8 @@ export function parseTolerance(value: unknown, field: string, p: Problems): Tole
   const overPct = num(value.overPct, `${field}.overPct`, p, { min: 0, max: 100 });
   const underPct = num(value.underPct, `${field}.underPct`, p, { min: 0, max: 100 });
   const scope = value.scope === undefined ? undefined : oneOf(value.scope, TOLERANCE_SCOPES, `${field}.scope`, p);
-  if (overPct === undefined || underPct === undefined || (value.scope !== undefined && scope === undefined)) return undefined;
+  if (overPct === undefined || underPct === undefined) return undefined;
+  if (value.scope !== undefined && scope === undefined) return undefined;
   return scope ? { overPct, underPct, scope } : { overPct, underPct };
 }
 

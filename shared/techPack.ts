@@ -117,7 +117,9 @@ function parseColors(value: unknown, p: Problems): Color[] | undefined {
   return p.list.length === before ? out : undefined;
 }
 
-const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple', 'minimumOrderQty'] as const;
+const BOM_FIELDS = [
+  'material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple', 'minimumOrderQty',
+] as const;
 
 /** Parses BOM lines; checks them against the tech pack's sizes and colors when those are known. */
 export function parseBom(value: unknown, sizes: string[] | undefined, colors: string[] | undefined, p: Problems): BomLine[] | undefined {

@@ -226,7 +226,10 @@ export async function largeOrders(ctx: StackContext): Promise<SectionResult> {
         notes: 'n'.repeat(4000),
         matrix: bound(near),
         // progress.missing (issue 11) is left empty here: filled near the bound too it would take the item past 400 KB.
-        progress: { batched: bound(near), produced: bound(near), rejected: bound(() => Math.floor(big() * max)), missing: bound(() => 0) },
+        progress: {
+          batched: bound(near), produced: bound(near), rejected: bound(() => Math.floor(big() * max)),
+          missing: bound(() => 0),
+        },
       };
       itemRows.push(await sized('order at the contract\'s limits (20,000 cells near 10,000,000, 40-char codes, all progress filled)', marshall(store.orderItem(limits), { removeUndefinedValues: true }), 1, 'computed with the store\'s own encoder: the largest an order item can get within CONTRACT limits'));
     }

@@ -11,6 +11,7 @@ const page = (item: string) => ({ type: 'object', required: ['items', 'nextCurso
 const str = { type: 'string' };
 const int = { type: 'integer' };
 
+const Consumption = { oneOf: [{ type: 'number' }, { type: 'object', additionalProperties: { type: 'number' } }] };
 const Matrix = {
   type: 'object',
   required: ['sizes', 'colors'],
@@ -29,7 +30,8 @@ const Tolerance = {
     underPct: { type: 'number', minimum: 0, maximum: 100 },
     scope: {
       enum: TOLERANCE_SCOPES,
-      description: 'The level completion compares produced with ordered at (summed per group). Left out: the factory default on create, the order\u2019s own on a patch, `color` for settings stored before it',
+      description: 'The level completion compares produced with ordered at (summed per group). Left out: the factory '
+        + 'default on create, the order\u2019s own on a patch, `color` for settings stored before it',
     },
   },
 };
@@ -43,7 +45,11 @@ const BomLine = {
     variants: { oneOf: [{ const: 'match' }, { type: 'object', additionalProperties: str }] },
     appliesTo: { type: 'array', items: str },
     purchaseMultiple: { type: 'number', exclusiveMinimum: 0 },
-    minimumOrderQty: { type: 'number', exclusiveMinimum: 0, description: 'A floor on the purchase (not a multiple): purchase = max(gross, minimumOrderQty) rounded up to purchaseMultiple' },
+    minimumOrderQty: {
+      type: 'number', exclusiveMinimum: 0,
+      description: 'A floor on the purchase (not a multiple): '
+        + 'purchase = max(gross, minimumOrderQty) rounded up to purchaseMultiple',
+    },
   },
 };
 const TechPackInput = {
@@ -65,7 +71,11 @@ const OrderFields = {
     type: 'object',
     properties: {
       maxBatchQty: { type: 'integer', minimum: 1 },
-      extraCutPct: { type: 'number', minimum: 0, maximum: 100, description: 'Generated batches cover ordered + this share, rounded up per cell; at most tolerance.overPct (default 0)' },
+      extraCutPct: {
+        type: 'number', minimum: 0, maximum: 100,
+        description: 'Generated batches cover ordered + this share, rounded up per cell; '
+          + 'at most tolerance.overPct (default 0)',
+      },
     },
   },
   tolerance: ref('Tolerance'),
@@ -107,7 +117,7 @@ export const SCHEMAS: Record<string, unknown> = {
         type: 'object',
         properties: {
           batched: ref('Matrix'), produced: ref('Matrix'), rejected: ref('Matrix'),
-          missing: { ...ref('Matrix'), description: 'Neither produced nor rejected when their batches finished (recorded with a reason)' },
+          missing: { ...ref('Matrix'), description: 'Neither produced nor rejected when their batches finished' },
         },
       },
       createdAt: str, createdBy: str, updatedAt: str, updatedBy: str,
@@ -132,7 +142,8 @@ export const SCHEMAS: Record<string, unknown> = {
       id: str, orderId: str, state: { enum: BATCH_STATES }, version: int, origin: { enum: ['manual', 'generated'] },
       matrix: { ...ref('Matrix'), description: 'Over the batch\u2019s own sizes and colors' }, total: int,
       produced: ref('Matrix'), rejected: ref('Matrix'), producedTotal: int, rejectedTotal: int,
-      missing: { ...ref('Matrix'), description: 'Finished batches: the batch minus produced minus rejected, per cell' }, missingTotal: int, reason: str,
+      missing: { ...ref('Matrix'), description: 'Finished batches: the batch minus produced minus rejected, per cell' },
+      missingTotal: int, reason: str,
       createdAt: str, createdBy: str, updatedAt: str, updatedBy: str, startedAt: str, finishedAt: str, cancelledAt: str,
     },
   },
@@ -149,7 +160,12 @@ export const SCHEMAS: Record<string, unknown> = {
       action: { enum: BATCH_ACTIONS },
       produced: { ...ref('Matrix'), description: 'finish only (required): good garments, over the batch\u2019s sizes and colors' },
       rejected: { ...ref('Matrix'), description: 'finish only: rejected garments (default none); produced + rejected <= the batch per cell' },
-      reason: { ...str, description: 'Required to finish when produced + rejected is below the batch in a cell (409 UNRECONCILED without): the rest is recorded as missing' },
+      reason: {
+        ...str,
+        description: 'Required to finish when produced + rejected is below the batch in a cell '
+          + '(409 UNRECONCILED without): '
+          + 'the rest is recorded as missing',
+      },
     },
   },
   MaterialLine: {
@@ -159,7 +175,7 @@ export const SCHEMAS: Record<string, unknown> = {
     properties: {
       line: { ...int, description: 'The first BOM line summed into this one' }, lines: { type: 'array', items: int },
       material: str, variant: str, uom: str, garments: int,
-      consumption: { oneOf: [{ type: 'number' }, { type: 'object', additionalProperties: { type: 'number' } }], description: 'When one BOM line makes this line' },
+      consumption: { ...Consumption, description: 'When one BOM line makes this line' },
       wastagePct: { type: 'number', description: 'When one BOM line makes this line' },
       purchaseMultiple: { type: ['number', 'null'], description: 'The largest of the summed lines' },
       minimumOrderQty: { type: ['number', 'null'], description: 'The largest of the summed lines' },
@@ -170,7 +186,7 @@ export const SCHEMAS: Record<string, unknown> = {
         items: {
           type: 'object',
           properties: {
-            line: int, garments: int, consumption: { oneOf: [{ type: 'number' }, { type: 'object', additionalProperties: { type: 'number' } }] },
+            line: int, garments: int, consumption: Consumption,
             wastagePct: { type: 'number' }, net: { type: 'number' }, gross: { type: 'number' },
           },
         },
@@ -254,7 +270,8 @@ const ERRORS: Record<string, string> = {
   '401': 'Missing or invalid bearer token',
   '403': 'The caller lacks a role this route needs',
   '404': 'No such resource',
-  '409': 'State or business-rule conflict (ILLEGAL_TRANSITION, TECH_PACK_NOT_READY, EDIT_CONFLICT, OUT_OF_TOLERANCE, UNRECONCILED, ...)',
+  '409': 'State or business-rule conflict '
+    + '(ILLEGAL_TRANSITION, TECH_PACK_NOT_READY, EDIT_CONFLICT, OUT_OF_TOLERANCE, UNRECONCILED, ...)',
   '412': 'If-Match is stale; details.current is the resource now',
   '422': 'Idempotency-Key reused with another body',
   '428': 'If-Match is required',

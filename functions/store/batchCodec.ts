@@ -91,7 +91,8 @@ export function decodeBatch(id: string, orderId: string, s: StoredBatch, layout:
     if (s[k] !== undefined) (b as unknown as Record<string, unknown>)[k] = s[k];
   }
   if (b.state !== s.state && b.state === 'Cancelled') b.reason ??= 'the order was cancelled';
-  return withMissing(b); // issue 11: a Finished batch's `missing` follows from its matrix, produced and rejected (not stored)
+  // issue 11: a Finished batch's `missing` follows from its matrix, produced and rejected (not stored).
+  return withMissing(b);
 }
 
 /** Roughly what DynamoDB counts for an attribute value (names + values); an over-estimate. */

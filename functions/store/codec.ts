@@ -43,7 +43,9 @@ export function withoutKeys(item: Item): Item {
 
 // DynamoDB keeps no attribute order; answers read better with the fields in a stable, logical one.
 const TECH_PACK_FIELDS = ['id', 'styleCode', 'name', 'season', 'sizes', 'colors', 'bom', 'iqTemplate', 'state', 'version', 'bomRevision', 'createdAt', 'updatedAt'];
-const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple', 'minimumOrderQty'];
+const BOM_FIELDS = [
+  'material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple', 'minimumOrderQty',
+];
 export const ORDER_FIELDS = [
   'id', 'techPackId', 'styleCode', 'state', 'version', 'deliveryDate', 'matrix', 'total', 'source', 'tolerance', 'batchPlan',
   'iqTemplate', 'notes', 'releasedBomRevision', 'progress', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy',

@@ -174,13 +174,20 @@ export class Store {
   }
 
   decodeOrder(item: Item): ProductionOrder {
-    const raw = withoutKeys(item) as Item & { matrix: StoredMatrix; progress: Record<'batched' | 'produced' | 'rejected' | 'missing', StoredQuantities> };
+    type StoredProgress = Record<'batched' | 'produced' | 'rejected' | 'missing', StoredQuantities>;
+    const raw = withoutKeys(item) as Item & { matrix: StoredMatrix; progress: StoredProgress };
     const matrix = decodeMatrix(raw.matrix);
     const shaped = (q: StoredQuantities) => ({ sizes: matrix.sizes, colors: matrix.colors, quantities: decodeQuantities(q, matrix.colors.length, matrix.sizes.length) });
-    const { batched, produced, rejected, missing = '' } = raw.progress; // issue 11: orders stored before `missing` read none
+    // issue 11: orders stored before `missing` read none.
+    const { batched, produced, rejected, missing = '' } = raw.progress;
     // issue 11: withOrderDefaults fills tolerance.scope and batchPlan.extraCutPct of orders stored before them.
     return withOrderDefaults(inOrder<ProductionOrder>(
-      { ...raw, matrix, progress: { batched: shaped(batched), produced: shaped(produced), rejected: shaped(rejected), missing: shaped(missing) } },
+      {
+        ...raw, matrix,
+        progress: {
+          batched: shaped(batched), produced: shaped(produced), rejected: shaped(rejected), missing: shaped(missing),
+        },
+      },
       ORDER_FIELDS,
     ));
   }
