@@ -198,13 +198,27 @@ export function allocate(order: ProductionOrder, additions: readonly Matrix[]): 
 
 // ---- generation -------------------------------------------------------------------------------
 
-/** What is not yet batched: ordered minus batched, per cell (never below 0). */
+/**
+ * What generation cuts in a cell: the ordered quantity plus the batch plan's planned extra cut
+ * (`extraCutPct`, 0 by default), rounded up, and never beyond the cell's allocation cap (ordered
+ * plus the over-tolerance, toleranceBounds max): 600 with a 2% extra cut is 612; 12 is 12.24 -> 13.
+ */
+export function cutTarget(ordered: number, order: Pick<ProductionOrder, 'batchPlan' | 'tolerance'>): number {
+  const extra = Math.round((order.batchPlan.extraCutPct ?? 0) * 100);
+  if (extra <= 0) return ordered;
+  const { max } = toleranceBounds(ordered, order.tolerance);
+  return Math.min(max, Math.ceil((ordered * (10_000 + extra)) / 10_000));
+}
+
+/** What is still to batch: the cut target (cutTarget) minus batched, per cell (never below 0). */
 export function remainingToBatch(order: ProductionOrder): Matrix {
   const batched = reshape(order.progress.batched, order.matrix.sizes, order.matrix.colors);
   return {
     sizes: [...order.matrix.sizes],
     colors: [...order.matrix.colors],
-    quantities: order.matrix.quantities.map((row, r) => row.map((q, c) => Math.max(0, q - batched.quantities[r][c]))),
+    quantities: order.matrix.quantities.map((row, r) =>
+      row.map((q, c) => Math.max(0, cutTarget(q, order) - batched.quantities[r][c])),
+    ),
   };
 }
 
@@ -295,9 +309,10 @@ export function countGenerated(remaining: Matrix, maxBatchQty: number): number {
 
 /**
  * The batches the order's batch plan asks for: per color, chunks of at most maxBatchQty covering
- * exactly what is not yet batched (splitRow). Each batch's matrix is one color over the sizes that
- * color still has to batch. 409 NOTHING_REMAINING when all is batched, TOO_MANY_BATCHES when the
- * plan needs more than MAX_GENERATED_BATCHES.
+ * exactly what is still to batch, the planned extra cut included (remainingToBatch, splitRow).
+ * Each batch's matrix is one color over the sizes that color still has to batch. 409
+ * NOTHING_REMAINING when all is batched, TOO_MANY_BATCHES when the plan needs more than
+ * MAX_GENERATED_BATCHES.
  */
 export function planBatches(order: ProductionOrder, maxBatchQty = order.batchPlan.maxBatchQty): Matrix[] {
   requireInProduction(order, 'generated');
@@ -364,7 +379,11 @@ export function createBatches(
     opts.origin === 'generated'
       ? {
           at: opts.now, actor: opts.actor.id, action: 'generate', from: null, to: 'Planned', version: 1,
-          details: { batches: batches.length, total, maxBatchQty: opts.maxBatchQty ?? order.batchPlan.maxBatchQty, batchIds: batches.map((b) => b.id) },
+          details: {
+            batches: batches.length, total, maxBatchQty: opts.maxBatchQty ?? order.batchPlan.maxBatchQty,
+            extraCutPct: order.batchPlan.extraCutPct ?? 0,
+            batchIds: batches.map((b) => b.id),
+          },
         }
       : { at: opts.now, actor: opts.actor.id, action: 'create', from: null, to: 'Planned', version: 1, details: { total } };
   return { order: next, batches, history };
@@ -394,6 +413,75 @@ function overBatch(batch: ProductionBatch, m: Matrix | undefined, field: string,
     ok = false;
   }
   return ok ? reshape(m, batch.matrix.sizes, batch.matrix.colors) : undefined;
+}
+
+/** A cell of a batch whose produced and rejected do not add up to the batch's quantity. */
+export interface UnreconciledCell {
+  color: string;
+  size: string;
+  quantity: number;
+  produced: number;
+  rejected: number;
+  missing: number;
+}
+
+/**
+ * What a finish leaves unaccounted for, per cell of the batch: quantity - produced - rejected (the
+ * matrices laid out like the batch, produced + rejected never above the quantity).
+ */
+export function missingOf(batch: Pick<ProductionBatch, 'matrix'>, produced: Matrix, rejected: Matrix): Matrix {
+  return {
+    sizes: [...batch.matrix.sizes],
+    colors: [...batch.matrix.colors],
+    quantities: batch.matrix.quantities.map((row, r) =>
+      row.map((q, c) => q - produced.quantities[r][c] - rejected.quantities[r][c]),
+    ),
+  };
+}
+
+/** A Finished batch with its `missing` matrix and total, derived from what it recorded (nothing stored twice). */
+export function withMissing(batch: ProductionBatch): ProductionBatch {
+  if (batch.state !== 'Finished' || !batch.produced) return batch;
+  const rejected = batch.rejected ?? emptyMatrix(batch.matrix.sizes, batch.matrix.colors);
+  const missing = missingOf(batch, batch.produced, rejected);
+  return { ...batch, missing, missingTotal: matrixTotal(missing) };
+}
+
+/**
+ * Every piece accounted for: a finish whose produced + rejected is below the batch in any cell
+ * needs a reason (the rest is then recorded as missing); without one, 409 UNRECONCILED naming the cells.
+ */
+export function requireReconciled(
+  batch: ProductionBatch, produced: Matrix, rejected: Matrix, reason: string | undefined,
+): Matrix {
+  const missing = missingOf(batch, produced, rejected);
+  if (reason) return missing;
+  const cells: UnreconciledCell[] = [];
+  batch.matrix.colors.forEach((color, r) =>
+    batch.matrix.sizes.forEach((size, c) => {
+      const gone = missing.quantities[r][c];
+      if (gone > 0) {
+        cells.push({
+          color, size, quantity: batch.matrix.quantities[r][c],
+          produced: produced.quantities[r][c], rejected: rejected.quantities[r][c], missing: gone,
+        });
+      }
+    }),
+  );
+  if (cells.length === 0) return missing;
+  const shown = cells.slice(0, 3).map((x) =>
+    `${x.color}/${x.size} ${x.quantity} cut, ${x.produced} produced + ${x.rejected} rejected (${x.missing} missing)`,
+  );
+  const more = cells.length > 3 ? `; and ${cells.length - 3} more` : '';
+  throw new ConflictError(
+    'UNRECONCILED',
+    `${cells.length} cell(s) of batch ${batch.id} are not accounted for: ${shown.join('; ')}${more}. ` +
+      'Count again, or finish with a reason to record the difference as missing',
+    {
+      batchId: batch.id, cells: cells.slice(0, 100), more: Math.max(0, cells.length - 100),
+      missingTotal: matrixTotal(missing),
+    },
+  );
 }
 
 /**
@@ -439,17 +527,25 @@ export function transitionBatch(order: ProductionOrder, batch: ProductionBatch, 
         if (reported > 20) p.add('produced', `${reported - 20} more cells exceed the batch`);
       }
       p.throwIfAny();
+      const missing = requireReconciled(batch, produced!, rejected!, req.reason);
       nextBatch.produced = produced!;
       nextBatch.rejected = rejected!;
       nextBatch.producedTotal = matrixTotal(produced!);
       nextBatch.rejectedTotal = matrixTotal(rejected!);
+      nextBatch.missing = missing;
+      nextBatch.missingTotal = matrixTotal(missing);
       nextBatch.finishedAt = now;
+      const { sizes, colors } = order.matrix;
+      const layout = (m: Matrix | undefined) => reshape(m ?? emptyMatrix(sizes, colors), sizes, colors);
       nextOrder.progress = {
         ...order.progress,
-        produced: addOnto(reshape(order.progress.produced, order.matrix.sizes, order.matrix.colors), produced!),
-        rejected: addOnto(reshape(order.progress.rejected, order.matrix.sizes, order.matrix.colors), rejected!),
+        produced: addOnto(layout(order.progress.produced), produced!),
+        rejected: addOnto(layout(order.progress.rejected), rejected!),
+        missing: addOnto(layout(order.progress.missing), missing),
       };
-      history.details = { produced: nextBatch.producedTotal, rejected: nextBatch.rejectedTotal };
+      history.details = {
+        produced: nextBatch.producedTotal, rejected: nextBatch.rejectedTotal, missing: nextBatch.missingTotal,
+      };
       break;
     }
     case 'cancel':

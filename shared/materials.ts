@@ -4,11 +4,20 @@
 //
 // For each BOM line, each garment color it applies to (appliesTo, when given) maps to a material
 // variant: no `variants` -> the material itself; `match` -> the garment color's code; a map -> the
-// mapped code. Colors with the same variant are added up. Then:
+// mapped code. Colors with the same variant are added up. Then, per BOM line and variant:
 //
 //   net      = sum over the cells of qty x consumption(size)      rounded half-up to 3 decimals
 //   gross    = net x (1 + wastagePct / 100)                       rounded half-up to 3 decimals
-//   purchase = gross rounded up to a multiple of purchaseMultiple (gross itself when there is none)
+//
+// and per material, variant and uom (BOM lines of the same three are summed BEFORE rounding to a
+// purchase: two thread lines of 450 m and 350 m on 1,000 m cones buy one cone, not two):
+//
+//   net, gross = the sums of the lines' nets and grosses
+//   purchase   = max(gross, minimumOrderQty) rounded up to a multiple of purchaseMultiple
+//                (gross itself when there is neither; nothing needed, nothing bought: no floor on 0)
+//
+// When the summed lines name different multiples or minimums, the largest of each counts (the
+// biggest pack any line is bought in, the strictest floor); a line naming none does not lower them.
 //
 // Each step starts from the previous step's rounded figure, as printed, so every number can be
 // checked by hand from the one before it. Inputs are taken as the decimals they were written as:
@@ -20,23 +29,43 @@ import type { BomLine, Matrix, ProductionOrder } from './types.js';
 
 export const ROUNDING =
   'net = sum of qty x consumption(size), gross = net x (1 + wastagePct/100): each rounded half-up to 3 decimals, gross from the rounded net; ' +
-  'purchase = gross rounded up to a multiple of purchaseMultiple (gross when the line has none). Exact decimal arithmetic: consumption and ' +
-  'purchaseMultiple are read to 6 decimals, wastagePct to 4.';
+  'BOM lines of the same material, variant and uom are summed (net and gross) before ' +
+  'purchase = max(gross, minimumOrderQty) rounded up to a multiple of purchaseMultiple ' +
+  '(gross when there is neither; the largest multiple and minimum of the summed lines count). Exact decimal ' +
+  'arithmetic: consumption, purchaseMultiple and minimumOrderQty are read to 6 decimals, wastagePct to 4.';
 
-export interface MaterialLine {
-  /** Index of the BOM line (two lines may name the same material). */
+/** One BOM line's share of a summed material line. */
+export interface MaterialSource {
   line: number;
-  material: string;
-  variant: string;
-  uom: string;
-  /** Garments of the order that use this line and variant. */
   garments: number;
   consumption: number | Record<string, number>;
   wastagePct: number;
+  net: number;
+  gross: number;
+}
+
+/** One material, variant and uom: every BOM line of the three summed before the purchase is rounded. */
+export interface MaterialLine {
+  /** Index of the first BOM line of this material, variant and uom. */
+  line: number;
+  /** Every BOM line summed into this one, in BOM order. */
+  lines: number[];
+  material: string;
+  variant: string;
+  uom: string;
+  /** Garments of the order that use this material and variant (each counted once). */
+  garments: number;
+  /** The BOM line's, when one line makes this material line; else per line in `sources`. */
+  consumption?: number | Record<string, number>;
+  wastagePct?: number;
+  /** The largest of the summed lines' (null: none names one). */
   purchaseMultiple: number | null;
+  minimumOrderQty: number | null;
   net: number;
   gross: number;
   purchase: number;
+  /** Only when two or more BOM lines are summed: each one's figures, so the sums can be checked by hand. */
+  sources?: MaterialSource[];
 }
 
 export interface BomProblem {
@@ -86,15 +115,90 @@ export function fromScaled(v: bigint, digits: number): number {
 const MICRO = 6;
 const MILLI = 3;
 
+/**
+ * What is bought for a gross need (milli-units), in micro-units: at least the minimum order quantity
+ * (a floor, only when something is needed), then rounded up to the purchase multiple.
+ */
+export function purchaseOf(
+  grossMilli: bigint, purchaseMultiple?: number | null, minimumOrderQty?: number | null,
+): bigint {
+  let need = grossMilli * 1000n;
+  if (need > 0n && minimumOrderQty !== undefined && minimumOrderQty !== null) {
+    const floor = toScaled(minimumOrderQty, MICRO);
+    if (need < floor) need = floor;
+  }
+  if (purchaseMultiple === undefined || purchaseMultiple === null) return need;
+  let multiple = toScaled(purchaseMultiple, MICRO);
+  if (multiple < 1n) multiple = 1n;
+  return divUp(need, multiple) * multiple;
+}
+
 /** The three figures of one line from its exact net in micro-units. */
-export function lineFigures(netMicro: bigint, wastagePct: number, purchaseMultiple: number | undefined): { net: bigint; gross: bigint; purchase: bigint } {
+export function lineFigures(
+  netMicro: bigint, wastagePct: number, purchaseMultiple: number | undefined, minimumOrderQty?: number,
+): { net: bigint; gross: bigint; purchase: bigint } {
   const net = divHalfUp(netMicro, 1000n); // milli-units
   const wastagePpm = toScaled(wastagePct, 4); // 5% -> 50,000 parts per million
   const gross = divHalfUp(net * (1_000_000n + wastagePpm), 1_000_000n); // milli-units
-  if (purchaseMultiple === undefined) return { net, gross, purchase: gross * 1000n }; // purchase in micro-units
-  let multiple = toScaled(purchaseMultiple, MICRO);
-  if (multiple < 1n) multiple = 1n;
-  return { net, gross, purchase: divUp(gross * 1000n, multiple) * multiple };
+  return { net, gross, purchase: purchaseOf(gross, purchaseMultiple, minimumOrderQty) }; // purchase in micro-units
+}
+
+/** The largest of the numbers given (null when none is). */
+function largest(values: readonly (number | undefined)[]): number | null {
+  const given = values.filter((v): v is number => v !== undefined);
+  return given.length ? Math.max(...given) : null;
+}
+
+interface Part {
+  line: number;
+  bl: BomLine;
+  variant: string;
+  rows: number[];
+  garments: number;
+  net: bigint; // milli-units
+  gross: bigint; // milli-units
+}
+
+/** Parts of the same material, variant and uom summed into one line each, in order of first appearance. */
+function sumParts(parts: readonly Part[], rowTotals: readonly number[], sizes: readonly string[]): MaterialLine[] {
+  const groups = new Map<string, Part[]>();
+  for (const part of parts) {
+    const key = JSON.stringify([part.bl.material, part.variant, part.bl.uom]);
+    const group = groups.get(key);
+    if (group) group.push(part);
+    else groups.set(key, [part]);
+  }
+  const consumptionOf = (bl: BomLine) =>
+    typeof bl.consumption === 'number' ? bl.consumption : bySize(bl.consumption, sizes);
+  return [...groups.values()].map((group) => {
+    const [first] = group;
+    const net = group.reduce((n, x) => n + x.net, 0n);
+    const gross = group.reduce((n, x) => n + x.gross, 0n);
+    const purchaseMultiple = largest(group.map((x) => x.bl.purchaseMultiple));
+    const minimumOrderQty = largest(group.map((x) => x.bl.minimumOrderQty));
+    const rows = new Set(group.flatMap((x) => x.rows));
+    const out: MaterialLine = {
+      line: first.line,
+      lines: group.map((x) => x.line),
+      material: first.bl.material,
+      variant: first.variant,
+      uom: first.bl.uom,
+      garments: [...rows].reduce((n, r) => n + rowTotals[r], 0),
+      // The line's own consumption and wastage when it is one BOM line (else per line in `sources`).
+      ...(group.length === 1 ? { consumption: consumptionOf(first.bl), wastagePct: first.bl.wastagePct } : {}),
+      purchaseMultiple,
+      minimumOrderQty,
+      net: fromScaled(net, MILLI),
+      gross: fromScaled(gross, MILLI),
+      purchase: fromScaled(purchaseOf(gross, purchaseMultiple, minimumOrderQty), MICRO),
+    };
+    if (group.length === 1) return out;
+    out.sources = group.map((x) => ({
+      line: x.line, garments: x.garments, consumption: consumptionOf(x.bl), wastagePct: x.bl.wastagePct,
+      net: fromScaled(x.net, MILLI), gross: fromScaled(x.gross, MILLI),
+    }));
+    return out;
+  });
 }
 
 // ---- the summary ------------------------------------------------------------------------------
@@ -102,7 +206,7 @@ export function lineFigures(netMicro: bigint, wastagePct: number, purchaseMultip
 /** The lines of the summary for `matrix` (the order's quantities) and `bom`. 409 BOM_INCOMPLETE on gaps. */
 export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): MaterialLine[] {
   const problems: BomProblem[] = [];
-  const lines: MaterialLine[] = [];
+  const parts: Part[] = [];
   const rowTotals = matrix.quantities.map((row) => row.reduce((a, b) => a + b, 0));
 
   bom.forEach((bl, li) => {
@@ -148,20 +252,8 @@ export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): Mater
         netMicro += BigInt(qty) * micro;
       });
       if (!complete) continue;
-      const f = lineFigures(netMicro, bl.wastagePct, bl.purchaseMultiple);
-      lines.push({
-        line: li,
-        material: bl.material,
-        variant,
-        uom: bl.uom,
-        garments,
-        consumption: typeof bl.consumption === 'number' ? bl.consumption : bySize(bl.consumption, matrix.sizes),
-        wastagePct: bl.wastagePct,
-        purchaseMultiple: bl.purchaseMultiple ?? null,
-        net: fromScaled(f.net, MILLI),
-        gross: fromScaled(f.gross, MILLI),
-        purchase: fromScaled(f.purchase, MICRO),
-      });
+      const f = lineFigures(netMicro, bl.wastagePct, undefined);
+      parts.push({ line: li, bl, variant, rows, garments, net: f.net, gross: f.gross });
     }
   });
 
@@ -173,7 +265,7 @@ export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): Mater
       { problems: unique.slice(0, 100) },
     );
   }
-  return lines;
+  return sumParts(parts, rowTotals, matrix.sizes);
 }
 
 /** A per-size consumption with the order's sizes first, in their order (stored maps keep none). */

@@ -1,10 +1,11 @@
 // Production order: the plan for one style, and the state machine with every gate from DESIGN.md.
-import { ConflictError, IllegalTransitionError } from './errors.js';
+import { ConflictError, IllegalTransitionError, ValidationError } from './errors.js';
 import { cellValue, checkCellCount, emptyMatrix, matrixTotal, requireCellCount, reshape } from './matrix.js';
+import { withToleranceDefaults, type ToleranceInput } from './settings.js';
 import { isAtLeast } from './techPack.js';
 import type {
   Actor, BatchPlan, FactorySettings, HistoryEntry, Matrix, OrderAction, OrderSource, OrderState, ProductionOrder,
-  TechPack, Tolerance,
+  TechPack, Tolerance, ToleranceScope,
 } from './types.js';
 import { ORDER_ACTIONS } from './types.js';
 import type * as v from 'valibot';
@@ -26,7 +27,7 @@ export interface OrderInput {
   sizes?: string[];
   colors?: string[];
   batchPlan?: BatchPlan;
-  tolerance?: Tolerance;
+  tolerance?: ToleranceInput;
   notes?: string;
   iqTemplate?: string;
 }
@@ -54,10 +55,18 @@ export function parseOrderPatch(raw: unknown): OrderPatch {
 
 type OrderFieldsInput = v.InferOutput<typeof OrderPatchSchema>;
 
-/** The checks that span fields: matrix or a reshape, not both; a reshape within the cell limit. */
+/**
+ * The checks that span fields: matrix or a reshape, not both; a reshape within the cell limit; a
+ * planned extra cut within the tolerance sent with it (checkExtraCut checks it against the order's
+ * own or the factory's tolerance otherwise).
+ */
 function checkOrderFields(input: OrderFieldsInput, p: Problems): void {
   if (input.matrix && (input.sizes || input.colors)) p.add('matrix', 'give either matrix or sizes/colors, not both');
   else if (input.sizes && input.colors) checkCellCount(input.sizes, input.colors, 'colors', p);
+  const extra = input.batchPlan?.extraCutPct;
+  if (extra !== undefined && input.tolerance && extra > input.tolerance.overPct) {
+    p.add('batchPlan.extraCutPct', extraCutMessage(input.tolerance.overPct));
+  }
 }
 
 function orderFields(input: OrderFieldsInput): OrderPatch {
@@ -66,9 +75,13 @@ function orderFields(input: OrderFieldsInput): OrderPatch {
   if (input.matrix !== undefined) out.matrix = input.matrix;
   if (input.sizes !== undefined) out.sizes = input.sizes;
   if (input.colors !== undefined) out.colors = input.colors;
-  if (input.batchPlan !== undefined) out.batchPlan = { maxBatchQty: input.batchPlan.maxBatchQty };
+  if (input.batchPlan !== undefined) {
+    const { maxBatchQty, extraCutPct } = input.batchPlan;
+    out.batchPlan = extraCutPct === undefined ? { maxBatchQty } : { maxBatchQty, extraCutPct };
+  }
   if (input.tolerance !== undefined) {
-    out.tolerance = { overPct: input.tolerance.overPct, underPct: input.tolerance.underPct };
+    const { overPct, underPct, scope } = input.tolerance;
+    out.tolerance = scope === undefined ? { overPct, underPct } : { overPct, underPct, scope };
   }
   if (input.notes !== undefined) out.notes = input.notes ?? '';
   if (input.iqTemplate !== undefined) out.iqTemplate = input.iqTemplate ?? undefined;
@@ -76,7 +89,37 @@ function orderFields(input: OrderFieldsInput): OrderPatch {
 }
 
 function emptyProgress(m: Matrix) {
-  return { batched: emptyMatrix(m.sizes, m.colors), produced: emptyMatrix(m.sizes, m.colors), rejected: emptyMatrix(m.sizes, m.colors) };
+  const empty = () => emptyMatrix(m.sizes, m.colors);
+  return { batched: empty(), produced: empty(), rejected: empty(), missing: empty() };
+}
+
+/**
+ * The planned extra cut must stay within the over-tolerance: batches cannot be cut beyond it
+ * (the allocation cap), so a larger share could never be generated. 400 on batchPlan.extraCutPct.
+ */
+export function checkExtraCut(order: Pick<ProductionOrder, 'batchPlan' | 'tolerance'>): void {
+  const extra = order.batchPlan.extraCutPct ?? 0;
+  if (extra > order.tolerance.overPct) {
+    throw new ValidationError([{ field: 'batchPlan.extraCutPct', message: extraCutMessage(order.tolerance.overPct) }]);
+  }
+}
+
+function extraCutMessage(overPct: number): string {
+  return `must be at most the order's over-tolerance (${overPct}%): batches are never cut beyond it`;
+}
+
+/**
+ * An order as stored before tolerance scopes, planned extra cuts and missing pieces existed reads
+ * with their defaults: scope `color`, extraCutPct 0 (the order entity's decode applies this, and
+ * reads a missing progress.missing as zeros).
+ */
+export function withOrderDefaults<T extends Pick<ProductionOrder, 'tolerance' | 'batchPlan'>>(order: T): T {
+  if (order.tolerance.scope && order.batchPlan.extraCutPct !== undefined) return order;
+  return {
+    ...order,
+    tolerance: withToleranceDefaults(order.tolerance),
+    batchPlan: { ...order.batchPlan, extraCutPct: order.batchPlan.extraCutPct ?? 0 },
+  };
 }
 
 /** A new Draft order, its sizes and colors defaulting from the tech pack. */
@@ -101,6 +144,10 @@ export function newOrder(args: {
   const colors = input.colors ?? techPack.colors.map((c) => c.code);
   if (!input.matrix) requireCellCount(sizes, colors, input.colors ? 'colors' : input.sizes ? 'sizes' : 'matrix');
   const matrix = input.matrix ?? emptyMatrix(sizes, colors);
+  const fallback = settings.defaultTolerance;
+  const tolerance = withToleranceDefaults(input.tolerance ?? fallback, fallback.scope);
+  const batchPlan = { maxBatchQty: settings.defaultMaxBatchQty, extraCutPct: 0, ...input.batchPlan };
+  checkExtraCut({ tolerance, batchPlan });
   return {
     id,
     techPackId: techPack.id,
@@ -112,8 +159,8 @@ export function newOrder(args: {
     matrix,
     total: matrixTotal(matrix),
     source,
-    tolerance: input.tolerance ?? settings.defaultTolerance,
-    batchPlan: input.batchPlan ?? { maxBatchQty: settings.defaultMaxBatchQty },
+    tolerance,
+    batchPlan,
     iqTemplate: input.iqTemplate ?? techPack.iqTemplate ?? null,
     notes: input.notes ?? '',
     releasedBomRevision: null,
@@ -165,8 +212,13 @@ export function applyOrderPatch(order: ProductionOrder, patch: OrderPatch, actor
     requireCellCount(sizes, colors, patch.colors ? 'colors' : 'sizes');
     next.matrix = reshape(order.matrix, sizes, colors);
   }
-  if (patch.batchPlan) next.batchPlan = patch.batchPlan;
-  if (patch.tolerance) next.tolerance = patch.tolerance;
+  // Left out of a patch, a tolerance's scope and a batch plan's extra cut keep the order's own.
+  if (patch.batchPlan) {
+    const extraCutPct = patch.batchPlan.extraCutPct ?? order.batchPlan.extraCutPct ?? 0;
+    next.batchPlan = { ...patch.batchPlan, extraCutPct };
+  }
+  if (patch.tolerance) next.tolerance = withToleranceDefaults(patch.tolerance, order.tolerance.scope);
+  if (patch.batchPlan || patch.tolerance) checkExtraCut(next);
   if (patch.notes !== undefined) next.notes = patch.notes;
   if (patch.iqTemplate !== undefined) next.iqTemplate = patch.iqTemplate;
   next.total = matrixTotal(next.matrix);
@@ -236,13 +288,32 @@ export interface OrderTransition extends OrderChange {
   requireTechPackState?: TechPack['state'];
 }
 
+/** One group at the tolerance's scope: the whole order (no color), a color, or a cell (color and size). */
+export interface ToleranceGroup {
+  color?: string;
+  size?: string;
+  /** Summed over the group's cells. */
+  ordered: number;
+  produced: number;
+  /** ordered x (1 - underPct), rounded up. */
+  min: number;
+  /** The sum of the group's cell caps (what allocation lets a cell be cut: toleranceBounds max). */
+  max: number;
+}
+
+/** A cell of a group outside tolerance that pulls it out: below its ordered quantity (short) or above its cap. */
 export interface ShortCell {
   color: string;
   size: string;
   ordered: number;
   produced: number;
-  min: number;
-  max: number;
+}
+
+export interface ToleranceCheck {
+  scope: ToleranceScope;
+  /** The groups outside tolerance (none: the order may complete). */
+  groups: ToleranceGroup[];
+  cells: ShortCell[];
 }
 
 export function requireReadyTechPack(order: ProductionOrder, techPack: TechPack | undefined, verb: string): void {
@@ -293,11 +364,21 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
       if (open.length) {
         throw new ConflictError('BATCHES_OPEN', `${open.length} batch(es) are not Finished or Cancelled yet`, { batches: open.map((b) => b.id) });
       }
-      const short = cellsOutOfTolerance(order);
-      if (short.length && !req.shortClose) {
-        throw new ConflictError('OUT_OF_TOLERANCE', `${short.length} cell(s) are outside the order's tolerance; complete with shortClose and a reason to close anyway`, { cells: short });
+      const out = outOfTolerance(order);
+      if (out.groups.length && !req.shortClose) {
+        const message = `${describeOutOfTolerance(order.tolerance, out)}; `
+          + 'complete with shortClose and a reason to close anyway';
+        throw new ConflictError('OUT_OF_TOLERANCE', message, {
+          scope: out.scope,
+          groups: out.groups.slice(0, 100),
+          cells: out.cells.slice(0, 100),
+          moreCells: Math.max(0, out.cells.length - 100),
+        });
       }
-      if (short.length) result.history = { ...result.history, action: 'shortClose', details: { shortCells: short } };
+      if (out.groups.length) {
+        const details = { scope: out.scope, shortGroups: out.groups, shortCells: out.cells };
+        result.history = { ...result.history, action: 'shortClose', details };
+      }
       break;
     }
     case 'cancel': {
@@ -344,27 +425,73 @@ export function requireNoOutput(order: ProductionOrder): void {
   );
 }
 
-/** Cells whose produced quantity is outside [ordered - under%, ordered + over%]. */
-export function cellsOutOfTolerance(order: ProductionOrder): ShortCell[] {
-  const out: ShortCell[] = [];
+/**
+ * Completion at the tolerance's scope (DESIGN: buyers accept "NAVY within 3%", not every cell):
+ * produced and ordered are summed per group (`order`: one group; `color`: one per color; `cell`:
+ * each cell) and a group is out when its produced is below ordered x (1 - underPct) rounded up, or
+ * above the sum of its cells' caps. The cells named are those of the out groups that pull them
+ * out: below their ordered quantity (short), or above their cap.
+ */
+export function outOfTolerance(order: ProductionOrder): ToleranceCheck {
+  const scope = order.tolerance.scope ?? 'color';
   const produced = reshape(order.progress.produced, order.matrix.sizes, order.matrix.colors);
+  const groups = new Map<string, ToleranceGroup & { members: (ShortCell & { cap: number })[] }>();
   order.matrix.colors.forEach((color, r) =>
     order.matrix.sizes.forEach((size, c) => {
       const ordered = order.matrix.quantities[r][c];
-      const { min, max } = toleranceBounds(ordered, order.tolerance);
       const made = produced.quantities[r][c];
-      if (made < min || made > max) out.push({ color, size, ordered, produced: made, min, max });
+      const cap = toleranceBounds(ordered, order.tolerance).max;
+      const key = scope === 'order' ? '' : scope === 'color' ? color : `${color}\u0000${size}`;
+      let g = groups.get(key);
+      if (!g) {
+        const where = scope === 'order' ? {} : scope === 'color' ? { color } : { color, size };
+        g = { ...where, ordered: 0, produced: 0, min: 0, max: 0, members: [] };
+        groups.set(key, g);
+      }
+      g.ordered += ordered;
+      g.produced += made;
+      g.max += cap;
+      g.members.push({ color, size, ordered, produced: made, cap });
     }),
   );
+  const out: ToleranceCheck = { scope, groups: [], cells: [] };
+  for (const { members, ...g } of groups.values()) {
+    g.min = toleranceBounds(g.ordered, order.tolerance).min;
+    if (g.produced >= g.min && g.produced <= g.max) continue;
+    out.groups.push(g);
+    const short = g.produced < g.min;
+    for (const { cap, ...cell } of members) {
+      if (short ? cell.produced < cell.ordered : cell.produced > cap) out.cells.push(cell);
+    }
+  }
   return out;
 }
 
-/** Whole-garment bounds; integer arithmetic on hundredths so 5% of 1,000 is exactly 50. */
-export function toleranceBounds(ordered: number, t: Tolerance): { min: number; max: number } {
+function describeOutOfTolerance(t: Tolerance, out: ToleranceCheck): string {
+  const n = out.groups.length;
+  const what = { order: 'The order is', color: `${n} color(s) are`, cell: `${n} cell(s) are` }[out.scope];
+  const name = (g: ToleranceGroup) => (g.size ? `${g.color}/${g.size}` : (g.color ?? 'the order'));
+  const shown = out.groups.slice(0, 3).map((g) =>
+    `${name(g)} made ${g.produced} of ${g.ordered} (${g.produced < g.min ? `at least ${g.min}` : `at most ${g.max}`})`,
+  );
+  const more = out.groups.length > 3 ? `, and ${out.groups.length - 3} more` : '';
+  const bounds = `-${t.underPct}% / +${t.overPct}% per ${out.scope}`;
+  return `${what} outside the tolerance (${bounds}): ${shown.join('; ')}${more}`;
+}
+
+/**
+ * Whole-garment bounds of one quantity; integer arithmetic on hundredths so 5% of 1,000 is
+ * exactly 50. `max` is also a cell's allocation cap, rounded UP so a small cell keeps some
+ * over-tolerance (12 at 5% may be cut to 13, where rounding down would leave it none); `min` is
+ * rounded up too (whole garments at or above the lowest share accepted).
+ */
+export function toleranceBounds(
+  ordered: number, t: Pick<Tolerance, 'overPct' | 'underPct'>,
+): { min: number; max: number } {
   const hundredths = (pct: number) => Math.round(pct * 100);
   return {
     min: Math.ceil((ordered * (10_000 - hundredths(t.underPct))) / 10_000),
-    max: Math.floor((ordered * (10_000 + hundredths(t.overPct))) / 10_000),
+    max: Math.ceil((ordered * (10_000 + hundredths(t.overPct))) / 10_000),
   };
 }
 

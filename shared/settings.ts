@@ -1,14 +1,15 @@
 // Factory-wide settings: how early orders may be opened, and the defaults new orders get.
 import { ValidationError } from './errors.js';
 import { collect, parseWith } from './schemas/core.js';
-import { ToleranceInput } from './schemas/productionOrder.js';
+import { ToleranceInput as ToleranceInputSchema } from './schemas/productionOrder.js';
 import { SettingsUpdate } from './schemas/settings.js';
-import type { FactorySettings, Tolerance } from './types.js';
+import type { InferOutput } from 'valibot';
+import type { FactorySettings, Tolerance, ToleranceScope } from './types.js';
 import { isObject, type Problems, requireObject } from './validate.js';
 
 export const DEFAULT_SETTINGS: FactorySettings = {
   minTechPackStateForOrders: 'Commercial',
-  defaultTolerance: { overPct: 5, underPct: 3 },
+  defaultTolerance: { overPct: 5, underPct: 3, scope: 'color' },
   defaultMaxBatchQty: 500,
   replenishment: { enabled: true, leadTimeDays: 28, minQtyPerColor: 0 },
   version: 0,
@@ -30,7 +31,10 @@ export function parseSettingsUpdate(raw: unknown, current: FactorySettings): Fac
   const body = parseWith(SettingsUpdate, requireObject(raw));
   const next: FactorySettings = structuredClone(current);
   if (body.minTechPackStateForOrders !== undefined) next.minTechPackStateForOrders = body.minTechPackStateForOrders;
-  if (body.defaultTolerance !== undefined) next.defaultTolerance = { ...body.defaultTolerance };
+  // Left out, the tolerance's scope stays what the factory had.
+  if (body.defaultTolerance !== undefined) {
+    next.defaultTolerance = withToleranceDefaults(body.defaultTolerance, current.defaultTolerance?.scope);
+  }
   if (body.defaultMaxBatchQty !== undefined) next.defaultMaxBatchQty = body.defaultMaxBatchQty;
   const r = body.replenishment;
   if (r?.enabled !== undefined) next.replenishment.enabled = r.enabled;
@@ -54,7 +58,20 @@ export function settingsWriteVersion(raw: unknown, ifMatch: number | undefined):
   return ifMatch ?? bodyVersion;
 }
 
-export function parseTolerance(value: unknown, field: string, p: Problems): Tolerance | undefined {
-  const t = collect(ToleranceInput, value, p, field);
-  return t && { overPct: t.overPct, underPct: t.underPct };
+/** A tolerance as sent: `scope` may be left out (the caller fills it in: withToleranceDefaults). */
+export type ToleranceInput = InferOutput<typeof ToleranceInputSchema>;
+
+export function parseTolerance(value: unknown, field: string, p: Problems): ToleranceInput | undefined {
+  const t = collect(ToleranceInputSchema, value, p, field);
+  if (!t) return undefined;
+  const { overPct, underPct, scope } = t;
+  return scope ? { overPct, underPct, scope } : { overPct, underPct };
+}
+
+/**
+ * The tolerance with its scope: as given, else `fallback` (the factory's default scope for a new
+ * order, the order's own for a patch), else `color`. Stored tolerances from before `scope` read as `color`.
+ */
+export function withToleranceDefaults(t: ToleranceInput, fallback?: ToleranceScope): Tolerance {
+  return { overPct: t.overPct, underPct: t.underPct, scope: t.scope ?? fallback ?? 'color' };
 }

@@ -16,6 +16,10 @@ export type OrderState = (typeof ORDER_STATES)[number];
 export const ORDER_ACTIONS = ['plan', 'reopen', 'release', 'complete', 'cancel'] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
+export const TOLERANCE_SCOPES = ['order', 'color', 'cell'] as const;
+/** The level completion compares produced with ordered at: the whole order, each color, or each cell. */
+export type ToleranceScope = (typeof TOLERANCE_SCOPES)[number];
+
 export { ROLES, type Role } from './roles.js';
 import type { Role } from './roles.js';
 

@@ -49,7 +49,8 @@ const ERRORS: Record<string, string> = {
   '401': 'Missing or invalid bearer token',
   '403': 'The caller lacks a role this route needs',
   '404': 'No such resource',
-  '409': 'State or business-rule conflict (ILLEGAL_TRANSITION, TECH_PACK_NOT_READY, EDIT_CONFLICT, ...)',
+  '409': 'State or business-rule conflict '
+    + '(ILLEGAL_TRANSITION, TECH_PACK_NOT_READY, EDIT_CONFLICT, OUT_OF_TOLERANCE, UNRECONCILED, ...)',
   '412': 'If-Match is stale; details.current is the resource now',
   '422': 'Idempotency-Key reused with another body',
   '428': 'If-Match is required',

@@ -18,7 +18,7 @@
 // Matrices are packed (packed.ts): a batch's matrix as indexes into its order's sizes and colors
 // plus the quantities; an order's matrix cannot change once it is Released, which is the only
 // time batches exist, so the indexes stay valid.
-import { effectiveBatchState, MAX_GENERATED_BATCHES, type ProductionBatch } from '../../shared/batches.js';
+import { effectiveBatchState, MAX_GENERATED_BATCHES, withMissing, type ProductionBatch } from '../../shared/batches.js';
 import type { BatchSummary } from '../../shared/productionOrder.js';
 import type { Matrix, OrderState } from '../../shared/types.js';
 import type { Item } from './db.js';
@@ -91,7 +91,8 @@ export function decodeBatch(id: string, orderId: string, s: StoredBatch, layout:
     if (s[k] !== undefined) (b as unknown as Record<string, unknown>)[k] = s[k];
   }
   if (b.state !== s.state && b.state === 'Cancelled') b.reason ??= 'the order was cancelled';
-  return b;
+  // issue 11: a Finished batch's `missing` follows from its matrix, produced and rejected (not stored).
+  return withMissing(b);
 }
 
 /** Roughly what DynamoDB counts for an attribute value (names + values); an over-estimate. */

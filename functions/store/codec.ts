@@ -1,5 +1,5 @@
 // How domain objects sit in items. Quantities are packed (packed.ts: varints, deflated when that is
-// smaller) rather than DynamoDB lists of numbers: a 20,000-cell order with its three progress
+// smaller) rather than DynamoDB lists of numbers: a 20,000-cell order with its four progress
 // matrices then stays well below the 400 KB item limit. All-zero quantities are stored as ''.
 // Text ("10,20;5,5", an earlier format) is still read.
 import type { Matrix } from '../../shared/types.js';

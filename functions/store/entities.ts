@@ -4,7 +4,13 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { OutboxEvent } from '../../shared/events.js';
 import type { BomRecord } from '../../shared/materials.js';
 import type { SalesOrder } from '../../shared/salesOrder.js';
-import { DEFAULT_SETTINGS, withSettingsDefaults } from '../../shared/settings.js';
+import { withOrderDefaults } from '../../shared/productionOrder.js';
+import {
+  DEFAULT_SETTINGS,
+  type ToleranceInput,
+  withSettingsDefaults,
+  withToleranceDefaults,
+} from '../../shared/settings.js';
 import { isLow, type Stock, type StockCell } from '../../shared/stock.js';
 import type {
   BomLine,
@@ -32,7 +38,16 @@ import { keys, seqOf, stateKey, stockStateKey, techPackKey, type IdKind } from '
 
 // ---- tech pack -----------------------------------------------------------------------------------
 
-const BOM_FIELDS = ['material', 'uom', 'consumption', 'wastagePct', 'variants', 'appliesTo', 'purchaseMultiple'];
+const BOM_FIELDS = [
+  'material',
+  'uom',
+  'consumption',
+  'wastagePct',
+  'variants',
+  'appliesTo',
+  'purchaseMultiple',
+  'minimumOrderQty',
+];
 
 export const techPackEntity = defineEntity<TechPack>({
   type: 'TechPack',
@@ -68,7 +83,8 @@ export const techPackEntity = defineEntity<TechPack>({
 
 // ---- production order ------------------------------------------------------------------------------
 
-type StoredProgress = Record<'batched' | 'produced' | 'rejected', StoredQuantities>;
+// `missing` (issue 11) is absent from orders stored before it: they read none (the default below).
+type StoredProgress = Record<'batched' | 'produced' | 'rejected', StoredQuantities> & { missing?: StoredQuantities };
 
 export const productionOrderEntity = defineEntity<ProductionOrder>({
   type: 'ProductionOrder',
@@ -107,6 +123,7 @@ export const productionOrderEntity = defineEntity<ProductionOrder>({
       batched: encodeQuantities(o.progress.batched.quantities),
       produced: encodeQuantities(o.progress.produced.quantities),
       rejected: encodeQuantities(o.progress.rejected.quantities),
+      missing: encodeQuantities(o.progress.missing.quantities),
     },
   }),
   decode: (raw) => {
@@ -117,14 +134,19 @@ export const productionOrderEntity = defineEntity<ProductionOrder>({
       colors: matrix.colors,
       quantities: decodeQuantities(q, matrix.colors.length, matrix.sizes.length),
     });
+    // Orders stored before tolerance scopes and planned extra cuts read scope `color`, extraCutPct 0.
+    const { tolerance, batchPlan } = withOrderDefaults(raw as unknown as ProductionOrder);
     return {
       matrix,
       // Orders stored before originalDeliveryDate existed were never re-promised: their date is the original.
       originalDeliveryDate: raw.originalDeliveryDate === undefined ? raw.deliveryDate : raw.originalDeliveryDate,
+      tolerance,
+      batchPlan,
       progress: {
         batched: shaped(stored.batched),
         produced: shaped(stored.produced),
         rejected: shaped(stored.rejected),
+        missing: shaped(stored.missing ?? ''),
       },
     };
   },
@@ -292,6 +314,9 @@ export function emptyStock(techPackId: string): Stock {
 export const settingsEntity = defineEntity<FactorySettings>({
   key: () => keys.settings(),
   fields: ['minTechPackStateForOrders', 'defaultTolerance', 'defaultMaxBatchQty', 'replenishment', 'version'],
+  // Settings stored before tolerance scopes read scope `color`.
+  decode: (raw) =>
+    raw.defaultTolerance ? { defaultTolerance: withToleranceDefaults(raw.defaultTolerance as ToleranceInput) } : {},
 });
 
 export function decodeSettings(item: Item | undefined): FactorySettings {

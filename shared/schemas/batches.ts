@@ -34,7 +34,13 @@ export const BatchTransition = v.pipe(
         v.description('finish only: rejected garments (default none); produced + rejected <= the batch per cell'),
       ),
     ),
-    reason: optionalText(2000),
+    reason: v.pipe(
+      optionalText(2000),
+      v.description(
+        'Required to finish when produced + rejected is below the batch in a cell (409 UNRECONCILED without; ' +
+          'checked in code): the rest is recorded as missing',
+      ),
+    ),
   }),
   v.description('produced and rejected only with finish; finish needs produced (checked in code)'),
 );
@@ -54,6 +60,11 @@ export const ProductionBatch = v.object({
   rejected: v.optional(Matrix),
   producedTotal: v.optional(v.number()),
   rejectedTotal: v.optional(v.number()),
+  /** Finished batches: neither produced nor rejected (batch - produced - rejected per cell); derived, not stored. */
+  missing: v.optional(
+    v.pipe(Matrix, v.description('Finished batches: the batch minus produced minus rejected, per cell')),
+  ),
+  missingTotal: v.optional(v.number()),
   reason: v.optional(v.string()),
   createdAt: v.string(),
   createdBy: v.string(),

@@ -1,19 +1,42 @@
 // Production order: requests (create, patch, transition, matrix edits) and the resource.
 import * as v from 'valibot';
-import { ORDER_ACTIONS, ORDER_STATES } from '../types.js';
+import { ORDER_ACTIONS, ORDER_STATES, TOLERANCE_SCOPES } from '../types.js';
 import { codeList, isoDate, list, number, oneOf, optionalText, requiredText, strict } from './core.js';
 import { LIMITS, Matrix, MatrixInput } from './matrix.js';
 
 const quantity = number({ integer: true, min: 0, max: LIMITS.cellMax });
 
 export const ToleranceInput = strict(
-  { overPct: number({ min: 0, max: 100 }), underPct: number({ min: 0, max: 100 }) },
-  'must be an object {overPct, underPct}',
+  {
+    overPct: number({ min: 0, max: 100 }),
+    underPct: number({ min: 0, max: 100 }),
+    scope: v.optional(
+      v.pipe(
+        oneOf(TOLERANCE_SCOPES),
+        v.description(
+          'The level completion compares produced with ordered at (summed per group). Left out: the factory ' +
+            'default on create, the order\u2019s own on a patch, the current default in settings',
+        ),
+      ),
+    ),
+  },
+  'must be an object {overPct, underPct, scope?}',
 );
 
 export const BatchPlanInput = strict(
-  { maxBatchQty: number({ integer: true, min: 1, max: LIMITS.cellMax }) },
-  'must be an object {maxBatchQty}',
+  {
+    maxBatchQty: number({ integer: true, min: 1, max: LIMITS.cellMax }),
+    extraCutPct: v.optional(
+      v.pipe(
+        number({ min: 0, max: 100 }),
+        v.description(
+          'Generated batches cover ordered + this share, rounded up per cell; at most tolerance.overPct ' +
+            '(checked in code). Left out: 0 on create, the order\u2019s own on a patch',
+        ),
+      ),
+    ),
+  },
+  'must be an object {maxBatchQty, extraCutPct?}',
 );
 
 const orderFields = {
@@ -74,8 +97,22 @@ export const MatrixEdits = strict({
 
 // ---- the resource -------------------------------------------------------------------------------
 
-export const Tolerance = v.object({ overPct: v.number(), underPct: v.number() });
-export const BatchPlan = v.object({ maxBatchQty: v.number() });
+export const Tolerance = v.object({
+  overPct: v.number(),
+  underPct: v.number(),
+  /** The level completion compares produced with ordered at: the whole order, each color, or each cell. */
+  scope: v.pipe(
+    v.picklist(TOLERANCE_SCOPES),
+    v.description('The level completion compares produced with ordered at (stored before scopes existed: color)'),
+  ),
+});
+export const BatchPlan = v.object({
+  maxBatchQty: v.number(),
+  /** Generated batches cover the ordered quantity plus this share (0 up to the over-tolerance). */
+  extraCutPct: v.optional(
+    v.pipe(v.number(), v.description('Generated batches cover ordered + this share (0 up to tolerance.overPct)')),
+  ),
+});
 
 export const OrderSource = v.variant('type', [
   v.object({ type: v.literal('commercial') }),
@@ -83,7 +120,13 @@ export const OrderSource = v.variant('type', [
   v.object({ type: v.literal('replenishment') }),
 ]);
 
-export const OrderProgress = v.object({ batched: Matrix, produced: Matrix, rejected: Matrix });
+export const OrderProgress = v.object({
+  batched: Matrix,
+  produced: Matrix,
+  rejected: Matrix,
+  /** Neither produced nor rejected when a batch finished (recorded with a reason). */
+  missing: v.pipe(Matrix, v.description('Neither produced nor rejected when their batches finished')),
+});
 
 export const ProductionOrder = v.object({
   id: v.string(),

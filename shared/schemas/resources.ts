@@ -2,20 +2,44 @@
 // and the shapes every answer shares (pages, errors).
 import * as v from 'valibot';
 
-export const MaterialLine = v.object({
-  /** Index of the BOM line (two lines may name the same material). */
+const Consumption = v.union([v.number(), v.record(v.string(), v.number())]);
+
+/** One BOM line's share of a summed material line. */
+export const MaterialSource = v.object({
   line: v.number(),
-  material: v.string(),
-  variant: v.string(),
-  uom: v.string(),
   garments: v.number(),
-  consumption: v.union([v.number(), v.record(v.string(), v.number())]),
+  consumption: Consumption,
   wastagePct: v.number(),
-  purchaseMultiple: v.nullable(v.number()),
   net: v.number(),
   gross: v.number(),
-  purchase: v.number(),
 });
+
+export const MaterialLine = v.pipe(
+  v.object({
+    line: v.pipe(v.number(), v.description('The first BOM line summed into this one')),
+    /** Every BOM line summed into this one, in BOM order. */
+    lines: v.array(v.number()),
+    material: v.string(),
+    variant: v.string(),
+    uom: v.string(),
+    /** Garments of the order that use this material and variant (each counted once). */
+    garments: v.number(),
+    consumption: v.optional(v.pipe(Consumption, v.description('When one BOM line makes this line'))),
+    wastagePct: v.optional(v.pipe(v.number(), v.description('When one BOM line makes this line'))),
+    purchaseMultiple: v.pipe(v.nullable(v.number()), v.description('The largest of the summed lines')),
+    minimumOrderQty: v.pipe(v.nullable(v.number()), v.description('The largest of the summed lines')),
+    net: v.number(),
+    gross: v.number(),
+    purchase: v.number(),
+    sources: v.optional(
+      v.pipe(
+        v.array(MaterialSource),
+        v.description('When two or more BOM lines are summed: each one\u2019s figures'),
+      ),
+    ),
+  }),
+  v.description('One material, variant and uom: the BOM lines of the three summed before the purchase is rounded'),
+);
 
 export const MaterialsSummary = v.object({
   orderId: v.string(),

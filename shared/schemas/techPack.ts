@@ -66,6 +66,18 @@ export const BomLineInput = v.pipe(
         ),
       ),
       purchaseMultiple: v.optional(number({ min: 0, gt: 0 })),
+      minimumOrderQty: v.optional(
+        v.pipe(
+          v.number('must be a number'),
+          v.finite('must be a number'),
+          v.minValue(0, 'must be at least 0'),
+          v.gtValue(0, 'must be greater than 0 (leave it out for no minimum)'),
+          v.description(
+            'A floor on the purchase (a supplier\u2019s minimum, not a multiple): ' +
+              'purchase = max(gross, minimumOrderQty) rounded up to purchaseMultiple',
+          ),
+        ),
+      ),
     },
     'must be an object',
   ),
@@ -112,8 +124,10 @@ export const BomLine = v.object({
   variants: v.optional(v.union([v.literal('match'), v.record(v.string(), v.string())])),
   /** Only garments of these colors use this line. */
   appliesTo: v.optional(v.array(v.string())),
-  /** Purchases are made in multiples of this (roll length, MOQ). */
+  /** Purchases are made in multiples of this (roll length, pack size). */
   purchaseMultiple: v.optional(v.number()),
+  /** The least a purchase may be (a supplier's minimum order quantity): a floor, not a multiple. */
+  minimumOrderQty: v.optional(v.number()),
 });
 
 export const TechPack = v.object({

@@ -113,6 +113,7 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
       batched: matrix([[10, 20, 30], [0, 50, 50]]),
       produced: matrix([[10, 20, 30], [0, 50, 50]]),
       rejected: matrix([[0, 0, 0], [0, 0, 0]]),
+      missing: matrix([[0, 0, 0], [0, 0, 0]]),
     });
     const listed = await allBatches(o.id);
     expect(listed.map((b) => b.state)).toEqual(['Finished', 'Finished', 'Finished', 'Finished', 'Finished']);
@@ -141,21 +142,128 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
     const o = await releasedOrder({ matrix: matrix([[100, 100, 0], [0, 0, 0]]) });
     const b = await ok(createBatch(o.id, { sizes: ['S', 'M'], colors: ['NAVY'], quantities: [[100, 100]] }), 201);
     await ok(move(o.id, b.id, { action: 'start' }));
-    // S: 90 good + 10 rejected (below 97, the 3% under-tolerance); M: 98 good.
-    await ok(move(o.id, b.id, { action: 'finish', produced: { sizes: ['M', 'S'], colors: ['NAVY'], quantities: [[98, 90]] }, rejected: { sizes: ['S', 'M'], colors: ['NAVY'], quantities: [[10, 0]] } }));
+    // S: 90 good + 10 rejected (below 97, the 3% under-tolerance); M: 98 good + 2 rejected.
+    await ok(move(o.id, b.id, { action: 'finish', produced: { sizes: ['M', 'S'], colors: ['NAVY'], quantities: [[98, 90]] }, rejected: { sizes: ['S', 'M'], colors: ['NAVY'], quantities: [[10, 2]] } }));
     const after = await getOrder(o.id);
     expect(after.progress.produced.quantities).toEqual([[90, 98, 0], [0, 0, 0]]);
-    expect(after.progress.rejected.quantities).toEqual([[10, 0, 0], [0, 0, 0]]);
+    expect(after.progress.rejected.quantities).toEqual([[10, 2, 0], [0, 0, 0]]);
 
     const refused = await transition(t.planner, o.id, { action: 'complete' });
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: 'OUT_OF_TOLERANCE', details: { cells: [{ color: 'NAVY', size: 'S', ordered: 100, produced: 90, min: 97, max: 105 }] } });
+    // The default scope is the color: NAVY made 188 of 200, below 194 (3% under); both its cells are short.
+    expect(refused.body.error).toMatchObject({
+      code: 'OUT_OF_TOLERANCE',
+      details: {
+        scope: 'color',
+        groups: [{ color: 'NAVY', ordered: 200, produced: 188, min: 194, max: 210 }],
+        cells: [{ color: 'NAVY', size: 'S', ordered: 100, produced: 90 }, { color: 'NAVY', size: 'M', ordered: 100, produced: 98 }],
+      },
+    });
 
     expect((await transition(t.planner, o.id, { action: 'complete', shortClose: true })).status).toBe(400); // a reason is required
     const closed = await ok(transition(t.planner, o.id, { action: 'complete', shortClose: true, reason: 'fabric lot rejected' }));
     expect(closed.state).toBe('Completed');
     const last = (await history(o.id)).at(-1)!;
-    expect(last).toMatchObject({ action: 'shortClose', from: 'InProgress', to: 'Completed', reason: 'fabric lot rejected', details: { shortCells: [{ color: 'NAVY', size: 'S', produced: 90 }] } });
+    expect(last).toMatchObject({ action: 'shortClose', from: 'InProgress', to: 'Completed', reason: 'fabric lot rejected', details: { scope: 'color', shortGroups: [{ color: 'NAVY', produced: 188 }], shortCells: [{ color: 'NAVY', size: 'S', produced: 90 }, { size: 'M' }] } });
+  });
+
+  it('every piece accounted for: a short finish needs a reason (409 UNRECONCILED naming the cells); with one the rest is missing', async () => {
+    const o = await releasedOrder({ matrix: matrix([[20, 30, 0], [0, 0, 10]]) });
+    const b = await ok(createBatch(o.id, matrix([[20, 30, 0], [0, 0, 10]])), 201);
+    await ok(move(o.id, b.id, { action: 'start' }));
+    const produced = matrix([[18, 30, 0], [0, 0, 7]]);
+    const rejected = matrix([[1, 0, 0], [0, 0, 1]]);
+    const refused = await move(o.id, b.id, { action: 'finish', produced, rejected });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'UNRECONCILED',
+      message: expect.stringContaining('NAVY/S 20 cut, 18 produced + 1 rejected (1 missing)'),
+      details: {
+        batchId: b.id,
+        missingTotal: 3,
+        cells: [
+          { color: 'NAVY', size: 'S', quantity: 20, produced: 18, rejected: 1, missing: 1 },
+          { color: 'RED', size: 'L', quantity: 10, produced: 7, rejected: 1, missing: 2 },
+        ],
+      },
+    });
+    // Nothing was written: the batch still runs, the order has no output.
+    expect((await allBatches(o.id))[0].state).toBe('Running');
+    expect((await getOrder(o.id)).progress.produced.quantities).toEqual([[0, 0, 0], [0, 0, 0]]);
+    // Above the batch stays a 400.
+    expect((await move(o.id, b.id, { action: 'finish', produced: matrix([[21, 30, 0], [0, 0, 10]]) })).status).toBe(400);
+
+    const done = await ok(move(o.id, b.id, { action: 'finish', produced, rejected, reason: 'bundle of 3 lost at the wash' }));
+    expect(done).toMatchObject({ state: 'Finished', missing: matrix([[1, 0, 0], [0, 0, 2]]), missingTotal: 3, reason: 'bundle of 3 lost at the wash' });
+    expect((await allBatches(o.id))[0]).toMatchObject({ missing: matrix([[1, 0, 0], [0, 0, 2]]), missingTotal: 3, producedTotal: 55, rejectedTotal: 2 });
+    const after = await getOrder(o.id);
+    expect(after.progress.missing).toEqual(matrix([[1, 0, 0], [0, 0, 2]]));
+    expect((await history(o.id)).at(-1)).toMatchObject({ action: 'finish', subject: b.id, reason: 'bundle of 3 lost at the wash', details: { produced: 55, rejected: 2, missing: 3 } });
+  });
+
+  it('a planned extra cut: generated batches cover ordered + extraCutPct, rounded up per cell, within the cap', async () => {
+    const tp = await createTechPack(t.commercial, 'ProductionReady', {
+      sizes: ['XS', 'M', 'XL'], colors: [{ code: 'RED', name: 'Red' }], bom: [{ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 0 }],
+    });
+    const body = (extraCutPct: number) => ({
+      techPackId: tp.id, deliveryDate: '2027-03-01', matrix: matrix([[12, 600, 588]], ['XS', 'M', 'XL'], ['RED']),
+      tolerance: { overPct: 5, underPct: 3 }, batchPlan: { maxBatchQty: 2000, extraCutPct },
+    });
+    const tooMuch = await api('POST', '/v1/production-orders', { token: t.planner, body: body(6) });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.error.details.fields).toEqual([{ field: 'batchPlan.extraCutPct', message: "must be at most the order's over-tolerance (5%): batches are never cut beyond it" }]);
+    const o = await ok(api('POST', '/v1/production-orders', { token: t.planner, body: body(2) }), 201);
+    expect(o.batchPlan).toEqual({ maxBatchQty: 2000, extraCutPct: 2 });
+    // Lowering the over-tolerance under the planned extra cut is refused too.
+    const patch = await api('PATCH', base(o.id), { token: t.planner, body: { tolerance: { overPct: 1, underPct: 3 } }, headers: { 'if-match': `"${o.version}"` } });
+    expect(patch.status).toBe(400);
+    expect(patch.body.error.details.fields[0].field).toBe('batchPlan.extraCutPct');
+    await ok(transition(t.planner, o.id, { action: 'plan' }));
+    await ok(transition(t.planner, o.id, { action: 'release' }));
+    const gen = await ok(generate(o.id), 201);
+    // XS 12.24 -> 13, M 612, XL 599.76 -> 600.
+    expect(gen.items.map((b: any) => b.matrix)).toEqual([matrix([[13, 612, 600]], ['XS', 'M', 'XL'], ['RED'])]);
+    expect(gen.order.progress.batched.quantities).toEqual([[13, 612, 600]]);
+    expect((await generate(o.id)).body.error.code).toBe('NOTHING_REMAINING');
+  });
+
+  it('tolerance at the level buyers use: RED 1.1% short completes at color scope, 409 at cell scope (XS 25% short)', async () => {
+    const tp = await createTechPack(t.commercial, 'ProductionReady', {
+      sizes: ['XS', 'M', 'XL'], colors: [{ code: 'RED', name: 'Red' }], bom: [{ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 0 }],
+    });
+    const run = async (scope: string) => {
+      const created = await createOrder(t.planner, tp.id, { matrix: matrix([[12, 600, 588]], ['XS', 'M', 'XL'], ['RED']), tolerance: { overPct: 5, underPct: 3, scope } });
+      expect(created.tolerance).toEqual({ overPct: 5, underPct: 3, scope });
+      await ok(transition(t.planner, created.id, { action: 'plan' }));
+      await ok(transition(t.planner, created.id, { action: 'release' }));
+      // The cap per cell rounds up: XS 12 at 5% may be cut to 13 (rounding down would leave it no over-tolerance).
+      const over = await createBatch(created.id, matrix([[14, 0, 0]], ['XS', 'M', 'XL'], ['RED']));
+      expect(over.body.error).toMatchObject({ code: 'OVER_ALLOCATED', details: { cells: [{ size: 'XS', ordered: 12, max: 13, available: 13 }] } });
+      const b = await ok(createBatch(created.id, matrix([[12, 600, 588]], ['XS', 'M', 'XL'], ['RED'])), 201);
+      await ok(move(created.id, b.id, { action: 'start' }));
+      await ok(move(created.id, b.id, {
+        action: 'finish',
+        produced: matrix([[9, 600, 578]], ['XS', 'M', 'XL'], ['RED']),
+        rejected: matrix([[3, 0, 10]], ['XS', 'M', 'XL'], ['RED']),
+      }));
+      return { id: created.id, complete: await transition(t.planner, created.id, { action: 'complete' }) };
+    };
+
+    const color = await run('color');
+    expect(color.complete.status, JSON.stringify(color.complete.body)).toBe(200);
+    expect(color.complete.body).toMatchObject({ state: 'Completed', tolerance: { scope: 'color' } });
+
+    const cell = await run('cell');
+    expect(cell.complete.status).toBe(409);
+    expect(cell.complete.body.error).toMatchObject({
+      code: 'OUT_OF_TOLERANCE',
+      message: expect.stringContaining('RED/XS made 9 of 12 (at least 12)'),
+      details: { scope: 'cell', groups: [{ color: 'RED', size: 'XS', ordered: 12, produced: 9, min: 12, max: 13 }], cells: [{ color: 'RED', size: 'XS', ordered: 12, produced: 9 }] },
+    });
+    await ok(transition(t.planner, cell.id, { action: 'complete', shortClose: true, reason: 'XS fabric flaw' }));
+    expect((await history(cell.id)).at(-1)).toMatchObject({
+      action: 'shortClose', details: { scope: 'cell', shortGroups: [{ color: 'RED', size: 'XS' }], shortCells: [{ color: 'RED', size: 'XS', produced: 9 }] },
+    });
   });
 
   it('cancel is refused while a batch runs (409 BATCH_RUNNING)', async () => {
@@ -366,10 +474,10 @@ describe('limits', () => {
     expect((await api('POST', `${base(o.id)}/batches/generate`, { token: t.planner, body: { maxBatchQty: 0 } })).status).toBe(400);
     const gen = await ok(api('POST', `${base(o.id)}/batches/generate`, { token: t.planner, body: { maxBatchQty: 1000 } }), 201);
     expect(gen.items.map((b: any) => b.matrix.quantities[0])).toEqual([[500, 500], [500, 500], [500, 500]]);
-    expect(gen.order.batchPlan).toEqual({ maxBatchQty: 1 });
+    expect(gen.order.batchPlan).toEqual({ maxBatchQty: 1, extraCutPct: 0 });
   });
 
-  it('a 20,000-cell order keeps full progress (batched, produced, rejected) within DynamoDB\u2019s 400 KB item', async () => {
+  it('a 20,000-cell order keeps full progress (batched, produced, rejected, missing) within DynamoDB\u2019s 400 KB item', async () => {
     const sizes = Array.from({ length: 40 }, (_, i) => `SZ-${String(i).padStart(3, '0')}`);
     const colors = Array.from({ length: 500 }, (_, i) => `COLOR-${String(i).padStart(4, '0')}`);
     let seed = 42;
@@ -383,12 +491,13 @@ describe('limits', () => {
     await ok(move(o.id, b.id, { action: 'start' }));
     const rejected = quantities.map((r) => r.map((q) => rand(Math.floor(q / 10))));
     const produced = quantities.map((r, i) => r.map((q, j) => q - rejected[i][j] - rand(3)));
-    const fin = await move(o.id, b.id, { action: 'finish', produced: { sizes, colors, quantities: produced }, rejected: { sizes, colors, quantities: rejected } });
+    const fin = await move(o.id, b.id, { action: 'finish', produced: { sizes, colors, quantities: produced }, rejected: { sizes, colors, quantities: rejected }, reason: 'counted at the end of the line' });
     expect(fin.status, JSON.stringify(fin.body).slice(0, 300)).toBe(200);
     const now = await getOrder(o.id);
     expect(now.progress.batched.quantities).toEqual(quantities);
     expect(now.progress.produced.quantities).toEqual(produced);
     expect(now.progress.rejected.quantities).toEqual(rejected);
+    expect(add(add(now.progress.produced.quantities, now.progress.rejected.quantities), now.progress.missing.quantities)).toEqual(quantities);
     expect(add(now.progress.produced.quantities, now.progress.rejected.quantities).every((r: number[], i: number) => r.every((q, j) => q <= quantities[i][j]))).toBe(true);
   });
 });

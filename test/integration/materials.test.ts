@@ -116,6 +116,31 @@ describe('materials summary', () => {
     expect(refreshed).toEqual(pinned);
   });
 
+  it('purchase quantities as buyers buy: same material, variant and uom summed before rounding; minimumOrderQty a floor', async () => {
+    // 100 garments: 4.5 m of thread each for the seams (450 m), 3.5 m for the hems (350 m), on 1,000 m cones.
+    const bom = [
+      { material: 'THREAD-40', uom: 'm', consumption: 4.5, wastagePct: 0, purchaseMultiple: 1000 },
+      { material: 'LABEL-SIZE', uom: 'pc', consumption: 1, wastagePct: 0, minimumOrderQty: 500, purchaseMultiple: 100 },
+      { material: 'THREAD-40', uom: 'm', consumption: 3.5, wastagePct: 0, purchaseMultiple: 1000 },
+    ];
+    const tp = await createTechPack(t.commercial, 'Commercial', { bom });
+    expect(tp.bom[1]).toMatchObject({ minimumOrderQty: 500, purchaseMultiple: 100 });
+    const o = await createOrder(t.planner, tp.id, { matrix: matrix([[50, 50, 0], [0, 0, 0]]) });
+    const body = await ok(materials(o.id));
+    expect(figures(body)).toEqual([
+      ['THREAD-40', 'THREAD-40', 100, 800, 800, 1000], // one cone, not two
+      ['LABEL-SIZE', 'LABEL-SIZE', 100, 100, 100, 500], // 100 labels needed, the supplier's minimum is 500
+    ]);
+    expect(body.lines[0]).toMatchObject({
+      line: 0, lines: [0, 2], purchaseMultiple: 1000, minimumOrderQty: null,
+      sources: [{ line: 0, consumption: 4.5, net: 450, gross: 450 }, { line: 2, consumption: 3.5, net: 350, gross: 350 }],
+    });
+    expect(body.lines[1]).toMatchObject({ line: 1, lines: [1], consumption: 1, wastagePct: 0, minimumOrderQty: 500, purchaseMultiple: 100 });
+    const bad = await api('POST', '/v1/tech-packs', { token: t.commercial, body: { ...tp, id: undefined, state: undefined, version: undefined, bomRevision: undefined, createdAt: undefined, updatedAt: undefined, styleCode: `MOQ-${Date.now()}`, bom: [{ ...bom[1], minimumOrderQty: 0 }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['bom[0].minimumOrderQty']);
+  });
+
   it('409 BOM_INCOMPLETE when the BOM does not cover the order (no silent zero)', async () => {
     const tp = await createTechPack(t.commercial, 'Commercial', { bom: BOM });
     // XL is the order's own size: the tech pack's BOM has no consumption for it.

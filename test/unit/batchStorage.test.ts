@@ -34,7 +34,7 @@ function bigOrder(cell: number, progress: { batched: number; produced: number; r
   const fill = (q: number): Matrix => ({ sizes, colors, quantities: colors.map((_, r) => sizes.map((_, c) => (q === cell ? q : Math.max(0, q - ((r * 7 + c * 13) % 97))))) });
   return order({
     state: 'InProgress', releasedBomRevision: 1, notes: 'n'.repeat(4000), matrix: fill(cell), total: cell * 20_000,
-    progress: { batched: fill(progress.batched), produced: fill(progress.produced), rejected: fill(progress.rejected) },
+    progress: { batched: fill(progress.batched), produced: fill(progress.produced), rejected: fill(progress.rejected), missing: fill(0) },
   });
 }
 
@@ -67,7 +67,7 @@ describe('the order item stays under 400 KB with 20,000 cells and full progress'
   it('an order without progress keeps the old empty text form, and old text progress still reads', () => {
     const o = order();
     const item = store.orderItem(o);
-    expect(item.progress).toEqual({ batched: '', produced: '', rejected: '' });
+    expect(item.progress).toEqual({ batched: '', produced: '', rejected: '', missing: '' });
     const legacy = { ...item, progress: { batched: '1,2,3;4,5,6', produced: '', rejected: '' } };
     expect(store.decodeOrder(legacy).progress.batched.quantities).toEqual([[1, 2, 3], [4, 5, 6]]);
   });
@@ -83,9 +83,13 @@ describe('batch sets', () => {
   it('a batch round-trips through its stored form (indexes into the order\u2019s layout)', () => {
     const b = batch('B-000009', matrix(['L', 'S'], ['RED'], [[3, 4]]), {
       state: 'Finished', version: 3, produced: matrix(['L', 'S'], ['RED'], [[3, 3]]), rejected: matrix(['L', 'S'], ['RED'], [[0, 1]]),
-      producedTotal: 6, rejectedTotal: 1, startedAt: NOW, finishedAt: LATER, reason: 'r',
+      producedTotal: 6, rejectedTotal: 1, missing: matrix(['L', 'S'], ['RED'], [[0, 0]]), missingTotal: 0, startedAt: NOW, finishedAt: LATER, reason: 'r',
     });
     expect(decodeBatch(b.id, b.orderId, encodeBatch(b, layout), layout, 'InProgress')).toEqual(b);
+    // `missing` is not stored: it follows from the matrix, produced and rejected.
+    expect(encodeBatch(b, layout)).not.toHaveProperty('missing');
+    const short = { ...b, produced: matrix(['L', 'S'], ['RED'], [[1, 3]]), producedTotal: 4, missing: matrix(['L', 'S'], ['RED'], [[2, 0]]), missingTotal: 2 };
+    expect(decodeBatch(b.id, b.orderId, encodeBatch(short, layout), layout, 'InProgress')).toEqual(short);
   });
 
   it('a Planned batch of a Cancelled order reads Cancelled', () => {
@@ -113,7 +117,7 @@ describe('batch sets', () => {
     const q = colors.map(() => sizes.map(() => 10_000_000));
     // 100 x 10,000,000 per color in batches of at most 10,000,000: 100 batches a color, 2,000 in all.
     const o = order({ state: 'Released', matrix: matrix(sizes, colors, q), batchPlan: { maxBatchQty: 10_000_000 }, progress: {
-      batched: emptyMatrix(sizes, colors), produced: emptyMatrix(sizes, colors), rejected: emptyMatrix(sizes, colors),
+      batched: emptyMatrix(sizes, colors), produced: emptyMatrix(sizes, colors), rejected: emptyMatrix(sizes, colors), missing: emptyMatrix(sizes, colors),
     } });
     const plan = planBatches(o);
     expect(plan).toHaveLength(MAX_GENERATED_BATCHES);

@@ -3,11 +3,12 @@ import fc from 'fast-check';
 import {
   BATCH_ACTIONS, BATCH_MOVES, BATCH_STATES, MAX_GENERATED_BATCHES, addOnto, allocate, checkSubMatrix, countGenerated, createBatches,
   effectiveBatchState, overAllocated, parseBatchCreate, parseBatchTransition, parseGenerate, planBatches, remainingToBatch, splitRow, transitionBatch,
+  withMissing, cutTarget,
   type BatchState, type ProductionBatch,
 } from '../../shared/batches.js';
 import { ConflictError, IllegalTransitionError } from '../../shared/errors.js';
 import { emptyMatrix, matrixTotal } from '../../shared/matrix.js';
-import { cellsOutOfTolerance, toleranceBounds, transitionOrder } from '../../shared/productionOrder.js';
+import { outOfTolerance, toleranceBounds, transitionOrder } from '../../shared/productionOrder.js';
 import type { Matrix, ProductionOrder } from '../../shared/types.js';
 import { LATER, NOW, badFields, matrix, order, other, planner, problems, thrown } from './fixtures.js';
 
@@ -166,6 +167,49 @@ describe('planBatches: the order\u2019s batch plan', () => {
     expect(e.details).toEqual({ state });
   });
 
+  it('a planned extra cut: ordered plus extraCutPct, rounded up per cell, within the allocation cap', () => {
+    const o = released({
+      matrix: matrix(['XS', 'M', 'XL'], ['RED'], [[12, 600, 588]]),
+      tolerance: { overPct: 5, underPct: 3, scope: 'color' },
+      batchPlan: { maxBatchQty: 2000, extraCutPct: 2 },
+    });
+    // 12.24 -> 13, 612, 599.76 -> 600.
+    expect(o.matrix.quantities[0].map((q) => cutTarget(q, o))).toEqual([13, 612, 600]);
+    expect(planBatches(o)).toEqual([matrix(['XS', 'M', 'XL'], ['RED'], [[13, 612, 600]])]);
+    // Never beyond the cap: a 5% extra cut at 5% over-tolerance is the cap itself (12 -> 13, not 12.6 -> 13 + more).
+    expect(cutTarget(12, { ...o, batchPlan: { maxBatchQty: 10, extraCutPct: 5 } })).toBe(13);
+    expect(cutTarget(12, { ...o, tolerance: { ...o.tolerance, overPct: 1 }, batchPlan: { maxBatchQty: 10, extraCutPct: 5 } })).toBe(13);
+    expect(cutTarget(100, { ...o, tolerance: { ...o.tolerance, overPct: 1 }, batchPlan: { maxBatchQty: 10, extraCutPct: 5 } })).toBe(101);
+    // Without one (orders stored before it too) generation covers exactly the ordered quantity.
+    expect(cutTarget(12, { ...o, batchPlan: { maxBatchQty: 10 } })).toBe(12);
+    // The generated plan passes the allocation rule and is recorded in the history.
+    const r = createBatches(o, planBatches(o), { ids: ['B-000001'], origin: 'generated', actor: planner, now: LATER });
+    expect(r.order.progress.batched.quantities).toEqual([[13, 612, 600]]);
+    expect(r.history.details).toMatchObject({ total: 1225, extraCutPct: 2 });
+  });
+
+  it('property: with an extra cut, batched + generated = min(cap, ceil(ordered x (1 + extra))) per cell, never beyond the cap', () => {
+    fc.assert(fc.property(
+      fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 3, maxLength: 3 }),
+      fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 2000 }), fc.array(fc.nat(100), { minLength: 3, maxLength: 3 }),
+      (ordered, overH, extraH, donePct) => {
+        const overPct = overH / 100;
+        const extraCutPct = Math.min(overPct, extraH / 100);
+        const base = released({ matrix: matrix(['S', 'M', 'L'], ['NAVY'], [ordered]), tolerance: { overPct, underPct: 3, scope: 'color' }, batchPlan: { maxBatchQty: 1_000_000, extraCutPct } });
+        const batched = ordered.map((q, i) => Math.floor((q * donePct[i]) / 100));
+        const o = { ...base, progress: { ...base.progress, batched: matrix(['S', 'M', 'L'], ['NAVY'], [batched]) } };
+        const remaining = remainingToBatch(o);
+        if (countGenerated(remaining, 1_000_000) === 0) return;
+        const after = allocate(o, planBatches(o));
+        after.quantities[0].forEach((q, i) => {
+          const exact = Math.ceil((ordered[i] * (10_000 + Math.round(extraCutPct * 100))) / 10_000);
+          expect(q).toBe(Math.min(toleranceBounds(ordered[i], o.tolerance).max, exact));
+          expect(q).toBeGreaterThanOrEqual(ordered[i]);
+        });
+      },
+    ), { numRuns: 300 });
+  });
+
   it('property: generated + already batched = ordered in every cell; no batch above the limit; within the allocation rule', () => {
     const arb = fc
       .record({ sizes: fc.integer({ min: 1, max: 6 }), colors: fc.integer({ min: 1, max: 5 }), max: fc.integer({ min: 1, max: 400 }) })
@@ -182,6 +226,7 @@ describe('planBatches: the order\u2019s batch plan', () => {
       const batched = done.map((row, r) => row.map((q, c) => Math.min(q, ordered[r][c])));
       const o = released({ batchPlan: { maxBatchQty: max }, matrix: matrix(sizes, colors, ordered), progress: {
         batched: matrix(sizes, colors, batched), produced: emptyMatrix(sizes, colors), rejected: emptyMatrix(sizes, colors),
+        missing: emptyMatrix(sizes, colors),
       } });
       const remaining = remainingToBatch(o);
       if (countGenerated(remaining, max) === 0 || countGenerated(remaining, max) > MAX_GENERATED_BATCHES) return;
@@ -249,7 +294,7 @@ describe('the allocation rule: batched + new <= ordered + over-tolerance, per ce
       asks: fc.array(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 12 }),
     });
     fc.assert(fc.property(arb, ({ ordered, over, asks }) => {
-      let o = released({ matrix: matrix(['S', 'M', 'L'], ['NAVY'], [ordered]), tolerance: { overPct: over, underPct: 0 } });
+      let o = released({ matrix: matrix(['S', 'M', 'L'], ['NAVY'], [ordered]), tolerance: { overPct: over, underPct: 0, scope: 'cell' } });
       o = { ...o, progress: { ...o.progress, batched: emptyMatrix(o.matrix.sizes, o.matrix.colors) } };
       for (const ask of asks) {
         try {
@@ -286,7 +331,7 @@ describe('createBatches', () => {
   });
 
   it('refuses over-allocation and orders not in production', () => {
-    expect(thrown(() => createBatches(released(), [matrix(['S'], ['NAVY'], [[11]])], { ids: ['B-1'], origin: 'manual', actor: planner, now: LATER })).code).toBe('OVER_ALLOCATED');
+    expect(thrown(() => createBatches(released(), [matrix(['S'], ['NAVY'], [[12]])], { ids: ['B-1'], origin: 'manual', actor: planner, now: LATER })).code).toBe('OVER_ALLOCATED');
     expect(thrown(() => createBatches(order({ state: 'Planned' }), [matrix(['S'], ['NAVY'], [[1]])], { ids: ['B-1'], origin: 'manual', actor: planner, now: LATER })).code).toBe('ORDER_NOT_IN_PRODUCTION');
   });
 });
@@ -356,6 +401,55 @@ describe('batch transitions', () => {
     }, planner, LATER))).toEqual([{ field: 'produced', message: "NAVY/S: produced 4 + rejected 1 is more than the batch's 4" }]);
   });
 
+  it('finish: every piece accounted for; short without a reason is 409 UNRECONCILED naming the cells', () => {
+    const o = withBatched(released({ state: 'InProgress' }), batch().matrix);
+    const running = batch({ state: 'Running' });
+    const req = { action: 'finish' as const, produced: matrix(['S', 'M'], ['NAVY'], [[3, 5]]), rejected: matrix(['S', 'M'], ['NAVY'], [[0, 1]]) };
+    const e = thrown(() => transitionBatch(o, running, req, planner, LATER));
+    expect(e.status).toBe(409);
+    expect(e.code).toBe('UNRECONCILED');
+    expect(e.details).toEqual({
+      batchId: 'B-000001', cells: [{ color: 'NAVY', size: 'S', quantity: 4, produced: 3, rejected: 0, missing: 1 }], more: 0, missingTotal: 1,
+    });
+    expect(e.message).toBe('1 cell(s) of batch B-000001 are not accounted for: NAVY/S 4 cut, 3 produced + 0 rejected (1 missing). Count again, or finish with a reason to record the difference as missing');
+  });
+
+  it('finish with a reason records the difference as missing, on the batch and in the order\u2019s progress', () => {
+    const o = withBatched(released({ state: 'InProgress' }), batch().matrix);
+    const r = transitionBatch(o, batch({ state: 'Running' }), {
+      action: 'finish', produced: matrix(['S', 'M'], ['NAVY'], [[3, 2]]), rejected: matrix(['S', 'M'], ['NAVY'], [[0, 1]]), reason: 'bundle lost in washing',
+    }, planner, LATER);
+    expect(r.batch).toMatchObject({ state: 'Finished', missing: matrix(['S', 'M'], ['NAVY'], [[1, 3]]), missingTotal: 4, reason: 'bundle lost in washing' });
+    expect(r.order.progress.missing.quantities).toEqual([[1, 3, 0], [0, 0, 0]]);
+    expect(r.history).toMatchObject({ action: 'finish', reason: 'bundle lost in washing', details: { produced: 5, rejected: 1, missing: 4 } });
+    // Derived again from what the batch recorded (the store keeps produced and rejected only).
+    expect(withMissing({ ...r.batch, missing: undefined, missingTotal: undefined })).toEqual(r.batch);
+    // A second short batch adds up; an order stored before `missing` (none recorded) counts from zero.
+    const legacy = { ...r.order, progress: { ...r.order.progress, missing: undefined } } as unknown as ProductionOrder;
+    const again = transitionBatch(legacy, batch({ state: 'Running' }), { action: 'finish', produced: matrix(['S', 'M'], ['NAVY'], [[4, 5]]), reason: 'one lost' }, planner, LATER);
+    expect(again.order.progress.missing.quantities).toEqual([[0, 1, 0], [0, 0, 0]]);
+  });
+
+  it('finish: when everything adds up, missing is all zeros and no reason is needed', () => {
+    const o = withBatched(released({ state: 'InProgress' }), batch().matrix);
+    const r = transitionBatch(o, batch({ state: 'Running' }), { action: 'finish', produced: matrix(['S', 'M'], ['NAVY'], [[4, 6]]) }, planner, LATER);
+    expect(r.batch).toMatchObject({ missing: matrix(['S', 'M'], ['NAVY'], [[0, 0]]), missingTotal: 0 });
+    expect(r.order.progress.missing.quantities).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+
+  it('property: produced + rejected + missing = the batch, cell by cell', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(50), fc.nat(50), fc.nat(50)), { minLength: 2, maxLength: 2 }), (cells) => {
+      const qty = cells.map(([a, b, c]) => a + b + c);
+      const b = batch({ state: 'Running', matrix: matrix(['S', 'M'], ['NAVY'], [qty]), total: sum(qty) });
+      const o = withBatched(released({ state: 'InProgress', matrix: matrix(['S', 'M', 'L'], ['NAVY', 'RED'], [[200, 200, 0], [0, 0, 0]]) }), b.matrix);
+      const r = transitionBatch(o, b, {
+        action: 'finish', produced: matrix(['S', 'M'], ['NAVY'], [cells.map((x) => x[0])]), rejected: matrix(['S', 'M'], ['NAVY'], [cells.map((x) => x[1])]), reason: 'count',
+      }, planner, LATER);
+      expect(r.batch.missing!.quantities).toEqual([cells.map((x) => x[2])]);
+      expect(r.batch.producedTotal! + r.batch.rejectedTotal! + r.batch.missingTotal!).toBe(b.total);
+    }));
+  });
+
   it('cancel takes the batch\u2019s garments out of progress.batched, keeping the reason', () => {
     const o = withBatched(released(), batch().matrix, matrix(['S'], ['NAVY'], [[3]]));
     const r = transitionBatch(o, batch(), { action: 'cancel', reason: 'fabric short' }, planner, LATER);
@@ -391,14 +485,14 @@ describe('batch transitions', () => {
 
 describe('reconciliation: batches -> progress -> complete / cancel', () => {
   /** Generates the plan, starts and finishes every batch with produced = f(batch). */
-  function runAll(o: ProductionOrder, produce: (b: ProductionBatch) => Matrix) {
+  function runAll(o: ProductionOrder, produce: (b: ProductionBatch) => Matrix, reason?: string) {
     const plan = planBatches(o);
     const created = createBatches(o, plan, { ids: plan.map((_, i) => `B-${String(i + 1).padStart(6, '0')}`), origin: 'generated', actor: planner, now: LATER });
     let current = created.order;
     const done: ProductionBatch[] = [];
     for (const b of created.batches) {
       const started = transitionBatch(current, b, { action: 'start' }, planner, LATER);
-      const finished = transitionBatch(started.order, started.batch, { action: 'finish', produced: produce(b) }, planner, LATER);
+      const finished = transitionBatch(started.order, started.batch, { action: 'finish', produced: produce(b), reason }, planner, LATER);
       current = finished.order;
       done.push(finished.batch);
     }
@@ -410,20 +504,20 @@ describe('reconciliation: batches -> progress -> complete / cancel', () => {
     expect(o.state).toBe('InProgress');
     expect(o.progress.batched.quantities).toEqual(o.matrix.quantities);
     expect(o.progress.produced.quantities).toEqual(o.matrix.quantities);
-    expect(cellsOutOfTolerance(o)).toEqual([]);
+    expect(outOfTolerance(o).groups).toEqual([]);
     const r = transitionOrder(o, { action: 'complete' }, { batches: batches.map((b) => ({ id: b.id, state: b.state })), actor: planner, now: LATER });
     expect(r.order.state).toBe('Completed');
   });
 
   it('short production: complete is refused naming the cells; shortClose records them', () => {
-    const { order: o, batches } = runAll(released({ batchPlan: { maxBatchQty: 100 } }), (b) => ({ ...b.matrix, quantities: b.matrix.quantities.map((row) => row.map((q) => Math.floor(q / 2))) }));
+    const { order: o, batches } = runAll(released({ batchPlan: { maxBatchQty: 100 } }), (b) => ({ ...b.matrix, quantities: b.matrix.quantities.map((row) => row.map((q) => Math.floor(q / 2))) }), 'half lost');
     const ctx = { batches: batches.map((b) => ({ id: b.id, state: b.state })), actor: planner, now: LATER };
     const e = thrown(() => transitionOrder(o, { action: 'complete' }, ctx));
     expect(e.code).toBe('OUT_OF_TOLERANCE');
     expect((e.details as { cells: unknown[] }).cells).toHaveLength(6);
     const r = transitionOrder(o, { action: 'complete', shortClose: true, reason: 'fabric shortage' }, ctx);
     expect(r.history).toMatchObject({ action: 'shortClose', reason: 'fabric shortage' });
-    expect((r.history.details as { shortCells: unknown[] }).shortCells).toContainEqual({ color: 'NAVY', size: 'M', ordered: 20, produced: 10, min: 20, max: 21 });
+    expect((r.history.details as { shortCells: unknown[] }).shortCells).toContainEqual({ color: 'NAVY', size: 'M', ordered: 20, produced: 10 });
   });
 
   it('cancelling the order takes its Planned batches out of progress.batched', () => {

@@ -119,6 +119,31 @@ describe('production order', () => {
     expect(back).toEqual(without(PO as unknown as Item, 'iqTemplate'));
   });
 
+  it('packs progress.missing like the other progress matrices (\'\' while none)', () => {
+    const missing = matrix(PO.matrix.sizes, PO.matrix.colors, [[0, 2, 0], [1, 0, 0]]);
+    const o = { ...PO, progress: { ...PO.progress, missing } };
+    const item = productionOrderEntity.item(o);
+    expect((item.progress as { missing: unknown }).missing).toBeInstanceOf(Uint8Array);
+    expect(productionOrderEntity.decode(stored(item))).toEqual(o);
+    expect((productionOrderEntity.item(PO).progress as { missing: unknown }).missing).toBe('');
+  });
+
+  it('an order stored before scopes, extra cuts and missing pieces: scope color, extraCutPct 0, none missing', () => {
+    const item = productionOrderEntity.item(PO);
+    const progress = item.progress as Item;
+    const legacy = {
+      ...item,
+      tolerance: { overPct: 5, underPct: 3 },
+      batchPlan: { maxBatchQty: 500 },
+      progress: without(progress, 'missing'),
+    };
+    const back = productionOrderEntity.decode(stored(legacy));
+    expect(back.tolerance).toEqual({ overPct: 5, underPct: 3, scope: 'color' });
+    expect(back.batchPlan).toEqual({ maxBatchQty: 500, extraCutPct: 0 });
+    expect(back.progress.missing).toEqual(matrix(PO.matrix.sizes, PO.matrix.colors, [[0, 0, 0], [0, 0, 0]]));
+    expect(back).toEqual({ ...PO, tolerance: { overPct: 5, underPct: 3, scope: 'color' } });
+  });
+
   it('puts only if still at the version and state read', () => {
     expect(productionOrderEntity.putIfAt('t', PO, { version: 4, state: 'Released' }).Put).toMatchObject({
       TableName: 't',
@@ -258,6 +283,14 @@ describe('settings', () => {
     expect(Object.keys(decodeSettings(stored(item)))).toEqual(settingsEntity.spec.fields);
     expect(decodeSettings(undefined)).toEqual(DEFAULT_SETTINGS);
     expect(decodeSettings(undefined)).not.toBe(DEFAULT_SETTINGS);
+  });
+
+  it('settings stored before tolerance scopes read scope color; a stored scope stays', () => {
+    const item = settingsEntity.item(settings({ version: 2 }));
+    const legacy = { ...item, defaultTolerance: { overPct: 4, underPct: 2 } };
+    expect(decodeSettings(stored(legacy)).defaultTolerance).toEqual({ overPct: 4, underPct: 2, scope: 'color' });
+    const cell = settingsEntity.item(settings({ defaultTolerance: { overPct: 4, underPct: 2, scope: 'cell' } }));
+    expect(decodeSettings(stored(cell)).defaultTolerance.scope).toBe('cell');
   });
 
   it('a first write expects no item, later ones the version read', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { computeMaterials, divHalfUp, fromScaled, lineFigures, materialsSummary, toScaled, type BomRecord } from '../../shared/materials.js';
+import { computeMaterials, divHalfUp, fromScaled, lineFigures, materialsSummary, purchaseOf, toScaled, type BomRecord } from '../../shared/materials.js';
 import type { BomLine } from '../../shared/types.js';
 import { NOW, matrix, order, thrown } from './fixtures.js';
 
@@ -110,7 +110,7 @@ describe('lines per BOM line and material variant', () => {
     expect(lines[2]).toMatchObject({ line: 1, uom: 'pc', purchaseMultiple: null });
     // a stored map comes back in any key order: answered in the order's size order
     const [shuffled] = computeMaterials(M, [line({ consumption: { L: 1.35, S: 1.1, M: 1.2 } })]);
-    expect(Object.keys(shuffled.consumption)).toEqual(['S', 'M', 'L']);
+    expect(Object.keys(shuffled.consumption!)).toEqual(['S', 'M', 'L']);
   });
 
   it('an explicit variant map; colors mapped to the same variant add up', () => {
@@ -146,9 +146,67 @@ describe('lines per BOM line and material variant', () => {
     expect(e.message).toContain('line 0 (FAB)');
   });
 
-  it('two BOM lines of the same material stay two lines', () => {
-    const lines = computeMaterials(matrix(['S'], ['NAVY'], [[10]]), [line({ consumption: 1 }), line({ consumption: 0.25 })]);
-    expect(lines.map((l) => [l.line, l.net])).toEqual([[0, 10], [1, 2.5]]);
+  it('BOM lines of the same material, variant and uom are summed before rounding: 450 m + 350 m of thread on 1,000 m cones is one cone', () => {
+    const thread = (consumption: number, purchaseMultiple?: number) => line({ material: 'THREAD-40', uom: 'm', consumption, wastagePct: 0, purchaseMultiple });
+    // 10 garments: 45 m a garment for the seams, 35 m for the hems.
+    const lines = computeMaterials(matrix(['S'], ['NAVY'], [[10]]), [thread(45, 1000), thread(35, 1000)]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ line: 0, lines: [0, 1], material: 'THREAD-40', variant: 'THREAD-40', garments: 10, net: 800, gross: 800, purchase: 1000 });
+    expect(lines[0].sources).toEqual([
+      { line: 0, garments: 10, consumption: 45, wastagePct: 0, net: 450, gross: 450 },
+      { line: 1, garments: 10, consumption: 35, wastagePct: 0, net: 350, gross: 350 },
+    ]);
+    // One line alone keeps its consumption and wastage at the top and has no sources.
+    const [single] = computeMaterials(matrix(['S'], ['NAVY'], [[10]]), [thread(45, 1000)]);
+    expect(single).toMatchObject({ lines: [0], consumption: 45, wastagePct: 0, purchase: 1000 });
+    expect(single.sources).toBeUndefined();
+  });
+
+  it('only the same material, variant AND uom are summed; each line keeps its own wastage', () => {
+    const m = matrix(['S'], ['NAVY', 'RED'], [[10], [20]]);
+    const lines = computeMaterials(m, [
+      line({ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 10, variants: 'match' }),
+      line({ material: 'FAB', uom: 'kg', consumption: 0.2, wastagePct: 0 }),
+      line({ material: 'FAB', uom: 'm', consumption: 0.5, wastagePct: 0, appliesTo: ['RED'], variants: 'match' }),
+    ]);
+    expect(lines.map((l) => [l.material, l.variant, l.uom, l.lines, l.garments, l.net, l.gross])).toEqual([
+      ['FAB', 'NAVY', 'm', [0], 10, 10, 11],
+      // RED: line 0 20 m + 10% = 22, line 2 10 m + 0% = 10: net 30, gross 32
+      ['FAB', 'RED', 'm', [0, 2], 20, 30, 32],
+      ['FAB', 'FAB', 'kg', [1], 30, 6, 6],
+    ]);
+  });
+
+  it('minimumOrderQty is a floor, distinct from the multiple: max(gross, MOQ) rounded up to the multiple', () => {
+    const buy = (consumption: number, extra: Partial<BomLine>) => computeMaterials(matrix(['S'], ['NAVY'], [[10]]), [line({ consumption, wastagePct: 0, ...extra })])[0].purchase;
+    expect(buy(3, { minimumOrderQty: 100 })).toBe(100); // 30 needed, the supplier sells at least 100
+    expect(buy(30, { minimumOrderQty: 100 })).toBe(300); // above the floor: the floor does nothing
+    expect(buy(3, { minimumOrderQty: 120, purchaseMultiple: 50 })).toBe(150); // at least 120, in rolls of 50
+    expect(buy(3, { purchaseMultiple: 50 })).toBe(50); // a multiple alone rounds up
+    expect(buy(0, { minimumOrderQty: 100 })).toBe(0); // nothing needed: nothing bought
+    expect(computeMaterials(matrix(['S'], ['NAVY'], [[10]]), [line({ consumption: 3, minimumOrderQty: 100 })])[0].minimumOrderQty).toBe(100);
+    expect(fromScaled(purchaseOf(30_000n, null, 100), 6)).toBe(100);
+  });
+
+  it('summed lines that disagree: the largest multiple and the largest minimum count (documented)', () => {
+    const lines = computeMaterials(matrix(['S'], ['NAVY'], [[10]]), [
+      line({ material: 'THREAD', consumption: 45, wastagePct: 0, purchaseMultiple: 500, minimumOrderQty: 1000 }),
+      line({ material: 'THREAD', consumption: 35, wastagePct: 0, purchaseMultiple: 1000 }),
+      line({ material: 'THREAD', consumption: 100, wastagePct: 0, minimumOrderQty: 2500 }),
+    ]);
+    // net 450 + 350 + 1,000 = 1,800; at least 2,500; cones of 1,000 -> 3,000
+    expect(lines).toEqual([expect.objectContaining({ lines: [0, 1, 2], net: 1800, gross: 1800, purchaseMultiple: 1000, minimumOrderQty: 2500, purchase: 3000 })]);
+  });
+
+  it('property: summing never buys more than rounding each line apart, and covers the summed gross', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 2000 }), (metres, multiple) => {
+      const bom = metres.map((cm) => line({ material: 'THREAD', consumption: cm / 100, wastagePct: 0, purchaseMultiple: multiple }));
+      const [summed] = computeMaterials(matrix(['S'], ['NAVY'], [[1]]), bom);
+      const apart = metres.reduce((n, cm) => n + computeMaterials(matrix(['S'], ['NAVY'], [[1]]), [{ ...bom[0], consumption: cm / 100 }])[0].purchase, 0);
+      expect(summed.purchase).toBeLessThanOrEqual(apart + 1e-9);
+      expect(summed.purchase).toBeGreaterThanOrEqual(summed.gross);
+      expect(summed.purchase - summed.gross).toBeLessThan(multiple);
+    }), { numRuns: 200 });
   });
 });
 

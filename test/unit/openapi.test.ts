@@ -28,4 +28,16 @@ describe('openapi.json', () => {
     expect(paths['/v1/sales-orders/{id}/production-orders'].post.requestBody?.required).toBe(false);
     expect(paths['/v1/production-orders'].post.requestBody?.required).toBe(true);
   });
+
+  it('describes the rules factories rely on (issue 11): tolerance scope, extra cut, missing, minimum order quantity', () => {
+    const schemas = doc.components.schemas as Record<string, any>;
+    expect(schemas.Tolerance.properties.scope.enum).toEqual(['order', 'color', 'cell']);
+    expect(schemas.ProductionOrder.properties.batchPlan.properties).toHaveProperty('extraCutPct');
+    expect(schemas.ProductionOrder.properties.progress.properties).toHaveProperty('missing');
+    expect(schemas.ProductionBatch.properties).toHaveProperty('missing');
+    expect(schemas.ProductionBatch.properties).toHaveProperty('missingTotal');
+    expect(schemas.BomLine.properties).toHaveProperty('minimumOrderQty');
+    expect(schemas.MaterialLine.properties).toHaveProperty('sources');
+    expect(schemas.MaterialLine.properties).toHaveProperty('minimumOrderQty');
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ConflictError, IllegalTransitionError } from '../../shared/errors.js';
 import {
-  ORDER_MOVES, applyOrderPatch, cellsOutOfTolerance, parseOrderTransition, toleranceBounds, transitionOrder, type BatchSummary, type TransitionContext,
+  ORDER_MOVES, applyOrderPatch, outOfTolerance, withOrderDefaults, parseOrderTransition, toleranceBounds, transitionOrder, type BatchSummary, type TransitionContext,
 } from '../../shared/productionOrder.js';
 import { ORDER_ACTIONS, ORDER_STATES, TECH_PACK_STATES, type OrderAction, type OrderState, type ProductionOrder } from '../../shared/types.js';
 import { LATER, badFields, matrix, order, other, problems, techPack, thrown } from './fixtures.js';
@@ -199,11 +199,18 @@ describe('complete (InProgress -> Completed)', () => {
     expect(e.status).toBe(409);
     expect(e.code).toBe('OUT_OF_TOLERANCE');
     expect(e.details).toEqual({
-      cells: [
+      scope: 'cell',
+      groups: [
         { color: 'NAVY', size: 'S', ordered: 100, produced: 96, min: 97, max: 105 },
         { color: 'NAVY', size: 'L', ordered: 100, produced: 106, min: 97, max: 105 },
       ],
+      cells: [
+        { color: 'NAVY', size: 'S', ordered: 100, produced: 96 },
+        { color: 'NAVY', size: 'L', ordered: 100, produced: 106 },
+      ],
+      moreCells: 0,
     });
+    expect(e.message).toMatch(/^2 cell\(s\) are outside the tolerance \(-3% \/ \+5% per cell\): NAVY\/S made 96 of 100 \(at least 97\); NAVY\/L made 106 of 100 \(at most 105\)/);
   });
 
   it('short-closes with a reason, recording the short cells', () => {
@@ -219,7 +226,11 @@ describe('complete (InProgress -> Completed)', () => {
       to: 'Completed',
       version: o.version + 1,
       reason: 'fabric ran out',
-      details: { shortCells: [{ color: 'NAVY', size: 'M', ordered: 50, produced: 20, min: 49, max: 52 }] },
+      details: {
+        scope: 'cell',
+        shortGroups: [{ color: 'NAVY', size: 'M', ordered: 50, produced: 20, min: 49, max: 53 }],
+        shortCells: [{ color: 'NAVY', size: 'M', ordered: 50, produced: 20 }],
+      },
     });
   });
 
@@ -361,12 +372,15 @@ describe('toleranceBounds', () => {
     [100, { overPct: 7, underPct: 7 }, 93, 107],
     [100, { overPct: 0, underPct: 0 }, 100, 100],
     [1000, { overPct: 2.5, underPct: 2.5 }, 975, 1025],
-    [33, { overPct: 5, underPct: 3 }, 33, 34],
-    [10, { overPct: 5, underPct: 3 }, 10, 10],
+    // The max rounds up: a small cell keeps some over-tolerance (33 x 1.05 = 34.65 -> 35; 10.5 -> 11).
+    [33, { overPct: 5, underPct: 3 }, 33, 35],
+    [10, { overPct: 5, underPct: 3 }, 10, 11],
+    [12, { overPct: 5, underPct: 3 }, 12, 13],
+    [1, { overPct: 0.1, underPct: 3 }, 1, 2],
     [0, { overPct: 5, underPct: 3 }, 0, 0],
     [50, { overPct: 100, underPct: 100 }, 0, 100],
     [10_000_000, { overPct: 5, underPct: 3 }, 9_700_000, 10_500_000],
-    [300, { overPct: 0.1, underPct: 0.3 }, 300, 300],
+    [300, { overPct: 0.1, underPct: 0.3 }, 300, 301],
     [1000, { overPct: 0.1, underPct: 0.3 }, 997, 1001],
   ])('%i ordered at %j -> %i..%i', (ordered, t, min, max) => {
     expect(toleranceBounds(ordered, t)).toEqual({ min, max });
@@ -381,7 +395,8 @@ describe('toleranceBounds', () => {
         const o = BigInt(ordered);
         const minTimes100 = o * BigInt(100 - under);
         const expectedMin = Number(minTimes100 / 100n + (minTimes100 % 100n === 0n ? 0n : 1n));
-        const expectedMax = Number((o * BigInt(100 + over)) / 100n);
+        const maxTimes100 = o * BigInt(100 + over);
+        const expectedMax = Number(maxTimes100 / 100n + (maxTimes100 % 100n === 0n ? 0n : 1n));
         expect(toleranceBounds(ordered, { overPct: over, underPct: under })).toEqual({ min: expectedMin, max: expectedMax });
       }),
     );
@@ -415,25 +430,100 @@ describe('toleranceBounds', () => {
   });
 });
 
-describe('cellsOutOfTolerance', () => {
+describe('outOfTolerance: completion at the tolerance scope', () => {
+  const scoped = (scope: 'order' | 'color' | 'cell') => ({ overPct: 5, underPct: 3, scope });
+  /** The issue's example: RED ordered XS 12, M 600, XL 588; produced 9, 600, 578. */
+  const red = (scope: 'order' | 'color' | 'cell') => {
+    const o = order({ state: 'InProgress', matrix: matrix(['XS', 'M', 'XL'], ['RED'], [[12, 600, 588]]), tolerance: scoped(scope) });
+    o.progress.produced = matrix(['XS', 'M', 'XL'], ['RED'], [[9, 600, 578]]);
+    return o;
+  };
+
+  it('the color 1.1% short completes at color scope; XS 25% short refuses at cell scope', () => {
+    // 1,187 of 1,200 is 1.1% short: within 3% for the color, while XS made 9 of 12.
+    expect(outOfTolerance(red('color'))).toEqual({ scope: 'color', groups: [], cells: [] });
+    expect(transitionOrder(red('color'), { action: 'complete' }, ctx({ batches: [finished('b1')] })).order.state).toBe('Completed');
+    expect(transitionOrder(red('order'), { action: 'complete' }, ctx({ batches: [finished('b1')] })).order.state).toBe('Completed');
+
+    const e = thrown(() => transitionOrder(red('cell'), { action: 'complete' }, ctx({ batches: [finished('b1')] })));
+    expect(e.code).toBe('OUT_OF_TOLERANCE');
+    expect(e.details).toEqual({
+      scope: 'cell',
+      groups: [{ color: 'RED', size: 'XS', ordered: 12, produced: 9, min: 12, max: 13 }],
+      cells: [{ color: 'RED', size: 'XS', ordered: 12, produced: 9 }],
+      moreCells: 0,
+    });
+  });
+
+  it('at color scope names the short colors and the short cells within them', () => {
+    const o = order({ state: 'InProgress', tolerance: scoped('color'), matrix: matrix(['S', 'M'], ['NAVY', 'RED'], [[100, 100], [100, 100]]) });
+    // NAVY 188 of 200 (min 194) is short; RED 197 of 200 is within, though its S is 3 short.
+    o.progress.produced = matrix(['S', 'M'], ['NAVY', 'RED'], [[90, 98], [97, 100]]);
+    expect(outOfTolerance(o)).toEqual({
+      scope: 'color',
+      groups: [{ color: 'NAVY', ordered: 200, produced: 188, min: 194, max: 210 }],
+      cells: [{ color: 'NAVY', size: 'S', ordered: 100, produced: 90 }, { color: 'NAVY', size: 'M', ordered: 100, produced: 98 }],
+    });
+    const r = transitionOrder(o, { action: 'complete', shortClose: true, reason: 'fabric lot rejected' }, ctx({ batches: [finished('b1')] }));
+    expect(r.history).toMatchObject({
+      action: 'shortClose',
+      details: { scope: 'color', shortGroups: [{ color: 'NAVY', produced: 188, min: 194 }], shortCells: [{ size: 'S' }, { size: 'M' }] },
+    });
+    const e = thrown(() => transitionOrder(o, { action: 'complete' }, ctx({ batches: [finished('b1')] })));
+    expect(e.message).toMatch(/^1 color\(s\) are outside the tolerance \(-3% \/ \+5% per color\): NAVY made 188 of 200 \(at least 194\)/);
+  });
+
+  it('at order scope one group for the whole order, named "the order"', () => {
+    const o = order({ state: 'InProgress', tolerance: scoped('order'), matrix: matrix(['S', 'M'], ['NAVY', 'RED'], [[100, 100], [100, 100]]) });
+    o.progress.produced = matrix(['S', 'M'], ['NAVY', 'RED'], [[90, 98], [97, 100]]); // 385 of 400: min 388
+    const out = outOfTolerance(o);
+    expect(out.groups).toEqual([{ ordered: 400, produced: 385, min: 388, max: 420 }]);
+    expect(out.cells.map((c) => `${c.color}/${c.size}`)).toEqual(['NAVY/S', 'NAVY/M', 'RED/S']);
+    expect(thrown(() => transitionOrder(o, { action: 'complete' }, ctx({ batches: [finished('b1')] }))).message).toMatch(/^The order is outside the tolerance .*the order made 385 of 400/);
+  });
+
+  it('an order stored without a scope reads as color', () => {
+    const o = red('color');
+    const legacy = { ...o, tolerance: { overPct: 5, underPct: 3 } } as unknown as ProductionOrder;
+    expect(outOfTolerance(legacy).scope).toBe('color');
+    expect(withOrderDefaults(legacy).tolerance).toEqual({ overPct: 5, underPct: 3, scope: 'color' });
+    expect(withOrderDefaults(legacy).batchPlan).toEqual({ maxBatchQty: 500, extraCutPct: 0 });
+  });
+
   it('reads production laid out over the order matrix (missing cells count 0)', () => {
     const o = order({ state: 'InProgress', matrix: matrix(['S', 'M'], ['NAVY', 'RED'], [[10, 0], [0, 0]]) });
     o.progress.produced = matrix(['M', 'S'], ['NAVY'], [[0, 10]]);
-    expect(cellsOutOfTolerance(o)).toEqual([]);
+    expect(outOfTolerance(o).groups).toEqual([]);
     o.progress.produced = matrix(['S'], ['RED'], [[10]]);
-    expect(cellsOutOfTolerance(o)).toEqual([
-      { color: 'NAVY', size: 'S', ordered: 10, produced: 0, min: 10, max: 10 },
+    expect(outOfTolerance(o).groups).toEqual([
+      { color: 'NAVY', size: 'S', ordered: 10, produced: 0, min: 10, max: 11 },
       { color: 'RED', size: 'S', ordered: 0, produced: 10, min: 0, max: 0 },
     ]);
   });
 
-  it('a cell is out exactly when produced is outside its bounds (property)', () => {
+  it('a cell is out at cell scope exactly when produced is outside its bounds (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 6000 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), (ordered, made, over, under) => {
-        const o = order({ state: 'InProgress', matrix: matrix(['S'], ['NAVY'], [[ordered]]), tolerance: { overPct: over, underPct: under } });
+        const o = order({ state: 'InProgress', matrix: matrix(['S'], ['NAVY'], [[ordered]]), tolerance: { overPct: over, underPct: under, scope: 'cell' } });
         o.progress.produced = matrix(['S'], ['NAVY'], [[made]]);
         const { min, max } = toleranceBounds(ordered, o.tolerance);
-        expect(cellsOutOfTolerance(o).length).toBe(made < min || made > max ? 1 : 0);
+        expect(outOfTolerance(o).groups.length).toBe(made < min || made > max ? 1 : 0);
+      }),
+    );
+  });
+
+  it('wider scopes never refuse what a narrower one accepts when nothing is over (property)', () => {
+    const row = fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 3, maxLength: 3 });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 2, maxLength: 2 }), fc.array(fc.array(fc.nat(100), { minLength: 3, maxLength: 3 }), { minLength: 2, maxLength: 2 }), (ordered, shortPct) => {
+        const produced = ordered.map((r, i) => r.map((q, j) => Math.floor((q * (100 - shortPct[i][j])) / 100)));
+        const at = (scope: 'order' | 'color' | 'cell') => {
+          const o = order({ state: 'InProgress', matrix: matrix(['S', 'M', 'L'], ['NAVY', 'RED'], ordered), tolerance: scoped(scope) });
+          o.progress.produced = matrix(['S', 'M', 'L'], ['NAVY', 'RED'], produced);
+          return outOfTolerance(o).groups.length === 0;
+        };
+        if (at('cell')) expect(at('color')).toBe(true);
+        if (at('color')) expect(at('order')).toBe(true);
       }),
     );
   });

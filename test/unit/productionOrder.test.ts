@@ -58,9 +58,9 @@ describe('newOrder', () => {
   });
 
   it('tolerance and batch plan default from the settings, the IQ template from the tech pack', () => {
-    const o = create({ s: settings({ defaultTolerance: { overPct: 8, underPct: 2 }, defaultMaxBatchQty: 120 }) });
-    expect(o.tolerance).toEqual({ overPct: 8, underPct: 2 });
-    expect(o.batchPlan).toEqual({ maxBatchQty: 120 });
+    const o = create({ s: settings({ defaultTolerance: { overPct: 8, underPct: 2, scope: 'order' }, defaultMaxBatchQty: 120 }) });
+    expect(o.tolerance).toEqual({ overPct: 8, underPct: 2, scope: 'order' });
+    expect(o.batchPlan).toEqual({ maxBatchQty: 120, extraCutPct: 0 });
     expect(o.iqTemplate).toBe('IQ-TEE');
     expect(create({ pack: techPack({ iqTemplate: undefined }) }).iqTemplate).toBeNull();
   });
@@ -77,8 +77,8 @@ describe('newOrder', () => {
         colors: ['BLACK'],
       },
     });
-    expect(o.tolerance).toEqual({ overPct: 1, underPct: 1 });
-    expect(o.batchPlan).toEqual({ maxBatchQty: 40 });
+    expect(o.tolerance).toEqual({ overPct: 1, underPct: 1, scope: 'color' });
+    expect(o.batchPlan).toEqual({ maxBatchQty: 40, extraCutPct: 0 });
     expect(o.iqTemplate).toBe('IQ-OTHER');
     expect(o.notes).toBe('rush');
     expect(o.deliveryDate).toBeNull();
@@ -163,6 +163,38 @@ describe('originalDeliveryDate (the date first promised)', () => {
   });
 });
 
+describe('newOrder and applyOrderPatch: tolerance scope and planned extra cut (issue 11)', () => {
+  it('a tolerance without a scope takes the factory default scope; the extra cut defaults to 0', () => {
+    const s = settings({ defaultTolerance: { overPct: 5, underPct: 3, scope: 'cell' } });
+    expect(create({ s }).tolerance).toEqual({ overPct: 5, underPct: 3, scope: 'cell' });
+    expect(create({ s, input: { techPackId: 'tp-1', tolerance: { overPct: 2, underPct: 2 } } }).tolerance).toEqual({ overPct: 2, underPct: 2, scope: 'cell' });
+    expect(create({ s, input: { techPackId: 'tp-1', tolerance: { overPct: 2, underPct: 2, scope: 'order' } } }).tolerance.scope).toBe('order');
+    expect(create().tolerance.scope).toBe('color');
+    expect(create().batchPlan.extraCutPct).toBe(0);
+  });
+
+  it('extraCutPct may go up to the over-tolerance, not beyond (400 on batchPlan.extraCutPct)', () => {
+    const input = (extraCutPct: number, overPct = 5) => ({ techPackId: 'tp-1', tolerance: { overPct, underPct: 3 }, batchPlan: { maxBatchQty: 100, extraCutPct } });
+    expect(create({ input: input(5) }).batchPlan).toEqual({ maxBatchQty: 100, extraCutPct: 5 });
+    expect(problems(() => create({ input: input(5.5) }))).toEqual([
+      { field: 'batchPlan.extraCutPct', message: "must be at most the order's over-tolerance (5%): batches are never cut beyond it" },
+    ]);
+    // Against the factory's default tolerance when the order names none (5% over).
+    expect(badFields(() => create({ input: { techPackId: 'tp-1', batchPlan: { maxBatchQty: 100, extraCutPct: 6 } } }))).toEqual(['batchPlan.extraCutPct']);
+  });
+
+  it('a patch keeps the scope and the extra cut it leaves out, and checks them together', () => {
+    const o = order({ tolerance: { overPct: 5, underPct: 3, scope: 'order' }, batchPlan: { maxBatchQty: 500, extraCutPct: 2 } });
+    const next = applyOrderPatch(o, { tolerance: { overPct: 4, underPct: 1 }, batchPlan: { maxBatchQty: 50 } }, other, LATER).order;
+    expect(next.tolerance).toEqual({ overPct: 4, underPct: 1, scope: 'order' });
+    expect(next.batchPlan).toEqual({ maxBatchQty: 50, extraCutPct: 2 });
+    expect(applyOrderPatch(o, { tolerance: { overPct: 5, underPct: 3, scope: 'cell' } }, other, LATER).order.tolerance.scope).toBe('cell');
+    // Lowering the over-tolerance below the planned extra cut is refused.
+    expect(badFields(() => applyOrderPatch(o, { tolerance: { overPct: 1, underPct: 1 } }, other, LATER))).toEqual(['batchPlan.extraCutPct']);
+    expect(badFields(() => applyOrderPatch(o, { batchPlan: { maxBatchQty: 50, extraCutPct: 9 } }, other, LATER))).toEqual(['batchPlan.extraCutPct']);
+  });
+});
+
 describe('parseOrderCreate', () => {
   it('accepts a minimal body', () => {
     expect(parseOrderCreate({ techPackId: 'tp-1' })).toEqual({ techPackId: 'tp-1' });
@@ -241,6 +273,11 @@ describe('parseOrderCreate', () => {
     expect(badFields(() => parseOrderCreate({ techPackId: 'tp-1', batchPlan: { maxBatchQty: 0 } }))).toEqual(['batchPlan.maxBatchQty']);
     expect(badFields(() => parseOrderCreate({ techPackId: 'tp-1', batchPlan: { maxBatchQty: 1.5 } }))).toEqual(['batchPlan.maxBatchQty']);
     expect(badFields(() => parseOrderCreate({ techPackId: 'tp-1', tolerance: { overPct: 101, underPct: 0 } }))).toEqual(['tolerance.overPct']);
+    expect(badFields(() => parseOrderCreate({ techPackId: 'tp-1', tolerance: { overPct: 5, underPct: 3, scope: 'size' } }))).toEqual(['tolerance.scope']);
+    expect(badFields(() => parseOrderCreate({ techPackId: 'tp-1', batchPlan: { maxBatchQty: 10, extraCutPct: -1 } }))).toEqual(['batchPlan.extraCutPct']);
+    expect(badFields(() => parseOrderCreate({ techPackId: 'tp-1', batchPlan: { maxBatchQty: 10, extraCutPct: '2' } }))).toEqual(['batchPlan.extraCutPct']);
+    expect(parseOrderCreate({ techPackId: 'tp-1', tolerance: { overPct: 5, underPct: 3, scope: 'cell' }, batchPlan: { maxBatchQty: 10, extraCutPct: 2.5 } }))
+      .toMatchObject({ tolerance: { overPct: 5, underPct: 3, scope: 'cell' }, batchPlan: { maxBatchQty: 10, extraCutPct: 2.5 } });
     expect(badFields(() => parseOrderCreate({ techPackId: 'tp-1', notes: 'x'.repeat(4001) }))).toEqual(['notes']);
     expect(badFields(() => parseOrderCreate({ techPackId: 'tp-1', iqTemplate: 7 }))).toEqual(['iqTemplate']);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SETTINGS, parseSettingsUpdate, parseTolerance, settingsWriteVersion, withSettingsDefaults,
+  withToleranceDefaults,
 } from '../../shared/settings.js';
 import { ValidationError } from '../../shared/errors.js';
 import { TECH_PACK_STATES, type FactorySettings } from '../../shared/types.js';
@@ -10,7 +11,7 @@ import { badFields, problems, settings, thrown } from './fixtures.js';
 describe('default settings', () => {
   it('open orders from Commercial on ("every factory decides how early")', () => {
     expect(DEFAULT_SETTINGS.minTechPackStateForOrders).toBe('Commercial');
-    expect(DEFAULT_SETTINGS.defaultTolerance).toEqual({ overPct: 5, underPct: 3 });
+    expect(DEFAULT_SETTINGS.defaultTolerance).toEqual({ overPct: 5, underPct: 3, scope: 'color' });
     expect(DEFAULT_SETTINGS.replenishment).toEqual({ enabled: true, leadTimeDays: 28, minQtyPerColor: 0 });
     expect(DEFAULT_SETTINGS.defaultMaxBatchQty).toBeGreaterThan(0);
   });
@@ -24,8 +25,8 @@ describe('parseSettingsUpdate', () => {
   it('keeps the fields left out and does not touch the current settings', () => {
     const current = settings({ minTechPackStateForOrders: 'Approval', defaultMaxBatchQty: 300 });
     const next = parseSettingsUpdate({ defaultTolerance: { overPct: 2.5, underPct: 0 } }, current);
-    expect(next).toEqual({ ...current, defaultTolerance: { overPct: 2.5, underPct: 0 } });
-    expect(current.defaultTolerance).toEqual({ overPct: 5, underPct: 3 });
+    expect(next).toEqual({ ...current, defaultTolerance: { overPct: 2.5, underPct: 0, scope: 'color' } });
+    expect(current.defaultTolerance).toEqual({ overPct: 5, underPct: 3, scope: 'color' });
     next.replenishment.enabled = false;
     expect(current.replenishment.enabled).toBe(true);
   });
@@ -37,7 +38,7 @@ describe('parseSettingsUpdate', () => {
     );
     expect(next).toEqual({
       minTechPackStateForOrders: 'ProductionReady',
-      defaultTolerance: { overPct: 10, underPct: 10 },
+      defaultTolerance: { overPct: 10, underPct: 10, scope: 'color' },
       defaultMaxBatchQty: 250,
       replenishment: { enabled: false, leadTimeDays: 28, minQtyPerColor: 0 },
       version: 0,
@@ -114,6 +115,15 @@ describe('parseSettingsUpdate', () => {
     expect(badFields(() => parseSettingsUpdate({ defaultTolerance: { overPct: 5 } }, settings()))).toEqual(['defaultTolerance.underPct']);
   });
 
+  it('defaultTolerance.scope: order, color or cell; left out, the current scope stays', () => {
+    const cell = parseSettingsUpdate({ defaultTolerance: { overPct: 5, underPct: 3, scope: 'cell' } }, settings());
+    expect(cell.defaultTolerance).toEqual({ overPct: 5, underPct: 3, scope: 'cell' });
+    expect(parseSettingsUpdate({ defaultTolerance: { overPct: 4, underPct: 2 } }, cell).defaultTolerance).toEqual({ overPct: 4, underPct: 2, scope: 'cell' });
+    expect(problems(() => parseSettingsUpdate({ defaultTolerance: { overPct: 5, underPct: 3, scope: 'size' } }, settings()))).toEqual([
+      { field: 'defaultTolerance.scope', message: 'must be one of: order, color, cell' },
+    ]);
+  });
+
   it('defaultMaxBatchQty is a whole number >= 1', () => {
     expect(badFields(() => parseSettingsUpdate({ defaultMaxBatchQty: 0 }, settings()))).toEqual(['defaultMaxBatchQty']);
     expect(badFields(() => parseSettingsUpdate({ defaultMaxBatchQty: 2.5 }, settings()))).toEqual(['defaultMaxBatchQty']);
@@ -148,6 +158,7 @@ describe('parseTolerance', () => {
     const p = new Problems();
     expect(parseTolerance({ overPct: 0, underPct: 100 }, 't', p)).toEqual({ overPct: 0, underPct: 100 });
     expect(parseTolerance({ overPct: 2.5, underPct: 1.25 }, 't', p)).toEqual({ overPct: 2.5, underPct: 1.25 });
+    expect(parseTolerance({ overPct: 2, underPct: 1, scope: 'order' }, 't', p)).toEqual({ overPct: 2, underPct: 1, scope: 'order' });
     expect(p.ok).toBe(true);
   });
 
@@ -181,5 +192,13 @@ describe('withSettingsDefaults', () => {
     expect(withSettingsDefaults(stored).replenishment).toEqual({ enabled: false, leadTimeDays: 28, minQtyPerColor: 0 });
     const full = settings({ replenishment: { enabled: true, leadTimeDays: 5, minQtyPerColor: 9 } });
     expect(withSettingsDefaults(full)).toEqual(full);
+  });
+});
+
+describe('withToleranceDefaults', () => {
+  it('keeps a given scope, else the fallback, else color (tolerances stored before scopes)', () => {
+    expect(withToleranceDefaults({ overPct: 5, underPct: 3, scope: 'cell' }, 'order').scope).toBe('cell');
+    expect(withToleranceDefaults({ overPct: 5, underPct: 3 }, 'order').scope).toBe('order');
+    expect(withToleranceDefaults({ overPct: 5, underPct: 3 })).toEqual({ overPct: 5, underPct: 3, scope: 'color' });
   });
 });

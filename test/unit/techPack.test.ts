@@ -192,6 +192,14 @@ describe('BOM validation', () => {
     expect(bom([line({ variants: ['NAVY'] })]).fields).toEqual(['bom[0].variants']);
   });
 
+  it('minimumOrderQty is a floor beside purchaseMultiple, greater than 0', () => {
+    expect(bom([line({ minimumOrderQty: 1000, purchaseMultiple: 50 })]).lines![0]).toMatchObject({ minimumOrderQty: 1000, purchaseMultiple: 50 });
+    expect(bom([line({ minimumOrderQty: 0.5 })]).lines![0].minimumOrderQty).toBe(0.5);
+    expect(bom([line({ minimumOrderQty: 0 })]).problems).toEqual([{ field: 'bom[0].minimumOrderQty', message: 'must be greater than 0 (leave it out for no minimum)' }]);
+    expect(bom([line({ minimumOrderQty: -1 })]).fields).toEqual(['bom[0].minimumOrderQty']);
+    expect(bom([line({ minimumOrderQty: '100' })]).fields).toEqual(['bom[0].minimumOrderQty']);
+  });
+
   it('purchaseMultiple must be greater than 0', () => {
     expect(bom([line({ purchaseMultiple: 50 })]).lines![0].purchaseMultiple).toBe(50);
     expect(bom([line({ purchaseMultiple: 0.5 })]).lines![0].purchaseMultiple).toBe(0.5);
