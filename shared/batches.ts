@@ -53,6 +53,8 @@ export interface ProductionBatch {
   startedAt?: string;
   finishedAt?: string;
   cancelledAt?: string;
+  /** Its inspections so far and the latest one's result (the finish gate reads it: shared/quality.ts). */
+  inspection?: { count: number; result: 'pass' | 'fail'; at: string };
 }
 
 /**

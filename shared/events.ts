@@ -9,6 +9,7 @@ export type EventDetailType =
   | 'ProductionOrder.StateChanged'
   | 'ProductionOrder.MatrixChanged'
   | 'ProductionBatch.StateChanged'
+  | 'ProductionBatch.Inspected'
   | 'TechPack.Created'
   | 'TechPack.StateChanged'
   | 'SalesOrder.Created'
@@ -32,6 +33,9 @@ export interface EventDetail extends EventLinks {
   reason?: string;
   /** On an order's cancellation: its Planned batches, cancelled with it in the same write. */
   cancelledBatchIds?: string[];
+  /** On an inspection: the batch's inspection number and its result. */
+  inspection?: number;
+  result?: 'pass' | 'fail';
 }
 
 export interface OutboxEvent {
@@ -44,7 +48,8 @@ type Kind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder';
 /** The event a history entry announces, if any: creations, state changes and matrix changes. */
 export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: EventLinks): OutboxEvent | undefined {
   let detailType: EventDetailType | undefined;
-  if (h.action === 'create') detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
+  if (kind === 'ProductionBatch' && h.action === 'inspect') detailType = 'ProductionBatch.Inspected';
+  else if (h.action === 'create') detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
   else if (h.from !== h.to) detailType = `${kind}.StateChanged` as EventDetailType;
   else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || changedMatrix(h))) detailType = 'ProductionOrder.MatrixChanged';
   if (!detailType) return undefined;
@@ -52,6 +57,11 @@ export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: E
   if (h.reason) detail.reason = h.reason;
   const cancelled = (h.details as { cancelledBatches?: string[] } | undefined)?.cancelledBatches;
   if (kind === 'ProductionOrder' && cancelled?.length) detail.cancelledBatchIds = cancelled;
+  if (detailType === 'ProductionBatch.Inspected') {
+    const d = h.details as { inspection: number; result: 'pass' | 'fail' };
+    detail.inspection = d.inspection;
+    detail.result = d.result;
+  }
   return { detailType, detail };
 }
 

@@ -1,6 +1,7 @@
 // Quality: IQ (inspection / quality) templates, the sampling plan of a batch, and judging an inspection by it.
 // Pure rules; the sampling tables themselves are in sampling.ts.
-import { ConflictError } from './errors.js';
+import { requireInProduction, type ProductionBatch } from './batches.js';
+import { ConflictError, IllegalTransitionError } from './errors.js';
 import {
   DEFECT_CLASSES,
   INSPECTION_LEVELS,
@@ -12,6 +13,7 @@ import {
   type InspectionLevel,
   type InspectionPlan,
 } from './sampling.js';
+import type { Actor, HistoryEntry, ProductionOrder } from './types.js';
 import { Problems, isObject, num, oneOf, rejectUnknown, requireObject, str } from './validate.js';
 
 /** An IQ template as the CONTRACT shows it (the store adds version and times). */
@@ -286,4 +288,142 @@ export function assertInspectionAllowsFinish(
       : `IQ template ${template!.code} needs a passing inspection before the batch finishes`,
     { iqTemplate: template!.code, latestResult: last },
   );
+}
+
+// ---- templates and inspections as stored --------------------------------------------------------
+
+/** An IQ template as stored and answered: the template, its version (ETag) and who made and changed it. */
+export interface IqTemplateRecord extends IqTemplate {
+  version: number;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/**
+ * An inspection as recorded: what was found, the verdict, and the plan and template version it was judged by
+ * (kept with it, so a later template edit does not change a past result).
+ */
+export interface InspectionRecord extends InspectionEvaluation {
+  orderId: string;
+  batchId: string;
+  /** 1, 2, ... per batch: a failed lot re-inspected gets the next number; the newest is the lot's result. */
+  number: number;
+  criticalDefects: number;
+  majorDefects: number;
+  minorDefects: number;
+  inspector?: string;
+  notes?: string;
+  iqTemplate: string;
+  templateVersion: number;
+  plan: InspectionPlan;
+  at: string;
+  actor: string;
+}
+
+export const INSPECTION_RECORD_FIELDS = [
+  'orderId',
+  'batchId',
+  'number',
+  'result',
+  'sampleSize',
+  'criticalDefects',
+  'majorDefects',
+  'minorDefects',
+  'critical',
+  'major',
+  'minor',
+  'inspector',
+  'notes',
+  'iqTemplate',
+  'templateVersion',
+  'plan',
+  'at',
+  'actor',
+] as const;
+
+/** The template an order's inspections use: 409 NO_IQ_TEMPLATE when the order names none (or one that is gone). */
+export function requireOrderTemplate<T extends IqTemplate>(
+  order: Pick<ProductionOrder, 'id' | 'iqTemplate'>,
+  template: T | undefined,
+): T {
+  if (!order.iqTemplate || !template) {
+    throw new ConflictError(
+      'NO_IQ_TEMPLATE',
+      order.iqTemplate
+        ? `Order ${order.id} names IQ template ${order.iqTemplate}, which does not exist`
+        : `Order ${order.id} has no IQ template: set iqTemplate on the order to inspect its batches`,
+      { iqTemplate: order.iqTemplate ?? null },
+    );
+  }
+  return template;
+}
+
+/** The plan of one batch: its quantity is the lot. */
+export function planForBatch(template: IqTemplate, batch: Pick<ProductionBatch, 'total'>): InspectionPlan {
+  return planForTemplate(template, batch.total);
+}
+
+export interface InspectionChange {
+  order: ProductionOrder;
+  batch: ProductionBatch;
+  record: InspectionRecord;
+  history: HistoryEntry;
+}
+
+/**
+ * Records an inspection of a Running or Finished batch (the order Released or InProgress), judged by the plan of
+ * the order's template. Like every batch write it bumps the order's version (functions/store/batches.ts), and
+ * the batch keeps the count and the latest result, which the finish gate reads.
+ */
+export function inspectBatch(
+  order: ProductionOrder,
+  batch: ProductionBatch,
+  template: IqTemplateRecord,
+  input: InspectionInput,
+  actor: Actor,
+  now: string,
+): InspectionChange {
+  if (batch.state !== 'Running' && batch.state !== 'Finished') {
+    throw new IllegalTransitionError('production batch', batch.state, 'inspect');
+  }
+  requireInProduction(order, 'inspected');
+  const plan = planForBatch(template, batch);
+  const evaluation = evaluateInspection(plan, input);
+  const number = (batch.inspection?.count ?? 0) + 1;
+  const record: InspectionRecord = {
+    orderId: order.id,
+    batchId: batch.id,
+    number,
+    ...evaluation,
+    criticalDefects: input.criticalDefects ?? 0,
+    majorDefects: input.majorDefects ?? 0,
+    minorDefects: input.minorDefects ?? 0,
+    ...(input.inspector !== undefined ? { inspector: input.inspector } : {}),
+    ...(input.notes !== undefined ? { notes: input.notes } : {}),
+    iqTemplate: template.code,
+    templateVersion: template.version,
+    plan,
+    at: now,
+    actor: actor.id,
+  };
+  const nextBatch: ProductionBatch = {
+    ...batch,
+    version: batch.version + 1,
+    updatedAt: now,
+    updatedBy: actor.id,
+    inspection: { count: number, result: evaluation.result, at: now },
+  };
+  const nextOrder: ProductionOrder = { ...order, version: order.version + 1, updatedAt: now, updatedBy: actor.id };
+  const history: HistoryEntry = {
+    at: now,
+    actor: actor.id,
+    action: 'inspect',
+    from: batch.state,
+    to: batch.state,
+    version: nextBatch.version,
+    details: { inspection: number, result: evaluation.result, iqTemplate: template.code },
+  };
+  return { order: nextOrder, batch: nextBatch, record, history };
 }

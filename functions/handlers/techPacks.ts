@@ -35,7 +35,7 @@ export function techPackHandlers(store: Store) {
       const at = now();
       const next = applyTechPackPatch(current, patch, at);
       const history = { at, actor: req.actor.id, action: 'update', from: current.state, to: next.state, version: next.version, details: { fields: Object.keys(patch), bomRevision: next.bomRevision } };
-      await store.saveTechPack(next, base, history).catch(preconditionFailedOnConflict);
+      await store.saveTechPack(next, base, history, patch.iqTemplate).catch(preconditionFailedOnConflict);
       return resource(200, next);
     },
 

@@ -4,6 +4,7 @@ import { LIMITS } from '../../shared/matrix.js';
 import { BATCH_ACTIONS, BATCH_STATES } from '../../shared/batches.js';
 import { ROUNDING } from '../../shared/materials.js';
 import { SALES_ORDER_STATES } from '../../shared/salesOrder.js';
+import { INSPECTION_LEVELS, PREFERRED_AQLS } from '../../shared/sampling.js';
 import { ROUTE_SPECS, type RouteSpec } from './routes.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -42,6 +43,29 @@ const TechPackInput = {
     sizes: { type: 'array', items: str },
     colors: { type: 'array', items: { type: 'object', required: ['code'], properties: { code: str, name: str } } },
     bom: { type: 'array', items: ref('BomLine') },
+  },
+};
+const AqlSet = {
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: false,
+  properties: Object.fromEntries(['critical', 'major', 'minor'].map((c) => [c, { enum: PREFERRED_AQLS }])),
+};
+const IqTemplateFields = {
+  name: str,
+  inspectionLevel: { enum: INSPECTION_LEVELS, description: 'ISO 2859-1 general I, II (default), III or special S-1..S-4' },
+  aql: AqlSet,
+  checkpoints: { type: 'array', items: str, maxItems: 100 },
+  requiredForFinish: { type: 'boolean', description: 'A batch finishes only after a passing latest inspection' },
+};
+const ClassPlan = {
+  type: 'object',
+  properties: { aql: { type: 'number' }, accept: int, reject: int, codeLetter: str, sampleSize: int },
+};
+const ClassVerdict = {
+  type: 'object',
+  properties: {
+    aql: { type: 'number' }, defects: int, accept: int, reject: int, sampleSize: int, result: { enum: ['pass', 'fail'] },
   },
 };
 const OrderFields = {
@@ -109,6 +133,7 @@ export const SCHEMAS: Record<string, unknown> = {
       matrix: { ...ref('Matrix'), description: 'Over the batch\u2019s own sizes and colors' }, total: int,
       produced: ref('Matrix'), rejected: ref('Matrix'), producedTotal: int, rejectedTotal: int, reason: str,
       createdAt: str, createdBy: str, updatedAt: str, updatedBy: str, startedAt: str, finishedAt: str, cancelledAt: str,
+      inspection: { type: 'object', description: 'Inspections so far and the latest result', properties: { count: int, result: { enum: ['pass', 'fail'] }, at: str } },
     },
   },
   ProductionBatchPage: page('ProductionBatch'),
@@ -168,6 +193,45 @@ export const SCHEMAS: Record<string, unknown> = {
     description: 'Optional; the delivery date defaults from the sales order',
     properties: { deliveryDate: { type: 'string', format: 'date' }, notes: str },
   },
+  IqTemplateInput: {
+    type: 'object', required: ['code', 'name', 'aql'], additionalProperties: false,
+    properties: { code: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$' }, ...IqTemplateFields },
+  },
+  IqTemplatePatch: { type: 'object', additionalProperties: false, properties: IqTemplateFields },
+  IqTemplate: {
+    type: 'object',
+    properties: { code: str, ...IqTemplateFields, version: int, createdAt: str, createdBy: str, updatedAt: str, updatedBy: str },
+  },
+  IqTemplatePage: page('IqTemplate'),
+  InspectionPlan: {
+    type: 'object',
+    required: ['lotSize', 'inspectionLevel', 'codeLetter', 'sampleSize'],
+    description: 'ISO 2859-1 single sampling, normal inspection (docs/quality.md)',
+    properties: {
+      lotSize: int, inspectionLevel: { enum: INSPECTION_LEVELS }, codeLetter: str,
+      sampleSize: { type: 'integer', description: 'Pieces to draw: the largest class sample' },
+      fullInspection: { type: 'boolean' }, critical: ClassPlan, major: ClassPlan, minor: ClassPlan,
+    },
+  },
+  InspectionInput: {
+    type: 'object', additionalProperties: false,
+    properties: {
+      sampleSize: { type: 'integer', minimum: 1, description: 'Default: the plan\u2019s; at least the plan\u2019s, at most the lot' },
+      criticalDefects: { type: 'integer', minimum: 0 }, majorDefects: { type: 'integer', minimum: 0 },
+      minorDefects: { type: 'integer', minimum: 0 }, inspector: str, notes: str,
+    },
+  },
+  Inspection: {
+    type: 'object',
+    required: ['orderId', 'batchId', 'number', 'result', 'sampleSize', 'plan'],
+    properties: {
+      orderId: str, batchId: str, number: int, result: { enum: ['pass', 'fail'] }, sampleSize: int,
+      criticalDefects: int, majorDefects: int, minorDefects: int,
+      critical: ClassVerdict, major: ClassVerdict, minor: ClassVerdict, inspector: str, notes: str,
+      iqTemplate: str, templateVersion: int, plan: ref('InspectionPlan'), at: str, actor: str,
+    },
+  },
+  InspectionPage: page('Inspection'),
   StockCell: {
     type: 'object',
     required: ['color', 'size', 'onHand', 'reorderPoint', 'target'],

@@ -72,7 +72,7 @@ export function encodeBatch(b: ProductionBatch, layout: Layout): StoredBatch {
   };
   if (b.produced) s.p = packInts(b.produced.quantities.flat());
   if (b.rejected) s.r = packInts(b.rejected.quantities.flat());
-  for (const k of ['producedTotal', 'rejectedTotal', 'reason', 'startedAt', 'finishedAt', 'cancelledAt'] as const) {
+  for (const k of ['producedTotal', 'rejectedTotal', 'reason', 'startedAt', 'finishedAt', 'cancelledAt', 'inspection'] as const) {
     if (b[k] !== undefined) (s as unknown as Record<string, unknown>)[k] = b[k];
   }
   return s;
@@ -87,7 +87,7 @@ export function decodeBatch(id: string, orderId: string, s: StoredBatch, layout:
   };
   if (s.p) b.produced = shapedLike(matrix, s.p);
   if (s.r) b.rejected = shapedLike(matrix, s.r);
-  for (const k of ['producedTotal', 'rejectedTotal', 'reason', 'startedAt', 'finishedAt', 'cancelledAt'] as const) {
+  for (const k of ['producedTotal', 'rejectedTotal', 'reason', 'startedAt', 'finishedAt', 'cancelledAt', 'inspection'] as const) {
     if (s[k] !== undefined) (b as unknown as Record<string, unknown>)[k] = s[k];
   }
   if (b.state !== s.state && b.state === 'Cancelled') b.reason ??= 'the order was cancelled';
