@@ -48,10 +48,11 @@ type Kind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder';
 /** The event a history entry announces, if any: creations, state changes and matrix changes. */
 export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: EventLinks): OutboxEvent | undefined {
   let detailType: EventDetailType | undefined;
-  if (kind === 'ProductionBatch' && h.action === 'inspect') detailType = 'ProductionBatch.Inspected';
-  else if (h.action === 'create') detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
+  if (h.action === 'create') detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
   else if (h.from !== h.to) detailType = `${kind}.StateChanged` as EventDetailType;
   else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || changedMatrix(h))) detailType = 'ProductionOrder.MatrixChanged';
+  // An inspection changes no state: announced on its own.
+  if (kind === 'ProductionBatch' && h.action === 'inspect') detailType = 'ProductionBatch.Inspected';
   if (!detailType) return undefined;
   const detail: EventDetail = { id: entityId, from: h.from, to: h.to, version: h.version, actor: h.actor, at: h.at, action: h.action, ...links };
   if (h.reason) detail.reason = h.reason;

@@ -14,7 +14,10 @@ export function orderHandlers(store: Store) {
   const load = async (id: string) => found(await store.getOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
 
   return {
-    /** 3 round trips: tech pack + settings (one BatchGet), the id counter, the write (it checks a named IQ template). */
+    /**
+     * 3 round trips: tech pack + settings (one BatchGet), the id counter, the write (which checks that a
+     * named IQ template exists).
+     */
     async createOrder(req: ApiRequest): Promise<ApiResponse> {
       const input = parseOrderCreate(req.body);
       if (!isIdOf('TechPack', input.techPackId)) throw new NotFoundError('Tech pack', input.techPackId);

@@ -53,7 +53,10 @@ const AqlSet = {
 };
 const IqTemplateFields = {
   name: str,
-  inspectionLevel: { enum: INSPECTION_LEVELS, description: 'ISO 2859-1 general I, II (default), III or special S-1..S-4' },
+  inspectionLevel: {
+    enum: INSPECTION_LEVELS,
+    description: 'ISO 2859-1 general I, II (default), III or special S-1..S-4',
+  },
   aql: AqlSet,
   checkpoints: { type: 'array', items: str, maxItems: 100 },
   requiredForFinish: { type: 'boolean', description: 'A batch finishes only after a passing latest inspection' },
@@ -65,7 +68,8 @@ const ClassPlan = {
 const ClassVerdict = {
   type: 'object',
   properties: {
-    aql: { type: 'number' }, defects: int, accept: int, reject: int, sampleSize: int, result: { enum: ['pass', 'fail'] },
+    aql: { type: 'number' }, defects: int, accept: int, reject: int, sampleSize: int,
+    result: { enum: ['pass', 'fail'] },
   },
 };
 const OrderFields = {
@@ -133,7 +137,11 @@ export const SCHEMAS: Record<string, unknown> = {
       matrix: { ...ref('Matrix'), description: 'Over the batch\u2019s own sizes and colors' }, total: int,
       produced: ref('Matrix'), rejected: ref('Matrix'), producedTotal: int, rejectedTotal: int, reason: str,
       createdAt: str, createdBy: str, updatedAt: str, updatedBy: str, startedAt: str, finishedAt: str, cancelledAt: str,
-      inspection: { type: 'object', description: 'Inspections so far and the latest result', properties: { count: int, result: { enum: ['pass', 'fail'] }, at: str } },
+      inspection: {
+        type: 'object',
+        description: 'Inspections so far and the latest result',
+        properties: { count: int, result: { enum: ['pass', 'fail'] }, at: str },
+      },
     },
   },
   ProductionBatchPage: page('ProductionBatch'),
@@ -200,7 +208,9 @@ export const SCHEMAS: Record<string, unknown> = {
   IqTemplatePatch: { type: 'object', additionalProperties: false, properties: IqTemplateFields },
   IqTemplate: {
     type: 'object',
-    properties: { code: str, ...IqTemplateFields, version: int, createdAt: str, createdBy: str, updatedAt: str, updatedBy: str },
+    properties: {
+      code: str, ...IqTemplateFields, version: int, createdAt: str, createdBy: str, updatedAt: str, updatedBy: str,
+    },
   },
   IqTemplatePage: page('IqTemplate'),
   InspectionPlan: {
@@ -216,7 +226,9 @@ export const SCHEMAS: Record<string, unknown> = {
   InspectionInput: {
     type: 'object', additionalProperties: false,
     properties: {
-      sampleSize: { type: 'integer', minimum: 1, description: 'Default: the plan\u2019s; at least the plan\u2019s, at most the lot' },
+      sampleSize: {
+        type: 'integer', minimum: 1, description: 'Default: the plan\u2019s; at least the plan\u2019s, at most the lot',
+      },
       criticalDefects: { type: 'integer', minimum: 0 }, majorDefects: { type: 'integer', minimum: 0 },
       minorDefects: { type: 'integer', minimum: 0 }, inspector: str, notes: str,
     },

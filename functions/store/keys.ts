@@ -14,8 +14,10 @@
 //   id counter      COUNTER#PO         #COUNTER
 //   settings        SETTINGS           #ENTITY
 //   role mapping    USER#<email>       #ENTITY             -           /  -                  / RoleMapping
-//   IQ template     IQ#<code>          #ENTITY             -           /  -                  / IqTemplate (seq = created ms)
-//   inspection      PO#PO-000001       I#<batch seq, 12 digits>#<number, 6 digits>   (a batch's inspections, oldest first)
+//   IQ template     IQ#<code>          #ENTITY             -           /  -                  / IqTemplate
+//                   (seq = its creation time in ms: listed newest first)
+//   inspection      PO#PO-000001       I#<batch seq, 12 digits>#<number, 6 digits>
+//                   (a batch's inspections, oldest first; after H#, so an order's reads skip them)
 //   idempotency     IDEM#<caller>#<key> #IDEM              (TTL expiresAt)
 
 export type EntityKind = 'TechPack' | 'ProductionOrder' | 'SalesOrder' | 'RoleMapping';

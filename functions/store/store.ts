@@ -64,14 +64,21 @@ async function transactAt<T>(db: Db, items: TransactItem[], decode: (item: Item)
  * read). Appends the check to `items` when `code` is given; the catch handler turns its failure into a 400
  * naming `iqTemplate` and passes every other error on.
  */
-function namingIqTemplate(table: string, items: TransactItem[], code: string | null | undefined): (err: unknown) => never {
+function namingIqTemplate(
+  table: string,
+  items: TransactItem[],
+  code: string | null | undefined,
+): (err: unknown) => never {
   const index = code ? items.length : -1;
   if (code) {
-    items.push({ ConditionCheck: { TableName: table, Key: keys.iqTemplate(code), ConditionExpression: 'attribute_exists(pk)' } });
+    items.push({
+      ConditionCheck: { TableName: table, Key: keys.iqTemplate(code), ConditionExpression: 'attribute_exists(pk)' },
+    });
   }
   return (err) => {
     if (err instanceof ConditionFailed && err.index === index) {
-      throw new ValidationError([{ field: 'iqTemplate', message: `names no IQ template: ${code} does not exist (POST /v1/iq-templates)` }]);
+      const message = `names no IQ template: ${code} does not exist (POST /v1/iq-templates)`;
+      throw new ValidationError([{ field: 'iqTemplate', message }]);
     }
     throw err;
   };
@@ -266,7 +273,9 @@ export class Store {
    * An edit behind If-Match: the order if still at `expected` (version, state), else VersionConflict (412).
    * `iqTemplate`: a template the edit names, checked in the same transaction (400 if it does not exist).
    */
-  async saveOrderEdit(order: ProductionOrder, expected: Expected, history: HistoryEntry, iqTemplate?: string): Promise<void> {
+  async saveOrderEdit(
+    order: ProductionOrder, expected: Expected, history: HistoryEntry, iqTemplate?: string,
+  ): Promise<void> {
     const items = this.orderChange(order, expected, history);
     const missing = namingIqTemplate(this.db.table, items, iqTemplate);
     await transactAt(this.db, items, (it) => productionOrderEntity.decode(it)).catch(missing);

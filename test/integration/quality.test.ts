@@ -38,7 +38,12 @@ const move = (id: string, batchId: string, body: Record<string, unknown>) =>
  */
 async function runningBatch(iqTemplate: string | undefined, qty: number) {
   const tp = await createTechPack(t.commercial, 'ProductionReady', { iqTemplate });
-  const o = await createOrder(t.planner, tp.id, { matrix: matrix([[qty, 10, 0], [0, 0, 0]]) });
+  const o = await createOrder(t.planner, tp.id, {
+    matrix: matrix([
+      [qty, 10, 0],
+      [0, 0, 0],
+    ]),
+  });
   await ok(transition(t.planner, o.id, { action: 'plan' }));
   await ok(transition(t.planner, o.id, { action: 'release' }));
   const batch = await ok(
@@ -76,7 +81,10 @@ describe('IQ templates', () => {
     expect(got.headers.get('etag')).toBe('"1"');
     expect(got.body).toEqual(res.body);
 
-    const again = await api('POST', '/v1/iq-templates', { token: t.admin, body: { code, name: 'Other', aql: { major: 1 } } });
+    const again = await api('POST', '/v1/iq-templates', {
+      token: t.admin,
+      body: { code, name: 'Other', aql: { major: 1 } },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('IQ_TEMPLATE_EXISTS');
     expect((await api('GET', `/v1/iq-templates/${code}`, { token: t.viewer })).body.name).toBe('Knits');
@@ -110,12 +118,15 @@ describe('IQ templates', () => {
     expect((await api('GET', '/v1/iq-templates/NOPE-404', { token: t.viewer })).status).toBe(404);
     expect((await api('GET', '/v1/iq-templates/bad%20code', { token: t.viewer })).status).toBe(404);
     for (const token of [t.commercial, t.viewer, t.logistics]) {
-      const res = await api('POST', '/v1/iq-templates', { token, body: { code: uniqueCode('ROLE'), name: 'x', aql: { major: 1 } } });
+      const res = await api('POST', '/v1/iq-templates', {
+        token,
+        body: { code: uniqueCode('ROLE'), name: 'x', aql: { major: 1 } },
+      });
       expect(res.status).toBe(403);
     }
   });
 
-  it('PATCH needs If-Match (428), a stale one is 412 with the current template, a fresh one bumps the ETag', async () => {
+  it('PATCH: 428 without If-Match, 412 (with the current) when stale, else a new ETag', async () => {
     const code = uniqueCode('PATCH');
     await createTemplate({ code, name: 'Denim', aql: { major: 2.5 } });
     const path = `/v1/iq-templates/${code}`;
@@ -127,18 +138,35 @@ describe('IQ templates', () => {
     });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     expect(patched.headers.get('etag')).toBe('"2"');
-    expect(patched.body).toMatchObject({ code, name: 'Denim II', inspectionLevel: 'III', requiredForFinish: true, version: 2 });
-    const stale = await api('PATCH', path, { token: t.planner, body: { name: 'late' }, headers: { 'if-match': '"1"' } });
+    expect(patched.body).toMatchObject({
+      code,
+      name: 'Denim II',
+      inspectionLevel: 'III',
+      requiredForFinish: true,
+      version: 2,
+    });
+    const stale = await api('PATCH', path, {
+      token: t.planner,
+      body: { name: 'late' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.error.details.current).toMatchObject({ name: 'Denim II', version: 2 });
-    const codeChange = await api('PATCH', path, { token: t.planner, body: { code: 'X' }, headers: { 'if-match': '"2"' } });
+    const codeChange = await api('PATCH', path, {
+      token: t.planner,
+      body: { code: 'X' },
+      headers: { 'if-match': '"2"' },
+    });
     expect(codeChange.status).toBe(400);
     expect((await api('GET', path, { token: t.viewer })).body.name).toBe('Denim II');
   });
 
   it('a tech pack or an order naming a template that does not exist is 400 on iqTemplate', async () => {
     const missing = `IQ-MISSING-${process.pid}`;
-    const created = await api('POST', '/v1/tech-packs', { token: t.commercial, body: techPackBody({ iqTemplate: missing }) });
+    const created = await api('POST', '/v1/tech-packs', {
+      token: t.commercial,
+      body: techPackBody({ iqTemplate: missing }),
+    });
     expect(created.status).toBe(400);
     expect(created.body.error.details.fields).toEqual([expect.objectContaining({ field: 'iqTemplate' })]);
 
@@ -175,7 +203,10 @@ describe('IQ templates', () => {
     });
     expect(orderPatch.status).toBe(400);
     expect(orderPatch.body.error.details.fields[0].field).toBe('iqTemplate');
-    expect((await api('GET', base(o.id), { token: t.viewer })).body).toMatchObject({ version: 1, iqTemplate: existing });
+    expect((await api('GET', base(o.id), { token: t.viewer })).body).toMatchObject({
+      version: 1,
+      iqTemplate: existing,
+    });
   });
 });
 
@@ -207,10 +238,16 @@ describe('the inspection plan of a batch', () => {
     // Without a template nothing gates the finish.
     expect((await ok(move(order.id, batch.id, finishBody(10)))).state).toBe('Finished');
 
-    expect((await api('GET', `${batchPath(order.id, 'B-999999999')}/inspection-plan`, { token: t.viewer })).status).toBe(404);
-    expect((await api('GET', `${batchPath('PO-999999999', batch.id)}/inspection-plan`, { token: t.viewer })).status).toBe(404);
+    expect(
+      (await api('GET', `${batchPath(order.id, 'B-999999999')}/inspection-plan`, { token: t.viewer })).status,
+    ).toBe(404);
+    expect(
+      (await api('GET', `${batchPath('PO-999999999', batch.id)}/inspection-plan`, { token: t.viewer })).status,
+    ).toBe(404);
     expect((await api('GET', `${batchPath(order.id, 'nope')}/inspections`, { token: t.viewer })).status).toBe(404);
-    expect((await api('GET', `${batchPath(order.id, 'B-999999999')}/inspections`, { token: t.viewer })).status).toBe(404);
+    expect((await api('GET', `${batchPath(order.id, 'B-999999999')}/inspections`, { token: t.viewer })).status).toBe(
+      404,
+    );
   });
 });
 
@@ -222,7 +259,10 @@ describe('inspections and the finish gate', () => {
 
     const early = await move(order.id, batch.id, finishBody(1200));
     expect(early.status).toBe(409);
-    expect(early.body.error).toMatchObject({ code: 'INSPECTION_REQUIRED', details: { iqTemplate: code, latestResult: null } });
+    expect(early.body.error).toMatchObject({
+      code: 'INSPECTION_REQUIRED',
+      details: { iqTemplate: code, latestResult: null },
+    });
 
     // 5 major (accept 5) passes, 8 minor (reject 8) fails: the lot fails.
     const failed = await ok(
@@ -270,7 +310,9 @@ describe('inspections and the finish gate', () => {
     const paged = await ok(api('GET', `${batchPath(order.id, batch.id)}/inspections?limit=1`, { token: t.viewer }));
     expect(paged.items).toHaveLength(1);
     const rest = await ok(
-      api('GET', `${batchPath(order.id, batch.id)}/inspections?limit=1&cursor=${paged.nextCursor}`, { token: t.viewer }),
+      api('GET', `${batchPath(order.id, batch.id)}/inspections?limit=1&cursor=${paged.nextCursor}`, {
+        token: t.viewer,
+      }),
     );
     expect(rest.items[0].number).toBe(2);
 
@@ -327,7 +369,7 @@ describe('inspections and the finish gate', () => {
     expect(refused.body.error.code).toBe('INSPECTION_REQUIRED');
   });
 
-  it('a template without requiredForFinish never blocks; Planned batches cannot be inspected; viewers cannot record', async () => {
+  it('without requiredForFinish nothing blocks; Planned batches are not inspected; viewers do not record', async () => {
     const code = uniqueCode('FREE');
     await createTemplate({ code, name: 'Advisory', aql: { major: 2.5 } });
     const { order, batch } = await runningBatch(code, 300);

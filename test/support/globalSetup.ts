@@ -36,9 +36,15 @@ async function createSharedIqTemplate(stack: LocalStack) {
   const res = await fetch(`${stack.url}/v1/iq-templates`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ code: SHARED_IQ_TEMPLATE, name: 'Tees: level II, major 2.5, minor 4.0', aql: { major: 2.5, minor: 4 } }),
+    body: JSON.stringify({
+      code: SHARED_IQ_TEMPLATE,
+      name: 'Tees: level II, major 2.5, minor 4.0',
+      aql: { major: 2.5, minor: 4 },
+    }),
   });
-  if (res.status !== 201) throw new Error(`creating IQ template ${SHARED_IQ_TEMPLATE}: ${res.status} ${await res.text()}`);
+  if (res.status !== 201) {
+    throw new Error(`creating IQ template ${SHARED_IQ_TEMPLATE}: ${res.status} ${await res.text()}`);
+  }
 }
 
 export default async function setup(project: TestProject) {
