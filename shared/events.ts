@@ -9,6 +9,7 @@ export type EventDetailType =
   | 'ProductionOrder.StateChanged'
   | 'ProductionOrder.MatrixChanged'
   | 'ProductionBatch.StateChanged'
+  | 'ProductionBatch.Inspected'
   | 'TechPack.Created'
   | 'TechPack.StateChanged'
   | 'TechPack.BomChanged'
@@ -36,6 +37,9 @@ export interface EventDetail extends EventLinks {
   /** On TechPack.BomChanged: the BOM revision now, and the one it replaced. */
   bomRevision?: number;
   previousBomRevision?: number;
+  /** On an inspection: the batch's inspection number and its result. */
+  inspection?: number;
+  result?: 'pass' | 'fail';
 }
 
 export interface OutboxEvent {
@@ -53,12 +57,19 @@ export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: E
   else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || changedMatrix(h))) detailType = 'ProductionOrder.MatrixChanged';
   const bom = kind === 'TechPack' ? bomChange(h) : undefined;
   if (!detailType && bom) detailType = 'TechPack.BomChanged';
+  // An inspection changes no state: announced on its own.
+  if (kind === 'ProductionBatch' && h.action === 'inspect') detailType = 'ProductionBatch.Inspected';
   if (!detailType) return undefined;
   const detail: EventDetail = { id: entityId, from: h.from, to: h.to, version: h.version, actor: h.actor, at: h.at, action: h.action, ...links };
   if (h.reason) detail.reason = h.reason;
   if (detailType === 'TechPack.BomChanged' && bom) Object.assign(detail, bom);
   const cancelled = (h.details as { cancelledBatches?: string[] } | undefined)?.cancelledBatches;
   if (kind === 'ProductionOrder' && cancelled?.length) detail.cancelledBatchIds = cancelled;
+  if (detailType === 'ProductionBatch.Inspected') {
+    const d = h.details as { inspection: number; result: 'pass' | 'fail' };
+    detail.inspection = d.inspection;
+    detail.result = d.result;
+  }
   return { detailType, detail };
 }
 

@@ -28,4 +28,6 @@ export const ROLE_SETS = {
   stockWrite: ['admin', 'logistics', 'system'],
   runJobs: ['admin', 'system'],
   refreshMaterials: ['admin', 'planner', 'logistics'],
+  /** IQ templates and inspections. */
+  quality: ['admin', 'planner', 'approver'],
 } as const satisfies Record<string, readonly Role[]>;

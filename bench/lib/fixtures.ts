@@ -50,7 +50,6 @@ export function techPackBody(opts: { sizes?: string[]; colors?: string[]; bom?: 
       { material: 'THREAD-POLY', uom: 'm', consumption: 120, wastagePct: 3, purchaseMultiple: 5000 },
       { material: 'LABEL-CARE', uom: 'pc', consumption: 1, wastagePct: 1 },
     ],
-    iqTemplate: 'IQ-TEE',
   };
 }
 

@@ -13,7 +13,10 @@ export function orderHandlers(store: Store) {
   const load = async (id: string) => found(await store.getOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
 
   return {
-    /** 3 round trips: tech pack + settings (one BatchGet), the id counter, the write. */
+    /**
+     * 3 round trips: tech pack + settings (one BatchGet), the id counter, the write (which checks that a
+     * named IQ template exists).
+     */
     async createOrder(req: ApiRequest): Promise<ApiResponse> {
       const input = parseOrderCreate(req.body);
       if (!isIdOf('TechPack', input.techPackId)) throw new NotFoundError('Tech pack', input.techPackId);
@@ -21,6 +24,7 @@ export function orderHandlers(store: Store) {
       if (!techPack) throw new NotFoundError('Tech pack', input.techPackId);
       const order = await store.createOrder((id) =>
         newOrder({ id, input, techPack, settings, source: { type: 'commercial' }, actor: req.actor, now: now() }),
+        input.iqTemplate,
       );
       return resource(201, order, { location: `/v1/production-orders/${order.id}` });
     },
@@ -40,7 +44,7 @@ export function orderHandlers(store: Store) {
       const current = await load(req.params.id);
       if (current.version !== base) throw new PreconditionFailedError(current);
       const { order, history } = applyOrderPatch(current, patch, req.actor, now());
-      await store.saveOrderEdit(order, current, history).catch(preconditionFailedOnConflict);
+      await store.saveOrderEdit(order, current, history, patch.iqTemplate).catch(preconditionFailedOnConflict);
       return resource(200, order);
     },
 

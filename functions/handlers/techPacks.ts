@@ -35,7 +35,7 @@ export function techPackHandlers(store: Store) {
       const at = now();
       const next = applyTechPackPatch(current, patch, at);
       const history = techPackUpdateEntry(current, next, patch, req.actor, at);
-      await store.saveTechPack(next, base, history).catch(preconditionFailedOnConflict);
+      await store.saveTechPack(next, base, history, patch.iqTemplate).catch(preconditionFailedOnConflict);
       return resource(200, next);
     },
 

@@ -25,7 +25,7 @@ export interface RouteSpec {
 
 const {
   any: ANY, design: DESIGN, openOrders: OPEN_ORDERS, editOrders: EDIT_ORDERS, plan: PLAN, admin: ADMIN, sell: SELL,
-  stockWrite: STOCK_WRITE, runJobs: RUN_JOBS, refreshMaterials: REFRESH_MATERIALS,
+  stockWrite: STOCK_WRITE, runJobs: RUN_JOBS, refreshMaterials: REFRESH_MATERIALS, quality: QUALITY,
 } = ROLE_SETS;
 /** Tech pack moves; which of them a role may make (only approver or admin to ProductionReady) is the domain's rule. */
 const MOVE_TECH_PACKS: readonly Role[] = ROLE_SETS.moveTechPacks;
@@ -59,6 +59,23 @@ export const ROUTE_SPECS = [
   route('createGeneratedBatches', 'POST', '/v1/production-orders/{id}/batches/generate', PLAN, 'Generate every batch the batch plan asks for (per color, at most maxBatchQty each), all in one write; an optional body {"maxBatchQty": n} overrides the plan\u2019s for this call', { body: 'GenerateBatchesInput', bodyOptional: true, response: 'GeneratedBatches' }),
   route('listBatches', 'GET', '/v1/production-orders/{id}/batches', ANY, 'Batches of an order, in creation order', { query: ['limit', 'cursor'], response: 'ProductionBatchPage' }),
   route('transitionBatch', 'POST', '/v1/production-orders/{id}/batches/{batchId}/transitions', PLAN, 'start, finish (with produced and rejected), cancel', { body: 'BatchTransition', response: 'ProductionBatch' }),
+  route('createIqTemplate', 'POST', '/v1/iq-templates', QUALITY,
+    'Create an IQ template (code unique: 409 IQ_TEMPLATE_EXISTS)', { body: 'IqTemplateInput', response: 'IqTemplate' }),
+  route('listIqTemplates', 'GET', '/v1/iq-templates', ANY, 'List IQ templates, newest first',
+    { query: ['limit', 'cursor'], response: 'IqTemplatePage' }),
+  route('getIqTemplate', 'GET', '/v1/iq-templates/{code}', ANY, 'Get one IQ template', { response: 'IqTemplate' }),
+  route('patchIqTemplate', 'PATCH', '/v1/iq-templates/{code}', QUALITY,
+    'Change an IQ template (If-Match); past inspections keep the plan they were judged by',
+    { body: 'IqTemplatePatch', response: 'IqTemplate' }),
+  route('getInspectionPlan', 'GET', '/v1/production-orders/{id}/batches/{batchId}/inspection-plan', ANY,
+    'The batch\u2019s ISO 2859-1 sampling plan under the order\u2019s IQ template (409 NO_IQ_TEMPLATE without one)',
+    { response: 'InspectionPlan' }),
+  route('createInspection', 'POST', '/v1/production-orders/{id}/batches/{batchId}/inspections', QUALITY,
+    'Record an inspection of a Running or Finished batch; answers pass or fail by the plan',
+    { body: 'InspectionInput', response: 'Inspection' }),
+  route('listInspections', 'GET', '/v1/production-orders/{id}/batches/{batchId}/inspections', ANY,
+    'Inspections of a batch, oldest first (the latest is the lot\u2019s result)',
+    { query: ['limit', 'cursor'], response: 'InspectionPage' }),
   route('getMaterials', 'GET', '/v1/production-orders/{id}/materials', ANY, 'Materials summary: net, gross and purchase per BOM line and material variant', { response: 'MaterialsSummary' }),
   route('refreshMaterials', 'POST', '/v1/production-orders/{id}/materials/refresh', REFRESH_MATERIALS, 'Recompute the materials summary from the tech pack\u2019s current BOM (pinned after release)', { response: 'MaterialsSummary' }),
   route('listRoleMappings', 'GET', '/v1/role-mappings', ADMIN, 'Roles given to Google users by email', { query: ['limit', 'cursor'], response: 'RoleMappingPage' }),

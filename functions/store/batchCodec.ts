@@ -65,6 +65,11 @@ function shapedLike(m: Matrix, packed: Uint8Array): Matrix {
   return { sizes: [...m.sizes], colors: [...m.colors], quantities: m.colors.map((_, r) => flat.slice(r * ns, (r + 1) * ns)) };
 }
 
+/** Optional batch fields stored as they are. */
+const OPTIONAL_FIELDS = [
+  'producedTotal', 'rejectedTotal', 'reason', 'startedAt', 'finishedAt', 'cancelledAt', 'inspection',
+] as const;
+
 export function encodeBatch(b: ProductionBatch, layout: Layout): StoredBatch {
   const s: StoredBatch = {
     state: b.state, version: b.version, origin: b.origin, m: encodeBatchMatrix(b.matrix, layout), total: b.total,
@@ -72,7 +77,7 @@ export function encodeBatch(b: ProductionBatch, layout: Layout): StoredBatch {
   };
   if (b.produced) s.p = packInts(b.produced.quantities.flat());
   if (b.rejected) s.r = packInts(b.rejected.quantities.flat());
-  for (const k of ['producedTotal', 'rejectedTotal', 'reason', 'startedAt', 'finishedAt', 'cancelledAt'] as const) {
+  for (const k of OPTIONAL_FIELDS) {
     if (b[k] !== undefined) (s as unknown as Record<string, unknown>)[k] = b[k];
   }
   return s;
@@ -87,7 +92,7 @@ export function decodeBatch(id: string, orderId: string, s: StoredBatch, layout:
   };
   if (s.p) b.produced = shapedLike(matrix, s.p);
   if (s.r) b.rejected = shapedLike(matrix, s.r);
-  for (const k of ['producedTotal', 'rejectedTotal', 'reason', 'startedAt', 'finishedAt', 'cancelledAt'] as const) {
+  for (const k of OPTIONAL_FIELDS) {
     if (s[k] !== undefined) (b as unknown as Record<string, unknown>)[k] = s[k];
   }
   if (b.state !== s.state && b.state === 'Cancelled') b.reason ??= 'the order was cancelled';

@@ -4,12 +4,25 @@
 // move can then never interleave with an order transition (cancel, complete) that read otherwise.
 import { NotFoundError } from '../../shared/errors.js';
 import type { BatchChange, BatchCreation, ProductionBatch } from '../../shared/batches.js';
+import { assertInspectionAllowsFinish } from '../../shared/quality.js';
 import type { Matrix, Page, ProductionOrder } from '../../shared/types.js';
 import { decodeBatch, encodeBatch, MAX_ITEMS_PER_CREATION, type StoredBatch } from './batchCodec.js';
-import { decodeCursor, encodeCursor, type Item, type TransactItem } from './db.js';
-import { batchSetEntity, productionOrderEntity } from './entities.js';
+import { ConditionFailed, decodeCursor, encodeCursor, TransientConflict, type Item, type TransactItem } from './db.js';
+import { batchSetEntity, iqTemplateEntity, productionOrderEntity } from './entities.js';
 import { BATCH_PREFIX, batchSetSk, keys, seqOf } from './keys.js';
 import { lostRace, type ListQuery, type Store } from './store.js';
+
+/** Holds unless the IQ template `code` requires a passing inspection to finish (a missing template does not). */
+function inspectionGate(table: string, code: string): TransactItem {
+  return {
+    ConditionCheck: {
+      TableName: table,
+      Key: keys.iqTemplate(code),
+      ConditionExpression: 'attribute_not_exists(pk) OR requiredForFinish <> :required',
+      ExpressionAttributeValues: { ':required': true },
+    },
+  };
+}
 
 /** Above every batch set key of a partition (sort keys are B#<12 digits>). */
 const BATCH_END = `${BATCH_PREFIX}~`;
@@ -87,7 +100,8 @@ export class BatchStore {
    * A batch move: 2 round trips (the order and the batch, then one transaction). `decide` makes the
    * change from them. The transaction: the order (version + 1, conditional on the version and state
    * read), the batch's entry in its set (conditional on the state it moves from), the batch's
-   * history entry, and the order's when its state changed too (the first start). Four items at most.
+   * history entry, the order's when its state changed too (the first start), and on a finish without a
+   * passing latest inspection the check that the order's IQ template does not require one. Five items at most.
    * No order or batch: NotFoundError. Lost race: TransientConflict.
    */
   async transitionBatch(
@@ -119,7 +133,18 @@ export class BatchStore {
     if (change.orderHistory) {
       items.push(this.store.historyPut('ProductionOrder', next.id, next.id, change.orderHistory, this.store.orderLinks(next)));
     }
-    await this.db.transact(items).catch(lostRace);
+    // The inspection gate (shared/quality.ts), without a read: unless the batch's latest inspection
+    // passed, a finish checks in the same transaction that the order's template does not require one.
+    const gated = change.batch.state === 'Finished' && order.iqTemplate && batch.inspection?.result !== 'pass';
+    const gate = gated ? items.push(inspectionGate(this.db.table, order.iqTemplate!)) - 1 : -1;
+    await this.db.transact(items).catch((err) => {
+      if (err instanceof ConditionFailed && err.index === gate) {
+        const template = err.current ? iqTemplateEntity.decode(err.current) : undefined;
+        assertInspectionAllowsFinish(template, batch.inspection ? [batch.inspection] : []);
+        throw new TransientConflict(); // the template changed meanwhile: decide again
+      }
+      return lostRace(err);
+    });
     return change;
   }
 

@@ -3,6 +3,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { OutboxEvent } from '../../shared/events.js';
 import type { BomRecord } from '../../shared/materials.js';
+import { INSPECTION_RECORD_FIELDS, type InspectionRecord, type IqTemplateRecord } from '../../shared/quality.js';
 import type { SalesOrder } from '../../shared/salesOrder.js';
 import { withOrderDefaults } from '../../shared/productionOrder.js';
 import {
@@ -338,6 +339,37 @@ export const roleMappingEntity = defineEntity<RoleMapping>({
   key: (m) => keys.roleMapping(m.email),
   indexes: () => ({ seq: 0 }),
   fields: ['email', 'roles', 'updatedAt', 'updatedBy'],
+});
+
+// ---- IQ templates (named by their code) and a batch's inspections (in its order's partition) ------
+
+export const iqTemplateEntity = defineEntity<IqTemplateRecord>({
+  type: 'IqTemplate',
+  key: (t) => keys.iqTemplate(t.code),
+  // Listed newest first, like every other list.
+  indexes: (t) => ({ seq: Date.parse(t.createdAt) }),
+  fields: [
+    'code',
+    'name',
+    'inspectionLevel',
+    'aql',
+    'checkpoints',
+    'requiredForFinish',
+    'version',
+    'createdAt',
+    'createdBy',
+    'updatedAt',
+    'updatedBy',
+  ],
+  decode: (raw) => ({ aql: inOrder(raw.aql as Item, ['critical', 'major', 'minor']) }),
+  defaults: { checkpoints: [], requiredForFinish: false },
+});
+
+export const inspectionEntity = defineEntity<InspectionRecord>({
+  key: (r) => keys.inspection(r.orderId, r.batchId, r.number),
+  encode: () => ({ kind: 'Inspection' }),
+  fields: INSPECTION_RECORD_FIELDS,
+  others: 'drop',
 });
 
 // ---- history entry (and the outbox: the entry carries its event) -----------------------------------

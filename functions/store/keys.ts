@@ -14,6 +14,10 @@
 //   id counter      COUNTER#PO         #COUNTER
 //   settings        SETTINGS           #ENTITY
 //   role mapping    USER#<email>       #ENTITY             -           /  -                  / RoleMapping
+//   IQ template     IQ#<code>          #ENTITY             -           /  -                  / IqTemplate
+//                   (seq = its creation time in ms: listed newest first)
+//   inspection      PO#PO-000001       I#<batch seq, 12 digits>#<number, 6 digits>
+//                   (a batch's inspections, oldest first; after H#, so an order's reads skip them)
 //   idempotency     IDEM#<caller>#<key> #IDEM              (TTL expiresAt)
 
 export type EntityKind = 'TechPack' | 'ProductionOrder' | 'SalesOrder' | 'RoleMapping';
@@ -25,6 +29,7 @@ export const ENTITY_SK = '#ENTITY';
 export const HISTORY_PREFIX = 'H#';
 export const BATCH_PREFIX = 'B#';
 export const BOM_SK = '#BOM';
+export const INSPECTION_PREFIX = 'I#';
 
 /** Batch sets sort by the number of their last batch, zero-padded so B-1000000 sorts after B-999999. */
 export function batchSetSk(batchId: string): string {
@@ -43,9 +48,21 @@ export const keys = {
   settings: () => ({ pk: 'SETTINGS', sk: ENTITY_SK }),
   roleMapping: (email: string) => ({ pk: `USER#${email.toLowerCase()}`, sk: ENTITY_SK }),
   idempotency: (caller: string, key: string) => ({ pk: `IDEM#${caller}#${key}`, sk: '#IDEM' }),
+  /** IQ templates are named by their code (shared/quality.ts: IQ_TEMPLATE_CODE). */
+  iqTemplate: (code: string) => ({ pk: `IQ#${code}`, sk: ENTITY_SK }),
+  /** The `number`th inspection of a batch, in its order's partition (after the history: not read with the order). */
+  inspection: (orderId: string, batchId: string, number: number) => ({
+    pk: entityPk(orderId),
+    sk: `${inspectionsSkPrefix(batchId)}${String(number).padStart(6, '0')}`,
+  }),
   /** One item per style: every stock cell of the tech pack, and its replenishment marker. */
   stock: (techPackId: string) => ({ pk: `STOCK#${techPackId}`, sk: '#STOCK' }),
 };
+
+/** The sort key prefix of one batch's inspections. */
+export function inspectionsSkPrefix(batchId: string): string {
+  return `${INSPECTION_PREFIX}${String(seqOf(batchId)).padStart(12, '0')}#`;
+}
 
 /** byState partition of stock items: the replenishment job reads only the `Low` one. */
 export const stockStateKey = (low: boolean) => `STOCK#${low ? 'Low' : 'Ok'}`;

@@ -7,6 +7,7 @@
 // entity as it stands now: 412); every other use-case throws TransientConflict (functions/api.ts
 // runs the whole request again on fresh data, then answers 409 CONCURRENT_UPDATE).
 import { eventFor, type EventLinks } from '../../shared/events.js';
+import { ValidationError } from '../../shared/errors.js';
 import { createdEntry } from '../../shared/productionOrder.js';
 import type {
   FactorySettings, HistoryEntry, Page, ProductionOrder, TechPack, TechPackState,
@@ -56,6 +57,31 @@ async function transactAt<T>(db: Db, items: TransactItem[], decode: (item: Item)
     }
     throw err;
   });
+}
+
+/**
+ * A write that names an IQ template checks, in its own transaction, that the template exists (no extra
+ * read). Appends the check to `items` when `code` is given; the catch handler turns its failure into a 400
+ * naming `iqTemplate` and passes every other error on.
+ */
+function namingIqTemplate(
+  table: string,
+  items: TransactItem[],
+  code: string | null | undefined,
+): (err: unknown) => never {
+  const index = code ? items.length : -1;
+  if (code) {
+    items.push({
+      ConditionCheck: { TableName: table, Key: keys.iqTemplate(code), ConditionExpression: 'attribute_exists(pk)' },
+    });
+  }
+  return (err) => {
+    if (err instanceof ConditionFailed && err.index === index) {
+      const message = `names no IQ template: ${code} does not exist (POST /v1/iq-templates)`;
+      throw new ValidationError([{ field: 'iqTemplate', message }]);
+    }
+    throw err;
+  };
 }
 
 export class Store {
@@ -113,26 +139,36 @@ export class Store {
     return { techPack: tp ? techPackEntity.decode(tp) : undefined, settings: decodeSettings(st) };
   }
 
-  /** 2 round trips: the id, then the tech pack `build` makes with it and its `create` history entry. */
+  /**
+   * 2 round trips: the id, then the tech pack `build` makes with it and its `create` history entry (and,
+   * when it names an IQ template, the check that the template exists: 400 on iqTemplate otherwise).
+   */
   async createTechPack(build: (id: string) => TechPack, actorId: string): Promise<TechPack> {
     const [id] = await this.db.nextIds('TechPack');
     const tp = build(id);
     const history: HistoryEntry = {
       at: tp.createdAt, actor: actorId, action: 'create', from: null, to: tp.state, version: tp.version,
     };
-    await this.db.transact([
+    const items = [
       techPackEntity.putNew(this.db.table, tp),
       this.historyPut('TechPack', tp.id, tp.id, history, { techPackId: tp.id }),
-    ]);
+    ];
+    const missing = namingIqTemplate(this.db.table, items, tp.iqTemplate);
+    await this.db.transact(items).catch(missing);
     return tp;
   }
 
-  /** Replaces the tech pack if it is still at `expectedVersion` (an If-Match edit): VersionConflict otherwise. */
-  async saveTechPack(tp: TechPack, expectedVersion: number, history: HistoryEntry): Promise<void> {
-    await transactAt(this.db, [
+  /**
+   * Replaces the tech pack if it is still at `expectedVersion` (an If-Match edit): VersionConflict otherwise.
+   * `iqTemplate`: the template the edit names, checked in the same transaction (400 if it does not exist).
+   */
+  async saveTechPack(tp: TechPack, expectedVersion: number, history: HistoryEntry, iqTemplate?: string): Promise<void> {
+    const items = [
       techPackEntity.putIfAt(this.db.table, tp, { version: expectedVersion }),
       this.historyPut('TechPack', tp.id, tp.id, history, { techPackId: tp.id }),
-    ], techPackEntity.decode);
+    ];
+    const missing = namingIqTemplate(this.db.table, items, iqTemplate);
+    await transactAt(this.db, items, techPackEntity.decode).catch(missing);
   }
 
   /** A tech pack move from the version read: TransientConflict if it moved on meanwhile. */
@@ -221,17 +257,29 @@ export class Store {
     };
   }
 
-  /** 2 round trips: an order id, then the order `build` makes with it and its history entry. */
-  async createOrder(build: (id: string) => ProductionOrder): Promise<ProductionOrder> {
+  /**
+   * 2 round trips: an order id, then the order `build` makes with it and its history entry. `iqTemplate`:
+   * a template the caller named, checked in the same transaction (400 on iqTemplate if it does not exist).
+   */
+  async createOrder(build: (id: string) => ProductionOrder, iqTemplate?: string): Promise<ProductionOrder> {
     const [id] = await this.db.nextIds('ProductionOrder');
     const order = build(id);
-    await this.db.transact(this.orderCreation(order));
+    const items = this.orderCreation(order);
+    const missing = namingIqTemplate(this.db.table, items, iqTemplate);
+    await this.db.transact(items).catch(missing);
     return order;
   }
 
-  /** An edit behind If-Match: the order if still at `expected` (version, state), else VersionConflict (412). */
-  async saveOrderEdit(order: ProductionOrder, expected: Expected, history: HistoryEntry): Promise<void> {
-    await transactAt(this.db, this.orderChange(order, expected, history), (it) => productionOrderEntity.decode(it));
+  /**
+   * An edit behind If-Match: the order if still at `expected` (version, state), else VersionConflict (412).
+   * `iqTemplate`: a template the edit names, checked in the same transaction (400 if it does not exist).
+   */
+  async saveOrderEdit(
+    order: ProductionOrder, expected: Expected, history: HistoryEntry, iqTemplate?: string,
+  ): Promise<void> {
+    const items = this.orderChange(order, expected, history);
+    const missing = namingIqTemplate(this.db.table, items, iqTemplate);
+    await transactAt(this.db, items, (it) => productionOrderEntity.decode(it)).catch(missing);
   }
 
   /**

@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { number, oneOf, optionalText, strict } from './core.js';
 import { LIMITS, Matrix, MatrixInput } from './matrix.js';
+import { BatchInspectionSummary } from './quality.js';
 
 export const BATCH_STATES = ['Planned', 'Running', 'Finished', 'Cancelled'] as const;
 export const BATCH_ACTIONS = ['start', 'finish', 'cancel'] as const;
@@ -73,4 +74,6 @@ export const ProductionBatch = v.object({
   startedAt: v.optional(v.string()),
   finishedAt: v.optional(v.string()),
   cancelledAt: v.optional(v.string()),
+  /** Its inspections so far and the latest one's result (the finish gate reads it: shared/quality.ts). */
+  inspection: v.optional(BatchInspectionSummary),
 });

@@ -15,6 +15,14 @@ import {
   Tolerance,
   ToleranceInput,
 } from './productionOrder.js';
+import {
+  IqTemplate,
+  IqTemplateCreate,
+  IqTemplatePatch,
+  Inspection,
+  InspectionCreate,
+  InspectionPlan,
+} from './quality.js';
 import { ErrorBody, Health, MaterialLine, MaterialsSummary, ReplenishmentRun, pageOf } from './resources.js';
 import { SalesOrder, SalesOrderCreate, SalesOrderProductionOrder, SalesOrderTransition } from './salesOrder.js';
 import { FactorySettings, SettingsUpdate } from './settings.js';
@@ -43,6 +51,9 @@ export const REQUEST_SCHEMAS = {
   SalesOrderProductionOrderInput: SalesOrderProductionOrder,
   StockCellInput,
   StockInput: StockPut,
+  IqTemplateInput: IqTemplateCreate,
+  IqTemplatePatch,
+  InspectionInput: InspectionCreate,
 } satisfies Record<string, v.GenericSchema>;
 
 /** What the API answers. */
@@ -71,4 +82,9 @@ export const RESOURCE_SCHEMAS = {
   StockCell,
   Stock,
   ReplenishmentRun,
+  IqTemplate,
+  IqTemplatePage: pageOf(IqTemplate),
+  InspectionPlan,
+  Inspection,
+  InspectionPage: pageOf(Inspection),
 } satisfies Record<string, v.GenericSchema>;

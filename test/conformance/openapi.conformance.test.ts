@@ -17,6 +17,7 @@ import {
 } from '../../shared/productionOrder.js';
 import { RoleMappingInput } from '../../shared/schemas/admin.js';
 import { parseWith } from '../../shared/schemas/core.js';
+import { parseInspection, parseIqTemplateCreate, parseIqTemplatePatch } from '../../shared/quality.js';
 import { PageQuery, QUERY_SCHEMAS, parseQuery } from '../../shared/schemas/queries.js';
 import {
   parseProductionOrderRequest,
@@ -50,6 +51,9 @@ const PARSERS: Record<string, (body: unknown) => unknown> = {
   SalesOrderTransition: parseSalesOrderTransition,
   SalesOrderProductionOrderInput: parseProductionOrderRequest,
   StockInput: (b) => parseStockPut(b, TECH_PACK),
+  IqTemplateInput: parseIqTemplateCreate,
+  IqTemplatePatch: parseIqTemplatePatch,
+  InspectionInput: parseInspection,
 };
 
 /** A minimal schema of the OpenAPI 3.1 document's structure (the parts this API uses). */

@@ -293,6 +293,44 @@ async function targets(): Promise<Record<string, Target>> {
     await ok(api('POST', `/v1/sales-orders/${soAccepted.id}/transitions`, { token: t.commercial, body: { to } }));
   const email = `fuzz-${process.pid}@example.com`;
   await ok(api('PUT', `/v1/role-mappings/${email}`, { token: t.admin, body: { roles: ['viewer'] } }));
+  const iqCode = `FUZZ-${process.pid}-${Date.now().toString(36)}`;
+  await ok(
+    api('POST', '/v1/iq-templates', {
+      token: t.planner,
+      body: { code: iqCode, name: 'Fuzz', aql: { major: 2.5 }, requiredForFinish: true },
+    }),
+    201,
+  );
+  const forInspection = await releasedOrder();
+  await ok(
+    api('PATCH', `/v1/production-orders/${forInspection.o.id}`, {
+      token: t.planner,
+      headers: {
+        'if-match':
+          (await api('GET', `/v1/production-orders/${forInspection.o.id}`, { token: t.admin })).headers.get('etag') ??
+          '"1"',
+      },
+      body: { iqTemplate: iqCode },
+    }),
+  );
+  const inspected = await ok(
+    api('POST', `/v1/production-orders/${forInspection.o.id}/batches`, {
+      token: t.planner,
+      body: {
+        matrix: matrix([
+          [5, 5, 0],
+          [0, 0, 0],
+        ]),
+      },
+    }),
+    201,
+  );
+  await ok(
+    api('POST', `/v1/production-orders/${forInspection.o.id}/batches/${inspected.id}/transitions`, {
+      token: t.planner,
+      body: { action: 'start' },
+    }),
+  );
   const settings = await ok(api('GET', '/v1/settings', { token: t.admin }));
   const { version: _v, ...settingsBody } = settings;
   const targets: Record<string, Target> = {
@@ -397,6 +435,31 @@ async function targets(): Promise<Record<string, Target>> {
       token: t.commercial,
       body: { deliveryDate: '2027-04-01' },
       read: `/v1/sales-orders/${soAccepted.id}`,
+    },
+    'POST /v1/iq-templates': {
+      path: '/v1/iq-templates',
+      token: t.planner,
+      body: {
+        code: `${iqCode}-NEW`,
+        name: 'Fuzz new',
+        inspectionLevel: 'II',
+        aql: { critical: 0.065, major: 2.5, minor: 4 },
+        checkpoints: ['Seams'],
+        requiredForFinish: false,
+      },
+    },
+    'PATCH /v1/iq-templates/{code}': {
+      path: `/v1/iq-templates/${iqCode}`,
+      token: t.planner,
+      body: { name: 'Fuzz II', inspectionLevel: 'III', aql: { minor: 6.5 }, checkpoints: ['Labels'] },
+      read: `/v1/iq-templates/${iqCode}`,
+      etagOf: `/v1/iq-templates/${iqCode}`,
+    },
+    'POST /v1/production-orders/{id}/batches/{batchId}/inspections': {
+      path: `/v1/production-orders/${forInspection.o.id}/batches/${inspected.id}/inspections`,
+      token: t.planner,
+      body: { sampleSize: 8, criticalDefects: 0, majorDefects: 1, minorDefects: 2, inspector: 'Lin', notes: 'n' },
+      read: `/v1/production-orders/${forInspection.o.id}`,
     },
     'PUT /v1/stock/{techPackId}': {
       path: `/v1/stock/${tpC.id}`,
@@ -542,6 +605,15 @@ describe('fuzzed requests', () => {
       ['GET', `/v1/production-orders?techPackId=${tp.id}&cursor=${encodeURIComponent(page.nextCursor)}`, [400]],
       ['GET', `/v1/role-mappings?cursor=${encodeURIComponent(page.nextCursor)}`, [400]],
       ['GET', `/v1/production-orders/PO-000001/history?cursor=${encodeURIComponent(page.nextCursor)}`, [400, 404]],
+      ['GET', `/v1/iq-templates?cursor=${encodeURIComponent(page.nextCursor)}`, [400]],
+      ['GET', `/v1/iq-templates?cursor=${encodeURIComponent(forged)}`, [400]],
+      ['GET', '/v1/iq-templates?limit=0x10', [400]],
+      ...['%ZZ', '%00', '..%2F..%2Fsettings', 'constructor', '__proto__', 'a'.repeat(3000)].map(
+        (code): [string, string, number[]] => ['GET', `/v1/iq-templates/${code}`, [400, 404]],
+      ),
+      ['PATCH', '/v1/iq-templates/%C0%AF', [400, 404, 428]],
+      ['GET', `/v1/production-orders/PO-000001/batches/%ZZ/inspection-plan`, [400, 404]],
+      ['POST', `/v1/production-orders/%C0%AF/batches/PB-000001/inspections`, [400, 404]],
       ['GET', `/v1/production-orders?state=constructor`, [400]],
       ['GET', `/v1/production-orders?techPackId=%00`, [400]],
     ];

@@ -48,6 +48,61 @@ describe('round trips per operation', () => {
     expect(usage(replay).calls).toBe(1);
   });
 
+  it('quality: templates, the plan, inspections, and the finish gate add no read to the finish', async () => {
+    const code = `IQ-RT-${process.pid}`;
+    const created = await api('POST', '/v1/iq-templates', {
+      token: t.planner,
+      body: { code, name: 'RT', aql: { major: 2.5 }, requiredForFinish: true },
+    });
+    expect(created.status).toBe(201);
+    expect(usage(created)).toEqual(expect.objectContaining({ calls: 1, byOperation: { TransactWriteItems: 1 } }));
+    const one = await api('GET', `/v1/iq-templates/${code}`, { token: t.viewer });
+    expect(usage(one)).toMatchObject({ calls: 1, byOperation: { GetItem: 1 } });
+    const list = await api('GET', '/v1/iq-templates', { token: t.viewer });
+    expect(usage(list)).toMatchObject({ calls: 1, byOperation: { Query: 1 } });
+    const patched = await api('PATCH', `/v1/iq-templates/${code}`, {
+      token: t.planner,
+      body: { name: 'RT 2' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(usage(patched)).toMatchObject({ calls: 2, byOperation: { GetItem: 1, TransactWriteItems: 1 } });
+
+    // Naming a template costs no read: the write's transaction checks it.
+    const pack = await api('POST', '/v1/tech-packs', { token: t.commercial, body: techPackBody({ iqTemplate: code }) });
+    expect(usage(pack)).toMatchObject({ calls: 2, byOperation: { UpdateItem: 1, TransactWriteItems: 1 } });
+    const tp = await createTechPack(t.commercial, 'ProductionReady', { iqTemplate: code });
+    const o = await createOrder(t.planner, tp.id, { matrix: matrix([[10, 0, 0], [0, 0, 0]]) });
+    for (const action of ['plan', 'release']) {
+      const moved = await api('POST', `/v1/production-orders/${o.id}/transitions`, {
+        token: t.planner,
+        body: { action },
+      });
+      expect(moved.status).toBe(200);
+    }
+    const path = `/v1/production-orders/${o.id}/batches`;
+    const batchBody = { matrix: matrix([[10]], ['S'], ['NAVY']) };
+    const batch = (await api('POST', path, { token: t.planner, body: batchBody })).body;
+    const move = (body: Record<string, unknown>) =>
+      api('POST', `${path}/${batch.id}/transitions`, { token: t.planner, body });
+    expect((await move({ action: 'start' })).status).toBe(200);
+
+    // The order and the batch (a GetItem and a Query in parallel), then the template the order names.
+    const plan = await api('GET', `${path}/${batch.id}/inspection-plan`, { token: t.viewer });
+    expect(usage(plan)).toMatchObject({ calls: 3, byOperation: { GetItem: 2, Query: 1 } });
+    const finish = { action: 'finish', produced: matrix([[10]], ['S'], ['NAVY']) };
+    const gated = await move(finish);
+    expect(gated.status).toBe(409);
+    expect(usage(gated)).toMatchObject({ calls: 3, byOperation: { GetItem: 1, Query: 1, TransactWriteItems: 1 } });
+    const inspected = await api('POST', `${path}/${batch.id}/inspections`, { token: t.planner, body: {} });
+    expect(inspected.status).toBe(201);
+    expect(usage(inspected)).toMatchObject({ calls: 4, byOperation: { GetItem: 2, Query: 1, TransactWriteItems: 1 } });
+    const inspections = await api('GET', `${path}/${batch.id}/inspections`, { token: t.viewer });
+    expect(usage(inspections)).toMatchObject({ calls: 1, byOperation: { Query: 1 } });
+    const finished = await move(finish);
+    expect(finished.status).toBe(200);
+    expect(usage(finished)).toMatchObject({ calls: 3, byOperation: { GetItem: 1, Query: 1, TransactWriteItems: 1 } });
+  });
+
   it('a 412 costs one read and no write', async () => {
     const tp = await createTechPack(t.commercial);
     const o = await createOrder(t.planner, tp.id);

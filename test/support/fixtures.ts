@@ -13,6 +13,7 @@ export function techPackBody(overrides: Record<string, unknown> = {}) {
     sizes: ['S', 'M', 'L'],
     colors: [{ code: 'NAVY', name: 'Navy' }, { code: 'RED', name: 'Red' }],
     bom: [{ material: 'FAB-JERSEY', uom: 'm', consumption: { S: 1.1, M: 1.2, L: 1.35 }, wastagePct: 5, variants: 'match', purchaseMultiple: 50 }],
+    // Created for the whole run by globalSetup.ts (a tech pack's template must exist).
     iqTemplate: 'IQ-TEE',
     ...overrides,
   };

@@ -24,7 +24,27 @@ async function start() {
   // A throwaway folder (rather than ':memory:') so the signing key and events file are the run's own.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gf-test-'));
   const stack = await startLocalStack({ dataDir, port: 0, dynamoPort: await freePort(), quiet: true, tablesInMemory: true, exposeDynamoUsage: true });
+  await createSharedIqTemplate(stack);
   return { stack, dataDir };
+}
+
+/** The IQ template the tech packs of support/fixtures.ts name (a tech pack's iqTemplate must exist). */
+export const SHARED_IQ_TEMPLATE = 'IQ-TEE';
+
+async function createSharedIqTemplate(stack: LocalStack) {
+  const token = await stack.token({ email: 'setup@example.com', roles: ['admin'] });
+  const res = await fetch(`${stack.url}/v1/iq-templates`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      code: SHARED_IQ_TEMPLATE,
+      name: 'Tees: level II, major 2.5, minor 4.0',
+      aql: { major: 2.5, minor: 4 },
+    }),
+  });
+  if (res.status !== 201) {
+    throw new Error(`creating IQ template ${SHARED_IQ_TEMPLATE}: ${res.status} ${await res.text()}`);
+  }
 }
 
 export default async function setup(project: TestProject) {

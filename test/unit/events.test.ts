@@ -28,6 +28,13 @@ describe('eventFor', () => {
     expect(ev?.detail).toMatchObject({ id: 'b1', from: null, to: 'Planned', orderId: 'po-1', batchId: 'b1' });
   });
 
+  it('an inspection is a ProductionBatch.Inspected with its number and result (no state changes)', () => {
+    const entry = h({ action: 'inspect', from: 'Running', to: 'Running', details: { inspection: 2, result: 'fail' } });
+    const ev = eventFor('ProductionBatch', 'b1', entry, { orderId: 'po-1', batchId: 'b1' });
+    expect(ev?.detailType).toBe('ProductionBatch.Inspected');
+    expect(ev?.detail).toMatchObject({ id: 'b1', from: 'Running', to: 'Running', inspection: 2, result: 'fail', batchId: 'b1' });
+  });
+
   it.each(['ProductionOrder', 'ProductionBatch', 'TechPack', 'SalesOrder'] as const)('a state change of a %s is <Kind>.StateChanged', (kind) => {
     const ev = eventFor(kind, 'x-1', h({ action: 'go', from: 'A', to: 'B' }), {});
     expect(ev?.detailType).toBe(`${kind}.StateChanged`);
