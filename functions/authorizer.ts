@@ -15,6 +15,7 @@ import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVe
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult, Context } from 'aws-lambda';
 import { knownRoles } from '../shared/roles.js';
 import { GOOGLE_ISSUERS, GOOGLE_JWKS_URL, googleAccountAllowed, googlePolicyFromEnv, isGoogleIssuer } from './auth/googleSignIn.js';
+import { DENIAL_REASONS, type DenialReason } from './auth/denialReasons.js';
 import { KeySetUnavailableError, resilientKeySet, type ResilientKeySetOptions } from './auth/keySet.js';
 import { envList } from './env.js';
 import { METRIC_NAMES, MetricUnit, observability, SERVICES, type Observability } from './log.js';
@@ -56,23 +57,7 @@ export interface CallerContext {
  * Why a caller was refused, as a short fixed word: the `reason` dimension of the AuthorizerDenials
  * metric (a bounded set); `detail` says more in the log line.
  */
-export const DENIAL_REASONS = [
-  'no-token',
-  'malformed',
-  'untrusted-issuer',
-  'not-configured',
-  'invalid-token',
-  'expired',
-  'unverified-email',
-  'account-not-allowed',
-  'wrong-token-use',
-  'client-not-allowed',
-  // Not a verdict on the caller: no key at hand to check the token with (the issuer's key set could
-  // not be fetched). The handler counts it like the others, logs an error and fails the invocation,
-  // so API Gateway answers 500 (not 403) and caches nothing; an alarm watches it (infra/stack.ts).
-  'keys-unavailable',
-] as const;
-export type DenialReason = (typeof DENIAL_REASONS)[number];
+export { DENIAL_REASONS, type DenialReason };
 
 export type Decision = { ok: true; context: CallerContext } | { ok: false; reason: string; code: DenialReason };
 
