@@ -152,7 +152,11 @@ export const STAGE_CONFIG: Record<StageName, StageConfig> = {
     // dev can be torn down completely.
     table: { deletionProtection: false, retainOnDelete: false },
     logs: { retentionDays: 7, level: 'DEBUG' },
-    api: { ...base('dev').api, throttle: { rateLimit: 20, burstLimit: 40 }, publicRouteThrottle: { rateLimit: 2, burstLimit: 5 } },
+    api: {
+      ...base('dev').api,
+      throttle: { rateLimit: 20, burstLimit: 40 },
+      publicRouteThrottle: { rateLimit: 2, burstLimit: 5 },
+    },
     functions: {
       api: { ...base('dev').functions.api, reservedConcurrency: 10 },
       replenishment: { ...base('dev').functions.replenishment, reservedConcurrency: 1 },
@@ -243,7 +247,9 @@ export function validateConfig(c: StageConfig): void {
   for (const e of c.google.allowedEmails) if (!/^[^@\s]+@[^@\s]+$/.test(e)) problems.push(`allowed Google email "${e}" is not an e-mail address`);
   if (c.alarms.email && !/^[^@\s]+@[^@\s]+$/.test(c.alarms.email)) problems.push(`alarm email "${c.alarms.email}" is not an e-mail address`);
   if (c.stage === 'prod' && !c.alarms.email) {
-    problems.push('alarmEmail is required for prod (alarms nobody receives are no alarms): -c alarmEmail=ops@example.com');
+    problems.push(
+      'alarmEmail is required for prod (alarms nobody receives are no alarms): -c alarmEmail=ops@example.com',
+    );
   }
   for (const [name, f] of Object.entries(c.functions)) {
     if (!Number.isInteger(f.reservedConcurrency) || f.reservedConcurrency < 1) {
@@ -267,10 +273,14 @@ export function validateConfig(c: StageConfig): void {
     }
     if (m.roles.includes('admin')) {
       if (c.stage === 'prod') {
-        problems.push(`machine client "${m.name}" has the admin role: prod has no standing admin client (npm run grant-admin)`);
+        problems.push(
+          `machine client "${m.name}" has the admin role: prod has no standing admin client (npm run grant-admin)`,
+        );
       }
       if (minutes > ADMIN_TOKEN_MAX_MINUTES) {
-        problems.push(`machine client "${m.name}" has the admin role: its tokens may live ${ADMIN_TOKEN_MAX_MINUTES} minutes at most`);
+        problems.push(
+          `machine client "${m.name}" has the admin role: its tokens may live ${ADMIN_TOKEN_MAX_MINUTES} minutes at most`,
+        );
       }
     }
   }

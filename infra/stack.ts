@@ -485,7 +485,7 @@ export class GarmentFlowStack extends Stack {
     ack(authorizer, 'Serverless-LambdaDLQ',
       'Invoked synchronously by API Gateway as the authorizer: a failure is a denial; there is no event to keep.');
     ack(replenishment, 'Serverless-LambdaDLQ',
-      'Failed asynchronous runs go to ScheduleDlq through an on-failure destination, which keeps the input and the error.');
+      'Failed asynchronous runs go to ScheduleDlq through an on-failure destination (keeps the input and the error).');
     ack(publisher, 'Serverless-LambdaDLQ',
       'Invoked by its stream event source, whose on-failure destination is PublisherDlq (no function DLQ applies).');
 

@@ -96,7 +96,9 @@ export function resilientKeySet(url: string, opts: ResilientKeySetOptions = {}):
       // The issuer answered and the key is not in its set: a verdict on the token.
       if (!lastRefreshFailed) throw err;
       // The set in hand may simply be out of date and the issuer cannot be asked.
-      throw new KeySetUnavailableError(`key ${String(header.kid)} is not in the last key set from ${url}, which cannot be refreshed`);
+      throw new KeySetUnavailableError(
+        `key ${String(header.kid)} is not in the last key set from ${url}, which cannot be refreshed`,
+      );
     }
   }) as ResilientKeySet;
   Object.defineProperty(getKey, 'fetchedAt', { get: () => fetchedAt });

@@ -33,7 +33,8 @@ const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:
 
 export function checkEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (email.length > 254 || !EMAIL.test(email)) throw new UsageError(`--email ${JSON.stringify(raw)} is not an e-mail address`);
+  if (email.length > 254 || !EMAIL.test(email))
+    throw new UsageError(`--email ${JSON.stringify(raw)} is not an e-mail address`);
   return email;
 }
 
@@ -49,7 +50,9 @@ export interface GrantRequest {
 /** Writes the mapping (admin added to the roles it had); answers it and the roles before. */
 export async function grantAdmin(req: GrantRequest): Promise<{ mapping: RoleMapping; before: Role[] }> {
   const email = checkEmail(req.email);
-  const current = await req.doc.send(new GetCommand({ TableName: req.table, Key: keys.roleMapping(email), ConsistentRead: true }));
+  const current = await req.doc.send(
+    new GetCommand({ TableName: req.table, Key: keys.roleMapping(email), ConsistentRead: true }),
+  );
   const before = current.Item ? roleMappingEntity.decode(current.Item).roles : [];
   const roles = [...new Set<Role>([...before.filter(isRole), 'admin'])];
   const mapping: RoleMapping = { email, roles, updatedAt: req.now ?? new Date().toISOString(), updatedBy: req.actor };
@@ -60,16 +63,21 @@ export async function grantAdmin(req: GrantRequest): Promise<{ mapping: RoleMapp
 export function documentClient(opts: { region?: string; endpoint?: string }): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     ...(opts.region ? { region: opts.region } : {}),
-    ...(opts.endpoint ? { endpoint: opts.endpoint, region: opts.region ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(opts.endpoint
+      ? {
+          endpoint: opts.endpoint,
+          region: opts.region ?? 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        }
+      : {}),
     requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 async function main(argv: string[]): Promise<number> {
-  let values;
   try {
-    ({ values } = parseArgs({
+    const { values } = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
@@ -80,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
         endpoint: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }));
+    });
     if (values.help) {
       console.error(usage);
       return 0;
@@ -89,7 +97,12 @@ async function main(argv: string[]): Promise<number> {
     const table = values.table ?? process.env.TABLE_NAME;
     if (!table) throw new UsageError('--table is required (or TABLE_NAME): the stack output TableName');
     const doc = documentClient({ region: values.region, endpoint: values.endpoint ?? process.env.DYNAMODB_ENDPOINT });
-    const { mapping, before } = await grantAdmin({ email: values.email, table, doc, actor: `grant-admin:${os.userInfo().username}` });
+    const { mapping, before } = await grantAdmin({
+      email: values.email,
+      table,
+      doc,
+      actor: `grant-admin:${os.userInfo().username}`,
+    });
     console.log(JSON.stringify({ granted: mapping.email, roles: mapping.roles, before, table }));
     return 0;
   } catch (err) {

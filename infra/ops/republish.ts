@@ -35,7 +35,9 @@ on the event bus again, oldest first, with their original ids. Uses your AWS cre
 export class UsageError extends Error {}
 
 export interface Scanner {
-  send(command: ScanCommand): Promise<{ Items?: Record<string, AttributeValue>[]; LastEvaluatedKey?: Record<string, AttributeValue> }>;
+  send(
+    command: ScanCommand,
+  ): Promise<{ Items?: Record<string, AttributeValue>[]; LastEvaluatedKey?: Record<string, AttributeValue> }>;
 }
 export interface EventSender {
   send(command: PutEventsCommand): Promise<PutEventsCommandOutput>;
@@ -86,15 +88,19 @@ async function scanOutbox(req: RepublishRequest): Promise<Record<string, Attribu
   const items: Record<string, AttributeValue>[] = [];
   let start: Record<string, AttributeValue> | undefined;
   do {
-    const page = await req.dynamo.send(new ScanCommand({
-      TableName: req.table,
-      FilterExpression: 'begins_with(#sk, :h) AND attribute_exists(#event) AND #at >= :from AND #at < :to',
-      ExpressionAttributeNames: { '#sk': 'sk', '#event': 'event', '#at': 'at' },
-      ExpressionAttributeValues: {
-        ':h': { S: 'H#' }, ':from': { S: req.from.toISOString() }, ':to': { S: req.to.toISOString() },
-      },
-      ExclusiveStartKey: start,
-    }));
+    const page = await req.dynamo.send(
+      new ScanCommand({
+        TableName: req.table,
+        FilterExpression: 'begins_with(#sk, :h) AND attribute_exists(#event) AND #at >= :from AND #at < :to',
+        ExpressionAttributeNames: { '#sk': 'sk', '#event': 'event', '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':h': { S: 'H#' },
+          ':from': { S: req.from.toISOString() },
+          ':to': { S: req.to.toISOString() },
+        },
+        ExclusiveStartKey: start,
+      }),
+    );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -113,14 +119,18 @@ export async function republish(req: RepublishRequest): Promise<RepublishResult>
     else if (outcome.kind === 'invalid') invalid.push({ key: `${item.pk?.S}/${item.sk?.S}`, reason: outcome.reason });
   }
   const events = announced.map((a) => ({
-    eventId: a.eventId, detailType: a.entry.DetailType, at: a.entry.Time?.toISOString() ?? '',
+    eventId: a.eventId,
+    detailType: a.entry.DetailType,
+    at: a.entry.Time?.toISOString() ?? '',
   }));
   const result: RepublishResult = { found: items.length, sent: 0, failed: [], invalid, events };
   if (req.dryRun) return result;
   for (let i = 0; i < announced.length; i += 10) {
     let chunk = announced.slice(i, i + 10);
     for (let attempt = 1; chunk.length > 0; attempt++) {
-      const out = await req.eventBridge.send(new PutEventsCommand({ Entries: chunk.map((a) => a.entry as EventEntry) }));
+      const out = await req.eventBridge.send(
+        new PutEventsCommand({ Entries: chunk.map((a) => a.entry as EventEntry) }),
+      );
       const results = out.Entries ?? [];
       const failed = out.FailedEntryCount ? chunk.filter((_, j) => !results[j]?.EventId || results[j]?.ErrorCode) : [];
       result.sent += chunk.length - failed.length;
@@ -166,17 +176,27 @@ async function main(argv: string[]): Promise<number> {
     const region = values.region;
     const dynamo = new DynamoDBClient({
       ...(region ? { region } : {}),
-      ...(endpoint ? { endpoint, region: region ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      ...(endpoint
+        ? { endpoint, region: region ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        : {}),
       requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
     });
     const eventBridge = new EventBridgeClient(region ? { region } : {});
     const result = await republish({ from, to, table, bus, dynamo, eventBridge, dryRun: values['dry-run'] });
     for (const e of result.events) console.log(JSON.stringify(e));
     for (const bad of result.invalid) console.error(`cannot be published: ${bad.key}: ${bad.reason}`);
-    console.error(JSON.stringify({
-      bus, from: from.toISOString(), to: to.toISOString(), dryRun: Boolean(values['dry-run']),
-      events: result.events.length, sent: result.sent, failed: result.failed, invalid: result.invalid.length,
-    }));
+    console.error(
+      JSON.stringify({
+        bus,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        dryRun: Boolean(values['dry-run']),
+        events: result.events.length,
+        sent: result.sent,
+        failed: result.failed,
+        invalid: result.invalid.length,
+      }),
+    );
     return result.failed.length || result.invalid.length ? 1 : 0;
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

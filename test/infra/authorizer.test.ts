@@ -286,7 +286,7 @@ describe('faults: the Google key set cannot be fetched', () => {
     expect(forged).toMatchObject({ ok: false, code: 'invalid-token' });
   });
 
-  it('with no usable key the handler fails (API Gateway 500, not a cached 403), logs an error and counts it', async () => {
+  it('with no usable key the handler fails (API Gateway 500, not a cached 403), logs and counts it', async () => {
     const { state, keySet } = outage();
     state.down = true;
     const handler = createAuthorizer(config, { google: keySet, cognito: keys.cognito });

@@ -307,7 +307,9 @@ describe.each(STAGES)('stack %s', (stage) => {
     });
 
     it('no CORS (the add-on calls from Apps Script\'s servers), throttling on the stage, public routes lower', () => {
-      s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP', CorsConfiguration: Match.absent() });
+      s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        ProtocolType: 'HTTP', CorsConfiguration: Match.absent(),
+      });
       // No OPTIONS route either: a preflight would find nothing.
       const methods = Object.values(s.json.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
         .map((r) => String(r.Properties.RouteKey).split(' ')[0]);
@@ -333,14 +335,16 @@ describe.each(STAGES)('stack %s', (stage) => {
     it('reserves concurrency for every function, as the stage configures it', () => {
       for (const name of ['api', 'replenishment', 'publisher', 'authorizer'] as const) {
         const fn = s.json.Resources[logicalId(s, s.stack.functions[name])];
-        expect(fn.Properties.ReservedConcurrentExecutions, name).toBe(STAGE_CONFIG[stage].functions[name].reservedConcurrency);
+        const expected = STAGE_CONFIG[stage].functions[name].reservedConcurrency;
+        expect(fn.Properties.ReservedConcurrentExecutions, name).toBe(expected);
       }
-      expect(s.json.Resources[logicalId(s, s.stack.functions.replenishment)].Properties.ReservedConcurrentExecutions).toBe(1);
+      const replenishment = s.json.Resources[logicalId(s, s.stack.functions.replenishment)];
+      expect(replenishment.Properties.ReservedConcurrentExecutions).toBe(1);
     });
   });
 
   describe('Cognito (machine callers)', () => {
-    it('has a resource server with one scope per role and one client-credentials app client per system, no admin one', () => {
+    it('has one scope per role and one client-credentials app client per system, no admin one', () => {
       s.template.hasResourceProperties('AWS::Cognito::UserPool', Match.objectLike({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } }));
       s.template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
         Identifier: 'garmentflow',
@@ -481,7 +485,9 @@ describe.each(STAGES)('stack %s', (stage) => {
 
   it('outputs the API URL, bus name, user pool id, client id and token URL', () => {
     const outputs = Object.keys(s.json.Outputs ?? {});
-    expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'EventBusName', 'UserPoolId', 'UserPoolClientIdErp', 'TokenUrl', 'TableName', 'AlarmTopicArn']));
+    expect(outputs).toEqual(expect.arrayContaining([
+      'ApiUrl', 'EventBusName', 'UserPoolId', 'UserPoolClientIdErp', 'TokenUrl', 'TableName', 'AlarmTopicArn',
+    ]));
   });
 });
 

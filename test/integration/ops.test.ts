@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { describe, expect, inject, it } from 'vitest';
 import { PROJECT_ROOT } from '../../infra/stack.js';
-import { republish, parseRange, UsageError as RangeError } from '../../infra/ops/republish.js';
+import { republish, parseRange, UsageError as RangeUsageError } from '../../infra/ops/republish.js';
 import { api, token } from '../support/api.js';
 import { createTechPack, moveTechPack } from '../support/fixtures.js';
 
@@ -18,7 +18,8 @@ const tableName = () => inject('tableName');
 async function grantAdminCli(...args: string[]) {
   try {
     const out = await run(process.execPath, ['--import', 'tsx', 'infra/ops/grantAdmin.ts', ...args], {
-      cwd: PROJECT_ROOT, env: { ...process.env, TABLE_NAME: '', DYNAMODB_ENDPOINT: '' },
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, TABLE_NAME: '', DYNAMODB_ENDPOINT: '' },
     });
     return { code: 0, stdout: out.stdout, stderr: out.stderr };
   } catch (err) {
@@ -37,14 +38,30 @@ describe('npm run grant-admin', () => {
     const put = await api('PUT', `/v1/role-mappings/${email}`, { token: admin, body: { roles: ['planner'] } });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
 
-    const out = await grantAdminCli('--email', email.toUpperCase(), '--table', tableName(), '--endpoint', dynamoEndpoint());
+    const out = await grantAdminCli(
+      '--email',
+      email.toUpperCase(),
+      '--table',
+      tableName(),
+      '--endpoint',
+      dynamoEndpoint(),
+    );
     expect(out.code, out.stderr).toBe(0);
-    expect(JSON.parse(out.stdout)).toEqual({ granted: email, roles: ['planner', 'admin'], before: ['planner'], table: tableName() });
+    expect(JSON.parse(out.stdout)).toEqual({
+      granted: email,
+      roles: ['planner', 'admin'],
+      before: ['planner'],
+      table: tableName(),
+    });
 
     // The same person now manages roles through the API.
     expect((await api('GET', '/v1/role-mappings', { token: noRoles })).status).toBe(200);
     const mapping = await api('GET', `/v1/role-mappings/${email}`, { token: noRoles });
-    expect(mapping.body).toMatchObject({ email, roles: ['planner', 'admin'], updatedBy: expect.stringMatching(/^grant-admin:/) });
+    expect(mapping.body).toMatchObject({
+      email,
+      roles: ['planner', 'admin'],
+      updatedBy: expect.stringMatching(/^grant-admin:/),
+    });
   });
 
   it('refuses a missing table, a bad address and unknown options with the usage', async () => {
@@ -69,7 +86,9 @@ describe('npm run republish', () => {
         send: async (command: PutEventsCommand) => {
           calls.push(command.input);
           const entries = command.input.Entries ?? [];
-          const results = entries.map((_, i) => (i < toFail ? { ErrorCode: 'ThrottlingException' } : { EventId: `e-${calls.length}-${i}` }));
+          const results = entries.map((_, i) =>
+            i < toFail ? { ErrorCode: 'ThrottlingException' } : { EventId: `e-${calls.length}-${i}` },
+          );
           const failed = Math.min(toFail, entries.length);
           toFail -= failed;
           return { FailedEntryCount: failed, Entries: results, $metadata: {} };
@@ -77,9 +96,12 @@ describe('npm run republish', () => {
       },
     };
   }
-  const dynamo = () => new DynamoDBClient({
-    endpoint: dynamoEndpoint(), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const dynamo = () =>
+    new DynamoDBClient({
+      endpoint: dynamoEndpoint(),
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
 
   it('puts the events of a time range on the bus again, oldest first, with their ids; none outside it', async () => {
     const planner = await token({ email: 'ana@example.com', roles: ['planner'] });
@@ -93,8 +115,19 @@ describe('npm run republish', () => {
     const ours = <T extends { eventId: string }>(ids: T[]) => ids.filter((e) => e.eventId.startsWith(`TP#${tp.id}/`));
 
     const bus = eventBridge();
-    const all = await republish({ from: before, to: after, table: tableName(), bus: 'garmentflow-test', dynamo: dynamo(), eventBridge: bus.client });
-    expect(ours(all.events).map((e) => e.detailType)).toEqual(['TechPack.Created', 'TechPack.StateChanged', 'TechPack.StateChanged']);
+    const all = await republish({
+      from: before,
+      to: after,
+      table: tableName(),
+      bus: 'garmentflow-test',
+      dynamo: dynamo(),
+      eventBridge: bus.client,
+    });
+    expect(ours(all.events).map((e) => e.detailType)).toEqual([
+      'TechPack.Created',
+      'TechPack.StateChanged',
+      'TechPack.StateChanged',
+    ]);
     expect(all.failed).toEqual([]);
     expect(all.sent).toBe(all.events.length);
     const sent = bus.calls.flatMap((c) => c.Entries ?? []);
@@ -109,9 +142,25 @@ describe('npm run republish', () => {
     expect([...times].sort()).toEqual(times);
 
     // Only the later part of the range: the last transition alone.
-    const late = await republish({ from: middle, to: after, table: tableName(), bus: 'b', dynamo: dynamo(), eventBridge: eventBridge().client, dryRun: true });
+    const late = await republish({
+      from: middle,
+      to: after,
+      table: tableName(),
+      bus: 'b',
+      dynamo: dynamo(),
+      eventBridge: eventBridge().client,
+      dryRun: true,
+    });
     expect(ours(late.events).map((e) => e.detailType)).toEqual(['TechPack.StateChanged']);
-    const early = await republish({ from: new Date(before.getTime() - 60_000), to: before, table: tableName(), bus: 'b', dynamo: dynamo(), eventBridge: eventBridge().client, dryRun: true });
+    const early = await republish({
+      from: new Date(before.getTime() - 60_000),
+      to: before,
+      table: tableName(),
+      bus: 'b',
+      dynamo: dynamo(),
+      eventBridge: eventBridge().client,
+      dryRun: true,
+    });
     expect(ours(early.events)).toEqual([]);
   });
 
@@ -121,24 +170,49 @@ describe('npm run republish', () => {
     await createTechPack(planner);
     const to = new Date(Date.now() + 1);
     const dry = eventBridge();
-    const listed = await republish({ from, to, table: tableName(), bus: 'b', dynamo: dynamo(), eventBridge: dry.client, dryRun: true });
+    const listed = await republish({
+      from,
+      to,
+      table: tableName(),
+      bus: 'b',
+      dynamo: dynamo(),
+      eventBridge: dry.client,
+      dryRun: true,
+    });
     expect(listed.events.length).toBeGreaterThan(0);
     expect(listed.sent).toBe(0);
     expect(dry.calls).toEqual([]);
 
     const flaky = eventBridge(1);
-    const retried = await republish({ from, to, table: tableName(), bus: 'b', dynamo: dynamo(), eventBridge: flaky.client });
+    const retried = await republish({
+      from,
+      to,
+      table: tableName(),
+      bus: 'b',
+      dynamo: dynamo(),
+      eventBridge: flaky.client,
+    });
     expect(retried.failed).toEqual([]);
     expect(retried.sent).toBe(listed.events.length);
     const down = eventBridge(1_000);
-    const refused = await republish({ from, to, table: tableName(), bus: 'b', dynamo: dynamo(), eventBridge: down.client, attempts: 2 });
+    const refused = await republish({
+      from,
+      to,
+      table: tableName(),
+      bus: 'b',
+      dynamo: dynamo(),
+      eventBridge: down.client,
+      attempts: 2,
+    });
     expect(refused.failed.length).toBe(listed.events.length);
     expect(refused.sent).toBe(0);
   });
 
   it('reads the range strictly', () => {
-    expect(parseRange('2026-11-30T00:00:00Z', '2026-11-30T06:00:00Z').to.toISOString()).toBe('2026-11-30T06:00:00.000Z');
-    expect(() => parseRange('yesterday', '2026-11-30T06:00:00Z')).toThrow(RangeError);
+    expect(parseRange('2026-11-30T00:00:00Z', '2026-11-30T06:00:00Z').to.toISOString()).toBe(
+      '2026-11-30T06:00:00.000Z',
+    );
+    expect(() => parseRange('yesterday', '2026-11-30T06:00:00Z')).toThrow(RangeUsageError);
     expect(() => parseRange('2026-11-30T06:00:00Z', '2026-11-30T00:00:00Z')).toThrow(/after --from/);
     expect(() => parseRange(undefined, '2026-11-30T00:00:00Z')).toThrow(/--from is required/);
   });
