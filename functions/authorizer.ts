@@ -11,10 +11,12 @@
 // `scope`, `client_id`, plus `email_verified` and `hd` for Google), which the API reads from
 // `event.requestContext.authorizer.lambda`. Roles of Google users come from the admin-managed role
 // mapping, resolved by the API on every request (so a change applies at once).
-import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult, Context } from 'aws-lambda';
 import { knownRoles } from '../shared/roles.js';
 import { GOOGLE_ISSUERS, GOOGLE_JWKS_URL, googleAccountAllowed, googlePolicyFromEnv, isGoogleIssuer } from './auth/googleSignIn.js';
+import { DENIAL_REASONS, type DenialReason } from './auth/denialReasons.js';
+import { KeySetUnavailableError, resilientKeySet, type ResilientKeySetOptions } from './auth/keySet.js';
 import { envList } from './env.js';
 import { METRIC_NAMES, MetricUnit, observability, SERVICES, type Observability } from './log.js';
 
@@ -55,18 +57,7 @@ export interface CallerContext {
  * Why a caller was refused, as a short fixed word: the `reason` dimension of the AuthorizerDenials
  * metric (a bounded set); `detail` says more in the log line.
  */
-export type DenialReason =
-  | 'no-token'
-  | 'malformed'
-  | 'untrusted-issuer'
-  | 'not-configured'
-  | 'invalid-token'
-  | 'expired'
-  | 'unverified-email'
-  | 'account-not-allowed'
-  | 'wrong-token-use'
-  | 'client-not-allowed'
-  | 'keys-unavailable';
+export { DENIAL_REASONS, type DenialReason };
 
 export type Decision = { ok: true; context: CallerContext } | { ok: false; reason: string; code: DenialReason };
 
@@ -84,11 +75,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): AuthorizerC
   };
 }
 
-export function remoteKeySets(config: AuthorizerConfig): KeySets {
-  const options = { timeoutDuration: 3000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 };
+/**
+ * The issuers' key sets, refreshed every 10 minutes; a failed refresh keeps the last good set
+ * (functions/auth/keySet.ts), so an outage of Google's certs endpoint refuses no one who was fine before.
+ */
+export function remoteKeySets(config: AuthorizerConfig, options: ResilientKeySetOptions = {}): KeySets {
+  const opts = { maxAgeMs: 10 * 60_000, cooldownMs: 30_000, timeoutMs: 3_000, ...options };
   return {
-    google: createRemoteJWKSet(new URL(GOOGLE_JWKS_URL), options),
-    cognito: config.cognitoIssuer ? createRemoteJWKSet(new URL(`${config.cognitoIssuer}/.well-known/jwks.json`), options) : undefined,
+    google: resilientKeySet(GOOGLE_JWKS_URL, opts),
+    cognito: config.cognitoIssuer ? resilientKeySet(`${config.cognitoIssuer}/.well-known/jwks.json`, opts) : undefined,
   };
 }
 
@@ -98,8 +93,12 @@ export function bearerToken(value: string | undefined): string | undefined {
   return m?.[1];
 }
 
-/** Roles from Cognito scopes `<prefix><role>`; unknown roles are ignored. */
+/**
+ * Roles from Cognito scopes `<prefix><role>` (`garmentflow/planner`); a scope of another resource
+ * server (`evil/admin`), a bare `admin` and unknown roles give nothing. An empty prefix gives nothing at all.
+ */
 export function rolesFromScope(scope: string, prefix: string): string[] {
+  if (!prefix) return [];
   return knownRoles(scope.split(/\s+/).filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length)));
 }
 
@@ -118,6 +117,7 @@ export async function authorize(token: string, config: AuthorizerConfig, keys: K
     if (config.cognitoIssuer && keys.cognito && unverified.iss === config.cognitoIssuer) return await cognito(token, config, keys.cognito, currentDate);
     return deny('untrusted-issuer', `untrusted issuer ${String(unverified.iss)}`);
   } catch (err) {
+    if (err instanceof KeySetUnavailableError) return deny('keys-unavailable', err.message);
     if (err instanceof joseErrors.JOSEError) return deny(joseDenial(err), `${err.code}: ${err.message}`);
     // Not a verdict on the token: the key set could not be fetched (network, DNS).
     return deny('keys-unavailable', `verification failed: ${(err as Error).message}`);
@@ -211,12 +211,19 @@ export function createAuthorizer(
     const decision: Decision = token ? await authorize(token, config, keys) : deny('no-token', 'no bearer token');
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     if (!decision.ok) {
-      logger.warn('denied', {
-        ...invocation, route: event.routeKey, status: 403, reason: decision.code, detail: decision.reason, durationMs,
-      });
+      const unavailable = decision.code === 'keys-unavailable';
+      const line = {
+        ...invocation, route: event.routeKey, status: unavailable ? 500 : 403, reason: decision.code,
+        detail: decision.reason, durationMs,
+      };
+      if (unavailable) logger.error('key set unavailable', line);
+      else logger.warn('denied', line);
       metrics.addDimension('reason', decision.code);
       metrics.addMetric(METRIC_NAMES.authorizerDenials, MetricUnit.Count, 1);
       metrics.publishStoredMetrics();
+      // A Lambda authorizer cannot answer 503: a failed invocation is API Gateway's 500
+      // {"message":"Internal Server Error"}, which (unlike a denial) is not cached for the token.
+      if (unavailable) throw new KeySetUnavailableError(decision.reason);
       return { isAuthorized: false, context: {} };
     }
     // Empty values are left out: the API treats a missing key and an empty one alike.
@@ -229,4 +236,8 @@ export function createAuthorizer(
 
 // Key sets live at module scope: JWKS responses are cached across invocations of a container.
 const config = configFromEnv();
-export const handler = createAuthorizer(config, remoteKeySets(config));
+const startup = observability(SERVICES.authorizer);
+export const handler = createAuthorizer(config, remoteKeySets(config, {
+  onRefreshError: (err, keptLastGood) =>
+    startup.logger.warn('key set refresh failed', { detail: err.message, keptLastGood }),
+}));

@@ -48,6 +48,12 @@ export const METRIC_NAMES = {
   eventsPublished: 'EventsPublished',
   /** Replenishment: Draft orders a run created. */
   replenishmentOrdersCreated: 'ReplenishmentOrdersCreated',
+  /** Replenishment: styles a run left for the next one (any reason). */
+  replenishmentStylesSkipped: 'ReplenishmentStylesSkipped',
+  /** Replenishment: styles a run could not process (skip reason ERROR). */
+  replenishmentErrors: 'ReplenishmentErrors',
+  /** Publisher: invocations that stopped at a record and asked Lambda to retry from it. */
+  publishFailures: 'PublishFailures',
 } as const;
 
 /** The keys of a summary line (see the header). */

@@ -107,6 +107,7 @@ export function createPublisher(options: PublisherOptions) {
       metrics.publishStoredMetrics();
     };
     const failure = (sequenceNumber: string | undefined): DynamoDBBatchResponse => {
+      metrics.addMetric(METRIC_NAMES.publishFailures, MetricUnit.Count, 1);
       done('retry', { retryFrom: sequenceNumber ?? '(whole batch)' });
       // Without a sequence number Lambda cannot checkpoint: an empty identifier fails the whole batch.
       return { batchItemFailures: [{ itemIdentifier: sequenceNumber ?? '' }] };

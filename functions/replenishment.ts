@@ -35,6 +35,8 @@ export async function handler(
     durationMs: result.durationMs,
   });
   metrics.addMetric(METRIC_NAMES.replenishmentOrdersCreated, MetricUnit.Count, result.created.length);
+  metrics.addMetric(METRIC_NAMES.replenishmentStylesSkipped, MetricUnit.Count, result.skipped.length);
+  metrics.addMetric(METRIC_NAMES.replenishmentErrors, MetricUnit.Count, reasons.ERROR ?? 0);
   metrics.publishStoredMetrics();
   return result;
 }

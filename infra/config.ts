@@ -3,6 +3,7 @@
 // region) can be given on the command line as context instead of editing this file:
 //   npx cdk deploy -c stage=prod -c googleClientId=1234-abc.apps.googleusercontent.com \
 //     -c allowedGoogleDomains=example.com -c alarmEmail=ops@example.com
+// prod requires alarmEmail (an alarm nobody receives is no alarm).
 import { envList } from '../functions/env.js';
 import { ROLES, type Role } from '../shared/roles.js';
 
@@ -15,14 +16,21 @@ export type RoleName = Role;
 export interface FunctionSizing {
   memoryMb: number;
   timeoutSeconds: number;
+  /** Reserved concurrency: the most instances at once, and that many kept for this function. */
+  reservedConcurrency: number;
 }
 
 export interface MachineClient {
-  /** App client name (letters, digits, dashes). */
+  /** App client name (letters, digits, dashes): one client per integrating system. */
   name: string;
   /** Roles granted through the scopes `garmentflow/<role>`. */
   roles: RoleName[];
+  /** Access token lifetime (default cognito.accessTokenMinutes); at most 15 with the admin role. */
+  accessTokenMinutes?: number;
 }
+
+/** The longest an admin-scoped machine token may live. */
+export const ADMIN_TOKEN_MAX_MINUTES = 15;
 
 export interface StageConfig {
   stage: StageName;
@@ -46,8 +54,9 @@ export interface StageConfig {
   api: {
     /** Default stage throttling (requests per second, steady and burst). */
     throttle: { rateLimit: number; burstLimit: number };
-    /** CORS origins (the add-on's sidebar is served from *.googleusercontent.com). */
-    corsAllowOrigins: string[];
+    /** Throttling of the public routes (health, OpenAPI document): no token needed, so kept low. */
+    publicRouteThrottle: { rateLimit: number; burstLimit: number };
+    // No CORS: the add-on calls the API from Apps Script's servers (UrlFetchApp), never from a browser.
     /** Seconds API Gateway caches an authorizer decision per token (0 = no cache). */
     authorizerCacheSeconds: number;
   };
@@ -63,9 +72,12 @@ export interface StageConfig {
     /** Prefix of the hosted token endpoint domain: <prefix>.auth.<region>.amazoncognito.com.
      *  Unset: `garmentflow-<stage>-<account id>` (unique per account and stage). */
     domainPrefix?: string;
-    /** One client-credentials app client per calling system. */
+    /**
+     * One client-credentials app client per integrating system. No standing admin client: the first
+     * admin is granted with `npm run grant-admin` (docs/deploy.md); prod refuses one in this list.
+     */
     machineClients: MachineClient[];
-    /** Access token lifetime of machine clients. */
+    /** Default access token lifetime of machine clients. */
     accessTokenMinutes: number;
   };
 
@@ -91,8 +103,10 @@ export interface StageConfig {
   };
 
   alarms: {
-    /** Subscribed to the alarm topic when set (confirm the subscription e-mail). */
+    /** Subscribed to the alarm topic (confirm the subscription e-mail); required for prod. */
     email?: string;
+    /** Callers refused for one reason per 5 minutes that raise that reason's alarm. */
+    authorizerDenialsPer5Minutes: number;
     /** 5xx responses of the API per 5 minutes that raise the alarm. */
     api5xxPer5Minutes: number;
     /** Stream lag of the publisher that raises the alarm. */
@@ -106,30 +120,30 @@ const base = (stage: StageName): StageConfig => ({
   table: { deletionProtection: true, retainOnDelete: true },
   logs: { retentionDays: 30, level: 'INFO' },
   functions: {
-    api: { memoryMb: 1024, timeoutSeconds: 29 },
-    replenishment: { memoryMb: 1024, timeoutSeconds: 300 },
-    publisher: { memoryMb: 512, timeoutSeconds: 60 },
-    authorizer: { memoryMb: 512, timeoutSeconds: 10 },
+    api: { memoryMb: 1024, timeoutSeconds: 29, reservedConcurrency: 100 },
+    // One run at a time (a second schedule delivery waits for Lambda's retry instead of racing).
+    replenishment: { memoryMb: 1024, timeoutSeconds: 300, reservedConcurrency: 1 },
+    publisher: { memoryMb: 512, timeoutSeconds: 60, reservedConcurrency: 5 },
+    authorizer: { memoryMb: 512, timeoutSeconds: 10, reservedConcurrency: 100 },
   },
   api: {
     throttle: { rateLimit: 100, burstLimit: 200 },
-    corsAllowOrigins: ['https://script.google.com', 'https://*.googleusercontent.com'],
+    publicRouteThrottle: { rateLimit: 5, burstLimit: 10 },
     authorizerCacheSeconds: 60,
   },
   google: { clientId: '', allowedDomains: [], allowedEmails: [] },
   cognito: {
     machineClients: [
-      // Other systems (ERP, warehouse, e-commerce): stock, orders, replenishment runs.
-      { name: 'integration', roles: ['system'] },
-      // Bootstraps the first Google admin (PUT /v1/role-mappings/{email}); remove once one exists.
-      { name: 'admin', roles: ['admin'] },
+      // The ERP: stock levels, sales orders, replenishment runs. Add one entry per further system
+      // (warehouse, e-commerce), each with its own secret, so one can be revoked alone.
+      { name: 'erp', roles: ['system'] },
     ],
     accessTokenMinutes: 60,
   },
   replenishment: { enabled: true, schedule: 'cron(0 5 * * ? *)', timeZone: 'UTC' },
   publisher: { batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 10, maxRecordAgeHours: 24 },
   events: { archiveRetentionDays: 30 },
-  alarms: { api5xxPer5Minutes: 5, publisherIteratorAgeMinutes: 5 },
+  alarms: { api5xxPer5Minutes: 5, publisherIteratorAgeMinutes: 5, authorizerDenialsPer5Minutes: 50 },
 });
 
 export const STAGE_CONFIG: Record<StageName, StageConfig> = {
@@ -138,7 +152,17 @@ export const STAGE_CONFIG: Record<StageName, StageConfig> = {
     // dev can be torn down completely.
     table: { deletionProtection: false, retainOnDelete: false },
     logs: { retentionDays: 7, level: 'DEBUG' },
-    api: { ...base('dev').api, throttle: { rateLimit: 20, burstLimit: 40 } },
+    api: {
+      ...base('dev').api,
+      throttle: { rateLimit: 20, burstLimit: 40 },
+      publicRouteThrottle: { rateLimit: 2, burstLimit: 5 },
+    },
+    functions: {
+      api: { ...base('dev').functions.api, reservedConcurrency: 10 },
+      replenishment: { ...base('dev').functions.replenishment, reservedConcurrency: 1 },
+      publisher: { ...base('dev').functions.publisher, reservedConcurrency: 2 },
+      authorizer: { ...base('dev').functions.authorizer, reservedConcurrency: 10 },
+    },
     replenishment: { enabled: false, schedule: 'rate(1 hour)', timeZone: 'UTC' },
     events: { archiveRetentionDays: 0 },
   },
@@ -222,6 +246,20 @@ export function validateConfig(c: StageConfig): void {
   for (const d of c.google.allowedDomains) if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(d)) problems.push(`allowed Google domain "${d}" is not a domain`);
   for (const e of c.google.allowedEmails) if (!/^[^@\s]+@[^@\s]+$/.test(e)) problems.push(`allowed Google email "${e}" is not an e-mail address`);
   if (c.alarms.email && !/^[^@\s]+@[^@\s]+$/.test(c.alarms.email)) problems.push(`alarm email "${c.alarms.email}" is not an e-mail address`);
+  if (c.stage === 'prod' && !c.alarms.email) {
+    problems.push(
+      'alarmEmail is required for prod (alarms nobody receives are no alarms): -c alarmEmail=ops@example.com',
+    );
+  }
+  for (const [name, f] of Object.entries(c.functions)) {
+    if (!Number.isInteger(f.reservedConcurrency) || f.reservedConcurrency < 1) {
+      problems.push(`functions.${name}.reservedConcurrency must be a whole number of at least 1`);
+    }
+  }
+  const pub = c.api.publicRouteThrottle;
+  if (pub.rateLimit <= 0 || pub.burstLimit <= 0 || pub.rateLimit > c.api.throttle.rateLimit) {
+    problems.push('api.publicRouteThrottle must be positive and no higher than api.throttle');
+  }
   if (c.cognito.domainPrefix && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(c.cognito.domainPrefix)) problems.push('cognito.domainPrefix must be lower-case letters, digits and dashes');
   const names = new Set<string>();
   for (const m of c.cognito.machineClients) {
@@ -229,6 +267,22 @@ export function validateConfig(c: StageConfig): void {
     if (names.has(m.name)) problems.push(`machine client "${m.name}" appears twice`);
     names.add(m.name);
     if (m.roles.length === 0) problems.push(`machine client "${m.name}" has no roles`);
+    const minutes = m.accessTokenMinutes ?? c.cognito.accessTokenMinutes;
+    if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) {
+      problems.push(`machine client "${m.name}": access tokens must live 5..1440 minutes (Cognito's range)`);
+    }
+    if (m.roles.includes('admin')) {
+      if (c.stage === 'prod') {
+        problems.push(
+          `machine client "${m.name}" has the admin role: prod has no standing admin client (npm run grant-admin)`,
+        );
+      }
+      if (minutes > ADMIN_TOKEN_MAX_MINUTES) {
+        problems.push(
+          `machine client "${m.name}" has the admin role: its tokens may live ${ADMIN_TOKEN_MAX_MINUTES} minutes at most`,
+        );
+      }
+    }
   }
   if (c.publisher.batchSize < 1 || c.publisher.batchSize > 10_000) problems.push('publisher.batchSize must be 1..10000');
   if (c.publisher.retryAttempts < 0 || c.publisher.retryAttempts > 10_000) problems.push('publisher.retryAttempts must be 0..10000');

@@ -7,7 +7,7 @@ import {
   Annotations, type App, Aws, CfnOutput, type CfnResource, Duration, Fn, RemovalPolicy, Stack, Tags, TimeZone,
   Validations, type StackProps,
 } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -18,6 +18,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -27,7 +28,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DENIAL_REASONS } from '../functions/auth/denialReasons.js';
 import { ROUTE_SPECS } from '../functions/http/routes.js';
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICES } from '../functions/log.js';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../functions/store/tableDefinition.js';
 import { loadConfig, ROLES, type FunctionSizing, type StageConfig } from './config.js';
 
@@ -159,7 +162,7 @@ export class GarmentFlowStack extends Stack {
           flows: { clientCredentials: true },
           scopes: client.roles.map((role) => cognito.OAuthScope.resourceServer(resourceServer, roleScopes[role])),
         },
-        accessTokenValidity: Duration.minutes(config.cognito.accessTokenMinutes),
+        accessTokenValidity: Duration.minutes(client.accessTokenMinutes ?? config.cognito.accessTokenMinutes),
         enableTokenRevocation: true,
         preventUserExistenceErrors: true,
         supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
@@ -195,7 +198,12 @@ export class GarmentFlowStack extends Stack {
     const replenishment = fn('replenishment', FUNCTION_ENTRIES.replenishment, config.functions.replenishment, 'Scheduled replenishment: Draft orders for low stock', {
       TABLE_NAME: this.table.tableName,
       STAGE: config.stage,
-    }, { deadLetterQueue: this.scheduleDlq });
+    }, {
+      // Asynchronous invocations (the schedule's) that still fail after Lambda's 2 retries go to the
+      // queue through an on-failure destination: the message carries the run's input and its error.
+      onFailure: new SqsDestination(this.scheduleDlq),
+      retryAttempts: 2,
+    });
     const publisher = fn('publisher', FUNCTION_ENTRIES.publisher, config.functions.publisher, 'Outbox publisher: table stream -> EventBridge', {
       EVENT_BUS_NAME: this.bus.eventBusName,
     });
@@ -224,14 +232,8 @@ export class GarmentFlowStack extends Stack {
       apiName: `garmentflow-${config.stage}`,
       description: 'GarmentFlow Production API',
       createDefaultStage: false,
-      corsPreflight: {
-        allowOrigins: config.api.corsAllowOrigins,
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE, CorsHttpMethod.OPTIONS],
-        allowHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
-        exposeHeaders: ['etag', 'location'],
-        allowCredentials: false,
-        maxAge: Duration.hours(1),
-      },
+      // No CORS preflight: the add-on calls from Apps Script's servers (UrlFetchApp), not from a
+      // browser page, so no origin needs to be let in.
     });
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
       retention: retentionDays(config.logs.retentionDays),
@@ -265,6 +267,15 @@ export class GarmentFlowStack extends Stack {
         ),
       },
     });
+
+    // Public routes answer without a token: their own, lower limits (per route key).
+    const publicLimits = {
+      ThrottlingRateLimit: config.api.publicRouteThrottle.rateLimit,
+      ThrottlingBurstLimit: config.api.publicRouteThrottle.burstLimit,
+    };
+    (this.apiStage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+      ROUTE_SPECS.filter((r) => r.public).map((r) => [`${r.method} ${r.path}`, publicLimits]),
+    );
 
     const integration = new HttpLambdaIntegration('ApiIntegration', api, { scopePermissionToRoute: false });
     const callerAuthorizer = new HttpLambdaAuthorizer('CallerAuthorizer', authorizer, {
@@ -364,6 +375,32 @@ export class GarmentFlowStack extends Stack {
       publisher.metric('IteratorAge', { period: fiveMinutes, statistic: 'Maximum' }),
       config.alarms.publisherIteratorAgeMinutes * 60_000,
     );
+    const custom = (service: string, metricName: string, dimensions: Record<string, string> = {}) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service, ...dimensions },
+        period: fiveMinutes,
+        statistic: 'Sum',
+      });
+    // One alarm per denial reason (a bounded list): a flood of one kind (expired tokens after a
+    // clock problem, a misconfigured client id) shows by name. An unusable key set alarms at once.
+    for (const reason of DENIAL_REASONS) {
+      const id = `AuthorizerDenials${pascal(reason)}Alarm`;
+      if (reason === 'keys-unavailable') {
+        alarm(id, 'The authorizer could not fetch a usable Google or Cognito key set: callers get 500', custom(
+          SERVICES.authorizer, METRIC_NAMES.authorizerDenials, { reason }), 1);
+      } else {
+        alarm(id, `Callers refused by the authorizer: ${reason}`, custom(
+          SERVICES.authorizer, METRIC_NAMES.authorizerDenials, { reason }), config.alarms.authorizerDenialsPer5Minutes);
+      }
+    }
+    alarm('ReplenishmentStyleErrorsAlarm', 'Replenishment runs could not process some styles (skip reason ERROR)',
+      custom(SERVICES.replenishment, METRIC_NAMES.replenishmentErrors), 1);
+    alarm('ReplenishmentSkippedAlarm', 'A replenishment run left styles for the next run (time budget, races, errors)',
+      custom(SERVICES.replenishment, METRIC_NAMES.replenishmentStylesSkipped), 1);
+    alarm('PublisherFailuresAlarm', 'The event publisher stopped at a record and is retrying it',
+      custom(SERVICES.publisher, METRIC_NAMES.publishFailures), 1);
     alarm('PublisherDlqAlarm', 'Stream records the publisher gave up on are in the DLQ', this.publisherDlq.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), 1);
     alarm('ScheduleDlqAlarm', 'Replenishment schedule invocations failed (DLQ)', this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), 1);
     alarm(
@@ -447,6 +484,8 @@ export class GarmentFlowStack extends Stack {
     ack(api, 'Serverless-LambdaDLQ', 'Invoked synchronously by API Gateway: the caller gets the error.');
     ack(authorizer, 'Serverless-LambdaDLQ',
       'Invoked synchronously by API Gateway as the authorizer: a failure is a denial; there is no event to keep.');
+    ack(replenishment, 'Serverless-LambdaDLQ',
+      'Failed asynchronous runs go to ScheduleDlq through an on-failure destination (keeps the input and the error).');
     ack(publisher, 'Serverless-LambdaDLQ',
       'Invoked by its stream event source, whose on-failure destination is PublisherDlq (no function DLQ applies).');
 
@@ -488,6 +527,7 @@ export class GarmentFlowStack extends Stack {
       architecture: lambda.Architecture.ARM_64,
       memorySize: sizing.memoryMb,
       timeout: Duration.seconds(sizing.timeoutSeconds),
+      reservedConcurrentExecutions: sizing.reservedConcurrency,
       role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

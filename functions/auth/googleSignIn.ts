@@ -7,7 +7,11 @@ export const GOOGLE_ISSUERS: readonly string[] = ['https://accounts.google.com',
 export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
 
 export interface GoogleSignInPolicy {
-  /** Workspace domains (lower case) whose accounts may sign in: by the email's domain or the `hd` claim. */
+  /**
+   * Workspace domains (lower case) whose accounts may sign in, by the token's `hd` claim only: Google
+   * sets `hd` for accounts of a Workspace (or Cloud Identity) organization, and anyone can make a
+   * consumer Google account for an address of any domain, so the email's domain alone proves nothing.
+   */
   allowedDomains: string[];
   /** Single accounts (lower case) allowed whatever their domain. */
   allowedEmails: string[];
@@ -25,14 +29,9 @@ export function isGoogleIssuer(iss: unknown): boolean {
   return typeof iss === 'string' && GOOGLE_ISSUERS.includes(iss);
 }
 
-/** The account is listed, or its email's domain or its Workspace domain (`hd`) is. */
+/** The account is listed, or its Workspace domain (`hd`) is (see allowedDomains). */
 export function googleAccountAllowed(policy: GoogleSignInPolicy, email: string, hd?: string): boolean {
   const address = email.toLowerCase();
-  const domain = address.split('@')[1] ?? '';
   const workspace = (hd ?? '').toLowerCase();
-  return (
-    policy.allowedEmails.includes(address) ||
-    policy.allowedDomains.includes(domain) ||
-    (workspace !== '' && policy.allowedDomains.includes(workspace))
-  );
+  return policy.allowedEmails.includes(address) || (workspace !== '' && policy.allowedDomains.includes(workspace));
 }

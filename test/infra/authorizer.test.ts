@@ -3,6 +3,7 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resilientKeySet } from '../../functions/auth/keySet.js';
 import { authorize, bearerToken, configFromEnv, createAuthorizer, rolesFromScope, type AuthorizerConfig, type KeySets } from '../../functions/authorizer.js';
 import { rolesFromClaims } from '../../functions/http/middleware.js';
 import { METRICS_NAMESPACE, observability, SERVICES } from '../../functions/log.js';
@@ -235,5 +236,117 @@ describe('helpers', () => {
       cognitoClientIds: ['a', 'b'],
       scopePrefix: 'garmentflow/',
     });
+  });
+});
+
+describe('faults: the Google key set cannot be fetched', () => {
+  const event = (authorization: string) =>
+    ({ type: 'REQUEST', routeKey: 'GET /v1/settings', identitySource: [authorization], headers: { authorization },
+      requestContext: { requestId: 'r-keys' } }) as unknown as APIGatewayRequestAuthorizerEventV2;
+
+  /** A key set server whose outage the test switches on and off, and a clock it moves. */
+  function outage() {
+    const state = { down: false, fetches: 0, time: Date.now(), keys: [] as JWK[] };
+    const failures: [string, boolean][] = [];
+    const keySet = resilientKeySet('https://keys.example/certs', {
+      maxAgeMs: 600_000,
+      cooldownMs: 30_000,
+      now: () => state.time,
+      fetchJson: async () => {
+        state.fetches++;
+        if (state.down) throw new TypeError('fetch failed: getaddrinfo ENOTFOUND');
+        return { keys: state.keys };
+      },
+      onRefreshError: (err, kept) => failures.push([err.message, kept]),
+    });
+    return { state, failures, keySet };
+  }
+
+  it('keeps verifying with the last good keys while a refresh fails, and refetches after the cooldown', async () => {
+    const { state, failures, keySet } = outage();
+    state.keys = [google.jwk];
+    const keySets = { google: keySet, cognito: keys.cognito };
+    expect((await authorize(await signNow(google, googleClaims()), config, keySets)).ok).toBe(true);
+    expect(state.fetches).toBe(1);
+    // Past the cache's age, Google is down: the set in hand still verifies.
+    state.down = true;
+    state.time += 11 * 60_000;
+    expect((await authorize(await signNow(google, googleClaims()), config, keySets)).ok).toBe(true);
+    expect(failures).toEqual([['fetch failed: getaddrinfo ENOTFOUND', true]]);
+    // Within the cooldown no new fetch; after it, one more attempt.
+    expect((await authorize(await signNow(google, googleClaims()), config, keySets)).ok).toBe(true);
+    expect(state.fetches).toBe(2);
+    state.time += 31_000;
+    expect((await authorize(await signNow(google, googleClaims()), config, keySets)).ok).toBe(true);
+    expect(state.fetches).toBe(3);
+    // Back up: refreshed again, a forged token is still refused as a token (403, not an outage).
+    state.down = false;
+    state.time += 31_000;
+    const forged = await authorize(await signNow(stranger, googleClaims()), config, keySets);
+    expect(forged).toMatchObject({ ok: false, code: 'invalid-token' });
+  });
+
+  it('with no usable key the handler fails (API Gateway 500, not a cached 403), logs and counts it', async () => {
+    const { state, keySet } = outage();
+    state.down = true;
+    const handler = createAuthorizer(config, { google: keySet, cognito: keys.cognito });
+    const token = await signNow(google, googleClaims());
+    const { result, lines } = await captureStdout(async () => {
+      try {
+        await handler(event(`Bearer ${token}`));
+        return 'answered';
+      } catch (err) {
+        return (err as Error).name;
+      }
+    });
+    expect(result).toBe('KeySetUnavailableError');
+    const line = lines.find((l) => l.message === 'key set unavailable');
+    expect(line).toMatchObject({ level: 'ERROR', status: 500, reason: 'keys-unavailable', requestId: 'r-keys' });
+    const emf = lines.filter((l) => l._aws);
+    expect(emf.map((l) => [l.reason, l.AuthorizerDenials])).toEqual([['keys-unavailable', 1]]);
+  });
+
+  it('a key id never seen while Google is down is an outage; once Google answers without it, a bad token', async () => {
+    const { state, keySet } = outage();
+    state.keys = [google.jwk];
+    const rotated = await keyPair('g2');
+    const keySets = { google: keySet };
+    expect((await authorize(await signNow(google, googleClaims()), config, keySets)).ok).toBe(true);
+    state.down = true;
+    state.time += 31_000;
+    expect(await authorize(await signNow(rotated, googleClaims()), config, keySets)).toMatchObject({
+      ok: false, code: 'keys-unavailable',
+    });
+    state.down = false;
+    state.time += 31_000;
+    expect(await authorize(await signNow(rotated, googleClaims()), config, keySets)).toMatchObject({
+      ok: false, code: 'invalid-token',
+    });
+    // Google publishes the new key: it verifies at once (an unknown kid refetches after the cooldown).
+    state.keys = [google.jwk, rotated.jwk];
+    state.time += 31_000;
+    expect((await authorize(await signNow(rotated, googleClaims()), config, keySets)).ok).toBe(true);
+  });
+});
+
+describe('Workspace domains and scope prefixes', () => {
+  it('an allowed domain counts by the hd claim, not by the email address alone', async () => {
+    expect((await check(await sign(google, googleClaims({ hd: undefined })))).ok).toBe(false);
+    expect(await check(await sign(google, googleClaims({ hd: 'other.example' })))).toMatchObject({
+      ok: false, code: 'account-not-allowed',
+    });
+    expect((await check(await sign(google, googleClaims({ email: 'ana@alias.example', hd: 'example.com' })))).ok)
+      .toBe(true);
+  });
+
+  it('a Cognito scope gives a role only with the configured prefix', async () => {
+    const roles = async (scope: string, c: AuthorizerConfig = config) => {
+      const d = await check(await sign(cognito, cognitoClaims({ scope })), c);
+      return d.ok ? d.context.roles : d.code;
+    };
+    expect(await roles('evil/admin admin garmentflow-admin garmentflow/root')).toBe('');
+    expect(await roles('garmentflow/admin')).toBe('admin');
+    expect(await roles('garmentflow/admin', { ...config, scopePrefix: 'gf-prod/' })).toBe('');
+    expect(await roles('admin', { ...config, scopePrefix: '' })).toBe('');
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { describe, expect, it, vi } from 'vitest';
-import { loadConfig, STAGE_CONFIG, STAGES } from '../../infra/config.js';
+import { loadConfig, STAGE_CONFIG, STAGES, validateConfig, type MachineClient } from '../../infra/config.js';
 import { PROJECT_ROOT } from '../../infra/stack.js';
 import { cdkJson } from './synth.js';
 
@@ -24,10 +24,44 @@ describe('stage config', () => {
   });
 
   it('takes comma lists and booleans from context', () => {
-    const c = loadConfig(ctx({ stage: 'prod', allowedGoogleDomains: 'a.com, b.org', allowedGoogleEmails: 'x@y.com', replenishmentEnabled: 'false' }));
+    const c = loadConfig(ctx({
+      stage: 'prod', alarmEmail: 'ops@example.com', allowedGoogleDomains: 'a.com, b.org', allowedGoogleEmails: 'x@y.com',
+      replenishmentEnabled: 'false',
+    }));
     expect(c.google.allowedDomains).toEqual(['a.com', 'b.org']);
     expect(c.google.allowedEmails).toEqual(['x@y.com']);
     expect(c.replenishment.enabled).toBe(false);
+  });
+
+  it('prod requires alarmEmail, with a message that says how to give it', () => {
+    expect(() => loadConfig(ctx({ stage: 'prod' }))).toThrow(/alarmEmail is required for prod.*-c alarmEmail=/);
+    expect(loadConfig(ctx({ stage: 'prod', alarmEmail: 'ops@example.com' })).alarms.email).toBe('ops@example.com');
+    expect(loadConfig(ctx({})).alarms.email).toBeUndefined();
+  });
+
+  it('no standing admin machine client: refused in prod, and its tokens live 15 minutes at most anywhere', () => {
+    for (const s of STAGES) {
+      expect(STAGE_CONFIG[s].cognito.machineClients.some((m) => m.roles.includes('admin'))).toBe(false);
+    }
+    const withClient = (stage: 'dev' | 'prod', client: MachineClient) => {
+      const c = structuredClone(STAGE_CONFIG[stage]);
+      c.alarms.email = 'ops@example.com';
+      c.cognito.machineClients = [...c.cognito.machineClients, client];
+      return () => validateConfig(c);
+    };
+    expect(withClient('prod', { name: 'boot', roles: ['admin'], accessTokenMinutes: 5 }))
+      .toThrow(/no standing admin client/);
+    expect(withClient('dev', { name: 'boot', roles: ['admin'] })).toThrow(/15 minutes at most/);
+    expect(withClient('dev', { name: 'boot', roles: ['admin'], accessTokenMinutes: 15 })).not.toThrow();
+    expect(withClient('prod', { name: 'erp', roles: ['system'] })).toThrow(/appears twice/);
+    expect(withClient('prod', { name: 'warehouse', roles: ['system'] })).not.toThrow();
+  });
+
+  it('reserved concurrency per function and lower public-route throttles per stage', () => {
+    for (const s of STAGES) {
+      for (const f of Object.values(STAGE_CONFIG[s].functions)) expect(f.reservedConcurrency).toBeGreaterThanOrEqual(1);
+      expect(STAGE_CONFIG[s].api.publicRouteThrottle.rateLimit).toBeLessThan(STAGE_CONFIG[s].api.throttle.rateLimit);
+    }
   });
 
   it('prod protects data; dev does not', () => {

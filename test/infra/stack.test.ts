@@ -7,8 +7,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_SPECS } from '../../functions/http/routes.js';
-import { STAGES } from '../../infra/config.js';
+import { STAGE_CONFIG, STAGES } from '../../infra/config.js';
 import { INDEXES } from '../../functions/store/tableDefinition.js';
+import { DENIAL_REASONS } from '../../functions/auth/denialReasons.js';
 import { idsOf, synthStage, type Synth } from './synth.js';
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
@@ -26,8 +27,8 @@ const EXPECTED_ACTIONS: Record<'api' | 'replenishment' | 'publisher' | 'authoriz
     ...LOG_WRITE,
     'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query',
     'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem',
-    // Its dead-letter queue (failed asynchronous runs).
-    'sqs:SendMessage',
+    // Its on-failure destination (failed asynchronous runs).
+    'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl',
   ],
   publisher: [
     ...LOG_WRITE,
@@ -65,7 +66,8 @@ function functionRoleId(s: Synth, fnId: string): string {
 describe.each(STAGES)('stack %s', (stage) => {
   let s: Synth;
   beforeAll(() => {
-    s = synthStage(stage);
+    // prod needs someone to receive its alarms (infra/config.ts refuses it without).
+    s = synthStage(stage, stage === 'prod' ? { alarmEmail: 'ops@example.com' } : {});
   });
   afterAll(() => s?.dispose());
 
@@ -304,16 +306,14 @@ describe.each(STAGES)('stack %s', (stage) => {
       });
     });
 
-    it('CORS for the add-on and throttling on the default stage', () => {
+    it('no CORS (the add-on calls from Apps Script\'s servers), throttling on the stage, public routes lower', () => {
       s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-        ProtocolType: 'HTTP',
-        CorsConfiguration: Match.objectLike({
-          AllowOrigins: Match.arrayWith(['https://script.google.com', 'https://*.googleusercontent.com']),
-          AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'if-match', 'idempotency-key']),
-          ExposeHeaders: Match.arrayWith(['etag']),
-          AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-        }),
+        ProtocolType: 'HTTP', CorsConfiguration: Match.absent(),
       });
+      // No OPTIONS route either: a preflight would find nothing.
+      const methods = Object.values(s.json.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+        .map((r) => String(r.Properties.RouteKey).split(' ')[0]);
+      expect(methods).not.toContain('OPTIONS');
       s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
         StageName: '$default',
         AutoDeploy: true,
@@ -323,32 +323,50 @@ describe.each(STAGES)('stack %s', (stage) => {
       const stage = Object.values(s.json.Resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
       expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
       expect(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThanOrEqual(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit);
+      const perRoute = stage.Properties.RouteSettings;
+      expect(Object.keys(perRoute).sort()).toEqual(['GET /v1/health', 'GET /v1/openapi.json']);
+      for (const limits of Object.values(perRoute) as { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }[]) {
+        expect(limits.ThrottlingRateLimit).toBeGreaterThan(0);
+        expect(limits.ThrottlingRateLimit).toBeLessThan(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit);
+        expect(limits.ThrottlingBurstLimit).toBeLessThan(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit);
+      }
+    });
+
+    it('reserves concurrency for every function, as the stage configures it', () => {
+      for (const name of ['api', 'replenishment', 'publisher', 'authorizer'] as const) {
+        const fn = s.json.Resources[logicalId(s, s.stack.functions[name])];
+        const expected = STAGE_CONFIG[stage].functions[name].reservedConcurrency;
+        expect(fn.Properties.ReservedConcurrentExecutions, name).toBe(expected);
+      }
+      const replenishment = s.json.Resources[logicalId(s, s.stack.functions.replenishment)];
+      expect(replenishment.Properties.ReservedConcurrentExecutions).toBe(1);
     });
   });
 
   describe('Cognito (machine callers)', () => {
-    it('has a resource server with one scope per role and a client-credentials app client with a secret', () => {
+    it('has one scope per role and one client-credentials app client per system, no admin one', () => {
       s.template.hasResourceProperties('AWS::Cognito::UserPool', Match.objectLike({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } }));
       s.template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
         Identifier: 'garmentflow',
         Scopes: ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system']
           .map((r) => Match.objectLike({ ScopeName: r })),
       });
-      s.template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
-      for (const role of ['system', 'admin']) {
-        s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
-          AllowedOAuthFlows: ['client_credentials'],
-          AllowedOAuthFlowsUserPoolClient: true,
-          GenerateSecret: true,
-          AllowedOAuthScopes: [Match.objectLike({ 'Fn::Join': ['', [Match.anyValue(), `/${role}`]] })],
-          ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-        });
-      }
+      s.template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+      s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+        ClientName: 'erp',
+        AllowedOAuthFlows: ['client_credentials'],
+        AllowedOAuthFlowsUserPoolClient: true,
+        GenerateSecret: true,
+        AllowedOAuthScopes: [Match.objectLike({ 'Fn::Join': ['', [Match.anyValue(), '/system']] })],
+        ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+      });
+      // No standing secret mints admin tokens.
+      expect(JSON.stringify(s.json.Resources)).not.toMatch(/"\/admin"/);
       s.template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
       // The authorizer accepts exactly the pool's app clients.
       const clientRefs = idsOf(s, 'AWS::Cognito::UserPoolClient').map((id) => ({ Ref: id }));
       const env = s.json.Resources[logicalId(s, s.stack.functions.authorizer)].Properties.Environment.Variables;
-      expect(env.COGNITO_CLIENT_IDS).toEqual({ 'Fn::Join': ['', [clientRefs[0], ',', clientRefs[1]]] });
+      expect(env.COGNITO_CLIENT_IDS).toEqual(clientRefs[0]);
       expect(env.COGNITO_ISSUER['Fn::Join'][1]).toEqual(expect.arrayContaining([{ Ref: idsOf(s, 'AWS::Cognito::UserPool')[0] }]));
     });
   });
@@ -390,11 +408,11 @@ describe.each(STAGES)('stack %s', (stage) => {
           Input: Match.serializedJson(Match.objectLike({ trigger: 'schedule', scheduledTime: '<aws.scheduler.scheduled-time>' })),
         }),
       });
-      // A run that throws (after Lambda's own retries) lands in the same queue.
-      s.template.hasResourceProperties('AWS::Lambda::Function', {
-        FunctionName: Match.absent(),
-        Description: Match.stringLikeRegexp('^Scheduled replenishment'),
-        DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [logicalId(s, s.stack.scheduleDlq), 'Arn'] } },
+      // A run that throws (after Lambda's own 2 retries) lands in the same queue: on-failure destination.
+      s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: logicalId(s, s.stack.functions.replenishment) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(s, s.stack.scheduleDlq), 'Arn'] } } },
       });
     });
   });
@@ -432,6 +450,33 @@ describe.each(STAGES)('stack %s', (stage) => {
       }
     });
 
+    it('on authorizer denials, one alarm per reason; an unusable key set at the first occurrence', () => {
+      const denials = alarmsWhere((p) => p.Namespace === 'GarmentFlow' && p.MetricName === 'AuthorizerDenials');
+      const reasons = denials.map((a) => a.Dimensions.find((d: { Name: string }) => d.Name === 'reason').Value);
+      expect(reasons.sort()).toEqual([...DENIAL_REASONS].sort());
+      for (const a of denials) {
+        expect(a.Dimensions).toContainEqual({ Name: 'service', Value: 'garmentflow-authorizer' });
+        expect(a.Statistic).toBe('Sum');
+      }
+      const keys = denials.find((a) => JSON.stringify(a.Dimensions).includes('keys-unavailable'));
+      expect(keys.Threshold).toBe(1);
+    });
+
+    it('on replenishment errors and skipped styles, and on publisher failures', () => {
+      const custom = (service: string, metric: string) =>
+        alarmsWhere((p) => p.Namespace === 'GarmentFlow' && p.MetricName === metric
+          && JSON.stringify(p.Dimensions) === JSON.stringify([{ Name: 'service', Value: service }]));
+      expect(custom('garmentflow-replenishment', 'ReplenishmentErrors')).toHaveLength(1);
+      expect(custom('garmentflow-replenishment', 'ReplenishmentStylesSkipped')).toHaveLength(1);
+      expect(custom('garmentflow-publisher', 'PublishFailures')).toHaveLength(1);
+    });
+
+    if (stage === 'prod') {
+      it('prod: the alarm topic has its e-mail subscriber', () => {
+        s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+      });
+    }
+
     it('on DynamoDB throttling', () => {
       const found = alarmsWhere((p) => JSON.stringify(p.Metrics ?? []).includes('ReadThrottleEvents') && JSON.stringify(p.Metrics).includes('WriteThrottleEvents'));
       expect(found).toHaveLength(1);
@@ -440,7 +485,9 @@ describe.each(STAGES)('stack %s', (stage) => {
 
   it('outputs the API URL, bus name, user pool id, client id and token URL', () => {
     const outputs = Object.keys(s.json.Outputs ?? {});
-    expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'EventBusName', 'UserPoolId', 'UserPoolClientIdIntegration', 'UserPoolClientIdAdmin', 'TokenUrl', 'TableName', 'AlarmTopicArn']));
+    expect(outputs).toEqual(expect.arrayContaining([
+      'ApiUrl', 'EventBusName', 'UserPoolId', 'UserPoolClientIdErp', 'TokenUrl', 'TableName', 'AlarmTopicArn',
+    ]));
   });
 });
 

@@ -122,7 +122,13 @@ describe('API logs and metrics', () => {
       status: 'ok', actor: 'replenishment-schedule', created: result.created.length,
     });
     const emf = emfLines(lines);
-    expect(emfMetricNames(emf)).toEqual(['ReplenishmentOrdersCreated']);
-    expect(emf[0]).toMatchObject({ service: 'garmentflow-replenishment', ReplenishmentOrdersCreated: result.created.length });
+    expect(emfMetricNames(emf).sort()).toEqual([
+      'ReplenishmentErrors', 'ReplenishmentOrdersCreated', 'ReplenishmentStylesSkipped',
+    ]);
+    expect(emf[0]).toMatchObject({
+      service: 'garmentflow-replenishment', ReplenishmentOrdersCreated: result.created.length,
+      ReplenishmentStylesSkipped: result.skipped.length,
+      ReplenishmentErrors: result.skipped.filter((x) => x.reason === 'ERROR').length,
+    });
   });
 });

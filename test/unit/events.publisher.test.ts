@@ -52,6 +52,18 @@ describe('publisher', () => {
     expect(emf[0]).toMatchObject({ service: 'garmentflow-publisher', EventsPublished: 2 });
   });
 
+  it('counts an invocation that stops at a record (PublishFailures, for its alarm)', async () => {
+    process.env.LOG_LEVEL = 'INFO';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    const { client } = fakeClient(() => new Error('EventBridge is down'));
+    const handler = createPublisher({ client, eventBusName: 'bus', obs: observability(SERVICES.publisher) });
+    const { result, lines } = await captureStdout(() => handler(streamEvent([record(1)]), { awsRequestId: 'l-2' }));
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '1' }] });
+    const emf = lines.filter((l) => l._aws);
+    expect(emfMetricNames(emf).sort()).toEqual(['EventsPublished', 'PublishFailures']);
+    expect(emf[0]).toMatchObject({ service: 'garmentflow-publisher', PublishFailures: 1, EventsPublished: 0 });
+  });
+
   it('publishes outbox inserts in order, in PutEvents calls of at most 10, to its bus', async () => {
     const { client, calls } = fakeClient((entries) => ok(entries));
     const handler = createPublisher({ client, eventBusName: 'garmentflow-dev', log: quiet });

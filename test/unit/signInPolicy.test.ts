@@ -22,9 +22,12 @@ describe('Google sign-in policy', () => {
     expect(policy).toEqual({ allowedDomains: ['example.com', 'factory.example'], allowedEmails: ['solo@gmail.com'] });
   });
 
-  it('allows a listed account, an email of a listed domain, or a listed Workspace domain (hd)', () => {
+  it('allows a listed account or a listed Workspace domain (hd); the email\'s domain alone is not enough', () => {
     expect(googleAccountAllowed(policy, 'solo@gmail.com')).toBe(true);
-    expect(googleAccountAllowed(policy, 'Ana@Example.com')).toBe(true);
+    expect(googleAccountAllowed(policy, 'Ana@Example.com', 'example.com')).toBe(true);
+    // A consumer Google account can be made for any address: no hd, no Workspace membership.
+    expect(googleAccountAllowed(policy, 'Ana@Example.com')).toBe(false);
+    expect(googleAccountAllowed(policy, 'ana@example.com', 'other.example')).toBe(false);
     expect(googleAccountAllowed(policy, 'ana@alias.example', 'FACTORY.example')).toBe(true);
     expect(googleAccountAllowed(policy, 'eve@evil.example', 'evil.example')).toBe(false);
     expect(googleAccountAllowed(policy, 'eve@gmail.com', '')).toBe(false);
@@ -49,7 +52,8 @@ describe('Google sign-in policy', () => {
       return (request.context.api.actor as { id: string }).id;
     };
     const google = { iss: 'https://accounts.google.com', email_verified: 'true', sub: '1' };
-    expect(await run({ ...google, email: 'ana@example.com' })).toBe('ana@example.com');
+    expect(await run({ ...google, email: 'ana@example.com', hd: 'example.com' })).toBe('ana@example.com');
+    await expect(run({ ...google, email: 'ana@example.com' })).rejects.toMatchObject({ status: 403 });
     expect(await run({ ...google, email: 'ana@alias.example', hd: 'factory.example' })).toBe('ana@alias.example');
     await expect(run({ ...google, email: 'eve@evil.example' })).rejects.toMatchObject({ status: 403 });
   });
