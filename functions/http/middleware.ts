@@ -255,9 +255,15 @@ function stored(res: ApiResult): StoredResponse {
  */
 export function answerWith<R extends ApiResponse>(res: R): R {
   const claim = pendingClaim();
-  if (claim && !claim.settled) claim.response = stored(apiResult(res, (claim as ClaimOfRequest).requestId));
+  if (!claim || claim.settled) return res;
+  const response = stored(apiResult(res, (claim as ClaimOfRequest).requestId));
+  // An answer too big for the record (400 KB an item) must not cancel the write: it is marked written instead.
+  claim.response = Buffer.byteLength(response.body) <= MAX_STORED_ANSWER_BYTES ? response : undefined;
   return res;
 }
+
+/** The largest answer kept with its key, leaving room in the 400 KB item for the rest of the record. */
+export const MAX_STORED_ANSWER_BYTES = 360 * 1024;
 
 type ClaimOfRequest = PendingClaim & { caller: string; idempotencyKey: string; requestId: string };
 
