@@ -12,7 +12,7 @@ import { salesOrderHandlers } from './handlers/salesOrders.js';
 import { stockHandlers } from './handlers/stock.js';
 import { techPackHandlers } from './handlers/techPacks.js';
 import {
-  authentication, httpErrors, idempotency, jsonBody, jsonResult, requestIdOf, routing,
+  apiResult, authentication, httpErrors, idempotency, jsonBody, requestIdOf, routing,
   type ApiContext, type ApiEvent, type ApiMiddyRequest, type ApiResult,
 } from './http/middleware.js';
 import { openApiDocument } from './http/openapi.js';
@@ -21,6 +21,7 @@ import type { ApiRequest, ApiResponse, RouteHandler } from './http/types.js';
 import { METRIC_NAMES, MetricUnit, observability, SERVICES, type InvocationKeys } from './log.js';
 import { currentUsage, measureDynamo, newUsage } from './store/metrics.js';
 import { config, idempotencyRecords, store } from './services.js';
+import { idempotencyScope } from './store/idempotencyScope.js';
 
 const ROUTES: Record<RouteId, RouteHandler> = {
   health: async () => ({ status: 200, body: { status: 'ok' } }),
@@ -114,9 +115,7 @@ async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
 }
 
 function toResult(res: ApiResponse, requestId: string): ApiResult {
-  const headers: Record<string, string> = { 'x-request-id': requestId, ...res.headers };
-  if (res.etag !== undefined) headers.etag = `"${res.etag}"`;
-  return jsonResult(res.status, res.body, headers);
+  return apiResult(res, requestId);
 }
 
 /** Set locally by the benchmark: each answer says how many DynamoDB round trips it took. */
@@ -183,5 +182,6 @@ const api = middy<ApiEvent, ApiResult, Error, ApiContext>({
   .use(idempotency(() => idempotencyRecords, Date.now))
   .handler(dispatch as (event: ApiEvent, context: Context) => Promise<ApiResult>);
 
-/** The Lambda entry: each invocation counts its own DynamoDB round trips. */
-export const handler = (event: ApiEvent, context: Context) => measureDynamo(newUsage(), () => api(event, context as ApiContext));
+/** The Lambda entry: each invocation counts its own DynamoDB round trips, and has its own idempotency scope. */
+export const handler = (event: ApiEvent, context: Context) =>
+  measureDynamo(newUsage(), () => idempotencyScope(() => api(event, context as ApiContext)));

@@ -11,8 +11,8 @@
 //   - a create: what it must read + 1 write, + 1 for the id counter. The counter is a product choice
 //     (short sequential ids such as PO-000042 that people say on the phone); random ids would save
 //     that round trip on every create (noted on the row);
-//   - Idempotency-Key: + 1. The record has to be read (claimed) before the work; its completion can
-//     ride in the operation's own transaction (TransactWriteItems takes 100 items);
+//   - Idempotency-Key: + 1. The record has to be read (claimed) before the work; its completion rides
+//     in the operation's own transaction (TransactWriteItems takes 100 items; functions/store/db.ts);
 //   - batch moves: the order and the batch's set (2 reads, sent together: 1 wait) + 1 write = 3;
 //   - the first page of an order's batches: 1 Query from #ENTITY to the last batch set, which
 //     returns the order and its sets together (they sort next to each other in the partition);
@@ -149,7 +149,8 @@ export async function roundTrips(ctx: StackContext): Promise<SectionResult> {
     const key = `bench-${Date.now()}`;
     const body = { techPackId: techPack.id, deliveryDate: '2027-03-01' };
     const keyed = await api.ok('POST', '/v1/production-orders', { token: planner, body, headers: { 'idempotency-key': key } });
-    record('order: create + Idempotency-Key', keyed, 3 + 1, 'create + 1: the key is claimed before the work; its completion can ride in the create\'s own transaction');
+    record('order: create + Idempotency-Key', keyed, 3 + 1,
+      'create + 1: the key is claimed before the work; its completion rides in the create\'s own transaction');
     record('order: idempotent replay', await api.ok('POST', '/v1/production-orders', { token: planner, body, headers: { 'idempotency-key': key } }), 1);
   });
 

@@ -6,6 +6,7 @@ import {
 import { OrderListQuery } from '../../shared/schemas/queries.js';
 import { isIdOf } from '../store/keys.js';
 import type { Store } from '../store/store.js';
+import { answerWith } from '../http/middleware.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource } from './common.js';
 
@@ -22,11 +23,14 @@ export function orderHandlers(store: Store) {
       if (!isIdOf('TechPack', input.techPackId)) throw new NotFoundError('Tech pack', input.techPackId);
       const { techPack, settings } = await store.getTechPackAndSettings(input.techPackId);
       if (!techPack) throw new NotFoundError('Tech pack', input.techPackId);
-      const order = await store.createOrder((id) =>
-        newOrder({ id, input, techPack, settings, source: { type: 'commercial' }, actor: req.actor, now: now() }),
-        input.iqTemplate,
-      );
-      return resource(201, order, { location: `/v1/production-orders/${order.id}` });
+      let answer!: ApiResponse;
+      await store.createOrder((id) => {
+        const source = { type: 'commercial' } as const;
+        const order = newOrder({ id, input, techPack, settings, source, actor: req.actor, now: now() });
+        answer = answerWith(resource(201, order, { location: `/v1/production-orders/${order.id}` }));
+        return order;
+      }, input.iqTemplate);
+      return answer;
     },
 
     async listOrders(req: ApiRequest): Promise<ApiResponse> {
@@ -57,10 +61,11 @@ export function orderHandlers(store: Store) {
       const needsTechPack = request.action === 'plan' || request.action === 'release';
       const techPack = needsTechPack ? await store.getTechPack(current.techPackId) : undefined;
       const change = transitionOrder(current, request, { techPack, batches, actor: req.actor, now: now() });
+      const answer = answerWith(resource(200, change.order));
       // Release keeps the tech pack's BOM, as read, in the order: its materials stay pinned to it.
       if (request.action === 'release' && techPack) await store.saveRelease(change, current, techPack);
       else await store.saveOrderChange(change, current);
-      return resource(200, change.order);
+      return answer;
     },
 
     /** 2 round trips; cells untouched by others merge even when the version moved on. */
@@ -68,8 +73,9 @@ export function orderHandlers(store: Store) {
       const edits = parseMatrixEdits(req.body);
       const current = await load(req.params.id);
       const { order, history } = applyMatrixEdits(current, edits, req.actor, now());
+      const answer = answerWith(resource(200, order));
       await store.saveOrderChange({ order, history }, current);
-      return resource(200, order);
+      return answer;
     },
 
     async orderHistory(req: ApiRequest): Promise<ApiResponse> {

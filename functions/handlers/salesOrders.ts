@@ -8,6 +8,7 @@ import { SalesOrderListQuery } from '../../shared/schemas/queries.js';
 import { isIdOf } from '../store/keys.js';
 import { SalesOrderStore } from '../store/salesOrders.js';
 import type { Store } from '../store/store.js';
+import { answerWith } from '../http/middleware.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { found, now, pageQuery, requireId, resource } from './common.js';
 
@@ -22,10 +23,13 @@ export function salesOrderHandlers(store: Store) {
       if (!isIdOf('TechPack', input.techPackId)) throw new NotFoundError('Tech pack', input.techPackId);
       const techPack = await store.getTechPack(input.techPackId);
       if (!techPack) throw new NotFoundError('Tech pack', input.techPackId);
-      const so = await salesOrders.create((id) =>
-        newSalesOrder({ id, input, styleCode: techPack.styleCode, actor: req.actor, now: now() }),
-      );
-      return resource(201, so, { location: `/v1/sales-orders/${so.id}` });
+      let answer!: ApiResponse;
+      await salesOrders.create((id) => {
+        const so = newSalesOrder({ id, input, styleCode: techPack.styleCode, actor: req.actor, now: now() });
+        answer = answerWith(resource(201, so, { location: `/v1/sales-orders/${so.id}` }));
+        return so;
+      });
+      return answer;
     },
 
     /** 1 round trip per page. */
@@ -43,8 +47,9 @@ export function salesOrderHandlers(store: Store) {
       const request = parseSalesOrderTransition(req.body);
       const current = await load(req.params.id);
       const { salesOrder, history } = transitionSalesOrder(current, request, req.actor, now());
+      const answer = answerWith(resource(200, salesOrder));
       await salesOrders.saveTransition(salesOrder, current, history);
-      return resource(200, salesOrder);
+      return answer;
     },
 
     /**
@@ -57,7 +62,8 @@ export function salesOrderHandlers(store: Store) {
       const request = parseProductionOrderRequest(req.body);
       const so = await load(req.params.id);
       requireAccepted(so); // before any further read
-      const order = await salesOrders.createProductionOrder(
+      let answer!: ApiResponse;
+      await salesOrders.createProductionOrder(
         so,
         ({ linked }) => planProductionOrder(so, linked, request),
         (plan, { orderId, techPack, settings }) => {
@@ -73,10 +79,11 @@ export function salesOrderHandlers(store: Store) {
             actor: req.actor,
             now: at,
           });
+          answer = answerWith(resource(201, order, { location: `/v1/production-orders/${order.id}` }));
           return { order, link: linkProductionOrder(so, orderId, plan, req.actor, at), guard: plan.guard };
         },
       );
-      return resource(201, order, { location: `/v1/production-orders/${order.id}` });
+      return answer;
     },
 
     /** 1 round trip per page. */

@@ -6,6 +6,7 @@ import {
 import { TechPackListQuery } from '../../shared/schemas/queries.js';
 import type { TechPack } from '../../shared/types.js';
 import type { Store } from '../store/store.js';
+import { answerWith } from '../http/middleware.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource } from './common.js';
 
@@ -15,8 +16,13 @@ export function techPackHandlers(store: Store) {
   return {
     async createTechPack(req: ApiRequest): Promise<ApiResponse> {
       const input = parseTechPackCreate(req.body);
-      const tp = await store.createTechPack((id) => newTechPack(input, id, now()), req.actor.id);
-      return resource(201, tp, { location: `/v1/tech-packs/${tp.id}` });
+      let answer!: ApiResponse;
+      await store.createTechPack((id) => {
+        const tp = newTechPack(input, id, now());
+        answer = answerWith(resource(201, tp, { location: `/v1/tech-packs/${tp.id}` }));
+        return tp;
+      }, req.actor.id);
+      return answer;
     },
 
     async listTechPacks(req: ApiRequest): Promise<ApiResponse> {
@@ -45,8 +51,9 @@ export function techPackHandlers(store: Store) {
       const at = now();
       const next: TechPack = { ...current, state: nextTechPackState(current, to, req.actor), version: current.version + 1, updatedAt: at };
       const history = { at, actor: req.actor.id, action: 'transition', from: current.state, to, version: next.version };
+      const answer = answerWith(resource(200, next));
       await store.saveTechPackTransition(next, current.version, history);
-      return resource(200, next);
+      return answer;
     },
   };
 }

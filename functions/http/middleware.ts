@@ -1,6 +1,6 @@
 // Cross-cutting concerns as middy middleware, in the order functions/api.ts applies them:
 // errors (outermost: its onError runs last), routing, authentication, body parsing, idempotency.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../../shared/errors.js';
@@ -9,9 +9,10 @@ import type { Actor, Role } from '../../shared/types.js';
 import { googleAccountAllowed, isGoogleIssuer, type GoogleSignInPolicy } from '../auth/googleSignIn.js';
 import type { InvocationKeys } from '../log.js';
 import type { IdempotencyRecords } from '../store/idempotency.js';
+import { pendingClaim, setPendingClaim, type PendingClaim, type StoredResponse } from '../store/idempotencyScope.js';
 import { errorAnswer } from './errors.js';
 import { ROUTE_SPECS, type RouteSpec } from './routes.js';
-import type { ApiRequest } from './types.js';
+import type { ApiRequest, ApiResponse } from './types.js';
 
 export type ApiEvent = APIGatewayProxyEventV2 & { requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: Authorizer } };
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -234,12 +235,46 @@ export function jsonBody(): Middleware {
 
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,128}$/;
 
+/** The answer as the wire carries it (status, headers with the request id and ETag, JSON body). */
+export function apiResult(res: ApiResponse, requestId: string): ApiResult {
+  const headers: Record<string, string> = { 'x-request-id': requestId, ...res.headers };
+  if (res.etag !== undefined) headers.etag = `"${res.etag}"`;
+  return jsonResult(res.status, res.body, headers);
+}
+
+function stored(res: ApiResult): StoredResponse {
+  const headers = (res.headers ?? {}) as Record<string, string>;
+  return { statusCode: res.statusCode ?? 200, headers, body: String(res.body ?? '') };
+}
+
+/**
+ * A handler names its answer before its write: under an Idempotency-Key the write's own transaction
+ * then stores it with the key (db.ts `transact`), so the write and the answer a retry gets are one
+ * step. Returns `res`. Routes that do not (their answer is known only after the write) still mark the
+ * key written in that transaction, and store the answer right after it.
+ */
+export function answerWith<R extends ApiResponse>(res: R): R {
+  const claim = pendingClaim();
+  if (!claim || claim.settled) return res;
+  const response = stored(apiResult(res, (claim as ClaimOfRequest).requestId));
+  // An answer too big for the record (400 KB an item) must not cancel the write: it is marked written instead.
+  claim.response = Buffer.byteLength(response.body) <= MAX_STORED_ANSWER_BYTES ? response : undefined;
+  return res;
+}
+
+/** The largest answer kept with its key, leaving room in the 400 KB item for the rest of the record. */
+export const MAX_STORED_ANSWER_BYTES = 360 * 1024;
+
+type ClaimOfRequest = PendingClaim & { caller: string; idempotencyKey: string; requestId: string };
+
 /**
  * POST with Idempotency-Key: the first response is kept 24 h for the same caller and key and
  * returned again for the same body; another body is refused (422); a request still running, 409.
+ * The claim is taken here (one round trip); the write's transaction completes it (see answerWith).
  */
 export function idempotency(records: () => IdempotencyRecords, now: () => number): Middleware {
   const keyOf = (api: ApiRequest) => (api.method === 'POST' && !api.route.public ? api.headers['idempotency-key'] : undefined);
+  const claimOf = (request: ApiMiddyRequest) => (request.internal as { idempotency?: ClaimOfRequest }).idempotency;
   return {
     before: async (request) => {
       const api = request.context.api;
@@ -247,30 +282,46 @@ export function idempotency(records: () => IdempotencyRecords, now: () => number
       if (key === undefined) return;
       if (!IDEMPOTENCY_KEY.test(key)) throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 1-128 letters, digits, or . _ : -' }]);
       const fingerprint = createHash('sha256').update(`${api.method} ${api.path}\n${JSON.stringify(api.body ?? null)}`).digest('base64url');
-      const claim = await records().claim(api.actor.id, key, fingerprint, now());
+      const token = randomUUID();
+      const claim = await records().claim(api.actor.id, key, fingerprint, now(), token);
       if (claim.kind === 'replay') {
         const r = claim.response;
         return { statusCode: r.statusCode, headers: { ...r.headers, 'idempotent-replayed': 'true' }, body: r.body };
       }
       if (claim.kind === 'mismatch') throw new DomainError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request body');
       if (claim.kind === 'inFlight') throw new DomainError(409, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running');
-      (request.internal as Record<string, unknown>).idempotencyKey = key;
+      if (claim.kind === 'written') {
+        throw new DomainError(409, 'IDEMPOTENCY_RESPONSE_LOST',
+          'The request with this Idempotency-Key was carried out, but its answer was lost: '
+            + 'read the resource; it will not run again');
+      }
+      const pending: ClaimOfRequest = {
+        key: records().key(api.actor.id, key), token, caller: api.actor.id, idempotencyKey: key,
+        requestId: api.requestId,
+      };
+      (request.internal as { idempotency?: ClaimOfRequest }).idempotency = pending;
+      setPendingClaim(pending);
     },
     after: async (request) => {
-      const key = (request.internal as Record<string, unknown>).idempotencyKey as string | undefined;
+      const claim = claimOf(request);
       const res = request.response;
-      if (!key || !res) return;
-      await records().complete(request.context.api.actor.id, key, { statusCode: res.statusCode ?? 200, headers: (res.headers ?? {}) as Record<string, string>, body: String(res.body ?? '') });
+      if (!claim || !res || claim.settled === 'done') return;
+      const from = claim.settled === 'written' ? 'written' : 'pending';
+      await records().complete(claim.caller, claim.idempotencyKey, claim.token, stored(res), from);
     },
     onError: async (request) => {
-      const key = (request.internal as Record<string, unknown>).idempotencyKey as string | undefined;
-      if (!key) return;
-      const api = request.context.api;
-      const answer = errorAnswer(request.error, api.requestId);
+      const claim = claimOf(request);
+      // Once the write landed the record says so (done: its answer; written: nothing runs again).
+      if (!claim || claim.settled) return;
+      const answer = errorAnswer(request.error, claim.requestId);
       try {
-        if (answer.expected && answer.status < 500 && answer.body.error.code !== 'CONCURRENT_UPDATE') {
-          await records().complete(api.actor.id, key, { statusCode: answer.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body) });
-        } else await records().release(api.actor.id, key);
+        const code = answer.body.error.code;
+        const retryable = code === 'CONCURRENT_UPDATE' || code === 'IDEMPOTENCY_IN_FLIGHT';
+        if (answer.expected && answer.status < 500 && !retryable) {
+          const headers = { 'content-type': 'application/json' };
+          const response = { statusCode: answer.status, headers, body: JSON.stringify(answer.body) };
+          await records().complete(claim.caller, claim.idempotencyKey, claim.token, response);
+        } else await records().release(claim.caller, claim.idempotencyKey, claim.token);
       } catch {
         // The original error matters more; an unreleased claim lapses after its lock time.
       }

@@ -9,6 +9,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../../shared/errors.js';
 import { formatId, keys, type IdKind } from './keys.js';
+import { claimCompletion, pendingClaim } from './idempotencyScope.js';
 import { countRoundTrips } from './metrics.js';
 
 export type Item = Record<string, unknown>;
@@ -24,6 +25,13 @@ export class ConditionFailed extends Error {
 export class TransientConflict extends Error {
   constructor() {
     super('TransactionConflict');
+  }
+}
+
+/** The request's idempotency claim is no longer its own (it lapsed and a retry took it over): nothing was written. */
+export class IdempotencyClaimLost extends DomainError {
+  constructor() {
+    super(409, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running');
   }
 }
 
@@ -114,15 +122,27 @@ export class Db {
     return items;
   }
 
-  /** All-or-nothing write of several items; failed conditions surface as ConditionFailed. */
+  /**
+   * All-or-nothing write of several items; failed conditions surface as ConditionFailed. The first
+   * transaction of a request holding an idempotency claim also completes the claim (one more item,
+   * conditional on the claim still being this request's): the write and the key's record land
+   * together, so a retry after a crash at any point never writes twice (functions/store/idempotencyScope.ts).
+   */
   async transact(items: TransactItem[]): Promise<void> {
-    const TransactItems = items.map((it) => withFailureValues(it, this.table));
+    const claim = pendingClaim();
+    const carries = claim !== undefined && !claim.settled && !claim.carrying && items.length < 100;
+    if (carries) claim.carrying = true;
+    const all = carries ? [...items, claimCompletion(this.table, claim)] : items;
+    const TransactItems = all.map((it) => withFailureValues(it, this.table));
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems }));
+      if (carries) claim.settled = claim.response ? 'done' : 'written';
     } catch (err) {
       if (err instanceof TransactionCanceledException || (err as Error).name === 'TransactionCanceledException') {
         const reasons = (err as TransactionCanceledException).CancellationReasons ?? [];
         const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+        // The claim lapsed and another request with the same key took it over: it does the work.
+        if (carries && failed === items.length) throw new IdempotencyClaimLost();
         if (failed >= 0) {
           const raw = reasons[failed].Item;
           throw new ConditionFailed(failed, raw ? unmarshall(raw as never) : undefined);
@@ -133,6 +153,8 @@ export class Db {
       }
       if ((err as Error).name === 'TransactionConflictException') throw new TransientConflict();
       throw err;
+    } finally {
+      if (carries) claim.carrying = false;
     }
   }
 

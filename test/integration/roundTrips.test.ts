@@ -41,9 +41,18 @@ describe('round trips per operation', () => {
     const reopened = await api('POST', `/v1/production-orders/${id}/transitions`, { token: t.planner, body: { action: 'reopen' } });
     expect(usage(reopened)).toMatchObject({ calls: 2, byOperation: { Query: 1, TransactWriteItems: 1 } });
 
-    // Idempotency adds the claim and the completion.
+    // Idempotency adds the claim only: the key's completion rides in the write's own transaction.
+    const keyedCreate = await api('POST', '/v1/production-orders', {
+      token: t.planner,
+      body: { techPackId: tp.id, deliveryDate: '2027-01-10', matrix: matrix([[1, 2, 3], [4, 5, 6]]) },
+      headers: { 'idempotency-key': `rt-create-${id}` },
+    });
+    expect(keyedCreate.status).toBe(201);
+    expect(usage(keyedCreate)).toEqual(expect.objectContaining({
+      calls: 4, byOperation: { BatchGetItem: 1, UpdateItem: 2, TransactWriteItems: 1 },
+    }));
     const keyed = await api('POST', `/v1/production-orders/${id}/transitions`, { token: t.planner, body: { action: 'cancel', reason: 'r' }, headers: { 'idempotency-key': `rt-${id}` } });
-    expect(usage(keyed).calls).toBe(2 + 2);
+    expect(usage(keyed).calls).toBe(2 + 1);
     const replay = await api('POST', `/v1/production-orders/${id}/transitions`, { token: t.planner, body: { action: 'cancel', reason: 'r' }, headers: { 'idempotency-key': `rt-${id}` } });
     expect(usage(replay).calls).toBe(1);
   });
