@@ -40,6 +40,9 @@ const panel = (over: Partial<OrderPanel> = {}): OrderPanel => ({
   editable: true,
   actions: ['plan', 'cancel'],
   batches: [],
+  progress: { batched: 0, produced: 0, rejected: 0, missing: 0 },
+  tolerance: { overPct: 5, underPct: 3, scope: 'color' },
+  extraCutPct: 0,
   materialsStale: false,
   pulledAt: 'now',
   ...over,
@@ -116,7 +119,7 @@ describe('the sidebar with canned answers', () => {
   });
 
   it('runs batch actions from their rows', async () => {
-    const b = (id: string, state: 'Planned' | 'Running') => ({ id, state, total: 40, produced: 0, rejected: 0, sizes: ['S'], colors: ['NAVY'], quantities: [[40]] });
+    const b = (id: string, state: 'Planned' | 'Running') => ({ id, state, total: 40, produced: 0, rejected: 0, sizes: ['S'], colors: ['NAVY'], quantities: [[40]], missing: 0, inspection: null, plan: null });
     const released = panel({ state: 'Released', editable: false, actions: ['cancel', 'generateBatches'], batches: [b('B-1', 'Planned'), b('B-2', 'Running')] });
     const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name) => {
       if (name === 'getActiveOrder') return { ok: true, data: released };

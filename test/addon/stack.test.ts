@@ -360,7 +360,7 @@ describe('the add-on against the local stack', () => {
     let p = finished;
     for (const other of finished.batches.filter((x) => x.state === 'Planned')) p = ok(addon.cancelBatch(order.id, other.id));
     expect(p.batches.filter((x) => x.state === 'Planned')).toEqual([]);
-    expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({ ok: false, code: 'OUT_OF_TOLERANCE', message: expect.stringMatching(/short-close the order with a reason/) });
+    expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({ ok: false, code: 'OUT_OF_TOLERANCE', message: expect.stringMatching(/short-close with a reason/) });
     expect(addon.transitionOrder(order.id, 'shortClose', {})).toMatchObject({ ok: false, code: 'REASON_REQUIRED' });
     expect(ok(addon.transitionOrder(order.id, 'shortClose', { reason: 'fabric ran out' }))).toMatchObject({ state: 'Completed', actions: [] });
     expect((await getOrder(order.id)).state).toBe('Completed');
