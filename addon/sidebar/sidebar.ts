@@ -103,7 +103,8 @@ function renderCurrent(p: OrderPanel | null): void {
   $('c-sheet').textContent = p.sheetName;
   const pr = p.progress ?? { batched: 0, produced: 0, rejected: 0, missing: 0 };
   const missing = pr.missing ? `, ${fmt(pr.missing)} missing` : '';
-  $('c-progress').textContent = `${fmt(pr.produced)} made, ${fmt(pr.rejected)} rejected${missing} (${fmt(pr.batched)} batched)`;
+  const made = `${fmt(pr.produced)} made, ${fmt(pr.rejected)} rejected`;
+  $('c-progress').textContent = `${made}${missing} (${fmt(pr.batched)} batched)`;
   $('c-tolerance').textContent = p.tolerance ? toleranceWords(p.tolerance) : '—';
   $('c-extracut').textContent = p.extraCutPct ? `${p.extraCutPct}% over the ordered quantity` : 'none';
   ($('push') as HTMLButtonElement).hidden = !p.editable;
@@ -160,7 +161,8 @@ function batchRowEl(b: BatchRow): HTMLElement {
   if (INSPECTABLE.has(b.state)) btn('inspect', 'Inspect', () => openInspect(b.id));
   const result = b.inspection ? inspectionWords(b) : '';
   const sub = [b.plan ? planWords(b.plan) : '', result ? `inspection ${result}` : ''].filter(Boolean).join(' · ');
-  if (sub) row.append(el('span', { class: `b-sub ${b.inspection?.result ?? ''}`, 'data-role': 'inspection', text: sub }));
+  const subClass = `b-sub ${b.inspection?.result ?? ''}`;
+  if (sub) row.append(el('span', { class: subClass, 'data-role': 'inspection', text: sub }));
   return row;
 }
 
@@ -175,7 +177,8 @@ function batchCall(action: BatchAction, batchId: string, reason?: string): void 
       pendingAction = null;
       pendingFinish = batchId;
       $('reason-box').hidden = false;
-      $('reason-label').textContent = `Why are garments of batch ${batchId} missing? They are recorded as missing with it.`;
+      const why = `Why are garments of batch ${batchId} missing?`;
+      $('reason-label').textContent = `${why} They are recorded as missing with it.`;
       ($('reason') as HTMLInputElement).value = '';
       ($('reason') as HTMLInputElement).focus();
     };
@@ -196,7 +199,8 @@ function closeInspect(): void {
 }
 
 function showPlan(plan: InspectionPlan): void {
-  $('i-plan').textContent = `Plan: ${planWords(plan)}. A class passes with at most its Ac defects; Re or more fails the lot.`;
+  const rule = 'A class passes with at most its Ac defects; Re or more fails the lot.';
+  $('i-plan').textContent = `Plan: ${planWords(plan)}. ${rule}`;
   const sample = $('i-sample') as HTMLInputElement;
   if (!sample.value) sample.value = String(plan.sampleSize);
 }
@@ -239,7 +243,8 @@ function recordInspection(): void {
   const orderId = current.orderId;
   const batchId = inspecting;
   const input = readInspection();
-  void act(`Recording the inspection of ${batchId}…`, () => call('recordInspection', orderId, batchId, input), (a) => {
+  const send = () => call('recordInspection', orderId, batchId, input);
+  void act(`Recording the inspection of ${batchId}…`, send, (a) => {
     renderCurrent(a.data.panel);
     inspecting = batchId;
     $('inspect-box').hidden = false;

@@ -256,7 +256,8 @@ export class ApiClient {
   }
 
   recordInspection(id: string, batchId: string, body: InspectionInput): Inspection {
-    return this.send(this.req('POST', `/production-orders/${seg(id)}/batches/${seg(batchId)}/inspections`, body, this.idem()));
+    const path = `/production-orders/${seg(id)}/batches/${seg(batchId)}/inspections`;
+    return this.send(this.req('POST', path, body, this.idem()));
   }
 
   listInspections(id: string, batchId: string): Page<Inspection> {

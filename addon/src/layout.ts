@@ -111,7 +111,8 @@ function customerLabel(s: OrderSnapshot): string {
 }
 
 function extraCutWords(p: number): string {
-  return p > 0 ? `${p}% over the ordered quantity is cut in each batch plan` : 'none (batches cut the ordered quantity)';
+  if (p > 0) return `${p}% over the ordered quantity is cut in each batch plan`;
+  return 'none (batches cut the ordered quantity)';
 }
 
 /** "sample 32 of 500 (code H): critical Ac 0 / Re 1; major Ac 3 / Re 4": a plan in one cell. */
@@ -224,12 +225,17 @@ export function renderOrderSheet(input: RenderInput): Rendered {
 
   // Progress and batches.
   const progress = { ...snap.progress, missing: snap.progress.missing ?? 0 };
-  const progressFormats = [FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.text];
-  push([LABEL.progress, 'Ordered', 'Batched', 'Produced', 'Rejected', 'Missing', 'Produced %'], { bold: true, bg: COLOR.section });
-  push(['', snap.total, progress.batched, progress.produced, progress.rejected, progress.missing, pct(progress.produced, snap.total)],
+  const n = FORMAT.number;
+  const progressFormats = [FORMAT.text, n, n, n, n, n, FORMAT.text];
+  push([LABEL.progress, 'Ordered', 'Batched', 'Produced', 'Rejected', 'Missing', 'Produced %'],
+    { bold: true, bg: COLOR.section });
+  const made = pct(progress.produced, snap.total);
+  push(['', snap.total, progress.batched, progress.produced, progress.rejected, progress.missing, made],
     { formats: progressFormats });
   push([]);
-  push([LABEL.batches, 'State', 'Quantity', 'Produced', 'Rejected', 'Missing', 'Done %', 'Inspection plan', 'Inspection'],
+  const batchColumns = ['State', 'Quantity', 'Produced', 'Rejected', 'Missing', 'Done %'];
+  batchColumns.push('Inspection plan', 'Inspection');
+  push([LABEL.batches, ...batchColumns],
     { bold: true, bg: COLOR.section });
   if (snap.batches === null) push(['(batches could not be read: use Refresh)']);
   else if (snap.batches.length === 0) {

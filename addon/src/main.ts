@@ -5,7 +5,8 @@ import { gas } from './gas.js';
 import { isOrderCommand } from '../../shared/vocabulary.js';
 import { friendly, type Activity } from './messages.js';
 import type {
-  InspectionForm, InspectionInput, InspectionOutcome, ListPage, OrderListItem, OrderListQuery, OrderPanel, Outcome, PushSummary, ServerApi, SettingsView, TechPackListItem,
+  InspectionForm, InspectionInput, InspectionOutcome, ListPage, OrderListItem, OrderListQuery, OrderPanel, Outcome,
+  PushSummary, ServerApi, SettingsView, TechPackListItem,
   TransitionOptions,
 } from './protocol.js';
 import { AddonService } from './service.js';

@@ -77,7 +77,9 @@ function pctWord(p: unknown): string {
 const SCOPE_WORDS: Record<string, string> = { order: 'for the whole order', color: 'per color', cell: 'per cell' };
 
 /** "−3% / +5% per color": a tolerance as the order sheet and the messages say it. */
-export function toleranceWords(t: { underPct?: unknown; overPct?: unknown; scope?: unknown } | null | undefined): string {
+export function toleranceWords(
+  t: { underPct?: unknown; overPct?: unknown; scope?: unknown } | null | undefined,
+): string {
   if (!t) return '';
   const scope = SCOPE_WORDS[String(t.scope ?? 'color')] ?? SCOPE_WORDS.color;
   return `\u2212${pctWord(t.underPct)} / +${pctWord(t.overPct)} ${scope}`;
@@ -113,7 +115,8 @@ function unreconciled(d: Record<string, unknown>): string {
   const cells = Array.isArray(d.cells) ? (d.cells as Record<string, unknown>[]) : [];
   const said = cells.slice(0, 5).map((c) => {
     const gone = num(c.missing) || num(c.quantity) - num(c.produced) - num(c.rejected);
-    return `${c.color}/${c.size}: ${n(c.produced)} made + ${n(c.rejected)} rejected of ${n(c.quantity)} (${n(gone)} unaccounted)`;
+    const counted = `${n(c.produced)} made + ${n(c.rejected)} rejected of ${n(c.quantity)}`;
+    return `${c.color}/${c.size}: ${counted} (${n(gone)} unaccounted)`;
   });
   const more = cells.length > 5 ? ` and ${cells.length - 5} more cells` : '';
   const total = num(d.missingTotal) ? `${n(d.missingTotal)} garments are` : 'Some garments are';
@@ -228,7 +231,9 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
 
 /** Any error raised while serving the sidebar, as a message (never a stack). */
 export function friendly(e: unknown, ctx: ErrorContext = {}): Friendly {
-  if (e instanceof ContextError) return friendlyApiError(e.error, { ...ctx, action: e.action, batchId: e.batchId ?? ctx.batchId });
+  if (e instanceof ContextError) {
+    return friendlyApiError(e.error, { ...ctx, action: e.action, batchId: e.batchId ?? ctx.batchId });
+  }
   if (e instanceof ApiError) return friendlyApiError(e, ctx);
   if (e instanceof UserError) return { code: e.code, message: e.message, details: e.details };
   const message = e instanceof Error ? e.message : String(e);

@@ -10,7 +10,8 @@ import type { MaterialLine as FullMaterialLine, MaterialsSummary } from '../../s
 
 export type { BatchState };
 /** The parts of the API's answers the add-on reads (the shapes are the domain's own). */
-export type ApiBatch = Pick<ProductionBatch, 'id' | 'orderId' | 'state' | 'version' | 'matrix' | 'produced' | 'rejected' | 'total'> & {
+type BatchFields = 'id' | 'orderId' | 'state' | 'version' | 'matrix' | 'produced' | 'rejected' | 'total';
+export type ApiBatch = Pick<ProductionBatch, BatchFields> & {
   /** Finished with fewer garments than planned and a reason: the rest per cell (CONTRACT "Added shapes"). */
   missing?: Matrix | null;
   missingTotal?: number;

@@ -53,7 +53,9 @@ export function renderOutputSheet(orderId: string, b: BatchRow): Rendered {
         [FORMAT.text, ...b.sizes.map(() => FORMAT.qty), FORMAT.number]);
     });
     push([LABEL.total, ...b.sizes.map((_, c) => `=SUM(${a1(first, c + 2)}:${a1(first + b.colors.length - 1, c + 2)})`)], [], [], true);
-    if (typed && b.sizes.length && b.colors.length) editable.push({ row: first, col: 2, numRows: b.colors.length, numCols: b.sizes.length });
+    if (typed && b.sizes.length && b.colors.length) {
+      editable.push({ row: first, col: 2, numRows: b.colors.length, numCols: b.sizes.length });
+    }
     push([]);
     return first;
   };

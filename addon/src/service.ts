@@ -13,12 +13,14 @@ import {
   BATCH_ACTION_WORDS, isOrderCommand, ORDER_COMMAND_WORDS, orderCommandsFrom, stateWord,
 } from '../../shared/vocabulary.js';
 import {
-  DEFECT_CLASSES, snapshotOf, type ApiBatch, type ApiMaterials, type BatchRow, type InspectionInput, type InspectionPlan,
+  DEFECT_CLASSES, snapshotOf, type ApiBatch, type ApiMaterials, type BatchRow, type InspectionInput,
+  type InspectionPlan,
   type OrderSnapshot, type ProductionOrder,
 } from './model.js';
 import { outputSheetName, parseOutputSheet, renderOutputSheet, unaccountedCells } from './output.js';
 import type {
-  InspectionForm, InspectionOutcome, ListPage, OrderListItem, OrderListQuery, OrderPanel, PushSummary, SettingsView, TechPackListItem, TransitionOptions,
+  InspectionForm, InspectionOutcome, ListPage, OrderListItem, OrderListQuery, OrderPanel, PushSummary, SettingsView,
+  TechPackListItem, TransitionOptions,
 } from './protocol.js';
 import { freeSheetName, protect, readSheet, sheetById, writeGrid, writeOrderSheet } from './sheets.js';
 import { StateStore } from './state.js';
@@ -532,7 +534,11 @@ export class AddonService {
     return { sheetName: name };
   }
 
-  finishBatch(orderId: string, batchId: string, options: TransitionOptions = {}): { panel: OrderPanel; notice?: string } {
+  finishBatch(
+    orderId: string,
+    batchId: string,
+    options: TransitionOptions = {},
+  ): { panel: OrderPanel; notice?: string } {
     const { sheet, snap } = this.orderSheet(orderId);
     const b = this.batchOf(snap, batchId);
     const out = this.ss.getSheetByName(outputSheetName(batchId));
@@ -563,7 +569,8 @@ export class AddonService {
     try {
       this.toast(`${BATCH_ACTION_WORDS.finish.doing} ${batchId}…`);
       try {
-        const body = { action: 'finish' as const, produced: read.produced, rejected: read.rejected, ...(reason ? { reason } : {}) };
+        const output = { produced: read.produced, rejected: read.rejected };
+        const body = { action: 'finish' as const, ...output, ...(reason ? { reason } : {}) };
         this.api().batchTransition(orderId, batchId, body);
       } catch (e) {
         if (e instanceof ApiError) throw new ContextError(e, 'batch.finish', batchId);
@@ -576,7 +583,8 @@ export class AddonService {
     this.write(sheet, fresh, undefined, `Batch ${batchId} ${BATCH_ACTION_WORDS.finish.done}.`);
     sheet.activate();
     const made = plural(matrixTotal(read.produced), 'garment');
-    const lost = short.length ? `; ${plural(short.reduce((t, c) => t + c.missing, 0), 'garment')} recorded as missing` : '';
+    const missing = short.reduce((t, c) => t + c.missing, 0);
+    const lost = short.length ? `; ${plural(missing, 'garment')} recorded as missing` : '';
     return { panel: this.panel(fresh, sheet.getName()), notice: `Batch ${batchId} finished: ${made} produced${lost}.` };
   }
 
@@ -603,7 +611,11 @@ export class AddonService {
   }
 
   /** Records an inspection of a batch; the answer says pass or fail by its plan. */
-  recordInspection(orderId: string, batchId: string, input: InspectionInput): { data: InspectionOutcome; notice?: string } {
+  recordInspection(
+    orderId: string,
+    batchId: string,
+    input: InspectionInput,
+  ): { data: InspectionOutcome; notice?: string } {
     const { sheet, snap: old } = this.orderSheet(orderId);
     this.batchOf(old, batchId);
     const body = inspectionBody(input);

@@ -15,20 +15,44 @@ const json = (status: number, body: unknown): HttpResponse => ({ status, headers
 function fakeApi() {
   const matrix = { sizes: ['S', 'M'], colors: ['RED'], quantities: [[30, 20]] };
   const order = {
-    id: 'PO-000001', techPackId: 'TP-000001', styleCode: 'TEE', state: 'InProgress', version: 7, matrix, total: 50,
-    deliveryDate: '2027-03-01', source: { type: 'commercial' }, updatedBy: 'ana@example.com', updatedAt: 'then',
-    tolerance: { overPct: 5, underPct: 3, scope: 'cell' }, batchPlan: { maxBatchQty: 50, extraCutPct: 2 },
-    progress: { batched: matrix, produced: null, rejected: null, missing: null },
+    id: 'PO-000001',
+    techPackId: 'TP-000001',
+    styleCode: 'TEE',
+    state: 'InProgress',
+    version: 7,
+    matrix,
+    total: 50,
+    deliveryDate: '2027-03-01',
+    source: { type: 'commercial' },
+    updatedBy: 'ana@example.com',
+    updatedAt: 'then',
+    tolerance: { overPct: 5, underPct: 3, scope: 'cell' },
+    batchPlan: { maxBatchQty: 50, extraCutPct: 2 },
+    progress: { batched: matrix, produced: null, rejected: null, missing: null } as Record<string, unknown>,
   };
-  const batch: Record<string, unknown> = { id: 'B-000001', orderId: order.id, state: 'Running', version: 2, matrix, total: 50 };
-  const plan = { lotSize: 50, inspectionLevel: 'II', codeLetter: 'D', sampleSize: 8, major: { aql: 2.5, accept: 0, reject: 1 } };
+  const batch: Record<string, unknown> = {
+    id: 'B-000001',
+    orderId: order.id,
+    state: 'Running',
+    version: 2,
+    matrix,
+    total: 50,
+  };
+  const plan = {
+    lotSize: 50,
+    inspectionLevel: 'II',
+    codeLetter: 'D',
+    sampleSize: 8,
+    major: { aql: 2.5, accept: 0, reject: 1 },
+  };
   const seen: HttpRequest[] = [];
   const answer = (r: HttpRequest): HttpResponse => {
     seen.push(r);
     const path = r.url.slice(`${BASE}/v1`.length);
     const batchPath = `/production-orders/${order.id}/batches/${batch.id}`;
     if (r.method === 'GET' && path === `/production-orders/${order.id}`) return json(200, order);
-    if (r.method === 'GET' && path === `/production-orders/${order.id}/batches`) return json(200, { items: [batch], nextCursor: null });
+    if (r.method === 'GET' && path === `/production-orders/${order.id}/batches`)
+      return json(200, { items: [batch], nextCursor: null });
     if (r.method === 'GET' && path === `/production-orders/${order.id}/materials`) {
       return json(200, { bomRevision: 1, techPackBomRevision: 1, stale: false, lines: [] });
     }
@@ -42,11 +66,25 @@ function fakeApi() {
     }
     if (r.method === 'POST' && path === `${batchPath}/transitions`) {
       const body = JSON.parse(r.body!);
-      if (!(batch.inspection as { result?: string } | undefined) || (batch.inspection as { result: string }).result !== 'pass') {
-        return json(409, { error: { code: 'INSPECTION_REQUIRED', message: 'needs a pass', details: { batchId: batch.id } } });
+      if (
+        !(batch.inspection as { result?: string } | undefined) ||
+        (batch.inspection as { result: string }).result !== 'pass'
+      ) {
+        return json(409, {
+          error: { code: 'INSPECTION_REQUIRED', message: 'needs a pass', details: { batchId: batch.id } },
+        });
       }
-      const missing = { ...matrix, quantities: [[30 - body.produced.quantities[0][0], 20 - body.produced.quantities[0][1]]] };
-      Object.assign(batch, { state: 'Finished', produced: body.produced, rejected: body.rejected, missing, missingTotal: 2 });
+      const missing = {
+        ...matrix,
+        quantities: [[30 - body.produced.quantities[0][0], 20 - body.produced.quantities[0][1]]],
+      };
+      Object.assign(batch, {
+        state: 'Finished',
+        produced: body.produced,
+        rejected: body.rejected,
+        missing,
+        missingTotal: 2,
+      });
       order.progress = { ...order.progress, produced: body.produced, rejected: body.rejected, missing };
       return json(200, batch);
     }
@@ -86,15 +124,24 @@ describe('inspections and reconciliation from the add-on', () => {
     expect(planRequests(seen)).toBe(1); // kept: the row shows it without asking again
     expect(sheet.valueAt(row(), 8)).toBe('sample 8 of 50 (code D): major Ac 0 / Re 1');
 
-    const failed = service.recordInspection('PO-000001', 'B-000001', { majorDefects: '2' as never, inspector: ' Li ', notes: '' });
+    const failed = service.recordInspection('PO-000001', 'B-000001', {
+      majorDefects: '2' as never,
+      inspector: ' Li ',
+      notes: '',
+    });
     const post = seen.find((r) => r.method === 'POST' && r.url.endsWith('/inspections'))!;
     expect(JSON.parse(post.body!)).toEqual({ majorDefects: 2, inspector: 'Li' });
     expect(post.headers['Idempotency-Key']).toBeTruthy();
     expect(failed.data.inspection.result).toBe('fail');
     expect(failed.notice).toMatch(/FAILED.*re-inspected/);
-    expect(failed.data.panel.batches[0]).toMatchObject({ inspection: { result: 'fail', count: 1 }, plan: { sampleSize: 8 } });
+    expect(failed.data.panel.batches[0]).toMatchObject({
+      inspection: { result: 'fail', count: 1 },
+      plan: { sampleSize: 8 },
+    });
     expect(sheet.valueAt(row(), 9)).toBe('FAIL (2026-12-01)');
-    expect(() => service.recordInspection('PO-000001', 'B-000001', { majorDefects: -1 })).toThrow(/whole number of 0 or more/);
+    expect(() => service.recordInspection('PO-000001', 'B-000001', { majorDefects: -1 })).toThrow(
+      /whole number of 0 or more/,
+    );
 
     const passed = service.recordInspection('PO-000001', 'B-000001', { majorDefects: 0, sampleSize: 8 });
     expect(passed.data.inspection.result).toBe('pass');
@@ -112,7 +159,9 @@ describe('inspections and reconciliation from the add-on', () => {
     out.type(first, 2, 30);
     out.type(first, 3, 18);
     const finishes = () => seen.filter((r) => r.method === 'POST' && r.url.endsWith('/transitions'));
-    expect(() => service.finishBatch('PO-000001', 'B-000001')).toThrow(/2 garments are not accounted for in batch B-000001 \(RED\/M 18 \+ 0 of 20\)/);
+    expect(() => service.finishBatch('PO-000001', 'B-000001')).toThrow(
+      /2 garments are not accounted for in batch B-000001 \(RED\/M 18 \+ 0 of 20\)/,
+    );
     expect(finishes()).toHaveLength(0);
     // The server's own gate, in words.
     let refused: unknown;
@@ -126,7 +175,10 @@ describe('inspections and reconciliation from the add-on', () => {
     );
     service.recordInspection('PO-000001', 'B-000001', { majorDefects: 0 });
     const done = service.finishBatch('PO-000001', 'B-000001', { reason: 'two pieces lost in washing' });
-    expect(JSON.parse(finishes().at(-1)!.body!)).toMatchObject({ action: 'finish', reason: 'two pieces lost in washing' });
+    expect(JSON.parse(finishes().at(-1)!.body!)).toMatchObject({
+      action: 'finish',
+      reason: 'two pieces lost in washing',
+    });
     expect(done.notice).toMatch(/48 garments produced; 2 garments recorded as missing/);
     expect(done.panel.batches[0]).toMatchObject({ state: 'Finished', missing: 2 });
     expect(done.panel.progress).toMatchObject({ produced: 48, missing: 2 });
@@ -137,7 +189,8 @@ describe('inspections and reconciliation from the add-on', () => {
 
   it('cleans the inspection body: whole counts only, empty text left out', () => {
     expect(inspectionBody({ criticalDefects: 0, majorDefects: 1, minorDefects: '' as never, notes: '  ' })).toEqual({
-      criticalDefects: 0, majorDefects: 1,
+      criticalDefects: 0,
+      majorDefects: 1,
     });
     expect(() => inspectionBody({ minorDefects: 1.5 })).toThrow(/Minor defects must be a whole number/);
   });

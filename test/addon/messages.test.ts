@@ -65,8 +65,11 @@ describe('friendly messages', () => {
       "RED made 1,151 of 1,200 (at least 1,164 needed): outside the order's tolerance per color. " +
         'Finish more batches, or short-close with a reason.',
     );
-    const whole = { scope: 'order', groups: [{ ordered: 100, produced: 120, min: 97, max: 105 }], cells: [], moreCells: 0 };
-    expect(m('OUT_OF_TOLERANCE', whole, 'complete')).toMatch(/^The order made 120 of 100 \(at most 105 allowed\).*for the whole order/);
+    const groups = [{ ordered: 100, produced: 120, min: 97, max: 105 }];
+    const whole = { scope: 'order', groups, cells: [], moreCells: 0 };
+    expect(m('OUT_OF_TOLERANCE', whole, 'complete')).toMatch(
+      /^The order made 120 of 100 \(at most 105 allowed\).*for the whole order/,
+    );
     expect(m('INSPECTION_REQUIRED', { batchId: 'B-000003' }, 'batch.finish')).toBe(
       'Batch B-000003 needs a passing inspection before it can finish: record one from the sidebar.',
     );
@@ -76,7 +79,8 @@ describe('friendly messages', () => {
     expect(m('BELOW_BATCHED', {}, 'push')).toMatch(/below what is already in batches/);
     const signOff = m('FORBIDDEN', { to: 'ProductionReady' }, 'open', 403, 'approver role required');
     expect(signOff).toBe('Only an approver can sign this tech pack off.');
-    expect(m('FORBIDDEN', {}, 'cancel', 403, 'planner role required')).toMatch(/^Your account may not cancel this order/);
+    const cancel = m('FORBIDDEN', {}, 'cancel', 403, 'planner role required');
+    expect(cancel).toMatch(/^Your account may not cancel this order/);
     expect(toleranceWords({ underPct: 3, overPct: 5, scope: 'color' })).toBe('\u22123% / +5% per color');
     expect(toleranceWords({ underPct: 2.5, overPct: 0, scope: 'cell' })).toBe('\u22122.5% / +0% per cell');
     expect(toleranceWords({ underPct: 1, overPct: 1 })).toBe('\u22121% / +1% per color');

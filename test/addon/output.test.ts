@@ -3,13 +3,15 @@ import { LABEL } from '../../addon/src/layout.js';
 import { OUTPUT_LABEL, parseOutputSheet, renderOutputSheet, unaccountedCells } from '../../addon/src/output.js';
 
 const batch = {
-  id: 'B-000001', state: 'Running' as const, total: 35, produced: 0, rejected: 0, sizes: ['S', 'M'], colors: ['NAVY', 'RED'],
+  id: 'B-000001', state: 'Running' as const, total: 35, produced: 0, rejected: 0,
+  sizes: ['S', 'M'], colors: ['NAVY', 'RED'],
   quantities: [[10, 20], [5, 0]], missing: 0, inspection: null, plan: null,
 };
 
 function grid() {
   const values = renderOutputSheet('PO-000001', batch).values;
-  return values.map((row) => row.map((v) => (typeof v === 'string' && v.startsWith('=') ? 0 : v))) as (string | number)[][];
+  const noFormulas = values.map((row) => row.map((v) => (typeof v === 'string' && v.startsWith('=') ? 0 : v)));
+  return noFormulas as (string | number)[][];
 }
 
 /** The first quantity row of the table under `label`. */
@@ -19,7 +21,7 @@ function firstRowOf(g: (string | number)[][], label: string): number {
 }
 
 describe('the batch output sheet', () => {
-  it('shows the planned quantities read-only, leaves produced blank (not prefilled) and rejected 0; reads both back', () => {
+  it('shows the plan read-only, leaves produced blank (not prefilled) and rejected 0; reads both back', () => {
     const r = renderOutputSheet('PO-000001', batch);
     expect(r.editable.length).toBe(2);
     const g = grid();

@@ -354,8 +354,11 @@ describe('the add-on against the local stack', () => {
     outSheet.type(producedCorner + 1, 2, 0);
     // Nothing typed: every garment is unaccounted for, so the add-on asks why before sending.
     const unaccounted = addon.finishBatch(order.id, b.id);
-    expect(unaccounted).toMatchObject({ ok: false, code: 'REASON_REQUIRED', message: expect.stringMatching(/not accounted for/) });
-    b.colors.forEach((_, r) => b.sizes.forEach((_, c) => outSheet.type(producedCorner + 1 + r, 2 + c, b.quantities[r][c])));
+    const notCounted = { ok: false, code: 'REASON_REQUIRED', message: expect.stringMatching(/not accounted for/) };
+    expect(unaccounted).toMatchObject(notCounted);
+    b.colors.forEach((_, r) =>
+      b.sizes.forEach((_, c) => outSheet.type(producedCorner + 1 + r, 2 + c, b.quantities[r][c])),
+    );
     const finished = ok(addon.finishBatch(order.id, b.id));
     expect(finished.batches.find((x) => x.id === b.id)).toMatchObject({ state: 'Finished', produced: b.total });
     const orderSheet = gas.book.sheet(finished.sheetName);
@@ -367,9 +370,13 @@ describe('the add-on against the local stack', () => {
     expect(p.batches.filter((x) => x.state === 'Planned')).toEqual([]);
     // Produced garments cannot be cancelled away: the refusal says to short-close instead.
     expect(addon.transitionOrder(order.id, 'cancel', { reason: 'customer left' })).toMatchObject({
-      ok: false, code: 'ORDER_HAS_OUTPUT', message: expect.stringMatching(/cannot be cancelled\. Short-close it instead\./),
+      ok: false,
+      code: 'ORDER_HAS_OUTPUT',
+      message: expect.stringMatching(/cannot be cancelled\. Short-close it instead\./),
     });
-    expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({ ok: false, code: 'OUT_OF_TOLERANCE', message: expect.stringMatching(/short-close with a reason/) });
+    expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({
+      ok: false, code: 'OUT_OF_TOLERANCE', message: expect.stringMatching(/short-close with a reason/),
+    });
     expect(addon.transitionOrder(order.id, 'shortClose', {})).toMatchObject({ ok: false, code: 'REASON_REQUIRED' });
     expect(ok(addon.transitionOrder(order.id, 'shortClose', { reason: 'fabric ran out' }))).toMatchObject({ state: 'Completed', actions: [] });
     expect((await getOrder(order.id)).state).toBe('Completed');
