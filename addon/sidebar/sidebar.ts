@@ -4,8 +4,12 @@
 import { batchActionsFrom, isInProduction, type BatchAction } from '../../shared/batches.js';
 import { ORDER_STATES, type OrderState } from '../../shared/types.js';
 import { BATCH_ACTION_WORDS, ORDER_COMMAND_WORDS, stateWord, type OrderCommand } from '../../shared/vocabulary.js';
-import type { BatchRow } from '../src/model.js';
-import type { ListPage, OrderListItem, OrderPanel, PushSummary, TechPackListItem } from '../src/protocol.js';
+import { inspectionWords, planWords } from '../src/layout.js';
+import { toleranceWords } from '../src/messages.js';
+import type { BatchRow, InspectionPlan } from '../src/model.js';
+import type {
+  InspectionInput, ListPage, OrderListItem, OrderPanel, PushSummary, TechPackListItem,
+} from '../src/protocol.js';
 import { call, ServerError, type Answer } from './run.js';
 
 /** Each batch action's server function, and the prefix of its button's id. */
@@ -57,7 +61,12 @@ function say(kind: 'info' | 'ok' | 'error', text: string): void {
 }
 
 /** Runs one server call with the UI busy; errors land in the status line. */
-async function act<T>(label: string, fn: () => Promise<Answer<T>>, onOk: (a: Answer<T>) => void): Promise<boolean> {
+async function act<T>(
+  label: string,
+  fn: () => Promise<Answer<T>>,
+  onOk: (a: Answer<T>) => void,
+  onError?: (e: ServerError) => void,
+): Promise<boolean> {
   setBusy(true, label);
   try {
     const a = await fn();
@@ -67,6 +76,7 @@ async function act<T>(label: string, fn: () => Promise<Answer<T>>, onOk: (a: Ans
   } catch (e) {
     say('error', e instanceof ServerError || e instanceof Error ? e.message : String(e));
     if (e instanceof ServerError && e.code === 'NO_API_URL') $('open-settings').hidden = false;
+    if (e instanceof ServerError && onError) onError(e);
     return false;
   } finally {
     setBusy(false);
@@ -91,6 +101,12 @@ function renderCurrent(p: OrderPanel | null): void {
   $('c-delivery').textContent = p.deliveryDate ?? 'not set';
   $('c-customer').textContent = p.customer ?? '—';
   $('c-sheet').textContent = p.sheetName;
+  const pr = p.progress ?? { batched: 0, produced: 0, rejected: 0, missing: 0 };
+  const missing = pr.missing ? `, ${fmt(pr.missing)} missing` : '';
+  const made = `${fmt(pr.produced)} made, ${fmt(pr.rejected)} rejected`;
+  $('c-progress').textContent = `${made}${missing} (${fmt(pr.batched)} batched)`;
+  $('c-tolerance').textContent = p.tolerance ? toleranceWords(p.tolerance) : '—';
+  $('c-extracut').textContent = p.extraCutPct ? `${p.extraCutPct}% over the ordered quantity` : 'none';
   ($('push') as HTMLButtonElement).hidden = !p.editable;
   ($('discard') as HTMLButtonElement).hidden = !p.editable;
 
@@ -103,6 +119,8 @@ function renderCurrent(p: OrderPanel | null): void {
     actions.append(b);
   }
   $('reason-box').hidden = true;
+  pendingFinish = null;
+  if (inspecting && !p.batches.some((b) => b.id === inspecting)) closeInspect();
 
   const rows = $('batches');
   rows.replaceChildren();
@@ -115,12 +133,16 @@ function renderCurrent(p: OrderPanel | null): void {
   mat.className = p.materialsStale ? 'stale' : '';
 }
 
+/** States whose lot can be inspected: it has been (or is being) sewn. */
+const INSPECTABLE = new Set<string>(['Running', 'Finished']);
+
 function batchRowEl(b: BatchRow): HTMLElement {
   const done = b.total ? Math.floor((b.produced / b.total) * 100) : 0;
+  const missing = b.missing ? ` · ${fmt(b.missing)} missing` : '';
   const row = el('div', { class: 'batch', 'data-batch': b.id },
     el('span', { class: 'b-id', text: b.id }),
     el('span', { class: `state s-${b.state}`, text: stateLabel(b.state) }),
-    el('span', { class: 'b-qty', text: `${fmt(b.produced)}/${fmt(b.total)} (${done}%)` }));
+    el('span', { class: 'b-qty', text: `${fmt(b.produced)}/${fmt(b.total)} (${done}%)${missing}` }));
   const btn = (id: string, text: string, fn: () => void) => {
     const x = el('button', { type: 'button', id: `${id}-${b.id}`, text });
     x.addEventListener('click', fn);
@@ -136,23 +158,116 @@ function batchRowEl(b: BatchRow): HTMLElement {
     }
     btn(BATCH_BUTTON[action].id, BATCH_ACTION_WORDS[action].label, () => batchCall(action, b.id));
   }
+  if (INSPECTABLE.has(b.state)) btn('inspect', 'Inspect', () => openInspect(b.id));
+  const result = b.inspection ? inspectionWords(b) : '';
+  const sub = [b.plan ? planWords(b.plan) : '', result ? `inspection ${result}` : ''].filter(Boolean).join(' · ');
+  const subClass = `b-sub ${b.inspection?.result ?? ''}`;
+  if (sub) row.append(el('span', { class: subClass, 'data-role': 'inspection', text: sub }));
   return row;
 }
 
-function batchCall(action: BatchAction, batchId: string): void {
+function batchCall(action: BatchAction, batchId: string, reason?: string): void {
   if (!current) return;
   const orderId = current.orderId;
-  const run = () => call(BATCH_BUTTON[action].fn, orderId, batchId);
-  void act(`${BATCH_ACTION_WORDS[action].doing}…`, run, (a) => renderCurrent(a.data));
+  if (action === 'finish') {
+    const run = () => call('finishBatch', orderId, batchId, reason ? { reason } : {});
+    // Pieces not accounted for: ask why, then finish again with the reason (recorded as missing).
+    const onError = (e: ServerError) => {
+      if (e.code !== 'REASON_REQUIRED' && e.code !== 'UNRECONCILED') return;
+      pendingAction = null;
+      pendingFinish = batchId;
+      $('reason-box').hidden = false;
+      const why = `Why are garments of batch ${batchId} missing?`;
+      $('reason-label').textContent = `${why} They are recorded as missing with it.`;
+      ($('reason') as HTMLInputElement).value = '';
+      ($('reason') as HTMLInputElement).focus();
+    };
+    void act(`${BATCH_ACTION_WORDS.finish.doing}…`, run, (a) => renderCurrent(a.data), onError);
+    return;
+  }
+  const fn = BATCH_BUTTON[action].fn as 'startBatch' | 'cancelBatch';
+  void act(`${BATCH_ACTION_WORDS[action].doing}…`, () => call(fn, orderId, batchId), (a) => renderCurrent(a.data));
+}
+
+// ---- inspections -----------------------------------------------------------------------------------
+
+let inspecting: string | null = null;
+
+function closeInspect(): void {
+  inspecting = null;
+  $('inspect-box').hidden = true;
+}
+
+function showPlan(plan: InspectionPlan): void {
+  const rule = 'A class passes with at most its Ac defects; Re or more fails the lot.';
+  $('i-plan').textContent = `Plan: ${planWords(plan)}. ${rule}`;
+  const sample = $('i-sample') as HTMLInputElement;
+  if (!sample.value) sample.value = String(plan.sampleSize);
+}
+
+/** Opens the form: the plan is fetched now, for this one batch. */
+function openInspect(batchId: string): void {
+  if (!current) return;
+  const orderId = current.orderId;
+  void act(`Reading the sampling plan of ${batchId}…`, () => call('getInspectionPlan', orderId, batchId), (a) => {
+    inspecting = batchId;
+    $('inspect-box').hidden = false;
+    $('i-title').textContent = `Inspect batch ${batchId}`;
+    for (const id of ['i-sample', 'i-inspector', 'i-notes']) ($(id) as HTMLInputElement).value = '';
+    for (const id of ['i-critical', 'i-major', 'i-minor']) ($(id) as HTMLInputElement).value = '0';
+    $('i-result').hidden = true;
+    showPlan(a.data.plan);
+    ($('i-major') as HTMLInputElement).focus();
+  });
+}
+
+function readInspection(): InspectionInput {
+  const v = (id: string) => ($(id) as HTMLInputElement).value.trim();
+  const count = (id: string) => (v(id) === '' ? undefined : Number(v(id)));
+  const out: InspectionInput = {};
+  const sample = count('i-sample');
+  if (sample !== undefined) out.sampleSize = sample;
+  const critical = count('i-critical');
+  if (critical !== undefined) out.criticalDefects = critical;
+  const major = count('i-major');
+  if (major !== undefined) out.majorDefects = major;
+  const minor = count('i-minor');
+  if (minor !== undefined) out.minorDefects = minor;
+  if (v('i-inspector')) out.inspector = v('i-inspector');
+  if (v('i-notes')) out.notes = v('i-notes');
+  return out;
+}
+
+function recordInspection(): void {
+  if (!current || !inspecting) return;
+  const orderId = current.orderId;
+  const batchId = inspecting;
+  const input = readInspection();
+  const send = () => call('recordInspection', orderId, batchId, input);
+  void act(`Recording the inspection of ${batchId}…`, send, (a) => {
+    renderCurrent(a.data.panel);
+    inspecting = batchId;
+    $('inspect-box').hidden = false;
+    const pass = a.data.inspection.result === 'pass';
+    const r = $('i-result');
+    r.hidden = false;
+    r.className = pass ? 'pass' : 'fail';
+    r.textContent = pass
+      ? `PASS: batch ${batchId} may finish.`
+      : `FAIL: batch ${batchId} was rejected by the plan. Sort or rework the lot, then inspect again.`;
+  });
 }
 
 let pendingAction: OrderCommand | null = null;
+/** The batch waiting for a reason before it finishes (garments not accounted for). */
+let pendingFinish: string | null = null;
 
 function onAction(action: OrderCommand): void {
   if (!current) return;
   const words = ORDER_COMMAND_WORDS[action];
   if (words.needsReason) {
     pendingAction = action;
+    pendingFinish = null;
     $('reason-box').hidden = false;
     $('reason-label').textContent = words.reasonPrompt;
     ($('reason') as HTMLInputElement).value = '';
@@ -269,12 +384,18 @@ function init(): void {
       return;
     }
     const a = pendingAction;
+    const finishing = pendingFinish;
     pendingAction = null;
+    pendingFinish = null;
     $('reason-box').hidden = true;
-    if (a) runAction(a, reason);
+    if (finishing) batchCall('finish', finishing, reason);
+    else if (a) runAction(a, reason);
   });
+  $('i-ok').addEventListener('click', recordInspection);
+  $('i-cancel').addEventListener('click', closeInspect);
   $('reason-cancel').addEventListener('click', () => {
     pendingAction = null;
+    pendingFinish = null;
     $('reason-box').hidden = true;
   });
   $('search').addEventListener('click', () => void loadOrders(false));

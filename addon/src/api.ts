@@ -1,7 +1,9 @@
 // The API client: CONTRACT.md's routes over a synchronous transport (UrlFetchApp in Apps Script,
 // a fake in tests). Every request carries the caller's identity token as a Bearer token.
 import type { GFetchParams, GUrlFetchApp } from './gas.js';
-import type { ApiBatch, ApiMaterials, Matrix, ProductionOrder, TechPack } from './model.js';
+import type {
+  ApiBatch, ApiMaterials, Inspection, InspectionInput, InspectionPlan, Matrix, ProductionOrder, TechPack,
+} from './model.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -240,8 +242,26 @@ export class ApiClient {
     return this.send(this.req('POST', `/production-orders/${seg(id)}/batches/generate`, {}, this.idem()));
   }
 
-  batchTransition(id: string, batchId: string, body: { action: 'start' | 'finish' | 'cancel'; produced?: Matrix; rejected?: Matrix }): ApiBatch {
+  batchTransition(
+    id: string,
+    batchId: string,
+    body: { action: 'start' | 'finish' | 'cancel'; produced?: Matrix; rejected?: Matrix; reason?: string },
+  ): ApiBatch {
     return this.send(this.req('POST', `/production-orders/${seg(id)}/batches/${seg(batchId)}/transitions`, body, this.idem()));
+  }
+
+  /** The batch's sampling plan (ISO 2859-1): asked for on demand, one batch at a time. */
+  inspectionPlan(id: string, batchId: string): InspectionPlan {
+    return this.send(this.req('GET', `/production-orders/${seg(id)}/batches/${seg(batchId)}/inspection-plan`));
+  }
+
+  recordInspection(id: string, batchId: string, body: InspectionInput): Inspection {
+    const path = `/production-orders/${seg(id)}/batches/${seg(batchId)}/inspections`;
+    return this.send(this.req('POST', path, body, this.idem()));
+  }
+
+  listInspections(id: string, batchId: string): Page<Inspection> {
+    return this.send(this.req('GET', `/production-orders/${seg(id)}/batches/${seg(batchId)}/inspections`));
   }
 
   refreshMaterials(id: string): ApiMaterials {

@@ -5,7 +5,8 @@ import type { CellValue } from './gas.js';
 import { isInProduction } from '../../shared/batches.js';
 import { isEditableState } from '../../shared/productionOrder.js';
 import { stateWord } from '../../shared/vocabulary.js';
-import type { OrderSnapshot } from './model.js';
+import { toleranceWords } from './messages.js';
+import { DEFECT_CLASSES, type BatchRow, type InspectionPlan, type OrderSnapshot } from './model.js';
 
 export const LABEL = {
   title: 'GarmentFlow production order',
@@ -17,6 +18,8 @@ export const LABEL = {
   customer: 'Customer',
   version: 'Version',
   total: 'Total',
+  tolerance: 'Tolerance',
+  extraCut: 'Extra cut',
   lastChange: 'Last change',
   status: 'Status',
   quantities: 'Quantities',
@@ -107,11 +110,39 @@ function customerLabel(s: OrderSnapshot): string {
   return '(none: commercial order)';
 }
 
+function extraCutWords(p: number): string {
+  if (p > 0) return `${p}% over the ordered quantity is cut in each batch plan`;
+  return 'none (batches cut the ordered quantity)';
+}
+
+/** "sample 32 of 500 (code H): critical Ac 0 / Re 1; major Ac 3 / Re 4": a plan in one cell. */
+export function planWords(plan: InspectionPlan | null): string {
+  if (!plan) return '(Inspect in the sidebar shows it)';
+  const whole = plan.sampleSize >= plan.lotSize ? ' (every garment)' : '';
+  const head = `sample ${plan.sampleSize.toLocaleString('en-US')} of ${plan.lotSize.toLocaleString('en-US')}${whole}` +
+    ` (code ${plan.codeLetter})`;
+  const classes = DEFECT_CLASSES.flatMap((k) => {
+    const c = plan[k];
+    if (!c) return [];
+    const own = c.sampleSize !== undefined && c.sampleSize !== plan.sampleSize ? `, sample ${c.sampleSize}` : '';
+    return [`${k} Ac ${c.accept} / Re ${c.reject}${own}`];
+  });
+  return classes.length ? `${head}: ${classes.join('; ')}` : head;
+}
+
+/** "pass (2 inspections, last 2026-12-01)" or "not inspected". */
+export function inspectionWords(b: Pick<BatchRow, 'inspection'>): string {
+  const i = b.inspection;
+  if (!i) return 'not inspected';
+  const many = i.count > 1 ? `${i.count} inspections, last ` : '';
+  return `${i.result === 'pass' ? 'PASS' : 'FAIL'} (${many}${String(i.at).slice(0, 10)})`;
+}
+
 export function renderOrderSheet(input: RenderInput): Rendered {
   const { snap } = input;
   const m = snap.matrix;
   const editable = isEditableState(snap.state);
-  const width = Math.max(m.sizes.length + 2, 6);
+  const width = Math.max(m.sizes.length + 2, 9);
 
   const values: (string | number)[][] = [];
   const backgrounds: string[][] = [];
@@ -146,6 +177,8 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   header(LABEL.customer, customerLabel(snap));
   header(LABEL.version, snap.version);
   header(LABEL.total, snap.total);
+  header(LABEL.tolerance, snap.tolerance ? toleranceWords(snap.tolerance) : '(not read)');
+  header(LABEL.extraCut, extraCutWords(snap.extraCutPct ?? 0));
   header(LABEL.lastChange, snap.updatedBy ? `${snap.updatedBy} at ${snap.updatedAt}` : snap.updatedAt);
   header(LABEL.status, input.status ?? `Pulled ${snap.pulledAt}`);
   push([]);
@@ -191,19 +224,30 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   push([]);
 
   // Progress and batches.
-  push([LABEL.progress, 'Ordered', 'Batched', 'Produced', 'Rejected', 'Produced %'], { bold: true, bg: COLOR.section });
-  push(['', snap.total, snap.progress.batched, snap.progress.produced, snap.progress.rejected, pct(snap.progress.produced, snap.total)]);
+  const progress = { ...snap.progress, missing: snap.progress.missing ?? 0 };
+  const n = FORMAT.number;
+  const progressFormats = [FORMAT.text, n, n, n, n, n, FORMAT.text];
+  push([LABEL.progress, 'Ordered', 'Batched', 'Produced', 'Rejected', 'Missing', 'Produced %'],
+    { bold: true, bg: COLOR.section });
+  const made = pct(progress.produced, snap.total);
+  push(['', snap.total, progress.batched, progress.produced, progress.rejected, progress.missing, made],
+    { formats: progressFormats });
   push([]);
-  push([LABEL.batches, 'State', 'Quantity', 'Produced', 'Rejected', 'Done %'], { bold: true, bg: COLOR.section });
+  const batchColumns = ['State', 'Quantity', 'Produced', 'Rejected', 'Missing', 'Done %'];
+  batchColumns.push('Inspection plan', 'Inspection');
+  push([LABEL.batches, ...batchColumns],
+    { bold: true, bg: COLOR.section });
   if (snap.batches === null) push(['(batches could not be read: use Refresh)']);
   else if (snap.batches.length === 0) {
     push([isInProduction(snap.state)
       ? '(no batches yet: generate them from the sidebar)'
       : '(no batches: they are created once the order is Released)']);
   } else {
-    const formats = [FORMAT.text, FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.text];
+    const formats = [FORMAT.text, FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.text,
+      FORMAT.text, FORMAT.text];
     for (const b of snap.batches) {
-      push([b.id, stateWord(b.state), b.total, b.produced, b.rejected, pct(b.produced, b.total)], { formats });
+      push([b.id, stateWord(b.state), b.total, b.produced, b.rejected, b.missing ?? 0, pct(b.produced, b.total),
+        planWords(b.plan ?? null), inspectionWords(b)], { formats });
     }
   }
   push([]);

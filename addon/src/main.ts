@@ -5,7 +5,8 @@ import { gas } from './gas.js';
 import { isOrderCommand } from '../../shared/vocabulary.js';
 import { friendly, type Activity } from './messages.js';
 import type {
-  ListPage, OrderListItem, OrderListQuery, OrderPanel, Outcome, PushSummary, ServerApi, SettingsView, TechPackListItem,
+  InspectionForm, InspectionInput, InspectionOutcome, ListPage, OrderListItem, OrderListQuery, OrderPanel, Outcome,
+  PushSummary, ServerApi, SettingsView, TechPackListItem,
   TransitionOptions,
 } from './protocol.js';
 import { AddonService } from './service.js';
@@ -136,8 +137,16 @@ export function openBatchOutput(orderId: string, batchId: string): Outcome<{ she
   return run('batch.finish', (s) => s.openBatchOutput(orderId, batchId));
 }
 
-export function finishBatch(orderId: string, batchId: string): Outcome<OrderPanel> {
-  return panelRun('batch.finish', (s) => s.finishBatch(orderId, batchId));
+export function finishBatch(orderId: string, batchId: string, options?: TransitionOptions): Outcome<OrderPanel> {
+  return panelRun('batch.finish', (s) => s.finishBatch(orderId, batchId, options ?? {}));
+}
+
+export function getInspectionPlan(orderId: string, batchId: string): Outcome<InspectionForm> {
+  return run('inspect', (s) => s.inspectionPlan(orderId, batchId));
+}
+
+export function recordInspection(orderId: string, batchId: string, input: InspectionInput): Outcome<InspectionOutcome> {
+  return run<InspectionOutcome>('inspect', (s) => s.recordInspection(orderId, batchId, input ?? {}), true);
 }
 
 export function refreshMaterials(orderId: string): Outcome<OrderPanel> {
@@ -148,5 +157,6 @@ export function refreshMaterials(orderId: string): Outcome<OrderPanel> {
 const serverApi: ServerApi = {
   getSettings, openSettings, saveSettings, listOrders, listTechPacks, getActiveOrder, openOrder, createOrder, refreshOrder, pushOrder,
   transitionOrder, generateBatches, startBatch, cancelBatch, openBatchOutput, finishBatch, refreshMaterials,
+  getInspectionPlan, recordInspection,
 };
 void serverApi;

@@ -14,7 +14,8 @@ export interface Friendly {
 }
 
 /** The add-on's own tasks (no state-machine move): reading lists, opening, pushing the sheet, ... */
-export type SheetTask = 'settings' | 'list' | 'open' | 'create' | 'refresh' | 'push' | 'refreshMaterials';
+export type SheetTask =
+  | 'settings' | 'list' | 'open' | 'create' | 'refresh' | 'push' | 'refreshMaterials' | 'inspect';
 
 /** What the planner was doing: an order command, a batch action (`batch.start`), or a sheet task. */
 export type Activity = OrderCommand | `batch.${BatchAction}` | SheetTask;
@@ -22,6 +23,8 @@ export type Activity = OrderCommand | `batch.${BatchAction}` | SheetTask;
 /** What the planner was doing, so the message can say it. */
 export interface ErrorContext {
   action?: Activity;
+  /** The batch the action was about, when a batch's. */
+  batchId?: string;
 }
 
 /** How a message names the activity: "may not {verb} this order", "cannot be {done}". */
@@ -64,6 +67,64 @@ function obj(d: unknown): Record<string, unknown> {
   return typeof d === 'object' && d !== null ? (d as Record<string, unknown>) : {};
 }
 
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const n = (v: unknown): string => num(v).toLocaleString('en-US');
+
+function pctWord(p: unknown): string {
+  return `${Math.round(num(p) * 10) / 10}%`;
+}
+
+const SCOPE_WORDS: Record<string, string> = { order: 'for the whole order', color: 'per color', cell: 'per cell' };
+
+/** "−3% / +5% per color": a tolerance as the order sheet and the messages say it. */
+export function toleranceWords(
+  t: { underPct?: unknown; overPct?: unknown; scope?: unknown } | null | undefined,
+): string {
+  if (!t) return '';
+  const scope = SCOPE_WORDS[String(t.scope ?? 'color')] ?? SCOPE_WORDS.color;
+  return `\u2212${pctWord(t.underPct)} / +${pctWord(t.overPct)} ${scope}`;
+}
+
+/** "RED", "RED/M", "the order": one tolerance group. */
+function groupName(g: Record<string, unknown>): string {
+  if (typeof g.color === 'string' && typeof g.size === 'string') return `${g.color}/${g.size}`;
+  if (typeof g.color === 'string') return g.color;
+  if (typeof g.size === 'string') return `size ${g.size}`;
+  return 'The order';
+}
+
+function outOfTolerance(d: Record<string, unknown>): string {
+  const groups = Array.isArray(d.groups) ? (d.groups as Record<string, unknown>[]) : [];
+  const cells = Array.isArray(d.cells) ? (d.cells as Record<string, unknown>[]) : [];
+  const scope = typeof d.scope === 'string' ? d.scope : groups.length ? 'color' : 'cell';
+  const rows = groups.length ? groups : cells;
+  const said = rows.slice(0, 4).map((g) => {
+    const made = `${groupName(g)} made ${n(g.produced)} of ${n(g.ordered)}`;
+    if (typeof g.min === 'number' && num(g.produced) < g.min) return `${made} (at least ${n(g.min)} needed)`;
+    if (typeof g.max === 'number' && num(g.produced) > g.max) return `${made} (at most ${n(g.max)} allowed)`;
+    return made;
+  });
+  const more = rows.length > 4 ? `, and ${rows.length - 4} more` : '';
+  const extra = num(d.moreCells) > 0 ? ` (${n(d.moreCells)} more cells not listed)` : '';
+  const where = SCOPE_WORDS[scope] ?? SCOPE_WORDS.color;
+  const head = said.length ? `${said.join('; ')}${more}${extra}` : 'Some quantities are outside the tolerance';
+  return `${head}: outside the order's tolerance ${where}. Finish more batches, or short-close with a reason.`;
+}
+
+function unreconciled(d: Record<string, unknown>): string {
+  const cells = Array.isArray(d.cells) ? (d.cells as Record<string, unknown>[]) : [];
+  const said = cells.slice(0, 5).map((c) => {
+    const gone = num(c.missing) || num(c.quantity) - num(c.produced) - num(c.rejected);
+    const counted = `${n(c.produced)} made + ${n(c.rejected)} rejected of ${n(c.quantity)}`;
+    return `${c.color}/${c.size}: ${counted} (${n(gone)} unaccounted)`;
+  });
+  const more = cells.length > 5 ? ` and ${cells.length - 5} more cells` : '';
+  const total = num(d.missingTotal) ? `${n(d.missingTotal)} garments are` : 'Some garments are';
+  const batch = typeof d.batchId === 'string' ? ` in batch ${d.batchId}` : '';
+  const where = said.length ? ` (${said.join('; ')}${more})` : '';
+  return `${total} not accounted for${batch}${where}. Count again, or give a reason to record them as missing.`;
+}
+
 /** The message for one API error. */
 export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly {
   const d = obj(e.details);
@@ -96,11 +157,35 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
       const ids = Array.isArray(d.batches) ? (d.batches as unknown[]).map(String) : [];
       return say(`Some batches are not Finished or Cancelled yet${ids.length ? ` (${list(ids)})` : ''}: finish or cancel them before completing the order.`);
     }
-    case 'OUT_OF_TOLERANCE': {
-      const cells = Array.isArray(d.cells) ? (d.cells as Record<string, unknown>[]) : [];
-      const shown = cells.slice(0, 5).map((c) => `${c.color}/${c.size} made ${c.produced} of ${c.ordered}`);
-      return say(`${cells.length || 'Some'} cell(s) are outside the order's tolerance${shown.length ? ` (${list(shown)})` : ''}. Finish more batches, or short-close the order with a reason.`);
+    case 'OUT_OF_TOLERANCE':
+      return say(outOfTolerance(d));
+    case 'UNRECONCILED':
+      return say(unreconciled(d));
+    case 'TECH_PACK_LOCKED':
+      return say(
+        'This tech pack is signed off (or in approval): its sizes, colors, BOM and IQ template cannot change. ' +
+          'Move it back to Design to change them.',
+      );
+    case 'ORDER_HAS_OUTPUT':
+      return say(
+        'This order already has produced or rejected garments and cannot be cancelled. Short-close it instead.',
+      );
+    case 'INSPECTION_REQUIRED': {
+      const id = typeof d.batchId === 'string' ? d.batchId : ctx.batchId;
+      const last = d.latestResult === 'fail' || d.last === 'fail' ? ' (its latest inspection failed)' : '';
+      const which = id ? `Batch ${id}` : 'This batch';
+      return say(`${which} needs a passing inspection${last} before it can finish: record one from the sidebar.`);
     }
+    case 'NO_IQ_TEMPLATE':
+      return say(
+        "This order's tech pack names no IQ template, so there is no sampling plan to inspect by. " +
+          'Set an IQ template on the tech pack first.',
+      );
+    case 'BELOW_BATCHED':
+      return say(
+        'A quantity cannot go below what is already in batches. Cancel or finish those batches first, ' +
+          'or keep the quantity at least at what is batched.',
+      );
     case 'EDIT_CONFLICT': {
       const n = Array.isArray(d.conflicts) ? d.conflicts.length : 0;
       const who = typeof d.updatedBy === 'string' ? d.updatedBy : 'someone else';
@@ -126,6 +211,9 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
     case 'UNAUTHORIZED':
       return say('The GarmentFlow API did not accept your Google sign-in. Reload the spreadsheet; if it persists, ask an admin to register your account.');
     case 'FORBIDDEN':
+      if (d.to === 'ProductionReady' || /approver/i.test(e.message)) {
+        return say('Only an approver can sign this tech pack off.');
+      }
       return say(`Your account may not ${verb} this order: ${e.message}`);
     case 'NETWORK':
       return say(`${e.message}. Check the API URL in GarmentFlow > Settings and your connection.`);
@@ -143,7 +231,9 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
 
 /** Any error raised while serving the sidebar, as a message (never a stack). */
 export function friendly(e: unknown, ctx: ErrorContext = {}): Friendly {
-  if (e instanceof ContextError) return friendlyApiError(e.error, { ...ctx, action: e.action });
+  if (e instanceof ContextError) {
+    return friendlyApiError(e.error, { ...ctx, action: e.action, batchId: e.batchId ?? ctx.batchId });
+  }
   if (e instanceof ApiError) return friendlyApiError(e, ctx);
   if (e instanceof UserError) return { code: e.code, message: e.message, details: e.details };
   const message = e instanceof Error ? e.message : String(e);
@@ -167,6 +257,7 @@ export class ContextError extends Error {
   constructor(
     readonly error: ApiError,
     readonly action: Activity,
+    readonly batchId?: string,
   ) {
     super(error.message);
     this.name = 'ContextError';

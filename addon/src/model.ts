@@ -10,7 +10,66 @@ import type { MaterialLine as FullMaterialLine, MaterialsSummary } from '../../s
 
 export type { BatchState };
 /** The parts of the API's answers the add-on reads (the shapes are the domain's own). */
-export type ApiBatch = Pick<ProductionBatch, 'id' | 'orderId' | 'state' | 'version' | 'matrix' | 'produced' | 'rejected' | 'total'>;
+type BatchFields = 'id' | 'orderId' | 'state' | 'version' | 'matrix' | 'produced' | 'rejected' | 'total';
+export type ApiBatch = Pick<ProductionBatch, BatchFields> & {
+  /** Finished with fewer garments than planned and a reason: the rest per cell (CONTRACT "Added shapes"). */
+  missing?: Matrix | null;
+  missingTotal?: number;
+  inspection?: InspectionSummary | null;
+};
+
+/** The latest inspection of a batch, as the batch resource carries it. */
+export interface InspectionSummary {
+  count: number;
+  result: 'pass' | 'fail';
+  at: string;
+}
+
+/** Accept and reject numbers for one defect class. */
+export interface PlanClass {
+  aql: number;
+  accept: number;
+  reject: number;
+  codeLetter?: string;
+  sampleSize?: number;
+}
+
+export const DEFECT_CLASSES = ['critical', 'major', 'minor'] as const;
+export type DefectClass = (typeof DEFECT_CLASSES)[number];
+
+/** `GET .../inspection-plan`: the batch's ISO 2859-1 sampling plan. */
+export interface InspectionPlan {
+  lotSize: number;
+  inspectionLevel: string;
+  codeLetter: string;
+  sampleSize: number;
+  critical?: PlanClass;
+  major?: PlanClass;
+  minor?: PlanClass;
+}
+
+/** `POST .../inspections`. */
+export interface InspectionInput {
+  sampleSize?: number;
+  criticalDefects?: number;
+  majorDefects?: number;
+  minorDefects?: number;
+  inspector?: string;
+  notes?: string;
+}
+
+/** What the API answers for an inspection (the fields the add-on reads). */
+export interface Inspection extends InspectionInput {
+  result: 'pass' | 'fail';
+  at?: string;
+}
+
+/** The order's tolerance as the add-on reads it (`scope` may be absent on older servers: color). */
+export interface ToleranceView {
+  overPct: number;
+  underPct: number;
+  scope: 'order' | 'color' | 'cell';
+}
 export type MaterialLine = Pick<FullMaterialLine, 'material' | 'variant' | 'uom' | 'net' | 'gross' | 'purchase'>;
 export type ApiMaterials = Pick<MaterialsSummary, 'bomRevision' | 'techPackBomRevision' | 'stale'> & { lines: MaterialLine[] };
 
@@ -25,6 +84,11 @@ export interface BatchRow {
   colors: string[];
   /** The batch's quantities, kept so an output sheet can be laid out without another request. */
   quantities: number[][];
+  /** Garments recorded as missing when it finished (0 when all were accounted for). */
+  missing: number;
+  inspection: InspectionSummary | null;
+  /** Its sampling plan, once fetched (on demand: opening its inspection form). */
+  plan: InspectionPlan | null;
 }
 
 /**
@@ -37,7 +101,10 @@ export interface OrderSnapshot
   sourceType: string;
   /** The matrix the sheet was last written from, per cell the value the server held then. */
   matrix: Matrix;
-  progress: { batched: number; produced: number; rejected: number };
+  progress: { batched: number; produced: number; rejected: number; missing: number };
+  tolerance: ToleranceView | null;
+  /** The batch plan's extra cut (percent over the ordered quantity); 0 when none. */
+  extraCutPct: number;
   batches: BatchRow[] | null;
   materials: ApiMaterials | null;
   /** Why batches or materials could not be read, if so. */
@@ -50,7 +117,7 @@ export function sumMatrix(m: Matrix | null | undefined): number {
   return m ? matrixTotal(m) : 0;
 }
 
-export function batchRow(b: ApiBatch): BatchRow {
+export function batchRow(b: ApiBatch, plan: InspectionPlan | null = null): BatchRow {
   return {
     id: b.id,
     state: b.state,
@@ -60,7 +127,17 @@ export function batchRow(b: ApiBatch): BatchRow {
     sizes: b.matrix.sizes,
     colors: b.matrix.colors,
     quantities: b.matrix.quantities,
+    missing: typeof b.missingTotal === 'number' ? b.missingTotal : sumMatrix(b.missing),
+    inspection: b.inspection ?? null,
+    plan,
   };
+}
+
+function toleranceOf(t: unknown): ToleranceView | null {
+  const o = (t ?? null) as Partial<ToleranceView> | null;
+  if (!o || typeof o.overPct !== 'number' || typeof o.underPct !== 'number') return null;
+  const scope = o.scope === 'order' || o.scope === 'cell' ? o.scope : 'color';
+  return { overPct: o.overPct, underPct: o.underPct, scope };
 }
 
 export function snapshotOf(
@@ -69,7 +146,11 @@ export function snapshotOf(
   materials: ApiMaterials | null,
   sectionErrors: string[],
   now: string,
+  /** Plans fetched before, by batch id (a batch's plan only changes with its quantity, which is fixed). */
+  plans: Record<string, InspectionPlan> = {},
 ): OrderSnapshot {
+  const progress = (order.progress ?? {}) as { missing?: Matrix | null };
+  const plan = order.batchPlan as { extraCutPct?: unknown } | undefined;
   const source = (order.source ?? { type: 'commercial' }) as { type: string; customer?: string };
   return {
     id: order.id,
@@ -88,8 +169,11 @@ export function snapshotOf(
       batched: sumMatrix(order.progress?.batched),
       produced: sumMatrix(order.progress?.produced),
       rejected: sumMatrix(order.progress?.rejected),
+      missing: sumMatrix(progress.missing),
     },
-    batches: batches ? batches.map(batchRow) : null,
+    tolerance: toleranceOf(order.tolerance),
+    extraCutPct: typeof plan?.extraCutPct === 'number' ? plan.extraCutPct : 0,
+    batches: batches ? batches.map((b) => batchRow(b, plans[b.id] ?? null)) : null,
     materials,
     sectionErrors,
     pulledAt: now,

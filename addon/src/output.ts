@@ -9,6 +9,7 @@ export const OUTPUT_LABEL = {
   title: 'GarmentFlow batch output',
   order: 'Order',
   batch: 'Batch',
+  planned: 'Planned',
   produced: 'Produced',
   rejected: 'Rejected',
 } as const;
@@ -40,21 +41,28 @@ export function renderOutputSheet(orderId: string, b: BatchRow): Rendered {
   push(['Planned quantity', b.total]);
   push([]);
   const editable: Block[] = [];
-  const table = (label: string, hint: string, fill: (r: number, c: number) => number) => {
+  const table = (label: string, hint: string, fill: (r: number, c: number) => number | '', typed = true) => {
     push([label, hint], [COLOR.section, COLOR.section], [], true);
     const corner = push([LABEL.corner, ...b.sizes, LABEL.total], [], [], true);
     const first = corner + 1;
     b.colors.forEach((color, r) => {
       const rowNo = first + r;
       const sum = b.sizes.length ? `=SUM(${a1(rowNo, 2)}:${a1(rowNo, b.sizes.length + 1)})` : 0;
-      push([color, ...b.sizes.map((_, c) => fill(r, c)), sum], [COLOR.locked, ...b.sizes.map(() => COLOR.editable)], [FORMAT.text, ...b.sizes.map(() => FORMAT.qty), FORMAT.number]);
+      const bg = typed ? COLOR.editable : COLOR.locked;
+      push([color, ...b.sizes.map((_, c) => fill(r, c)), sum], [COLOR.locked, ...b.sizes.map(() => bg)],
+        [FORMAT.text, ...b.sizes.map(() => FORMAT.qty), FORMAT.number]);
     });
     push([LABEL.total, ...b.sizes.map((_, c) => `=SUM(${a1(first, c + 2)}:${a1(first + b.colors.length - 1, c + 2)})`)], [], [], true);
-    if (b.sizes.length && b.colors.length) editable.push({ row: first, col: 2, numRows: b.colors.length, numCols: b.sizes.length });
+    if (typed && b.sizes.length && b.colors.length) {
+      editable.push({ row: first, col: 2, numRows: b.colors.length, numCols: b.sizes.length });
+    }
     push([]);
     return first;
   };
-  const producedRow = table(OUTPUT_LABEL.produced, 'Garments made per cell (prefilled with the planned quantities)', (r, c) => b.quantities[r][c]);
+  table(OUTPUT_LABEL.planned, 'What the batch was cut for (read-only)', (r, c) => b.quantities[r][c], false);
+  // Not prefilled: a count typed per cell, so an uncounted cell is not taken for a full one.
+  const producedHint = 'Garments made per cell, as counted (planned quantities above; a blank cell counts 0)';
+  const producedRow = table(OUTPUT_LABEL.produced, producedHint, () => '');
   table(OUTPUT_LABEL.rejected, 'Garments rejected at inspection per cell', () => 0);
   return {
     rows: values.length,
@@ -112,5 +120,29 @@ export function parseOutputSheet(values: CellValue[][], b: BatchRow): OutputRead
   };
   out.produced = readAfter(OUTPUT_LABEL.produced);
   out.rejected = readAfter(OUTPUT_LABEL.rejected);
+  return out;
+}
+
+/** One cell whose produced and rejected fall short of the batch's quantity. */
+export interface ShortCell {
+  color: string;
+  size: string;
+  quantity: number;
+  produced: number;
+  rejected: number;
+  missing: number;
+}
+
+/** The cells where produced + rejected is below the planned quantity (they need a reason to finish). */
+export function unaccountedCells(b: BatchRow, produced: Matrix, rejected: Matrix): ShortCell[] {
+  const out: ShortCell[] = [];
+  b.colors.forEach((color, r) =>
+    b.sizes.forEach((size, c) => {
+      const quantity = b.quantities[r][c];
+      const p = produced.quantities[r]?.[c] ?? 0;
+      const j = rejected.quantities[r]?.[c] ?? 0;
+      if (p + j < quantity) out.push({ color, size, quantity, produced: p, rejected: j, missing: quantity - p - j });
+    }),
+  );
   return out;
 }

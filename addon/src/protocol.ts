@@ -1,7 +1,9 @@
 // What the sidebar and the settings dialog may call through google.script.run, typed once for both
 // sides: addon/src/main.ts implements ServerApi, addon/sidebar/run.ts calls it.
 import type { OrderCommand } from '../../shared/vocabulary.js';
-import type { BatchRow, OrderState, TechPackState } from './model.js';
+import type {
+  BatchRow, Inspection, InspectionInput, InspectionPlan, OrderState, TechPackState, ToleranceView,
+} from './model.js';
 
 /** Every server function answers an Outcome: a planner-facing message instead of a stack. */
 export type Outcome<T> =
@@ -53,6 +55,10 @@ export interface OrderPanel {
   /** What the order offers now, in the sidebar's order (shared/vocabulary.ts orderCommandsFrom). */
   actions: OrderCommand[];
   batches: BatchRow[];
+  /** Ordered, batched, produced, rejected and missing garments (missing: finished short with a reason). */
+  progress: { batched: number; produced: number; rejected: number; missing: number };
+  tolerance: ToleranceView | null;
+  extraCutPct: number;
   materialsStale: boolean | null;
   pulledAt: string;
 }
@@ -77,6 +83,22 @@ export interface TransitionOptions {
   reason?: string;
 }
 
+/** What the sidebar's inspection form shows before anything is typed. */
+export interface InspectionForm {
+  orderId: string;
+  batchId: string;
+  plan: InspectionPlan;
+}
+
+/** A recorded inspection and the order panel after it. */
+export interface InspectionOutcome {
+  inspection: Inspection;
+  plan: InspectionPlan | null;
+  panel: OrderPanel;
+}
+
+export type { InspectionInput };
+
 export interface ServerApi {
   getSettings(): Outcome<SettingsView>;
   openSettings(): Outcome<null>;
@@ -93,7 +115,9 @@ export interface ServerApi {
   startBatch(orderId: string, batchId: string): Outcome<OrderPanel>;
   cancelBatch(orderId: string, batchId: string): Outcome<OrderPanel>;
   openBatchOutput(orderId: string, batchId: string): Outcome<{ sheetName: string }>;
-  finishBatch(orderId: string, batchId: string): Outcome<OrderPanel>;
+  finishBatch(orderId: string, batchId: string, options?: TransitionOptions): Outcome<OrderPanel>;
+  getInspectionPlan(orderId: string, batchId: string): Outcome<InspectionForm>;
+  recordInspection(orderId: string, batchId: string, input: InspectionInput): Outcome<InspectionOutcome>;
   refreshMaterials(orderId: string): Outcome<OrderPanel>;
 }
 

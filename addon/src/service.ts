@@ -13,11 +13,14 @@ import {
   BATCH_ACTION_WORDS, isOrderCommand, ORDER_COMMAND_WORDS, orderCommandsFrom, stateWord,
 } from '../../shared/vocabulary.js';
 import {
-  snapshotOf, type ApiBatch, type ApiMaterials, type BatchRow, type OrderSnapshot, type ProductionOrder,
+  DEFECT_CLASSES, snapshotOf, type ApiBatch, type ApiMaterials, type BatchRow, type InspectionInput,
+  type InspectionPlan,
+  type OrderSnapshot, type ProductionOrder,
 } from './model.js';
-import { outputSheetName, parseOutputSheet, renderOutputSheet } from './output.js';
+import { outputSheetName, parseOutputSheet, renderOutputSheet, unaccountedCells } from './output.js';
 import type {
-  ListPage, OrderListItem, OrderListQuery, OrderPanel, PushSummary, SettingsView, TechPackListItem, TransitionOptions,
+  InspectionForm, InspectionOutcome, ListPage, OrderListItem, OrderListQuery, OrderPanel, PushSummary, SettingsView,
+  TechPackListItem, TransitionOptions,
 } from './protocol.js';
 import { freeSheetName, protect, readSheet, sheetById, writeGrid, writeOrderSheet } from './sheets.js';
 import { StateStore } from './state.js';
@@ -194,6 +197,9 @@ export class AddonService {
       editable: isEditable(snap.state),
       actions: orderCommandsFrom(snap.state),
       batches: snap.batches ?? [],
+      progress: { ...snap.progress, missing: snap.progress.missing ?? 0 },
+      tolerance: snap.tolerance ?? null,
+      extraCutPct: snap.extraCutPct ?? 0,
       materialsStale: snap.materials ? snap.materials.stale : null,
       pulledAt: snap.pulledAt,
     };
@@ -226,10 +232,22 @@ export class AddonService {
   /** Pulls the order with its batches and materials: one UrlFetchApp.fetchAll. */
   private pull(orderId: string): OrderSnapshot {
     const { order, batches, materials } = this.api().pullOrder(orderId);
-    return this.snapshot(order, batches, materials);
+    return this.snapshot(order, batches, materials, this.plansOf(orderId));
   }
 
-  private snapshot(order: ProductionOrder, batches: ApiBatch[] | ApiError | null, materials: ApiMaterials | ApiError | null): OrderSnapshot {
+  /** The sampling plans fetched before for an order's batches (kept in its sheet's record). */
+  private plansOf(orderId: string): Record<string, InspectionPlan> {
+    const plans: Record<string, InspectionPlan> = {};
+    for (const b of this.findOrderSheet(orderId)?.snap.batches ?? []) if (b.plan) plans[b.id] = b.plan;
+    return plans;
+  }
+
+  private snapshot(
+    order: ProductionOrder,
+    batches: ApiBatch[] | ApiError | null,
+    materials: ApiMaterials | ApiError | null,
+    plans: Record<string, InspectionPlan> = {},
+  ): OrderSnapshot {
     const errors: string[] = [];
     if (batches instanceof ApiError) errors.push(`Batches: ${friendlyApiError(batches).message}`);
     if (materials instanceof ApiError) errors.push(`Materials: ${friendlyApiError(materials).message}`);
@@ -239,6 +257,7 @@ export class AddonService {
       materials instanceof ApiError ? null : materials,
       errors,
       this.now(),
+      plans,
     );
   }
 
@@ -515,7 +534,11 @@ export class AddonService {
     return { sheetName: name };
   }
 
-  finishBatch(orderId: string, batchId: string): { panel: OrderPanel; notice?: string } {
+  finishBatch(
+    orderId: string,
+    batchId: string,
+    options: TransitionOptions = {},
+  ): { panel: OrderPanel; notice?: string } {
     const { sheet, snap } = this.orderSheet(orderId);
     const b = this.batchOf(snap, batchId);
     const out = this.ss.getSheetByName(outputSheetName(batchId));
@@ -528,14 +551,29 @@ export class AddonService {
     if (read.problems.length || !read.produced || !read.rejected) {
       throw new UserError('SHEET_PROBLEMS', `Batch ${batchId} was not finished: ${read.problems.slice(0, 5).join('; ')}.`, { problems: read.problems });
     }
+    const reason = options?.reason?.trim() || undefined;
+    const short = unaccountedCells(b, read.produced, read.rejected);
+    if (short.length && !reason) {
+      const missingTotal = short.reduce((t, c) => t + c.missing, 0);
+      const cells = short.slice(0, 5).map((c) => `${c.color}/${c.size} ${c.produced} + ${c.rejected} of ${c.quantity}`);
+      const more = short.length > 5 ? ` and ${short.length - 5} more cells` : '';
+      throw new UserError(
+        'REASON_REQUIRED',
+        `${plural(missingTotal, 'garment is', 'garments are')} not accounted for in batch ${batchId} ` +
+          `(${cells.join('; ')}${more}). Count again, or give a reason to record them as missing.`,
+        { batchId, cells: short, missingTotal },
+      );
+    }
     const lock = this.g.LockService.getDocumentLock();
     if (!lock.tryLock(20_000)) throw new UserError('BUSY', 'Another change is running in this spreadsheet: try again in a few seconds.');
     try {
       this.toast(`${BATCH_ACTION_WORDS.finish.doing} ${batchId}…`);
       try {
-        this.api().batchTransition(orderId, batchId, { action: 'finish', produced: read.produced, rejected: read.rejected });
+        const output = { produced: read.produced, rejected: read.rejected };
+        const body = { action: 'finish' as const, ...output, ...(reason ? { reason } : {}) };
+        this.api().batchTransition(orderId, batchId, body);
       } catch (e) {
-        if (e instanceof ApiError) throw new ContextError(e, 'batch.finish');
+        if (e instanceof ApiError) throw new ContextError(e, 'batch.finish', batchId);
         throw e;
       }
     } finally {
@@ -545,7 +583,64 @@ export class AddonService {
     this.write(sheet, fresh, undefined, `Batch ${batchId} ${BATCH_ACTION_WORDS.finish.done}.`);
     sheet.activate();
     const made = plural(matrixTotal(read.produced), 'garment');
-    return { panel: this.panel(fresh, sheet.getName()), notice: `Batch ${batchId} finished: ${made} produced.` };
+    const missing = short.reduce((t, c) => t + c.missing, 0);
+    const lost = short.length ? `; ${plural(missing, 'garment')} recorded as missing` : '';
+    return { panel: this.panel(fresh, sheet.getName()), notice: `Batch ${batchId} finished: ${made} produced${lost}.` };
+  }
+
+  // ---- quality -----------------------------------------------------------------------------------
+
+  /**
+   * One batch's sampling plan, asked for when the planner opens its inspection form (one request,
+   * never one per batch on refresh). It is kept with the sheet's record, so the batch's row shows
+   * it from the next write of the sheet on.
+   */
+  inspectionPlan(orderId: string, batchId: string): InspectionForm {
+    const { sheet, snap } = this.orderSheet(orderId);
+    this.batchOf(snap, batchId);
+    let plan: InspectionPlan;
+    try {
+      plan = this.api().inspectionPlan(orderId, batchId);
+    } catch (e) {
+      if (e instanceof ApiError) throw new ContextError(e, 'inspect', batchId);
+      throw e;
+    }
+    const batches = (snap.batches ?? []).map((b) => (b.id === batchId ? { ...b, plan } : b));
+    this.state.put({ sheetId: sheet.getSheetId(), snap: { ...snap, batches } }, this.now());
+    return { orderId, batchId, plan };
+  }
+
+  /** Records an inspection of a batch; the answer says pass or fail by its plan. */
+  recordInspection(
+    orderId: string,
+    batchId: string,
+    input: InspectionInput,
+  ): { data: InspectionOutcome; notice?: string } {
+    const { sheet, snap: old } = this.orderSheet(orderId);
+    this.batchOf(old, batchId);
+    const body = inspectionBody(input);
+    let inspection: InspectionOutcome['inspection'];
+    try {
+      inspection = this.api().recordInspection(orderId, batchId, body);
+    } catch (e) {
+      if (e instanceof ApiError) throw new ContextError(e, 'inspect', batchId);
+      throw e;
+    }
+    const fresh = this.pull(orderId);
+    const d = isEditable(old.state) ? this.diffOf(sheet, old) : null;
+    const word = inspection.result === 'pass' ? 'PASSED' : 'FAILED';
+    const status = `Inspection of batch ${batchId} recorded: ${word}.`;
+    let panel: OrderPanel;
+    if (d?.structureChanged) {
+      // New sizes/colors not pushed yet: keep the sheet as it is, remember the batches only.
+      this.state.put({ sheetId: sheet.getSheetId(), snap: { ...old, batches: fresh.batches } }, this.now());
+      panel = this.panel({ ...old, batches: fresh.batches }, sheet.getName());
+    } else {
+      panel = this.rewriteKeeping(sheet, fresh, d, status).panel;
+    }
+    const plan = fresh.batches?.find((b) => b.id === batchId)?.plan ?? null;
+    const next = inspection.result === 'pass' ? '' : ' The lot can be re-inspected after it is sorted or reworked.';
+    return { data: { inspection, plan, panel }, notice: `${status}${next}` };
   }
 
   refreshMaterials(orderId: string): { panel: OrderPanel; notice?: string } {
@@ -562,6 +657,34 @@ export class AddonService {
     const res = this.rewriteKeeping(sheet, snap, d, `Materials refreshed ${snap.pulledAt}`);
     return { panel: res.panel, notice: res.notice ?? 'Materials summary refreshed.' };
   }
+}
+
+/** The inspection body: whole counts of 0 or more only; empty text left out. */
+export function inspectionBody(input: InspectionInput): InspectionInput {
+  const out: InspectionInput = {};
+  const bad: string[] = [];
+  const count = (v: unknown, label: string): number | undefined => {
+    if (v === undefined || v === null || v === '') return undefined;
+    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    if (!Number.isInteger(n) || n < 0) {
+      bad.push(`${label} must be a whole number of 0 or more`);
+      return undefined;
+    }
+    return n;
+  };
+  const sample = count(input?.sampleSize, 'Sample size');
+  if (sample !== undefined) out.sampleSize = sample;
+  for (const k of DEFECT_CLASSES) {
+    const key = `${k}Defects` as const;
+    const v = count(input?.[key], `${k.charAt(0).toUpperCase()}${k.slice(1)} defects`);
+    if (v !== undefined) out[key] = v;
+  }
+  const inspector = typeof input?.inspector === 'string' ? input.inspector.trim() : '';
+  if (inspector) out.inspector = inspector;
+  const notes = typeof input?.notes === 'string' ? input.notes.trim() : '';
+  if (notes) out.notes = notes;
+  if (bad.length) throw new UserError('VALIDATION_FAILED', `The inspection was not sent: ${bad.join('; ')}.`);
+  return out;
 }
 
 function capitalized(word: string): string {

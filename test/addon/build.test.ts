@@ -35,9 +35,10 @@ describe('the add-on build', () => {
 
   it('declares the Apps Script globals at the top level of one script, and nothing Node-only', () => {
     expect(globalFunctionNames(dir)).toEqual([
-      'cancelBatch', 'createOrder', 'finishBatch', 'generateBatches', 'getActiveOrder', 'getSettings', 'listOrders', 'listTechPacks',
-      'onInstall', 'onOpen', 'openBatchOutput', 'openOrder', 'openSettings', 'pushOrder', 'refreshMaterials', 'refreshOrder',
-      'saveSettings', 'showSettings', 'showSidebar', 'startBatch', 'transitionOrder',
+      'cancelBatch', 'createOrder', 'finishBatch', 'generateBatches', 'getActiveOrder', 'getInspectionPlan',
+      'getSettings', 'listOrders', 'listTechPacks', 'onInstall', 'onOpen', 'openBatchOutput', 'openOrder',
+      'openSettings', 'pushOrder', 'recordInspection', 'refreshMaterials',
+      'refreshOrder', 'saveSettings', 'showSettings', 'showSidebar', 'startBatch', 'transitionOrder',
     ]);
     const code = read('Code.js');
     expect(code).not.toMatch(/\brequire\(|\bprocess\.|\bimport\s*\(|^import |^export /m);

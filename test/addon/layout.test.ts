@@ -20,7 +20,7 @@ describe('order sheet layout', () => {
     expect(r.values.some((row) => row[0] === LABEL.batches)).toBe(true);
     const mat = r.values.findIndex((row) => row[0] === LABEL.materials);
     expect(String(r.values[mat][1])).toContain('Up to date');
-    expect(r.values[mat + 2]).toEqual(['FAB-JERSEY', 'NAVY', 'm', 72, 75.6, 100]);
+    expect(r.values[mat + 2].slice(0, 6)).toEqual(['FAB-JERSEY', 'NAVY', 'm', 72, 75.6, 100]);
     // every layer has the same shape as the values
     for (const layer of [r.backgrounds, r.notes, r.weights, r.formats]) {
       expect(layer.length).toBe(r.rows);
@@ -48,13 +48,61 @@ describe('order sheet layout', () => {
       snap: snap({
         state: 'InProgress',
         materials: { bomRevision: 1, techPackBomRevision: 2, stale: true, lines: [] },
-        batches: [{ id: 'B-1', state: 'Running', total: 200, produced: 50, rejected: 2, sizes: ['S'], colors: ['NAVY'], quantities: [[200]] }],
+        batches: [{
+          id: 'B-1', state: 'Running', total: 200, produced: 50, rejected: 2, sizes: ['S'], colors: ['NAVY'],
+          quantities: [[200]], missing: 0, inspection: null, plan: null,
+        }],
       }),
     });
     const mat = r.values.find((row) => row[0] === LABEL.materials)!;
     expect(String(mat[1])).toMatch(/STALE.*revision 1.*at 2/);
     expect(r.values.find((row) => row[0] === LABEL.state)?.[1]).toBe('In progress');
-    expect(r.values.find((row) => row[0] === 'B-1')).toEqual(['B-1', 'Running', 200, 50, 2, '25%']);
+    expect(r.values.find((row) => row[0] === 'B-1')).toEqual([
+      'B-1', 'Running', 200, 50, 2, 0, '25%', '(Inspect in the sidebar shows it)', 'not inspected',
+    ]);
+  });
+
+  it('shows the tolerance with its scope, the extra cut, missing garments, each batch plan and inspection', () => {
+    const plan = {
+      lotSize: 500, inspectionLevel: 'II', codeLetter: 'H', sampleSize: 50,
+      critical: { aql: 0.65, accept: 0, reject: 1, codeLetter: 'J', sampleSize: 80 },
+      major: { aql: 2.5, accept: 3, reject: 4 },
+    };
+    const row = { sizes: ['S'], colors: ['NAVY'], quantities: [[500]], rejected: 2 };
+    const r = renderOrderSheet({
+      snap: snap({
+        state: 'InProgress',
+        total: 1000,
+        tolerance: { overPct: 5, underPct: 3, scope: 'color' },
+        extraCutPct: 2,
+        progress: { batched: 1000, produced: 495, rejected: 2, missing: 3 },
+        batches: [
+          { ...row, id: 'B-1', state: 'Finished', total: 500, produced: 495, missing: 3, plan,
+            inspection: { count: 2, result: 'pass', at: '2026-12-01T09:00:00.000Z' } },
+          { ...row, id: 'B-2', state: 'Running', total: 500, produced: 0, rejected: 0, missing: 0, plan: null,
+            inspection: null },
+        ],
+      }),
+    });
+    const col = (label: string) => r.values.find((x) => x[0] === label)?.[1];
+    expect(col(LABEL.tolerance)).toBe('\u22123% / +5% per color');
+    expect(String(col(LABEL.extraCut))).toMatch(/^2% over the ordered quantity/);
+    const progress = r.values.findIndex((x) => x[0] === LABEL.progress);
+    expect(r.values[progress].slice(0, 7)).toEqual([
+      LABEL.progress, 'Ordered', 'Batched', 'Produced', 'Rejected', 'Missing', 'Produced %',
+    ]);
+    expect(r.values[progress + 1].slice(0, 7)).toEqual(['', 1000, 1000, 495, 2, 3, '49.5%']);
+    expect(r.values.find((x) => x[0] === 'B-1')).toEqual([
+      'B-1', 'Finished', 500, 495, 2, 3, '99%',
+      'sample 50 of 500 (code H): critical Ac 0 / Re 1, sample 80; major Ac 3 / Re 4',
+      'PASS (2 inspections, last 2026-12-01)',
+    ]);
+    const b2 = r.values.find((x) => x[0] === 'B-2');
+    expect(b2?.slice(7)).toEqual(['(Inspect in the sidebar shows it)', 'not inspected']);
+    const cell = renderOrderSheet({ snap: snap({ tolerance: { overPct: 0, underPct: 0, scope: 'cell' } }) });
+    expect(cell.values.find((x) => x[0] === LABEL.tolerance)?.[1]).toBe('\u22120% / +0% per cell');
+    // The sheet still reads back the same matrix below the longer header.
+    expect(parseOrderSheet(r.values).sizes.map((x) => x.code)).toEqual(['S', 'M', 'L']);
   });
 
   it('shows marks and kept values on quantity cells', () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAddon } from '../../addon/build.js';
 import { LABEL } from '../../addon/src/layout.js';
+import type { BatchRow } from '../../addon/src/model.js';
 import type { OrderPanel } from '../../addon/src/protocol.js';
 import { apiUrl, token } from '../support/api.js';
 import { launch, openPage, type Launched } from './fakes/browser.js';
@@ -40,6 +41,9 @@ const panel = (over: Partial<OrderPanel> = {}): OrderPanel => ({
   editable: true,
   actions: ['plan', 'cancel'],
   batches: [],
+  progress: { batched: 0, produced: 0, rejected: 0, missing: 0 },
+  tolerance: { overPct: 5, underPct: 3, scope: 'color' },
+  extraCutPct: 0,
   materialsStale: false,
   pulledAt: 'now',
   ...over,
@@ -116,7 +120,10 @@ describe('the sidebar with canned answers', () => {
   });
 
   it('runs batch actions from their rows', async () => {
-    const b = (id: string, state: 'Planned' | 'Running') => ({ id, state, total: 40, produced: 0, rejected: 0, sizes: ['S'], colors: ['NAVY'], quantities: [[40]] });
+    const b = (id: string, state: 'Planned' | 'Running') => ({
+      id, state, total: 40, produced: 0, rejected: 0, sizes: ['S'], colors: ['NAVY'], quantities: [[40]], missing: 0,
+      inspection: null, plan: null,
+    });
     const released = panel({ state: 'Released', editable: false, actions: ['cancel', 'generateBatches'], batches: [b('B-1', 'Planned'), b('B-2', 'Running')] });
     const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name) => {
       if (name === 'getActiveOrder') return { ok: true, data: released };
@@ -139,7 +146,92 @@ describe('the sidebar with canned answers', () => {
       ['generateBatches', 'PO-000001'],
       ['startBatch', 'PO-000001', 'B-1'],
       ['openBatchOutput', 'PO-000001', 'B-2'],
-      ['finishBatch', 'PO-000001', 'B-2'],
+      ['finishBatch', 'PO-000001', 'B-2', {}],
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows tolerance, missing and inspections; records an inspection; asks why before finishing short', async () => {
+    const major = { aql: 2.5, accept: 0, reject: 1 };
+    const plan = { lotSize: 40, inspectionLevel: 'II', codeLetter: 'D', sampleSize: 8, major };
+    const row: Pick<BatchRow, 'total' | 'rejected' | 'sizes' | 'colors' | 'quantities' | 'plan' | 'inspection'> = {
+      total: 40, rejected: 0, sizes: ['S'], colors: ['NAVY'], quantities: [[40]], plan: null, inspection: null,
+    };
+    const running = { ...row, id: 'B-2', state: 'Running' as const, produced: 0, missing: 0 };
+    const finished = { ...row, id: 'B-1', state: 'Finished' as const, produced: 37, missing: 3 };
+    let batches = [finished, running];
+    const inProgress = (over: Partial<OrderPanel> = {}) => panel({
+      state: 'InProgress', editable: false, actions: ['complete', 'shortClose'], batches,
+      progress: { batched: 80, produced: 37, rejected: 0, missing: 3 },
+      tolerance: { overPct: 5, underPct: 3, scope: 'cell' },
+      extraCutPct: 2, ...over,
+    });
+    let inspected = 0;
+    const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name, args) => {
+      if (name === 'getActiveOrder') return { ok: true, data: inProgress() };
+      if (name === 'listOrders' || name === 'listTechPacks') return { ok: true, data: { items: [], nextCursor: null } };
+      if (name === 'getInspectionPlan') return { ok: true, data: { orderId: 'PO-000001', batchId: args[1], plan } };
+      if (name === 'recordInspection') {
+        const input = args[2] as { majorDefects?: number };
+        const result = (input.majorDefects ?? 0) <= 0 ? 'pass' : 'fail';
+        inspected += 1;
+        const inspection = { count: inspected, result: result as 'pass' | 'fail', at: '2026-12-01T10:00:00.000Z' };
+        batches = [finished, { ...running, plan, inspection }];
+        const data = { inspection: { ...input, result }, plan, panel: inProgress() };
+        return { ok: true, data, notice: `recorded ${result}` };
+      }
+      if (name === 'finishBatch') {
+        const opts = args[2] as { reason?: string };
+        if (!opts.reason) {
+          const message = '3 garments are not accounted for in batch B-2 (NAVY/S 37 + 0 of 40).';
+          return { ok: false, code: 'REASON_REQUIRED', message };
+        }
+        batches = [finished, { ...running, state: 'Finished' as never, produced: 37, missing: 3 }];
+        const notice = 'Batch B-2 finished: 37 garments produced; 3 garments recorded as missing.';
+        return { ok: true, data: inProgress(), notice };
+      }
+      throw new Error(`unexpected ${name}`);
+    });
+    await page.locator('#c-state', { hasText: 'In progress' }).waitFor();
+    expect(await page.textContent('#c-tolerance')).toBe('\u22123% / +5% per cell');
+    expect(await page.textContent('#c-progress')).toBe('37 made, 0 rejected, 3 missing (80 batched)');
+    expect(await page.textContent('#c-extracut')).toBe('2% over the ordered quantity');
+    expect(await page.textContent('[data-batch="B-1"] .b-qty')).toBe('37/40 (92%) · 3 missing');
+    // No plan is asked for until the planner opens a batch's form.
+    expect(calls.some((c) => c.name === 'getInspectionPlan')).toBe(false);
+    expect(await page.isHidden('#inspect-box')).toBe(true);
+
+    await page.click('#inspect-B-2');
+    await page.locator('#i-plan', { hasText: 'sample 8 of 40 (code D): major Ac 0 / Re 1' }).waitFor();
+    expect(await page.inputValue('#i-sample')).toBe('8');
+    await page.fill('#i-major', '2');
+    await page.fill('#i-inspector', 'Li');
+    await page.click('#i-ok');
+    await page.locator('#i-result.fail', { hasText: 'FAIL: batch B-2' }).waitFor();
+    const b2 = '[data-batch="B-2"] [data-role="inspection"]';
+    expect(await page.textContent(b2)).toMatch(/major Ac 0 \/ Re 1 · inspection FAIL/);
+    await page.fill('#i-major', '0');
+    await page.click('#i-ok');
+    await page.locator('#i-result.pass', { hasText: 'PASS: batch B-2 may finish.' }).waitFor();
+    expect(await page.textContent(b2)).toMatch(/PASS \(2 inspections/);
+    const records = calls.filter((c) => c.name === 'recordInspection').map((c) => c.args);
+    expect(records).toEqual([
+      ['PO-000001', 'B-2', { sampleSize: 8, criticalDefects: 0, majorDefects: 2, minorDefects: 0, inspector: 'Li' }],
+      ['PO-000001', 'B-2', { sampleSize: 8, criticalDefects: 0, majorDefects: 0, minorDefects: 0, inspector: 'Li' }],
+    ]);
+    expect(calls.filter((c) => c.name === 'getInspectionPlan')).toHaveLength(1);
+
+    // Finishing short: the refusal opens the reason box; the reason goes with the second try.
+    await page.click('#finish-B-2');
+    await page.locator('#message.error', { hasText: 'not accounted for' }).waitFor();
+    await page.locator('#reason-label', { hasText: 'Why are garments of batch B-2 missing?' }).waitFor();
+    await page.fill('#reason', 'lost in washing');
+    await page.click('#reason-ok');
+    await page.locator('#message.ok', { hasText: '3 garments recorded as missing' }).waitFor();
+    expect(calls.filter((c) => c.name === 'finishBatch').map((c) => c.args)).toEqual([
+      ['PO-000001', 'B-2', {}],
+      ['PO-000001', 'B-2', { reason: 'lost in washing' }],
     ]);
     expect(errors).toEqual([]);
     await page.close();

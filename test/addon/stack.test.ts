@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAddon } from '../../addon/build.js';
 import { COLOR, LABEL } from '../../addon/src/layout.js';
+import { OUTPUT_LABEL } from '../../addon/src/output.js';
 import { STATE_SHEET } from '../../addon/src/state.js';
 import { apiUrl, token } from '../support/api.js';
 import { api, createTechPack } from './helpers.js';
@@ -344,13 +345,20 @@ describe('the add-on against the local stack', () => {
     expect(started.batches.find((x) => x.id === b.id)?.state).toBe('Running');
     const out = ok(addon.openBatchOutput(order.id, b.id));
     const outSheet = gas.book.sheet(out.sheetName);
-    const producedCorner = outSheet.find(LABEL.corner)!;
+    const producedCorner = outSheet.find(OUTPUT_LABEL.produced)!.row + 1;
     const firstColor = b.colors[0];
-    expect(outSheet.valueAt(producedCorner.row + 1, 1)).toBe(firstColor);
-    expect(outSheet.valueAt(producedCorner.row + 1, 2)).toBe(b.quantities[0][0]);
-    outSheet.type(producedCorner.row + 1, 2, 'x');
+    expect(outSheet.valueAt(producedCorner + 1, 1)).toBe(firstColor);
+    expect(outSheet.valueAt(producedCorner + 1, 2)).toBe(''); // counted, not prefilled
+    outSheet.type(producedCorner + 1, 2, 'x');
     expect(addon.finishBatch(order.id, b.id)).toMatchObject({ ok: false, code: 'SHEET_PROBLEMS' });
-    outSheet.type(producedCorner.row + 1, 2, b.quantities[0][0]);
+    outSheet.type(producedCorner + 1, 2, 0);
+    // Nothing typed: every garment is unaccounted for, so the add-on asks why before sending.
+    const unaccounted = addon.finishBatch(order.id, b.id);
+    const notCounted = { ok: false, code: 'REASON_REQUIRED', message: expect.stringMatching(/not accounted for/) };
+    expect(unaccounted).toMatchObject(notCounted);
+    b.colors.forEach((_, r) =>
+      b.sizes.forEach((_, c) => outSheet.type(producedCorner + 1 + r, 2 + c, b.quantities[r][c])),
+    );
     const finished = ok(addon.finishBatch(order.id, b.id));
     expect(finished.batches.find((x) => x.id === b.id)).toMatchObject({ state: 'Finished', produced: b.total });
     const orderSheet = gas.book.sheet(finished.sheetName);
@@ -360,7 +368,15 @@ describe('the add-on against the local stack', () => {
     let p = finished;
     for (const other of finished.batches.filter((x) => x.state === 'Planned')) p = ok(addon.cancelBatch(order.id, other.id));
     expect(p.batches.filter((x) => x.state === 'Planned')).toEqual([]);
-    expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({ ok: false, code: 'OUT_OF_TOLERANCE', message: expect.stringMatching(/short-close the order with a reason/) });
+    // Produced garments cannot be cancelled away: the refusal says to short-close instead.
+    expect(addon.transitionOrder(order.id, 'cancel', { reason: 'customer left' })).toMatchObject({
+      ok: false,
+      code: 'ORDER_HAS_OUTPUT',
+      message: expect.stringMatching(/cannot be cancelled\. Short-close it instead\./),
+    });
+    expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({
+      ok: false, code: 'OUT_OF_TOLERANCE', message: expect.stringMatching(/short-close with a reason/),
+    });
     expect(addon.transitionOrder(order.id, 'shortClose', {})).toMatchObject({ ok: false, code: 'REASON_REQUIRED' });
     expect(ok(addon.transitionOrder(order.id, 'shortClose', { reason: 'fabric ran out' }))).toMatchObject({ state: 'Completed', actions: [] });
     expect((await getOrder(order.id)).state).toBe('Completed');
