@@ -8,10 +8,11 @@ export const DEFAULT_SETTINGS: FactorySettings = {
   defaultTolerance: { overPct: 5, underPct: 3 },
   defaultMaxBatchQty: 500,
   replenishment: { enabled: true },
+  productionLeadDays: 14,
   version: 0,
 };
 
-const FIELDS = ['minTechPackStateForOrders', 'defaultTolerance', 'defaultMaxBatchQty', 'replenishment'] as const;
+const FIELDS = ['minTechPackStateForOrders', 'defaultTolerance', 'defaultMaxBatchQty', 'replenishment', 'productionLeadDays'] as const;
 
 /** A PUT replaces the settings; fields left out keep their current value. */
 export function parseSettingsUpdate(raw: unknown, current: FactorySettings): FactorySettings {
@@ -30,6 +31,9 @@ export function parseSettingsUpdate(raw: unknown, current: FactorySettings): Fac
     if (!isObject(body.replenishment) || typeof body.replenishment.enabled !== 'boolean') {
       p.add('replenishment.enabled', 'must be true or false');
     } else next.replenishment = { enabled: body.replenishment.enabled };
+  }
+  if (body.productionLeadDays !== undefined) {
+    next.productionLeadDays = num(body.productionLeadDays, 'productionLeadDays', p, { integer: true, min: 0, max: 365 })!;
   }
   p.throwIfAny();
   return next;

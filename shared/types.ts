@@ -113,6 +113,8 @@ export interface FactorySettings {
   defaultTolerance: Tolerance;
   defaultMaxBatchQty: number;
   replenishment: { enabled: boolean };
+  /** Days between a material's arrival and the order's delivery date (requirements' needBy). */
+  productionLeadDays: number;
   version: number;
 }
 

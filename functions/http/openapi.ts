@@ -69,9 +69,10 @@ export const SCHEMAS: Record<string, unknown> = {
     properties: {
       minTechPackStateForOrders: { enum: TECH_PACK_STATES }, defaultTolerance: ref('Tolerance'), defaultMaxBatchQty: int,
       replenishment: { type: 'object', properties: { enabled: { type: 'boolean' } } }, version: int,
+      productionLeadDays: { ...int, description: 'Days before delivery a material must be in house (requirements\u2019 needBy)' },
     },
   },
-  SettingsInput: { type: 'object', properties: { minTechPackStateForOrders: { enum: TECH_PACK_STATES }, defaultTolerance: ref('Tolerance'), defaultMaxBatchQty: int, replenishment: { type: 'object', properties: { enabled: { type: 'boolean' } } } } },
+  SettingsInput: { type: 'object', properties: { minTechPackStateForOrders: { enum: TECH_PACK_STATES }, defaultTolerance: ref('Tolerance'), defaultMaxBatchQty: int, replenishment: { type: 'object', properties: { enabled: { type: 'boolean' } } }, productionLeadDays: { type: 'integer', minimum: 0, maximum: 365 } } },
   TechPack: { allOf: [ref('TechPackInput'), { type: 'object', properties: { id: str, state: { enum: TECH_PACK_STATES }, version: int, bomRevision: int, createdAt: str, updatedAt: str } }] },
   TechPackPatch: { type: 'object', properties: { name: str, season: str, iqTemplate: str, sizes: { type: 'array', items: str }, colors: TechPackInput.properties.colors, bom: TechPackInput.properties.bom } },
   TechPackTransition: { type: 'object', required: ['to'], properties: { to: { enum: TECH_PACK_STATES } } },
@@ -186,6 +187,58 @@ export const SCHEMAS: Record<string, unknown> = {
       openReplenishmentOrderId: { type: ['string', 'null'] }, updatedAt: { type: ['string', 'null'] }, updatedBy: { type: ['string', 'null'] },
     },
   },
+  RawMaterialVariant: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['variant', 'uom', 'onHand'],
+    properties: {
+      variant: { type: 'string', maxLength: 80, description: 'The code the materials summary uses (the material itself without a color mapping)' },
+      uom: { type: 'string', maxLength: 20 },
+      onHand: { type: 'number', minimum: 0 },
+      onOrder: {
+        type: 'array',
+        maxItems: 100,
+        items: { type: 'object', additionalProperties: false, required: ['qty', 'eta'], properties: { qty: { type: 'number', minimum: 0 }, eta: { type: 'string', format: 'date' } } },
+      },
+    },
+  },
+  RawMaterialInput: {
+    type: 'object',
+    required: ['leadTimeDays', 'variants'],
+    properties: {
+      material: { ...str, description: 'When given: the path\u2019s material' },
+      leadTimeDays: { type: 'integer', minimum: 0, maximum: 3650 },
+      variants: { type: 'array', maxItems: 500, items: ref('RawMaterialVariant') },
+      version: { ...int, description: 'The version read: the write happens only at it (like If-Match)' },
+    },
+  },
+  RawMaterial: {
+    type: 'object',
+    properties: {
+      material: str, leadTimeDays: int, variants: { type: 'array', items: ref('RawMaterialVariant') }, version: int,
+      updatedAt: { type: ['string', 'null'] }, updatedBy: { type: ['string', 'null'] },
+    },
+  },
+  RequirementLine: {
+    type: 'object',
+    required: ['material', 'variant', 'uom', 'required', 'onHand', 'onOrder', 'net', 'purchase', 'needBy', 'orderBy', 'stale', 'orders'],
+    properties: {
+      material: str, variant: str, uom: str,
+      required: { type: 'object', properties: { firm: { type: 'number', description: 'Planned, Released, InProgress' }, tentative: { type: 'number', description: 'Drafts' } } },
+      onHand: { type: 'number' },
+      onOrder: { type: 'number', description: 'What arrives by needBy' },
+      net: { type: 'number', description: 'max(0, firm + tentative - onHand - onOrder)' },
+      purchase: { type: 'number', description: 'net rounded like the materials summary' },
+      needBy: { type: ['string', 'null'], description: 'Earliest contributing delivery date - productionLeadDays' },
+      orderBy: { type: ['string', 'null'], description: 'needBy - the material\u2019s leadTimeDays' },
+      stale: { type: 'boolean' },
+      orders: {
+        type: 'array',
+        items: { type: 'object', properties: { id: str, state: { enum: ORDER_STATES }, deliveryDate: { type: ['string', 'null'] }, gross: { type: 'number' } } },
+      },
+    },
+  },
+  RequirementPage: page('RequirementLine'),
   ReplenishmentRun: {
     type: 'object',
     required: ['created', 'skipped'],

@@ -29,7 +29,7 @@ describe('parseSettingsUpdate', () => {
 
   it('updates every field at once', () => {
     const next = parseSettingsUpdate(
-      { minTechPackStateForOrders: 'ProductionReady', defaultTolerance: { overPct: 10, underPct: 10 }, defaultMaxBatchQty: 250, replenishment: { enabled: false } },
+      { minTechPackStateForOrders: 'ProductionReady', defaultTolerance: { overPct: 10, underPct: 10 }, defaultMaxBatchQty: 250, replenishment: { enabled: false }, productionLeadDays: 21 },
       settings(),
     );
     expect(next).toEqual({
@@ -37,6 +37,7 @@ describe('parseSettingsUpdate', () => {
       defaultTolerance: { overPct: 10, underPct: 10 },
       defaultMaxBatchQty: 250,
       replenishment: { enabled: false },
+      productionLeadDays: 21,
       version: 0,
     });
   });
