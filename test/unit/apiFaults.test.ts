@@ -65,6 +65,13 @@ describe('faults from DynamoDB', () => {
           calls++;
           return { output: { Item: orderItem() }, response: {} } as never;
         }
+        // The order is read with the BOM its requirement uses (store.getOrder: one BatchGet).
+        if (context.commandName === 'BatchGetCommand' || context.commandName === 'BatchGetItemCommand') {
+          calls++;
+          const [table] = Object.keys((args.input as { RequestItems: Record<string, unknown> }).RequestItems);
+          const bom = { pk: 'PO#PO-000001', sk: '#REQBOM', kind: 'RequirementBom', orderId: 'PO-000001', bom: [], bomRevision: 1, pinned: false, bomVersion: 1 };
+          return { output: { Responses: { [table]: [orderItem(), bom] } }, response: {} } as never;
+        }
         if (context.commandName?.startsWith('TransactWrite')) {
           throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }] });
         }
@@ -73,7 +80,7 @@ describe('faults from DynamoDB', () => {
       { step: 'initialize', name: 'conflicts', priority: 'high' },
     );
     const res = await handler(event('POST', '/v1/production-orders/PO-000001/matrix-edits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'S', from: 0, to: 5 }] }), ctx);
-    expect(res.statusCode).toBe(409);
+    expect(res.statusCode, res.body).toBe(409);
     expect(JSON.parse(res.body!).error.code).toBe('CONCURRENT_UPDATE');
     expect(calls).toBe(5); // read-decide-write ran again on each lost race, then gave up
     documentClient.middlewareStack.remove('conflicts');
