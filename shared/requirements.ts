@@ -13,7 +13,7 @@
 //
 // Exact decimals (3 places for quantities, as the summary prints them): no 0.1 + 0.2 here either.
 import { ConflictError } from './errors.js';
-import { computeMaterials, fromScaled, purchaseOf, toScaled } from './materials.js';
+import { computeMaterials, fromScaled, purchaseOf, toScaled, type MaterialLine } from './materials.js';
 import type { BomLine, Matrix, OrderState } from './types.js';
 import { Problems, isObject, isoDate, num, rejectUnknown, requireObject, str } from './validate.js';
 
@@ -50,7 +50,7 @@ export interface RawMaterialInput {
   version?: number;
 }
 
-export const MATERIAL_CODE = /^[A-Za-z0-9][A-Za-z0-9._\-]{0,79}$/;
+export const MATERIAL_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 export const MAX_VARIANTS = 500;
 export const MAX_ON_ORDER = 100;
 const MAX_QTY = 1_000_000_000;
@@ -79,7 +79,10 @@ export function parseRawMaterialPut(raw: unknown, material: string): RawMaterial
     const seen = new Set<string>();
     body.variants.forEach((v: unknown, i: number) => {
       const f = `variants[${i}]`;
-      if (!isObject(v)) return p.add(f, 'must be an object {variant, uom, onHand, onOrder}');
+      if (!isObject(v)) {
+        p.add(f, 'must be an object {variant, uom, onHand, onOrder}');
+        return;
+      }
       rejectUnknown(v, ['variant', 'uom', 'onHand', 'onOrder'], p, `${f}.`);
       const variant = str(v, 'variant', p, { required: true, max: 80, prefix: `${f}.` });
       const uom = str(v, 'uom', p, { required: true, max: 20, prefix: `${f}.` });
@@ -91,7 +94,10 @@ export function parseRawMaterialPut(raw: unknown, material: string): RawMaterial
       } else {
         ((v.onOrder as unknown[] | undefined) ?? []).forEach((o, j) => {
           const g = `${f}.onOrder[${j}]`;
-          if (!isObject(o)) return p.add(g, 'must be an object {qty, eta}');
+          if (!isObject(o)) {
+            p.add(g, 'must be an object {qty, eta}');
+            return;
+          }
           rejectUnknown(o, ['qty', 'eta'], p, `${g}.`);
           const qty = num(o.qty, `${g}.qty`, p, { min: 0, max: MAX_QTY });
           const eta = isoDate(o.eta, `${g}.eta`, p);
@@ -149,7 +155,7 @@ export function grossLines(matrix: Matrix, bom: readonly BomLine[]): { lines: Gr
   const out = new Map<string, { line: GrossLine; milli: bigint }>();
   let incomplete = false;
   for (const bl of bom) {
-    let lines;
+    let lines: MaterialLine[];
     try {
       lines = computeMaterials(matrix, [bl]);
     } catch (err) {
