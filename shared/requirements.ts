@@ -69,7 +69,8 @@ export function parseRawMaterialPut(raw: unknown, material: string): RawMaterial
   const body = requireObject(raw);
   const p = new Problems();
   rejectUnknown(body, ['material', 'leadTimeDays', 'variants', 'version', 'updatedAt', 'updatedBy'], p);
-  if (body.material !== undefined && body.material !== material) p.add('material', `must be ${material}, the path's material, when given`);
+  if (body.material !== undefined && body.material !== material)
+    p.add('material', `must be ${material}, the path's material, when given`);
   const leadTimeDays = num(body.leadTimeDays, 'leadTimeDays', p, { integer: true, min: 0, max: MAX_LEAD_DAYS });
   const version = body.version === undefined ? undefined : num(body.version, 'version', p, { integer: true, min: 0 });
   const variants: RawMaterialVariant[] = [];
@@ -110,7 +111,8 @@ export function parseRawMaterialPut(raw: unknown, material: string): RawMaterial
         seen.add(key);
       }
       onOrder.sort((a, b) => a.eta.localeCompare(b.eta));
-      if (variant !== undefined && uom !== undefined && onHand !== undefined) variants.push({ variant, uom, onHand, onOrder });
+      if (variant !== undefined && uom !== undefined && onHand !== undefined)
+        variants.push({ variant, uom, onHand, onOrder });
     });
   }
   p.throwIfAny();
@@ -144,7 +146,8 @@ export interface OrderRequirement {
   lines: GrossLine[];
 }
 
-const keyOf = (l: { material: string; variant: string; uom: string }) => `${l.material}\u0000${l.variant}\u0000${l.uom}`;
+const keyOf = (l: { material: string; variant: string; uom: string }) =>
+  `${l.material}\u0000${l.variant}\u0000${l.uom}`;
 
 /**
  * The order's gross per material, variant and uom: the materials summary of `matrix` and `bom`
@@ -173,8 +176,12 @@ export function grossLines(matrix: Matrix, bom: readonly BomLine[]): { lines: Gr
       if (!at) {
         out.set(k, {
           line: {
-            material: ml.material, variant: ml.variant, uom: ml.uom, gross: 0,
-            purchaseMultiple: bl.purchaseMultiple ?? null, minimumOrderQty: extra.minimumOrderQty ?? null,
+            material: ml.material,
+            variant: ml.variant,
+            uom: ml.uom,
+            gross: 0,
+            purchaseMultiple: bl.purchaseMultiple ?? null,
+            minimumOrderQty: extra.minimumOrderQty ?? null,
           },
           milli,
         });
@@ -240,10 +247,17 @@ export interface RequirementInputs {
 /** One line per material, variant and uom; long-lead first (orderBy ascending, no date last). */
 export function requirementLines(inputs: RequirementInputs): RequirementLine[] {
   const states = new Set(inputs.states ?? REQUIREMENT_STATES);
-  const acc = new Map<string, {
-    line: GrossLine; firm: bigint; tentative: bigint; earliest: string | null; stale: boolean;
-    orders: RequirementLine['orders'];
-  }>();
+  const acc = new Map<
+    string,
+    {
+      line: GrossLine;
+      firm: bigint;
+      tentative: bigint;
+      earliest: string | null;
+      stale: boolean;
+      orders: RequirementLine['orders'];
+    }
+  >();
   for (const o of inputs.orders) {
     if (!REQUIREMENT_STATES.includes(o.state) || !states.has(o.state)) continue;
     const current = inputs.techPackRevisions.get(o.techPackId);
@@ -285,7 +299,9 @@ export function requirementLines(inputs: RequirementInputs): RequirementLine[] {
     const net = diff > 0n ? diff : 0n;
     a.orders.sort((x, y) => cmpDate(x.deliveryDate, y.deliveryDate) || x.id.localeCompare(y.id));
     lines.push({
-      material, variant, uom,
+      material,
+      variant,
+      uom,
       required: { firm: fromScaled(a.firm, 3), tentative: fromScaled(a.tentative, 3) },
       onHand: fromScaled(onHand, 3),
       onOrder: fromScaled(onOrder, 3),

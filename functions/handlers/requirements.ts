@@ -1,7 +1,5 @@
 import { NotFoundError, PreconditionFailedError, ValidationError } from '../../shared/errors.js';
-import {
-  MATERIAL_CODE, REQUIREMENT_STATES, emptyRawMaterial, parseRawMaterialPut,
-} from '../../shared/requirements.js';
+import { MATERIAL_CODE, REQUIREMENT_STATES, emptyRawMaterial, parseRawMaterialPut } from '../../shared/requirements.js';
 import type { OrderState } from '../../shared/types.js';
 import { Problems } from '../../shared/validate.js';
 import { decodeCursor, encodeCursor } from '../store/db.js';
@@ -59,14 +57,19 @@ export function requirementHandlers(store: Store) {
         states = [...new Set(req.query.states.split(',').map((s) => s.trim()))] as OrderState[];
         const bad = states.filter((s) => !REQUIREMENT_STATES.includes(s));
         if (bad.length) {
-          p.add('states', `must be among ${REQUIREMENT_STATES.join(', ')} (Completed and Cancelled orders count nothing); got ${bad.join(', ')}`);
+          p.add(
+            'states',
+            `must be among ${REQUIREMENT_STATES.join(', ')} (Completed and Cancelled orders count nothing); ` +
+              `got ${bad.join(', ')}`,
+          );
         }
       }
       p.throwIfAny();
       const { limit, cursor } = pageQuery(req.query);
       const scope = `requirements:${material ?? ''}:${(states ?? []).join(',')}`;
       const offset = cursor === undefined ? 0 : Number(decodeCursor(scope, cursor)!.offset);
-      if (!Number.isInteger(offset) || offset < 0) throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this list produced' }]);
+      if (!Number.isInteger(offset) || offset < 0)
+        throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this list produced' }]);
       const lines = await requirements.lines({ states, material });
       const items = lines.slice(offset, offset + limit);
       const next = offset + limit < lines.length ? { offset: offset + limit } : undefined;

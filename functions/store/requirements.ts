@@ -15,13 +15,24 @@
 // its first change reads the BOM it should use (one more BatchGet, once).
 import type { BomRecord } from '../../shared/materials.js';
 import {
-  REQUIREMENT_STATES, grossLines, requirementLines, type RawMaterial, type RawMaterialInput, type RequirementLine,
+  REQUIREMENT_STATES,
+  grossLines,
+  requirementLines,
+  type RawMaterial,
+  type RawMaterialInput,
+  type RequirementLine,
 } from '../../shared/requirements.js';
 import type { FactorySettings, HistoryEntry, OrderState, ProductionOrder, TechPack } from '../../shared/types.js';
 import { ConditionFailed, TransientConflict, type Item, type TransactItem } from './db.js';
 import {
-  bomRecordEntity, decodeSettings, rawMaterialEntity, requirementBomEntity, requirementEntity, techPackEntity,
-  type RequirementBom, type RequirementRecord,
+  bomRecordEntity,
+  decodeSettings,
+  rawMaterialEntity,
+  requirementBomEntity,
+  requirementEntity,
+  techPackEntity,
+  type RequirementBom,
+  type RequirementRecord,
 } from './entities.js';
 import { keys, REQUIREMENT_BOM_SK, REQUIREMENT_SHARDS, requirementStateKey } from './keys.js';
 import type { Store } from './store.js';
@@ -93,7 +104,11 @@ export class Requirements {
    * A new requirement BOM (release: the snapshot, pinned; a materials write: the summary's BOM) and
    * the requirement from it. Conditional on the #REQBOM as read (`previous` version; 0: none).
    */
-  withBom(order: ProductionOrder, bom: Omit<RequirementBom, 'orderId' | 'bomVersion'>, previous: number): TransactItem[] {
+  withBom(
+    order: ProductionOrder,
+    bom: Omit<RequirementBom, 'orderId' | 'bomVersion'>,
+    previous: number,
+  ): TransactItem[] {
     const next: RequirementBom = { orderId: order.id, ...bom, bomVersion: previous + 1 };
     const bomPut = requirementBomEntity.put(this.db.table, next);
     Object.assign(
@@ -111,7 +126,8 @@ export class Requirements {
    */
   async forChange(order: ProductionOrder, before: OrderBefore): Promise<TransactItem[]> {
     const moved =
-      before.state !== order.state || before.deliveryDate !== order.deliveryDate ||
+      before.state !== order.state ||
+      before.deliveryDate !== order.deliveryDate ||
       !sameMatrix(before.matrix, order.matrix);
     if (!moved) return [];
     const bom = await this.known(order.id);
@@ -147,7 +163,11 @@ export class Requirements {
   /** The release: the tech pack's BOM as released becomes the requirement's, pinned. */
   async forRelease(order: ProductionOrder, techPack: Pick<TechPack, 'bom' | 'bomRevision'>): Promise<TransactItem[]> {
     const bom = await this.known(order.id);
-    return this.withBom(order, { bom: techPack.bom, bomRevision: techPack.bomRevision, pinned: true }, bom?.bomVersion ?? 0);
+    return this.withBom(
+      order,
+      { bom: techPack.bom, bomRevision: techPack.bomRevision, pinned: true },
+      bom?.bomVersion ?? 0,
+    );
   }
 
   /**
@@ -174,14 +194,28 @@ export class Requirements {
    * mismatch is RawMaterialVersionMismatch (412); otherwise TransientConflict (the request runs again).
    */
   async putRawMaterial(
-    material: string, input: RawMaterialInput, expected: number, strict: boolean, actor: string, now: string,
+    material: string,
+    input: RawMaterialInput,
+    expected: number,
+    strict: boolean,
+    actor: string,
+    now: string,
   ): Promise<RawMaterial> {
     const saved: RawMaterial = {
-      material, leadTimeDays: input.leadTimeDays, variants: input.variants, version: expected + 1, updatedAt: now,
+      material,
+      leadTimeDays: input.leadTimeDays,
+      variants: input.variants,
+      version: expected + 1,
+      updatedAt: now,
       updatedBy: actor,
     };
     const history: HistoryEntry = {
-      at: now, actor, action: expected === 0 ? 'create' : 'update', from: null, to: null, version: saved.version,
+      at: now,
+      actor,
+      action: expected === 0 ? 'create' : 'update',
+      from: null,
+      to: null,
+      version: saved.version,
     };
     try {
       await this.db.transact([
@@ -208,7 +242,9 @@ export class Requirements {
    */
   async lines(q: { states?: readonly OrderState[]; material?: string }): Promise<RequirementLine[]> {
     const states = q.states ?? REQUIREMENT_STATES;
-    const partitions = states.flatMap((s) => Array.from({ length: REQUIREMENT_SHARDS }, (_, i) => requirementStateKey(s, i)));
+    const partitions = states.flatMap((s) =>
+      Array.from({ length: REQUIREMENT_SHARDS }, (_, i) => requirementStateKey(s, i)),
+    );
     const materialFilter = q.material
       ? { FilterExpression: 'contains(materials, :m)', ExpressionAttributeValues: { ':m': q.material } }
       : { ExpressionAttributeValues: {} };

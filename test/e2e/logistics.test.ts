@@ -48,9 +48,11 @@ it('the logistics walk-through nets requirements across orders against supply, w
       '"onHand":60,"onOrder":100,"net":218,"purchase":250,"needBy":"2027-03-18","orderBy":"2027-02-01","stale":false,' +
       '"orders":[{"id":"PO-000002","state":"Planned","deliveryDate":"2027-04-01","gross":252},' +
       '{"id":"PO-000001","state":"Draft","deliveryDate":"2027-05-03","gross":126}]}',
-    '{"material":"FAB-JERSEY","variant":"RED","uom":"m","required":{"firm":0,"tentative":63},"onHand":0,"onOrder":0,' +
+    '{"material":"FAB-JERSEY","variant":"RED","uom":"m","required":{"firm":0,"tentative":63},' +
+      '"onHand":0,"onOrder":0,' +
       '"net":63,"purchase":100,"needBy":"2027-04-19","orderBy":"2027-03-05"',
-    '{"material":"INK-PRINT","variant":"INK-WHITE","uom":"kg","required":{"firm":0,"tentative":1.1},"onHand":0,"onOrder":0,' +
+    '{"material":"INK-PRINT","variant":"INK-WHITE","uom":"kg","required":{"firm":0,"tentative":1.1},' +
+      '"onHand":0,"onOrder":0,' +
       '"net":1.1,"purchase":1.5,"needBy":"2027-04-19","orderBy":"2027-04-19"',
     '"nextCursor":null',
     '{"items":[{"material":"FAB-JERSEY","variant":"NAVY","uom":"m","required":{"firm":252,"tentative":0},' +

@@ -3,38 +3,90 @@
 import { describe, expect, it } from 'vitest';
 import { purchaseOf } from '../../shared/materials.js';
 import {
-  addDays, grossLines, parseRawMaterialPut, requirementLines, type GrossLine, type OrderRequirement, type RawMaterial,
+  addDays,
+  grossLines,
+  parseRawMaterialPut,
+  requirementLines,
+  type GrossLine,
+  type OrderRequirement,
+  type RawMaterial,
 } from '../../shared/requirements.js';
 import type { BomLine } from '../../shared/types.js';
 import { badFields, matrix } from './fixtures.js';
 
-const line = (material: string, variant: string, uom: string, gross: number, over: Partial<GrossLine> = {}): GrossLine => ({
-  material, variant, uom, gross, purchaseMultiple: null, minimumOrderQty: null, ...over,
+const line = (
+  material: string,
+  variant: string,
+  uom: string,
+  gross: number,
+  over: Partial<GrossLine> = {},
+): GrossLine => ({
+  material,
+  variant,
+  uom,
+  gross,
+  purchaseMultiple: null,
+  minimumOrderQty: null,
+  ...over,
 });
 
-const req = (over: Partial<OrderRequirement> & Pick<OrderRequirement, 'orderId' | 'state' | 'lines'>): OrderRequirement => ({
-  techPackId: 'TP-000001', deliveryDate: '2027-03-01', bomRevision: 2, pinned: false, incomplete: false, ...over,
+const req = (
+  over: Partial<OrderRequirement> & Pick<OrderRequirement, 'orderId' | 'state' | 'lines'>,
+): OrderRequirement => ({
+  techPackId: 'TP-000001',
+  deliveryDate: '2027-03-01',
+  bomRevision: 2,
+  pinned: false,
+  incomplete: false,
+  ...over,
 });
 
 const rawMaterial = (material: string, leadTimeDays: number, variants: RawMaterial['variants']): RawMaterial => ({
-  material, leadTimeDays, variants, version: 1, updatedAt: null, updatedBy: null,
+  material,
+  leadTimeDays,
+  variants,
+  version: 1,
+  updatedAt: null,
+  updatedBy: null,
 });
 
 describe('one order: gross per material, variant and uom', () => {
   // S, M x NAVY 10/20, RED 5/5, WHITE 0/10: 30 + 10 + 10 = 50 garments.
-  const m = matrix(['S', 'M'], ['NAVY', 'RED', 'WHITE'], [[10, 20], [5, 5], [0, 10]]);
+  const m = matrix(
+    ['S', 'M'],
+    ['NAVY', 'RED', 'WHITE'],
+    [
+      [10, 20],
+      [5, 5],
+      [0, 10],
+    ],
+  );
 
   it('maps colors to variants, applies lines to some colors only, and adds up lines of the same three', () => {
     const bom: BomLine[] = [
       // NAVY and WHITE share a fabric variant: 40 garments x 1 m = 40, +10% = 44; RED 10 -> 11.
-      { material: 'FAB', uom: 'm', consumption: 1, wastagePct: 10, variants: { NAVY: 'FAB-NVY', RED: 'FAB-RED', WHITE: 'FAB-NVY' }, purchaseMultiple: 50 },
+      {
+        material: 'FAB',
+        uom: 'm',
+        consumption: 1,
+        wastagePct: 10,
+        variants: { NAVY: 'FAB-NVY', RED: 'FAB-RED', WHITE: 'FAB-NVY' },
+        purchaseMultiple: 50,
+      },
       // Only RED: 10 garments x 0.01 cone.
       { material: 'THREAD', uom: 'cone', consumption: 0.01, wastagePct: 0, appliesTo: ['RED'] },
       // Two label lines, same material/variant/uom: 50 + 30 (NAVY only) = 80.
       { material: 'LABEL', uom: 'pc', consumption: 1, wastagePct: 0 },
       { material: 'LABEL', uom: 'pc', consumption: 1, wastagePct: 0, appliesTo: ['NAVY'], purchaseMultiple: 100 },
       // `match`: the garment color's code.
-      { material: 'BTN', uom: 'pc', consumption: { S: 2, M: 3 }, wastagePct: 0, variants: 'match', appliesTo: ['WHITE'] },
+      {
+        material: 'BTN',
+        uom: 'pc',
+        consumption: { S: 2, M: 3 },
+        wastagePct: 0,
+        variants: 'match',
+        appliesTo: ['WHITE'],
+      },
     ];
     const { lines, incomplete } = grossLines(m, bom);
     expect(incomplete).toBe(false);
@@ -59,17 +111,51 @@ describe('one order: gross per material, variant and uom', () => {
 
 describe('across orders: netting and dates', () => {
   const orders: OrderRequirement[] = [
-    req({ orderId: 'PO-A', state: 'Draft', deliveryDate: '2027-03-01', bomRevision: 1, lines: [line('FAB', 'NVY', 'm', 44, { purchaseMultiple: 50 }), line('ZIP', 'ZIP', 'pc', 60)] }),
-    req({ orderId: 'PO-B', state: 'Planned', deliveryDate: '2027-02-01', lines: [line('FAB', 'NVY', 'm', 100.5, { purchaseMultiple: 50 })] }),
-    req({ orderId: 'PO-C', state: 'Released', deliveryDate: '2027-04-01', bomRevision: 1, pinned: true, lines: [line('FAB', 'NVY', 'm', 10)] }),
+    req({
+      orderId: 'PO-A',
+      state: 'Draft',
+      deliveryDate: '2027-03-01',
+      bomRevision: 1,
+      lines: [line('FAB', 'NVY', 'm', 44, { purchaseMultiple: 50 }), line('ZIP', 'ZIP', 'pc', 60)],
+    }),
+    req({
+      orderId: 'PO-B',
+      state: 'Planned',
+      deliveryDate: '2027-02-01',
+      lines: [line('FAB', 'NVY', 'm', 100.5, { purchaseMultiple: 50 })],
+    }),
+    req({
+      orderId: 'PO-C',
+      state: 'Released',
+      deliveryDate: '2027-04-01',
+      bomRevision: 1,
+      pinned: true,
+      lines: [line('FAB', 'NVY', 'm', 10)],
+    }),
     req({ orderId: 'PO-D', state: 'Completed', deliveryDate: '2027-01-01', lines: [line('FAB', 'NVY', 'm', 1000)] }),
     req({ orderId: 'PO-E', state: 'Cancelled', deliveryDate: '2027-01-01', lines: [line('FAB', 'NVY', 'm', 1000)] }),
     req({ orderId: 'PO-F', state: 'InProgress', deliveryDate: null, lines: [line('LABEL', 'LABEL', 'pc', 7)] }),
   ];
   const supply = new Map([
-    ['FAB', rawMaterial('FAB', 30, [{ variant: 'NVY', uom: 'm', onHand: 20, onOrder: [{ qty: 50, eta: '2027-01-10' }, { qty: 100, eta: '2027-01-30' }] }])],
+    [
+      'FAB',
+      rawMaterial('FAB', 30, [
+        {
+          variant: 'NVY',
+          uom: 'm',
+          onHand: 20,
+          onOrder: [
+            { qty: 50, eta: '2027-01-10' },
+            { qty: 100, eta: '2027-01-30' },
+          ],
+        },
+      ]),
+    ],
     ['ZIP', rawMaterial('ZIP', 60, [])],
-    ['LABEL', rawMaterial('LABEL', 5, [{ variant: 'LABEL', uom: 'pc', onHand: 3, onOrder: [{ qty: 1, eta: '2030-01-01' }] }])],
+    [
+      'LABEL',
+      rawMaterial('LABEL', 5, [{ variant: 'LABEL', uom: 'pc', onHand: 3, onOrder: [{ qty: 1, eta: '2030-01-01' }] }]),
+    ],
   ]);
   const techPackRevisions = new Map([['TP-000001', 2]]);
   const all = requirementLines({ orders, supply, techPackRevisions, productionLeadDays: 14 });
@@ -98,7 +184,12 @@ describe('across orders: netting and dates', () => {
   it('stale when an unpinned order was computed from an older BOM revision than its tech pack has now', () => {
     // A (Draft, revision 1, tech pack now at 2) is stale; C is pinned to revision 1: not stale.
     expect(all.find((l) => l.material === 'FAB')!.stale).toBe(true);
-    const pinnedOnly = requirementLines({ orders: orders.slice(1, 3), supply, techPackRevisions, productionLeadDays: 14 });
+    const pinnedOnly = requirementLines({
+      orders: orders.slice(1, 3),
+      supply,
+      techPackRevisions,
+      productionLeadDays: 14,
+    });
     expect(pinnedOnly[0].stale).toBe(false);
   });
 
@@ -116,10 +207,23 @@ describe('across orders: netting and dates', () => {
   });
 
   it('filters by state and material', () => {
-    const drafts = requirementLines({ orders, supply, techPackRevisions, productionLeadDays: 14, states: ['Draft'], material: 'FAB' });
+    const drafts = requirementLines({
+      orders,
+      supply,
+      techPackRevisions,
+      productionLeadDays: 14,
+      states: ['Draft'],
+      material: 'FAB',
+    });
     // Only A: needBy 2027-02-15, so both arrivals count: 44 - 20 - 150 < 0 -> 0.
     expect(drafts).toHaveLength(1);
-    expect(drafts[0]).toMatchObject({ required: { firm: 0, tentative: 44 }, needBy: '2027-02-15', onOrder: 150, net: 0, purchase: 0 });
+    expect(drafts[0]).toMatchObject({
+      required: { firm: 0, tentative: 44 },
+      needBy: '2027-02-15',
+      onOrder: 150,
+      net: 0,
+      purchase: 0,
+    });
   });
 
   it('adds exactly and takes productionLeadDays from the settings', () => {
@@ -132,7 +236,12 @@ describe('across orders: netting and dates', () => {
       techPackRevisions,
       productionLeadDays: 0,
     });
-    expect(tiny[0]).toMatchObject({ required: { tentative: 0.3 }, net: 0.3, needBy: '2027-03-01', orderBy: '2027-03-01' });
+    expect(tiny[0]).toMatchObject({
+      required: { tentative: 0.3 },
+      net: 0.3,
+      needBy: '2027-03-01',
+      orderBy: '2027-03-01',
+    });
   });
 
   it('dates cross months and years', () => {
@@ -155,12 +264,35 @@ describe('purchase rounding (shared with the materials summary)', () => {
 describe('raw-material PUT body', () => {
   it('takes lead time and variants with on-order lines (sorted by arrival)', () => {
     const input = parseRawMaterialPut(
-      { leadTimeDays: 30, variants: [{ variant: 'NVY', uom: 'm', onHand: 12.5, onOrder: [{ qty: 5, eta: '2027-02-01' }, { qty: 1, eta: '2027-01-01' }] }] },
+      {
+        leadTimeDays: 30,
+        variants: [
+          {
+            variant: 'NVY',
+            uom: 'm',
+            onHand: 12.5,
+            onOrder: [
+              { qty: 5, eta: '2027-02-01' },
+              { qty: 1, eta: '2027-01-01' },
+            ],
+          },
+        ],
+      },
       'FAB',
     );
     expect(input).toEqual({
       leadTimeDays: 30,
-      variants: [{ variant: 'NVY', uom: 'm', onHand: 12.5, onOrder: [{ qty: 1, eta: '2027-01-01' }, { qty: 5, eta: '2027-02-01' }] }],
+      variants: [
+        {
+          variant: 'NVY',
+          uom: 'm',
+          onHand: 12.5,
+          onOrder: [
+            { qty: 1, eta: '2027-01-01' },
+            { qty: 5, eta: '2027-02-01' },
+          ],
+        },
+      ],
     });
   });
 
@@ -169,8 +301,13 @@ describe('raw-material PUT body', () => {
       badFields(() =>
         parseRawMaterialPut(
           {
-            material: 'OTHER', leadTimeDays: -1, extra: 1,
-            variants: [{ variant: 'A', uom: 'm', onHand: -1, onOrder: [{ qty: 1, eta: '2027-02-30' }] }, { variant: 'A', uom: 'm', onHand: 1 }],
+            material: 'OTHER',
+            leadTimeDays: -1,
+            extra: 1,
+            variants: [
+              { variant: 'A', uom: 'm', onHand: -1, onOrder: [{ qty: 1, eta: '2027-02-30' }] },
+              { variant: 'A', uom: 'm', onHand: 1 },
+            ],
           },
           'FAB',
         ),
