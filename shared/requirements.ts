@@ -224,6 +224,17 @@ export interface RequirementLine {
   orders: { id: string; state: OrderState; deliveryDate: string | null; gross: number }[];
 }
 
+/**
+ * A gross (3 decimals, as the summary prints it) as a whole count of milli-units. x * 1000 is within
+ * half a unit of the integer for any such figure below 2^53 / 1000, so rounding it is exact and far
+ * cheaper than parsing the decimal (25,000 lines for 1,000 orders); the sums stay exact integers
+ * while a line's total is below 2^53 milli-units (9 x 10^12 of its uom).
+ */
+function milliOf(gross: number): number {
+  const m = Math.round(gross * 1000);
+  return Math.abs(m) < 2 ** 43 ? m : Number(toScaled(gross, 3));
+}
+
 /** A date YYYY-MM-DD moved by `days` (negative: earlier). */
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -251,8 +262,9 @@ export function requirementLines(inputs: RequirementInputs): RequirementLine[] {
     string,
     {
       line: GrossLine;
-      firm: bigint;
-      tentative: bigint;
+      /** milli-units (exact integers, see milliOf) */
+      firm: number;
+      tentative: number;
       earliest: string | null;
       stale: boolean;
       orders: RequirementLine['orders'];
@@ -268,13 +280,13 @@ export function requirementLines(inputs: RequirementInputs): RequirementLine[] {
       const k = keyOf(l);
       let a = acc.get(k);
       if (!a) {
-        a = { line: { ...l }, firm: 0n, tentative: 0n, earliest: null, stale: false, orders: [] };
+        a = { line: { ...l }, firm: 0, tentative: 0, earliest: null, stale: false, orders: [] };
         acc.set(k, a);
       } else {
         a.line.purchaseMultiple = larger(a.line.purchaseMultiple, l.purchaseMultiple);
         a.line.minimumOrderQty = larger(a.line.minimumOrderQty, l.minimumOrderQty);
       }
-      const milli = toScaled(l.gross, 3);
+      const milli = milliOf(l.gross);
       if (firm) a.firm += milli;
       else a.tentative += milli;
       if (o.deliveryDate !== null && (a.earliest === null || o.deliveryDate < a.earliest)) a.earliest = o.deliveryDate;
@@ -295,14 +307,14 @@ export function requirementLines(inputs: RequirementInputs): RequirementLine[] {
     const onOrder = (supply?.onOrder ?? [])
       .filter((o) => needBy === null || o.eta <= needBy)
       .reduce((s, o) => s + toScaled(o.qty, 3), 0n);
-    const diff = a.firm + a.tentative - onHand - onOrder;
+    const diff = BigInt(a.firm) + BigInt(a.tentative) - onHand - onOrder;
     const net = diff > 0n ? diff : 0n;
-    a.orders.sort((x, y) => cmpDate(x.deliveryDate, y.deliveryDate) || x.id.localeCompare(y.id));
+    a.orders.sort((x, y) => cmpDate(x.deliveryDate, y.deliveryDate) || cmpText(x.id, y.id));
     lines.push({
       material,
       variant,
       uom,
-      required: { firm: fromScaled(a.firm, 3), tentative: fromScaled(a.tentative, 3) },
+      required: { firm: fromScaled(BigInt(a.firm), 3), tentative: fromScaled(BigInt(a.tentative), 3) },
       onHand: fromScaled(onHand, 3),
       onOrder: fromScaled(onOrder, 3),
       net: fromScaled(net, 3),
@@ -320,6 +332,10 @@ export function requirementLines(inputs: RequirementInputs): RequirementLine[] {
       x.variant.localeCompare(y.variant) ||
       x.uom.localeCompare(y.uom),
   );
+}
+
+function cmpText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Earlier first; no date last. */
