@@ -7,6 +7,7 @@ import { adminHandlers } from './handlers/admin.js';
 import { batchHandlers } from './handlers/batches.js';
 import { materialsHandlers } from './handlers/materials.js';
 import { orderHandlers } from './handlers/orders.js';
+import { requirementHandlers } from './handlers/requirements.js';
 import { salesOrderHandlers } from './handlers/salesOrders.js';
 import { stockHandlers } from './handlers/stock.js';
 import { techPackHandlers } from './handlers/techPacks.js';
@@ -31,6 +32,7 @@ const ROUTES: Record<RouteId, RouteHandler> = {
   ...materialsHandlers(store),
   ...salesOrderHandlers(store),
   ...stockHandlers(store),
+  ...requirementHandlers(store),
 };
 
 function serverUrl(req: ApiRequest): string | undefined {

@@ -91,10 +91,25 @@ export function lineFigures(netMicro: bigint, wastagePct: number, purchaseMultip
   const net = divHalfUp(netMicro, 1000n); // milli-units
   const wastagePpm = toScaled(wastagePct, 4); // 5% -> 50,000 parts per million
   const gross = divHalfUp(net * (1_000_000n + wastagePpm), 1_000_000n); // milli-units
-  if (purchaseMultiple === undefined) return { net, gross, purchase: gross * 1000n }; // purchase in micro-units
+  return { net, gross, purchase: purchaseOf(gross, purchaseMultiple) };
+}
+
+/**
+ * The purchase quantity (micro-units) for a need of `milli` milli-units: rounded up to a multiple of
+ * `purchaseMultiple` (the need itself when there is none), and, when anything is needed, at least
+ * `minimumOrderQty` (itself rounded up to the multiple). The summary's rounding, shared with the
+ * requirements across orders (shared/requirements.ts).
+ */
+export function purchaseOf(milli: bigint, purchaseMultiple?: number | null, minimumOrderQty?: number | null): bigint {
+  let need = milli * 1000n; // micro-units
+  if (need > 0n && minimumOrderQty != null) {
+    const moq = toScaled(minimumOrderQty, MICRO);
+    if (moq > need) need = moq;
+  }
+  if (purchaseMultiple == null) return need;
   let multiple = toScaled(purchaseMultiple, MICRO);
   if (multiple < 1n) multiple = 1n;
-  return { net, gross, purchase: divUp(gross * 1000n, multiple) * multiple };
+  return divUp(need, multiple) * multiple;
 }
 
 // ---- the summary ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ export function orderHandlers(store: Store) {
       if (!techPack) throw new NotFoundError('Tech pack', input.techPackId);
       const order = await store.createOrder((id) =>
         newOrder({ id, input, techPack, settings, source: { type: 'commercial' }, actor: req.actor, now: now() }),
+        techPack,
       );
       return resource(201, order, { location: `/v1/production-orders/${order.id}` });
     },

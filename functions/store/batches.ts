@@ -119,6 +119,8 @@ export class BatchStore {
     if (change.orderHistory) {
       items.push(this.store.historyPut('ProductionOrder', next.id, next.id, change.orderHistory, this.store.orderLinks(next)));
     }
+    // The first start moves the order to InProgress: its requirement follows (nothing otherwise).
+    items.push(...(await this.store.requirements.forChange(next, order)));
     await this.db.transact(items).catch(lostRace);
     return change;
   }
