@@ -86,7 +86,8 @@ export function parseRawMaterialPut(raw: unknown, material: string): RawMaterial
     onHand: x.onHand,
     onOrder: (x.onOrder ?? []).map((o) => ({ qty: o.qty, eta: o.eta })).sort((a, b) => a.eta.localeCompare(b.eta)),
   }));
-  return { leadTimeDays: body.leadTimeDays, variants, ...(body.version !== undefined ? { version: body.version } : {}) };
+  const version = body.version !== undefined ? { version: body.version } : {};
+  return { leadTimeDays: body.leadTimeDays, variants, ...version };
 }
 
 // ---- one order's requirement -----------------------------------------------------------------------

@@ -291,7 +291,10 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('RawMaterialInput', { leadTimeDays: 1, variants: [{ variant: 'NAVY', uom: 'm', onHand: -1 }] }),
   bad('RawMaterialInput', { leadTimeDays: 1, variants: [{ variant: 'NAVY', uom: 'm', onHand: 1, bin: 'A1' }] }),
   bad('RawMaterialInput', { leadTimeDays: 1, variants: [{ variant: '', uom: 'm', onHand: 1 }] }),
-  bad('RawMaterialInput', { leadTimeDays: 1, variants: [{ variant: 'N', uom: 'm', onHand: 1, onOrder: [{ qty: 1 }] }] }),
+  bad('RawMaterialInput', {
+    leadTimeDays: 1,
+    variants: [{ variant: 'N', uom: 'm', onHand: 1, onOrder: [{ qty: 1 }] }],
+  }),
   bad('RawMaterialInput', {
     leadTimeDays: 1,
     variants: [{ variant: 'N', uom: 'm', onHand: 1, onOrder: [{ qty: 1, eta: '2026-02-30' }] }],
