@@ -8,7 +8,7 @@
 //   npm run bench -- --only overhead,coldStart   some sections only
 //   npm run bench -- --out /tmp/r.json  write the results elsewhere
 //
-// Sections: 1 roundTrips, 2 overhead, 3 largeOrders, 4 throughput, 5 coldStart, 6 addonPush.
+// Sections: 1 roundTrips, 2 overhead, 3 largeOrders, 4 throughput, 5 coldStart, 6 addonPush, 7 requirements.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +23,7 @@ import { coldStart } from './sections/coldStart.js';
 import { largeOrders } from './sections/largeOrders.js';
 import { overhead } from './sections/overhead.js';
 import { roundTrips } from './sections/roundTrips.js';
+import { requirements } from './sections/requirements.js';
 import { throughput } from './sections/throughput.js';
 
 
@@ -155,7 +156,7 @@ async function main() {
   };
 
   log(`${cfg.smoke ? 'smoke' : 'full'} run: ${cfg.clients} clients x ${cfg.seconds} s throughput, ${cfg.overheadSamples} latency samples per operation; load average ${startLoad.join(' ')} on ${os.cpus().length} CPUs`);
-  const needsStack = (['roundTrips', 'overhead', 'largeOrders', 'throughput'] as const).some((id) => wanted.has(id));
+  const needsStack = (['roundTrips', 'overhead', 'largeOrders', 'throughput', 'requirements'] as const).some((id) => wanted.has(id));
   let stack: BenchStack | undefined;
   if (needsStack) {
     log('starting the local stack (DynamoDB Local in memory, free ports)...');
@@ -169,6 +170,7 @@ async function main() {
       await run('overhead', '2. Overhead ratio (HTTP path / same DynamoDB requests)', () => overhead(sctx));
       await run('throughput', '4. Throughput (mixed workload)', () => throughput(sctx));
       await run('largeOrders', '3. Large orders', () => largeOrders(sctx));
+      await run('requirements', '7. Material requirements across orders', () => requirements(sctx));
     }
   } finally {
     if (stack) {

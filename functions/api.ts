@@ -8,6 +8,7 @@ import { batchHandlers } from './handlers/batches.js';
 import { materialsHandlers } from './handlers/materials.js';
 import { orderHandlers } from './handlers/orders.js';
 import { qualityHandlers } from './handlers/quality.js';
+import { requirementHandlers } from './handlers/requirements.js';
 import { salesOrderHandlers } from './handlers/salesOrders.js';
 import { stockHandlers } from './handlers/stock.js';
 import { techPackHandlers } from './handlers/techPacks.js';
@@ -34,6 +35,7 @@ const ROUTES: Record<RouteId, RouteHandler> = {
   ...salesOrderHandlers(store),
   ...stockHandlers(store),
   ...qualityHandlers(store),
+  ...requirementHandlers(store),
 };
 
 function serverUrl(req: ApiRequest): string | undefined {

@@ -14,13 +14,16 @@ export type EventDetailType =
   | 'TechPack.StateChanged'
   | 'TechPack.BomChanged'
   | 'SalesOrder.Created'
-  | 'SalesOrder.StateChanged';
+  | 'SalesOrder.StateChanged'
+  | 'RawMaterial.Changed';
 
 export interface EventLinks {
   orderId?: string;
   techPackId?: string;
   salesOrderId?: string;
   batchId?: string;
+  /** A raw material's code (RawMaterial.Changed). */
+  material?: string;
 }
 
 export interface EventDetail extends EventLinks {
@@ -47,12 +50,16 @@ export interface OutboxEvent {
   detail: EventDetail;
 }
 
-type Kind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder';
+type Kind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder' | 'RawMaterial';
 
-/** The event a history entry announces, if any: creations, state changes, matrix and BOM changes. */
+/**
+ * The event a history entry announces, if any: creations, state changes, matrix and BOM changes;
+ * every change of a raw material's supply (it has no states).
+ */
 export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: EventLinks): OutboxEvent | undefined {
   let detailType: EventDetailType | undefined;
-  if (h.action === 'create') detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
+  if (kind === 'RawMaterial') detailType = 'RawMaterial.Changed';
+  else if (h.action === 'create') detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
   else if (h.from !== h.to) detailType = `${kind}.StateChanged` as EventDetailType;
   else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || changedMatrix(h))) detailType = 'ProductionOrder.MatrixChanged';
   const bom = kind === 'TechPack' ? bomChange(h) : undefined;

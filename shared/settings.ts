@@ -12,6 +12,7 @@ export const DEFAULT_SETTINGS: FactorySettings = {
   defaultTolerance: { overPct: 5, underPct: 3, scope: 'color' },
   defaultMaxBatchQty: 500,
   replenishment: { enabled: true, leadTimeDays: 28, minQtyPerColor: 0 },
+  productionLeadDays: 14,
   version: 0,
 };
 
@@ -40,6 +41,7 @@ export function parseSettingsUpdate(raw: unknown, current: FactorySettings): Fac
   if (r?.enabled !== undefined) next.replenishment.enabled = r.enabled;
   if (r?.leadTimeDays !== undefined) next.replenishment.leadTimeDays = r.leadTimeDays;
   if (r?.minQtyPerColor !== undefined) next.replenishment.minQtyPerColor = r.minQtyPerColor;
+  if (body.productionLeadDays !== undefined) next.productionLeadDays = body.productionLeadDays;
   return next;
 }
 

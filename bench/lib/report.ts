@@ -1,7 +1,7 @@
 // What each section hands back, how results are written, and the plain-text tables.
 
 /** The sections, in the order they are printed (1 to 6). */
-export const SECTION_IDS = ['roundTrips', 'overhead', 'largeOrders', 'throughput', 'coldStart', 'addonPush'] as const;
+export const SECTION_IDS = ['roundTrips', 'overhead', 'largeOrders', 'throughput', 'coldStart', 'addonPush', 'requirements'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export interface Row {

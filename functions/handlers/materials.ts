@@ -41,7 +41,7 @@ export function materialsHandlers(store: Store) {
     }
     // Computed before anything is written: a BOM that does not cover the order (409) records nothing.
     const body = materialsSummary(order, use!, techPack.bomRevision);
-    if (write) await materials.write(id, use!, write);
+    if (write) await materials.write(order, use!, write);
     return { status: 200, body };
   }
 

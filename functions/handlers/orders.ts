@@ -29,7 +29,7 @@ export function orderHandlers(store: Store) {
         const order = newOrder({ id, input, techPack, settings, source, actor: req.actor, now: now() });
         answer = answerWith(resource(201, order, { location: `/v1/production-orders/${order.id}` }));
         return order;
-      }, input.iqTemplate);
+      }, techPack, input.iqTemplate);
       return answer;
     },
 

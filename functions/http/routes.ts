@@ -92,6 +92,9 @@ export const ROUTE_SPECS = [
   route('salesOrderHistory', 'GET', '/v1/sales-orders/{id}/history', ANY, 'Audit history of a sales order, oldest first', { query: ['limit', 'cursor'], response: 'HistoryPage' }),
   route('getStock', 'GET', '/v1/stock/{techPackId}', ANY, 'Stock of one style, per color and size (version 0 and no cells before the first push)', { response: 'Stock' }),
   route('putStock', 'PUT', '/v1/stock/{techPackId}', STOCK_WRITE, 'Replace the stock of one style (If-Match optional)', { body: 'StockInput', response: 'Stock' }),
+  route('getRawMaterial', 'GET', '/v1/raw-materials/{material}', ANY, 'Supply of one raw material: lead time, on hand and on order per variant and uom (version 0 before the first PUT)', { response: 'RawMaterial' }),
+  route('putRawMaterial', 'PUT', '/v1/raw-materials/{material}', STOCK_WRITE, 'Replace the supply of one raw material (If-Match or body version optional)', { body: 'RawMaterialInput', response: 'RawMaterial' }),
+  route('listMaterialRequirements', 'GET', '/v1/material-requirements', ANY, 'Material requirements across open orders (Drafts tentative), netted against supply; long-lead first', { query: ['material', 'states', 'limit', 'cursor'], response: 'RequirementPage' }),
   route('runReplenishment', 'POST', '/v1/replenishment/run', RUN_JOBS, 'Run the replenishment job now: one Draft order per low style without an open replenishment order', { response: 'ReplenishmentRun' }),
 ] as const satisfies readonly RouteSpec[];
 

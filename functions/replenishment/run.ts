@@ -101,6 +101,7 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
     const outcomes = await stockStore.createReplenishmentOrders(
       toCreate.map(({ stock, techPack, decision }) => ({
         stock,
+        techPack,
         build: (id: string) => newOrder({
           id,
           input: { techPackId: techPack.id, matrix: decision.matrix, notes: decision.notes, deliveryDate },

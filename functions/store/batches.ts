@@ -133,6 +133,8 @@ export class BatchStore {
     if (change.orderHistory) {
       items.push(this.store.historyPut('ProductionOrder', next.id, next.id, change.orderHistory, this.store.orderLinks(next)));
     }
+    // The first start moves the order to InProgress: its requirement follows (nothing otherwise).
+    items.push(...(await this.store.requirements.forChange(next, order)));
     // The inspection gate (shared/quality.ts), without a read: unless the batch's latest inspection
     // passed, a finish checks in the same transaction that the order's template does not require one.
     const gated = change.batch.state === 'Finished' && order.iqTemplate && batch.inspection?.result !== 'pass';

@@ -4,6 +4,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { OutboxEvent } from '../../shared/events.js';
 import type { BomRecord } from '../../shared/materials.js';
 import { INSPECTION_RECORD_FIELDS, type InspectionRecord, type IqTemplateRecord } from '../../shared/quality.js';
+import { REQUIREMENT_STATES, type GrossLine, type OrderRequirement, type RawMaterial } from '../../shared/requirements.js';
 import type { SalesOrder } from '../../shared/salesOrder.js';
 import { withOrderDefaults } from '../../shared/productionOrder.js';
 import {
@@ -35,7 +36,7 @@ import {
 } from './codec.js';
 import type { Item } from './db.js';
 import { defineEntity } from './entity.js';
-import { keys, seqOf, stateKey, stockStateKey, techPackKey, type IdKind } from './keys.js';
+import { keys, requirementStateKey, seqOf, stateKey, stockStateKey, techPackKey, type IdKind } from './keys.js';
 
 // ---- tech pack -----------------------------------------------------------------------------------
 
@@ -169,6 +170,83 @@ export const bomRecordEntity = defineEntity<BomRecord, BomRecord & { orderId: st
   fields: ['techPackId', 'bomRevision', 'bom', 'source', 'recordedAt', 'recordedBy'],
   others: 'drop',
   encode: () => ({ kind: 'BomRecord' }),
+});
+
+// ---- the order's material requirement (#REQ) and the BOM it is computed from (#REQBOM) -------------
+//
+// Written in the same transaction as every order change that moves what it needs (create, matrix,
+// delivery date, state, release, a materials refresh): see functions/store/requirements.ts. The
+// #REQ item sits in the byState index (REQ#<state>#<shard>) while the order is open, so the
+// requirements across orders are a few parallel Queries, never a read of the orders. It stays small
+// (the lines as one JSON string, no BOM): a 1 MB Query page holds hundreds of orders. `bomVersion`
+// counts the writes of #REQBOM: a change computed from the BOM as read is conditional on it.
+
+export interface RequirementRecord extends OrderRequirement {
+  bomVersion: number;
+}
+
+type LineTuple = [string, string, string, number, number | null, number | null];
+
+export const requirementEntity = defineEntity<RequirementRecord>({
+  key: (r) => keys.requirement(r.orderId),
+  indexes: (r) =>
+    REQUIREMENT_STATES.includes(r.state)
+      ? { stateKey: requirementStateKey(r.state, seqOf(r.orderId)), seq: seqOf(r.orderId) }
+      : {},
+  spread: false,
+  encode: (r) => {
+    const materials = [...new Set(r.lines.map((l) => l.material))];
+    return {
+      kind: 'Requirement',
+      orderId: r.orderId,
+      techPackId: r.techPackId,
+      state: r.state,
+      deliveryDate: r.deliveryDate,
+      bomRevision: r.bomRevision,
+      pinned: r.pinned,
+      incomplete: r.incomplete,
+      bomVersion: r.bomVersion,
+      lines: JSON.stringify(
+        r.lines.map((l): LineTuple => [l.material, l.variant, l.uom, l.gross, l.purchaseMultiple, l.minimumOrderQty]),
+      ),
+      // For the `material` filter (contains): a string set, absent when empty (DynamoDB has no empty sets).
+      ...(materials.length ? { materials: new Set(materials) } : {}),
+    };
+  },
+  fields: ['orderId', 'techPackId', 'state', 'deliveryDate', 'bomRevision', 'pinned', 'incomplete', 'bomVersion', 'lines'],
+  others: 'drop',
+  decode: (raw) => ({
+    lines: (JSON.parse(raw.lines as string) as LineTuple[]).map(
+      ([material, variant, uom, gross, purchaseMultiple, minimumOrderQty]): GrossLine => ({
+        material, variant, uom, gross, purchaseMultiple, minimumOrderQty,
+      }),
+    ),
+  }),
+});
+
+export interface RequirementBom {
+  orderId: string;
+  bom: BomLine[];
+  bomRevision: number;
+  pinned: boolean;
+  bomVersion: number;
+}
+
+export const requirementBomEntity = defineEntity<RequirementBom>({
+  key: (r) => keys.requirementBom(r.orderId),
+  encode: () => ({ kind: 'RequirementBom' }),
+  fields: ['orderId', 'bom', 'bomRevision', 'pinned', 'bomVersion'],
+  others: 'drop',
+});
+
+// ---- raw material: the supply of one material (on hand, on order), kept by logistics ---------------
+
+export const rawMaterialEntity = defineEntity<RawMaterial>({
+  type: 'RawMaterial',
+  key: (m) => keys.rawMaterial(m.material),
+  indexes: () => ({ seq: 0 }),
+  fields: ['material', 'leadTimeDays', 'variants', 'version', 'updatedAt', 'updatedBy'],
+  others: 'drop',
 });
 
 // ---- sales order -------------------------------------------------------------------------------------
@@ -314,7 +392,15 @@ export function emptyStock(techPackId: string): Stock {
 
 export const settingsEntity = defineEntity<FactorySettings>({
   key: () => keys.settings(),
-  fields: ['minTechPackStateForOrders', 'defaultTolerance', 'defaultMaxBatchQty', 'replenishment', 'version'],
+  fields: [
+    'minTechPackStateForOrders',
+    'defaultTolerance',
+    'defaultMaxBatchQty',
+    'replenishment',
+    'productionLeadDays',
+    'version',
+  ],
+  defaults: { productionLeadDays: DEFAULT_SETTINGS.productionLeadDays },
   // Settings stored before tolerance scopes read scope `color`.
   decode: (raw) =>
     raw.defaultTolerance ? { defaultTolerance: withToleranceDefaults(raw.defaultTolerance as ToleranceInput) } : {},
@@ -374,7 +460,7 @@ export const inspectionEntity = defineEntity<InspectionRecord>({
 
 // ---- history entry (and the outbox: the entry carries its event) -----------------------------------
 
-export type HistoryKind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder';
+export type HistoryKind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder' | 'RawMaterial';
 
 export interface HistoryWrite {
   kind: HistoryKind;
@@ -388,10 +474,11 @@ export interface HistoryWrite {
 }
 
 export const historyEntity = defineEntity<HistoryEntry, HistoryWrite>({
-  key: (h) =>
-    h.kind === 'ProductionBatch'
-      ? keys.batchHistory(h.partitionOf, h.orderVersion ?? h.entry.version, h.entityId)
-      : keys.history(h.partitionOf, h.entry.version),
+  key: (h) => {
+    if (h.kind === 'ProductionBatch') return keys.batchHistory(h.partitionOf, h.orderVersion ?? h.entry.version, h.entityId);
+    if (h.kind === 'RawMaterial') return keys.rawMaterialHistory(h.entityId, h.entry.version);
+    return keys.history(h.partitionOf, h.entry.version);
+  },
   spread: false,
   encode: (h) => ({
     kind: 'History',

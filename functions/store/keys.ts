@@ -7,6 +7,10 @@
 //   order           PO#PO-000001       #ENTITY             PO#<state>  /  PO#<techPackId>    / ProductionOrder
 //   batch set       PO#PO-000001       B#<seq of its last batch, 12 digits>   -   (1..25 batches of the order, see batchCodec.ts)
 //   order BOM       PO#PO-000001       #BOM                -   (the BOM its materials summary uses; the release snapshot)
+//   requirement     PO#PO-000001       #REQ                REQ#<state>#<shard>, open states only  (seq = order's)
+//   requirement BOM PO#PO-000001       #REQBOM             -   (the BOM the requirement is computed from)
+//   raw material    RM#<material>      #ENTITY             -           /  -                  / RawMaterial
+//   its history     RM#<material>      H#<version, 10 digits>
 //   sales order     SO#SO-000001       #ENTITY             SO#<state>  /  SO#<techPackId>    / SalesOrder
 //   stock (style)   STOCK#TP-000001    #STOCK              STOCK#Low or STOCK#Ok / -         / Stock      (seq = the style's number)
 //   history entry   <entity pk>        H#<version, 10 digits>
@@ -30,6 +34,8 @@ export const HISTORY_PREFIX = 'H#';
 export const BATCH_PREFIX = 'B#';
 export const BOM_SK = '#BOM';
 export const INSPECTION_PREFIX = 'I#';
+export const REQUIREMENT_SK = '#REQ';
+export const REQUIREMENT_BOM_SK = '#REQBOM';
 
 /** Batch sets sort by the number of their last batch, zero-padded so B-1000000 sorts after B-999999. */
 export function batchSetSk(batchId: string): string {
@@ -44,6 +50,12 @@ export const keys = {
   /** A batch's history entry, filed under the order version its write produced: chronological with the order's. */
   batchHistory: (orderId: string, orderVersion: number, batchId: string) => ({ pk: entityPk(orderId), sk: `${HISTORY_PREFIX}${String(orderVersion).padStart(10, '0')}#${batchId}` }),
   bomRecord: (orderId: string) => ({ pk: entityPk(orderId), sk: BOM_SK }),
+  /** The order's material requirement (its gross per material), in the byState index while the order is open. */
+  requirement: (orderId: string) => ({ pk: entityPk(orderId), sk: REQUIREMENT_SK }),
+  /** The BOM the order's requirement is computed from (kept apart: the indexed item stays small). */
+  requirementBom: (orderId: string) => ({ pk: entityPk(orderId), sk: REQUIREMENT_BOM_SK }),
+  rawMaterial: (material: string) => ({ pk: `RM#${material}`, sk: ENTITY_SK }),
+  rawMaterialHistory: (material: string, version: number) => ({ pk: `RM#${material}`, sk: HISTORY_PREFIX + String(version).padStart(10, '0') }),
   counter: (kind: IdKind) => ({ pk: `COUNTER#${ID_PREFIX[kind]}`, sk: '#COUNTER' }),
   settings: () => ({ pk: 'SETTINGS', sk: ENTITY_SK }),
   roleMapping: (email: string) => ({ pk: `USER#${email.toLowerCase()}`, sk: ENTITY_SK }),
@@ -74,6 +86,13 @@ function entityPk(id: string): string {
 }
 
 export const stateKey = (kind: IdKind, state: string) => `${ID_PREFIX[kind]}#${state}`;
+
+/**
+ * byState partitions of the requirement items: per order state, spread over REQUIREMENT_SHARDS
+ * partitions (by the order's number) so the requirements answer reads them with parallel Queries.
+ */
+export const REQUIREMENT_SHARDS = 4;
+export const requirementStateKey = (state: string, seq: number) => `REQ#${state}#${seq % REQUIREMENT_SHARDS}`;
 export const techPackKey = (kind: IdKind, techPackId: string) => `${ID_PREFIX[kind]}#${techPackId}`;
 
 export function formatId(kind: IdKind, seq: number): string {

@@ -18,9 +18,10 @@ export type RecordWrite = 'first' | 'refresh' | 'snapshot';
 export class MaterialsStore {
   constructor(readonly store: Store) {}
 
-  /** The order and its BOM record: one BatchGet. */
+  /** The order and its BOM record (and the BOM its requirement uses, for the write): one BatchGet. */
   async read(orderId: string): Promise<{ order?: ProductionOrder; record?: BomRecord }> {
-    const items = await this.store.db.getMany([keys.entity(orderId), keys.bomRecord(orderId)]);
+    const items = await this.store.db.getMany([keys.entity(orderId), keys.bomRecord(orderId), keys.requirementBom(orderId)]);
+    this.store.requirements.remember(orderId, items);
     const orderItem = items.find((it) => it.sk === keys.entity(orderId).sk);
     const recordItem = items.find((it) => it.sk === keys.bomRecord(orderId).sk);
     return {
@@ -33,22 +34,28 @@ export class MaterialsStore {
    * Writes the record. `first`: only if none exists (two first reads: one wins, the other re-runs).
    * `refresh`: only while the order is not released (a refresh racing the release must not replace
    * the snapshot). `snapshot`: unconditionally (it is the release's BOM, the same whoever writes it).
+   * The order's requirement is computed from the same BOM from now on, in the same transaction, on
+   * condition that the order is still at the version read (its matrix is the one computed from).
    * Lost race: TransientConflict.
    */
-  async write(orderId: string, record: BomRecord, how: RecordWrite): Promise<void> {
+  async write(order: ProductionOrder, record: BomRecord, how: RecordWrite): Promise<void> {
+    const orderId = order.id;
     const value = { orderId, ...record };
     const table = this.store.db.table;
-    const items = [how === 'first' ? bomRecordEntity.putNew(table, value) : bomRecordEntity.put(table, value)];
-    if (how === 'refresh') {
-      items.push({
-        ConditionCheck: {
-          TableName: table,
-          Key: keys.entity(orderId),
-          ConditionExpression: 'attribute_type(releasedBomRevision, :null)',
-          ExpressionAttributeValues: { ':null': 'NULL' },
-        },
-      } satisfies TransactItem);
-    }
+    const items: TransactItem[] = [how === 'first' ? bomRecordEntity.putNew(table, value) : bomRecordEntity.put(table, value)];
+    items.push({
+      ConditionCheck: {
+        TableName: table,
+        Key: keys.entity(orderId),
+        ...(how === 'refresh'
+          ? {
+              ConditionExpression: 'attribute_type(releasedBomRevision, :null) AND version = :v',
+              ExpressionAttributeValues: { ':null': 'NULL', ':v': order.version },
+            }
+          : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': order.version } }),
+      },
+    });
+    items.push(...(await this.store.requirements.forMaterialsWrite(order, record, order.releasedBomRevision !== null)));
     await this.store.db.transact(items).catch(lostRace);
   }
 }

@@ -107,7 +107,7 @@ export class SalesOrderStore {
     const [orderId] = await this.db.nextIds('ProductionOrder');
     const { order, link, guard } = build(decided, { orderId, techPack, settings });
     await this.db.transact([
-      ...this.store.orderCreation(order),
+      ...this.store.orderCreation(order, techPack),
       salesOrderEntity.putIfAt(this.db.table, link.salesOrder, { version: so.version, state: 'Accepted' }),
       this.store.historyPut('SalesOrder', so.id, so.id, link.history, this.links(link.salesOrder)),
       ...guard.map((g): TransactItem => ({

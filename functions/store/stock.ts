@@ -151,18 +151,18 @@ export class StockStore {
    * is what the run saw (nothing, or a finished order). Of two runs, one wins (`claimLost`).
    */
   async createReplenishmentOrders(
-    plans: readonly { stock: Stock; build: (orderId: string) => ProductionOrder }[],
+    plans: readonly { stock: Stock; techPack: TechPack; build: (orderId: string) => ProductionOrder }[],
     concurrency: number,
   ): Promise<ReplenishmentOutcome[]> {
     const outcomes: ReplenishmentOutcome[] = [];
     if (plans.length === 0) return outcomes;
     const orderIds = await this.db.nextIds('ProductionOrder', plans.length);
-    await mapLimit(plans, concurrency, async ({ stock, build }, i) => {
+    await mapLimit(plans, concurrency, async ({ stock, techPack, build }, i) => {
       let claimAt = -1;
       try {
         const order = build(orderIds[i]);
         const claim = this.claimItem(stock, order.id, order.createdAt);
-        const items = [...this.store.orderCreation(order), claim];
+        const items = [...this.store.orderCreation(order, techPack), claim];
         claimAt = items.indexOf(claim);
         await this.db.transact(items);
         outcomes[i] = { kind: 'created', order };

@@ -23,6 +23,7 @@ import {
 } from './entities.js';
 import type { Expected } from './entity.js';
 import { BATCH_PREFIX, ENTITY_SK, HISTORY_PREFIX, keys, stateKey, techPackKey } from './keys.js';
+import { Requirements, type OrderBefore } from './requirements.js';
 
 /** An order as changed, the change's history entry, and the tech pack state the change relies on. */
 export interface OrderWrite {
@@ -49,12 +50,16 @@ export function lostRace(err: unknown): never {
   throw err;
 }
 
-/** Runs a transaction whose first item is `decode`'s entity at an expected version: VersionConflict if it moved on. */
+/**
+ * Runs a transaction whose first item is `decode`'s entity at an expected version: VersionConflict if
+ * it moved on; TransientConflict when another of its conditions failed (the request runs again).
+ */
 async function transactAt<T>(db: Db, items: TransactItem[], decode: (item: Item) => T): Promise<void> {
   await db.transact(items).catch((err) => {
     if (err instanceof ConditionFailed && err.index === 0) {
       throw new VersionConflict(err.current && decode(err.current));
     }
+    if (err instanceof ConditionFailed) throw new TransientConflict();
     throw err;
   });
 }
@@ -85,7 +90,12 @@ function namingIqTemplate(
 }
 
 export class Store {
-  constructor(readonly db: Db) {}
+  /** Each order's material requirement, written with the order's own changes (requirements.ts). */
+  readonly requirements: Requirements;
+
+  constructor(readonly db: Db) {
+    this.requirements = new Requirements(this);
+  }
 
   // ---- history and the outbox ----
 
@@ -219,15 +229,22 @@ export class Store {
     return { orderId: o.id, techPackId: o.techPackId, ...(o.source.type === 'salesOrder' ? { salesOrderId: o.source.salesOrderId } : {}) };
   }
 
-  /** The Put of a new order and its `create` history entry (the outbox announces it). */
-  orderCreation(order: ProductionOrder): TransactItem[] {
+  /**
+   * The Put of a new order, its `create` history entry (the outbox announces it) and its material
+   * requirement from the tech pack's current BOM.
+   */
+  orderCreation(order: ProductionOrder, techPack: Pick<TechPack, 'bom' | 'bomRevision'>): TransactItem[] {
     return [
       productionOrderEntity.putNew(this.db.table, order),
       this.historyPut('ProductionOrder', order.id, order.id, createdEntry(order), this.orderLinks(order)),
+      ...this.requirements.forCreation(order, techPack),
     ];
   }
 
-  /** The Put of an order still at `expected` (version and state) and the change's history entry. */
+  /**
+   * The Put of an order still at `expected` (version and state) and the change's history entry. A
+   * use-case write adds `requirements.forChange(order, before)`: the requirement, when it moved.
+   */
   orderChange(order: ProductionOrder, expected: Expected, history: HistoryEntry): TransactItem[] {
     return [
       productionOrderEntity.putIfAt(this.db.table, order, expected),
@@ -235,8 +252,11 @@ export class Store {
     ];
   }
 
+  /** 1 round trip (BatchGet): the order, and the BOM its requirement uses (kept for the write that may follow). */
   async getOrder(id: string): Promise<ProductionOrder | undefined> {
-    const item = await this.db.get(keys.entity(id));
+    const items = await this.db.getMany([keys.entity(id), keys.requirementBom(id)]);
+    const item = items.find((it) => it.sk === ENTITY_SK);
+    if (item) this.requirements.remember(id, items);
     return item ? productionOrderEntity.decode(item) : undefined;
   }
 
@@ -248,6 +268,7 @@ export class Store {
       ConsistentRead: true,
     });
     const orderItem = items.find((it) => it.sk === ENTITY_SK);
+    if (orderItem) this.requirements.remember(id, items);
     const batchItems = items.filter((it) => String(it.sk).startsWith(BATCH_PREFIX));
     const order = orderItem ? productionOrderEntity.decode(orderItem) : undefined;
     return {
@@ -258,13 +279,16 @@ export class Store {
   }
 
   /**
-   * 2 round trips: an order id, then the order `build` makes with it and its history entry. `iqTemplate`:
-   * a template the caller named, checked in the same transaction (400 on iqTemplate if it does not exist).
+   * 2 round trips: an order id, then the order `build` makes with it, its history entry and requirement.
+   * `iqTemplate`: a template the caller named, checked in the same transaction (400 on iqTemplate if it
+   * does not exist).
    */
-  async createOrder(build: (id: string) => ProductionOrder, iqTemplate?: string): Promise<ProductionOrder> {
+  async createOrder(
+    build: (id: string) => ProductionOrder, techPack: Pick<TechPack, 'bom' | 'bomRevision'>, iqTemplate?: string,
+  ): Promise<ProductionOrder> {
     const [id] = await this.db.nextIds('ProductionOrder');
     const order = build(id);
-    const items = this.orderCreation(order);
+    const items = this.orderCreation(order, techPack);
     const missing = namingIqTemplate(this.db.table, items, iqTemplate);
     await this.db.transact(items).catch(missing);
     return order;
@@ -272,12 +296,13 @@ export class Store {
 
   /**
    * An edit behind If-Match: the order if still at `expected` (version, state), else VersionConflict (412).
+   * `expected` is the order as read: its state, delivery date and matrix tell whether the requirement moved.
    * `iqTemplate`: a template the edit names, checked in the same transaction (400 if it does not exist).
    */
   async saveOrderEdit(
-    order: ProductionOrder, expected: Expected, history: HistoryEntry, iqTemplate?: string,
+    order: ProductionOrder, expected: Expected & OrderBefore, history: HistoryEntry, iqTemplate?: string,
   ): Promise<void> {
-    const items = this.orderChange(order, expected, history);
+    const items = [...this.orderChange(order, expected, history), ...(await this.requirements.forChange(order, expected))];
     const missing = namingIqTemplate(this.db.table, items, iqTemplate);
     await transactAt(this.db, items, (it) => productionOrderEntity.decode(it)).catch(missing);
   }
@@ -288,24 +313,29 @@ export class Store {
    * merged matrix edits. With `requireTechPackState` the tech pack's state is checked in the same
    * transaction (plan, release).
    */
-  async saveOrderChange(change: OrderWrite, expected: Expected): Promise<void> {
+  async saveOrderChange(change: OrderWrite, expected: Expected & OrderBefore): Promise<void> {
     await this.commitOrderChange(change, expected, []);
   }
 
   /**
    * The release: the order move, the tech pack still ProductionReady, and the tech pack's BOM, as
-   * read, kept as the order's snapshot (#BOM), so its materials stay pinned to it. One transaction.
+   * read, kept as the order's snapshot (#BOM), so its materials stay pinned to it; the requirement
+   * is computed from the same snapshot from now on. One transaction.
    */
-  async saveRelease(change: OrderWrite, expected: Expected, techPack: TechPack): Promise<void> {
+  async saveRelease(change: OrderWrite, expected: Expected & OrderBefore, techPack: TechPack): Promise<void> {
     const snapshot = bomRecordEntity.put(this.db.table, {
       orderId: change.order.id, techPackId: techPack.id, bomRevision: techPack.bomRevision, bom: techPack.bom,
       source: 'release', recordedAt: change.history.at, recordedBy: change.history.actor,
     });
-    await this.commitOrderChange(change, expected, [snapshot]);
+    const requirement = await this.requirements.forRelease(change.order, techPack);
+    await this.commitOrderChange(change, expected, [snapshot, ...requirement]);
   }
 
-  private async commitOrderChange(change: OrderWrite, expected: Expected, extra: TransactItem[]): Promise<void> {
+  /** The order change, the tech pack check, `extra`; the requirement recomputed unless `extra` writes it. */
+  private async commitOrderChange(change: OrderWrite, expected: Expected & OrderBefore, extra: TransactItem[]): Promise<void> {
     const items = this.orderChange(change.order, expected, change.history);
+    const writesRequirement = extra.some((it) => it.Put?.Item?.kind === 'Requirement');
+    if (!writesRequirement) items.push(...(await this.requirements.forChange(change.order, expected)));
     if (change.requireTechPackState) {
       items.push({
         ConditionCheck: {

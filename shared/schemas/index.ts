@@ -4,6 +4,7 @@
 import * as v from 'valibot';
 import { RoleMapping, RoleMappingInput } from './admin.js';
 import { BatchCreate, BatchTransition, GenerateBatches, ProductionBatch } from './batches.js';
+import { OnOrderInput, RawMaterial, RawMaterialPut, RawMaterialVariantInput, RequirementLine } from './logistics.js';
 import { Matrix, MatrixInput } from './matrix.js';
 import {
   HistoryEntry,
@@ -54,6 +55,9 @@ export const REQUEST_SCHEMAS = {
   IqTemplateInput: IqTemplateCreate,
   IqTemplatePatch,
   InspectionInput: InspectionCreate,
+  OnOrderInput,
+  RawMaterialVariantInput,
+  RawMaterialInput: RawMaterialPut,
 } satisfies Record<string, v.GenericSchema>;
 
 /** What the API answers. */
@@ -81,6 +85,9 @@ export const RESOURCE_SCHEMAS = {
   SalesOrderPage: pageOf(SalesOrder),
   StockCell,
   Stock,
+  RawMaterial,
+  RequirementLine,
+  RequirementPage: pageOf(RequirementLine),
   ReplenishmentRun,
   IqTemplate,
   IqTemplatePage: pageOf(IqTemplate),

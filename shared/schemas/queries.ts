@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { ORDER_STATES, TECH_PACK_STATES } from '../types.js';
 import { oneOf, parseWith } from './core.js';
+import { requirementQueryEntries } from './logistics.js';
 import { SALES_ORDER_STATES } from './salesOrder.js';
 
 export const MAX_PAGE = 100;
@@ -31,12 +32,14 @@ export const SalesOrderListQuery = v.object({
   techPackId: v.optional(techPackId),
   ...page,
 });
+export const RequirementListQuery = v.object({ ...requirementQueryEntries, ...page });
 
 /** The query of each list route (by route id); PageQuery for the others. */
 export const QUERY_SCHEMAS: Record<string, v.ObjectSchema<v.ObjectEntries, undefined>> = {
   listTechPacks: TechPackListQuery,
   listOrders: OrderListQuery,
   listSalesOrders: SalesOrderListQuery,
+  listMaterialRequirements: RequirementListQuery,
 };
 
 /** The query's known, non-empty parameters, checked: a 400 names each bad one. */

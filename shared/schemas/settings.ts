@@ -20,6 +20,12 @@ export const SettingsUpdate = v.pipe(
         'must be an object {enabled?, leadTimeDays?, minQtyPerColor?}',
       ),
     ),
+    productionLeadDays: v.optional(
+      v.pipe(
+        number({ integer: true, min: 0, max: 365 }),
+        v.description('Days before delivery a material must be in house (requirements\u2019 needBy)'),
+      ),
+    ),
     /** Read-only: GET's body may be sent back as it is; its version makes the write conditional. */
     version: v.optional(number({ integer: true, min: 0 })),
   }),
@@ -31,5 +37,10 @@ export const FactorySettings = v.object({
   defaultTolerance: Tolerance,
   defaultMaxBatchQty: v.number(),
   replenishment: v.object({ enabled: v.boolean(), leadTimeDays: v.number(), minQtyPerColor: v.number() }),
+  /** Days before delivery a material must be in house (requirements' needBy); default 14. */
+  productionLeadDays: v.pipe(
+    v.number(),
+    v.description('Days before delivery a material must be in house (requirements\u2019 needBy)'),
+  ),
   version: v.number(),
 });

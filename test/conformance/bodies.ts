@@ -55,6 +55,10 @@ export const BODY_FIXTURES: BodyFixture[] = [
   // GET's body goes back as it is (issue 11): version is read-only, new replenishment fields are settings.
   ok('SettingsInput', { version: 3, replenishment: { enabled: true, leadTimeDays: 3, minQtyPerColor: 12 } }),
   bad('SettingsInput', { version: -1 }),
+  ok('SettingsInput', { productionLeadDays: 0 }),
+  ok('SettingsInput', { productionLeadDays: 21 }),
+  bad('SettingsInput', { productionLeadDays: 366 }),
+  bad('SettingsInput', { productionLeadDays: 2.5 }),
   bad('SettingsInput', { replenishment: { leadTimeDays: 3651 } }),
   bad('SettingsInput', { replenishment: { minQtyPerColor: 1.5 } }),
   bad('SettingsInput', { replenishment: { enabled: true, horizonDays: 3 } }),
@@ -345,4 +349,52 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('InspectionInput', { inspector: 7 }),
   bad('InspectionInput', { notes: 'x'.repeat(2001) }),
   bad('InspectionInput', { result: 'pass' }),
+
+  ok('RawMaterialInput', { leadTimeDays: 30, variants: [] }),
+  ok('RawMaterialInput', {
+    leadTimeDays: 0,
+    variants: [
+      { variant: 'NAVY', uom: 'm', onHand: 120.5, onOrder: [{ qty: 500, eta: '2026-03-01' }] },
+      { variant: 'RED', uom: 'm', onHand: 0 },
+    ],
+  }),
+  // the body GET answered, sent back
+  ok('RawMaterialInput', {
+    material: 'FAB-JERSEY',
+    leadTimeDays: 45,
+    variants: [{ variant: 'NAVY', uom: 'm', onHand: 1, onOrder: [] }],
+    version: 3,
+    updatedAt: '2026-01-01T00:00:00Z',
+    updatedBy: 'logistics@example.com',
+  }),
+  ok('RawMaterialInput', { leadTimeDays: 1, variants: [], version: 0, updatedAt: null, updatedBy: null }),
+  bad('RawMaterialInput', { variants: [] }),
+  bad('RawMaterialInput', { leadTimeDays: 1.5, variants: [] }),
+  bad('RawMaterialInput', { leadTimeDays: 3651, variants: [] }),
+  bad('RawMaterialInput', { leadTimeDays: 1, variants: 'NAVY' }),
+  bad('RawMaterialInput', { leadTimeDays: 1, variants: [], supplier: 'ACME' }),
+  bad('RawMaterialInput', { leadTimeDays: 1, variants: [{ variant: 'NAVY', uom: 'm', onHand: -1 }] }),
+  bad('RawMaterialInput', { leadTimeDays: 1, variants: [{ variant: 'NAVY', uom: 'm', onHand: 1, bin: 'A1' }] }),
+  bad('RawMaterialInput', { leadTimeDays: 1, variants: [{ variant: '', uom: 'm', onHand: 1 }] }),
+  bad('RawMaterialInput', {
+    leadTimeDays: 1,
+    variants: [{ variant: 'N', uom: 'm', onHand: 1, onOrder: [{ qty: 1 }] }],
+  }),
+  bad('RawMaterialInput', {
+    leadTimeDays: 1,
+    variants: [{ variant: 'N', uom: 'm', onHand: 1, onOrder: [{ qty: 1, eta: '2026-02-30' }] }],
+  }),
+  bad('RawMaterialInput', { leadTimeDays: 1, variants: [], version: -1 }),
+  code('RawMaterialInput', { material: 'FAB-OTHER', leadTimeDays: 1, variants: [] }, 'the path\u2019s material'),
+  code(
+    'RawMaterialInput',
+    {
+      leadTimeDays: 1,
+      variants: [
+        { variant: 'N', uom: 'm', onHand: 1 },
+        { variant: 'N', uom: 'm', onHand: 2 },
+      ],
+    },
+    'each variant and uom once',
+  ),
 ];

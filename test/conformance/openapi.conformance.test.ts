@@ -24,6 +24,7 @@ import {
   parseSalesOrderCreate,
   parseSalesOrderTransition,
 } from '../../shared/salesOrder.js';
+import { parseRawMaterialPut } from '../../shared/requirements.js';
 import { DEFAULT_SETTINGS, parseSettingsUpdate } from '../../shared/settings.js';
 import { parseStockPut } from '../../shared/stock.js';
 import { parseTechPackCreate, parseTechPackPatch, parseTechPackTransition } from '../../shared/techPack.js';
@@ -54,6 +55,7 @@ const PARSERS: Record<string, (body: unknown) => unknown> = {
   IqTemplateInput: parseIqTemplateCreate,
   IqTemplatePatch: parseIqTemplatePatch,
   InspectionInput: parseInspection,
+  RawMaterialInput: (b) => parseRawMaterialPut(b, 'FAB-JERSEY'),
 };
 
 /** A minimal schema of the OpenAPI 3.1 document's structure (the parts this API uses). */
@@ -277,6 +279,9 @@ describe('the OpenAPI document', async () => {
     expect(props('MatrixInput').colors).toMatchObject({ maxItems: 500 });
     expect(props('MatrixEdits').edits).toMatchObject({ minItems: 1, maxItems: 20_000 });
     expect(props('StockInput').cells).toMatchObject({ maxItems: 20_000 });
+    expect(props('RawMaterialInput').leadTimeDays).toMatchObject({ type: 'integer', minimum: 0, maximum: 3650 });
+    expect(props('RawMaterialInput').variants).toMatchObject({ maxItems: 500 });
+    expect(props('SettingsInput').productionLeadDays).toMatchObject({ type: 'integer', minimum: 0, maximum: 365 });
     expect(String(schemas.MatrixInput.description)).toContain('checked in code');
   });
 

@@ -78,7 +78,7 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
     // Generate: per color, at most 40 a batch, size ratio kept, totals exact.
     const gen = await generate(o.id);
     expect(gen.status, JSON.stringify(gen.body)).toBe(201);
-    expect(calls(gen)).toMatchObject({ calls: 3, byOperation: { GetItem: 1, UpdateItem: 1, TransactWriteItems: 1 } });
+    expect(calls(gen)).toMatchObject({ calls: 3, byOperation: { BatchGetItem: 1, UpdateItem: 1, TransactWriteItems: 1 } });
     const batches = gen.body.items;
     expect(batches.map((b: any) => [b.matrix.colors[0], b.matrix.sizes.join(), b.matrix.quantities[0], b.total, b.state, b.origin])).toEqual([
       ['NAVY', 'S,M,L', [5, 10, 15], 30, 'Planned', 'generated'],
@@ -99,7 +99,7 @@ describe('the full path: Released -> generated batches -> InProgress -> Finished
     expect(first.status).toBe(200);
     expect(first.headers.get('etag')).toBe('"2"');
     expect(first.body).toMatchObject({ id: batches[0].id, state: 'Running', version: 2 });
-    expect(calls(first)).toMatchObject({ calls: 3, byOperation: { GetItem: 1, Query: 1, TransactWriteItems: 1 } });
+    expect(calls(first)).toMatchObject({ calls: 3, byOperation: { BatchGetItem: 1, Query: 1, TransactWriteItems: 1 } });
     expect((await getOrder(o.id)).state).toBe('InProgress');
 
     // Produce everything.
@@ -358,7 +358,7 @@ describe('hand-made batches and the allocation rule', () => {
     const created = await createBatch(o.id, { sizes: ['M'], colors: ['NAVY'], quantities: [[105]] });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/v1/production-orders/${o.id}/batches/${created.body.id}`);
-    expect(calls(created)).toMatchObject({ calls: 3, byOperation: { GetItem: 1, UpdateItem: 1, TransactWriteItems: 1 } });
+    expect(calls(created)).toMatchObject({ calls: 3, byOperation: { BatchGetItem: 1, UpdateItem: 1, TransactWriteItems: 1 } });
     expect(created.body).toMatchObject({ orderId: o.id, state: 'Planned', version: 1, origin: 'manual', total: 105 });
     expect((await createBatch(o.id, { sizes: ['M'], colors: ['NAVY'], quantities: [[1]] })).body.error.code).toBe('OVER_ALLOCATED');
 

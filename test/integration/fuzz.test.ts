@@ -467,6 +467,15 @@ async function targets(): Promise<Record<string, Target>> {
       body: { cells: [{ color: 'NAVY', size: 'S', onHand: 5, reorderPoint: 10, target: 40 }] },
       read: `/v1/stock/${tpC.id}`,
     },
+    'PUT /v1/raw-materials/{material}': {
+      path: '/v1/raw-materials/FUZZ-FAB',
+      token: t.logistics,
+      body: {
+        leadTimeDays: 30,
+        variants: [{ variant: 'NAVY', uom: 'm', onHand: 12.5, onOrder: [{ qty: 100, eta: '2026-03-01' }] }],
+      },
+      read: '/v1/raw-materials/FUZZ-FAB',
+    },
   };
   return targets;
 }

@@ -109,6 +109,7 @@ describe('faults from DynamoDB', () => {
           (next, context) => async (args) => {
             if (context.commandName === 'GetCommand' || context.commandName === 'GetItemCommand')
               return { output: { Item: orderItem() }, response: {} } as never;
+            if (isBatchGet(context.commandName)) return orderBatchGet(args.input) as never;
             if (context.commandName?.startsWith('TransactWrite')) {
               writes++;
               throw fault;
@@ -155,6 +156,11 @@ describe('faults from DynamoDB', () => {
         if (context.commandName === 'GetCommand' || context.commandName === 'GetItemCommand') {
           calls++;
           return { output: { Item: orderItem() }, response: {} } as never;
+        }
+        // The order is read with the BOM its requirement uses (store.getOrder: one BatchGet).
+        if (isBatchGet(context.commandName)) {
+          calls++;
+          return orderBatchGet(args.input) as never;
         }
         if (context.commandName?.startsWith('TransactWrite')) {
           throw new TransactionCanceledException({
@@ -223,6 +229,24 @@ describe('faults from DynamoDB', () => {
     expect(JSON.parse(res.body!).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
+
+const isBatchGet = (name: string | undefined) => name === 'BatchGetCommand' || name === 'BatchGetItemCommand';
+
+/** The answer to store.getOrder's BatchGet: the order and the BOM its requirement uses. */
+function orderBatchGet(input: unknown) {
+  const [table] = Object.keys((input as { RequestItems: Record<string, unknown> }).RequestItems);
+  const bom = {
+    pk: 'PO#PO-000001',
+    sk: '#REQBOM',
+    kind: 'RequirementBom',
+    orderId: 'PO-000001',
+    bom: [],
+    bomRevision: 1,
+    pinned: false,
+    bomVersion: 1,
+  };
+  return { output: { Responses: { [table]: [orderItem(), bom] } }, response: {} };
+}
 
 function orderItem() {
   const now = '2026-01-01T00:00:00.000Z';

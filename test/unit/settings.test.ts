@@ -33,7 +33,7 @@ describe('parseSettingsUpdate', () => {
 
   it('updates every field at once', () => {
     const next = parseSettingsUpdate(
-      { minTechPackStateForOrders: 'ProductionReady', defaultTolerance: { overPct: 10, underPct: 10 }, defaultMaxBatchQty: 250, replenishment: { enabled: false } },
+      { minTechPackStateForOrders: 'ProductionReady', defaultTolerance: { overPct: 10, underPct: 10 }, defaultMaxBatchQty: 250, replenishment: { enabled: false }, productionLeadDays: 21 },
       settings(),
     );
     expect(next).toEqual({
@@ -41,6 +41,7 @@ describe('parseSettingsUpdate', () => {
       defaultTolerance: { overPct: 10, underPct: 10, scope: 'color' },
       defaultMaxBatchQty: 250,
       replenishment: { enabled: false, leadTimeDays: 28, minQtyPerColor: 0 },
+      productionLeadDays: 21,
       version: 0,
     });
   });
