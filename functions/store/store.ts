@@ -54,8 +54,15 @@ export function lostRace(err: unknown): never {
  * Runs a transaction whose first item is `decode`'s entity at an expected version: VersionConflict if
  * it moved on; TransientConflict when another of its conditions failed (the request runs again).
  */
-async function transactAt<T>(db: Db, items: TransactItem[], decode: (item: Item) => T): Promise<void> {
+async function transactAt<T>(
+  db: Db,
+  items: TransactItem[],
+  decode: (item: Item) => T,
+  /** Sees a failure first: a check of the caller's own (namingIqTemplate) answers for its item. */
+  mine: (err: unknown) => void = () => {},
+): Promise<void> {
   await db.transact(items).catch((err) => {
+    mine(err);
     if (err instanceof ConditionFailed && err.index === 0) {
       throw new VersionConflict(err.current && decode(err.current));
     }
@@ -66,14 +73,14 @@ async function transactAt<T>(db: Db, items: TransactItem[], decode: (item: Item)
 
 /**
  * A write that names an IQ template checks, in its own transaction, that the template exists (no extra
- * read). Appends the check to `items` when `code` is given; the catch handler turns its failure into a 400
- * naming `iqTemplate` and passes every other error on.
+ * read). Appends the check to `items` when `code` is given; the handler it answers turns that item's failure
+ * into a 400 naming `iqTemplate` and leaves every other error to the caller.
  */
 function namingIqTemplate(
   table: string,
   items: TransactItem[],
   code: string | null | undefined,
-): (err: unknown) => never {
+): (err: unknown) => void {
   const index = code ? items.length : -1;
   if (code) {
     items.push({
@@ -85,7 +92,6 @@ function namingIqTemplate(
       const message = `names no IQ template: ${code} does not exist (POST /v1/iq-templates)`;
       throw new ValidationError([{ field: 'iqTemplate', message }]);
     }
-    throw err;
   };
 }
 
@@ -164,7 +170,10 @@ export class Store {
       this.historyPut('TechPack', tp.id, tp.id, history, { techPackId: tp.id }),
     ];
     const missing = namingIqTemplate(this.db.table, items, tp.iqTemplate);
-    await this.db.transact(items).catch(missing);
+    await this.db.transact(items).catch((err) => {
+      missing(err);
+      throw err;
+    });
     return tp;
   }
 
@@ -178,7 +187,7 @@ export class Store {
       this.historyPut('TechPack', tp.id, tp.id, history, { techPackId: tp.id }),
     ];
     const missing = namingIqTemplate(this.db.table, items, iqTemplate);
-    await transactAt(this.db, items, techPackEntity.decode).catch(missing);
+    await transactAt(this.db, items, techPackEntity.decode, missing);
   }
 
   /** A tech pack move from the version read: TransientConflict if it moved on meanwhile. */
@@ -290,7 +299,10 @@ export class Store {
     const order = build(id);
     const items = this.orderCreation(order, techPack);
     const missing = namingIqTemplate(this.db.table, items, iqTemplate);
-    await this.db.transact(items).catch(missing);
+    await this.db.transact(items).catch((err) => {
+      missing(err);
+      throw err;
+    });
     return order;
   }
 
@@ -304,7 +316,7 @@ export class Store {
   ): Promise<void> {
     const items = [...this.orderChange(order, expected, history), ...(await this.requirements.forChange(order, expected))];
     const missing = namingIqTemplate(this.db.table, items, iqTemplate);
-    await transactAt(this.db, items, (it) => productionOrderEntity.decode(it)).catch(missing);
+    await transactAt(this.db, items, (it) => productionOrderEntity.decode(it), missing);
   }
 
   /**
