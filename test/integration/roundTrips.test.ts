@@ -96,21 +96,22 @@ describe('round trips per operation', () => {
       api('POST', `${path}/${batch.id}/transitions`, { token: t.planner, body });
     expect((await move({ action: 'start' })).status).toBe(200);
 
-    // The order and the batch (a GetItem and a Query in parallel), then the template the order names.
+    // The order (one BatchGet with its requirement's BOM) and the batch (a Query) in parallel, then the
+    // template the order names.
     const plan = await api('GET', `${path}/${batch.id}/inspection-plan`, { token: t.viewer });
-    expect(usage(plan)).toMatchObject({ calls: 3, byOperation: { GetItem: 2, Query: 1 } });
+    expect(usage(plan)).toMatchObject({ calls: 3, byOperation: { BatchGetItem: 1, GetItem: 1, Query: 1 } });
     const finish = { action: 'finish', produced: matrix([[10]], ['S'], ['NAVY']) };
     const gated = await move(finish);
     expect(gated.status).toBe(409);
-    expect(usage(gated)).toMatchObject({ calls: 3, byOperation: { GetItem: 1, Query: 1, TransactWriteItems: 1 } });
+    expect(usage(gated)).toMatchObject({ calls: 3, byOperation: { BatchGetItem: 1, Query: 1, TransactWriteItems: 1 } });
     const inspected = await api('POST', `${path}/${batch.id}/inspections`, { token: t.planner, body: {} });
     expect(inspected.status).toBe(201);
-    expect(usage(inspected)).toMatchObject({ calls: 4, byOperation: { GetItem: 2, Query: 1, TransactWriteItems: 1 } });
+    expect(usage(inspected)).toMatchObject({ calls: 4, byOperation: { BatchGetItem: 1, GetItem: 1, Query: 1, TransactWriteItems: 1 } });
     const inspections = await api('GET', `${path}/${batch.id}/inspections`, { token: t.viewer });
     expect(usage(inspections)).toMatchObject({ calls: 1, byOperation: { Query: 1 } });
     const finished = await move(finish);
     expect(finished.status).toBe(200);
-    expect(usage(finished)).toMatchObject({ calls: 3, byOperation: { GetItem: 1, Query: 1, TransactWriteItems: 1 } });
+    expect(usage(finished)).toMatchObject({ calls: 3, byOperation: { BatchGetItem: 1, Query: 1, TransactWriteItems: 1 } });
   });
 
   it('a 412 costs one read and no write', async () => {
