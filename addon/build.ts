@@ -43,14 +43,22 @@ const common: BuildOptions = {
 /** The allowlist prefix for an API URL: https, full host, non-empty path (Apps Script's rules). */
 export function allowlistPrefix(apiUrl: string): string {
   const u = new URL(apiUrl);
-  if (u.protocol !== 'https:') throw new Error(`GARMENTFLOW_API_URL must be https (Apps Script's allowlist refuses ${u.protocol})`);
+  if (u.protocol !== 'https:')
+    throw new Error(`GARMENTFLOW_API_URL must be https (Apps Script's allowlist refuses ${u.protocol})`);
   const p = u.pathname.replace(/\/+$/, '');
   return `${u.origin}${p}/`;
 }
 
 /** The names main.ts exports: each becomes a top-level function of Code.js. */
 async function entryExports(entry: string): Promise<string[]> {
-  const r = await build({ ...common, entryPoints: [entry], format: 'esm', write: false, metafile: true, outdir: '/tmp/gf-exports' });
+  const r = await build({
+    ...common,
+    entryPoints: [entry],
+    format: 'esm',
+    write: false,
+    metafile: true,
+    outdir: '/tmp/gf-exports',
+  });
   const out = Object.values(r.metafile!.outputs).find((o) => o.entryPoint);
   return [...(out?.exports ?? [])].sort();
 }
@@ -61,7 +69,15 @@ export function globalsFooter(names: string[]): string {
 }
 
 async function bundleScript(entry: string, minify: boolean): Promise<string> {
-  const r = await build({ ...common, entryPoints: [entry], format: 'iife', platform: 'browser', write: false, minify, outfile: 'x.js' });
+  const r = await build({
+    ...common,
+    entryPoints: [entry],
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    minify,
+    outfile: 'x.js',
+  });
   // Inline scripts must never contain a literal closing script tag.
   return r.outputFiles[0].text.replace(/<\/(script)/gi, '<\\/$1');
 }
@@ -73,7 +89,8 @@ async function page(name: 'sidebar' | 'settings', minify: boolean): Promise<stri
     readFile(path.join(dir, 'style.css'), 'utf8'),
     bundleScript(path.join(dir, `${name}.ts`), minify),
   ]);
-  if (!html.includes('/*INJECT:CSS*/') || !html.includes('/*INJECT:JS*/')) throw new Error(`${name}.html lacks its injection markers`);
+  if (!html.includes('/*INJECT:CSS*/') || !html.includes('/*INJECT:JS*/'))
+    throw new Error(`${name}.html lacks its injection markers`);
   return html.replace('/*INJECT:CSS*/', () => css).replace('/*INJECT:JS*/', () => js);
 }
 
@@ -95,7 +112,9 @@ export async function buildAddon(opts: AddonBuildOptions = {}): Promise<AddonBui
     minify,
     outfile: 'Code.js',
     define: { __GF_BUILD__: JSON.stringify({ apiUrl, allowedPrefixes }) },
-    banner: { js: '// GarmentFlow Production: Google Sheets add-on. Built by addon/build.ts; edit addon/src, not this file.' },
+    banner: {
+      js: '// GarmentFlow Production: Google Sheets add-on. Built by addon/build.ts; edit addon/src, not this file.',
+    },
     footer: { js: globalsFooter(globals) },
   });
 

@@ -26,7 +26,6 @@ import { roundTrips } from './sections/roundTrips.js';
 import { requirements } from './sections/requirements.js';
 import { throughput } from './sections/throughput.js';
 
-
 interface Args {
   smoke: boolean;
   seconds?: number;
@@ -48,6 +47,7 @@ const USAGE = `usage: npm run bench -- [options]
 `;
 
 function parseArgs(argv: string[]): Args {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: its type is parseArgs's, inferred from the options in the try
   let values;
   try {
     ({ values } = parseArgv({
@@ -75,7 +75,10 @@ function parseArgs(argv: string[]): Args {
   if (values.clients !== undefined) args.clients = Math.round(positive(values.clients, '--clients'));
   if (values.out !== undefined) args.out = values.out;
   if (values.only !== undefined) {
-    const ids = values.only.split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const id of ids) {
       if (!(SECTION_IDS as readonly string[]).includes(id)) {
         throw new UsageError(`--only: unknown section ${id} (one of ${SECTION_IDS.join(', ')})`);
@@ -122,8 +125,17 @@ function configFor(args: Args): BenchConfig {
 
 function git(): { commit?: string; dirty?: boolean } {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() !== '';
     return { commit, dirty };
   } catch {
     return {};
@@ -138,7 +150,8 @@ async function main() {
   const started = Date.now();
   const startLoad = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const findings: Finding[] = [];
-  const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${m}\n`);
+  const log = (m: string) =>
+    process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${m}\n`);
   const base: BenchContext = { cfg, findings, log };
   const sections: Partial<Record<SectionId, SectionResult>> = {};
 
@@ -150,13 +163,25 @@ async function main() {
       sections[id] = await fn();
     } catch (err) {
       log(`${title} failed: ${(err as Error).stack ?? err}`);
-      sections[id] = { id, title, ok: false, error: (err as Error).message, durationMs: performance.now() - t0, rows: [], notes: [] };
+      sections[id] = {
+        id,
+        title,
+        ok: false,
+        error: (err as Error).message,
+        durationMs: performance.now() - t0,
+        rows: [],
+        notes: [],
+      };
     }
     log(`${title}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   };
 
-  log(`${cfg.smoke ? 'smoke' : 'full'} run: ${cfg.clients} clients x ${cfg.seconds} s throughput, ${cfg.overheadSamples} latency samples per operation; load average ${startLoad.join(' ')} on ${os.cpus().length} CPUs`);
-  const needsStack = (['roundTrips', 'overhead', 'largeOrders', 'throughput', 'requirements'] as const).some((id) => wanted.has(id));
+  log(
+    `${cfg.smoke ? 'smoke' : 'full'} run: ${cfg.clients} clients x ${cfg.seconds} s throughput, ${cfg.overheadSamples} latency samples per operation; load average ${startLoad.join(' ')} on ${os.cpus().length} CPUs`,
+  );
+  const needsStack = (['roundTrips', 'overhead', 'largeOrders', 'throughput', 'requirements'] as const).some((id) =>
+    wanted.has(id),
+  );
   let stack: BenchStack | undefined;
   if (needsStack) {
     log('starting the local stack (DynamoDB Local in memory, free ports)...');
@@ -194,7 +219,7 @@ async function main() {
   report.push('', '== Findings ==');
   if (findings.length === 0) report.push('  none: every operation is at its floor and every target is met.');
   for (const f of findings) report.push(`  - [${f.section}] ${f.text}`);
-  process.stdout.write(report.join('\n') + '\n');
+  process.stdout.write(`${report.join('\n')}\n`);
 
   const results = {
     meta: {
@@ -216,7 +241,7 @@ async function main() {
     findings,
   };
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`results written to ${path.relative(process.cwd(), out) || out}`);
   const failed = ordered.filter((s) => !s.ok);
   if (failed.length) {
@@ -226,6 +251,8 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(err instanceof UsageError ? `bench: ${err.message}\n` : `bench failed: ${(err as Error).stack ?? err}\n`);
+  process.stderr.write(
+    err instanceof UsageError ? `bench: ${err.message}\n` : `bench failed: ${(err as Error).stack ?? err}\n`,
+  );
   process.exitCode = 1;
 });

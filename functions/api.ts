@@ -13,8 +13,17 @@ import { salesOrderHandlers } from './handlers/salesOrders.js';
 import { stockHandlers } from './handlers/stock.js';
 import { techPackHandlers } from './handlers/techPacks.js';
 import {
-  apiResult, authentication, httpErrors, idempotency, jsonBody, requestIdOf, routing,
-  type ApiContext, type ApiEvent, type ApiMiddyRequest, type ApiResult,
+  apiResult,
+  authentication,
+  httpErrors,
+  idempotency,
+  jsonBody,
+  requestIdOf,
+  routing,
+  type ApiContext,
+  type ApiEvent,
+  type ApiMiddyRequest,
+  type ApiResult,
 } from './http/middleware.js';
 import { openApiDocument } from './http/openapi.js';
 import type { RouteId } from './http/routes.js';
@@ -41,7 +50,8 @@ const ROUTES: Record<RouteId, RouteHandler> = {
 function serverUrl(req: ApiRequest): string | undefined {
   const host = req.headers['x-forwarded-host'] ?? req.headers.host;
   if (!host) return undefined;
-  const proto = req.headers['x-forwarded-proto'] ?? (host.startsWith('localhost') || host.startsWith('127.') ? 'http' : 'https');
+  const proto =
+    req.headers['x-forwarded-proto'] ?? (host.startsWith('localhost') || host.startsWith('127.') ? 'http' : 'https');
   return `${proto}://${host}`;
 }
 
@@ -128,7 +138,8 @@ function requestEnd(request: ApiMiddyRequest): void {
   const { event, response, context } = request;
   const internal = request.internal as { startedAt?: number; invocation?: InvocationKeys };
   const dynamo = currentUsage();
-  if (exposeUsage && dynamo && response) response.headers = { ...response.headers, 'x-dynamo-usage': JSON.stringify(dynamo) };
+  if (exposeUsage && dynamo && response)
+    response.headers = { ...response.headers, 'x-dynamo-usage': JSON.stringify(dynamo) };
   const status = response?.statusCode ?? 500;
   const route = context.api?.route.id;
   const durationMs = Math.round((performance.now() - (internal.startedAt ?? 0)) * 10) / 10;
@@ -148,7 +159,9 @@ function requestEnd(request: ApiMiddyRequest): void {
     durationMs,
     ...(replayed ? { idempotentReplay: true } : {}),
     ...(retries ? { lostRaceRetries: retries } : {}),
-    ...(dynamo ? { dynamoCalls: dynamo.calls, dynamoOps: dynamo.byOperation, dynamoCapacity: dynamo.capacityUnits } : {}),
+    ...(dynamo
+      ? { dynamoCalls: dynamo.calls, dynamoOps: dynamo.byOperation, dynamoCapacity: dynamo.capacityUnits }
+      : {}),
   });
   // Added and published in one synchronous step: concurrent requests (the local server) never mix.
   metrics.addDimension('route', route ?? 'unmatched');
@@ -176,10 +189,12 @@ const api = middy<ApiEvent, ApiResult, Error, ApiContext>({
   })
   .use(httpErrors(logger))
   .use(routing())
-  .use(authentication({
-    rolesFor: async (email) => (await store.getRoleMapping(email))?.roles,
-    googleSignIn: config.googleSignIn,
-  }))
+  .use(
+    authentication({
+      rolesFor: async (email) => (await store.getRoleMapping(email))?.roles,
+      googleSignIn: config.googleSignIn,
+    }),
+  )
   .use(jsonBody())
   .use(idempotency(() => idempotencyRecords, Date.now))
   .handler(dispatch as (event: ApiEvent, context: Context) => Promise<ApiResult>);

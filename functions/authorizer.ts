@@ -12,9 +12,19 @@
 // `event.requestContext.authorizer.lambda`. Roles of Google users come from the admin-managed role
 // mapping, resolved by the API on every request (so a change applies at once).
 import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult, Context } from 'aws-lambda';
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  Context,
+} from 'aws-lambda';
 import { knownRoles } from '../shared/roles.js';
-import { GOOGLE_ISSUERS, GOOGLE_JWKS_URL, googleAccountAllowed, googlePolicyFromEnv, isGoogleIssuer } from './auth/googleSignIn.js';
+import {
+  GOOGLE_ISSUERS,
+  GOOGLE_JWKS_URL,
+  googleAccountAllowed,
+  googlePolicyFromEnv,
+  isGoogleIssuer,
+} from './auth/googleSignIn.js';
 import { DENIAL_REASONS, type DenialReason } from './auth/denialReasons.js';
 import { KeySetUnavailableError, resilientKeySet, type ResilientKeySetOptions } from './auth/keySet.js';
 import { envList } from './env.js';
@@ -99,13 +109,23 @@ export function bearerToken(value: string | undefined): string | undefined {
  */
 export function rolesFromScope(scope: string, prefix: string): string[] {
   if (!prefix) return [];
-  return knownRoles(scope.split(/\s+/).filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length)));
+  return knownRoles(
+    scope
+      .split(/\s+/)
+      .filter((s) => s.startsWith(prefix))
+      .map((s) => s.slice(prefix.length)),
+  );
 }
 
 const VERIFY: { algorithms: string[]; clockTolerance: number } = { algorithms: ['RS256'], clockTolerance: 30 };
 
 /** Verifies a bearer token from either trusted issuer; never throws. */
-export async function authorize(token: string, config: AuthorizerConfig, keys: KeySets, currentDate?: Date): Promise<Decision> {
+export async function authorize(
+  token: string,
+  config: AuthorizerConfig,
+  keys: KeySets,
+  currentDate?: Date,
+): Promise<Decision> {
   let unverified: JWTPayload;
   try {
     unverified = decodeJwt(token);
@@ -114,7 +134,8 @@ export async function authorize(token: string, config: AuthorizerConfig, keys: K
   }
   try {
     if (isGoogleIssuer(unverified.iss)) return await google(token, config, keys, currentDate);
-    if (config.cognitoIssuer && keys.cognito && unverified.iss === config.cognitoIssuer) return await cognito(token, config, keys.cognito, currentDate);
+    if (config.cognitoIssuer && keys.cognito && unverified.iss === config.cognitoIssuer)
+      return await cognito(token, config, keys.cognito, currentDate);
     return deny('untrusted-issuer', `untrusted issuer ${String(unverified.iss)}`);
   } catch (err) {
     if (err instanceof KeySetUnavailableError) return deny('keys-unavailable', err.message);
@@ -140,12 +161,14 @@ async function google(token: string, config: AuthorizerConfig, keys: KeySets, cu
     currentDate,
   });
   const email = String(payload.email).toLowerCase();
-  if (payload.email_verified !== true && payload.email_verified !== 'true') return deny('unverified-email', `${email}: email not verified`);
+  if (payload.email_verified !== true && payload.email_verified !== 'true')
+    return deny('unverified-email', `${email}: email not verified`);
   const hd = typeof payload.hd === 'string' ? payload.hd.toLowerCase() : '';
   // The same policy the API applies (functions/auth/googleSignIn.ts): checked at the edge too, so
   // strangers never reach the function.
   const policy = { allowedDomains: config.allowedGoogleDomains, allowedEmails: config.allowedGoogleEmails };
-  if (!googleAccountAllowed(policy, email, hd)) return deny('account-not-allowed', `${email} is not an allowed Google account`);
+  if (!googleAccountAllowed(policy, email, hd))
+    return deny('account-not-allowed', `${email} is not an allowed Google account`);
   return {
     ok: true,
     context: {
@@ -161,7 +184,12 @@ async function google(token: string, config: AuthorizerConfig, keys: KeySets, cu
   };
 }
 
-async function cognito(token: string, config: AuthorizerConfig, keySet: JWTVerifyGetKey, currentDate?: Date): Promise<Decision> {
+async function cognito(
+  token: string,
+  config: AuthorizerConfig,
+  keySet: JWTVerifyGetKey,
+  currentDate?: Date,
+): Promise<Decision> {
   const { payload } = await jwtVerify(token, keySet, {
     ...VERIFY,
     issuer: config.cognitoIssuer,
@@ -169,9 +197,11 @@ async function cognito(token: string, config: AuthorizerConfig, keySet: JWTVerif
     currentDate,
   });
   // Cognito access tokens carry no `aud`: the app client is `client_id`. ID tokens are refused.
-  if (payload.token_use !== 'access') return deny('wrong-token-use', `token_use ${String(payload.token_use)} is not access`);
+  if (payload.token_use !== 'access')
+    return deny('wrong-token-use', `token_use ${String(payload.token_use)} is not access`);
   const clientId = String(payload.client_id);
-  if (!config.cognitoClientIds.includes(clientId)) return deny('client-not-allowed', `client ${clientId} is not allowed`);
+  if (!config.cognitoClientIds.includes(clientId))
+    return deny('client-not-allowed', `client ${clientId} is not allowed`);
   const scope = typeof payload.scope === 'string' ? payload.scope : '';
   return {
     ok: true,
@@ -213,8 +243,12 @@ export function createAuthorizer(
     if (!decision.ok) {
       const unavailable = decision.code === 'keys-unavailable';
       const line = {
-        ...invocation, route: event.routeKey, status: unavailable ? 500 : 403, reason: decision.code,
-        detail: decision.reason, durationMs,
+        ...invocation,
+        route: event.routeKey,
+        status: unavailable ? 500 : 403,
+        reason: decision.code,
+        detail: decision.reason,
+        durationMs,
       };
       if (unavailable) logger.error('key set unavailable', line);
       else logger.warn('denied', line);
@@ -237,7 +271,10 @@ export function createAuthorizer(
 // Key sets live at module scope: JWKS responses are cached across invocations of a container.
 const config = configFromEnv();
 const startup = observability(SERVICES.authorizer);
-export const handler = createAuthorizer(config, remoteKeySets(config, {
-  onRefreshError: (err, keptLastGood) =>
-    startup.logger.warn('key set refresh failed', { detail: err.message, keptLastGood }),
-}));
+export const handler = createAuthorizer(
+  config,
+  remoteKeySets(config, {
+    onRefreshError: (err, keptLastGood) =>
+      startup.logger.warn('key set refresh failed', { detail: err.message, keptLastGood }),
+  }),
+);

@@ -54,7 +54,7 @@ export function createPublisher(options: PublisherOptions) {
       if (!out.FailedEntryCount) return -1;
       const results = out.Entries ?? [];
       const failed = chunk.findIndex((_, i) => !results[i] || results[i].ErrorCode || !results[i].EventId);
-      const first = failed >= 0 ? failed : 0;
+      const first = Math.max(failed, 0);
       log.warn('PutEvents entries failed', {
         ...keys,
         failed: out.FailedEntryCount,
@@ -120,7 +120,9 @@ export function createPublisher(options: PublisherOptions) {
         const earlier = await flush();
         if (earlier !== null) return failure(earlier);
         log.error('outbox record cannot be published', {
-          ...keys, sequenceNumber: outcome.sequenceNumber ?? '?', reason: outcome.reason,
+          ...keys,
+          sequenceNumber: outcome.sequenceNumber ?? '?',
+          reason: outcome.reason,
         });
         return failure(outcome.sequenceNumber);
       }

@@ -15,7 +15,9 @@ export async function handler(
   context?: Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId'>>,
 ): Promise<ReplenishmentRunResult> {
   const keys = { ...invocation(context?.awsRequestId), route: 'schedule', actor: SCHEDULE_ACTOR.id };
-  const deadline = context?.getRemainingTimeInMillis ? Date.now() + Math.max(1_000, context.getRemainingTimeInMillis() - SAFETY_MS) : undefined;
+  const deadline = context?.getRemainingTimeInMillis
+    ? Date.now() + Math.max(1_000, context.getRemainingTimeInMillis() - SAFETY_MS)
+    : undefined;
   const log = ({ level, message, ...rest }: Record<string, unknown>) => {
     const attributes = { ...keys, ...rest };
     if (level === 'ERROR') logger.error(String(message), attributes);

@@ -49,7 +49,12 @@ export interface StageConfig {
 
   logs: { retentionDays: number; level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' };
 
-  functions: { api: FunctionSizing; replenishment: FunctionSizing; publisher: FunctionSizing; authorizer: FunctionSizing };
+  functions: {
+    api: FunctionSizing;
+    replenishment: FunctionSizing;
+    publisher: FunctionSizing;
+    authorizer: FunctionSizing;
+  };
 
   api: {
     /** Default stage throttling (requests per second, steady and burst). */
@@ -190,7 +195,11 @@ type ContextReader = (key: string) => unknown;
 
 function asList(v: unknown): string[] | undefined {
   if (v === undefined || v === null) return undefined;
-  if (Array.isArray(v)) return v.map(String).map((s) => s.trim()).filter(Boolean);
+  if (Array.isArray(v))
+    return v
+      .map(String)
+      .map((s) => s.trim())
+      .filter(Boolean);
   return envList(String(v));
 }
 
@@ -241,11 +250,16 @@ export function validateConfig(c: StageConfig): void {
     problems.push(`replenishment.schedule "${c.replenishment.schedule}" is not rate(...) or cron(...)`);
   }
   if (c.google.clientId && !/\.apps\.googleusercontent\.com$/.test(c.google.clientId)) {
-    problems.push(`google.clientId "${c.google.clientId}" does not look like an OAuth client id (*.apps.googleusercontent.com)`);
+    problems.push(
+      `google.clientId "${c.google.clientId}" does not look like an OAuth client id (*.apps.googleusercontent.com)`,
+    );
   }
-  for (const d of c.google.allowedDomains) if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(d)) problems.push(`allowed Google domain "${d}" is not a domain`);
-  for (const e of c.google.allowedEmails) if (!/^[^@\s]+@[^@\s]+$/.test(e)) problems.push(`allowed Google email "${e}" is not an e-mail address`);
-  if (c.alarms.email && !/^[^@\s]+@[^@\s]+$/.test(c.alarms.email)) problems.push(`alarm email "${c.alarms.email}" is not an e-mail address`);
+  for (const d of c.google.allowedDomains)
+    if (!/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(d)) problems.push(`allowed Google domain "${d}" is not a domain`);
+  for (const e of c.google.allowedEmails)
+    if (!/^[^@\s]+@[^@\s]+$/.test(e)) problems.push(`allowed Google email "${e}" is not an e-mail address`);
+  if (c.alarms.email && !/^[^@\s]+@[^@\s]+$/.test(c.alarms.email))
+    problems.push(`alarm email "${c.alarms.email}" is not an e-mail address`);
   if (c.stage === 'prod' && !c.alarms.email) {
     problems.push(
       'alarmEmail is required for prod (alarms nobody receives are no alarms): -c alarmEmail=ops@example.com',
@@ -260,10 +274,12 @@ export function validateConfig(c: StageConfig): void {
   if (pub.rateLimit <= 0 || pub.burstLimit <= 0 || pub.rateLimit > c.api.throttle.rateLimit) {
     problems.push('api.publicRouteThrottle must be positive and no higher than api.throttle');
   }
-  if (c.cognito.domainPrefix && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(c.cognito.domainPrefix)) problems.push('cognito.domainPrefix must be lower-case letters, digits and dashes');
+  if (c.cognito.domainPrefix && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(c.cognito.domainPrefix))
+    problems.push('cognito.domainPrefix must be lower-case letters, digits and dashes');
   const names = new Set<string>();
   for (const m of c.cognito.machineClients) {
-    if (!/^[A-Za-z0-9-]{1,64}$/.test(m.name)) problems.push(`machine client name "${m.name}" must be letters, digits and dashes`);
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(m.name))
+      problems.push(`machine client name "${m.name}" must be letters, digits and dashes`);
     if (names.has(m.name)) problems.push(`machine client "${m.name}" appears twice`);
     names.add(m.name);
     if (m.roles.length === 0) problems.push(`machine client "${m.name}" has no roles`);
@@ -284,8 +300,11 @@ export function validateConfig(c: StageConfig): void {
       }
     }
   }
-  if (c.publisher.batchSize < 1 || c.publisher.batchSize > 10_000) problems.push('publisher.batchSize must be 1..10000');
-  if (c.publisher.retryAttempts < 0 || c.publisher.retryAttempts > 10_000) problems.push('publisher.retryAttempts must be 0..10000');
-  if (c.api.throttle.rateLimit <= 0 || c.api.throttle.burstLimit <= 0) problems.push('api.throttle limits must be positive');
+  if (c.publisher.batchSize < 1 || c.publisher.batchSize > 10_000)
+    problems.push('publisher.batchSize must be 1..10000');
+  if (c.publisher.retryAttempts < 0 || c.publisher.retryAttempts > 10_000)
+    problems.push('publisher.retryAttempts must be 0..10000');
+  if (c.api.throttle.rateLimit <= 0 || c.api.throttle.burstLimit <= 0)
+    problems.push('api.throttle limits must be positive');
   if (problems.length) throw new Error(`Invalid configuration for stage ${c.stage}:\n- ${problems.join('\n- ')}`);
 }

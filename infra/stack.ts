@@ -4,8 +4,19 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  Annotations, type App, Aws, CfnOutput, type CfnResource, Duration, Fn, RemovalPolicy, Stack, Tags, TimeZone,
-  Validations, type StackProps,
+  Annotations,
+  type App,
+  Aws,
+  CfnOutput,
+  type CfnResource,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  Tags,
+  TimeZone,
+  Validations,
+  type StackProps,
 } from 'aws-cdk-lib';
 import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -74,7 +85,8 @@ export const FUNCTION_ENTRIES = {
  * Makes `require` exist in the ESM bundle: some bundled CommonJS code calls require() for Node
  * built-ins, which esbuild leaves as a dynamic require.
  */
-const ESM_REQUIRE_SHIM = "import { createRequire as __gfCreateRequire } from 'node:module'; const require = __gfCreateRequire(import.meta.url);";
+const ESM_REQUIRE_SHIM =
+  "import { createRequire as __gfCreateRequire } from 'node:module'; const require = __gfCreateRequire(import.meta.url);";
 
 export interface GarmentFlowStackProps extends StackProps {
   config: StageConfig;
@@ -87,7 +99,12 @@ export class GarmentFlowStack extends Stack {
   readonly apiStage: HttpStage;
   readonly userPool: cognito.UserPool;
   readonly machineClients: Record<string, cognito.UserPoolClient> = {};
-  readonly functions: { api: NodejsFunction; replenishment: NodejsFunction; publisher: NodejsFunction; authorizer: NodejsFunction };
+  readonly functions: {
+    api: NodejsFunction;
+    replenishment: NodejsFunction;
+    publisher: NodejsFunction;
+    authorizer: NodejsFunction;
+  };
   readonly publisherDlq: sqs.Queue;
   readonly scheduleDlq: sqs.Queue;
   readonly alarmTopic: sns.Topic;
@@ -137,14 +154,21 @@ export class GarmentFlowStack extends Stack {
       accountRecovery: cognito.AccountRecovery.NONE,
       // No user signs in (machine clients only); should one ever be added, a strong password is required.
       passwordPolicy: {
-        minLength: 14, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true,
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
       },
       featurePlan: cognito.FeaturePlan.ESSENTIALS,
       deletionProtection: config.table.deletionProtection,
       removalPolicy: dataRemoval,
     });
     const roleScopes = Object.fromEntries(
-      ROLES.map((role) => [role, new cognito.ResourceServerScope({ scopeName: role, scopeDescription: `GarmentFlow role ${role}` })]),
+      ROLES.map((role) => [
+        role,
+        new cognito.ResourceServerScope({ scopeName: role, scopeDescription: `GarmentFlow role ${role}` }),
+      ]),
     ) as Record<(typeof ROLES)[number], cognito.ResourceServerScope>;
     const resourceServer = this.userPool.addResourceServer('ResourceServer', {
       identifier: RESOURCE_SERVER_ID,
@@ -152,7 +176,9 @@ export class GarmentFlowStack extends Stack {
       scopes: Object.values(roleScopes),
     });
     const domain = this.userPool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: config.cognito.domainPrefix ?? Fn.join('-', ['garmentflow', config.stage, Aws.ACCOUNT_ID]) },
+      cognitoDomain: {
+        domainPrefix: config.cognito.domainPrefix ?? Fn.join('-', ['garmentflow', config.stage, Aws.ACCOUNT_ID]),
+      },
     });
     for (const client of config.cognito.machineClients) {
       this.machineClients[client.name] = this.userPool.addClient(`Client-${client.name}`, {
@@ -168,7 +194,9 @@ export class GarmentFlowStack extends Stack {
         supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       });
       // No user sign-in flows on a machine client (Cognito requires refresh-token auth to be listed).
-      (this.machineClients[client.name].node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+      (this.machineClients[client.name].node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = [
+        'ALLOW_REFRESH_TOKEN_AUTH',
+      ];
     }
     const cognitoIssuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.userPool.userPoolId}`;
 
@@ -181,7 +209,11 @@ export class GarmentFlowStack extends Stack {
       enforceSSL: true,
     });
     const fn = (
-      name: string, entry: string, sizing: FunctionSizing, description: string, environment: Record<string, string>,
+      name: string,
+      entry: string,
+      sizing: FunctionSizing,
+      description: string,
+      environment: Record<string, string>,
       extra: Partial<lambda.FunctionProps> = {},
     ) => this.nodeFunction(config, name, entry, sizing, description, environment, dataRemoval, extra);
 
@@ -195,29 +227,50 @@ export class GarmentFlowStack extends Stack {
       STAGE: config.stage,
       ...googleEnv,
     });
-    const replenishment = fn('replenishment', FUNCTION_ENTRIES.replenishment, config.functions.replenishment, 'Scheduled replenishment: Draft orders for low stock', {
-      TABLE_NAME: this.table.tableName,
-      STAGE: config.stage,
-    }, {
-      // Asynchronous invocations (the schedule's) that still fail after Lambda's 2 retries go to the
-      // queue through an on-failure destination: the message carries the run's input and its error.
-      onFailure: new SqsDestination(this.scheduleDlq),
-      retryAttempts: 2,
-    });
-    const publisher = fn('publisher', FUNCTION_ENTRIES.publisher, config.functions.publisher, 'Outbox publisher: table stream -> EventBridge', {
-      EVENT_BUS_NAME: this.bus.eventBusName,
-    });
-    const authorizer = fn('authorizer', FUNCTION_ENTRIES.authorizer, config.functions.authorizer, 'Verifies Google ID tokens and Cognito access tokens', {
-      ...googleEnv,
-      COGNITO_ISSUER: cognitoIssuer,
-      COGNITO_CLIENT_IDS: Object.values(this.machineClients).map((c) => c.userPoolClientId).join(','),
-      ROLE_SCOPE_PREFIX: `${RESOURCE_SERVER_ID}/`,
-    });
+    const replenishment = fn(
+      'replenishment',
+      FUNCTION_ENTRIES.replenishment,
+      config.functions.replenishment,
+      'Scheduled replenishment: Draft orders for low stock',
+      {
+        TABLE_NAME: this.table.tableName,
+        STAGE: config.stage,
+      },
+      {
+        // Asynchronous invocations (the schedule's) that still fail after Lambda's 2 retries go to the
+        // queue through an on-failure destination: the message carries the run's input and its error.
+        onFailure: new SqsDestination(this.scheduleDlq),
+        retryAttempts: 2,
+      },
+    );
+    const publisher = fn(
+      'publisher',
+      FUNCTION_ENTRIES.publisher,
+      config.functions.publisher,
+      'Outbox publisher: table stream -> EventBridge',
+      {
+        EVENT_BUS_NAME: this.bus.eventBusName,
+      },
+    );
+    const authorizer = fn(
+      'authorizer',
+      FUNCTION_ENTRIES.authorizer,
+      config.functions.authorizer,
+      'Verifies Google ID tokens and Cognito access tokens',
+      {
+        ...googleEnv,
+        COGNITO_ISSUER: cognitoIssuer,
+        COGNITO_CLIENT_IDS: Object.values(this.machineClients)
+          .map((c) => c.userPoolClientId)
+          .join(','),
+        ROLE_SCOPE_PREFIX: `${RESOURCE_SERVER_ID}/`,
+      },
+    );
     this.functions = { api, replenishment, publisher, authorizer };
     if (!config.google.clientId) {
       Annotations.of(this).addWarningV2(
         'garmentflow:googleClientIdMissing',
-        'No Google OAuth client id configured (-c googleClientId=...): the add-on\'s Google ID tokens will be refused until it is set.',
+        "No Google OAuth client id configured (-c googleClientId=...): the add-on's Google ID tokens will be refused until it is set.",
       );
     }
 
@@ -323,7 +376,10 @@ export class GarmentFlowStack extends Stack {
     // ---- replenishment schedule ----------------------------------------------------------------------
     new Schedule(this, 'ReplenishmentSchedule', {
       description: `GarmentFlow replenishment (${config.stage})`,
-      schedule: ScheduleExpression.expression(config.replenishment.schedule, TimeZone.of(config.replenishment.timeZone)),
+      schedule: ScheduleExpression.expression(
+        config.replenishment.schedule,
+        TimeZone.of(config.replenishment.timeZone),
+      ),
       enabled: config.replenishment.enabled,
       target: new LambdaInvoke(replenishment, {
         // What the job receives: where the run comes from and the window it belongs to.
@@ -340,7 +396,10 @@ export class GarmentFlowStack extends Stack {
     });
 
     // ---- alarms ---------------------------------------------------------------------------------------
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `GarmentFlow ${config.stage} alarms`, enforceSSL: true });
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `GarmentFlow ${config.stage} alarms`,
+      enforceSSL: true,
+    });
     if (config.alarms.email) {
       const subscription = this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarms.email));
       Validations.of(subscription).acknowledge({
@@ -363,11 +422,26 @@ export class GarmentFlowStack extends Stack {
       return a;
     };
     const fiveMinutes = Duration.minutes(5);
-    alarm('Api5xxAlarm', 'The HTTP API answered 5xx', this.httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' }), config.alarms.api5xxPer5Minutes);
+    alarm(
+      'Api5xxAlarm',
+      'The HTTP API answered 5xx',
+      this.httpApi.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
+      config.alarms.api5xxPer5Minutes,
+    );
     for (const [name, f] of Object.entries(this.functions)) {
       const title = name[0].toUpperCase() + name.slice(1);
-      alarm(`${title}ErrorsAlarm`, `Function ${name} failed`, f.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), 1);
-      alarm(`${title}ThrottlesAlarm`, `Function ${name} was throttled`, f.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }), 1);
+      alarm(
+        `${title}ErrorsAlarm`,
+        `Function ${name} failed`,
+        f.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+      );
+      alarm(
+        `${title}ThrottlesAlarm`,
+        `Function ${name} was throttled`,
+        f.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+      );
     }
     alarm(
       'PublisherIteratorAgeAlarm',
@@ -388,21 +462,51 @@ export class GarmentFlowStack extends Stack {
     for (const reason of DENIAL_REASONS) {
       const id = `AuthorizerDenials${pascal(reason)}Alarm`;
       if (reason === 'keys-unavailable') {
-        alarm(id, 'The authorizer could not fetch a usable Google or Cognito key set: callers get 500', custom(
-          SERVICES.authorizer, METRIC_NAMES.authorizerDenials, { reason }), 1);
+        alarm(
+          id,
+          'The authorizer could not fetch a usable Google or Cognito key set: callers get 500',
+          custom(SERVICES.authorizer, METRIC_NAMES.authorizerDenials, { reason }),
+          1,
+        );
       } else {
-        alarm(id, `Callers refused by the authorizer: ${reason}`, custom(
-          SERVICES.authorizer, METRIC_NAMES.authorizerDenials, { reason }), config.alarms.authorizerDenialsPer5Minutes);
+        alarm(
+          id,
+          `Callers refused by the authorizer: ${reason}`,
+          custom(SERVICES.authorizer, METRIC_NAMES.authorizerDenials, { reason }),
+          config.alarms.authorizerDenialsPer5Minutes,
+        );
       }
     }
-    alarm('ReplenishmentStyleErrorsAlarm', 'Replenishment runs could not process some styles (skip reason ERROR)',
-      custom(SERVICES.replenishment, METRIC_NAMES.replenishmentErrors), 1);
-    alarm('ReplenishmentSkippedAlarm', 'A replenishment run left styles for the next run (time budget, races, errors)',
-      custom(SERVICES.replenishment, METRIC_NAMES.replenishmentStylesSkipped), 1);
-    alarm('PublisherFailuresAlarm', 'The event publisher stopped at a record and is retrying it',
-      custom(SERVICES.publisher, METRIC_NAMES.publishFailures), 1);
-    alarm('PublisherDlqAlarm', 'Stream records the publisher gave up on are in the DLQ', this.publisherDlq.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), 1);
-    alarm('ScheduleDlqAlarm', 'Replenishment schedule invocations failed (DLQ)', this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), 1);
+    alarm(
+      'ReplenishmentStyleErrorsAlarm',
+      'Replenishment runs could not process some styles (skip reason ERROR)',
+      custom(SERVICES.replenishment, METRIC_NAMES.replenishmentErrors),
+      1,
+    );
+    alarm(
+      'ReplenishmentSkippedAlarm',
+      'A replenishment run left styles for the next run (time budget, races, errors)',
+      custom(SERVICES.replenishment, METRIC_NAMES.replenishmentStylesSkipped),
+      1,
+    );
+    alarm(
+      'PublisherFailuresAlarm',
+      'The event publisher stopped at a record and is retrying it',
+      custom(SERVICES.publisher, METRIC_NAMES.publishFailures),
+      1,
+    );
+    alarm(
+      'PublisherDlqAlarm',
+      'Stream records the publisher gave up on are in the DLQ',
+      this.publisherDlq.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
+      1,
+    );
+    alarm(
+      'ScheduleDlqAlarm',
+      'Replenishment schedule invocations failed (DLQ)',
+      this.scheduleDlq.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }),
+      1,
+    );
     alarm(
       'TableThrottlesAlarm',
       'DynamoDB throttled reads or writes on the table or its indexes',
@@ -417,22 +521,42 @@ export class GarmentFlowStack extends Stack {
       }),
       1,
     );
-    alarm('TableSystemErrorsAlarm', 'DynamoDB answered with system errors', this.table.metricSystemErrorsForOperations({
+    alarm(
+      'TableSystemErrorsAlarm',
+      'DynamoDB answered with system errors',
+      this.table.metricSystemErrorsForOperations({
         period: fiveMinutes,
         operations: [
-          dynamodb.Operation.GET_ITEM, dynamodb.Operation.BATCH_GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.PUT_ITEM,
-          dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.DELETE_ITEM, dynamodb.Operation.TRANSACT_WRITE_ITEMS, dynamodb.Operation.GET_RECORDS,
+          dynamodb.Operation.GET_ITEM,
+          dynamodb.Operation.BATCH_GET_ITEM,
+          dynamodb.Operation.QUERY,
+          dynamodb.Operation.PUT_ITEM,
+          dynamodb.Operation.UPDATE_ITEM,
+          dynamodb.Operation.DELETE_ITEM,
+          dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+          dynamodb.Operation.GET_RECORDS,
         ],
-      }), 1);
+      }),
+      1,
+    );
 
     // ---- outputs ----------------------------------------------------------------------------------------
-    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the API (routes start with /v1)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.apiStage.url,
+      description: 'Base URL of the API (routes start with /v1)',
+    });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'TokenUrl', { value: `${domain.baseUrl()}/oauth2/token`, description: 'Client-credentials token endpoint' });
+    new CfnOutput(this, 'TokenUrl', {
+      value: `${domain.baseUrl()}/oauth2/token`,
+      description: 'Client-credentials token endpoint',
+    });
     for (const [name, client] of Object.entries(this.machineClients)) {
-      new CfnOutput(this, `UserPoolClientId${pascal(name)}`, { value: client.userPoolClientId, description: `App client ${name} (secret: aws cognito-idp describe-user-pool-client)` });
+      new CfnOutput(this, `UserPoolClientId${pascal(name)}`, {
+        value: client.userPoolClientId,
+        description: `App client ${name} (secret: aws cognito-idp describe-user-pool-client)`,
+      });
     }
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
@@ -449,51 +573,90 @@ export class GarmentFlowStack extends Stack {
     const logicalIdOf = (c: Construct) => this.resolve((c.node.defaultChild as CfnResource).logicalId) as string;
     const { api, replenishment, publisher, authorizer } = this.functions;
 
-    ack(this.userPool, 'AwsSolutions-COG2',
-      'No user signs in to this pool: it issues client-credentials tokens to machine clients only; no MFA applies.');
-    ack(this.userPool, 'AwsSolutions-COG8',
-      'Machine clients only: the Plus plan\'s threat protection watches user sign-ins, of which there are none.');
+    ack(
+      this.userPool,
+      'AwsSolutions-COG2',
+      'No user signs in to this pool: it issues client-credentials tokens to machine clients only; no MFA applies.',
+    );
+    ack(
+      this.userPool,
+      'AwsSolutions-COG8',
+      "Machine clients only: the Plus plan's threat protection watches user sign-ins, of which there are none.",
+    );
 
     for (const route of ROUTE_SPECS.filter((r) => r.public)) {
       const construct = this.httpApi.node.tryFindChild(`${route.method}${route.path.replace(/\//g, '--')}`);
       if (construct) {
-        ack(construct, 'AwsSolutions-APIG4',
-          `${route.method} ${route.path} is public by contract (CONTRACT.md): liveness or the API description.`);
+        ack(
+          construct,
+          'AwsSolutions-APIG4',
+          `${route.method} ${route.path} is public by contract (CONTRACT.md): liveness or the API description.`,
+        );
       }
     }
 
     for (const role of [api.role!, replenishment.role!]) {
-      ack(role, `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.table)}.Arn>/index/*]`,
-        'Query on the table\'s own indexes (byState, byTechPack, byType), with exactly the actions in TABLE_ACTIONS.');
+      ack(
+        role,
+        `AwsSolutions-IAM5[Resource::<${logicalIdOf(this.table)}.Arn>/index/*]`,
+        "Query on the table's own indexes (byState, byTechPack, byType), with exactly the actions in TABLE_ACTIONS.",
+      );
     }
-    ack(publisher.role!, 'AwsSolutions-IAM5[Resource::*]',
-      'dynamodb:ListStreams (stream event source) has no resource-level permissions; reads: this stream only.');
+    ack(
+      publisher.role!,
+      'AwsSolutions-IAM5[Resource::*]',
+      'dynamodb:ListStreams (stream event source) has no resource-level permissions; reads: this stream only.',
+    );
     const schedulerRole = this.node.children.find((c) => c.node.id.startsWith('SchedulerRoleForTarget'));
     if (schedulerRole) {
-      ack(schedulerRole, `AwsSolutions-IAM5[Resource::<${logicalIdOf(replenishment)}.Arn>:*]`,
-        'The schedule may invoke the replenishment function (and its versions) only.');
+      ack(
+        schedulerRole,
+        `AwsSolutions-IAM5[Resource::<${logicalIdOf(replenishment)}.Arn>:*]`,
+        'The schedule may invoke the replenishment function (and its versions) only.',
+      );
     }
 
     for (const [name, f] of Object.entries(this.functions)) {
-      ack(f, 'AwsSolutions-L1',
-        `Node.js 22 is what ${name} is built (esbuild node22) and tested for; a newer runtime is a deliberate move.`);
+      ack(
+        f,
+        'AwsSolutions-L1',
+        `Node.js 22 is what ${name} is built (esbuild node22) and tested for; a newer runtime is a deliberate move.`,
+      );
       ack(f, 'Serverless-LambdaLatestVersion', 'Node.js 22: the runtime the code is built and tested for (see L1).');
-      ack(f, 'Serverless-LambdaTracing',
-        'No X-Ray: every log line and EMF metric carries the request id, and a single function serves each request.');
+      ack(
+        f,
+        'Serverless-LambdaTracing',
+        'No X-Ray: every log line and EMF metric carries the request id, and a single function serves each request.',
+      );
     }
     ack(api, 'Serverless-LambdaDLQ', 'Invoked synchronously by API Gateway: the caller gets the error.');
-    ack(authorizer, 'Serverless-LambdaDLQ',
-      'Invoked synchronously by API Gateway as the authorizer: a failure is a denial; there is no event to keep.');
-    ack(replenishment, 'Serverless-LambdaDLQ',
-      'Failed asynchronous runs go to ScheduleDlq through an on-failure destination (keeps the input and the error).');
-    ack(publisher, 'Serverless-LambdaDLQ',
-      'Invoked by its stream event source, whose on-failure destination is PublisherDlq (no function DLQ applies).');
+    ack(
+      authorizer,
+      'Serverless-LambdaDLQ',
+      'Invoked synchronously by API Gateway as the authorizer: a failure is a denial; there is no event to keep.',
+    );
+    ack(
+      replenishment,
+      'Serverless-LambdaDLQ',
+      'Failed asynchronous runs go to ScheduleDlq through an on-failure destination (keeps the input and the error).',
+    );
+    ack(
+      publisher,
+      'Serverless-LambdaDLQ',
+      'Invoked by its stream event source, whose on-failure destination is PublisherDlq (no function DLQ applies).',
+    );
 
     for (const q of [this.publisherDlq, this.scheduleDlq]) {
-      ack(q, 'AwsSolutions-SQS3',
-        'This queue is itself a dead-letter queue (publisher stream failures, failed replenishment runs).');
-      ack(q, 'Serverless-SQSRedrivePolicy',
-        'A dead-letter queue is the last stop: an operator inspects and replays from it (alarm on visible messages).');
+      ack(
+        q,
+        'AwsSolutions-SQS3',
+        'This queue is itself a dead-letter queue (publisher stream failures, failed replenishment runs).',
+      );
+      ack(
+        q,
+        'Serverless-SQSRedrivePolicy',
+        'A dead-letter queue is the last stop: an operator inspects and replays from it (alarm on visible messages).',
+      );
     }
   }
 
@@ -560,12 +723,18 @@ function attributeType(t: 'S' | 'N'): dynamodb.AttributeType {
 }
 
 function pascal(s: string): string {
-  return s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  return s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
 }
 
 /** CloudWatch Logs only accepts certain retention periods; the closest allowed one at or above. */
 export function retentionDays(days: number): logs.RetentionDays {
-  const allowed = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+  const allowed = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+  ];
   const pick = allowed.find((d) => d >= days) ?? 3653;
   return pick as logs.RetentionDays;
 }

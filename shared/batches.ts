@@ -7,8 +7,12 @@ import { toleranceBounds, type BatchSummary } from './productionOrder.js';
 import type { Actor, HistoryEntry, Matrix, OrderState, ProductionOrder } from './types.js';
 import type * as v from 'valibot';
 import {
-  BATCH_ACTIONS, BATCH_STATES, BatchCreate, BatchTransition as BatchTransitionSchema, GenerateBatches,
-  ProductionBatch as ProductionBatchSchema,
+  BATCH_ACTIONS,
+  BATCH_STATES,
+  BatchCreate,
+  BatchTransition as BatchTransitionSchema,
+  GenerateBatches,
+  type ProductionBatch as ProductionBatchSchema,
 } from './schemas/batches.js';
 import { collect, parseWith, quiet } from './schemas/core.js';
 import { Problems, isObject, requireObject } from './validate.js';
@@ -102,7 +106,8 @@ export function parseBatchTransition(raw: unknown): BatchTransitionRequest {
       p.add(key, 'only applies to finish');
     } else if (input?.[key]) out[key] = input[key];
   }
-  if (action === 'finish' && body.produced === undefined) p.add('produced', 'is required to finish a batch: the good garments per cell');
+  if (action === 'finish' && body.produced === undefined)
+    p.add('produced', 'is required to finish a batch: the good garments per cell');
   p.throwIfAny();
   return out;
 }
@@ -123,7 +128,8 @@ export function requireInProduction(order: ProductionOrder, doing: string): void
 export function checkSubMatrix(order: ProductionOrder, m: Matrix, field = 'matrix'): Matrix {
   const p = new Problems();
   m.sizes.forEach((s, i) => {
-    if (!order.matrix.sizes.includes(s)) p.add(`${field}.sizes[${i}]`, `${s} is not a size of order ${order.id} (${order.matrix.sizes.join(', ')})`);
+    if (!order.matrix.sizes.includes(s))
+      p.add(`${field}.sizes[${i}]`, `${s} is not a size of order ${order.id} (${order.matrix.sizes.join(', ')})`);
   });
   m.colors.forEach((c, i) => {
     if (!order.matrix.colors.includes(c)) p.add(`${field}.colors[${i}]`, `${c} is not a color of order ${order.id}`);
@@ -176,7 +182,8 @@ export function overAllocated(order: ProductionOrder, additions: readonly Matrix
       const ordered = order.matrix.quantities[r][c];
       const { max } = toleranceBounds(ordered, order.tolerance);
       const done = batched.quantities[r][c];
-      if (done + asked > max) out.push({ color, size, ordered, max, batched: done, requested: asked, available: Math.max(0, max - done) });
+      if (done + asked > max)
+        out.push({ color, size, ordered, max, batched: done, requested: asked, available: Math.max(0, max - done) });
     }),
   );
   return out;
@@ -256,7 +263,8 @@ function byRemainder(fracs: readonly number[]): number[] {
  * them); the unit tests check it property-based.
  */
 export function splitRow(remaining: readonly number[], maxBatchQty: number): number[][] {
-  if (!Number.isInteger(maxBatchQty) || maxBatchQty < 1) throw new Error('splitRow: maxBatchQty must be a whole number >= 1');
+  if (!Number.isInteger(maxBatchQty) || maxBatchQty < 1)
+    throw new Error('splitRow: maxBatchQty must be a whole number >= 1');
   const total = sum(remaining);
   if (total === 0) return [];
   const k = Math.ceil(total / maxBatchQty);
@@ -318,7 +326,8 @@ export function planBatches(order: ProductionOrder, maxBatchQty = order.batchPla
   requireInProduction(order, 'generated');
   const remaining = remainingToBatch(order);
   const count = countGenerated(remaining, maxBatchQty);
-  if (count === 0) throw new ConflictError('NOTHING_REMAINING', `Every garment of order ${order.id} is already in a batch`);
+  if (count === 0)
+    throw new ConflictError('NOTHING_REMAINING', `Every garment of order ${order.id} is already in a batch`);
   if (count > MAX_GENERATED_BATCHES) {
     throw new ConflictError(
       'TOO_MANY_BATCHES',
@@ -332,7 +341,11 @@ export function planBatches(order: ProductionOrder, maxBatchQty = order.batchPla
     const cols = row.map((q, c) => (q > 0 ? c : -1)).filter((c) => c >= 0);
     if (cols.length === 0) return;
     const sizes = cols.map((c) => remaining.sizes[c]);
-    for (const chunk of splitRow(cols.map((c) => row[c]), maxBatchQty)) out.push({ sizes, colors: [color], quantities: [chunk] });
+    for (const chunk of splitRow(
+      cols.map((c) => row[c]),
+      maxBatchQty,
+    ))
+      out.push({ sizes, colors: [color], quantities: [chunk] });
   });
   return out;
 }
@@ -378,14 +391,29 @@ export function createBatches(
   const history: HistoryEntry =
     opts.origin === 'generated'
       ? {
-          at: opts.now, actor: opts.actor.id, action: 'generate', from: null, to: 'Planned', version: 1,
+          at: opts.now,
+          actor: opts.actor.id,
+          action: 'generate',
+          from: null,
+          to: 'Planned',
+          version: 1,
           details: {
-            batches: batches.length, total, maxBatchQty: opts.maxBatchQty ?? order.batchPlan.maxBatchQty,
+            batches: batches.length,
+            total,
+            maxBatchQty: opts.maxBatchQty ?? order.batchPlan.maxBatchQty,
             extraCutPct: order.batchPlan.extraCutPct ?? 0,
             batchIds: batches.map((b) => b.id),
           },
         }
-      : { at: opts.now, actor: opts.actor.id, action: 'create', from: null, to: 'Planned', version: 1, details: { total } };
+      : {
+          at: opts.now,
+          actor: opts.actor.id,
+          action: 'create',
+          from: null,
+          to: 'Planned',
+          version: 1,
+          details: { total },
+        };
   return { order: next, batches, history };
 }
 
@@ -452,7 +480,10 @@ export function withMissing(batch: ProductionBatch): ProductionBatch {
  * needs a reason (the rest is then recorded as missing); without one, 409 UNRECONCILED naming the cells.
  */
 export function requireReconciled(
-  batch: ProductionBatch, produced: Matrix, rejected: Matrix, reason: string | undefined,
+  batch: ProductionBatch,
+  produced: Matrix,
+  rejected: Matrix,
+  reason: string | undefined,
 ): Matrix {
   const missing = missingOf(batch, produced, rejected);
   if (reason) return missing;
@@ -462,23 +493,32 @@ export function requireReconciled(
       const gone = missing.quantities[r][c];
       if (gone > 0) {
         cells.push({
-          color, size, quantity: batch.matrix.quantities[r][c],
-          produced: produced.quantities[r][c], rejected: rejected.quantities[r][c], missing: gone,
+          color,
+          size,
+          quantity: batch.matrix.quantities[r][c],
+          produced: produced.quantities[r][c],
+          rejected: rejected.quantities[r][c],
+          missing: gone,
         });
       }
     }),
   );
   if (cells.length === 0) return missing;
-  const shown = cells.slice(0, 3).map((x) =>
-    `${x.color}/${x.size} ${x.quantity} cut, ${x.produced} produced + ${x.rejected} rejected (${x.missing} missing)`,
-  );
+  const shown = cells
+    .slice(0, 3)
+    .map(
+      (x) =>
+        `${x.color}/${x.size} ${x.quantity} cut, ${x.produced} produced + ${x.rejected} rejected (${x.missing} missing)`,
+    );
   const more = cells.length > 3 ? `; and ${cells.length - 3} more` : '';
   throw new ConflictError(
     'UNRECONCILED',
     `${cells.length} cell(s) of batch ${batch.id} are not accounted for: ${shown.join('; ')}${more}. ` +
       'Count again, or finish with a reason to record the difference as missing',
     {
-      batchId: batch.id, cells: cells.slice(0, 100), more: Math.max(0, cells.length - 100),
+      batchId: batch.id,
+      cells: cells.slice(0, 100),
+      more: Math.max(0, cells.length - 100),
       missingTotal: matrixTotal(missing),
     },
   );
@@ -490,16 +530,36 @@ export function requireReconciled(
  * the first one), finish (produced and rejected added to the order's progress), cancel (its
  * garments no longer count as batched).
  */
-export function transitionBatch(order: ProductionOrder, batch: ProductionBatch, req: BatchTransitionRequest, actor: Actor, now: string): BatchChange {
+export function transitionBatch(
+  order: ProductionOrder,
+  batch: ProductionBatch,
+  req: BatchTransitionRequest,
+  actor: Actor,
+  now: string,
+): BatchChange {
   const move = BATCH_MOVES[req.action];
   const state = effectiveBatchState(batch.state, order.state);
   if (state !== move.from) throw new IllegalTransitionError('production batch', state, req.action);
   requireInProduction(order, req.action === 'start' ? 'started' : req.action === 'finish' ? 'finished' : 'cancelled');
 
-  const nextBatch: ProductionBatch = { ...batch, state: move.to, version: batch.version + 1, updatedAt: now, updatedBy: actor.id };
+  const nextBatch: ProductionBatch = {
+    ...batch,
+    state: move.to,
+    version: batch.version + 1,
+    updatedAt: now,
+    updatedBy: actor.id,
+  };
   if (req.reason) nextBatch.reason = req.reason;
   const nextOrder = touched(order, actor, now);
-  const history: HistoryEntry = { at: now, actor: actor.id, action: req.action, from: state, to: move.to, version: nextBatch.version, ...(req.reason ? { reason: req.reason } : {}) };
+  const history: HistoryEntry = {
+    at: now,
+    actor: actor.id,
+    action: req.action,
+    from: state,
+    to: move.to,
+    version: nextBatch.version,
+    ...(req.reason ? { reason: req.reason } : {}),
+  };
   const change: BatchChange = { order: nextOrder, batch: nextBatch, history };
 
   switch (req.action) {
@@ -507,7 +567,15 @@ export function transitionBatch(order: ProductionOrder, batch: ProductionBatch, 
       nextBatch.startedAt = now;
       if (order.state === 'Released') {
         nextOrder.state = 'InProgress';
-        change.orderHistory = { at: now, actor: actor.id, action: 'start', from: 'Released', to: 'InProgress', version: nextOrder.version, details: { batchId: batch.id } };
+        change.orderHistory = {
+          at: now,
+          actor: actor.id,
+          action: 'start',
+          from: 'Released',
+          to: 'InProgress',
+          version: nextOrder.version,
+          details: { batchId: batch.id },
+        };
       }
       break;
     case 'finish': {
@@ -520,7 +588,10 @@ export function transitionBatch(order: ProductionOrder, batch: ProductionBatch, 
           batch.matrix.sizes.forEach((size, c) => {
             const made = produced.quantities[r][c] + rejected.quantities[r][c];
             if (made > batch.matrix.quantities[r][c] && reported++ < 20) {
-              p.add('produced', `${color}/${size}: produced ${produced.quantities[r][c]} + rejected ${rejected.quantities[r][c]} is more than the batch's ${batch.matrix.quantities[r][c]}`);
+              p.add(
+                'produced',
+                `${color}/${size}: produced ${produced.quantities[r][c]} + rejected ${rejected.quantities[r][c]} is more than the batch's ${batch.matrix.quantities[r][c]}`,
+              );
             }
           }),
         );
@@ -544,15 +615,19 @@ export function transitionBatch(order: ProductionOrder, batch: ProductionBatch, 
         missing: addOnto(layout(order.progress.missing), missing),
       };
       history.details = {
-        produced: nextBatch.producedTotal, rejected: nextBatch.rejectedTotal, missing: nextBatch.missingTotal,
+        produced: nextBatch.producedTotal,
+        rejected: nextBatch.rejectedTotal,
+        missing: nextBatch.missingTotal,
       };
       break;
     }
     case 'cancel':
       nextBatch.cancelledAt = now;
-      nextOrder.progress = { ...order.progress, batched: addOnto(reshape(order.progress.batched, order.matrix.sizes, order.matrix.colors), batch.matrix, -1) };
+      nextOrder.progress = {
+        ...order.progress,
+        batched: addOnto(reshape(order.progress.batched, order.matrix.sizes, order.matrix.colors), batch.matrix, -1),
+      };
       break;
   }
   return change;
 }
-

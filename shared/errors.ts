@@ -63,6 +63,11 @@ export class PreconditionRequiredError extends DomainError {
 
 export class PreconditionFailedError extends DomainError {
   constructor(current: unknown) {
-    super(412, 'PRECONDITION_FAILED', 'The resource changed since you read it: re-read it and apply your change again', { current });
+    super(
+      412,
+      'PRECONDITION_FAILED',
+      'The resource changed since you read it: re-read it and apply your change again',
+      { current },
+    );
   }
 }

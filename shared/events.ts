@@ -59,15 +59,26 @@ type Kind = 'ProductionOrder' | 'ProductionBatch' | 'TechPack' | 'SalesOrder' | 
 export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: EventLinks): OutboxEvent | undefined {
   let detailType: EventDetailType | undefined;
   if (kind === 'RawMaterial') detailType = 'RawMaterial.Changed';
-  else if (h.action === 'create') detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
+  else if (h.action === 'create')
+    detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
   else if (h.from !== h.to) detailType = `${kind}.StateChanged` as EventDetailType;
-  else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || changedMatrix(h))) detailType = 'ProductionOrder.MatrixChanged';
+  else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || changedMatrix(h)))
+    detailType = 'ProductionOrder.MatrixChanged';
   const bom = kind === 'TechPack' ? bomChange(h) : undefined;
   if (!detailType && bom) detailType = 'TechPack.BomChanged';
   // An inspection changes no state: announced on its own.
   if (kind === 'ProductionBatch' && h.action === 'inspect') detailType = 'ProductionBatch.Inspected';
   if (!detailType) return undefined;
-  const detail: EventDetail = { id: entityId, from: h.from, to: h.to, version: h.version, actor: h.actor, at: h.at, action: h.action, ...links };
+  const detail: EventDetail = {
+    id: entityId,
+    from: h.from,
+    to: h.to,
+    version: h.version,
+    actor: h.actor,
+    at: h.at,
+    action: h.action,
+    ...links,
+  };
   if (h.reason) detail.reason = h.reason;
   if (detailType === 'TechPack.BomChanged' && bom) Object.assign(detail, bom);
   const cancelled = (h.details as { cancelledBatches?: string[] } | undefined)?.cancelledBatches;

@@ -120,7 +120,9 @@ const MILLI = 3;
  * (a floor, only when something is needed), then rounded up to the purchase multiple.
  */
 export function purchaseOf(
-  grossMilli: bigint, purchaseMultiple?: number | null, minimumOrderQty?: number | null,
+  grossMilli: bigint,
+  purchaseMultiple?: number | null,
+  minimumOrderQty?: number | null,
 ): bigint {
   let need = grossMilli * 1000n;
   if (need > 0n && minimumOrderQty !== undefined && minimumOrderQty !== null) {
@@ -135,7 +137,10 @@ export function purchaseOf(
 
 /** The three figures of one line from its exact net in micro-units. */
 export function lineFigures(
-  netMicro: bigint, wastagePct: number, purchaseMultiple: number | undefined, minimumOrderQty?: number,
+  netMicro: bigint,
+  wastagePct: number,
+  purchaseMultiple: number | undefined,
+  minimumOrderQty?: number,
 ): { net: bigint; gross: bigint; purchase: bigint } {
   const net = divHalfUp(netMicro, 1000n); // milli-units
   const wastagePpm = toScaled(wastagePct, 4); // 5% -> 50,000 parts per million
@@ -194,8 +199,12 @@ function sumParts(parts: readonly Part[], rowTotals: readonly number[], sizes: r
     };
     if (group.length === 1) return out;
     out.sources = group.map((x) => ({
-      line: x.line, garments: x.garments, consumption: consumptionOf(x.bl), wastagePct: x.bl.wastagePct,
-      net: fromScaled(x.net, MILLI), gross: fromScaled(x.gross, MILLI),
+      line: x.line,
+      garments: x.garments,
+      consumption: consumptionOf(x.bl),
+      wastagePct: x.bl.wastagePct,
+      net: fromScaled(x.net, MILLI),
+      gross: fromScaled(x.gross, MILLI),
     }));
     return out;
   });
@@ -221,7 +230,12 @@ export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): Mater
       else variant = own(bl.variants, color);
       if (typeof variant !== 'string') variant = undefined;
       if (variant === undefined) {
-        problems.push({ line: li, material: bl.material, color, message: `has no variant for color ${color} (add it to variants, or leave the color out with appliesTo)` });
+        problems.push({
+          line: li,
+          material: bl.material,
+          color,
+          message: `has no variant for color ${color} (add it to variants, or leave the color out with appliesTo)`,
+        });
         return;
       }
       const rows = groups.get(variant) ?? [];
@@ -246,7 +260,12 @@ export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): Mater
         const micro = perSize[c];
         if (micro === undefined) {
           complete = false;
-          problems.push({ line: li, material: bl.material, size, message: `has no consumption for size ${size}, which ${qty} garment(s) of this order need` });
+          problems.push({
+            line: li,
+            material: bl.material,
+            size,
+            message: `has no consumption for size ${size}, which ${qty} garment(s) of this order need`,
+          });
           return;
         }
         netMicro += BigInt(qty) * micro;
@@ -261,7 +280,10 @@ export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): Mater
     const unique = dedupe(problems);
     throw new ConflictError(
       'BOM_INCOMPLETE',
-      `The tech pack's BOM does not cover this order (${unique.length} gap(s)): ${unique.slice(0, 3).map((p) => `line ${p.line} (${p.material}) ${p.message}`).join('; ')}`,
+      `The tech pack's BOM does not cover this order (${unique.length} gap(s)): ${unique
+        .slice(0, 3)
+        .map((p) => `line ${p.line} (${p.material}) ${p.message}`)
+        .join('; ')}`,
       { problems: unique.slice(0, 100) },
     );
   }
@@ -325,7 +347,11 @@ export interface MaterialsSummary {
  * The summary of `order` from the recorded BOM. Before release it is stale once the tech pack's
  * bomRevision moved past the recorded one; after release it is pinned to releasedBomRevision.
  */
-export function materialsSummary(order: ProductionOrder, record: BomRecord, techPackBomRevision: number): MaterialsSummary {
+export function materialsSummary(
+  order: ProductionOrder,
+  record: BomRecord,
+  techPackBomRevision: number,
+): MaterialsSummary {
   const pinned = order.releasedBomRevision !== null;
   const expected = pinned ? order.releasedBomRevision : techPackBomRevision;
   return {

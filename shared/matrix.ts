@@ -49,7 +49,12 @@ export function parseMatrix(value: unknown, field: string, p: Problems): Matrix 
 }
 
 /** At most LIMITS.cells cells; records a problem on `field` otherwise. */
-export function checkCellCount(sizes: readonly string[], colors: readonly string[], field: string, p: Problems): boolean {
+export function checkCellCount(
+  sizes: readonly string[],
+  colors: readonly string[],
+  field: string,
+  p: Problems,
+): boolean {
   const problem = cellCountProblem(sizes.length, colors.length);
   if (problem) p.add(field, problem);
   return problem === undefined;

@@ -4,14 +4,26 @@ import { cellValue, checkCellCount, emptyMatrix, matrixTotal, requireCellCount, 
 import { withToleranceDefaults, type ToleranceInput } from './settings.js';
 import { isAtLeast } from './techPack.js';
 import type {
-  Actor, BatchPlan, FactorySettings, HistoryEntry, Matrix, OrderAction, OrderSource, OrderState, ProductionOrder,
-  TechPack, Tolerance, ToleranceScope,
+  Actor,
+  BatchPlan,
+  FactorySettings,
+  HistoryEntry,
+  Matrix,
+  OrderAction,
+  OrderSource,
+  OrderState,
+  ProductionOrder,
+  TechPack,
+  Tolerance,
+  ToleranceScope,
 } from './types.js';
 import { ORDER_ACTIONS } from './types.js';
 import type * as v from 'valibot';
 import { collect, parseWith, quiet } from './schemas/core.js';
 import {
-  MatrixEdits as MatrixEditsSchema, OrderCreate, OrderPatch as OrderPatchSchema,
+  MatrixEdits as MatrixEditsSchema,
+  OrderCreate,
+  OrderPatch as OrderPatchSchema,
   OrderTransition as OrderTransitionSchema,
 } from './schemas/productionOrder.js';
 import { Problems, requireObject } from './validate.js';
@@ -174,7 +186,11 @@ export function newOrder(args: {
 
 export function requireEditable(order: ProductionOrder, what: string): void {
   if (!EDITABLE_STATES.includes(order.state)) {
-    throw new ConflictError('NOT_EDITABLE', `The ${what} of an order in ${order.state} can no longer change (only in Draft or Planned)`, { state: order.state });
+    throw new ConflictError(
+      'NOT_EDITABLE',
+      `The ${what} of an order in ${order.state} can no longer change (only in Draft or Planned)`,
+      { state: order.state },
+    );
   }
 }
 
@@ -182,7 +198,15 @@ function touched(order: ProductionOrder, actor: Actor, now: string): ProductionO
   return { ...order, version: order.version + 1, updatedAt: now, updatedBy: actor.id };
 }
 
-function entry(order: ProductionOrder, actor: Actor, now: string, action: string, from: string | null, to: string | null, extra: Partial<HistoryEntry> = {}): HistoryEntry {
+function entry(
+  order: ProductionOrder,
+  actor: Actor,
+  now: string,
+  action: string,
+  from: string | null,
+  to: string | null,
+  extra: Partial<HistoryEntry> = {},
+): HistoryEntry {
   return { at: now, actor: actor.id, action, from, to, version: order.version, ...extra };
 }
 
@@ -192,12 +216,23 @@ export interface OrderChange {
 }
 
 export function createdEntry(order: ProductionOrder): HistoryEntry {
-  return { at: order.createdAt, actor: order.createdBy, action: 'create', from: null, to: order.state, version: order.version, details: { source: order.source } };
+  return {
+    at: order.createdAt,
+    actor: order.createdBy,
+    action: 'create',
+    from: null,
+    to: order.state,
+    version: order.version,
+    details: { source: order.source },
+  };
 }
 
 export function applyOrderPatch(order: ProductionOrder, patch: OrderPatch, actor: Actor, now: string): OrderChange {
-  if (FINAL_STATES.includes(order.state)) throw new ConflictError('NOT_EDITABLE', `An order in ${order.state} can no longer change`, { state: order.state });
-  const planning = (['deliveryDate', 'matrix', 'sizes', 'colors', 'batchPlan', 'tolerance'] as const).filter((k) => patch[k] !== undefined);
+  if (FINAL_STATES.includes(order.state))
+    throw new ConflictError('NOT_EDITABLE', `An order in ${order.state} can no longer change`, { state: order.state });
+  const planning = (['deliveryDate', 'matrix', 'sizes', 'colors', 'batchPlan', 'tolerance'] as const).filter(
+    (k) => patch[k] !== undefined,
+  );
   if (planning.length > 0) requireEditable(order, planning.join(', '));
   const next = touched(order, actor, now);
   if (patch.deliveryDate !== undefined) {
@@ -223,7 +258,10 @@ export function applyOrderPatch(order: ProductionOrder, patch: OrderPatch, actor
   if (patch.iqTemplate !== undefined) next.iqTemplate = patch.iqTemplate;
   next.total = matrixTotal(next.matrix);
   if (next.matrix !== order.matrix) next.progress = emptyProgress(next.matrix);
-  return { order: next, history: entry(next, actor, now, 'update', order.state, order.state, { details: { fields: Object.keys(patch) } }) };
+  return {
+    order: next,
+    history: entry(next, actor, now, 'update', order.state, order.state, { details: { fields: Object.keys(patch) } }),
+  };
 }
 
 // ---- transitions ------------------------------------------------------------------------------
@@ -317,7 +355,7 @@ export interface ToleranceCheck {
 }
 
 export function requireReadyTechPack(order: ProductionOrder, techPack: TechPack | undefined, verb: string): void {
-  if (!techPack || techPack.state !== 'ProductionReady') {
+  if (techPack?.state !== 'ProductionReady') {
     const state = techPack?.state ?? 'missing';
     throw new ConflictError(
       'TECH_PACK_NOT_READY',
@@ -332,15 +370,32 @@ function requireComplete(order: ProductionOrder, verb: string): void {
   const missing: string[] = [];
   if (order.total <= 0) missing.push('the matrix has no quantities');
   if (!order.deliveryDate) missing.push('the delivery date is not set');
-  if (missing.length) throw new ConflictError('ORDER_INCOMPLETE', `This order cannot be ${verb} yet: ${missing.join('; ')}`, { missing });
+  if (missing.length)
+    throw new ConflictError('ORDER_INCOMPLETE', `This order cannot be ${verb} yet: ${missing.join('; ')}`, { missing });
 }
 
-export function transitionOrder(order: ProductionOrder, req: TransitionRequest, ctx: TransitionContext): OrderTransition {
+export function transitionOrder(
+  order: ProductionOrder,
+  req: TransitionRequest,
+  ctx: TransitionContext,
+): OrderTransition {
   const move = ORDER_MOVES[req.action];
   if (!move.from.includes(order.state)) throw new IllegalTransitionError('production order', order.state, req.action);
   const next = touched(order, ctx.actor, ctx.now);
   next.state = move.to;
-  const result: OrderTransition = { order: next, history: entry(next, ctx.actor, ctx.now, req.action, order.state, move.to, req.reason ? { reason: req.reason } : {}), cancelBatches: [] };
+  const result: OrderTransition = {
+    order: next,
+    history: entry(
+      next,
+      ctx.actor,
+      ctx.now,
+      req.action,
+      order.state,
+      move.to,
+      req.reason ? { reason: req.reason } : {},
+    ),
+    cancelBatches: [],
+  };
 
   switch (req.action) {
     case 'plan':
@@ -349,7 +404,8 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
       result.requireTechPackState = 'ProductionReady';
       break;
     case 'reopen':
-      if (ctx.batches.length > 0) throw new ConflictError('BATCHES_EXIST', 'This order has batches and cannot go back to Draft');
+      if (ctx.batches.length > 0)
+        throw new ConflictError('BATCHES_EXIST', 'This order has batches and cannot go back to Draft');
       break;
     case 'release':
       requireReadyTechPack(order, ctx.techPack, 'released');
@@ -362,12 +418,13 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
     case 'complete': {
       const open = ctx.batches.filter((b) => b.state === 'Planned' || b.state === 'Running');
       if (open.length) {
-        throw new ConflictError('BATCHES_OPEN', `${open.length} batch(es) are not Finished or Cancelled yet`, { batches: open.map((b) => b.id) });
+        throw new ConflictError('BATCHES_OPEN', `${open.length} batch(es) are not Finished or Cancelled yet`, {
+          batches: open.map((b) => b.id),
+        });
       }
       const out = outOfTolerance(order);
       if (out.groups.length && !req.shortClose) {
-        const message = `${describeOutOfTolerance(order.tolerance, out)}; `
-          + 'complete with shortClose and a reason to close anyway';
+        const message = `${describeOutOfTolerance(order.tolerance, out)}; complete with shortClose and a reason to close anyway`;
         throw new ConflictError('OUT_OF_TOLERANCE', message, {
           scope: out.scope,
           groups: out.groups.slice(0, 100),
@@ -383,14 +440,21 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
     }
     case 'cancel': {
       const running = ctx.batches.filter((b) => b.state === 'Running');
-      if (running.length) throw new ConflictError('BATCH_RUNNING', `Batch ${running.map((b) => b.id).join(', ')} is running: finish it before cancelling the order`, { batches: running.map((b) => b.id) });
+      if (running.length)
+        throw new ConflictError(
+          'BATCH_RUNNING',
+          `Batch ${running.map((b) => b.id).join(', ')} is running: finish it before cancelling the order`,
+          { batches: running.map((b) => b.id) },
+        );
       requireNoOutput(order);
       result.cancelBatches = ctx.batches.filter((b) => b.state === 'Planned').map((b) => b.id);
       if (result.cancelBatches.length) result.history.details = { cancelledBatches: result.cancelBatches };
       // The garments of the batches cancelled with the order are no longer batched.
       const released = ctx.batches.filter((b) => b.state === 'Planned' && b.matrix);
       if (released.length) {
-        const batched = reshape(order.progress.batched, order.matrix.sizes, order.matrix.colors).quantities.map((row) => [...row]);
+        const batched = reshape(order.progress.batched, order.matrix.sizes, order.matrix.colors).quantities.map(
+          (row) => [...row],
+        );
         for (const b of released) {
           b.matrix!.colors.forEach((color, r) => {
             const row = order.matrix.colors.indexOf(color);
@@ -400,7 +464,10 @@ export function transitionOrder(order: ProductionOrder, req: TransitionRequest, 
             });
           });
         }
-        next.progress = { ...order.progress, batched: { sizes: [...order.matrix.sizes], colors: [...order.matrix.colors], quantities: batched } };
+        next.progress = {
+          ...order.progress,
+          batched: { sizes: [...order.matrix.sizes], colors: [...order.matrix.colors], quantities: batched },
+        };
       }
       break;
     }
@@ -471,9 +538,12 @@ function describeOutOfTolerance(t: Tolerance, out: ToleranceCheck): string {
   const n = out.groups.length;
   const what = { order: 'The order is', color: `${n} color(s) are`, cell: `${n} cell(s) are` }[out.scope];
   const name = (g: ToleranceGroup) => (g.size ? `${g.color}/${g.size}` : (g.color ?? 'the order'));
-  const shown = out.groups.slice(0, 3).map((g) =>
-    `${name(g)} made ${g.produced} of ${g.ordered} (${g.produced < g.min ? `at least ${g.min}` : `at most ${g.max}`})`,
-  );
+  const shown = out.groups
+    .slice(0, 3)
+    .map(
+      (g) =>
+        `${name(g)} made ${g.produced} of ${g.ordered} (${g.produced < g.min ? `at least ${g.min}` : `at most ${g.max}`})`,
+    );
   const more = out.groups.length > 3 ? `, and ${out.groups.length - 3} more` : '';
   const bounds = `-${t.underPct}% / +${t.overPct}% per ${out.scope}`;
   return `${what} outside the tolerance (${bounds}): ${shown.join('; ')}${more}`;
@@ -486,7 +556,8 @@ function describeOutOfTolerance(t: Tolerance, out: ToleranceCheck): string {
  * rounded up too (whole garments at or above the lowest share accepted).
  */
 export function toleranceBounds(
-  ordered: number, t: Pick<Tolerance, 'overPct' | 'underPct'>,
+  ordered: number,
+  t: Pick<Tolerance, 'overPct' | 'underPct'>,
 ): { min: number; max: number } {
   const hundredths = (pct: number) => Math.round(pct * 100);
   return {
@@ -527,7 +598,12 @@ export function parseMatrixEdits(raw: unknown): MatrixEditsRequest {
  * Applies every edit whose cell still holds `from`. Any cell that moved under the planner
  * refuses the whole request: the caller gets the cells' current values and nothing changes.
  */
-export function applyMatrixEdits(order: ProductionOrder, req: MatrixEditsRequest, actor: Actor, now: string): OrderChange {
+export function applyMatrixEdits(
+  order: ProductionOrder,
+  req: MatrixEditsRequest,
+  actor: Actor,
+  now: string,
+): OrderChange {
   requireEditable(order, 'matrix');
   const p = new Problems();
   const rowOf = new Map(order.matrix.colors.map((c, i) => [c, i]));
@@ -543,12 +619,16 @@ export function applyMatrixEdits(order: ProductionOrder, req: MatrixEditsRequest
     if (current !== e.from && current !== e.to) conflicts.push({ ...e, current });
   }
   if (conflicts.length) {
-    throw new ConflictError('EDIT_CONFLICT', `${conflicts.length} cell(s) were changed by someone else since version ${req.baseVersion}`, {
-      conflicts,
-      version: order.version,
-      updatedBy: order.updatedBy,
-      updatedAt: order.updatedAt,
-    });
+    throw new ConflictError(
+      'EDIT_CONFLICT',
+      `${conflicts.length} cell(s) were changed by someone else since version ${req.baseVersion}`,
+      {
+        conflicts,
+        version: order.version,
+        updatedBy: order.updatedBy,
+        updatedAt: order.updatedAt,
+      },
+    );
   }
   const quantities = order.matrix.quantities.map((row) => [...row]);
   for (const e of req.edits) quantities[rowOf.get(e.color)!][colOf.get(e.size)!] = e.to;
@@ -557,5 +637,10 @@ export function applyMatrixEdits(order: ProductionOrder, req: MatrixEditsRequest
   next.total = matrixTotal(next.matrix);
   next.progress = emptyProgress(next.matrix);
   const changed = req.edits.filter((e) => cellValue(order.matrix, e.color, e.size) !== e.to).length;
-  return { order: next, history: entry(next, actor, now, 'matrixEdit', order.state, order.state, { details: { baseVersion: req.baseVersion, cells: changed } }) };
+  return {
+    order: next,
+    history: entry(next, actor, now, 'matrixEdit', order.state, order.state, {
+      details: { baseVersion: req.baseVersion, cells: changed },
+    }),
+  };
 }

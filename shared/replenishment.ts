@@ -53,7 +53,10 @@ export interface OpenOrderLike {
 }
 
 export const skip = (techPackId: string, reason: SkipReason, message: string, orderId?: string): Skip => ({
-  techPackId, reason, message, ...(orderId ? { orderId } : {}),
+  techPackId,
+  reason,
+  message,
+  ...(orderId ? { orderId } : {}),
 });
 
 /**
@@ -69,11 +72,16 @@ export function gate(args: {
 }): Skip | undefined {
   const { stock, techPack, settings, marker } = args;
   const id = stock.techPackId;
-  if (!settings.replenishment.enabled) return skip(id, 'REPLENISHMENT_DISABLED', 'Replenishment is switched off in the factory settings');
+  if (!settings.replenishment.enabled)
+    return skip(id, 'REPLENISHMENT_DISABLED', 'Replenishment is switched off in the factory settings');
   if (!stock.cells.some(isLow)) return skip(id, 'NOT_LOW', 'No cell is below its reorder point any more');
   if (!techPack) return skip(id, 'TECH_PACK_MISSING', `Tech pack ${id} does not exist`);
   if (!isAtLeast(techPack.state, settings.minTechPackStateForOrders)) {
-    return skip(id, 'TECH_PACK_TOO_EARLY', `Tech pack ${id} is in ${techPack.state}; orders are opened from ${settings.minTechPackStateForOrders} on`);
+    return skip(
+      id,
+      'TECH_PACK_TOO_EARLY',
+      `Tech pack ${id} is in ${techPack.state}; orders are opened from ${settings.minTechPackStateForOrders} on`,
+    );
   }
   if (marker && OPEN_STATES.includes(marker.state)) {
     return skip(id, 'OPEN_REPLENISHMENT_ORDER', `Replenishment order ${marker.id} is still ${marker.state}`, marker.id);
@@ -94,7 +102,9 @@ export function openQuantities(orders: readonly OpenOrderLike[]): Map<string, nu
     const produced = o.progress?.produced;
     o.matrix.colors.forEach((color, r) =>
       o.matrix.sizes.forEach((size, c) => {
-        const made = produced ? (produced.quantities[produced.colors.indexOf(color)]?.[produced.sizes.indexOf(size)] ?? 0) : 0;
+        const made = produced
+          ? (produced.quantities[produced.colors.indexOf(color)]?.[produced.sizes.indexOf(size)] ?? 0)
+          : 0;
         const rest = Math.max(0, o.matrix.quantities[r][c] - made);
         if (rest > 0) open.set(cellKey(color, size), (open.get(cellKey(color, size)) ?? 0) + rest);
       }),
@@ -167,7 +177,16 @@ export function planReplenishment(
 ): ReplenishmentDecision {
   const id = stock.techPackId;
   const openRepl = orders.find((o) => o.source.type === 'replenishment' && OPEN_STATES.includes(o.state));
-  if (openRepl) return { kind: 'skip', skip: skip(id, 'OPEN_REPLENISHMENT_ORDER', `Replenishment order ${openRepl.id} is still ${openRepl.state}`, openRepl.id) };
+  if (openRepl)
+    return {
+      kind: 'skip',
+      skip: skip(
+        id,
+        'OPEN_REPLENISHMENT_ORDER',
+        `Replenishment order ${openRepl.id} is still ${openRepl.state}`,
+        openRepl.id,
+      ),
+    };
   const open = openQuantities(orders);
   const lines: ReplenishmentLine[] = stock.cells.filter(isLow).map((cell) => {
     const inOrders = open.get(cellKey(cell.color, cell.size)) ?? 0;
@@ -175,7 +194,14 @@ export function planReplenishment(
   });
   const ordered = lines.filter((l) => l.order > 0);
   if (ordered.length === 0) {
-    return { kind: 'skip', skip: skip(id, 'COVERED_BY_OPEN_ORDERS', `Open orders already bring the ${lines.length} low cell(s) up to target`) };
+    return {
+      kind: 'skip',
+      skip: skip(
+        id,
+        'COVERED_BY_OPEN_ORDERS',
+        `Open orders already bring the ${lines.length} low cell(s) up to target`,
+      ),
+    };
   }
   const rank = (list: string[]) => (v: string) => (list.indexOf(v) < 0 ? Number.MAX_SAFE_INTEGER : list.indexOf(v));
   const colorRank = rank(techPack.colors.map((c) => c.code));
@@ -194,11 +220,17 @@ export function planReplenishment(
   });
   const notes =
     `Replenishment: ${lines.length} cell(s) below reorder point, ${total} garment(s) = target - on hand - open orders. ` +
-    ordered.slice(0, 50).map((l) => `${l.color}/${l.size}: ${l.target} - ${l.onHand} - ${l.open} = ${l.order}`).join('; ') +
+    ordered
+      .slice(0, 50)
+      .map((l) => `${l.color}/${l.size}: ${l.target} - ${l.onHand} - ${l.open} = ${l.order}`)
+      .join('; ') +
     (ordered.length > 50 ? `; ${ordered.length - 50} more` : '') +
     (raised.length
       ? `. Raised to the minimum of ${policy.minQtyPerColor} per color: ` +
-        raised.slice(0, 50).map((c) => `${c.color} ${c.from} -> ${c.to}`).join('; ') +
+        raised
+          .slice(0, 50)
+          .map((c) => `${c.color} ${c.from} -> ${c.to}`)
+          .join('; ') +
         (raised.length > 50 ? `; ${raised.length - 50} more` : '')
       : '');
   return { kind: 'order', matrix: { sizes, colors, quantities }, lines, raised, notes };

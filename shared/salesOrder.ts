@@ -12,7 +12,11 @@ import type { Actor, HistoryEntry, Matrix, OrderState } from './types.js';
 import { collect, parseWith, quiet } from './schemas/core.js';
 import type * as v from 'valibot';
 import {
-  SALES_ORDER_STATES, SalesOrder as SalesOrderSchema, SalesOrderCreate, SalesOrderProductionOrder, SalesOrderTransition,
+  SALES_ORDER_STATES,
+  type SalesOrder as SalesOrderSchema,
+  SalesOrderCreate,
+  SalesOrderProductionOrder,
+  SalesOrderTransition,
 } from './schemas/salesOrder.js';
 import { Problems, requireObject } from './validate.js';
 
@@ -57,7 +61,13 @@ export function parseSalesOrderCreate(raw: unknown): SalesOrderInput {
   return { customer, techPackId, matrix: input!.matrix, ...optional };
 }
 
-export function newSalesOrder(args: { id: string; input: SalesOrderInput; styleCode: string; actor: Actor; now: string }): SalesOrder {
+export function newSalesOrder(args: {
+  id: string;
+  input: SalesOrderInput;
+  styleCode: string;
+  actor: Actor;
+  now: string;
+}): SalesOrder {
   const { id, input, styleCode, actor, now } = args;
   return {
     id,
@@ -79,7 +89,15 @@ export function newSalesOrder(args: { id: string; input: SalesOrderInput; styleC
 }
 
 export function salesOrderCreatedEntry(so: SalesOrder): HistoryEntry {
-  return { at: so.createdAt, actor: so.createdBy, action: 'create', from: null, to: so.state, version: so.version, details: { customer: so.customer, total: so.total } };
+  return {
+    at: so.createdAt,
+    actor: so.createdBy,
+    action: 'create',
+    from: null,
+    to: so.state,
+    version: so.version,
+    details: { customer: so.customer, total: so.total },
+  };
 }
 
 // ---- transitions ------------------------------------------------------------------------------
@@ -99,13 +117,27 @@ export interface SalesOrderChange {
   history: HistoryEntry;
 }
 
-export function transitionSalesOrder(so: SalesOrder, req: SalesOrderTransitionRequest, actor: Actor, now: string): SalesOrderChange {
-  if (!SALES_ORDER_MOVES[so.state].includes(req.to)) throw new IllegalTransitionError('sales order', so.state, `move to ${req.to}`);
+export function transitionSalesOrder(
+  so: SalesOrder,
+  req: SalesOrderTransitionRequest,
+  actor: Actor,
+  now: string,
+): SalesOrderChange {
+  if (!SALES_ORDER_MOVES[so.state].includes(req.to))
+    throw new IllegalTransitionError('sales order', so.state, `move to ${req.to}`);
   const next: SalesOrder = { ...so, state: req.to, version: so.version + 1, updatedAt: now, updatedBy: actor.id };
-  const history: HistoryEntry = { at: now, actor: actor.id, action: req.to === 'Cancelled' ? 'cancel' : 'transition', from: so.state, to: req.to, version: next.version };
+  const history: HistoryEntry = {
+    at: now,
+    actor: actor.id,
+    action: req.to === 'Cancelled' ? 'cancel' : 'transition',
+    from: so.state,
+    to: req.to,
+    version: next.version,
+  };
   if (req.reason) history.reason = req.reason;
   // Production orders already created stay as they are: cancelling them is the planners' decision.
-  if (req.to === 'Cancelled' && so.productionOrderIds.length) history.details = { productionOrderIds: so.productionOrderIds };
+  if (req.to === 'Cancelled' && so.productionOrderIds.length)
+    history.details = { productionOrderIds: so.productionOrderIds };
   return { salesOrder: next, history };
 }
 
@@ -193,11 +225,19 @@ export interface ProductionOrderPlan {
  */
 export function requireAccepted(so: SalesOrder): void {
   if (so.state !== 'Accepted') {
-    throw new ConflictError('SALES_ORDER_NOT_ACCEPTED', `Sales order ${so.id} is ${so.state}: only an Accepted sales order can become a production order`, { state: so.state });
+    throw new ConflictError(
+      'SALES_ORDER_NOT_ACCEPTED',
+      `Sales order ${so.id} is ${so.state}: only an Accepted sales order can become a production order`,
+      { state: so.state },
+    );
   }
 }
 
-export function planProductionOrder(so: SalesOrder, linked: readonly LinkedOrder[], request: ProductionOrderRequest = {}): ProductionOrderPlan {
+export function planProductionOrder(
+  so: SalesOrder,
+  linked: readonly LinkedOrder[],
+  request: ProductionOrderRequest = {},
+): ProductionOrderPlan {
   requireAccepted(so);
   const missing = so.productionOrderIds.filter((id) => !linked.some((o) => o.id === id));
   if (missing.length) throw new Error(`linked production orders not loaded: ${missing.join(', ')}`);
@@ -205,15 +245,23 @@ export function planProductionOrder(so: SalesOrder, linked: readonly LinkedOrder
   const total = matrixTotal(remaining);
   if (total === 0) {
     const holding = linked.filter((o) => o.state !== 'Cancelled').map((o) => o.id);
-    throw new ConflictError('NOTHING_REMAINING', `Production orders ${holding.join(', ')} already cover every garment of sales order ${so.id}`, {
-      salesOrderId: so.id,
-      productionOrderIds: holding,
-      held: matrixTotal(held),
-      ordered: so.total,
-    });
+    throw new ConflictError(
+      'NOTHING_REMAINING',
+      `Production orders ${holding.join(', ')} already cover every garment of sales order ${so.id}`,
+      {
+        salesOrderId: so.id,
+        productionOrderIds: holding,
+        held: matrixTotal(held),
+        ordered: so.total,
+      },
+    );
   }
   if (so.productionOrderIds.length >= MAX_PRODUCTION_ORDERS_PER_SALES_ORDER) {
-    throw new ConflictError('TOO_MANY_PRODUCTION_ORDERS', `Sales order ${so.id} already has ${so.productionOrderIds.length} production orders`, { count: so.productionOrderIds.length });
+    throw new ConflictError(
+      'TOO_MANY_PRODUCTION_ORDERS',
+      `Sales order ${so.id} already has ${so.productionOrderIds.length} production orders`,
+      { count: so.productionOrderIds.length },
+    );
   }
   return {
     matrix: remaining,
@@ -221,17 +269,36 @@ export function planProductionOrder(so: SalesOrder, linked: readonly LinkedOrder
     heldBefore: matrixTotal(held),
     deliveryDate: request.deliveryDate ?? so.deliveryDate,
     notes: request.notes ?? `Sales order ${so.id} for ${so.customer}`,
-    guard: linked.filter((o) => o.state !== 'Cancelled' && o.state !== 'Completed').map((o) => ({ id: o.id, version: o.version })),
+    guard: linked
+      .filter((o) => o.state !== 'Cancelled' && o.state !== 'Completed')
+      .map((o) => ({ id: o.id, version: o.version })),
   };
 }
 
 /** The sales order once the new production order is linked (version + 1), and its history entry (no event: same state). */
-export function linkProductionOrder(so: SalesOrder, orderId: string, plan: ProductionOrderPlan, actor: Actor, now: string): SalesOrderChange {
-  const next: SalesOrder = { ...so, productionOrderIds: [...so.productionOrderIds, orderId], version: so.version + 1, updatedAt: now, updatedBy: actor.id };
+export function linkProductionOrder(
+  so: SalesOrder,
+  orderId: string,
+  plan: ProductionOrderPlan,
+  actor: Actor,
+  now: string,
+): SalesOrderChange {
+  const next: SalesOrder = {
+    ...so,
+    productionOrderIds: [...so.productionOrderIds, orderId],
+    version: so.version + 1,
+    updatedAt: now,
+    updatedBy: actor.id,
+  };
   return {
     salesOrder: next,
     history: {
-      at: now, actor: actor.id, action: 'productionOrder', from: so.state, to: so.state, version: next.version,
+      at: now,
+      actor: actor.id,
+      action: 'productionOrder',
+      from: so.state,
+      to: so.state,
+      version: next.version,
       details: { productionOrderId: orderId, total: plan.total, heldBefore: plan.heldBefore },
     },
   };

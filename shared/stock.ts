@@ -3,7 +3,12 @@
 import type { TechPack } from './types.js';
 import type * as v from 'valibot';
 import { collect, parseWith, quiet } from './schemas/core.js';
-import { Stock as StockSchema, StockCell as StockCellSchema, StockCellInput, StockPut } from './schemas/stock.js';
+import {
+  type Stock as StockSchema,
+  type StockCell as StockCellSchema,
+  StockCellInput,
+  StockPut,
+} from './schemas/stock.js';
 import { Problems, isObject, requireObject } from './validate.js';
 
 /** The resources (shared/schemas/stock.ts). */
@@ -49,20 +54,25 @@ export function parseStockPut(raw: unknown, techPack: Pick<TechPack, 'sizes' | '
       const onHand = part('onHand');
       const reorderPoint = part('reorderPoint');
       const target = part('target');
-      if (color !== undefined && !colorRank.has(color)) cp.add(`${f}.color`, `${color} is not a color of this tech pack`);
+      if (color !== undefined && !colorRank.has(color))
+        cp.add(`${f}.color`, `${color} is not a color of this tech pack`);
       if (size !== undefined && !sizeRank.has(size)) cp.add(`${f}.size`, `${size} is not a size of this tech pack`);
-      if (reorderPoint !== undefined && target !== undefined && target < reorderPoint) cp.add(`${f}.target`, `must be at least the reorder point (${reorderPoint})`);
+      if (reorderPoint !== undefined && target !== undefined && target < reorderPoint)
+        cp.add(`${f}.target`, `must be at least the reorder point (${reorderPoint})`);
       if (color !== undefined && size !== undefined) {
         const key = `${color}\u0000${size}`;
         if (seen.has(key)) cp.add(f, `repeats cell ${color}/${size}`);
         seen.add(key);
       }
-      if (cp.ok) cells.push({ color: color!, size: size!, onHand: onHand!, reorderPoint: reorderPoint!, target: target! });
+      if (cp.ok)
+        cells.push({ color: color!, size: size!, onHand: onHand!, reorderPoint: reorderPoint!, target: target! });
     }
     for (const problem of cp.list) if (problems++ < MAX_REPORTED) p.add(problem.field, problem.message);
   });
   if (problems > MAX_REPORTED) p.add('cells', `${problems - MAX_REPORTED} more problems`);
   p.throwIfAny();
-  cells.sort((a, b) => colorRank.get(a.color)! - colorRank.get(b.color)! || sizeRank.get(a.size)! - sizeRank.get(b.size)!);
+  cells.sort(
+    (a, b) => colorRank.get(a.color)! - colorRank.get(b.color)! || sizeRank.get(a.size)! - sizeRank.get(b.size)!,
+  );
   return cells;
 }

@@ -4,7 +4,10 @@ import type { Actor, BomLine, Color, HistoryEntry, Role, TechPack, TechPackState
 import { TECH_PACK_STATES } from './types.js';
 import { collect, parseWith, quiet } from './schemas/core.js';
 import {
-  BomInput, TechPackCreate, TechPackPatch as TechPackPatchSchema, TechPackTransition,
+  BomInput,
+  TechPackCreate,
+  TechPackPatch as TechPackPatchSchema,
+  TechPackTransition,
 } from './schemas/techPack.js';
 import { Problems, isObject, requireObject } from './validate.js';
 
@@ -30,7 +33,8 @@ export const SIGN_OFF_ROLES: readonly Role[] = ['approver', 'admin'];
 
 /** The move, if the state machine allows it and the caller holds the right: 409 / 403 otherwise. */
 export function nextTechPackState(pack: TechPack, to: TechPackState, actor: Pick<Actor, 'roles'>): TechPackState {
-  if (!TECH_PACK_MOVES[pack.state].includes(to)) throw new IllegalTransitionError('tech pack', pack.state, `move to ${to}`);
+  if (!TECH_PACK_MOVES[pack.state].includes(to))
+    throw new IllegalTransitionError('tech pack', pack.state, `move to ${to}`);
   if (to === 'ProductionReady' && !actor.roles.some((r) => SIGN_OFF_ROLES.includes(r))) {
     throw new ForbiddenError(
       `Only an approver (or an admin) can sign tech pack ${pack.id} off to ProductionReady: ` +
@@ -58,7 +62,7 @@ export function requireSpecEditable(pack: TechPack, patch: TechPackPatch): void 
     'TECH_PACK_LOCKED',
     `Tech pack ${pack.id} is in ${pack.state}: its spec (${fields.join(', ')}) cannot change. ` +
       'To change it, move the tech pack back to Design, edit it there, and take it through Approval again; ' +
-        'name and season stay editable',
+      'name and season stay editable',
     { state: pack.state, fields, moveTo: 'Design' },
   );
 }
@@ -81,8 +85,13 @@ export function parseTechPackCreate(raw: unknown): TechPackInput {
   p.throwIfAny();
   const { styleCode, name, season, iqTemplate } = input!;
   return {
-    styleCode, name, sizes: input!.sizes, colors: colorsOf(input!.colors), bom: input!.bom ?? [],
-    ...(season != null ? { season } : {}), ...(iqTemplate != null ? { iqTemplate } : {}),
+    styleCode,
+    name,
+    sizes: input!.sizes,
+    colors: colorsOf(input!.colors),
+    bom: input!.bom ?? [],
+    ...(season != null ? { season } : {}),
+    ...(iqTemplate != null ? { iqTemplate } : {}),
   } as TechPackInput;
 }
 
@@ -147,7 +156,13 @@ export function techPackUpdateEntry(
 
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+    isObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
   );
 }
 
@@ -160,7 +175,12 @@ export function newTechPack(input: TechPackInput, id: string, now: string): Tech
 }
 
 /** Parses BOM lines; checks them against the tech pack's sizes and colors when those are known. */
-export function parseBom(value: unknown, sizes: string[] | undefined, colors: string[] | undefined, p: Problems): BomLine[] | undefined {
+export function parseBom(
+  value: unknown,
+  sizes: string[] | undefined,
+  colors: string[] | undefined,
+  p: Problems,
+): BomLine[] | undefined {
   const before = p.list.length;
   const lines = collect(BomInput, value, p, 'bom') as BomLine[] | undefined;
   if (!lines) return undefined;
@@ -174,11 +194,15 @@ function checkBomAgainst(bom: BomLine[], sizes: string[], colors: string[], p: P
     if (typeof line.consumption === 'object') {
       const has = (size: string) => Object.prototype.hasOwnProperty.call(line.consumption, size);
       for (const size of sizes) if (!has(size)) p.add(`bom[${i}].consumption`, `has no consumption for size ${size}`);
-      for (const size of Object.keys(line.consumption)) if (!sizes.includes(size)) p.add(`bom[${i}].consumption.${size}`, `size ${size} is not one of the tech pack's sizes`);
+      for (const size of Object.keys(line.consumption))
+        if (!sizes.includes(size))
+          p.add(`bom[${i}].consumption.${size}`, `size ${size} is not one of the tech pack's sizes`);
     }
-    for (const c of line.appliesTo ?? []) if (!colors.includes(c)) p.add(`bom[${i}].appliesTo`, `color ${c} is not one of the tech pack's colors`);
+    for (const c of line.appliesTo ?? [])
+      if (!colors.includes(c)) p.add(`bom[${i}].appliesTo`, `color ${c} is not one of the tech pack's colors`);
     if (line.variants && line.variants !== 'match') {
-      for (const c of Object.keys(line.variants)) if (!colors.includes(c)) p.add(`bom[${i}].variants.${c}`, `color ${c} is not one of the tech pack's colors`);
+      for (const c of Object.keys(line.variants))
+        if (!colors.includes(c)) p.add(`bom[${i}].variants.${c}`, `color ${c} is not one of the tech pack's colors`);
     }
   });
 }

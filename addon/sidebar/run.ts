@@ -39,7 +39,10 @@ function google(): GoogleScript {
   return g;
 }
 
-export function call<K extends keyof ServerApi>(name: K, ...args: Parameters<ServerApi[K]>): Promise<Answer<DataOf<K>>> {
+export function call<K extends keyof ServerApi>(
+  name: K,
+  ...args: Parameters<ServerApi[K]>
+): Promise<Answer<DataOf<K>>> {
   return new Promise((resolve, reject) => {
     const runner = google()
       .script.run.withSuccessHandler((value) => {

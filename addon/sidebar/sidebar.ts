@@ -8,7 +8,12 @@ import { inspectionWords, planWords } from '../src/layout.js';
 import { toleranceWords } from '../src/messages.js';
 import type { BatchRow, InspectionPlan } from '../src/model.js';
 import type {
-  InspectionInput, ListPage, OrderListItem, OrderPanel, PushSummary, TechPackListItem,
+  InspectionInput,
+  ListPage,
+  OrderListItem,
+  OrderPanel,
+  PushSummary,
+  TechPackListItem,
 } from '../src/protocol.js';
 import { call, ServerError, type Answer } from './run.js';
 
@@ -25,7 +30,11 @@ function $(id: string): HTMLElement {
   return el;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<Record<string, string>> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (v === undefined) continue;
@@ -129,7 +138,12 @@ function renderCurrent(p: OrderPanel | null): void {
   for (const b of p.batches) rows.append(batchRowEl(b));
 
   const mat = $('materials');
-  mat.textContent = p.materialsStale === null ? 'Materials: not available.' : p.materialsStale ? 'Materials: STALE — the tech pack BOM changed.' : 'Materials: up to date.';
+  mat.textContent =
+    p.materialsStale === null
+      ? 'Materials: not available.'
+      : p.materialsStale
+        ? 'Materials: STALE — the tech pack BOM changed.'
+        : 'Materials: up to date.';
   mat.className = p.materialsStale ? 'stale' : '';
 }
 
@@ -139,10 +153,13 @@ const INSPECTABLE = new Set<string>(['Running', 'Finished']);
 function batchRowEl(b: BatchRow): HTMLElement {
   const done = b.total ? Math.floor((b.produced / b.total) * 100) : 0;
   const missing = b.missing ? ` · ${fmt(b.missing)} missing` : '';
-  const row = el('div', { class: 'batch', 'data-batch': b.id },
+  const row = el(
+    'div',
+    { class: 'batch', 'data-batch': b.id },
     el('span', { class: 'b-id', text: b.id }),
     el('span', { class: `state s-${b.state}`, text: stateLabel(b.state) }),
-    el('span', { class: 'b-qty', text: `${fmt(b.produced)}/${fmt(b.total)} (${done}%)${missing}` }));
+    el('span', { class: 'b-qty', text: `${fmt(b.produced)}/${fmt(b.total)} (${done}%)${missing}` }),
+  );
   const btn = (id: string, text: string, fn: () => void) => {
     const x = el('button', { type: 'button', id: `${id}-${b.id}`, text });
     x.addEventListener('click', fn);
@@ -186,7 +203,11 @@ function batchCall(action: BatchAction, batchId: string, reason?: string): void 
     return;
   }
   const fn = BATCH_BUTTON[action].fn as 'startBatch' | 'cancelBatch';
-  void act(`${BATCH_ACTION_WORDS[action].doing}…`, () => call(fn, orderId, batchId), (a) => renderCurrent(a.data));
+  void act(
+    `${BATCH_ACTION_WORDS[action].doing}…`,
+    () => call(fn, orderId, batchId),
+    (a) => renderCurrent(a.data),
+  );
 }
 
 // ---- inspections -----------------------------------------------------------------------------------
@@ -209,16 +230,20 @@ function showPlan(plan: InspectionPlan): void {
 function openInspect(batchId: string): void {
   if (!current) return;
   const orderId = current.orderId;
-  void act(`Reading the sampling plan of ${batchId}…`, () => call('getInspectionPlan', orderId, batchId), (a) => {
-    inspecting = batchId;
-    $('inspect-box').hidden = false;
-    $('i-title').textContent = `Inspect batch ${batchId}`;
-    for (const id of ['i-sample', 'i-inspector', 'i-notes']) ($(id) as HTMLInputElement).value = '';
-    for (const id of ['i-critical', 'i-major', 'i-minor']) ($(id) as HTMLInputElement).value = '0';
-    $('i-result').hidden = true;
-    showPlan(a.data.plan);
-    ($('i-major') as HTMLInputElement).focus();
-  });
+  void act(
+    `Reading the sampling plan of ${batchId}…`,
+    () => call('getInspectionPlan', orderId, batchId),
+    (a) => {
+      inspecting = batchId;
+      $('inspect-box').hidden = false;
+      $('i-title').textContent = `Inspect batch ${batchId}`;
+      for (const id of ['i-sample', 'i-inspector', 'i-notes']) ($(id) as HTMLInputElement).value = '';
+      for (const id of ['i-critical', 'i-major', 'i-minor']) ($(id) as HTMLInputElement).value = '0';
+      $('i-result').hidden = true;
+      showPlan(a.data.plan);
+      ($('i-major') as HTMLInputElement).focus();
+    },
+  );
 }
 
 function readInspection(): InspectionInput {
@@ -282,35 +307,55 @@ function runAction(action: OrderCommand, reason: string | undefined): void {
   const orderId = current.orderId;
   const doing = `${ORDER_COMMAND_WORDS[action].doing}…`;
   if (action === 'generateBatches') {
-    void act(doing, () => call('generateBatches', orderId), (a) => renderCurrent(a.data));
+    void act(
+      doing,
+      () => call('generateBatches', orderId),
+      (a) => renderCurrent(a.data),
+    );
     return;
   }
-  void act(doing, () => call('transitionOrder', orderId, action, reason ? { reason } : {}), (a) => {
-    renderCurrent(a.data);
-    void loadOrders(false);
-  });
+  void act(
+    doing,
+    () => call('transitionOrder', orderId, action, reason ? { reason } : {}),
+    (a) => {
+      renderCurrent(a.data);
+      void loadOrders(false);
+    },
+  );
 }
 
 function push(): void {
   if (!current) return;
   const orderId = current.orderId;
-  void act('Pushing…', () => call('pushOrder', orderId), (a: Answer<PushSummary>) => {
-    renderCurrent(a.data.panel);
-    if (a.data.conflicts) say('error', a.notice ?? `${a.data.conflicts} conflict(s): see the red cells.`);
-  }).then(() => undefined);
+  void act(
+    'Pushing…',
+    () => call('pushOrder', orderId),
+    (a: Answer<PushSummary>) => {
+      renderCurrent(a.data.panel);
+      if (a.data.conflicts) say('error', a.notice ?? `${a.data.conflicts} conflict(s): see the red cells.`);
+    },
+  ).then(() => undefined);
 }
 
 function refresh(discard: boolean): void {
   if (!current) return;
   const orderId = current.orderId;
   if (discard && !window.confirm('Throw away the changes you have not pushed, and reload the order?')) return;
-  void act(discard ? 'Discarding…' : 'Refreshing…', () => call('refreshOrder', orderId, discard), (a) => renderCurrent(a.data));
+  void act(
+    discard ? 'Discarding…' : 'Refreshing…',
+    () => call('refreshOrder', orderId, discard),
+    (a) => renderCurrent(a.data),
+  );
 }
 
 async function loadActive(): Promise<void> {
-  await act('Reading the active sheet…', () => call('getActiveOrder'), (a) => {
-    if (a.data || !current) renderCurrent(a.data);
-  });
+  await act(
+    'Reading the active sheet…',
+    () => call('getActiveOrder'),
+    (a) => {
+      if (a.data || !current) renderCurrent(a.data);
+    },
+  );
 }
 
 // ---- the order list --------------------------------------------------------------------------------
@@ -319,37 +364,63 @@ let nextCursor: string | null = null;
 
 function orderItemEl(o: OrderListItem): HTMLElement {
   const open = el('button', { type: 'button', id: `open-${o.id}`, text: 'Open' });
-  open.addEventListener('click', () => void act(`Opening ${o.id}…`, () => call('openOrder', o.id), (a) => renderCurrent(a.data)));
-  return el('li', { 'data-order': o.id },
-    el('div', { class: 'o-main' },
+  open.addEventListener(
+    'click',
+    () =>
+      void act(
+        `Opening ${o.id}…`,
+        () => call('openOrder', o.id),
+        (a) => renderCurrent(a.data),
+      ),
+  );
+  return el(
+    'li',
+    { 'data-order': o.id },
+    el(
+      'div',
+      { class: 'o-main' },
       el('strong', { text: o.styleCode || o.techPackId }),
-      el('span', { class: `state s-${o.state}`, text: stateLabel(o.state) })),
-    el('div', { class: 'o-sub', text: `${o.id} · ${fmt(o.total)} pcs${o.deliveryDate ? ` · due ${o.deliveryDate}` : ''}${o.customer ? ` · ${o.customer}` : ''}` }),
-    open);
+      el('span', { class: `state s-${o.state}`, text: stateLabel(o.state) }),
+    ),
+    el('div', {
+      class: 'o-sub',
+      text: `${o.id} · ${fmt(o.total)} pcs${o.deliveryDate ? ` · due ${o.deliveryDate}` : ''}${o.customer ? ` · ${o.customer}` : ''}`,
+    }),
+    open,
+  );
 }
 
 async function loadOrders(more: boolean): Promise<void> {
   const state = ($('f-state') as HTMLSelectElement).value as OrderState | '';
   const techPackId = ($('f-techpack') as HTMLInputElement).value.trim();
   const cursor = more ? nextCursor : null;
-  await act('Loading orders…', () => call('listOrders', { state, techPackId, limit: 20, cursor }), (a: Answer<ListPage<OrderListItem>>) => {
-    const list = $('order-list');
-    if (!more) list.replaceChildren();
-    for (const o of a.data.items) list.append(orderItemEl(o));
-    if (!more && !a.data.items.length) list.append(el('li', { class: 'hint', text: 'No orders match.' }));
-    nextCursor = a.data.nextCursor;
-    $('more').hidden = !nextCursor;
-  });
+  await act(
+    'Loading orders…',
+    () => call('listOrders', { state, techPackId, limit: 20, cursor }),
+    (a: Answer<ListPage<OrderListItem>>) => {
+      const list = $('order-list');
+      if (!more) list.replaceChildren();
+      for (const o of a.data.items) list.append(orderItemEl(o));
+      if (!more && !a.data.items.length) list.append(el('li', { class: 'hint', text: 'No orders match.' }));
+      nextCursor = a.data.nextCursor;
+      $('more').hidden = !nextCursor;
+    },
+  );
 }
 
 // ---- new orders ------------------------------------------------------------------------------------
 
 async function loadTechPacks(): Promise<void> {
-  await act('Loading tech packs…', () => call('listTechPacks', ''), (a: Answer<ListPage<TechPackListItem>>) => {
-    const sel = $('n-techpack') as HTMLSelectElement;
-    sel.replaceChildren(el('option', { value: '', text: 'Pick a tech pack…' }));
-    for (const t of a.data.items) sel.append(el('option', { value: t.id, text: `${t.styleCode} — ${t.name} (${stateLabel(t.state)})` }));
-  });
+  await act(
+    'Loading tech packs…',
+    () => call('listTechPacks', ''),
+    (a: Answer<ListPage<TechPackListItem>>) => {
+      const sel = $('n-techpack') as HTMLSelectElement;
+      sel.replaceChildren(el('option', { value: '', text: 'Pick a tech pack…' }));
+      for (const t of a.data.items)
+        sel.append(el('option', { value: t.id, text: `${t.styleCode} — ${t.name} (${stateLabel(t.state)})` }));
+    },
+  );
 }
 
 function create(): void {
@@ -359,10 +430,14 @@ function create(): void {
     say('error', 'Pick a tech pack first.');
     return;
   }
-  void act('Creating the order…', () => call('createOrder', deliveryDate ? { techPackId, deliveryDate } : { techPackId }), (a) => {
-    renderCurrent(a.data);
-    void loadOrders(false);
-  });
+  void act(
+    'Creating the order…',
+    () => call('createOrder', deliveryDate ? { techPackId, deliveryDate } : { techPackId }),
+    (a) => {
+      renderCurrent(a.data);
+      void loadOrders(false);
+    },
+  );
 }
 
 // ---- wiring ----------------------------------------------------------------------------------------
@@ -375,7 +450,12 @@ function init(): void {
   $('discard').addEventListener('click', () => refresh(true));
   $('reload-active').addEventListener('click', () => void loadActive());
   $('refresh-materials').addEventListener('click', () => {
-    if (current) void act('Refreshing materials…', () => call('refreshMaterials', current!.orderId), (a) => renderCurrent(a.data));
+    if (current)
+      void act(
+        'Refreshing materials…',
+        () => call('refreshMaterials', current!.orderId),
+        (a) => renderCurrent(a.data),
+      );
   });
   $('reason-ok').addEventListener('click', () => {
     const reason = ($('reason') as HTMLInputElement).value.trim();
@@ -404,15 +484,34 @@ function init(): void {
   });
   $('more').addEventListener('click', () => void loadOrders(true));
   $('create').addEventListener('click', create);
-  $('open-settings').addEventListener('click', () => void act('Opening settings…', () => call('openSettings'), () => undefined));
-  $('settings-link').addEventListener('click', () => void act('Opening settings…', () => call('openSettings'), () => undefined));
+  $('open-settings').addEventListener(
+    'click',
+    () =>
+      void act(
+        'Opening settings…',
+        () => call('openSettings'),
+        () => undefined,
+      ),
+  );
+  $('settings-link').addEventListener(
+    'click',
+    () =>
+      void act(
+        'Opening settings…',
+        () => call('openSettings'),
+        () => undefined,
+      ),
+  );
   // Coming back from the sheet: follow the active sheet.
   // Quietly (no busy state, so a click that brought the focus is not swallowed).
   window.addEventListener('focus', () => {
     if (busy > 0) return;
-    call('getActiveOrder').then((a) => {
-      if (busy <= 0 && a.data && a.data.orderId !== current?.orderId) renderCurrent(a.data);
-    }, () => undefined);
+    call('getActiveOrder').then(
+      (a) => {
+        if (busy <= 0 && a.data && a.data.orderId !== current?.orderId) renderCurrent(a.data);
+      },
+      () => undefined,
+    );
   });
   void (async () => {
     await loadActive();

@@ -2,7 +2,14 @@
 // a fake in tests). Every request carries the caller's identity token as a Bearer token.
 import type { GFetchParams, GUrlFetchApp } from './gas.js';
 import type {
-  ApiBatch, ApiMaterials, Inspection, InspectionInput, InspectionPlan, Matrix, ProductionOrder, TechPack,
+  ApiBatch,
+  ApiMaterials,
+  Inspection,
+  InspectionInput,
+  InspectionPlan,
+  Matrix,
+  ProductionOrder,
+  TechPack,
 } from './model.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -98,7 +105,7 @@ function originOf(url: string): string {
 
 /** Parses an answer: the JSON body of a 2xx, or an ApiError built from CONTRACT's error shape. */
 export function readResponse<T>(res: HttpResponse): T {
-  let body: unknown = undefined;
+  let body: unknown;
   if (res.body) {
     try {
       body = JSON.parse(res.body);
@@ -107,15 +114,31 @@ export function readResponse<T>(res: HttpResponse): T {
     }
   }
   if (res.status >= 200 && res.status < 300) {
-    if (body === undefined && res.body) throw new ApiError(res.status, 'BAD_RESPONSE', 'The API answered with something that is not JSON');
+    if (body === undefined && res.body)
+      throw new ApiError(res.status, 'BAD_RESPONSE', 'The API answered with something that is not JSON');
     return body as T;
   }
-  const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown }; requestId?: unknown } | undefined)?.error;
-  const requestId = typeof (body as { requestId?: unknown })?.requestId === 'string' ? ((body as { requestId: string }).requestId) : undefined;
+  const err = (
+    body as { error?: { code?: unknown; message?: unknown; details?: unknown }; requestId?: unknown } | undefined
+  )?.error;
+  const requestId =
+    typeof (body as { requestId?: unknown })?.requestId === 'string'
+      ? (body as { requestId: string }).requestId
+      : undefined;
   if (err && typeof err.code === 'string') {
-    return throwError(new ApiError(res.status, err.code, typeof err.message === 'string' ? err.message : err.code, err.details, requestId));
+    return throwError(
+      new ApiError(
+        res.status,
+        err.code,
+        typeof err.message === 'string' ? err.message : err.code,
+        err.details,
+        requestId,
+      ),
+    );
   }
-  return throwError(new ApiError(res.status, `HTTP_${res.status}`, `The API answered ${res.status}`, undefined, requestId));
+  return throwError(
+    new ApiError(res.status, `HTTP_${res.status}`, `The API answered ${res.status}`, undefined, requestId),
+  );
 }
 
 function throwError(e: ApiError): never {
@@ -174,8 +197,17 @@ export class ApiClient {
 
   /** Builds a request; the path is under /v1. */
   req(method: HttpMethod, path: string, body?: unknown, headers: Record<string, string> = {}): HttpRequest {
-    const h: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${this.opts.token()}`, ...headers };
-    return { method, url: `${this.baseUrl}/v1${path}`, headers: h, body: body === undefined ? undefined : JSON.stringify(body) };
+    const h: Record<string, string> = {
+      Accept: 'application/json',
+      Authorization: `Bearer ${this.opts.token()}`,
+      ...headers,
+    };
+    return {
+      method,
+      url: `${this.baseUrl}/v1${path}`,
+      headers: h,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    };
   }
 
   /**
@@ -207,11 +239,22 @@ export class ApiClient {
   }
 
   health(): { status: string } {
-    return readResponse(this.opts.transport.fetch({ method: 'GET', url: `${this.baseUrl}/v1/health`, headers: { Accept: 'application/json' } }));
+    return readResponse(
+      this.opts.transport.fetch({
+        method: 'GET',
+        url: `${this.baseUrl}/v1/health`,
+        headers: { Accept: 'application/json' },
+      }),
+    );
   }
 
   listOrders(q: OrderQuery): Page<ProductionOrder> {
-    return this.send(this.req('GET', `/production-orders${qs({ state: q.state, techPackId: q.techPackId, limit: q.limit, cursor: q.cursor })}`));
+    return this.send(
+      this.req(
+        'GET',
+        `/production-orders${qs({ state: q.state, techPackId: q.techPackId, limit: q.limit, cursor: q.cursor })}`,
+      ),
+    );
   }
 
   listTechPacks(state?: string): Page<TechPack> {
@@ -247,7 +290,9 @@ export class ApiClient {
     batchId: string,
     body: { action: 'start' | 'finish' | 'cancel'; produced?: Matrix; rejected?: Matrix; reason?: string },
   ): ApiBatch {
-    return this.send(this.req('POST', `/production-orders/${seg(id)}/batches/${seg(batchId)}/transitions`, body, this.idem()));
+    return this.send(
+      this.req('POST', `/production-orders/${seg(id)}/batches/${seg(batchId)}/transitions`, body, this.idem()),
+    );
   }
 
   /** The batch's sampling plan (ISO 2859-1): asked for on demand, one batch at a time. */
@@ -269,7 +314,11 @@ export class ApiClient {
   }
 
   /** The order, its batches and its materials, fetched in parallel. */
-  pullOrder(id: string): { order: ProductionOrder; batches: ApiBatch[] | ApiError; materials: ApiMaterials | ApiError } {
+  pullOrder(id: string): {
+    order: ProductionOrder;
+    batches: ApiBatch[] | ApiError;
+    materials: ApiMaterials | ApiError;
+  } {
     const [order, batches, materials] = this.sendAll([
       this.req('GET', `/production-orders/${seg(id)}`),
       this.req('GET', `/production-orders/${seg(id)}/batches`),

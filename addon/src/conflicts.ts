@@ -90,7 +90,12 @@ export function composeView(input: ViewInput): SheetView {
       if (bad) {
         invalid++;
         display[r][c] = bad.raw;
-        marks.push({ color, size, kind: 'invalid', note: `Not sent: this cell ${bad.reason}. The order holds ${now}.` });
+        marks.push({
+          color,
+          size,
+          kind: 'invalid',
+          note: `Not sent: this cell ${bad.reason}. The order holds ${now}.`,
+        });
         return;
       }
       if (conflict) {
@@ -99,7 +104,8 @@ export function composeView(input: ViewInput): SheetView {
           color,
           size,
           kind: 'conflict',
-          note: `Conflict: ${who} changed this cell to ${now}${when} (it was ${conflict.from} when you pulled). ` +
+          note:
+            `Conflict: ${who} changed this cell to ${now}${when} (it was ${conflict.from} when you pulled). ` +
             `Your value ${conflict.to} was not sent; type it again and push if it should win.`,
         });
         return;
@@ -110,7 +116,12 @@ export function composeView(input: ViewInput): SheetView {
           pending++;
           display[r][c] = mine.to;
           baseQ[r][c] = mine.from;
-          marks.push({ color, size, kind: 'pending', note: `Not pushed yet: your change ${mine.from} → ${mine.to} is kept. Push again to send it.` });
+          marks.push({
+            color,
+            size,
+            kind: 'pending',
+            note: `Not pushed yet: your change ${mine.from} → ${mine.to} is kept. Push again to send it.`,
+          });
           return;
         }
         conflicted++;
@@ -118,7 +129,8 @@ export function composeView(input: ViewInput): SheetView {
           color,
           size,
           kind: 'conflict',
-          note: `Conflict: ${who} changed this cell to ${now}${when} (it was ${mine.from} when you pulled). ` +
+          note:
+            `Conflict: ${who} changed this cell to ${now}${when} (it was ${mine.from} when you pulled). ` +
             `Your value ${mine.to} was not sent; type it again and push if it should win.`,
         });
       }

@@ -23,7 +23,8 @@ export function checkCell(v: CellValue | undefined | null): CellCheck {
   if (typeof v !== 'number' || !Number.isFinite(v)) return { ok: false, reason: 'is not a number' };
   if (v < 0) return { ok: false, reason: 'is negative: quantities are 0 or more' };
   if (!Number.isInteger(v)) return { ok: false, reason: 'has decimals: quantities are whole garments' };
-  if (v > LIMITS.cellMax) return { ok: false, reason: `is above the limit of ${LIMITS.cellMax.toLocaleString('en-US')} per cell` };
+  if (v > LIMITS.cellMax)
+    return { ok: false, reason: `is above the limit of ${LIMITS.cellMax.toLocaleString('en-US')} per cell` };
   return { ok: true, value: v };
 }
 
@@ -73,14 +74,20 @@ export function diffSheet(base: Matrix, parsed: ParsedSheet): SheetDiff {
   const problems = [...parsed.problems];
   for (const o of parsed.orphans) {
     const v = parsed.values[o.row][o.col];
-    problems.push(`Row ${o.row + 1}, column ${o.col + 1} holds ${codeOf(v)} but has no ${codeOf(parsed.values[o.row][0]) ? 'size' : 'color'} code: type the code or clear the cell`);
+    problems.push(
+      `Row ${o.row + 1}, column ${o.col + 1} holds ${codeOf(v)} but has no ${codeOf(parsed.values[o.row][0]) ? 'size' : 'color'} code: type the code or clear the cell`,
+    );
   }
   if (parsed.sizes.length === 0 && !parsed.problems.length) problems.push('The quantity table has no sizes');
   if (parsed.colors.length === 0 && !parsed.problems.length) problems.push('The quantity table has no colors');
-  if (sizes.length > LIMITS.sizes) problems.push(`The table has ${sizes.length} sizes; at most ${LIMITS.sizes} are allowed`);
-  if (colors.length > LIMITS.colors) problems.push(`The table has ${colors.length} colors; at most ${LIMITS.colors} are allowed`);
-  if (sizes.length * colors.length > LIMITS.cells) problems.push(`The table has ${sizes.length * colors.length} cells; at most ${LIMITS.cells} are allowed`);
-  for (const code of [...sizes, ...colors]) if (code.length > 40) problems.push(`The code "${code.slice(0, 40)}…" is longer than 40 characters`);
+  if (sizes.length > LIMITS.sizes)
+    problems.push(`The table has ${sizes.length} sizes; at most ${LIMITS.sizes} are allowed`);
+  if (colors.length > LIMITS.colors)
+    problems.push(`The table has ${colors.length} colors; at most ${LIMITS.colors} are allowed`);
+  if (sizes.length * colors.length > LIMITS.cells)
+    problems.push(`The table has ${sizes.length * colors.length} cells; at most ${LIMITS.cells} are allowed`);
+  for (const code of [...sizes, ...colors])
+    if (code.length > 40) problems.push(`The code "${code.slice(0, 40)}…" is longer than 40 characters`);
 
   const edits: CellEdit[] = [];
   const newCells: CellEdit[] = [];
@@ -111,7 +118,8 @@ export function diffSheet(base: Matrix, parsed: ParsedSheet): SheetDiff {
   const removedSizes = base.sizes.filter((s) => !sheetSizes.has(s));
   const addedColors = colors.filter((c) => !baseColor.has(c));
   const removedColors = base.colors.filter((c) => !sheetColors.has(c));
-  const structureChanged = sizes.join('\u0000') !== base.sizes.join('\u0000') || colors.join('\u0000') !== base.colors.join('\u0000');
+  const structureChanged =
+    sizes.join('\u0000') !== base.sizes.join('\u0000') || colors.join('\u0000') !== base.colors.join('\u0000');
   return {
     sizes,
     colors,

@@ -171,5 +171,15 @@ declare const Utilities: GUtilities;
 
 /** The global services, looked up when called (never at load time: onOpen may run without auth). */
 export function gas(): GasServices {
-  return { SpreadsheetApp, UrlFetchApp, PropertiesService, LockService, ScriptApp, HtmlService, CacheService, Session, Utilities };
+  return {
+    SpreadsheetApp,
+    UrlFetchApp,
+    PropertiesService,
+    LockService,
+    ScriptApp,
+    HtmlService,
+    CacheService,
+    Session,
+    Utilities,
+  };
 }

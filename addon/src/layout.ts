@@ -119,7 +119,8 @@ function extraCutWords(p: number): string {
 export function planWords(plan: InspectionPlan | null): string {
   if (!plan) return '(Inspect in the sidebar shows it)';
   const whole = plan.sampleSize >= plan.lotSize ? ' (every garment)' : '';
-  const head = `sample ${plan.sampleSize.toLocaleString('en-US')} of ${plan.lotSize.toLocaleString('en-US')}${whole}` +
+  const head =
+    `sample ${plan.sampleSize.toLocaleString('en-US')} of ${plan.lotSize.toLocaleString('en-US')}${whole}` +
     ` (code ${plan.codeLetter})`;
   const classes = DEFECT_CLASSES.flatMap((k) => {
     const c = plan[k];
@@ -150,7 +151,10 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   const formats: string[][] = [];
   const notes: string[][] = [];
 
-  const push = (cells: (string | number)[], opts: { bg?: string; bold?: boolean; formats?: string[]; bgs?: string[] } = {}) => {
+  const push = (
+    cells: (string | number)[],
+    opts: { bg?: string; bold?: boolean; formats?: string[]; bgs?: string[] } = {},
+  ) => {
     const row = cells.slice(0, width);
     while (row.length < width) row.push('');
     values.push(row);
@@ -161,13 +165,21 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     return values.length; // 1-based row number
   };
   const header = (label: string, value: string | number) =>
-    push([label, value], { bgs: [COLOR.locked, COLOR.locked], formats: [FORMAT.text, typeof value === 'number' ? FORMAT.number : FORMAT.text] });
+    push([label, value], {
+      bgs: [COLOR.locked, COLOR.locked],
+      formats: [FORMAT.text, typeof value === 'number' ? FORMAT.number : FORMAT.text],
+    });
 
   const state = stateWord(snap.state);
-  push([LABEL.title, editable
-    ? 'Edit only the white quantity cells (and, while Draft or Planned, the yellow size/color codes). Push from the sidebar.'
-    : `This order is ${state}: its quantities are frozen. Use the sidebar for batches and transitions.`],
-  { bold: true, bg: COLOR.section });
+  push(
+    [
+      LABEL.title,
+      editable
+        ? 'Edit only the white quantity cells (and, while Draft or Planned, the yellow size/color codes). Push from the sidebar.'
+        : `This order is ${state}: its quantities are frozen. Use the sidebar for batches and transitions.`,
+    ],
+    { bold: true, bg: COLOR.section },
+  );
   push([]);
   header(LABEL.order, snap.id);
   header(LABEL.style, snap.styleCode);
@@ -182,9 +194,15 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   header(LABEL.lastChange, snap.updatedBy ? `${snap.updatedBy} at ${snap.updatedAt}` : snap.updatedAt);
   header(LABEL.status, input.status ?? `Pulled ${snap.pulledAt}`);
   push([]);
-  push([LABEL.quantities, editable
-    ? 'One row per color, one column per size. New size: insert a column before Total and type its code. New color: insert a row above Total.'
-    : 'One row per color, one column per size (read-only).'], { bold: true, bg: COLOR.section });
+  push(
+    [
+      LABEL.quantities,
+      editable
+        ? 'One row per color, one column per size. New size: insert a column before Total and type its code. New color: insert a row above Total.'
+        : 'One row per color, one column per size (read-only).',
+    ],
+    { bold: true, bg: COLOR.section },
+  );
 
   // The matrix.
   const codeBg = editable ? COLOR.code : COLOR.locked;
@@ -202,7 +220,13 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     const rowNo = firstQtyRow + r;
     const qty = m.sizes.map((_, c) => {
       const shown = input.display?.[r]?.[c];
-      return shown === undefined ? m.quantities[r][c] : (shown instanceof Date ? shown.toISOString() : typeof shown === 'boolean' ? String(shown) : shown);
+      return shown === undefined
+        ? m.quantities[r][c]
+        : shown instanceof Date
+          ? shown.toISOString()
+          : typeof shown === 'boolean'
+            ? String(shown)
+            : shown;
     });
     const totalFormula = m.sizes.length ? `=SUM(${a1(rowNo, firstQtyCol)}:${a1(rowNo, lastQtyCol)})` : 0;
     push([color, ...qty, totalFormula], {
@@ -218,36 +242,67 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     });
   });
   const lastQtyRow = firstQtyRow + m.colors.length - 1;
-  const colTotals = m.sizes.map((_, c) => (m.colors.length ? `=SUM(${a1(firstQtyRow, firstQtyCol + c)}:${a1(lastQtyRow, firstQtyCol + c)})` : 0));
-  const grand = m.colors.length && m.sizes.length ? `=SUM(${a1(firstQtyRow, firstQtyCol)}:${a1(lastQtyRow, lastQtyCol)})` : 0;
-  push([LABEL.total, ...colTotals, grand], { bold: true, formats: [FORMAT.text, ...m.sizes.map(() => FORMAT.number), FORMAT.number] });
+  const colTotals = m.sizes.map((_, c) =>
+    m.colors.length ? `=SUM(${a1(firstQtyRow, firstQtyCol + c)}:${a1(lastQtyRow, firstQtyCol + c)})` : 0,
+  );
+  const grand =
+    m.colors.length && m.sizes.length ? `=SUM(${a1(firstQtyRow, firstQtyCol)}:${a1(lastQtyRow, lastQtyCol)})` : 0;
+  push([LABEL.total, ...colTotals, grand], {
+    bold: true,
+    formats: [FORMAT.text, ...m.sizes.map(() => FORMAT.number), FORMAT.number],
+  });
   push([]);
 
   // Progress and batches.
   const progress = { ...snap.progress, missing: snap.progress.missing ?? 0 };
   const n = FORMAT.number;
   const progressFormats = [FORMAT.text, n, n, n, n, n, FORMAT.text];
-  push([LABEL.progress, 'Ordered', 'Batched', 'Produced', 'Rejected', 'Missing', 'Produced %'],
-    { bold: true, bg: COLOR.section });
+  push([LABEL.progress, 'Ordered', 'Batched', 'Produced', 'Rejected', 'Missing', 'Produced %'], {
+    bold: true,
+    bg: COLOR.section,
+  });
   const made = pct(progress.produced, snap.total);
-  push(['', snap.total, progress.batched, progress.produced, progress.rejected, progress.missing, made],
-    { formats: progressFormats });
+  push(['', snap.total, progress.batched, progress.produced, progress.rejected, progress.missing, made], {
+    formats: progressFormats,
+  });
   push([]);
   const batchColumns = ['State', 'Quantity', 'Produced', 'Rejected', 'Missing', 'Done %'];
   batchColumns.push('Inspection plan', 'Inspection');
-  push([LABEL.batches, ...batchColumns],
-    { bold: true, bg: COLOR.section });
+  push([LABEL.batches, ...batchColumns], { bold: true, bg: COLOR.section });
   if (snap.batches === null) push(['(batches could not be read: use Refresh)']);
   else if (snap.batches.length === 0) {
-    push([isInProduction(snap.state)
-      ? '(no batches yet: generate them from the sidebar)'
-      : '(no batches: they are created once the order is Released)']);
+    push([
+      isInProduction(snap.state)
+        ? '(no batches yet: generate them from the sidebar)'
+        : '(no batches: they are created once the order is Released)',
+    ]);
   } else {
-    const formats = [FORMAT.text, FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.number, FORMAT.text,
-      FORMAT.text, FORMAT.text];
+    const formats = [
+      FORMAT.text,
+      FORMAT.text,
+      FORMAT.number,
+      FORMAT.number,
+      FORMAT.number,
+      FORMAT.number,
+      FORMAT.text,
+      FORMAT.text,
+      FORMAT.text,
+    ];
     for (const b of snap.batches) {
-      push([b.id, stateWord(b.state), b.total, b.produced, b.rejected, b.missing ?? 0, pct(b.produced, b.total),
-        planWords(b.plan ?? null), inspectionWords(b)], { formats });
+      push(
+        [
+          b.id,
+          stateWord(b.state),
+          b.total,
+          b.produced,
+          b.rejected,
+          b.missing ?? 0,
+          pct(b.produced, b.total),
+          planWords(b.plan ?? null),
+          inspectionWords(b),
+        ],
+        { formats },
+      );
     }
   }
   push([]);
@@ -259,12 +314,17 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     : mat.stale
       ? `STALE: computed from BOM revision ${mat.bomRevision}, the tech pack is now at ${mat.techPackBomRevision}. Refresh materials from the sidebar.`
       : `Up to date with BOM revision ${mat.bomRevision}.`;
-  push([LABEL.materials, matNote], { bold: true, bg: COLOR.section, bgs: [COLOR.section, mat?.stale ? COLOR.invalid : COLOR.section] });
+  push([LABEL.materials, matNote], {
+    bold: true,
+    bg: COLOR.section,
+    bgs: [COLOR.section, mat?.stale ? COLOR.invalid : COLOR.section],
+  });
   push(['Material', 'Variant', 'UoM', 'Net', 'Gross', 'Purchase'], { bold: true });
   if (mat) {
-    for (const l of mat.lines) push([l.material, l.variant ?? '', l.uom, l.net, l.gross, l.purchase], {
-      formats: [FORMAT.text, FORMAT.text, FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number],
-    });
+    for (const l of mat.lines)
+      push([l.material, l.variant ?? '', l.uom, l.net, l.gross, l.purchase], {
+        formats: [FORMAT.text, FORMAT.text, FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number],
+      });
   }
 
   const quantities: Block = { row: firstQtyRow, col: firstQtyCol, numRows: m.colors.length, numCols: m.sizes.length };
@@ -274,7 +334,17 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     if (m.sizes.length) editableBlocks.push({ row: cornerRow, col: firstQtyCol, numRows: 1, numCols: m.sizes.length });
     if (m.colors.length) editableBlocks.push({ row: firstQtyRow, col: 1, numRows: m.colors.length, numCols: 1 });
   }
-  return { rows: values.length, cols: width, values, backgrounds, notes, weights, formats, quantities, editable: editableBlocks };
+  return {
+    rows: values.length,
+    cols: width,
+    values,
+    backgrounds,
+    notes,
+    weights,
+    formats,
+    quantities,
+    editable: editableBlocks,
+  };
 }
 
 // ---- reading the sheet back --------------------------------------------------------------------
@@ -314,7 +384,11 @@ export interface Table {
  * "Total" column, colors below up to the "Total" row (or a section label). Blank codes are skipped,
  * but numbers typed under or beside them are reported rather than silently dropped.
  */
-export function readTable(values: CellValue[][], corner: number, stopLabels: ReadonlySet<string> = SECTION_LABELS): Table {
+export function readTable(
+  values: CellValue[][],
+  corner: number,
+  stopLabels: ReadonlySet<string> = SECTION_LABELS,
+): Table {
   const out: Table = { sizes: [], colors: [], problems: [], orphans: [] };
   const head = values[corner] ?? [];
   const emptyCols: number[] = [];
@@ -331,8 +405,10 @@ export function readTable(values: CellValue[][], corner: number, stopLabels: Rea
     if (code === '') emptyRows.push(r);
     else out.colors.push({ code, row: r });
   }
-  for (const r of emptyRows) for (const s of out.sizes) if (!isBlank(values[r][s.col])) out.orphans.push({ row: r, col: s.col });
-  for (const c of emptyCols) for (const k of out.colors) if (!isBlank(values[k.row][c])) out.orphans.push({ row: k.row, col: c });
+  for (const r of emptyRows)
+    for (const s of out.sizes) if (!isBlank(values[r][s.col])) out.orphans.push({ row: r, col: s.col });
+  for (const c of emptyCols)
+    for (const k of out.colors) if (!isBlank(values[k.row][c])) out.orphans.push({ row: k.row, col: c });
   const dup = (codes: string[], what: string) => {
     const seen = new Set<string>();
     for (const code of codes) {
@@ -340,8 +416,14 @@ export function readTable(values: CellValue[][], corner: number, stopLabels: Rea
       seen.add(code);
     }
   };
-  dup(out.sizes.map((s) => s.code), 'Size');
-  dup(out.colors.map((c) => c.code), 'Color');
+  dup(
+    out.sizes.map((s) => s.code),
+    'Size',
+  );
+  dup(
+    out.colors.map((c) => c.code),
+    'Color',
+  );
   return out;
 }
 

@@ -5,8 +5,18 @@ import { gas } from './gas.js';
 import { isOrderCommand } from '../../shared/vocabulary.js';
 import { friendly, type Activity } from './messages.js';
 import type {
-  InspectionForm, InspectionInput, InspectionOutcome, ListPage, OrderListItem, OrderListQuery, OrderPanel, Outcome,
-  PushSummary, ServerApi, SettingsView, TechPackListItem,
+  InspectionForm,
+  InspectionInput,
+  InspectionOutcome,
+  ListPage,
+  OrderListItem,
+  OrderListQuery,
+  OrderPanel,
+  Outcome,
+  PushSummary,
+  ServerApi,
+  SettingsView,
+  TechPackListItem,
   TransitionOptions,
 } from './protocol.js';
 import { AddonService } from './service.js';
@@ -40,10 +50,14 @@ function panelRun(
   action: Activity | undefined,
   fn: (s: AddonService) => { panel: OrderPanel; notice?: string },
 ): Outcome<OrderPanel> {
-  return run<OrderPanel>(action, (s) => {
-    const r = fn(s);
-    return { data: r.panel, notice: r.notice };
-  }, true);
+  return run<OrderPanel>(
+    action,
+    (s) => {
+      const r = fn(s);
+      return { data: r.panel, notice: r.notice };
+    },
+    true,
+  );
 }
 
 /** Editor add-on trigger: runs in AuthMode.NONE or LIMITED, so it only builds the menu. */
@@ -62,12 +76,17 @@ export function onInstall(e?: unknown): void {
 
 export function showSidebar(): void {
   const g = gas();
-  g.SpreadsheetApp.getUi().showSidebar(g.HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('GarmentFlow Production'));
+  g.SpreadsheetApp.getUi().showSidebar(
+    g.HtmlService.createHtmlOutputFromFile('Sidebar').setTitle('GarmentFlow Production'),
+  );
 }
 
 export function showSettings(): void {
   const g = gas();
-  g.SpreadsheetApp.getUi().showModalDialog(g.HtmlService.createHtmlOutputFromFile('Settings').setWidth(460).setHeight(300), 'GarmentFlow settings');
+  g.SpreadsheetApp.getUi().showModalDialog(
+    g.HtmlService.createHtmlOutputFromFile('Settings').setWidth(460).setHeight(300),
+    'GarmentFlow settings',
+  );
 }
 
 export function openSettings(): Outcome<null> {
@@ -82,7 +101,11 @@ export function getSettings(): Outcome<SettingsView> {
 }
 
 export function saveSettings(apiUrl: string): Outcome<SettingsView> {
-  return run('settings', (s) => ({ data: s.saveSettings(apiUrl), notice: 'Saved: the add-on now talks to this API.' }), true);
+  return run(
+    'settings',
+    (s) => ({ data: s.saveSettings(apiUrl), notice: 'Saved: the add-on now talks to this API.' }),
+    true,
+  );
 }
 
 export function listOrders(query: OrderListQuery): Outcome<ListPage<OrderListItem>> {
@@ -110,10 +133,14 @@ export function refreshOrder(orderId: string, discard: boolean): Outcome<OrderPa
 }
 
 export function pushOrder(orderId: string): Outcome<PushSummary> {
-  return run<PushSummary>('push', (s) => {
-    const r = s.pushOrder(orderId);
-    return { data: r.summary, notice: r.notice };
-  }, true);
+  return run<PushSummary>(
+    'push',
+    (s) => {
+      const r = s.pushOrder(orderId);
+      return { data: r.summary, notice: r.notice };
+    },
+    true,
+  );
 }
 
 export function transitionOrder(orderId: string, action: string, options: TransitionOptions): Outcome<OrderPanel> {
@@ -155,8 +182,24 @@ export function refreshMaterials(orderId: string): Outcome<OrderPanel> {
 
 // The sidebar's contract, checked at compile time: every ServerApi function exists with this signature.
 const serverApi: ServerApi = {
-  getSettings, openSettings, saveSettings, listOrders, listTechPacks, getActiveOrder, openOrder, createOrder, refreshOrder, pushOrder,
-  transitionOrder, generateBatches, startBatch, cancelBatch, openBatchOutput, finishBatch, refreshMaterials,
-  getInspectionPlan, recordInspection,
+  getSettings,
+  openSettings,
+  saveSettings,
+  listOrders,
+  listTechPacks,
+  getActiveOrder,
+  openOrder,
+  createOrder,
+  refreshOrder,
+  pushOrder,
+  transitionOrder,
+  generateBatches,
+  startBatch,
+  cancelBatch,
+  openBatchOutput,
+  finishBatch,
+  refreshMaterials,
+  getInspectionPlan,
+  recordInspection,
 };
 void serverApi;

@@ -3,7 +3,11 @@ import type { BatchAction } from '../../shared/batches.js';
 import { EDITABLE_STATES } from '../../shared/productionOrder.js';
 import type { TechPackState } from '../../shared/types.js';
 import {
-  BATCH_ACTION_WORDS, isOrderCommand, ORDER_COMMAND_WORDS, stateWord, type OrderCommand,
+  BATCH_ACTION_WORDS,
+  isOrderCommand,
+  ORDER_COMMAND_WORDS,
+  stateWord,
+  type OrderCommand,
 } from '../../shared/vocabulary.js';
 import { ApiError } from './api.js';
 
@@ -14,8 +18,7 @@ export interface Friendly {
 }
 
 /** The add-on's own tasks (no state-machine move): reading lists, opening, pushing the sheet, ... */
-export type SheetTask =
-  | 'settings' | 'list' | 'open' | 'create' | 'refresh' | 'push' | 'refreshMaterials' | 'inspect';
+export type SheetTask = 'settings' | 'list' | 'open' | 'create' | 'refresh' | 'push' | 'refreshMaterials' | 'inspect';
 
 /** What the planner was doing: an order command, a batch action (`batch.start`), or a sheet task. */
 export type Activity = OrderCommand | `batch.${BatchAction}` | SheetTask;
@@ -131,15 +134,20 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
   const { done: past, verb, batch } = wordsOf(ctx.action);
   const say = (message: string): Friendly => ({ code: e.code, message, details: e.details });
   switch (e.code) {
-    case 'TECH_PACK_NOT_READY':
+    case 'TECH_PACK_NOT_READY': {
       const ready = stateWord('ProductionReady' satisfies TechPackState);
       const now = stateWord(d.techPackState);
       return say(`The tech pack is still in ${now}: it must be ${ready} before this order can be ${past}.`);
+    }
     case 'TECH_PACK_TOO_EARLY':
-      return say(`The tech pack is still in ${stateWord(d.techPackState)}: this factory only opens production orders once tech packs reach ${stateWord(d.minTechPackStateForOrders)}.`);
+      return say(
+        `The tech pack is still in ${stateWord(d.techPackState)}: this factory only opens production orders once tech packs reach ${stateWord(d.minTechPackStateForOrders)}.`,
+      );
     case 'ORDER_INCOMPLETE': {
       const missing = Array.isArray(d.missing) ? (d.missing as unknown[]).map(String) : [];
-      return say(`This order cannot be ${past} yet: ${missing.length ? missing.join('; ') : e.message}. Fill it in, push, and try again.`);
+      return say(
+        `This order cannot be ${past} yet: ${missing.length ? missing.join('; ') : e.message}. Fill it in, push, and try again.`,
+      );
     }
     case 'ILLEGAL_TRANSITION': {
       const from = d.from ?? d.state;
@@ -149,13 +157,19 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
     }
     case 'BATCH_RUNNING': {
       const ids = Array.isArray(d.batches) ? (d.batches as unknown[]).map(String) : [];
-      return say(`${ids.length === 1 ? `Batch ${ids[0]} is` : ids.length ? `Batches ${list(ids)} are` : 'A batch is'} still running: finish ${ids.length === 1 ? 'it' : 'them'} before you cancel the order.`);
+      return say(
+        `${ids.length === 1 ? `Batch ${ids[0]} is` : ids.length ? `Batches ${list(ids)} are` : 'A batch is'} still running: finish ${ids.length === 1 ? 'it' : 'them'} before you cancel the order.`,
+      );
     }
     case 'BATCHES_EXIST':
-      return say('This order already has batches, so it cannot go back to Draft. Cancel the batches first, or cancel the order.');
+      return say(
+        'This order already has batches, so it cannot go back to Draft. Cancel the batches first, or cancel the order.',
+      );
     case 'BATCHES_OPEN': {
       const ids = Array.isArray(d.batches) ? (d.batches as unknown[]).map(String) : [];
-      return say(`Some batches are not Finished or Cancelled yet${ids.length ? ` (${list(ids)})` : ''}: finish or cancel them before completing the order.`);
+      return say(
+        `Some batches are not Finished or Cancelled yet${ids.length ? ` (${list(ids)})` : ''}: finish or cancel them before completing the order.`,
+      );
     }
     case 'OUT_OF_TOLERANCE':
       return say(outOfTolerance(d));
@@ -189,27 +203,43 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
     case 'EDIT_CONFLICT': {
       const n = Array.isArray(d.conflicts) ? d.conflicts.length : 0;
       const who = typeof d.updatedBy === 'string' ? d.updatedBy : 'someone else';
-      return say(`${n || 'Some'} cell(s) were changed by ${who} since you pulled the order. They are marked in red with the new value; your other changes are kept on the sheet. Check the red cells, then push again.`);
+      return say(
+        `${n || 'Some'} cell(s) were changed by ${who} since you pulled the order. They are marked in red with the new value; your other changes are kept on the sheet. Check the red cells, then push again.`,
+      );
     }
-    case 'NOT_EDITABLE':
+    case 'NOT_EDITABLE': {
       const while_ = EDITABLE_STATES.map(stateWord).join(' or ');
       const frozen = 'its quantities, sizes and colors can no longer change';
       return say(`This order is ${stateWord(d.state)}: ${frozen} (only while ${while_}).`);
+    }
     case 'PRECONDITION_FAILED':
       return say('Someone else changed this order since you pulled it. Refresh the sheet and make your change again.');
     case 'PRECONDITION_REQUIRED':
-      return say('The server needs the version you read before it accepts this change. Refresh the sheet and try again.');
+      return say(
+        'The server needs the version you read before it accepts this change. Refresh the sheet and try again.',
+      );
     case 'VALIDATION_FAILED': {
       const fields = Array.isArray(d.fields) ? (d.fields as Record<string, unknown>[]) : [];
       const lines = fields.map((f) => `${fieldWord(String(f.field))} ${String(f.message)}`);
-      return say(lines.length ? `Some values were not accepted: ${list(lines, 6)}.` : `Some values were not accepted: ${e.message}`);
+      return say(
+        lines.length
+          ? `Some values were not accepted: ${list(lines, 6)}.`
+          : `Some values were not accepted: ${e.message}`,
+      );
     }
     case 'NOTHING_REMAINING':
       return say('Everything on that sales order is already in production orders: nothing is left to produce.');
     case 'NOT_FOUND':
-      return say(`${typeof d.kind === 'string' ? d.kind : 'That record'} ${typeof d.id === 'string' ? d.id : ''} no longer exists (or you cannot see it). Refresh the list.`.replace(/\s+/g, ' '));
+      return say(
+        `${typeof d.kind === 'string' ? d.kind : 'That record'} ${typeof d.id === 'string' ? d.id : ''} no longer exists (or you cannot see it). Refresh the list.`.replace(
+          /\s+/g,
+          ' ',
+        ),
+      );
     case 'UNAUTHORIZED':
-      return say('The GarmentFlow API did not accept your Google sign-in. Reload the spreadsheet; if it persists, ask an admin to register your account.');
+      return say(
+        'The GarmentFlow API did not accept your Google sign-in. Reload the spreadsheet; if it persists, ask an admin to register your account.',
+      );
     case 'FORBIDDEN':
       if (d.to === 'ProductionReady' || /approver/i.test(e.message)) {
         return say('Only an approver can sign this tech pack off.');
@@ -225,7 +255,10 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
   if (e.status === 409) return say(`The order changed while you worked (${e.message}). Refresh and try again.`);
   if (e.status === 413) return say('That is too much to send at once: the API refused its size.');
   if (e.status === 429) return say('The GarmentFlow API is busy: wait a few seconds and try again.');
-  if (e.status >= 500) return say(`The GarmentFlow API had a problem${e.requestId ? ` (request ${e.requestId})` : ''}. Try again in a moment; nothing was changed if it failed.`);
+  if (e.status >= 500)
+    return say(
+      `The GarmentFlow API had a problem${e.requestId ? ` (request ${e.requestId})` : ''}. Try again in a moment; nothing was changed if it failed.`,
+    );
   return say(e.message || `The API refused the request (${e.status}).`);
 }
 

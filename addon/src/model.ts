@@ -71,7 +71,9 @@ export interface ToleranceView {
   scope: 'order' | 'color' | 'cell';
 }
 export type MaterialLine = Pick<FullMaterialLine, 'material' | 'variant' | 'uom' | 'net' | 'gross' | 'purchase'>;
-export type ApiMaterials = Pick<MaterialsSummary, 'bomRevision' | 'techPackBomRevision' | 'stale'> & { lines: MaterialLine[] };
+export type ApiMaterials = Pick<MaterialsSummary, 'bomRevision' | 'techPackBomRevision' | 'stale'> & {
+  lines: MaterialLine[];
+};
 
 /** One batch as the order sheet and the sidebar show it. */
 export interface BatchRow {
@@ -96,7 +98,10 @@ export interface BatchRow {
  * diffs against), and the batches and materials shown under it.
  */
 export interface OrderSnapshot
-  extends Pick<ProductionOrder, 'id' | 'techPackId' | 'styleCode' | 'state' | 'version' | 'deliveryDate' | 'total' | 'updatedBy' | 'updatedAt'> {
+  extends Pick<
+    ProductionOrder,
+    'id' | 'techPackId' | 'styleCode' | 'state' | 'version' | 'deliveryDate' | 'total' | 'updatedBy' | 'updatedAt'
+  > {
   customer: string | null;
   sourceType: string;
   /** The matrix the sheet was last written from, per cell the value the server held then. */
@@ -164,7 +169,11 @@ export function snapshotOf(
     total: typeof order.total === 'number' ? order.total : sumMatrix(order.matrix),
     updatedBy: order.updatedBy ?? '',
     updatedAt: order.updatedAt ?? '',
-    matrix: { sizes: [...order.matrix.sizes], colors: [...order.matrix.colors], quantities: order.matrix.quantities.map((r) => [...r]) },
+    matrix: {
+      sizes: [...order.matrix.sizes],
+      colors: [...order.matrix.colors],
+      quantities: order.matrix.quantities.map((r) => [...r]),
+    },
     progress: {
       batched: sumMatrix(order.progress?.batched),
       produced: sumMatrix(order.progress?.produced),

@@ -35,7 +35,12 @@ export function renderOutputSheet(orderId: string, b: BatchRow): Rendered {
     weights.push(row.map(() => (bold ? 'bold' : 'normal')));
     return values.length;
   };
-  push([OUTPUT_LABEL.title, 'Type what the batch produced and rejected per cell, then click Finish in the sidebar.'], [COLOR.section, COLOR.section], [], true);
+  push(
+    [OUTPUT_LABEL.title, 'Type what the batch produced and rejected per cell, then click Finish in the sidebar.'],
+    [COLOR.section, COLOR.section],
+    [],
+    true,
+  );
   push([OUTPUT_LABEL.order, orderId]);
   push([OUTPUT_LABEL.batch, b.id]);
   push(['Planned quantity', b.total]);
@@ -49,10 +54,18 @@ export function renderOutputSheet(orderId: string, b: BatchRow): Rendered {
       const rowNo = first + r;
       const sum = b.sizes.length ? `=SUM(${a1(rowNo, 2)}:${a1(rowNo, b.sizes.length + 1)})` : 0;
       const bg = typed ? COLOR.editable : COLOR.locked;
-      push([color, ...b.sizes.map((_, c) => fill(r, c)), sum], [COLOR.locked, ...b.sizes.map(() => bg)],
-        [FORMAT.text, ...b.sizes.map(() => FORMAT.qty), FORMAT.number]);
+      push(
+        [color, ...b.sizes.map((_, c) => fill(r, c)), sum],
+        [COLOR.locked, ...b.sizes.map(() => bg)],
+        [FORMAT.text, ...b.sizes.map(() => FORMAT.qty), FORMAT.number],
+      );
     });
-    push([LABEL.total, ...b.sizes.map((_, c) => `=SUM(${a1(first, c + 2)}:${a1(first + b.colors.length - 1, c + 2)})`)], [], [], true);
+    push(
+      [LABEL.total, ...b.sizes.map((_, c) => `=SUM(${a1(first, c + 2)}:${a1(first + b.colors.length - 1, c + 2)})`)],
+      [],
+      [],
+      true,
+    );
     if (typed && b.sizes.length && b.colors.length) {
       editable.push({ row: first, col: 2, numRows: b.colors.length, numCols: b.sizes.length });
     }
@@ -103,7 +116,9 @@ export function parseOutputSheet(values: CellValue[][], b: BatchRow): OutputRead
     const sizes = t.sizes.map((s) => s.code);
     const colors = t.colors.map((c) => c.code);
     if (sizes.join('\u0000') !== b.sizes.join('\u0000') || colors.join('\u0000') !== b.colors.join('\u0000')) {
-      out.problems.push(`${label}: the sizes and colors must stay the batch's own (${b.sizes.join(', ')} / ${b.colors.join(', ')})`);
+      out.problems.push(
+        `${label}: the sizes and colors must stay the batch's own (${b.sizes.join(', ')} / ${b.colors.join(', ')})`,
+      );
       return null;
     }
     const quantities = t.colors.map((c) =>

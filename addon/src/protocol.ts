@@ -2,7 +2,13 @@
 // sides: addon/src/main.ts implements ServerApi, addon/sidebar/run.ts calls it.
 import type { OrderCommand } from '../../shared/vocabulary.js';
 import type {
-  BatchRow, Inspection, InspectionInput, InspectionPlan, OrderState, TechPackState, ToleranceView,
+  BatchRow,
+  Inspection,
+  InspectionInput,
+  InspectionPlan,
+  OrderState,
+  TechPackState,
+  ToleranceView,
 } from './model.js';
 
 /** Every server function answers an Outcome: a planner-facing message instead of a stack. */

@@ -10,17 +10,35 @@ import type { BatchAction } from '../../shared/batches.js';
 import { matrixTotal } from '../../shared/matrix.js';
 import { EDITABLE_STATES, isEditableState as isEditable } from '../../shared/productionOrder.js';
 import {
-  BATCH_ACTION_WORDS, isOrderCommand, ORDER_COMMAND_WORDS, orderCommandsFrom, stateWord,
+  BATCH_ACTION_WORDS,
+  isOrderCommand,
+  ORDER_COMMAND_WORDS,
+  orderCommandsFrom,
+  stateWord,
 } from '../../shared/vocabulary.js';
 import {
-  DEFECT_CLASSES, snapshotOf, type ApiBatch, type ApiMaterials, type BatchRow, type InspectionInput,
+  DEFECT_CLASSES,
+  snapshotOf,
+  type ApiBatch,
+  type ApiMaterials,
+  type BatchRow,
+  type InspectionInput,
   type InspectionPlan,
-  type OrderSnapshot, type ProductionOrder,
+  type OrderSnapshot,
+  type ProductionOrder,
 } from './model.js';
 import { outputSheetName, parseOutputSheet, renderOutputSheet, unaccountedCells } from './output.js';
 import type {
-  InspectionForm, InspectionOutcome, ListPage, OrderListItem, OrderListQuery, OrderPanel, PushSummary, SettingsView,
-  TechPackListItem, TransitionOptions,
+  InspectionForm,
+  InspectionOutcome,
+  ListPage,
+  OrderListItem,
+  OrderListQuery,
+  OrderPanel,
+  PushSummary,
+  SettingsView,
+  TechPackListItem,
+  TransitionOptions,
 } from './protocol.js';
 import { freeSheetName, protect, readSheet, sheetById, writeGrid, writeOrderSheet } from './sheets.js';
 import { StateStore } from './state.js';
@@ -47,10 +65,16 @@ export function allowedByPrefixes(url: string, prefixes: string[]): boolean {
 export function checkApiUrl(raw: string, prefixes: string[]): string {
   const url = raw.trim().replace(/\/+$/, '').replace(/\/v1$/, '');
   if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(url)) {
-    throw new UserError('BAD_API_URL', 'The API URL must look like https://api.example.com (the address of the GarmentFlow API, without /v1).');
+    throw new UserError(
+      'BAD_API_URL',
+      'The API URL must look like https://api.example.com (the address of the GarmentFlow API, without /v1).',
+    );
   }
   if (!allowedByPrefixes(url, prefixes)) {
-    throw new UserError('BAD_API_URL', `This add-on may only call ${prefixes.join(' or ')}: ask whoever deploys it to add your API to its allowlist.`);
+    throw new UserError(
+      'BAD_API_URL',
+      `This add-on may only call ${prefixes.join(' or ')}: ask whoever deploys it to add your API to its allowlist.`,
+    );
   }
   return url;
 }
@@ -75,7 +99,10 @@ export class AddonService {
   private readonly now: () => string;
   private apiClient: ApiClient | null = null;
 
-  constructor(private readonly g: GasServices, private readonly opts: ServiceOptions = {}) {
+  constructor(
+    private readonly g: GasServices,
+    private readonly opts: ServiceOptions = {},
+  ) {
     this.ss = g.SpreadsheetApp.getActive();
     this.state = new StateStore(this.ss);
     this.now = opts.now ?? (() => new Date().toISOString());
@@ -107,10 +134,13 @@ export class AddonService {
     const probe = new ApiClient({ baseUrl: url, transport: this.transport(), token: () => '' });
     try {
       const h = probe.health();
-      if (!h || h.status !== 'ok') throw new UserError('BAD_API_URL', `${url} answered, but not like the GarmentFlow API.`);
+      if (h?.status !== 'ok') throw new UserError('BAD_API_URL', `${url} answered, but not like the GarmentFlow API.`);
     } catch (e) {
       if (e instanceof ApiError) {
-        throw new UserError('BAD_API_URL', `${url}/v1/health did not answer as expected: ${friendlyApiError(e).message}`);
+        throw new UserError(
+          'BAD_API_URL',
+          `${url}/v1/health did not answer as expected: ${friendlyApiError(e).message}`,
+        );
       }
       throw e;
     }
@@ -126,7 +156,11 @@ export class AddonService {
   api(): ApiClient {
     if (this.apiClient) return this.apiClient;
     const baseUrl = this.apiUrl();
-    if (!baseUrl) throw new UserError('NO_API_URL', 'Set the GarmentFlow API URL first: Extensions > GarmentFlow Production > Settings.');
+    if (!baseUrl)
+      throw new UserError(
+        'NO_API_URL',
+        'Set the GarmentFlow API URL first: Extensions > GarmentFlow Production > Settings.',
+      );
     this.apiClient = new ApiClient({
       baseUrl,
       transport: this.transport(),
@@ -148,7 +182,12 @@ export class AddonService {
 
   listOrders(q: OrderListQuery): ListPage<OrderListItem> {
     const limit = q.limit && q.limit > 0 ? Math.min(q.limit, 100) : 25;
-    const page = this.api().listOrders({ state: q.state || undefined, techPackId: q.techPackId?.trim() || undefined, limit, cursor: q.cursor || undefined });
+    const page = this.api().listOrders({
+      state: q.state || undefined,
+      techPackId: q.techPackId?.trim() || undefined,
+      limit,
+      cursor: q.cursor || undefined,
+    });
     return {
       items: page.items.map((o) => ({
         id: o.id,
@@ -214,7 +253,8 @@ export class AddonService {
   /** The sheet an order is open in, with what was last pulled into it. */
   private orderSheet(orderId: string): { sheet: GSheet; snap: OrderSnapshot } {
     const found = this.findOrderSheet(orderId);
-    if (!found) throw new UserError('NOT_OPEN', `Order ${orderId} is not open in this spreadsheet: open it from the list first.`);
+    if (!found)
+      throw new UserError('NOT_OPEN', `Order ${orderId} is not open in this spreadsheet: open it from the list first.`);
     return found;
   }
 
@@ -262,12 +302,18 @@ export class AddonService {
   }
 
   /** Writes the sheet (one setValues) and remembers what it was written from. */
-  private write(sheet: GSheet, snap: OrderSnapshot, view?: { display?: unknown[][]; marks?: CellMark[] }, status?: string): void {
+  private write(
+    sheet: GSheet,
+    snap: OrderSnapshot,
+    view?: { display?: unknown[][]; marks?: CellMark[] },
+    status?: string,
+  ): void {
     const rendered = renderOrderSheet({
       snap,
       display: view?.display as never,
       marks: view?.marks,
-      status: status ?? `Pulled ${snap.pulledAt}${snap.sectionErrors.length ? ` — ${snap.sectionErrors.join(' ')}` : ''}`,
+      status:
+        status ?? `Pulled ${snap.pulledAt}${snap.sectionErrors.length ? ` — ${snap.sectionErrors.join(' ')}` : ''}`,
     });
     writeOrderSheet(this.g.SpreadsheetApp, sheet, rendered);
     this.state.put({ sheetId: sheet.getSheetId(), snap }, this.now());
@@ -276,7 +322,10 @@ export class AddonService {
   private diffOf(sheet: GSheet, snap: OrderSnapshot): SheetDiff {
     const parsed = parseOrderSheet(readSheet(sheet));
     if (parsed.orderId !== null && parsed.orderId !== snap.id) {
-      throw new UserError('WRONG_SHEET', `This sheet now says order ${parsed.orderId}, but it was opened for ${snap.id}: restore the Order cell, or open the order again.`);
+      throw new UserError(
+        'WRONG_SHEET',
+        `This sheet now says order ${parsed.orderId}, but it was opened for ${snap.id}: restore the Order cell, or open the order again.`,
+      );
     }
     return diffSheet(snap.matrix, parsed);
   }
@@ -289,12 +338,17 @@ export class AddonService {
       } catch (e) {
         if (!(e instanceof UserError && e.code === 'UNPUSHED_CHANGES')) throw e;
         existing.sheet.activate();
-        return { panel: this.panel(existing.snap, existing.sheet.getName()), notice: `Order ${orderId} is already open here, with new sizes or colors not pushed yet.` };
+        return {
+          panel: this.panel(existing.snap, existing.sheet.getName()),
+          notice: `Order ${orderId} is already open here, with new sizes or colors not pushed yet.`,
+        };
       }
     }
     this.toast(`Opening order ${orderId}…`);
     const snap = this.pull(orderId);
-    const sheet = this.ss.insertSheet(freeSheetName(this.ss, `PO ${snap.styleCode ? `${snap.styleCode} ` : ''}${snap.id}`));
+    const sheet = this.ss.insertSheet(
+      freeSheetName(this.ss, `PO ${snap.styleCode ? `${snap.styleCode} ` : ''}${snap.id}`),
+    );
     this.write(sheet, snap);
     sheet.activate();
     this.toast(`Order ${orderId} opened: ${plural(snap.matrix.colors.length * snap.matrix.sizes.length, 'cell')}.`);
@@ -322,16 +376,31 @@ export class AddonService {
     if (!discard) {
       d = this.diffOf(sheet, old);
       if (d.structureChanged) {
-        throw new UserError('UNPUSHED_CHANGES', 'You added or removed sizes or colors on the sheet: push them first, or use "Discard my changes".', { pending: pendingCount(d) });
+        throw new UserError(
+          'UNPUSHED_CHANGES',
+          'You added or removed sizes or colors on the sheet: push them first, or use "Discard my changes".',
+          { pending: pendingCount(d) },
+        );
       }
     }
     const snap = this.pull(orderId);
     return this.rewriteKeeping(sheet, snap, d, `${verb} ${snap.pulledAt}`);
   }
 
-  private rewriteKeeping(sheet: GSheet, snap: OrderSnapshot, d: SheetDiff | null, status: string): { panel: OrderPanel; notice?: string } {
+  private rewriteKeeping(
+    sheet: GSheet,
+    snap: OrderSnapshot,
+    d: SheetDiff | null,
+    status: string,
+  ): { panel: OrderPanel; notice?: string } {
     const unsent = d && isEditable(snap.state) ? [...d.edits] : [];
-    const view = composeView({ server: snap.matrix, unsent, bad: d?.bad ?? [], conflictBy: snap.updatedBy, conflictAt: snap.updatedAt });
+    const view = composeView({
+      server: snap.matrix,
+      unsent,
+      bad: d?.bad ?? [],
+      conflictBy: snap.updatedBy,
+      conflictAt: snap.updatedAt,
+    });
     const kept = view.pending + view.conflicted + view.invalid;
     const notice = kept
       ? `${status}. ${view.pending ? `${plural(view.pending, 'unpushed change')} kept (blue). ` : ''}${view.conflicted ? `${plural(view.conflicted, 'cell')} changed on both sides (red). ` : ''}${view.invalid ? `${plural(view.invalid, 'bad cell')} (orange).` : ''}`.trim()
@@ -345,7 +414,8 @@ export class AddonService {
 
   pushOrder(orderId: string): { summary: PushSummary; notice?: string } {
     const lock = this.g.LockService.getDocumentLock();
-    if (!lock.tryLock(20_000)) throw new UserError('BUSY', 'Another push is running in this spreadsheet: try again in a few seconds.');
+    if (!lock.tryLock(20_000))
+      throw new UserError('BUSY', 'Another push is running in this spreadsheet: try again in a few seconds.');
     try {
       return this.pushLocked(orderId);
     } finally {
@@ -357,16 +427,30 @@ export class AddonService {
     const { sheet, snap: old } = this.orderSheet(orderId);
     const d = this.diffOf(sheet, old); // the one range read
     if (d.problems.length) {
-      throw new UserError('SHEET_PROBLEMS', `Nothing was sent: ${d.problems.slice(0, 5).join('; ')}${d.problems.length > 5 ? ` (and ${d.problems.length - 5} more)` : ''}.`, { problems: d.problems });
+      throw new UserError(
+        'SHEET_PROBLEMS',
+        `Nothing was sent: ${d.problems.slice(0, 5).join('; ')}${d.problems.length > 5 ? ` (and ${d.problems.length - 5} more)` : ''}.`,
+        { problems: d.problems },
+      );
     }
     const cells = [...d.edits, ...d.newCells];
     const api = this.api();
     if (!cells.length && !d.structureChanged) {
       const view = composeView({ server: old.matrix, bad: d.bad });
-      if (d.bad.length) this.write(sheet, old, view, `Nothing sent: ${plural(d.bad.length, 'bad cell')} marked in orange.`);
+      if (d.bad.length)
+        this.write(sheet, old, view, `Nothing sent: ${plural(d.bad.length, 'bad cell')} marked in orange.`);
       return {
-        summary: { sent: 0, conflicts: 0, invalid: d.bad.length, structureChanged: false, version: old.version, panel: this.panel(old, sheet.getName()) },
-        notice: d.bad.length ? `Nothing to push, and ${plural(d.bad.length, 'cell')} need fixing (marked in orange).` : 'Nothing to push: the sheet matches the order.',
+        summary: {
+          sent: 0,
+          conflicts: 0,
+          invalid: d.bad.length,
+          structureChanged: false,
+          version: old.version,
+          panel: this.panel(old, sheet.getName()),
+        },
+        notice: d.bad.length
+          ? `Nothing to push, and ${plural(d.bad.length, 'cell')} need fixing (marked in orange).`
+          : 'Nothing to push: the sheet matches the order.',
       };
     }
     this.toast(`Pushing ${plural(cells.length, 'change')}${d.structureChanged ? ' and new sizes/colors' : ''}…`);
@@ -405,16 +489,30 @@ export class AddonService {
         conflictAt: conflict.updatedAt ?? current.updatedAt,
         bad: d.bad,
       });
-      const msg = friendlyApiError(new ApiError(409, 'EDIT_CONFLICT', '', { conflicts: conflict.conflicts, updatedBy: conflict.updatedBy ?? current.updatedBy })).message;
-      const dropped = view.dropped.length ? ` ${plural(view.dropped.length, 'change')} to cells that no longer exist could not be kept.` : '';
+      const msg = friendlyApiError(
+        new ApiError(409, 'EDIT_CONFLICT', '', {
+          conflicts: conflict.conflicts,
+          updatedBy: conflict.updatedBy ?? current.updatedBy,
+        }),
+      ).message;
+      const dropped = view.dropped.length
+        ? ` ${plural(view.dropped.length, 'change')} to cells that no longer exist could not be kept.`
+        : '';
       this.write(sheet, { ...snap, matrix: view.base }, view, msg + dropped);
       this.toast(`${plural(view.conflicted, 'conflict')}: see the red cells.`);
       return {
-        summary: { sent: 0, conflicts: view.conflicted, invalid: view.invalid, structureChanged: d.structureChanged, version: current.version, panel: this.panel(snap, sheet.getName()) },
+        summary: {
+          sent: 0,
+          conflicts: view.conflicted,
+          invalid: view.invalid,
+          structureChanged: d.structureChanged,
+          version: current.version,
+          panel: this.panel(snap, sheet.getName()),
+        },
         notice: msg + dropped,
       };
     }
-    if (!order || !order.matrix) order = api.getOrder(orderId);
+    if (!order?.matrix) order = api.getOrder(orderId);
     const snap = { ...this.snapshot(order, null, null), batches: old.batches, materials: old.materials };
     const view = composeView({ server: order.matrix, bad: d.bad });
     const what = `${plural(cells.length, 'change')}${d.structureChanged ? ' and the new sizes/colors' : ''}`;
@@ -422,7 +520,14 @@ export class AddonService {
     this.write(sheet, { ...snap, matrix: view.base }, view, status); // the one range write
     this.toast(`Pushed ${what}.`);
     return {
-      summary: { sent: cells.length, conflicts: 0, invalid: view.invalid, structureChanged: d.structureChanged, version: order.version, panel: this.panel(snap, sheet.getName()) },
+      summary: {
+        sent: cells.length,
+        conflicts: 0,
+        invalid: view.invalid,
+        structureChanged: d.structureChanged,
+        version: order.version,
+        panel: this.panel(snap, sheet.getName()),
+      },
       notice: status,
     };
   }
@@ -434,8 +539,14 @@ export class AddonService {
       return api.patchOrder(orderId, old.version, { sizes, colors });
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 412)) throw e;
-      const current = ((e.details as { current?: ProductionOrder } | undefined)?.current ?? api.getOrder(orderId)) as ProductionOrder;
-      if (current.matrix && same(current.matrix.sizes, old.matrix.sizes) && same(current.matrix.colors, old.matrix.colors) && isEditable(current.state)) {
+      const current = ((e.details as { current?: ProductionOrder } | undefined)?.current ??
+        api.getOrder(orderId)) as ProductionOrder;
+      if (
+        current.matrix &&
+        same(current.matrix.sizes, old.matrix.sizes) &&
+        same(current.matrix.colors, old.matrix.colors) &&
+        isEditable(current.state)
+      ) {
         return api.patchOrder(orderId, current.version, { sizes, colors });
       }
       throw new UserError(
@@ -462,10 +573,18 @@ export class AddonService {
     if (isEditable(old.state) && action !== 'cancel') {
       const d = this.diffOf(sheet, old);
       const n = pendingCount(d);
-      if (n > 0) throw new UserError('UNPUSHED_CHANGES', `You have ${plural(n, 'unpushed change')} on the sheet: push ${n === 1 ? 'it' : 'them'} first (or use "Discard my changes").`, { pending: n });
+      if (n > 0)
+        throw new UserError(
+          'UNPUSHED_CHANGES',
+          `You have ${plural(n, 'unpushed change')} on the sheet: push ${n === 1 ? 'it' : 'them'} first (or use "Discard my changes").`,
+          { pending: n },
+        );
     }
     this.toast(`${words.doing} order ${orderId}…`);
-    const body = action === 'shortClose' ? { action: 'complete', shortClose: true, reason } : { action, ...(reason ? { reason } : {}) };
+    const body =
+      action === 'shortClose'
+        ? { action: 'complete', shortClose: true, reason }
+        : { action, ...(reason ? { reason } : {}) };
     const api = this.api();
     try {
       api.transition(orderId, body);
@@ -490,7 +609,10 @@ export class AddonService {
     }
     const snap = this.pull(orderId);
     this.write(sheet, snap, undefined, `Batches generated: ${plural(snap.batches?.length ?? 0, 'batch', 'batches')}.`);
-    return { panel: this.panel(snap, sheet.getName()), notice: `${plural(snap.batches?.length ?? 0, 'batch', 'batches')} planned.` };
+    return {
+      panel: this.panel(snap, sheet.getName()),
+      notice: `${plural(snap.batches?.length ?? 0, 'batch', 'batches')} planned.`,
+    };
   }
 
   /** Start or cancel a batch (finishing needs its output: finishBatch). */
@@ -544,12 +666,20 @@ export class AddonService {
     const out = this.ss.getSheetByName(outputSheetName(batchId));
     if (!out) {
       const { sheetName } = this.openBatchOutput(orderId, batchId);
-      throw new UserError('OUTPUT_NEEDED', `Type what batch ${batchId} produced and rejected on the sheet "${sheetName}", then click Finish again.`);
+      throw new UserError(
+        'OUTPUT_NEEDED',
+        `Type what batch ${batchId} produced and rejected on the sheet "${sheetName}", then click Finish again.`,
+      );
     }
     const read = parseOutputSheet(readSheet(out), b);
-    if (read.batchId !== null && read.batchId !== batchId) read.problems.unshift(`The sheet is for batch ${read.batchId}, not ${batchId}`);
+    if (read.batchId !== null && read.batchId !== batchId)
+      read.problems.unshift(`The sheet is for batch ${read.batchId}, not ${batchId}`);
     if (read.problems.length || !read.produced || !read.rejected) {
-      throw new UserError('SHEET_PROBLEMS', `Batch ${batchId} was not finished: ${read.problems.slice(0, 5).join('; ')}.`, { problems: read.problems });
+      throw new UserError(
+        'SHEET_PROBLEMS',
+        `Batch ${batchId} was not finished: ${read.problems.slice(0, 5).join('; ')}.`,
+        { problems: read.problems },
+      );
     }
     const reason = options?.reason?.trim() || undefined;
     const short = unaccountedCells(b, read.produced, read.rejected);
@@ -565,7 +695,8 @@ export class AddonService {
       );
     }
     const lock = this.g.LockService.getDocumentLock();
-    if (!lock.tryLock(20_000)) throw new UserError('BUSY', 'Another change is running in this spreadsheet: try again in a few seconds.');
+    if (!lock.tryLock(20_000))
+      throw new UserError('BUSY', 'Another change is running in this spreadsheet: try again in a few seconds.');
     try {
       this.toast(`${BATCH_ACTION_WORDS.finish.doing} ${batchId}…`);
       try {
@@ -646,7 +777,8 @@ export class AddonService {
   refreshMaterials(orderId: string): { panel: OrderPanel; notice?: string } {
     const { sheet, snap: old } = this.orderSheet(orderId);
     const d = isEditable(old.state) ? this.diffOf(sheet, old) : null;
-    if (d?.structureChanged) throw new UserError('UNPUSHED_CHANGES', 'Push your new sizes/colors before refreshing the materials.');
+    if (d?.structureChanged)
+      throw new UserError('UNPUSHED_CHANGES', 'Push your new sizes/colors before refreshing the materials.');
     try {
       this.api().refreshMaterials(orderId);
     } catch (e) {

@@ -34,7 +34,8 @@ export function writeGrid(sheet: GSheet, r: Rendered): GRange {
 export function protect(app: GSpreadsheetApp, sheet: GSheet, editable: Block[], description: string): void {
   for (const p of sheet.getProtections(app.ProtectionType.SHEET)) p.remove();
   const protection = sheet.protect().setDescription(description).setWarningOnly(true);
-  if (editable.length) protection.setUnprotectedRanges(editable.map((b) => sheet.getRange(b.row, b.col, b.numRows, b.numCols)));
+  if (editable.length)
+    protection.setUnprotectedRanges(editable.map((b) => sheet.getRange(b.row, b.col, b.numRows, b.numCols)));
 }
 
 export function writeOrderSheet(app: GSpreadsheetApp, sheet: GSheet, r: Rendered): void {

@@ -63,7 +63,10 @@ export class StateStore {
   private all(): CellValue[][] {
     if (this.rows) return this.rows;
     const sh = this.stateSheet(false);
-    if (!sh) return (this.rows = []);
+    if (!sh) {
+      this.rows = [];
+      return this.rows;
+    }
     const values = sh.getDataRange().getValues();
     this.rows = values.length === 1 && values[0].every((v) => v === '') ? [] : values;
     return this.rows;

@@ -46,7 +46,14 @@ export function techPackBody(opts: { sizes?: string[]; colors?: string[]; bom?: 
     sizes,
     colors: colors.map((code) => ({ code, name: `Color ${code}` })),
     bom: opts.bom ?? [
-      { material: 'FAB-JERSEY', uom: 'm', consumption: Object.fromEntries(sizes.map((s, i) => [s, 1.1 + i * 0.05])), wastagePct: 5, variants: 'match', purchaseMultiple: 50 },
+      {
+        material: 'FAB-JERSEY',
+        uom: 'm',
+        consumption: Object.fromEntries(sizes.map((s, i) => [s, 1.1 + i * 0.05])),
+        wastagePct: 5,
+        variants: 'match',
+        purchaseMultiple: 50,
+      },
       { material: 'THREAD-POLY', uom: 'm', consumption: 120, wastagePct: 3, purchaseMultiple: 5000 },
       { material: 'LABEL-CARE', uom: 'pc', consumption: 1, wastagePct: 1 },
     ],
@@ -62,13 +69,37 @@ export function largeBom(sizes: string[], colors: string[], lines: number): unkn
   for (let i = 0; i < lines; i++) {
     const material = `MAT-${String(i + 1).padStart(4, '0')}`;
     if (i < 5) {
-      out.push({ material, uom: 'm', consumption: Object.fromEntries(sizes.map((s, k) => [s, Math.round((0.9 + k * 0.01) * 1000) / 1000])), wastagePct: 6, variants: 'match', purchaseMultiple: 50 });
+      out.push({
+        material,
+        uom: 'm',
+        consumption: Object.fromEntries(sizes.map((s, k) => [s, Math.round((0.9 + k * 0.01) * 1000) / 1000])),
+        wastagePct: 6,
+        variants: 'match',
+        purchaseMultiple: 50,
+      });
     } else if (i < 45) {
-      out.push({ material, uom: 'm', consumption: Object.fromEntries(sizes.map((s, k) => [s, Math.round((0.05 + k * 0.002) * 1000) / 1000])), wastagePct: 3 });
+      out.push({
+        material,
+        uom: 'm',
+        consumption: Object.fromEntries(sizes.map((s, k) => [s, Math.round((0.05 + k * 0.002) * 1000) / 1000])),
+        wastagePct: 3,
+      });
     } else if (i < 55) {
-      out.push({ material, uom: 'pc', consumption: 1, wastagePct: 2, appliesTo: colors.slice(0, Math.max(1, Math.floor(colors.length / 4))) });
+      out.push({
+        material,
+        uom: 'pc',
+        consumption: 1,
+        wastagePct: 2,
+        appliesTo: colors.slice(0, Math.max(1, Math.floor(colors.length / 4))),
+      });
     } else {
-      out.push({ material, uom: i % 2 ? 'pc' : 'm', consumption: 1 + (i % 7) * 0.25, wastagePct: i % 5, purchaseMultiple: i % 3 === 0 ? 100 : undefined });
+      out.push({
+        material,
+        uom: i % 2 ? 'pc' : 'm',
+        consumption: 1 + (i % 7) * 0.25,
+        wastagePct: i % 5,
+        purchaseMultiple: i % 3 === 0 ? 100 : undefined,
+      });
     }
   }
   return out;
@@ -77,7 +108,12 @@ export function largeBom(sizes: string[], colors: string[], lines: number): unkn
 const WALK = ['Design', 'Approval', 'ProductionReady'];
 
 /** Creates a tech pack and walks it to ProductionReady (or leaves it Commercial). */
-export async function readyTechPack(api: Api, token: string, body = techPackBody(), ready = true): Promise<{ techPack: any; created: Answer; moves: Answer[] }> {
+export async function readyTechPack(
+  api: Api,
+  token: string,
+  body = techPackBody(),
+  ready = true,
+): Promise<{ techPack: any; created: Answer; moves: Answer[] }> {
   const created = await api.ok('POST', '/v1/tech-packs', { token, body });
   let techPack = created.body;
   const moves: Answer[] = [];
@@ -91,10 +127,21 @@ export async function readyTechPack(api: Api, token: string, body = techPackBody
   return { techPack, created, moves };
 }
 
-export async function createOrder(api: Api, token: string, techPackId: string, body: Record<string, unknown> = {}): Promise<Answer> {
+export async function createOrder(
+  api: Api,
+  token: string,
+  techPackId: string,
+  body: Record<string, unknown> = {},
+): Promise<Answer> {
   return api.ok('POST', '/v1/production-orders', { token, body: { techPackId, deliveryDate: '2027-03-01', ...body } });
 }
 
-export async function transition(api: Api, token: string, orderId: string, body: Record<string, unknown>, expect: number | number[] = 200): Promise<Answer> {
+export async function transition(
+  api: Api,
+  token: string,
+  orderId: string,
+  body: Record<string, unknown>,
+  expect: number | number[] = 200,
+): Promise<Answer> {
   return api.ok('POST', `/v1/production-orders/${orderId}/transitions`, { token, body, expect });
 }

@@ -26,7 +26,10 @@ export class Api {
   private readonly host: string;
   private readonly port: number;
 
-  constructor(readonly baseUrl: string, maxSockets = 64) {
+  constructor(
+    readonly baseUrl: string,
+    maxSockets = 64,
+  ) {
     const u = new URL(baseUrl);
     this.host = u.hostname === 'localhost' ? '127.0.0.1' : u.hostname;
     this.port = Number(u.port);
@@ -43,33 +46,37 @@ export class Api {
     }
     return new Promise((resolve, reject) => {
       const t0 = performance.now();
-      const req = http.request({ host: this.host, port: this.port, method, path, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const elapsed = performance.now() - t0;
-          const raw = Buffer.concat(chunks);
-          let body: any = undefined;
-          if (raw.length) {
-            const text = raw.toString('utf8');
-            try {
-              body = JSON.parse(text);
-            } catch {
-              body = text;
+      const req = http.request(
+        { host: this.host, port: this.port, method, path, headers, agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const elapsed = performance.now() - t0;
+            const raw = Buffer.concat(chunks);
+            let body: any;
+            if (raw.length) {
+              const text = raw.toString('utf8');
+              try {
+                body = JSON.parse(text);
+              } catch {
+                body = text;
+              }
             }
-          }
-          const usageHeader = res.headers['x-dynamo-usage'];
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body,
-            ms: elapsed,
-            bytes: raw.length,
-            usage: typeof usageHeader === 'string' ? (JSON.parse(usageHeader) as DynamoUsage & UsageExtras) : undefined,
+            const usageHeader = res.headers['x-dynamo-usage'];
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body,
+              ms: elapsed,
+              bytes: raw.length,
+              usage:
+                typeof usageHeader === 'string' ? (JSON.parse(usageHeader) as DynamoUsage & UsageExtras) : undefined,
+            });
           });
-        });
-      });
+        },
+      );
       req.on('error', reject);
       req.setTimeout(120_000, () => req.destroy(new Error(`${method} ${path}: no answer within 120 s`)));
       if (payload) req.write(payload);
@@ -78,11 +85,17 @@ export class Api {
   }
 
   /** The call, which must answer `expected` (a status or a list of them); throws with the body otherwise. */
-  async ok<T = any>(method: string, path: string, opts: CallOptions & { expect?: number | number[] } = {}): Promise<Answer<T>> {
+  async ok<T = any>(
+    method: string,
+    path: string,
+    opts: CallOptions & { expect?: number | number[] } = {},
+  ): Promise<Answer<T>> {
     const res = await this.call<T>(method, path, opts);
     const expected = opts.expect === undefined ? [200, 201] : Array.isArray(opts.expect) ? opts.expect : [opts.expect];
     if (!expected.includes(res.status)) {
-      throw new Error(`${method} ${path} answered ${res.status} (expected ${expected.join('/')}): ${JSON.stringify(res.body).slice(0, 600)}`);
+      throw new Error(
+        `${method} ${path} answered ${res.status} (expected ${expected.join('/')}): ${JSON.stringify(res.body).slice(0, 600)}`,
+      );
     }
     return res;
   }

@@ -21,7 +21,11 @@ export interface Invoked {
 }
 
 export interface LambdaApi {
-  invoke(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string>; email?: string; roles?: string[] }): Promise<Invoked>;
+  invoke(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; headers?: Record<string, string>; email?: string; roles?: string[] },
+  ): Promise<Invoked>;
 }
 
 /** Loads functions/api.ts against the benchmark's DynamoDB Local (its clients read the environment at load). */
@@ -47,7 +51,11 @@ export async function loadLambdaApi(opts: { tableName: string; dynamoEndpoint: s
         requestId,
         claims: { email, roles: o.roles ?? ['planner'], sub: email, iss: 'garmentflow-local' },
       });
-      const context = { awsRequestId: requestId, functionName: 'garmentflow-api-bench', getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
+      const context = {
+        awsRequestId: requestId,
+        functionName: 'garmentflow-api-bench',
+        getRemainingTimeInMillis: () => 29_000,
+      } as unknown as Context;
       const t0 = performance.now();
       const result = await handler(event, context);
       const ms = performance.now() - t0;
@@ -74,9 +82,10 @@ export async function startGateway(keyFile: string): Promise<{ api: Api; close()
   const { port } = server.address() as AddressInfo;
   return {
     api: new Api(`http://127.0.0.1:${port}`),
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,7 +1,15 @@
 // What each section hands back, how results are written, and the plain-text tables.
 
 /** The sections, in the order they are printed (1 to 6). */
-export const SECTION_IDS = ['roundTrips', 'overhead', 'largeOrders', 'throughput', 'coldStart', 'addonPush', 'requirements'] as const;
+export const SECTION_IDS = [
+  'roundTrips',
+  'overhead',
+  'largeOrders',
+  'throughput',
+  'coldStart',
+  'addonPush',
+  'requirements',
+] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 export interface Row {
@@ -50,7 +58,11 @@ export function unavailable(name: string, requires: string[], reason = NOT_AVAIL
 
 export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? (c ?? '').padEnd(widths[i]) : (c ?? '').padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? (c ?? '').padEnd(widths[i]) : (c ?? '').padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -66,5 +78,11 @@ export function kb(bytes: number): string {
 
 /** A row that could not be measured because of an error: kept, marked, and explained. */
 export function failedRow(name: string, err: unknown, requires?: string[]): Row {
-  return { name, available: false, requires, reason: `error: ${(err as Error).message?.slice(0, 300) ?? String(err)}`, flag: 'ERROR' };
+  return {
+    name,
+    available: false,
+    requires,
+    reason: `error: ${(err as Error).message?.slice(0, 300) ?? String(err)}`,
+    flag: 'ERROR',
+  };
 }

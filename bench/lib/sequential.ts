@@ -6,7 +6,12 @@
 // writes both into the tally the project's counter keeps (functions/store/metrics.ts), which the API
 // already sends back in x-dynamo-usage, so the figures arrive with the request count.
 interface Stackable {
-  middlewareStack: { add(mw: (next: (args: any) => Promise<any>) => (args: any) => Promise<any>, opts: { step: 'initialize'; name: string }): void };
+  middlewareStack: {
+    add(
+      mw: (next: (args: any) => Promise<any>) => (args: any) => Promise<any>,
+      opts: { step: 'initialize'; name: string },
+    ): void;
+  };
 }
 
 export interface UsageExtras {
@@ -32,7 +37,8 @@ export function countSequentialRoundTrips(client: Stackable, current: () => obje
         return await next(args);
       } finally {
         state.n -= 1;
-        if (state.n === 0) usage.dynamoMs = Math.round(((usage.dynamoMs ?? 0) + performance.now() - state.since) * 1000) / 1000;
+        if (state.n === 0)
+          usage.dynamoMs = Math.round(((usage.dynamoMs ?? 0) + performance.now() - state.since) * 1000) / 1000;
       }
     },
     { step: 'initialize', name: 'benchSequentialRoundTrips' },

@@ -41,26 +41,31 @@ export async function startBenchStack(maxSockets: number): Promise<BenchStack> {
     if (stderr.length > 20_000) stderr = stderr.slice(-10_000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const info = await new Promise<{ url: string; dynamoEndpoint: string; tableName: string; keyFile: string }>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the local stack did not start within 120 s:\n${stderr.slice(-3000)}`)), 120_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        try {
-          resolve(JSON.parse(out.slice(0, nl)));
-        } catch (err) {
-          reject(err);
+  const info = await new Promise<{ url: string; dynamoEndpoint: string; tableName: string; keyFile: string }>(
+    (resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(
+        () => reject(new Error(`the local stack did not start within 120 s:\n${stderr.slice(-3000)}`)),
+        120_000,
+      );
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        const nl = out.indexOf('\n');
+        if (nl >= 0) {
+          clearTimeout(timer);
+          try {
+            resolve(JSON.parse(out.slice(0, nl)));
+          } catch (err) {
+            reject(err);
+          }
         }
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the local stack exited (code ${code}) before it was ready:\n${stderr.slice(-3000)}`));
-    });
-  });
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the local stack exited (code ${code}) before it was ready:\n${stderr.slice(-3000)}`));
+      });
+    },
+  );
   // Later errors of the stack (a 5xx's log line) go to our stderr, so they are not lost.
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[stack] ${d.toString()}`));
 
@@ -93,7 +98,8 @@ export async function startBenchStack(maxSockets: number): Promise<BenchStack> {
     const spec = await api.ok('GET', '/v1/openapi.json');
     const routes = new Set<string>();
     for (const [p, ops] of Object.entries((spec.body?.paths ?? {}) as Record<string, Record<string, unknown>>)) {
-      for (const m of Object.keys(ops)) if (['get', 'post', 'put', 'patch', 'delete'].includes(m)) routes.add(`${m.toUpperCase()} ${p}`);
+      for (const m of Object.keys(ops))
+        if (['get', 'post', 'put', 'patch', 'delete'].includes(m)) routes.add(`${m.toUpperCase()} ${p}`);
     }
     const doc = createDocumentClient(info.dynamoEndpoint);
     countSequentialRoundTrips(doc as never, currentUsage);

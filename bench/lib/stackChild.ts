@@ -37,7 +37,9 @@ try {
   const { documentClient } = await import('../../functions/services.js');
   const { currentUsage } = await import('../../functions/store/metrics.js');
   countSequentialRoundTrips(documentClient as never, currentUsage);
-  process.stdout.write(`${JSON.stringify({ url: stack.url, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName, keyFile: stack.keys.file, pid: process.pid })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: stack.url, dynamoEndpoint: stack.dynamoEndpoint, tableName: stack.tableName, keyFile: stack.keys.file, pid: process.pid })}\n`,
+  );
 } catch (err) {
   process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
   await stop(1);

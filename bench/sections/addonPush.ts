@@ -23,11 +23,23 @@ export async function addonPush(ctx: BenchContext): Promise<SectionResult> {
   const title = `6. Add-on push: diff a ${(L.sizes * L.colors).toLocaleString('en-US')}-cell sheet and build the request (in-process)`;
   const requires = MODULES.map((m) => `file:${m}`);
   const missingFiles = MODULES.filter((m) => !fileExists(m));
-  const names = ['push: parse + diff + build request', 'floor: compare numbers + serialise edits', 'pull: render the sheet'];
+  const names = [
+    'push: parse + diff + build request',
+    'floor: compare numbers + serialise edits',
+    'pull: render the sheet',
+  ];
   if (missingFiles.length) {
     return {
-      id: 'addonPush', title, ok: true, durationMs: performance.now() - t0,
-      rows: names.map((name) => ({ name, available: false, requires, reason: `not available yet (${missingFiles.join(', ')} missing)` })),
+      id: 'addonPush',
+      title,
+      ok: true,
+      durationMs: performance.now() - t0,
+      rows: names.map((name) => ({
+        name,
+        available: false,
+        requires,
+        reason: `not available yet (${missingFiles.join(', ')} missing)`,
+      })),
       notes: [],
       table: { headers: ['step', 'p50'], rows: names.map((n) => [n, 'not available yet']) },
     };
@@ -45,8 +57,16 @@ export async function addonPush(ctx: BenchContext): Promise<SectionResult> {
     ]);
   } catch (err) {
     return {
-      id: 'addonPush', title, ok: true, durationMs: performance.now() - t0,
-      rows: names.map((name) => ({ name, available: false, requires, reason: `not available yet (the add-on modules do not load: ${(err as Error).message.slice(0, 200)})` })),
+      id: 'addonPush',
+      title,
+      ok: true,
+      durationMs: performance.now() - t0,
+      rows: names.map((name) => ({
+        name,
+        available: false,
+        requires,
+        reason: `not available yet (the add-on modules do not load: ${(err as Error).message.slice(0, 200)})`,
+      })),
       notes: [],
     };
   }
@@ -57,11 +77,29 @@ export async function addonPush(ctx: BenchContext): Promise<SectionResult> {
   const matrix = matrixOf(sizes, colors, () => 50 + Math.floor(random() * 400));
   const total = matrix.quantities.flat().reduce((a, b) => a + b, 0);
   const order = {
-    id: 'PO-000001', techPackId: 'TP-000001', styleCode: 'BENCH-LARGE', state: 'Draft', version: 7, deliveryDate: '2027-03-01',
-    matrix, total, source: { type: 'commercial' }, tolerance: { overPct: 5, underPct: 5 }, batchPlan: { maxBatchQty: 500 }, iqTemplate: 'IQ',
-    notes: '', releasedBomRevision: null,
-    progress: { batched: matrixOf(sizes, colors, () => 0), produced: matrixOf(sizes, colors, () => 0), rejected: matrixOf(sizes, colors, () => 0) },
-    createdAt: '2026-01-01T00:00:00.000Z', createdBy: 'ana@bench.example', updatedAt: '2026-01-01T00:00:00.000Z', updatedBy: 'ana@bench.example',
+    id: 'PO-000001',
+    techPackId: 'TP-000001',
+    styleCode: 'BENCH-LARGE',
+    state: 'Draft',
+    version: 7,
+    deliveryDate: '2027-03-01',
+    matrix,
+    total,
+    source: { type: 'commercial' },
+    tolerance: { overPct: 5, underPct: 5 },
+    batchPlan: { maxBatchQty: 500 },
+    iqTemplate: 'IQ',
+    notes: '',
+    releasedBomRevision: null,
+    progress: {
+      batched: matrixOf(sizes, colors, () => 0),
+      produced: matrixOf(sizes, colors, () => 0),
+      rejected: matrixOf(sizes, colors, () => 0),
+    },
+    createdAt: '2026-01-01T00:00:00.000Z',
+    createdBy: 'ana@bench.example',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    updatedBy: 'ana@bench.example',
   };
   const snap = model.snapshotOf(order as never, null, null, [], '2026-01-01T00:00:00.000Z');
 
@@ -94,7 +132,12 @@ export async function addonPush(ctx: BenchContext): Promise<SectionResult> {
     },
     fetchAll: () => [],
   };
-  const api = new client.ApiClient({ baseUrl: 'https://api.example.com', transport: transport as never, token: () => 'token', uuid: () => 'uuid' });
+  const api = new client.ApiClient({
+    baseUrl: 'https://api.example.com',
+    transport: transport as never,
+    token: () => 'token',
+    uuid: () => 'uuid',
+  });
 
   const push = () => {
     const parsed = layout.parseOrderSheet(values);
@@ -137,16 +180,51 @@ export async function addonPush(ctx: BenchContext): Promise<SectionResult> {
   };
   const p = measure(push);
   const f = measure(floor);
-  if (p.edits !== L.editCells || f.edits !== L.editCells) throw new Error(`expected ${L.editCells} edits, the push found ${p.edits} and the floor ${f.edits}`);
+  if (p.edits !== L.editCells || f.edits !== L.editCells)
+    throw new Error(`expected ${L.editCells} edits, the push found ${p.edits} and the floor ${f.edits}`);
 
   const pushMs = median(p.samples);
   const floorMs = median(f.samples);
   const rows: Row[] = [
-    { name: names[0], available: true, requires, metrics: { p50Ms: ms(pushMs), p99Ms: ms(percentile(p.samples, 99)), edits: p.edits, requestBytes: p.bytes, cells, ratio: round(pushMs / floorMs, 2), runs } },
-    { name: names[1], available: true, metrics: { p50Ms: ms(floorMs), p99Ms: ms(percentile(f.samples, 99)), edits: f.edits, requestBytes: f.bytes, cells, ratio: 1, runs } },
-    { name: names[2], available: true, requires, metrics: { p50Ms: ms(median(renders)), p99Ms: ms(percentile(renders, 99)), cells, runs: renders.length } },
+    {
+      name: names[0],
+      available: true,
+      requires,
+      metrics: {
+        p50Ms: ms(pushMs),
+        p99Ms: ms(percentile(p.samples, 99)),
+        edits: p.edits,
+        requestBytes: p.bytes,
+        cells,
+        ratio: round(pushMs / floorMs, 2),
+        runs,
+      },
+    },
+    {
+      name: names[1],
+      available: true,
+      metrics: {
+        p50Ms: ms(floorMs),
+        p99Ms: ms(percentile(f.samples, 99)),
+        edits: f.edits,
+        requestBytes: f.bytes,
+        cells,
+        ratio: 1,
+        runs,
+      },
+    },
+    {
+      name: names[2],
+      available: true,
+      requires,
+      metrics: { p50Ms: ms(median(renders)), p99Ms: ms(percentile(renders, 99)), cells, runs: renders.length },
+    },
   ];
-  if (pushMs / floorMs > 5) ctx.findings.push({ section: 'addonPush', text: `the add-on's push takes ${fmt(pushMs / floorMs)}x the floor (${fmt(pushMs)} ms vs ${fmt(floorMs)} ms) to diff ${cells} cells and build the request` });
+  if (pushMs / floorMs > 5)
+    ctx.findings.push({
+      section: 'addonPush',
+      text: `the add-on's push takes ${fmt(pushMs / floorMs)}x the floor (${fmt(pushMs)} ms vs ${fmt(floorMs)} ms) to diff ${cells} cells and build the request`,
+    });
   return {
     id: 'addonPush',
     title,

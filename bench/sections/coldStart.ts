@@ -30,14 +30,19 @@ export interface BundlingOptions {
 }
 
 const DEFAULTS: BundlingOptions = {
-  entries: { api: 'functions/api.ts', publisher: 'functions/publisher.ts', replenishment: 'functions/replenishment.ts' },
+  entries: {
+    api: 'functions/api.ts',
+    publisher: 'functions/publisher.ts',
+    replenishment: 'functions/replenishment.ts',
+  },
   format: 'esm',
   target: 'node22',
   minify: true,
   sourcemap: true,
   sourcesContent: false,
   mainFields: ['module', 'main'],
-  banner: "import { createRequire as __gfCreateRequire } from 'node:module'; const require = __gfCreateRequire(import.meta.url);",
+  banner:
+    "import { createRequire as __gfCreateRequire } from 'node:module'; const require = __gfCreateRequire(import.meta.url);",
   externals: [],
   nodeOptions: '--enable-source-maps',
   source: 'defaults (infra/stack.ts not found)',
@@ -68,7 +73,9 @@ export function readBundlingOptions(): BundlingOptions {
   const mf = /mainFields\s*:\s*\[([^\]]*)\]/.exec(bundling)?.[1];
   if (mf) opts.mainFields = [...mf.matchAll(/['"]([^'"]+)['"]/g)].map((m) => m[1]);
   const shimName = /banner\s*:\s*(\w+)/.exec(bundling)?.[1];
-  const shim = shimName ? new RegExp(`const ${shimName}\\s*=\\s*("(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*')`).exec(text)?.[1] : undefined;
+  const shim = shimName
+    ? new RegExp(`const ${shimName}\\s*=\\s*("(?:[^"\\\\]|\\\\.)*"|'(?:[^'\\\\]|\\\\.)*')`).exec(text)?.[1]
+    : undefined;
   if (shim) opts.banner = shim.slice(1, -1).replace(/\\(["'\\])/g, '$1');
   // bundleAwsSDK: true ships the pinned SDK inside; otherwise NodejsFunction marks @aws-sdk/* external.
   opts.externals = bool('bundleAwsSDK', false) ? [] : ['@aws-sdk/*'];
@@ -93,7 +100,12 @@ if (typeof mod.handler !== 'function') throw new Error('no handler export');
 process.stdout.write(JSON.stringify({ initMs: t1 - t0, cpuMs: (cpu.user + cpu.system) / 1000 }));
 `;
 
-async function build(name: string, entry: string, outDir: string, o: BundlingOptions): Promise<{ file: string; bytes: number; mapBytes: number; zipBytes: number }> {
+async function build(
+  name: string,
+  entry: string,
+  outDir: string,
+  o: BundlingOptions,
+): Promise<{ file: string; bytes: number; mapBytes: number; zipBytes: number }> {
   const esbuild = await import('esbuild');
   const dir = path.join(outDir, name);
   mkdirSync(dir, { recursive: true });
@@ -120,7 +132,12 @@ async function build(name: string, entry: string, outDir: string, o: BundlingOpt
   const code = readFileSync(file);
   const map = existsSync(`${file}.map`) ? readFileSync(`${file}.map`) : Buffer.alloc(0);
   // The deployment package is a zip of the bundle and its map: deflate approximates its size.
-  return { file, bytes: code.length, mapBytes: map.length, zipBytes: deflateRawSync(code, { level: 9 }).length + deflateRawSync(map, { level: 9 }).length };
+  return {
+    file,
+    bytes: code.length,
+    mapBytes: map.length,
+    zipBytes: deflateRawSync(code, { level: 9 }).length + deflateRawSync(map, { level: 9 }).length,
+  };
 }
 
 function initOnce(runner: string, file: string, nodeOptions: string): Promise<{ initMs: number; cpuMs: number }> {
@@ -163,9 +180,19 @@ export async function coldStart(ctx: BenchContext): Promise<SectionResult> {
     const floorEntry = path.join(tmp, 'floor.ts');
     writeFileSync(floorEntry, FLOOR_SOURCE);
 
-    const bundles: { name: string; entry: string; built?: Awaited<ReturnType<typeof build>>; error?: string; samples: { initMs: number; cpuMs: number }[] }[] = [
+    const bundles: {
+      name: string;
+      entry: string;
+      built?: Awaited<ReturnType<typeof build>>;
+      error?: string;
+      samples: { initMs: number; cpuMs: number }[];
+    }[] = [
       { name: 'floor (document client only)', entry: floorEntry, samples: [] },
-      ...Object.entries(o.entries).map(([name, rel]) => ({ name, entry: path.join(ROOT, rel), samples: [] as { initMs: number; cpuMs: number }[] })),
+      ...Object.entries(o.entries).map(([name, rel]) => ({
+        name,
+        entry: path.join(ROOT, rel),
+        samples: [] as { initMs: number; cpuMs: number }[],
+      })),
     ];
     await Promise.all(
       bundles.map(async (b) => {
@@ -182,7 +209,8 @@ export async function coldStart(ctx: BenchContext): Promise<SectionResult> {
     );
     ctx.log(`  cold start: ${bundles.filter((b) => b.built).length} bundles, ${ctx.cfg.coldRuns} fresh processes each`);
     // Warm the OS file cache once, then interleave so drift hits every bundle alike.
-    if (!ctx.cfg.smoke) for (const b of bundles) if (b.built) await initOnce(runner, b.built.file, o.nodeOptions).catch(() => undefined);
+    if (!ctx.cfg.smoke)
+      for (const b of bundles) if (b.built) await initOnce(runner, b.built.file, o.nodeOptions).catch(() => undefined);
     for (let i = 0; i < ctx.cfg.coldRuns; i++) {
       for (const b of bundles) {
         if (!b.built || b.error) continue;
@@ -195,13 +223,20 @@ export async function coldStart(ctx: BenchContext): Promise<SectionResult> {
     }
 
     const floor = bundles[0];
-    if (!floor.built || floor.error || !floor.samples.length) throw new Error(`the floor bundle could not be measured: ${floor.error}`);
+    if (!floor.built || floor.error || !floor.samples.length)
+      throw new Error(`the floor bundle could not be measured: ${floor.error}`);
     const wall = (b: (typeof bundles)[number]) => b.samples.map((x) => x.initMs);
     const cpu = (b: (typeof bundles)[number]) => b.samples.map((x) => x.cpuMs);
     const floorMs = median(wall(floor));
     const floorCpu = median(cpu(floor));
     const rows: Row[] = bundles.map((b) => {
-      if (!b.built || b.error || !b.samples.length) return { name: b.name, available: false, requires: b === floor ? [] : [`file:${path.relative(ROOT, b.entry)}`], reason: b.error ?? 'not measured' };
+      if (!b.built || b.error || !b.samples.length)
+        return {
+          name: b.name,
+          available: false,
+          requires: b === floor ? [] : [`file:${path.relative(ROOT, b.entry)}`],
+          reason: b.error ?? 'not measured',
+        };
       const initMs = median(wall(b));
       const cpuMs = median(cpu(b));
       return {
@@ -224,7 +259,10 @@ export async function coldStart(ctx: BenchContext): Promise<SectionResult> {
     });
     for (const r of rows.slice(1)) {
       if (r.available && Math.min(r.metrics!.ratio, r.metrics!.cpuRatio) > 1.5) {
-        ctx.findings.push({ section: 'coldStart', text: `${r.name}: module initialisation takes ${fmt(r.metrics!.ratio)}x the floor (${fmt(r.metrics!.initMs)} ms vs ${fmt(floorMs)} ms; CPU ${fmt(r.metrics!.cpuRatio)}x), bundle ${kb(r.metrics!.bytes)}` });
+        ctx.findings.push({
+          section: 'coldStart',
+          text: `${r.name}: module initialisation takes ${fmt(r.metrics!.ratio)}x the floor (${fmt(r.metrics!.initMs)} ms vs ${fmt(floorMs)} ms; CPU ${fmt(r.metrics!.cpuRatio)}x), bundle ${kb(r.metrics!.bytes)}`,
+        });
       }
     }
     return {
@@ -259,4 +297,3 @@ export async function coldStart(ctx: BenchContext): Promise<SectionResult> {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
-

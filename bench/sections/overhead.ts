@@ -13,7 +13,12 @@
 // rotating which goes first, so drift in DynamoDB Local (JIT, GC) hits them alike. Every sample is
 // counted by the same round-trip middleware: if a path's requests differ from the others', the row
 // says so (the comparison would not be like for like).
-import { applyMatrixEdits, applyOrderPatch, transitionOrder, type TransitionRequest } from '../../shared/productionOrder.js';
+import {
+  applyMatrixEdits,
+  applyOrderPatch,
+  transitionOrder,
+  type TransitionRequest,
+} from '../../shared/productionOrder.js';
 import type { Actor, ProductionOrder } from '../../shared/types.js';
 import { measureDynamo, newUsage, type DynamoUsage } from '../../functions/store/metrics.js';
 import type { StackContext } from '../lib/context.js';
@@ -37,7 +42,11 @@ interface Measured {
   version?: number;
 }
 
-const opsKey = (u: DynamoUsage | undefined) => Object.entries(u?.byOperation ?? {}).sort().map(([k, v]) => `${k} ${v}`).join(', ');
+const opsKey = (u: DynamoUsage | undefined) =>
+  Object.entries(u?.byOperation ?? {})
+    .sort()
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 
 export async function overhead(ctx: StackContext): Promise<SectionResult> {
   const t0 = performance.now();
@@ -51,7 +60,10 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
   const sizes = ['XS', 'S', 'M', 'L', 'XL', 'XXL'];
   const colors = codes('COL', 10);
   const { techPack } = await readyTechPack(api, commercial, techPackBody({ sizes, colors }));
-  const body = { matrix: matrixOf(sizes, colors, (r, c) => 10 + ((r * 7 + c * 3) % 40)), batchPlan: { maxBatchQty: 100 } };
+  const body = {
+    matrix: matrixOf(sizes, colors, (r, c) => 10 + ((r * 7 + c * 3) % 40)),
+    batchPlan: { maxBatchQty: 100 },
+  };
   const getOrderId = (await createOrder(api, planner, techPack.id, body)).body.id as string;
   const editOrderId = (await createOrder(api, planner, techPack.id, body)).body.id as string;
   const moveOrderId = (await createOrder(api, planner, techPack.id, body)).body.id as string;
@@ -88,9 +100,7 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
       const request: TransitionRequest = { action, shortClose: false };
       const techPack = action === 'plan' ? await time(() => store.getTechPack(current.techPackId)) : undefined;
       const change = transitionOrder(current, request, { techPack, batches, actor, now: now() });
-      await time(() =>
-        store.saveOrderChange(change, current),
-      );
+      await time(() => store.saveOrderChange(change, current));
     });
 
   const lambda = await loadLambdaApi({ tableName: ctx.stack.tableName, dynamoEndpoint: ctx.stack.dynamoEndpoint });
@@ -100,9 +110,14 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
   // JVM) that is neither our code nor anything API Gateway -> Lambda resembles.
   const gateway = await startGateway(ctx.stack.keyFile);
   const http = gateway.api;
-  const invoke = async (method: string, path: string, o: { body?: unknown; headers?: Record<string, string>; roles?: string[] } = {}): Promise<Measured> => {
+  const invoke = async (
+    method: string,
+    path: string,
+    o: { body?: unknown; headers?: Record<string, string>; roles?: string[] } = {},
+  ): Promise<Measured> => {
     const r = await lambda.invoke(method, path, o);
-    if (r.status !== 200) throw new Error(`handler ${method} ${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+    if (r.status !== 200)
+      throw new Error(`handler ${method} ${path} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
     return { ms: r.ms, usage: r.usage, version: r.body?.version };
   };
   const viaHttp = async (a: Promise<Answer>): Promise<Measured> => {
@@ -115,7 +130,10 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
     names: string[];
     run: Record<PathName, () => Promise<Measured[]>>;
   }
-  const editBody = () => ({ baseVersion: editVersion, edits: [{ color: 'COL01', size: 'XS', from: cell, to: cell + 1 }] });
+  const editBody = () => ({
+    baseVersion: editVersion,
+    edits: [{ color: 'COL01', size: 'XS', from: cell, to: cell + 1 }],
+  });
   const afterEdit = (m: Measured) => {
     cell += 1;
     editVersion = m.version ?? editVersion + 1;
@@ -125,7 +143,9 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
     {
       names: ['get'],
       run: {
-        http: async () => [await viaHttp(http.ok('GET', `/v1/production-orders/${getOrderId}`, { token: viewer, expect: 200 }))],
+        http: async () => [
+          await viaHttp(http.ok('GET', `/v1/production-orders/${getOrderId}`, { token: viewer, expect: 200 })),
+        ],
         handler: async () => [await invoke('GET', `/v1/production-orders/${getOrderId}`, { roles: ['viewer'] })],
         direct: async () => [await direct(async (time) => void (await loadOrder(time, getOrderId)))],
       },
@@ -134,12 +154,22 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
       names: ['patch'],
       run: {
         http: async () => {
-          const m = await viaHttp(http.ok('PATCH', `/v1/production-orders/${editOrderId}`, { token: planner, body: { notes: `http ${editVersion}` }, headers: { 'if-match': `"${editVersion}"` }, expect: 200 }));
+          const m = await viaHttp(
+            http.ok('PATCH', `/v1/production-orders/${editOrderId}`, {
+              token: planner,
+              body: { notes: `http ${editVersion}` },
+              headers: { 'if-match': `"${editVersion}"` },
+              expect: 200,
+            }),
+          );
           editVersion = m.version!;
           return [m];
         },
         handler: async () => {
-          const m = await invoke('PATCH', `/v1/production-orders/${editOrderId}`, { body: { notes: `handler ${editVersion}` }, headers: { 'if-match': `"${editVersion}"` } });
+          const m = await invoke('PATCH', `/v1/production-orders/${editOrderId}`, {
+            body: { notes: `handler ${editVersion}` },
+            headers: { 'if-match': `"${editVersion}"` },
+          });
           editVersion = m.version!;
           return [m];
         },
@@ -156,12 +186,27 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
     {
       names: ['matrix-edits'],
       run: {
-        http: async () => afterEdit(await viaHttp(http.ok('POST', `/v1/production-orders/${editOrderId}/matrix-edits`, { token: planner, body: editBody(), expect: 200 }))),
-        handler: async () => afterEdit(await invoke('POST', `/v1/production-orders/${editOrderId}/matrix-edits`, { body: editBody() })),
+        http: async () =>
+          afterEdit(
+            await viaHttp(
+              http.ok('POST', `/v1/production-orders/${editOrderId}/matrix-edits`, {
+                token: planner,
+                body: editBody(),
+                expect: 200,
+              }),
+            ),
+          ),
+        handler: async () =>
+          afterEdit(await invoke('POST', `/v1/production-orders/${editOrderId}/matrix-edits`, { body: editBody() })),
         direct: async () => {
           const m = await direct(async (time) => {
             const current = await loadOrder(time, editOrderId);
-            const { order, history } = applyMatrixEdits(current, { baseVersion: current.version, edits: editBody().edits }, actor, now());
+            const { order, history } = applyMatrixEdits(
+              current,
+              { baseVersion: current.version, edits: editBody().edits },
+              actor,
+              now(),
+            );
             await time(() => store.saveOrderEdit(order, current, history));
             editVersion = order.version;
           });
@@ -188,7 +233,9 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
   ];
 
   const PATHS: PathName[] = ['http', 'handler', 'direct'];
-  const samples = new Map<string, Record<PathName, Measured[]>>(units.flatMap((u) => u.names.map((nm) => [nm, { http: [], handler: [], direct: [] }] as const)));
+  const samples = new Map<string, Record<PathName, Measured[]>>(
+    units.flatMap((u) => u.names.map((nm) => [nm, { http: [], handler: [], direct: [] }] as const)),
+  );
   const step = async (i: number, keep: boolean) => {
     for (const u of units) {
       // Rotate which path goes first, so drift in DynamoDB Local hits the three alike.
@@ -253,7 +300,9 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
       },
       info: { httpRequests: key('http'), handlerRequests: key('handler'), directRequests: key('direct') },
       flag: pass ? 'PASS' : 'FAIL',
-      note: mismatched.length ? `the paths did not make the same DynamoDB requests (HTTP: ${key('http')}; handler: ${key('handler')}; direct: ${key('direct')})` : undefined,
+      note: mismatched.length
+        ? `the paths did not make the same DynamoDB requests (HTTP: ${key('http')}; handler: ${key('handler')}; direct: ${key('direct')})`
+        : undefined,
     });
   }
   // Where the rest of the HTTP path goes: the fixed cost of a request that neither needs a token nor
@@ -270,7 +319,8 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
   }
   // The signature check itself (the gateway pays it once per token, then remembers the answer).
   const keys = await loadKeys(ctx.stack.keyFile);
-  if (!(await verifyBearer(keys, `Bearer ${viewer}`))) throw new Error('the local key does not verify the benchmark token');
+  if (!(await verifyBearer(keys, `Bearer ${viewer}`)))
+    throw new Error('the local key does not verify the benchmark token');
   const verify: number[] = [];
   for (let i = 0; i < warm + n; i++) {
     const s0 = performance.now();
@@ -282,7 +332,23 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
     {
       name: 'breakdown: GET /v1/health (no token, no DynamoDB)',
       available: true,
-      metrics: { samples: n, httpP50Ms: ms(median(health.map((m) => m.ms))), httpP99Ms: ms(percentile(health.map((m) => m.ms), 99)), handlerP50Ms: ms(median(healthHandler.map((m) => m.ms))), handlerP99Ms: ms(percentile(healthHandler.map((m) => m.ms), 99)) },
+      metrics: {
+        samples: n,
+        httpP50Ms: ms(median(health.map((m) => m.ms))),
+        httpP99Ms: ms(
+          percentile(
+            health.map((m) => m.ms),
+            99,
+          ),
+        ),
+        handlerP50Ms: ms(median(healthHandler.map((m) => m.ms))),
+        handlerP99Ms: ms(
+          percentile(
+            healthHandler.map((m) => m.ms),
+            99,
+          ),
+        ),
+      },
       note: 'the fixed cost of a request: HTTP hop, local gateway, middy',
     },
     {
@@ -315,12 +381,25 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
       'handler: the same Lambda handler called in this process with the event API Gateway sends after its authorizer (middy: routing, auth, JSON, idempotency, errors; the domain; the store).',
       'direct: the same Store methods (same requests, same SDK client setup) from this process; the domain decision between read and write is not timed.',
       'ratio = HTTP / direct at the median (target <= 1.5) and at p99; handler/direct isolates the code that ships in the Lambda from the local gateway and the HTTP hop, which API Gateway replaces in AWS.',
-      'DDB wait H/L/D: p50 ms with a DynamoDB request in flight as the HTTP path\'s API process, the in-process handler and the direct path each saw it (the rest of each path is its own work and scheduling).',
-      'breakdown rows: GET /v1/health through HTTP and the handler (what any request costs without a token or DynamoDB); the local gateway\'s ES256 JWT verification alone (in parentheses: in-process p50).',
+      "DDB wait H/L/D: p50 ms with a DynamoDB request in flight as the HTTP path's API process, the in-process handler and the direct path each saw it (the rest of each path is its own work and scheduling).",
+      "breakdown rows: GET /v1/health through HTTP and the handler (what any request costs without a token or DynamoDB); the local gateway's ES256 JWT verification alone (in parentheses: in-process p50).",
       'DynamoDB Local answers in a few ms on loopback; DynamoDB in AWS takes single-digit ms plus the network, so the same absolute overhead weighs less there.',
     ],
     table: {
-      headers: ['operation', 'HTTP p50', 'handler p50', 'direct p50', 'ratio p50', 'handler/direct', 'HTTP p99', 'direct p99', 'ratio p99', 'DDB wait H/L/D', 'requests', 'p50 <= 1.5'],
+      headers: [
+        'operation',
+        'HTTP p50',
+        'handler p50',
+        'direct p50',
+        'ratio p50',
+        'handler/direct',
+        'HTTP p99',
+        'direct p99',
+        'ratio p99',
+        'DDB wait H/L/D',
+        'requests',
+        'p50 <= 1.5',
+      ],
       rows: [
         ...rows.map((r) => [
           r.name,
@@ -339,10 +418,18 @@ export async function overhead(ctx: StackContext): Promise<SectionResult> {
         ...breakdown.map((r) => [
           r.name,
           r.metrics!.httpP50Ms !== undefined ? `${fmt(r.metrics!.httpP50Ms)} ms` : '',
-          r.metrics!.handlerP50Ms !== undefined ? `${fmt(r.metrics!.handlerP50Ms)} ms` : `(${fmt(r.metrics!.p50Ms)} ms)`,
-          '', '', '',
+          r.metrics!.handlerP50Ms !== undefined
+            ? `${fmt(r.metrics!.handlerP50Ms)} ms`
+            : `(${fmt(r.metrics!.p50Ms)} ms)`,
+          '',
+          '',
+          '',
           r.metrics!.httpP99Ms !== undefined ? `${fmt(r.metrics!.httpP99Ms)} ms` : '',
-          '', '', '', '', '',
+          '',
+          '',
+          '',
+          '',
+          '',
         ]),
       ],
     },

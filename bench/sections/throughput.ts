@@ -10,7 +10,13 @@ import { fmt, type Row, type SectionResult } from '../lib/report.js';
 import { mean, median, ms, percentile, round, sleep } from '../lib/stats.js';
 
 type OpName = 'get' | 'list' | 'matrix-edits' | 'patch' | 'transition' | 'refresh';
-const MIX: [OpName, number][] = [['get', 40], ['list', 10], ['matrix-edits', 25], ['patch', 10], ['transition', 15]];
+const MIX: [OpName, number][] = [
+  ['get', 40],
+  ['list', 10],
+  ['matrix-edits', 25],
+  ['patch', 10],
+  ['transition', 15],
+];
 const EXPECTED = new Set([200, 201, 409, 412]);
 
 interface Knowledge {
@@ -48,9 +54,15 @@ export async function throughput(ctx: StackContext): Promise<SectionResult> {
   const orderCount = Math.max(2, Math.ceil(clients / 4));
   const orderIds: string[] = [];
   for (let i = 0; i < orderCount; i++) {
-    orderIds.push((await createOrder(api, planner, techPack.id, { matrix: matrixOf(sizes, colors, () => 20) })).body.id);
+    orderIds.push(
+      (await createOrder(api, planner, techPack.id, { matrix: matrixOf(sizes, colors, () => 20) })).body.id,
+    );
   }
-  const hot = [[0, 0], [0, 1], [1, 0]];
+  const hot = [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+  ];
 
   const runClient = async (index: number, until: number, out: Outcome[] | null) => {
     const random = rng(1000 + index);
@@ -58,7 +70,8 @@ export async function throughput(ctx: StackContext): Promise<SectionResult> {
     let known: Knowledge | undefined;
     const note = (op: OpName, a: Answer) => {
       out?.push({ op, status: a.status, code: a.body?.error?.code, ms: a.ms, dynamo: a.usage?.calls ?? 0 });
-      if (a.status === 200 && a.body?.matrix) known = { version: a.body.version, state: a.body.state, quantities: a.body.matrix.quantities };
+      if (a.status === 200 && a.body?.matrix)
+        known = { version: a.body.version, state: a.body.state, quantities: a.body.matrix.quantities };
       else if (a.status === 200 && a.headers.etag && known) known.version = etagVersion(a);
     };
     const call = async (op: OpName, method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
@@ -90,21 +103,42 @@ export async function throughput(ctx: StackContext): Promise<SectionResult> {
       if (op === 'get') a = await call(op, 'GET', `/v1/production-orders/${orderId}`);
       else if (op === 'list') a = await call(op, 'GET', `/v1/production-orders?techPackId=${techPack.id}&limit=10`);
       else if (op === 'matrix-edits') {
-        const cells = random() < 0.3 ? [hot[Math.floor(random() * hot.length)]] : [[Math.floor(random() * colors.length), Math.floor(random() * sizes.length)]];
-        const edits = cells.map(([r, c]) => ({ color: colors[r], size: sizes[c], from: known!.quantities[r][c], to: known!.quantities[r][c] + 1 }));
-        a = await call(op, 'POST', `/v1/production-orders/${orderId}/matrix-edits`, { baseVersion: known.version, edits });
+        const cells =
+          random() < 0.3
+            ? [hot[Math.floor(random() * hot.length)]]
+            : [[Math.floor(random() * colors.length), Math.floor(random() * sizes.length)]];
+        const edits = cells.map(([r, c]) => ({
+          color: colors[r],
+          size: sizes[c],
+          from: known!.quantities[r][c],
+          to: known!.quantities[r][c] + 1,
+        }));
+        a = await call(op, 'POST', `/v1/production-orders/${orderId}/matrix-edits`, {
+          baseVersion: known.version,
+          edits,
+        });
       } else if (op === 'patch') {
-        a = await call(op, 'PATCH', `/v1/production-orders/${orderId}`, { notes: `client ${index}` }, { 'if-match': `"${known.version}"` });
+        a = await call(
+          op,
+          'PATCH',
+          `/v1/production-orders/${orderId}`,
+          { notes: `client ${index}` },
+          { 'if-match': `"${known.version}"` },
+        );
       } else {
-        a = await call(op, 'POST', `/v1/production-orders/${orderId}/transitions`, { action: known.state === 'Draft' ? 'plan' : 'reopen' });
+        a = await call(op, 'POST', `/v1/production-orders/${orderId}/transitions`, {
+          action: known.state === 'Draft' ? 'plan' : 'reopen',
+        });
       }
       // A refusal (or an answer without the order) means what we know is stale: read it again.
-      if (!a || a.status !== 200 || !a.body?.matrix) known = undefined;
+      if (a?.status !== 200 || !a.body?.matrix) known = undefined;
     }
   };
 
   const warmSeconds = Math.min(2, seconds / 5);
-  ctx.log(`  throughput: ${clients} clients on ${orderCount} shared orders, ${warmSeconds.toFixed(1)} s warm-up, then ${seconds} s`);
+  ctx.log(
+    `  throughput: ${clients} clients on ${orderCount} shared orders, ${warmSeconds.toFixed(1)} s warm-up, then ${seconds} s`,
+  );
   const warmUntil = performance.now() + warmSeconds * 1000;
   await Promise.all(Array.from({ length: clients }, (_, i) => runClient(i, warmUntil, null)));
 
@@ -148,13 +182,24 @@ export async function throughput(ctx: StackContext): Promise<SectionResult> {
   const exhausted = outcomes.filter((o) => o.code === 'CONCURRENT_UPDATE');
 
   if (unexpected.length) {
-    ctx.findings.push({ section: 'throughput', text: `${unexpected.length} unexpected answers under load: ${Object.entries(statusCounts).filter(([k]) => !/^(200|201|409|412)/.test(k)).map(([k, v]) => `${k} x${v}`).join(', ')}` });
+    ctx.findings.push({
+      section: 'throughput',
+      text: `${unexpected.length} unexpected answers under load: ${Object.entries(statusCounts)
+        .filter(([k]) => !/^(200|201|409|412)/.test(k))
+        .map(([k, v]) => `${k} x${v}`)
+        .join(', ')}`,
+    });
   }
   if (exhausted.length) {
     const perOp: Record<string, number> = {};
     for (const o of exhausted) perOp[o.op] = (perOp[o.op] ?? 0) + 1;
-    const byOp = Object.entries(perOp).map(([k, v]) => `${k} ${v}`).join(', ');
-    ctx.findings.push({ section: 'throughput', text: `${exhausted.length} of ${outcomes.length} requests gave up after the API's internal retries (409 CONCURRENT_UPDATE; ${byOp}): ${clients} clients on ${orderCount} orders` });
+    const byOp = Object.entries(perOp)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    ctx.findings.push({
+      section: 'throughput',
+      text: `${exhausted.length} of ${outcomes.length} requests gave up after the API's internal retries (409 CONCURRENT_UPDATE; ${byOp}): ${clients} clients on ${orderCount} orders`,
+    });
   }
 
   return {
@@ -163,11 +208,29 @@ export async function throughput(ctx: StackContext): Promise<SectionResult> {
     ok: true,
     durationMs: performance.now() - t0,
     rows,
-    summary: { clients, seconds, elapsedSeconds: round(elapsed, 2), orders: orderCount, statuses: statusCounts, unexpected: unexpected.length, expectedRefusals: refusals.length },
+    summary: {
+      clients,
+      seconds,
+      elapsedSeconds: round(elapsed, 2),
+      orders: orderCount,
+      statuses: statusCounts,
+      unexpected: unexpected.length,
+      expectedRefusals: refusals.length,
+    },
     notes: [
       `${clients} clients, each a planner on one of ${orderCount} shared orders (6 sizes x 10 colors); mix: get 40%, list page 10%, matrix-edits 25% (30% of them on 3 hot cells), patch 10%, plan/reopen 15%; after a refusal the client reads the order again ("refresh").`,
-      `statuses: ${Object.entries(statusCounts).sort().map(([k, v]) => `${k}: ${v}`).join(', ')}`,
-      `unexpected (anything but 200/201/409/412): ${unexpected.length}${unexpected.length ? `: ${unexpected.slice(0, 5).map((o) => `${o.op} -> ${o.status || 'network error'} ${o.code ?? ''}`.trim()).join('; ')}` : ''}.`,
+      `statuses: ${Object.entries(statusCounts)
+        .sort()
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}`,
+      `unexpected (anything but 200/201/409/412): ${unexpected.length}${
+        unexpected.length
+          ? `: ${unexpected
+              .slice(0, 5)
+              .map((o) => `${o.op} -> ${o.status || 'network error'} ${o.code ?? ''}`.trim())
+              .join('; ')}`
+          : ''
+      }.`,
       'The API and DynamoDB Local share this machine with the load generator; in AWS each Lambda instance serves one request at a time and scales out.',
     ],
     table: {
@@ -187,4 +250,3 @@ export async function throughput(ctx: StackContext): Promise<SectionResult> {
     },
   };
 }
-

@@ -73,7 +73,8 @@ export function outcomeOf(record: StreamRecordLike, eventBusName?: string): Reco
   }
   const pk = item.pk;
   const sk = item.sk;
-  if (typeof pk !== 'string' || typeof sk !== 'string') return { kind: 'invalid', sequenceNumber, reason: 'item has no string pk/sk' };
+  if (typeof pk !== 'string' || typeof sk !== 'string')
+    return { kind: 'invalid', sequenceNumber, reason: 'item has no string pk/sk' };
   const event = item.event as { detailType?: unknown; detail?: unknown } | null | undefined;
   if (!event || typeof event !== 'object') return { kind: 'invalid', sequenceNumber, reason: '`event` is not a map' };
   if (typeof event.detailType !== 'string' || event.detailType.length === 0) {
@@ -88,7 +89,10 @@ export function outcomeOf(record: StreamRecordLike, eventBusName?: string): Reco
   const { batchIds, ...detail } = event.detail as EventDetail & { batchIds?: unknown };
   const announced: { eventId: string; detail: PublishedDetail }[] =
     event.detailType === 'ProductionBatch.StateChanged' && Array.isArray(batchIds) && batchIds.length > 0
-      ? batchIds.map((id) => ({ eventId: `${pk}/${sk}/${String(id)}`, detail: { ...detail, id: String(id), batchId: String(id), eventId: `${pk}/${sk}/${String(id)}` } }))
+      ? batchIds.map((id) => ({
+          eventId: `${pk}/${sk}/${String(id)}`,
+          detail: { ...detail, id: String(id), batchId: String(id), eventId: `${pk}/${sk}/${String(id)}` },
+        }))
       : [{ eventId: `${pk}/${sk}`, detail: { ...detail, eventId: `${pk}/${sk}` } }];
   const entries: Announced[] = [];
   for (const a of announced) {
@@ -113,14 +117,20 @@ export function eventEntriesFromStream(records: readonly StreamRecordLike[], eve
   const entries: EventEntry[] = [];
   for (const record of records) {
     const outcome = outcomeOf(record, eventBusName);
-    if (outcome.kind === 'invalid') throw new Error(`invalid outbox record ${outcome.sequenceNumber ?? '?'}: ${outcome.reason}`);
+    if (outcome.kind === 'invalid')
+      throw new Error(`invalid outbox record ${outcome.sequenceNumber ?? '?'}: ${outcome.reason}`);
     if (outcome.kind === 'event') entries.push(...outcome.entries.map((a) => a.entry));
   }
   return entries;
 }
 
 /** The JSON object the local stack appends to `events.ndjson`: the shape EventBridge delivers. */
-export function toEnvelope(entry: EventEntry): { source: string; 'detail-type': string; time: string | undefined; detail: PublishedDetail } {
+export function toEnvelope(entry: EventEntry): {
+  source: string;
+  'detail-type': string;
+  time: string | undefined;
+  detail: PublishedDetail;
+} {
   return {
     source: entry.Source,
     'detail-type': entry.DetailType,

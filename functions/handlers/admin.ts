@@ -27,7 +27,8 @@ export function adminHandlers(store: Store) {
       if (expected !== undefined && expected !== current.version) throw new PreconditionFailedError(current);
       const saved = await store.putSettings(next, current.version).catch(async (err: unknown) => {
         // A conditional write that lost the race is stale; an unconditional one simply runs again.
-        if (expected !== undefined && err instanceof TransientConflict) throw new PreconditionFailedError(await store.getSettings());
+        if (expected !== undefined && err instanceof TransientConflict)
+          throw new PreconditionFailedError(await store.getSettings());
         throw err;
       });
       return resource(200, saved);

@@ -1,5 +1,14 @@
 import { NotFoundError } from '../../shared/errors.js';
-import { createBatches, checkSubMatrix, parseBatchCreate, parseBatchTransition, parseGenerate, planBatches, requireInProduction, transitionBatch } from '../../shared/batches.js';
+import {
+  createBatches,
+  checkSubMatrix,
+  parseBatchCreate,
+  parseBatchTransition,
+  parseGenerate,
+  planBatches,
+  requireInProduction,
+  transitionBatch,
+} from '../../shared/batches.js';
 import { BatchStore } from '../store/batches.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
@@ -24,7 +33,8 @@ export function batchHandlers(store: Store) {
           checkSubMatrix(order, matrix);
           return [matrix];
         },
-        (order, matrices, ids) => createBatches(order, matrices, { ids, origin: 'manual', actor: req.actor, now: now() }),
+        (order, matrices, ids) =>
+          createBatches(order, matrices, { ids, origin: 'manual', actor: req.actor, now: now() }),
         1,
       );
       const batch = change.batches[0];
@@ -44,7 +54,11 @@ export function batchHandlers(store: Store) {
         (order, matrices, ids) =>
           createBatches(order, matrices, { ids, origin: 'generated', actor: req.actor, now: now(), maxBatchQty }),
       );
-      return { status: 201, body: { items: change.batches, order: change.order }, headers: { location: `/v1/production-orders/${id}/batches` } };
+      return {
+        status: 201,
+        body: { items: change.batches, order: change.order },
+        headers: { location: `/v1/production-orders/${id}/batches` },
+      };
     },
 
     /** 1 round trip per page (the order and the batch sets, in parallel). */

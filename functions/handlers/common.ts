@@ -1,5 +1,10 @@
 // Small helpers every route handler shares: paging limits, If-Match, 404s, answers with ETags.
-import { NotFoundError, PreconditionFailedError, PreconditionRequiredError, ValidationError } from '../../shared/errors.js';
+import {
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  ValidationError,
+} from '../../shared/errors.js';
 import { VersionConflict } from '../store/store.js';
 import { isIdOf, type IdKind } from '../store/keys.js';
 import type { ApiResponse } from '../http/types.js';

@@ -20,7 +20,12 @@ export function materialsHandlers(store: Store) {
     const techPack = await store.getTechPack(order.techPackId);
     if (!techPack) throw new NotFoundError('Tech pack', order.techPackId);
     const current = (source: BomRecord['source']): BomRecord => ({
-      techPackId: techPack.id, bomRevision: techPack.bomRevision, bom: techPack.bom, source, recordedAt: now(), recordedBy: req.actor.id,
+      techPackId: techPack.id,
+      bomRevision: techPack.bomRevision,
+      bom: techPack.bom,
+      source,
+      recordedAt: now(),
+      recordedBy: req.actor.id,
     });
 
     let use = record;
@@ -51,7 +56,11 @@ export function materialsHandlers(store: Store) {
   };
 }
 
-function snapshotFrom(techPack: TechPack, releasedBomRevision: number, current: (source: BomRecord['source']) => BomRecord): BomRecord {
+function snapshotFrom(
+  techPack: TechPack,
+  releasedBomRevision: number,
+  current: (source: BomRecord['source']) => BomRecord,
+): BomRecord {
   if (techPack.bomRevision !== releasedBomRevision) {
     throw new ConflictError(
       'BOM_SNAPSHOT_MISSING',

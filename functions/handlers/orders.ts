@@ -1,7 +1,13 @@
 import { NotFoundError, PreconditionFailedError } from '../../shared/errors.js';
 import {
-  applyMatrixEdits, applyOrderPatch, newOrder, parseMatrixEdits, parseOrderCreate, parseOrderPatch,
-  parseOrderTransition, transitionOrder,
+  applyMatrixEdits,
+  applyOrderPatch,
+  newOrder,
+  parseMatrixEdits,
+  parseOrderCreate,
+  parseOrderPatch,
+  parseOrderTransition,
+  transitionOrder,
 } from '../../shared/productionOrder.js';
 import { OrderListQuery } from '../../shared/schemas/queries.js';
 import { isIdOf } from '../store/keys.js';
@@ -11,7 +17,8 @@ import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource } from './common.js';
 
 export function orderHandlers(store: Store) {
-  const load = async (id: string) => found(await store.getOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
+  const load = async (id: string) =>
+    found(await store.getOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
 
   return {
     /**
@@ -24,12 +31,16 @@ export function orderHandlers(store: Store) {
       const { techPack, settings } = await store.getTechPackAndSettings(input.techPackId);
       if (!techPack) throw new NotFoundError('Tech pack', input.techPackId);
       let answer!: ApiResponse;
-      await store.createOrder((id) => {
-        const source = { type: 'commercial' } as const;
-        const order = newOrder({ id, input, techPack, settings, source, actor: req.actor, now: now() });
-        answer = answerWith(resource(201, order, { location: `/v1/production-orders/${order.id}` }));
-        return order;
-      }, techPack, input.iqTemplate);
+      await store.createOrder(
+        (id) => {
+          const source = { type: 'commercial' } as const;
+          const order = newOrder({ id, input, techPack, settings, source, actor: req.actor, now: now() });
+          answer = answerWith(resource(201, order, { location: `/v1/production-orders/${order.id}` }));
+          return order;
+        },
+        techPack,
+        input.iqTemplate,
+      );
       return answer;
     },
 

@@ -1,8 +1,14 @@
 import { NotFoundError } from '../../shared/errors.js';
 import { newOrder } from '../../shared/productionOrder.js';
 import {
-  linkProductionOrder, newSalesOrder, parseProductionOrderRequest, parseSalesOrderCreate, parseSalesOrderTransition,
-  planProductionOrder, requireAccepted, transitionSalesOrder,
+  linkProductionOrder,
+  newSalesOrder,
+  parseProductionOrderRequest,
+  parseSalesOrderCreate,
+  parseSalesOrderTransition,
+  planProductionOrder,
+  requireAccepted,
+  transitionSalesOrder,
 } from '../../shared/salesOrder.js';
 import { SalesOrderListQuery } from '../../shared/schemas/queries.js';
 import { isIdOf } from '../store/keys.js';
@@ -14,7 +20,8 @@ import { found, now, pageQuery, requireId, resource } from './common.js';
 
 export function salesOrderHandlers(store: Store) {
   const salesOrders = new SalesOrderStore(store);
-  const load = async (id: string) => found(await salesOrders.get(requireId('SalesOrder', id, 'Sales order')), 'Sales order', id);
+  const load = async (id: string) =>
+    found(await salesOrders.get(requireId('SalesOrder', id, 'Sales order')), 'Sales order', id);
 
   return {
     /** 3 round trips: the tech pack, the id counter, the write (sales order + history/outbox). */
@@ -71,7 +78,10 @@ export function salesOrderHandlers(store: Store) {
           const order = newOrder({
             id: orderId,
             input: {
-              techPackId: so.techPackId, matrix: plan.matrix, deliveryDate: plan.deliveryDate, notes: plan.notes,
+              techPackId: so.techPackId,
+              matrix: plan.matrix,
+              deliveryDate: plan.deliveryDate,
+              notes: plan.notes,
             },
             techPack,
             settings,

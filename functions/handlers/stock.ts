@@ -28,10 +28,12 @@ export function stockHandlers(store: Store) {
       const techPack = await store.getTechPack(id);
       if (!techPack) throw new NotFoundError('Tech pack', id);
       const cells = parseStockPut(req.body, techPack);
-      const saved = await stock.put({ techPack, cells, actor: req.actor.id, now: now(), expectedVersion }).catch((err) => {
-        if (err instanceof StockVersionMismatch) throw new PreconditionFailedError(err.current);
-        throw err;
-      });
+      const saved = await stock
+        .put({ techPack, cells, actor: req.actor.id, now: now(), expectedVersion })
+        .catch((err) => {
+          if (err instanceof StockVersionMismatch) throw new PreconditionFailedError(err.current);
+          throw err;
+        });
       return resource(200, saved);
     },
 

@@ -1,6 +1,11 @@
 import { PreconditionFailedError } from '../../shared/errors.js';
 import {
-  applyTechPackPatch, newTechPack, nextTechPackState, parseTechPackCreate, parseTechPackPatch, parseTechPackTransition,
+  applyTechPackPatch,
+  newTechPack,
+  nextTechPackState,
+  parseTechPackCreate,
+  parseTechPackPatch,
+  parseTechPackTransition,
   techPackUpdateEntry,
 } from '../../shared/techPack.js';
 import { TechPackListQuery } from '../../shared/schemas/queries.js';
@@ -11,7 +16,8 @@ import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource } from './common.js';
 
 export function techPackHandlers(store: Store) {
-  const load = async (id: string) => found(await store.getTechPack(requireId('TechPack', id, 'Tech pack')), 'Tech pack', id);
+  const load = async (id: string) =>
+    found(await store.getTechPack(requireId('TechPack', id, 'Tech pack')), 'Tech pack', id);
 
   return {
     async createTechPack(req: ApiRequest): Promise<ApiResponse> {
@@ -49,7 +55,12 @@ export function techPackHandlers(store: Store) {
       const to = parseTechPackTransition(req.body);
       const current = await load(req.params.id);
       const at = now();
-      const next: TechPack = { ...current, state: nextTechPackState(current, to, req.actor), version: current.version + 1, updatedAt: at };
+      const next: TechPack = {
+        ...current,
+        state: nextTechPackState(current, to, req.actor),
+        version: current.version + 1,
+        updatedAt: at,
+      };
       const history = { at, actor: req.actor.id, action: 'transition', from: current.state, to, version: next.version };
       const answer = answerWith(resource(200, next));
       await store.saveTechPackTransition(next, current.version, history);

@@ -20,7 +20,11 @@ export const BUSY_RETRY_AFTER_SECONDS = 1;
 
 /** DynamoDB's own names for "too many requests right now" (and the SDK's for a request that timed out). */
 const THROTTLED = new Set([
-  'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TimeoutError', 'RequestTimeout',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TimeoutError',
+  'RequestTimeout',
 ]);
 
 export function isThrottled(err: unknown): boolean {
@@ -34,7 +38,17 @@ export function errorAnswer(err: unknown, requestId: string): ErrorAnswer {
     return { status: err.status, body: { error, requestId }, expected: true };
   }
   if (err instanceof TransientConflict) {
-    return { status: 409, body: { error: { code: 'CONCURRENT_UPDATE', message: 'Others were changing the same order at the same moment; try again' }, requestId }, expected: true };
+    return {
+      status: 409,
+      body: {
+        error: {
+          code: 'CONCURRENT_UPDATE',
+          message: 'Others were changing the same order at the same moment; try again',
+        },
+        requestId,
+      },
+      expected: true,
+    };
   }
   if (isThrottled(err)) {
     return {
@@ -44,5 +58,12 @@ export function errorAnswer(err: unknown, requestId: string): ErrorAnswer {
       headers: { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) },
     };
   }
-  return { status: 500, body: { error: { code: 'INTERNAL', message: 'Something went wrong on our side; the request id helps us find it' }, requestId }, expected: false };
+  return {
+    status: 500,
+    body: {
+      error: { code: 'INTERNAL', message: 'Something went wrong on our side; the request id helps us find it' },
+      requestId,
+    },
+    expected: false,
+  };
 }

@@ -14,7 +14,9 @@ import { errorAnswer } from './errors.js';
 import { ROUTE_SPECS, type RouteSpec } from './routes.js';
 import type { ApiRequest, ApiResponse } from './types.js';
 
-export type ApiEvent = APIGatewayProxyEventV2 & { requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: Authorizer } };
+export type ApiEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & { authorizer?: Authorizer };
+};
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 /** The request as the middleware builds it up, kept on the Lambda context for the handler. */
 export type ApiContext = Context & {
@@ -82,10 +84,12 @@ interface CompiledRoute {
 const COMPILED: CompiledRoute[] = ROUTE_SPECS.map((spec) => {
   const names: string[] = [];
   const pattern = new RegExp(
-    '^' + spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-      names.push(name);
-      return '([^/]+)';
-    }) + '/?$',
+    '^' +
+      spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      }) +
+      '/?$',
   );
   return { spec, pattern, names };
 });
@@ -171,8 +175,10 @@ export function authentication(opts: AuthOptions): Middleware {
       const email = str(claims.email)?.toLowerCase();
       const issuer = str(claims.iss) ?? '';
       if (isGoogleIssuer(issuer)) {
-        if (!email || (claims.email_verified !== undefined && String(claims.email_verified) !== 'true')) throw new UnauthorizedError('A verified Google account email is required');
-        if (!googleAccountAllowed(opts.googleSignIn, email, str(claims.hd))) throw new ForbiddenError(`${email} is not allowed to use this service`);
+        if (!email || (claims.email_verified !== undefined && String(claims.email_verified) !== 'true'))
+          throw new UnauthorizedError('A verified Google account email is required');
+        if (!googleAccountAllowed(opts.googleSignIn, email, str(claims.hd)))
+          throw new ForbiddenError(`${email} is not allowed to use this service`);
       }
       const id = email ?? str(claims.client_id) ?? str(claims.sub);
       if (!id) throw new UnauthorizedError('The token names no caller (email, client_id or sub)');
@@ -205,7 +211,8 @@ function str(v: unknown): string | undefined {
 /** `roles` as a list or a comma/space separated string, or Cognito scopes `garmentflow/<role>`. */
 export function rolesFromClaims(claims: Record<string, unknown>): Role[] {
   const found = new Set<string>();
-  const words = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.replace(/^\[|\]$/g, '').split(/[\s,]+/) : []);
+  const words = (v: unknown) =>
+    Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.replace(/^\[|\]$/g, '').split(/[\s,]+/) : [];
   for (const r of words(claims.roles)) found.add(r);
   for (const s of words(claims.scope)) if (s.includes('/')) found.add(s.split('/').pop()!);
   return knownRoles(found);
@@ -220,7 +227,8 @@ export function jsonBody(): Middleware {
       const { body, isBase64Encoded } = request.event;
       if (body === undefined || body === null || body === '') return;
       const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
-      if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new DomainError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes`);
+      if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+        throw new DomainError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes`);
       // Every body is JSON, whatever content-type a hand-typed curl sends; invalid JSON is a 400.
       try {
         api.body = JSON.parse(text);
@@ -273,30 +281,42 @@ type ClaimOfRequest = PendingClaim & { caller: string; idempotencyKey: string; r
  * The claim is taken here (one round trip); the write's transaction completes it (see answerWith).
  */
 export function idempotency(records: () => IdempotencyRecords, now: () => number): Middleware {
-  const keyOf = (api: ApiRequest) => (api.method === 'POST' && !api.route.public ? api.headers['idempotency-key'] : undefined);
+  const keyOf = (api: ApiRequest) =>
+    api.method === 'POST' && !api.route.public ? api.headers['idempotency-key'] : undefined;
   const claimOf = (request: ApiMiddyRequest) => (request.internal as { idempotency?: ClaimOfRequest }).idempotency;
   return {
     before: async (request) => {
       const api = request.context.api;
       const key = keyOf(api);
       if (key === undefined) return;
-      if (!IDEMPOTENCY_KEY.test(key)) throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 1-128 letters, digits, or . _ : -' }]);
-      const fingerprint = createHash('sha256').update(`${api.method} ${api.path}\n${JSON.stringify(api.body ?? null)}`).digest('base64url');
+      if (!IDEMPOTENCY_KEY.test(key))
+        throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 1-128 letters, digits, or . _ : -' }]);
+      const fingerprint = createHash('sha256')
+        .update(`${api.method} ${api.path}\n${JSON.stringify(api.body ?? null)}`)
+        .digest('base64url');
       const token = randomUUID();
       const claim = await records().claim(api.actor.id, key, fingerprint, now(), token);
       if (claim.kind === 'replay') {
         const r = claim.response;
         return { statusCode: r.statusCode, headers: { ...r.headers, 'idempotent-replayed': 'true' }, body: r.body };
       }
-      if (claim.kind === 'mismatch') throw new DomainError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request body');
-      if (claim.kind === 'inFlight') throw new DomainError(409, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running');
+      if (claim.kind === 'mismatch')
+        throw new DomainError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another request body');
+      if (claim.kind === 'inFlight')
+        throw new DomainError(409, 'IDEMPOTENCY_IN_FLIGHT', 'A request with this Idempotency-Key is still running');
       if (claim.kind === 'written') {
-        throw new DomainError(409, 'IDEMPOTENCY_RESPONSE_LOST',
-          'The request with this Idempotency-Key was carried out, but its answer was lost: '
-            + 'read the resource; it will not run again');
+        throw new DomainError(
+          409,
+          'IDEMPOTENCY_RESPONSE_LOST',
+          'The request with this Idempotency-Key was carried out, but its answer was lost: ' +
+            'read the resource; it will not run again',
+        );
       }
       const pending: ClaimOfRequest = {
-        key: records().key(api.actor.id, key), token, caller: api.actor.id, idempotencyKey: key,
+        key: records().key(api.actor.id, key),
+        token,
+        caller: api.actor.id,
+        idempotencyKey: key,
         requestId: api.requestId,
       };
       (request.internal as { idempotency?: ClaimOfRequest }).idempotency = pending;

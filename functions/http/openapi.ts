@@ -49,42 +49,74 @@ const ERRORS: Record<string, string> = {
   '401': 'Missing or invalid bearer token',
   '403': 'The caller lacks a role this route needs',
   '404': 'No such resource',
-  '409': 'State or business-rule conflict '
-    + '(ILLEGAL_TRANSITION, TECH_PACK_NOT_READY, EDIT_CONFLICT, OUT_OF_TOLERANCE, UNRECONCILED, ...)',
+  '409':
+    'State or business-rule conflict ' +
+    '(ILLEGAL_TRANSITION, TECH_PACK_NOT_READY, EDIT_CONFLICT, OUT_OF_TOLERANCE, UNRECONCILED, ...)',
   '412': 'If-Match is stale; details.current is the resource now',
   '422': 'Idempotency-Key reused with another body',
   '428': 'If-Match is required',
 };
 
 function operation(r: RouteSpec) {
-  const params: unknown[] = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: str }));
+  const params: unknown[] = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: str,
+  }));
   for (const q of r.query ?? []) params.push(queryParameter(r, q));
-  if (r.method === 'PATCH') params.push({ name: 'If-Match', in: 'header', required: true, schema: str, description: 'The ETag you read, e.g. "3"' });
+  if (r.method === 'PATCH')
+    params.push({
+      name: 'If-Match',
+      in: 'header',
+      required: true,
+      schema: str,
+      description: 'The ETag you read, e.g. "3"',
+    });
   if (r.method === 'POST') params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: str });
   const okStatus = r.method === 'POST' && r.id.startsWith('create') ? '201' : '200';
   const responses: Record<string, unknown> = {
-    [okStatus]: { description: 'OK', content: { 'application/json': { schema: r.response ? ref(r.response) : r.id === 'health' ? ref('Health') : {} } } },
+    [okStatus]: {
+      description: 'OK',
+      content: {
+        'application/json': { schema: r.response ? ref(r.response) : r.id === 'health' ? ref('Health') : {} },
+      },
+    },
   };
-  if (!r.public) for (const [code, description] of Object.entries(ERRORS)) responses[code] = { description, content: { 'application/json': { schema: ref('Error') } } };
+  if (!r.public)
+    for (const [code, description] of Object.entries(ERRORS))
+      responses[code] = { description, content: { 'application/json': { schema: ref('Error') } } };
   return {
     operationId: r.id,
     summary: r.summary,
     ...(r.public ? { security: [] } : { description: `Roles: ${r.roles.join(', ')}` }),
     ...(params.length ? { parameters: params } : {}),
-    ...(r.body ? { requestBody: { required: !r.bodyOptional, content: { 'application/json': { schema: ref(r.body) } } } } : {}),
+    ...(r.body
+      ? { requestBody: { required: !r.bodyOptional, content: { 'application/json': { schema: ref(r.body) } } } }
+      : {}),
     responses,
   };
 }
 
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of ROUTE_SPECS) (paths[r.path] ??= {})[r.method.toLowerCase()] = operation(r);
+  for (const r of ROUTE_SPECS) {
+    paths[r.path] ??= {};
+    paths[r.path][r.method.toLowerCase()] = operation(r);
+  }
   return {
     openapi: '3.1.0',
-    info: { title: 'GarmentFlow Production API', version: '1.0.0', description: 'Production orders, tech packs, batches and materials of a garment factory.' },
+    info: {
+      title: 'GarmentFlow Production API',
+      version: '1.0.0',
+      description: 'Production orders, tech packs, batches and materials of a garment factory.',
+    },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, schemas: schemas() },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: schemas(),
+    },
     paths,
   };
 }

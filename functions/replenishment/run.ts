@@ -79,14 +79,26 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
       }
       const markerId = stock.openReplenishmentOrderId;
       const markerState = markerId ? markerStates.get(markerId) : undefined;
-      const blocked = gate({ stock, techPack: techPacks.get(id), settings, marker: markerId && markerState ? { id: markerId, state: markerState } : undefined });
+      const blocked = gate({
+        stock,
+        techPack: techPacks.get(id),
+        settings,
+        marker: markerId && markerState ? { id: markerId, state: markerState } : undefined,
+      });
       if (blocked) skipped.push(blocked);
       else ready.push({ stock, techPack: techPacks.get(id)! });
     }
 
-    const toCreate: { stock: Stock; techPack: TechPack; decision: Extract<ReturnType<typeof planReplenishment>, { kind: 'order' }> }[] = [];
+    const toCreate: {
+      stock: Stock;
+      techPack: TechPack;
+      decision: Extract<ReturnType<typeof planReplenishment>, { kind: 'order' }>;
+    }[] = [];
     await mapLimit(ready, concurrency, async ({ stock, techPack }) => {
-      if (outOfTime()) return void skipped.push(skip(stock.techPackId, 'TIME_BUDGET', 'The run ran out of time before this style; the next run picks it up'));
+      if (outOfTime())
+        return void skipped.push(
+          skip(stock.techPackId, 'TIME_BUDGET', 'The run ran out of time before this style; the next run picks it up'),
+        );
       try {
         const open = await stockStore.openOrdersOfStyle(stock.techPackId);
         const decision = planReplenishment(stock, techPack, open, settings.replenishment);
@@ -102,15 +114,16 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
       toCreate.map(({ stock, techPack, decision }) => ({
         stock,
         techPack,
-        build: (id: string) => newOrder({
-          id,
-          input: { techPackId: techPack.id, matrix: decision.matrix, notes: decision.notes, deliveryDate },
-          techPack,
-          settings,
-          source: { type: 'replenishment' },
-          actor: opts.actor,
-          now: now(),
-        }),
+        build: (id: string) =>
+          newOrder({
+            id,
+            input: { techPackId: techPack.id, matrix: decision.matrix, notes: decision.notes, deliveryDate },
+            techPack,
+            settings,
+            source: { type: 'replenishment' },
+            actor: opts.actor,
+            now: now(),
+          }),
       })),
       concurrency,
     );
@@ -120,9 +133,22 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
       else if (outcome.kind === 'claimLost') {
         const marker = outcome.current?.openReplenishmentOrderId;
         if (marker && marker !== stock.openReplenishmentOrderId) {
-          skipped.push(skip(stock.techPackId, 'CONCURRENT_RUN', `Another run created replenishment order ${marker} at the same moment`, marker));
+          skipped.push(
+            skip(
+              stock.techPackId,
+              'CONCURRENT_RUN',
+              `Another run created replenishment order ${marker} at the same moment`,
+              marker,
+            ),
+          );
         } else {
-          skipped.push(skip(stock.techPackId, 'STOCK_CHANGED', 'The stock was pushed again while this run computed the order; the next run uses the new levels'));
+          skipped.push(
+            skip(
+              stock.techPackId,
+              'STOCK_CHANGED',
+              'The stock was pushed again while this run computed the order; the next run uses the new levels',
+            ),
+          );
         }
       } else if (outcome.kind === 'collided') retry.push(stock.techPackId);
       else failed(stock.techPackId, outcome.error);
@@ -131,7 +157,12 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
   }
 
   function failed(techPackId: string, err: unknown) {
-    opts.log?.({ level: 'ERROR', message: 'replenishment failed for a style', techPackId, error: (err as Error).message });
+    opts.log?.({
+      level: 'ERROR',
+      message: 'replenishment failed for a style',
+      techPackId,
+      error: (err as Error).message,
+    });
     skipped.push(skip(techPackId, 'ERROR', 'This style could not be processed; the next run tries again'));
   }
 
@@ -139,11 +170,19 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
     let pending = ids;
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (outOfTime()) {
-        for (const id of pending) skipped.push(skip(id, 'TIME_BUDGET', 'The run ran out of time before this style; the next run picks it up'));
+        for (const id of pending)
+          skipped.push(skip(id, 'TIME_BUDGET', 'The run ran out of time before this style; the next run picks it up'));
         return;
       }
       if (attempt > CONFLICT_ATTEMPTS) {
-        for (const id of pending) skipped.push(skip(id, 'CONCURRENT_RUN', 'Other writes to this style kept colliding with this run; the next run tries again'));
+        for (const id of pending)
+          skipped.push(
+            skip(
+              id,
+              'CONCURRENT_RUN',
+              'Other writes to this style kept colliding with this run; the next run tries again',
+            ),
+          );
         return;
       }
       if (attempt > 1) await new Promise((r) => setTimeout(r, Math.random() * 50 * attempt));

@@ -45,7 +45,8 @@ export type Layout = Pick<Matrix, 'sizes' | 'colors'>;
 export function encodeBatchMatrix(m: Matrix, layout: Layout): Uint8Array {
   const colorIdx = m.colors.map((c) => layout.colors.indexOf(c));
   const sizeIdx = m.sizes.map((s) => layout.sizes.indexOf(s));
-  if (colorIdx.includes(-1) || sizeIdx.includes(-1)) throw new Error('encodeBatchMatrix: the batch is not a sub-matrix of its order');
+  if (colorIdx.includes(-1) || sizeIdx.includes(-1))
+    throw new Error('encodeBatchMatrix: the batch is not a sub-matrix of its order');
   return packInts([colorIdx.length, ...colorIdx, sizeIdx.length, ...sizeIdx, ...m.quantities.flat()]);
 }
 
@@ -62,18 +63,35 @@ export function decodeBatchMatrix(packed: Uint8Array, layout: Layout): Matrix {
 function shapedLike(m: Matrix, packed: Uint8Array): Matrix {
   const flat = unpackInts(packed);
   const ns = m.sizes.length;
-  return { sizes: [...m.sizes], colors: [...m.colors], quantities: m.colors.map((_, r) => flat.slice(r * ns, (r + 1) * ns)) };
+  return {
+    sizes: [...m.sizes],
+    colors: [...m.colors],
+    quantities: m.colors.map((_, r) => flat.slice(r * ns, (r + 1) * ns)),
+  };
 }
 
 /** Optional batch fields stored as they are. */
 const OPTIONAL_FIELDS = [
-  'producedTotal', 'rejectedTotal', 'reason', 'startedAt', 'finishedAt', 'cancelledAt', 'inspection',
+  'producedTotal',
+  'rejectedTotal',
+  'reason',
+  'startedAt',
+  'finishedAt',
+  'cancelledAt',
+  'inspection',
 ] as const;
 
 export function encodeBatch(b: ProductionBatch, layout: Layout): StoredBatch {
   const s: StoredBatch = {
-    state: b.state, version: b.version, origin: b.origin, m: encodeBatchMatrix(b.matrix, layout), total: b.total,
-    createdAt: b.createdAt, createdBy: b.createdBy, updatedAt: b.updatedAt, updatedBy: b.updatedBy,
+    state: b.state,
+    version: b.version,
+    origin: b.origin,
+    m: encodeBatchMatrix(b.matrix, layout),
+    total: b.total,
+    createdAt: b.createdAt,
+    createdBy: b.createdBy,
+    updatedAt: b.updatedAt,
+    updatedBy: b.updatedBy,
   };
   if (b.produced) s.p = packInts(b.produced.quantities.flat());
   if (b.rejected) s.r = packInts(b.rejected.quantities.flat());
@@ -84,11 +102,26 @@ export function encodeBatch(b: ProductionBatch, layout: Layout): StoredBatch {
 }
 
 /** The batch as the API shows it; `orderState` turns a Planned batch of a Cancelled order into Cancelled. */
-export function decodeBatch(id: string, orderId: string, s: StoredBatch, layout: Layout, orderState: OrderState): ProductionBatch {
+export function decodeBatch(
+  id: string,
+  orderId: string,
+  s: StoredBatch,
+  layout: Layout,
+  orderState: OrderState,
+): ProductionBatch {
   const matrix = decodeBatchMatrix(s.m, layout);
   const b: ProductionBatch = {
-    id, orderId, state: effectiveBatchState(s.state, orderState), version: s.version, origin: s.origin, matrix, total: s.total,
-    createdAt: s.createdAt, createdBy: s.createdBy, updatedAt: s.updatedAt, updatedBy: s.updatedBy,
+    id,
+    orderId,
+    state: effectiveBatchState(s.state, orderState),
+    version: s.version,
+    origin: s.origin,
+    matrix,
+    total: s.total,
+    createdAt: s.createdAt,
+    createdBy: s.createdBy,
+    updatedAt: s.updatedAt,
+    updatedBy: s.updatedBy,
   };
   if (s.p) b.produced = shapedLike(matrix, s.p);
   if (s.r) b.rejected = shapedLike(matrix, s.r);
@@ -127,21 +160,39 @@ export function batchSetItems(orderId: string, batches: readonly ProductionBatch
   }
   return sets.map((s) => {
     const last = s.ids[s.ids.length - 1];
-    return { ...keys.batchSet(orderId, last), kind: 'BatchSet', orderId, firstId: s.ids[0], lastId: last, batches: s.stored };
+    return {
+      ...keys.batchSet(orderId, last),
+      kind: 'BatchSet',
+      orderId,
+      firstId: s.ids[0],
+      lastId: last,
+      batches: s.stored,
+    };
   });
 }
 
 /** Every batch held by the set items, in id order. */
-export function batchesOfSets(items: readonly Item[], orderId: string, layout: Layout, orderState: OrderState): ProductionBatch[] {
+export function batchesOfSets(
+  items: readonly Item[],
+  orderId: string,
+  layout: Layout,
+  orderState: OrderState,
+): ProductionBatch[] {
   const out: ProductionBatch[] = [];
   for (const it of items) {
     if (!String(it.sk).startsWith(BATCH_PREFIX) || it.kind !== 'BatchSet') continue;
-    for (const [id, s] of Object.entries(it.batches as Record<string, StoredBatch>)) out.push(decodeBatch(id, orderId, s, layout, orderState));
+    for (const [id, s] of Object.entries(it.batches as Record<string, StoredBatch>))
+      out.push(decodeBatch(id, orderId, s, layout, orderState));
   }
   return out.sort((a, b) => seqOf(a.id) - seqOf(b.id));
 }
 
 /** What the order's own transitions need to know of its batches (complete, cancel, reopen). */
-export function summariesOfSets(items: readonly Item[], orderId: string, layout: Layout, orderState: OrderState): BatchSummary[] {
+export function summariesOfSets(
+  items: readonly Item[],
+  orderId: string,
+  layout: Layout,
+  orderState: OrderState,
+): BatchSummary[] {
   return batchesOfSets(items, orderId, layout, orderState).map((b) => ({ id: b.id, state: b.state, matrix: b.matrix }));
 }

@@ -66,7 +66,14 @@ export class BatchStore {
 
   private async saveCreation(change: BatchCreation, expected: { version: number; state: string }): Promise<void> {
     const first = change.batches[0];
-    const history = this.store.historyPut('ProductionBatch', first.id, change.order.id, change.history, this.links(change.order, first.id), change.order.version);
+    const history = this.store.historyPut(
+      'ProductionBatch',
+      first.id,
+      change.order.id,
+      change.history,
+      this.links(change.order, first.id),
+      change.order.version,
+    );
     const event = (history.Put!.Item as Item).event as { detail: Record<string, unknown> } | undefined;
     if (event && change.batches.length > 1) event.detail.batchIds = change.batches.map((b) => b.id);
     const setItems = batchSetEntity.items(change.order.id, change.batches, change.order.matrix);
@@ -75,12 +82,16 @@ export class BatchStore {
     }));
     const items = [productionOrderEntity.putIfAt(this.db.table, change.order, expected), ...sets, history];
     // Cannot happen within MAX_GENERATED_BATCHES (see batchCodec.ts); refuse rather than split the plan.
-    if (items.length > MAX_ITEMS_PER_CREATION || items.length > 100) throw new Error(`a batch creation needs ${items.length} items in one transaction`);
+    if (items.length > MAX_ITEMS_PER_CREATION || items.length > 100)
+      throw new Error(`a batch creation needs ${items.length} items in one transaction`);
     await this.db.transact(items);
   }
 
   /** The order and the batch, read together (one round trip: a GetItem and a Query in parallel). */
-  async getOrderAndBatch(orderId: string, batchId: string): Promise<{ order?: ProductionOrder; batch?: ProductionBatch; setKey?: { pk: string; sk: string } }> {
+  async getOrderAndBatch(
+    orderId: string,
+    batchId: string,
+  ): Promise<{ order?: ProductionOrder; batch?: ProductionBatch; setKey?: { pk: string; sk: string } }> {
     const [order, page] = await Promise.all([
       this.store.getOrder(orderId),
       this.db.query({
@@ -93,7 +104,11 @@ export class BatchStore {
     const set = page.items[0];
     const stored = (set?.batches as Record<string, StoredBatch> | undefined)?.[batchId];
     if (!order || !set || !stored) return { order };
-    return { order, batch: decodeBatch(batchId, orderId, stored, order.matrix, order.state), setKey: { pk: set.pk as string, sk: set.sk as string } };
+    return {
+      order,
+      batch: decodeBatch(batchId, orderId, stored, order.matrix, order.state),
+      setKey: { pk: set.pk as string, sk: set.sk as string },
+    };
   }
 
   /**
@@ -127,11 +142,18 @@ export class BatchStore {
         },
       },
       this.store.historyPut(
-        'ProductionBatch', change.batch.id, next.id, change.history, this.links(next, change.batch.id), next.version,
+        'ProductionBatch',
+        change.batch.id,
+        next.id,
+        change.history,
+        this.links(next, change.batch.id),
+        next.version,
       ),
     ];
     if (change.orderHistory) {
-      items.push(this.store.historyPut('ProductionOrder', next.id, next.id, change.orderHistory, this.store.orderLinks(next)));
+      items.push(
+        this.store.historyPut('ProductionOrder', next.id, next.id, change.orderHistory, this.store.orderLinks(next)),
+      );
     }
     // The first start moves the order to InProgress: its requirement follows (nothing otherwise).
     items.push(...(await this.store.requirements.forChange(next, order)));
@@ -168,7 +190,9 @@ export class BatchStore {
     const sets = [...first.items];
     let lastKey = first.lastKey;
     const collect = () =>
-      batchSetEntity.batches(sets, orderId, order.matrix, order.state).filter((b) => !after || seqOf(b.id) > seqOf(after));
+      batchSetEntity
+        .batches(sets, orderId, order.matrix, order.state)
+        .filter((b) => !after || seqOf(b.id) > seqOf(after));
     let batches = collect();
     while (batches.length <= q.limit && lastKey) {
       const more = await readSets(lastKey);
@@ -178,6 +202,12 @@ export class BatchStore {
     }
     const items = batches.slice(0, q.limit);
     const hasMore = batches.length > q.limit || lastKey !== undefined;
-    return { order, page: { items, nextCursor: hasMore && items.length ? encodeCursor(index, { after: items[items.length - 1].id }) : null } };
+    return {
+      order,
+      page: {
+        items,
+        nextCursor: hasMore && items.length ? encodeCursor(index, { after: items[items.length - 1].id }) : null,
+      },
+    };
   }
 }

@@ -1,9 +1,20 @@
 // Low-level table access: the document client, paging cursors, and the translation of DynamoDB's
 // conditional-write failures into something the domain layer can act on.
-import { DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
-  type QueryCommandInput, type TransactWriteCommandInput,
+  DynamoDBClient,
+  TransactionCanceledException,
+  ConditionalCheckFailedException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -16,7 +27,10 @@ export type Item = Record<string, unknown>;
 
 /** A condition of a write did not hold; `current` is the item as it stood (when DynamoDB returned it). */
 export class ConditionFailed extends Error {
-  constructor(readonly index: number, readonly current: Item | undefined) {
+  constructor(
+    readonly index: number,
+    readonly current: Item | undefined,
+  ) {
     super('ConditionalCheckFailed');
   }
 }
@@ -44,7 +58,10 @@ export class Busy extends Error {
 
 /** Cancellation reasons (and error names) that mean throttling, not a failed condition. */
 const THROTTLING_CODES = new Set([
-  'ThrottlingError', 'ProvisionedThroughputExceeded', 'ThrottlingException', 'ProvisionedThroughputExceededException',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
 ]);
 
@@ -78,7 +95,10 @@ export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient 
 }
 
 export class Db {
-  constructor(readonly doc: DynamoDBDocumentClient, readonly table: string) {}
+  constructor(
+    readonly doc: DynamoDBDocumentClient,
+    readonly table: string,
+  ) {}
 
   async get(key: { pk: string; sk: string }, consistent = true): Promise<Item | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistent }));
@@ -90,7 +110,9 @@ export class Db {
     const found: Item[] = [];
     let pending: Record<string, unknown>[] = keyList;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const out = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }));
+      const out = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
+      );
       found.push(...(out.Responses?.[this.table] ?? []));
       pending = (out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
       if (pending.length && attempt > 5) throw new Error('BatchGet left keys unprocessed');
@@ -165,7 +187,9 @@ export class Db {
   /** One conditional update; a failed condition surfaces as ConditionFailed with the current item. */
   async update(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<Item | undefined> {
     try {
-      const out = await this.doc.send(new UpdateCommand({ TableName: this.table, ReturnValuesOnConditionCheckFailure: 'ALL_OLD', ...input }));
+      const out = await this.doc.send(
+        new UpdateCommand({ TableName: this.table, ReturnValuesOnConditionCheckFailure: 'ALL_OLD', ...input }),
+      );
       return out.Attributes;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') {
@@ -178,14 +202,16 @@ export class Db {
 
   /** Reserves `count` consecutive ids of a kind with one atomic counter update. */
   async nextIds(kind: IdKind, count = 1): Promise<string[]> {
-    const out = await this.doc.send(new UpdateCommand({
-      TableName: this.table,
-      Key: keys.counter(kind),
-      UpdateExpression: 'ADD #n :count',
-      ExpressionAttributeNames: { '#n': 'value' },
-      ExpressionAttributeValues: { ':count': count },
-      ReturnValues: 'UPDATED_NEW',
-    }));
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.counter(kind),
+        UpdateExpression: 'ADD #n :count',
+        ExpressionAttributeNames: { '#n': 'value' },
+        ExpressionAttributeValues: { ':count': count },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
     const last = Number(out.Attributes?.value);
     return Array.from({ length: count }, (_, i) => formatId(kind, last - count + 1 + i));
   }
@@ -194,7 +220,8 @@ export class Db {
 function withFailureValues(item: TransactItem, table: string): TransactItem {
   const [kind, body] = Object.entries(item)[0] as [string, Record<string, unknown>];
   const withTable = { TableName: table, ...body };
-  if ('ConditionExpression' in body) (withTable as Record<string, unknown>).ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
+  if ('ConditionExpression' in body)
+    (withTable as Record<string, unknown>).ReturnValuesOnConditionCheckFailure = 'ALL_OLD';
   return { [kind]: withTable } as TransactItem;
 }
 

@@ -4,7 +4,12 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { OutboxEvent } from '../../shared/events.js';
 import type { BomRecord } from '../../shared/materials.js';
 import { INSPECTION_RECORD_FIELDS, type InspectionRecord, type IqTemplateRecord } from '../../shared/quality.js';
-import { REQUIREMENT_STATES, type GrossLine, type OrderRequirement, type RawMaterial } from '../../shared/requirements.js';
+import {
+  REQUIREMENT_STATES,
+  type GrossLine,
+  type OrderRequirement,
+  type RawMaterial,
+} from '../../shared/requirements.js';
 import type { SalesOrder } from '../../shared/salesOrder.js';
 import { withOrderDefaults } from '../../shared/productionOrder.js';
 import {
@@ -213,12 +218,27 @@ export const requirementEntity = defineEntity<RequirementRecord>({
       ...(materials.length ? { materials: new Set(materials) } : {}),
     };
   },
-  fields: ['orderId', 'techPackId', 'state', 'deliveryDate', 'bomRevision', 'pinned', 'incomplete', 'bomVersion', 'lines'],
+  fields: [
+    'orderId',
+    'techPackId',
+    'state',
+    'deliveryDate',
+    'bomRevision',
+    'pinned',
+    'incomplete',
+    'bomVersion',
+    'lines',
+  ],
   others: 'drop',
   decode: (raw) => ({
     lines: (JSON.parse(raw.lines as string) as LineTuple[]).map(
       ([material, variant, uom, gross, purchaseMultiple, minimumOrderQty]): GrossLine => ({
-        material, variant, uom, gross, purchaseMultiple, minimumOrderQty,
+        material,
+        variant,
+        uom,
+        gross,
+        purchaseMultiple,
+        minimumOrderQty,
       }),
     ),
   }),
@@ -475,7 +495,8 @@ export interface HistoryWrite {
 
 export const historyEntity = defineEntity<HistoryEntry, HistoryWrite>({
   key: (h) => {
-    if (h.kind === 'ProductionBatch') return keys.batchHistory(h.partitionOf, h.orderVersion ?? h.entry.version, h.entityId);
+    if (h.kind === 'ProductionBatch')
+      return keys.batchHistory(h.partitionOf, h.orderVersion ?? h.entry.version, h.entityId);
     if (h.kind === 'RawMaterial') return keys.rawMaterialHistory(h.entityId, h.entry.version);
     return keys.history(h.partitionOf, h.entry.version);
   },

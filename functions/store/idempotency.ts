@@ -36,13 +36,16 @@ export class IdempotencyRecords {
     try {
       await this.db.update({
         Key: idempotencyEntity.key(caller, key),
-        UpdateExpression:
-          'SET #st = :pending, fingerprint = :f, lockedUntil = :lock, #ttl = :ttl, claimToken = :token',
+        UpdateExpression: 'SET #st = :pending, fingerprint = :f, lockedUntil = :lock, #ttl = :ttl, claimToken = :token',
         ConditionExpression: 'attribute_not_exists(pk) OR (#st = :pending AND lockedUntil < :now) OR #ttl < :now',
         ExpressionAttributeNames: { '#st': 'status', '#ttl': TTL_ATTRIBUTE },
         ExpressionAttributeValues: {
-          ':pending': 'pending', ':f': fingerprint, ':lock': now + IN_FLIGHT_SECONDS,
-          ':ttl': now + IDEMPOTENCY_WINDOW_SECONDS, ':now': now, ':token': token,
+          ':pending': 'pending',
+          ':f': fingerprint,
+          ':lock': now + IN_FLIGHT_SECONDS,
+          ':ttl': now + IDEMPOTENCY_WINDOW_SECONDS,
+          ':now': now,
+          ':token': token,
         },
       });
       return { kind: 'claimed' };
@@ -63,7 +66,11 @@ export class IdempotencyRecords {
    * False when it was not (the claim lapsed and another request took it over).
    */
   async complete(
-    caller: string, key: string, token: string, response: StoredResponse, from: 'pending' | 'written' = 'pending',
+    caller: string,
+    key: string,
+    token: string,
+    response: StoredResponse,
+    from: 'pending' | 'written' = 'pending',
   ): Promise<boolean> {
     try {
       await this.db.update({

@@ -44,18 +44,27 @@ export function batchSetSk(batchId: string): string {
 
 export const keys = {
   entity: (id: string) => ({ pk: entityPk(id), sk: ENTITY_SK }),
-  history: (entityId: string, version: number) => ({ pk: entityPk(entityId), sk: HISTORY_PREFIX + String(version).padStart(10, '0') }),
+  history: (entityId: string, version: number) => ({
+    pk: entityPk(entityId),
+    sk: HISTORY_PREFIX + String(version).padStart(10, '0'),
+  }),
   /** The item holding a run of an order's batches, keyed by the last of them (see batchCodec.ts). */
   batchSet: (orderId: string, lastBatchId: string) => ({ pk: entityPk(orderId), sk: batchSetSk(lastBatchId) }),
   /** A batch's history entry, filed under the order version its write produced: chronological with the order's. */
-  batchHistory: (orderId: string, orderVersion: number, batchId: string) => ({ pk: entityPk(orderId), sk: `${HISTORY_PREFIX}${String(orderVersion).padStart(10, '0')}#${batchId}` }),
+  batchHistory: (orderId: string, orderVersion: number, batchId: string) => ({
+    pk: entityPk(orderId),
+    sk: `${HISTORY_PREFIX}${String(orderVersion).padStart(10, '0')}#${batchId}`,
+  }),
   bomRecord: (orderId: string) => ({ pk: entityPk(orderId), sk: BOM_SK }),
   /** The order's material requirement (its gross per material), in the byState index while the order is open. */
   requirement: (orderId: string) => ({ pk: entityPk(orderId), sk: REQUIREMENT_SK }),
   /** The BOM the order's requirement is computed from (kept apart: the indexed item stays small). */
   requirementBom: (orderId: string) => ({ pk: entityPk(orderId), sk: REQUIREMENT_BOM_SK }),
   rawMaterial: (material: string) => ({ pk: `RM#${material}`, sk: ENTITY_SK }),
-  rawMaterialHistory: (material: string, version: number) => ({ pk: `RM#${material}`, sk: HISTORY_PREFIX + String(version).padStart(10, '0') }),
+  rawMaterialHistory: (material: string, version: number) => ({
+    pk: `RM#${material}`,
+    sk: HISTORY_PREFIX + String(version).padStart(10, '0'),
+  }),
   counter: (kind: IdKind) => ({ pk: `COUNTER#${ID_PREFIX[kind]}`, sk: '#COUNTER' }),
   settings: () => ({ pk: 'SETTINGS', sk: ENTITY_SK }),
   roleMapping: (email: string) => ({ pk: `USER#${email.toLowerCase()}`, sk: ENTITY_SK }),

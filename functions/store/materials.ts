@@ -20,7 +20,11 @@ export class MaterialsStore {
 
   /** The order and its BOM record (and the BOM its requirement uses, for the write): one BatchGet. */
   async read(orderId: string): Promise<{ order?: ProductionOrder; record?: BomRecord }> {
-    const items = await this.store.db.getMany([keys.entity(orderId), keys.bomRecord(orderId), keys.requirementBom(orderId)]);
+    const items = await this.store.db.getMany([
+      keys.entity(orderId),
+      keys.bomRecord(orderId),
+      keys.requirementBom(orderId),
+    ]);
     this.store.requirements.remember(orderId, items);
     const orderItem = items.find((it) => it.sk === keys.entity(orderId).sk);
     const recordItem = items.find((it) => it.sk === keys.bomRecord(orderId).sk);
@@ -42,7 +46,9 @@ export class MaterialsStore {
     const orderId = order.id;
     const value = { orderId, ...record };
     const table = this.store.db.table;
-    const items: TransactItem[] = [how === 'first' ? bomRecordEntity.putNew(table, value) : bomRecordEntity.put(table, value)];
+    const items: TransactItem[] = [
+      how === 'first' ? bomRecordEntity.putNew(table, value) : bomRecordEntity.put(table, value),
+    ];
     items.push({
       ConditionCheck: {
         TableName: table,

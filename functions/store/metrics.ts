@@ -37,7 +37,8 @@ export function countRoundTrips(client: DynamoDBClient): void {
     (next, context) => async (args) => {
       const usage = current.getStore();
       const input = args.input as Record<string, unknown>;
-      if (usage && input && !('ReturnConsumedCapacity' in input) && context.commandName !== 'DescribeTableCommand') input.ReturnConsumedCapacity = 'TOTAL';
+      if (usage && input && !('ReturnConsumedCapacity' in input) && context.commandName !== 'DescribeTableCommand')
+        input.ReturnConsumedCapacity = 'TOTAL';
       if (usage) {
         const op = (context.commandName ?? 'Unknown').replace(/Command$/, '');
         usage.calls += 1;

@@ -15,7 +15,8 @@ export function packInts(values: readonly number[]): Uint8Array {
   const raw = new Uint8Array(values.length * 5 + 1);
   let at = 1;
   for (const value of values) {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new Error(`packInts: ${value} is not a whole number in 0..2^32-1`);
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+      throw new Error(`packInts: ${value} is not a whole number in 0..2^32-1`);
     let v = value;
     while (v >= 0x80) {
       raw[at++] = (v & 0x7f) | 0x80;

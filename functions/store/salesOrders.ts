@@ -15,7 +15,7 @@ import type { EventLinks } from '../../shared/events.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { salesOrderCreatedEntry, type SalesOrder, type SalesOrderState } from '../../shared/salesOrder.js';
 import type { FactorySettings, HistoryEntry, Page, ProductionOrder, TechPack } from '../../shared/types.js';
-import { type Item, type TransactItem } from './db.js';
+import type { Item, TransactItem } from './db.js';
 import { decodeSettings, productionOrderEntity, salesOrderEntity, techPackEntity } from './entities.js';
 import { ifAt, type Expected } from './entity.js';
 import { keys } from './keys.js';
@@ -66,7 +66,11 @@ export class SalesOrderStore {
    * 1 round trip: replaces the sales order if still at `expected`, with its history/outbox item.
    * Lost race: TransientConflict.
    */
-  async saveTransition(so: SalesOrder, expected: Expected & { state: SalesOrderState }, history: HistoryEntry): Promise<void> {
+  async saveTransition(
+    so: SalesOrder,
+    expected: Expected & { state: SalesOrderState },
+    history: HistoryEntry,
+  ): Promise<void> {
     await this.db
       .transact([
         salesOrderEntity.putIfAt(this.db.table, so, expected),
@@ -76,7 +80,9 @@ export class SalesOrderStore {
   }
 
   /** 1 round trip (BatchGet, strongly consistent): linked production orders, the tech pack, the settings. */
-  async loadForProductionOrder(so: SalesOrder): Promise<{ linked: ProductionOrder[]; techPack?: TechPack; settings: FactorySettings }> {
+  async loadForProductionOrder(
+    so: SalesOrder,
+  ): Promise<{ linked: ProductionOrder[]; techPack?: TechPack; settings: FactorySettings }> {
     const wanted = [...so.productionOrderIds.map((id) => keys.entity(id)), keys.entity(so.techPackId), keys.settings()];
     const items = await this.db.getMany(wanted);
     const byPk = new Map(items.map((it) => [it.pk as string, it]));
@@ -106,14 +112,18 @@ export class SalesOrderStore {
     const decided = plan({ linked, techPack, settings });
     const [orderId] = await this.db.nextIds('ProductionOrder');
     const { order, link, guard } = build(decided, { orderId, techPack, settings });
-    await this.db.transact([
-      ...this.store.orderCreation(order, techPack),
-      salesOrderEntity.putIfAt(this.db.table, link.salesOrder, { version: so.version, state: 'Accepted' }),
-      this.store.historyPut('SalesOrder', so.id, so.id, link.history, this.links(link.salesOrder)),
-      ...guard.map((g): TransactItem => ({
-        ConditionCheck: { TableName: this.db.table, Key: keys.entity(g.id), ...ifAt({ version: g.version }) },
-      })),
-    ]).catch(lostRace);
+    await this.db
+      .transact([
+        ...this.store.orderCreation(order, techPack),
+        salesOrderEntity.putIfAt(this.db.table, link.salesOrder, { version: so.version, state: 'Accepted' }),
+        this.store.historyPut('SalesOrder', so.id, so.id, link.history, this.links(link.salesOrder)),
+        ...guard.map(
+          (g): TransactItem => ({
+            ConditionCheck: { TableName: this.db.table, Key: keys.entity(g.id), ...ifAt({ version: g.version }) },
+          }),
+        ),
+      ])
+      .catch(lostRace);
     return order;
   }
 

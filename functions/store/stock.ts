@@ -169,8 +169,7 @@ export class StockStore {
       } catch (err) {
         if (err instanceof ConditionFailed && err.index === claimAt) {
           outcomes[i] = { kind: 'claimLost', current: err.current && this.decode(err.current) };
-        }
-        else if (err instanceof TransientConflict) outcomes[i] = { kind: 'collided' };
+        } else if (err instanceof TransientConflict) outcomes[i] = { kind: 'collided' };
         else outcomes[i] = { kind: 'failed', error: err };
       }
     });
@@ -185,7 +184,12 @@ export class StockStore {
         Key: keys.stock(stock.techPackId),
         UpdateExpression: 'SET openReplenishmentOrderId = :id, replenishedAt = :at',
         ConditionExpression: `version = :v AND ${previous ? 'openReplenishmentOrderId = :prev' : 'attribute_not_exists(openReplenishmentOrderId)'}`,
-        ExpressionAttributeValues: { ':id': orderId, ':at': at, ':v': stock.version, ...(previous ? { ':prev': previous } : {}) },
+        ExpressionAttributeValues: {
+          ':id': orderId,
+          ':at': at,
+          ':v': stock.version,
+          ...(previous ? { ':prev': previous } : {}),
+        },
       },
     };
   }

@@ -10,16 +10,35 @@ import { eventFor, type EventLinks } from '../../shared/events.js';
 import { ValidationError } from '../../shared/errors.js';
 import { createdEntry } from '../../shared/productionOrder.js';
 import type {
-  FactorySettings, HistoryEntry, Page, ProductionOrder, TechPack, TechPackState,
+  FactorySettings,
+  HistoryEntry,
+  Page,
+  ProductionOrder,
+  TechPack,
+  TechPackState,
 } from '../../shared/types.js';
 import type { BatchSummary } from '../../shared/productionOrder.js';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import {
-  ConditionFailed, Db, decodeCursor, encodeCursor, TransientConflict, type Item, type TransactItem,
+  ConditionFailed,
+  type Db,
+  decodeCursor,
+  encodeCursor,
+  TransientConflict,
+  type Item,
+  type TransactItem,
 } from './db.js';
 import {
-  batchSetEntity, bomRecordEntity, decodeSettings, historyEntity, productionOrderEntity, roleMappingEntity,
-  settingsEntity, techPackEntity, type HistoryKind, type RoleMapping,
+  batchSetEntity,
+  bomRecordEntity,
+  decodeSettings,
+  historyEntity,
+  productionOrderEntity,
+  roleMappingEntity,
+  settingsEntity,
+  techPackEntity,
+  type HistoryKind,
+  type RoleMapping,
 } from './entities.js';
 import type { Expected } from './entity.js';
 import { BATCH_PREFIX, ENTITY_SK, HISTORY_PREFIX, keys, stateKey, techPackKey } from './keys.js';
@@ -110,7 +129,14 @@ export class Store {
    * A batch's entry sits in its order's partition under `orderVersion`, the order version the same
    * write produced (every batch write bumps the order), so the order's history lists it in time order.
    */
-  historyPut(kind: HistoryKind, entityId: string, partitionOf: string, entry: HistoryEntry, links: EventLinks, orderVersion?: number): TransactItem {
+  historyPut(
+    kind: HistoryKind,
+    entityId: string,
+    partitionOf: string,
+    entry: HistoryEntry,
+    links: EventLinks,
+    orderVersion?: number,
+  ): TransactItem {
     const event = eventFor(kind, entityId, entry, links);
     return historyEntity.putNew(this.db.table, { kind, entityId, partitionOf, entry, orderVersion, event });
   }
@@ -163,7 +189,12 @@ export class Store {
     const [id] = await this.db.nextIds('TechPack');
     const tp = build(id);
     const history: HistoryEntry = {
-      at: tp.createdAt, actor: actorId, action: 'create', from: null, to: tp.state, version: tp.version,
+      at: tp.createdAt,
+      actor: actorId,
+      action: 'create',
+      from: null,
+      to: tp.state,
+      version: tp.version,
     };
     const items = [
       techPackEntity.putNew(this.db.table, tp),
@@ -203,7 +234,11 @@ export class Store {
    * One page of an entity kind, newest first, from the index that answers the question: by tech
    * pack (state filtered within it), by state, or all of the kind. Never a Scan.
    */
-  async listEntities<T>(kind: 'TechPack' | 'ProductionOrder' | 'SalesOrder', q: ListQuery & { state?: string; techPackId?: string }, decode: (item: Item) => T): Promise<Page<T>> {
+  async listEntities<T>(
+    kind: 'TechPack' | 'ProductionOrder' | 'SalesOrder',
+    q: ListQuery & { state?: string; techPackId?: string },
+    decode: (item: Item) => T,
+  ): Promise<Page<T>> {
     let input: Omit<QueryCommandInput, 'TableName'>;
     if (q.techPackId) {
       input = {
@@ -213,13 +248,27 @@ export class Store {
         ...(q.state ? { FilterExpression: '#state = :s', ExpressionAttributeNames: { '#state': 'state' } } : {}),
       };
     } else if (q.state) {
-      input = { IndexName: 'byState', KeyConditionExpression: 'stateKey = :v', ExpressionAttributeValues: { ':v': stateKey(kind, q.state) } };
+      input = {
+        IndexName: 'byState',
+        KeyConditionExpression: 'stateKey = :v',
+        ExpressionAttributeValues: { ':v': stateKey(kind, q.state) },
+      };
     } else {
-      input = { IndexName: 'byType', KeyConditionExpression: '#t = :v', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':v': kind } };
+      input = {
+        IndexName: 'byType',
+        KeyConditionExpression: '#t = :v',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: { ':v': kind },
+      };
     }
     // A cursor fits its own query only (the index and the values asked for).
     const cursorScope = `${kind}:${input.IndexName}:${q.techPackId ?? ''}:${q.state ?? ''}`;
-    const page = await this.db.query({ ...input, ScanIndexForward: false, Limit: q.limit, ExclusiveStartKey: decodeCursor(cursorScope, q.cursor) });
+    const page = await this.db.query({
+      ...input,
+      ScanIndexForward: false,
+      Limit: q.limit,
+      ExclusiveStartKey: decodeCursor(cursorScope, q.cursor),
+    });
     return { items: page.items.map(decode), nextCursor: encodeCursor(cursorScope, page.lastKey) };
   }
 
@@ -235,7 +284,11 @@ export class Store {
   }
 
   orderLinks(o: ProductionOrder): EventLinks {
-    return { orderId: o.id, techPackId: o.techPackId, ...(o.source.type === 'salesOrder' ? { salesOrderId: o.source.salesOrderId } : {}) };
+    return {
+      orderId: o.id,
+      techPackId: o.techPackId,
+      ...(o.source.type === 'salesOrder' ? { salesOrderId: o.source.salesOrderId } : {}),
+    };
   }
 
   /**
@@ -270,7 +323,9 @@ export class Store {
   }
 
   /** The order and a summary of its batches (from their batch sets), in one Query (they share a partition; history sorts after). */
-  async getOrderWithBatches(id: string): Promise<{ order?: ProductionOrder; batches: BatchSummary[]; batchItems: Item[] }> {
+  async getOrderWithBatches(
+    id: string,
+  ): Promise<{ order?: ProductionOrder; batches: BatchSummary[]; batchItems: Item[] }> {
     const items = await this.db.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk < :h',
       ExpressionAttributeValues: { ':pk': keys.entity(id).pk, ':h': HISTORY_PREFIX },
@@ -293,7 +348,9 @@ export class Store {
    * does not exist).
    */
   async createOrder(
-    build: (id: string) => ProductionOrder, techPack: Pick<TechPack, 'bom' | 'bomRevision'>, iqTemplate?: string,
+    build: (id: string) => ProductionOrder,
+    techPack: Pick<TechPack, 'bom' | 'bomRevision'>,
+    iqTemplate?: string,
   ): Promise<ProductionOrder> {
     const [id] = await this.db.nextIds('ProductionOrder');
     const order = build(id);
@@ -312,9 +369,15 @@ export class Store {
    * `iqTemplate`: a template the edit names, checked in the same transaction (400 if it does not exist).
    */
   async saveOrderEdit(
-    order: ProductionOrder, expected: Expected & OrderBefore, history: HistoryEntry, iqTemplate?: string,
+    order: ProductionOrder,
+    expected: Expected & OrderBefore,
+    history: HistoryEntry,
+    iqTemplate?: string,
   ): Promise<void> {
-    const items = [...this.orderChange(order, expected, history), ...(await this.requirements.forChange(order, expected))];
+    const items = [
+      ...this.orderChange(order, expected, history),
+      ...(await this.requirements.forChange(order, expected)),
+    ];
     const missing = namingIqTemplate(this.db.table, items, iqTemplate);
     await transactAt(this.db, items, (it) => productionOrderEntity.decode(it), missing);
   }
@@ -336,15 +399,24 @@ export class Store {
    */
   async saveRelease(change: OrderWrite, expected: Expected & OrderBefore, techPack: TechPack): Promise<void> {
     const snapshot = bomRecordEntity.put(this.db.table, {
-      orderId: change.order.id, techPackId: techPack.id, bomRevision: techPack.bomRevision, bom: techPack.bom,
-      source: 'release', recordedAt: change.history.at, recordedBy: change.history.actor,
+      orderId: change.order.id,
+      techPackId: techPack.id,
+      bomRevision: techPack.bomRevision,
+      bom: techPack.bom,
+      source: 'release',
+      recordedAt: change.history.at,
+      recordedBy: change.history.actor,
     });
     const requirement = await this.requirements.forRelease(change.order, techPack);
     await this.commitOrderChange(change, expected, [snapshot, ...requirement]);
   }
 
   /** The order change, the tech pack check, `extra`; the requirement recomputed unless `extra` writes it. */
-  private async commitOrderChange(change: OrderWrite, expected: Expected & OrderBefore, extra: TransactItem[]): Promise<void> {
+  private async commitOrderChange(
+    change: OrderWrite,
+    expected: Expected & OrderBefore,
+    extra: TransactItem[],
+  ): Promise<void> {
     const items = this.orderChange(change.order, expected, change.history);
     const writesRequirement = extra.some((it) => it.Put?.Item?.kind === 'Requirement');
     if (!writesRequirement) items.push(...(await this.requirements.forChange(change.order, expected)));

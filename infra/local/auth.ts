@@ -66,7 +66,10 @@ const verified = new Map<string, JWTPayload>();
 const MAX_CACHED = 1_000;
 
 /** The verified claims, or undefined when the token is missing, forged, expired or not for us. */
-export async function verifyBearer(keys: LocalKeys, authorization: string | undefined): Promise<JWTPayload | undefined> {
+export async function verifyBearer(
+  keys: LocalKeys,
+  authorization: string | undefined,
+): Promise<JWTPayload | undefined> {
   const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!m) return undefined;
   const token = m[1];
@@ -75,7 +78,12 @@ export async function verifyBearer(keys: LocalKeys, authorization: string | unde
   if (cached && (cached.exp ?? 0) * 1000 > Date.now()) return cached;
   verified.delete(cacheKey);
   try {
-    const { payload } = await jwtVerify(token, keys.publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp'] });
+    const { payload } = await jwtVerify(token, keys.publicKey, {
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      algorithms: [ALG],
+      requiredClaims: ['exp'],
+    });
     if (verified.size >= MAX_CACHED) verified.delete(verified.keys().next().value!);
     verified.set(cacheKey, payload);
     return payload;

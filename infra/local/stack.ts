@@ -51,7 +51,10 @@ export function parseReplenishmentInterval(raw: string | undefined, fallback = 3
   const v = raw.trim().toLowerCase();
   if (v === 'off' || v === 'false' || v === 'no') return 0;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new LocalStackError(`REPLENISHMENT_INTERVAL_SECONDS must be a whole number of seconds, or 0/off to turn the schedule off (got ${JSON.stringify(raw)})`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new LocalStackError(
+      `REPLENISHMENT_INTERVAL_SECONDS must be a whole number of seconds, or 0/off to turn the schedule off (got ${JSON.stringify(raw)})`,
+    );
   return n;
 }
 
@@ -63,20 +66,27 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
   const dataDir = inMemory ? ':memory:' : path.resolve(opts.dataDir);
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   if (opts.port !== 0 && !(await portIsFree(opts.port))) {
-    throw new LocalStackError(`Port ${opts.port} is taken, so the API cannot start there. Stop what uses it, or pick another: PORT=3001 npm start`);
+    throw new LocalStackError(
+      `Port ${opts.port} is taken, so the API cannot start there. Stop what uses it, or pick another: PORT=3001 npm start`,
+    );
   }
 
   let dynamo: DynamoLocal | undefined;
   let server: http.Server | undefined;
   let events: EventPoller | undefined;
   try {
-    dynamo = await startDynamoLocal({ port: opts.dynamoPort, dbPath: inMemory || opts.tablesInMemory ? null : path.join(dataDir, 'dynamodb') });
+    dynamo = await startDynamoLocal({
+      port: opts.dynamoPort,
+      dbPath: inMemory || opts.tablesInMemory ? null : path.join(dataDir, 'dynamodb'),
+    });
     const created = await ensureTable(dynamo.endpoint, tableName);
     const keys = await loadOrCreateKeys(dataDir);
     // Paging cursors are signed (functions/store/db.ts) with a key kept beside the signing key.
     process.env.CURSOR_SECRET ??= loadOrCreateCursorSecret(path.dirname(keys.file));
     if (opts.events !== false) {
-      const file = inMemory ? path.join(os.tmpdir(), `garmentflow-events-${process.pid}-${Date.now()}.ndjson`) : path.join(dataDir, 'events.ndjson');
+      const file = inMemory
+        ? path.join(os.tmpdir(), `garmentflow-events-${process.pid}-${Date.now()}.ndjson`)
+        : path.join(dataDir, 'events.ndjson');
       events = await startEventPoller({
         endpoint: dynamo.endpoint,
         tableName,

@@ -36,7 +36,9 @@ const port = Number(process.env.PORT || 3000);
 const dynamoPort = Number(process.env.DYNAMODB_PORT || 8000);
 
 async function main() {
-  console.error(`Starting GarmentFlow Production (data: ${dataDir === ':memory:' ? 'in memory, nothing kept' : dataDir})...`);
+  console.error(
+    `Starting GarmentFlow Production (data: ${dataDir === ':memory:' ? 'in memory, nothing kept' : dataDir})...`,
+  );
   const replenishmentIntervalSeconds = parseReplenishmentInterval(process.env.REPLENISHMENT_INTERVAL_SECONDS);
   const stack = await startLocalStack({ dataDir, port, dynamoPort, replenishmentIntervalSeconds });
   const url = stack.url;
@@ -63,7 +65,7 @@ async function main() {
     stopping = true;
     console.error(`\n${signal}: stopping...`);
     await stack.stop();
-    console.error('stopped; data kept' + (dataDir === ':memory:' ? ' nowhere (in memory)' : ` in ${dataDir}`));
+    console.error(`stopped; data kept${dataDir === ':memory:' ? ' nowhere (in memory)' : ` in ${dataDir}`}`);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

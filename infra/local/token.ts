@@ -19,6 +19,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+// biome-ignore lint/suspicious/noImplicitAnyLet: its type is parseArgs's, inferred from the options in the try
 let values;
 try {
   ({ values } = parseArgs({

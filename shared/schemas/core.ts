@@ -327,7 +327,7 @@ export function checkedBy<S extends Schema>(
 ): S {
   return withRun(schema, (dataset) => {
     const r = run(dataset.value);
-    return r.issues && r.issues.length
+    return r.issues?.length
       ? { typed: false, value: dataset.value, issues: r.issues }
       : { typed: true, value: r.value };
   });

@@ -51,9 +51,7 @@ export const RawMaterialVariantInput = strict(
     ),
     uom: requiredText(20),
     onHand: quantity,
-    onOrder: v.optional(
-      list(OnOrderInput, { notArray: 'must be a list of {qty, eta}', max: MAX_ON_ORDER }),
-    ),
+    onOrder: v.optional(list(OnOrderInput, { notArray: 'must be a list of {qty, eta}', max: MAX_ON_ORDER })),
   },
   'must be an object {variant, uom, onHand, onOrder}',
 );

@@ -32,10 +32,7 @@ export const MaterialLine = v.pipe(
     gross: v.number(),
     purchase: v.number(),
     sources: v.optional(
-      v.pipe(
-        v.array(MaterialSource),
-        v.description('When two or more BOM lines are summed: each one\u2019s figures'),
-      ),
+      v.pipe(v.array(MaterialSource), v.description('When two or more BOM lines are summed: each one\u2019s figures')),
     ),
   }),
   v.description('One material, variant and uom: the BOM lines of the three summed before the purchase is rounded'),

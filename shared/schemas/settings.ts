@@ -29,7 +29,9 @@ export const SettingsUpdate = v.pipe(
     /** Read-only: GET's body may be sent back as it is; its version makes the write conditional. */
     version: v.optional(number({ integer: true, min: 0 })),
   }),
-  v.description('Fields left out keep their current value (inside replenishment too); version, or If-Match, makes the write conditional'),
+  v.description(
+    'Fields left out keep their current value (inside replenishment too); version, or If-Match, makes the write conditional',
+  ),
 );
 
 export const FactorySettings = v.object({

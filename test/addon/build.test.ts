@@ -35,10 +35,29 @@ describe('the add-on build', () => {
 
   it('declares the Apps Script globals at the top level of one script, and nothing Node-only', () => {
     expect(globalFunctionNames(dir)).toEqual([
-      'cancelBatch', 'createOrder', 'finishBatch', 'generateBatches', 'getActiveOrder', 'getInspectionPlan',
-      'getSettings', 'listOrders', 'listTechPacks', 'onInstall', 'onOpen', 'openBatchOutput', 'openOrder',
-      'openSettings', 'pushOrder', 'recordInspection', 'refreshMaterials',
-      'refreshOrder', 'saveSettings', 'showSettings', 'showSidebar', 'startBatch', 'transitionOrder',
+      'cancelBatch',
+      'createOrder',
+      'finishBatch',
+      'generateBatches',
+      'getActiveOrder',
+      'getInspectionPlan',
+      'getSettings',
+      'listOrders',
+      'listTechPacks',
+      'onInstall',
+      'onOpen',
+      'openBatchOutput',
+      'openOrder',
+      'openSettings',
+      'pushOrder',
+      'recordInspection',
+      'refreshMaterials',
+      'refreshOrder',
+      'saveSettings',
+      'showSettings',
+      'showSidebar',
+      'startBatch',
+      'transitionOrder',
     ]);
     const code = read('Code.js');
     expect(code).not.toMatch(/\brequire\(|\bprocess\.|\bimport\s*\(|^import |^export /m);
@@ -57,7 +76,9 @@ describe('the add-on build', () => {
       'openid',
     ]);
     expect(manifest.urlFetchWhitelist).toEqual(['https://api.example.com/']);
-    expect(allowlistPrefix('https://abc.execute-api.eu-west-1.amazonaws.com/prod')).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/prod/');
+    expect(allowlistPrefix('https://abc.execute-api.eu-west-1.amazonaws.com/prod')).toBe(
+      'https://abc.execute-api.eu-west-1.amazonaws.com/prod/',
+    );
     expect(() => allowlistPrefix('http://api.example.com')).toThrow(/https/);
   });
 
@@ -84,8 +105,19 @@ describe('the add-on build', () => {
     expect(gas.ui.sidebars[0]).toMatchObject({ file: 'Sidebar', title: 'GarmentFlow Production' });
     addon.showSettings();
     expect(gas.ui.dialogs[0].title).toBe('GarmentFlow settings');
-    expect(addon.getSettings()).toEqual({ ok: true, data: { apiUrl: 'https://api.example.com', allowedPrefixes: ['https://api.example.com/'], email: 'ana@example.com' } });
-    expect(addon.saveSettings('https://evil.example.net')).toMatchObject({ ok: false, code: 'BAD_API_URL', message: expect.stringContaining('https://api.example.com/') });
+    expect(addon.getSettings()).toEqual({
+      ok: true,
+      data: {
+        apiUrl: 'https://api.example.com',
+        allowedPrefixes: ['https://api.example.com/'],
+        email: 'ana@example.com',
+      },
+    });
+    expect(addon.saveSettings('https://evil.example.net')).toMatchObject({
+      ok: false,
+      code: 'BAD_API_URL',
+      message: expect.stringContaining('https://api.example.com/'),
+    });
     expect(addon.saveSettings('not a url')).toMatchObject({ ok: false, code: 'BAD_API_URL' });
     expect(gas.fetcher.requests).toEqual([]);
   });
@@ -96,7 +128,11 @@ describe('the add-on build', () => {
       await buildAddon({ outDir: plain, apiUrl: '' });
       expect(JSON.parse(readFileSync(path.join(plain, 'appsscript.json'), 'utf8')).urlFetchWhitelist).toBeUndefined();
       const addon = loadBundle(plain, fakeGas({ token: 't', email: 'a@b.c' }));
-      expect(addon.listOrders({})).toMatchObject({ ok: false, code: 'NO_API_URL', message: expect.stringContaining('Settings') });
+      expect(addon.listOrders({})).toMatchObject({
+        ok: false,
+        code: 'NO_API_URL',
+        message: expect.stringContaining('Settings'),
+      });
     } finally {
       rmSync(plain, { recursive: true, force: true });
     }

@@ -5,7 +5,12 @@ import { snap } from './helpers.js';
 
 function sheetOf(s = snap()) {
   const r = renderOrderSheet({ snap: s });
-  const values = r.values.map((row) => row.map((v) => (typeof v === 'string' && v.startsWith('=') ? 0 : v))) as (string | number | boolean | Date)[][];
+  const values = r.values.map((row) => row.map((v) => (typeof v === 'string' && v.startsWith('=') ? 0 : v))) as (
+    | string
+    | number
+    | boolean
+    | Date
+  )[][];
   const at = (color: string, size: string) => {
     const corner = values.findIndex((row) => row[0] === LABEL.corner);
     const c = values[corner].indexOf(size);
@@ -79,7 +84,13 @@ describe('diffing the sheet against the last pull', () => {
     const d = diffSheet(snap().matrix, parseOrderSheet(s.values));
     expect(d.sizes).toEqual(['M', 'L', 'XL']);
     expect(d.colors).toEqual(['NAVY', 'RED', 'BLACK']);
-    expect(d).toMatchObject({ structureChanged: true, addedSizes: ['XL'], removedSizes: ['S'], addedColors: ['BLACK'], removedColors: [] });
+    expect(d).toMatchObject({
+      structureChanged: true,
+      addedSizes: ['XL'],
+      removedSizes: ['S'],
+      addedColors: ['BLACK'],
+      removedColors: [],
+    });
     expect(d.newCells).toEqual([
       { color: 'NAVY', size: 'XL', from: 0, to: 7 },
       { color: 'BLACK', size: 'M', from: 0, to: 3 },
@@ -93,7 +104,13 @@ describe('diffing the sheet against the last pull', () => {
     const corner = s.values.findIndex((row) => row[0] === LABEL.corner);
     [s.values[corner + 1], s.values[corner + 2]] = [s.values[corner + 2], s.values[corner + 1]];
     expect(diffSheet(snap().matrix, parseOrderSheet(s.values)).structureChanged).toBe(true);
-    const wide = snap({ matrix: { sizes: Array.from({ length: 101 }, (_, i) => `Z${i}`), colors: ['A'], quantities: [Array(101).fill(0)] } });
+    const wide = snap({
+      matrix: {
+        sizes: Array.from({ length: 101 }, (_, i) => `Z${i}`),
+        colors: ['A'],
+        quantities: [Array(101).fill(0)],
+      },
+    });
     const d = diffSheet(snap().matrix, parseOrderSheet(sheetOf(wide).values));
     expect(d.problems.join()).toMatch(/101 sizes/);
   });

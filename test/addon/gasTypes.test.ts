@@ -35,15 +35,24 @@ export const h: G.GHttpResponse = response;
         path.join(dir, 'tsconfig.json'),
         JSON.stringify({
           compilerOptions: {
-            target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true,
-            lib: ['ES2022'], types: ['google-apps-script'], typeRoots: [path.join(root, 'node_modules/@types')],
+            target: 'ES2022',
+            module: 'ESNext',
+            moduleResolution: 'Bundler',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            lib: ['ES2022'],
+            types: ['google-apps-script'],
+            typeRoots: [path.join(root, 'node_modules/@types')],
           },
           files: [path.join(dir, 'check.ts')],
         }),
       );
       let out = '';
       try {
-        execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+        execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], {
+          encoding: 'utf8',
+        });
       } catch (e) {
         out = String((e as { stdout?: string }).stdout ?? e);
       }

@@ -9,14 +9,25 @@ import { callApi } from './fakes/services.js';
  * The API over a fresh connection per call: the add-on's synchronous fetches block this process's
  * event loop, so a kept-alive socket could be closed under a pooled client (see callApi).
  */
-export const api = (method: string, apiPath: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-  callApi(apiUrl(), method, apiPath, opts);
+export const api = (
+  method: string,
+  apiPath: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) => callApi(apiUrl(), method, apiPath, opts);
 
 /** A tech pack walked to `state`. */
 export function createTechPack(tok: string, state = 'Commercial') {
   const res = api('POST', '/v1/tech-packs', { token: tok, body: techPackBody() });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const steps: string[] = ({ Commercial: [], Design: ['Design'], Approval: ['Design', 'Approval'], ProductionReady: ['Design', 'Approval', 'ProductionReady'] } as Record<string, string[]>)[state] ?? [];
+  const steps: string[] =
+    (
+      {
+        Commercial: [],
+        Design: ['Design'],
+        Approval: ['Design', 'Approval'],
+        ProductionReady: ['Design', 'Approval', 'ProductionReady'],
+      } as Record<string, string[]>
+    )[state] ?? [];
   let tp = res.body;
   for (const to of steps) {
     const moved = api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: tok, body: { to } });
@@ -39,12 +50,24 @@ export function snap(over: Partial<OrderSnapshot> = {}): OrderSnapshot {
     total: 75,
     updatedBy: 'ana@example.com',
     updatedAt: '2026-11-30T10:00:00.000Z',
-    matrix: { sizes: ['S', 'M', 'L'], colors: ['NAVY', 'RED'], quantities: [[10, 20, 30], [5, 5, 5]] },
+    matrix: {
+      sizes: ['S', 'M', 'L'],
+      colors: ['NAVY', 'RED'],
+      quantities: [
+        [10, 20, 30],
+        [5, 5, 5],
+      ],
+    },
     progress: { batched: 0, produced: 0, rejected: 0, missing: 0 },
     tolerance: { overPct: 5, underPct: 3, scope: 'color' },
     extraCutPct: 0,
     batches: [],
-    materials: { bomRevision: 1, techPackBomRevision: 1, stale: false, lines: [{ material: 'FAB-JERSEY', variant: 'NAVY', uom: 'm', net: 72, gross: 75.6, purchase: 100 }] },
+    materials: {
+      bomRevision: 1,
+      techPackBomRevision: 1,
+      stale: false,
+      lines: [{ material: 'FAB-JERSEY', variant: 'NAVY', uom: 'm', net: 72, gross: 75.6, purchase: 100 }],
+    },
     sectionErrors: [],
     pulledAt: '2026-11-30T10:01:00.000Z',
     ...over,

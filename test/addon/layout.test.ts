@@ -15,7 +15,13 @@ describe('order sheet layout', () => {
     const corner = r.values.findIndex((row) => row[0] === LABEL.corner);
     expect(r.values[corner].slice(0, 5)).toEqual([LABEL.corner, 'S', 'M', 'L', LABEL.total]);
     expect(r.values[corner + 1].slice(0, 5)).toEqual(['NAVY', 10, 20, 30, `=SUM(B${corner + 2}:D${corner + 2})`]);
-    expect(r.values[corner + 3].slice(0, 5)).toEqual([LABEL.total, `=SUM(B${corner + 2}:B${corner + 3})`, `=SUM(C${corner + 2}:C${corner + 3})`, `=SUM(D${corner + 2}:D${corner + 3})`, `=SUM(B${corner + 2}:D${corner + 3})`]);
+    expect(r.values[corner + 3].slice(0, 5)).toEqual([
+      LABEL.total,
+      `=SUM(B${corner + 2}:B${corner + 3})`,
+      `=SUM(C${corner + 2}:C${corner + 3})`,
+      `=SUM(D${corner + 2}:D${corner + 3})`,
+      `=SUM(B${corner + 2}:D${corner + 3})`,
+    ]);
     expect(r.quantities).toEqual({ row: corner + 2, col: 2, numRows: 2, numCols: 3 });
     expect(r.values.some((row) => row[0] === LABEL.batches)).toBe(true);
     const mat = r.values.findIndex((row) => row[0] === LABEL.materials);
@@ -29,14 +35,20 @@ describe('order sheet layout', () => {
   });
 
   it('keeps codes as text, marks only quantity cells (and codes while editable) as editable', () => {
-    const r = renderOrderSheet({ snap: snap({ matrix: { sizes: ['08', '10'], colors: ['001'], quantities: [[1, 2]] } }) });
+    const r = renderOrderSheet({
+      snap: snap({ matrix: { sizes: ['08', '10'], colors: ['001'], quantities: [[1, 2]] } }),
+    });
     const q = r.quantities;
     expect(r.formats[q.row - 2][1]).toBe(FORMAT.text); // size "08"
     expect(r.formats[q.row - 1][0]).toBe(FORMAT.text); // color "001"
     expect(r.formats[q.row - 1][1]).toBe(FORMAT.qty);
     expect(r.backgrounds[q.row - 1][1]).toBe(COLOR.editable);
     expect(r.backgrounds[0][0]).not.toBe(COLOR.editable);
-    expect(r.editable).toEqual([q, { row: q.row - 1, col: 2, numRows: 1, numCols: 2 }, { row: q.row, col: 1, numRows: 1, numCols: 1 }]);
+    expect(r.editable).toEqual([
+      q,
+      { row: q.row - 1, col: 2, numRows: 1, numCols: 2 },
+      { row: q.row, col: 1, numRows: 1, numCols: 1 },
+    ]);
     const released = renderOrderSheet({ snap: snap({ state: 'Released' }) });
     expect(released.editable).toEqual([]);
     expect(released.backgrounds[released.quantities.row - 1][1]).toBe(COLOR.locked);
@@ -48,23 +60,45 @@ describe('order sheet layout', () => {
       snap: snap({
         state: 'InProgress',
         materials: { bomRevision: 1, techPackBomRevision: 2, stale: true, lines: [] },
-        batches: [{
-          id: 'B-1', state: 'Running', total: 200, produced: 50, rejected: 2, sizes: ['S'], colors: ['NAVY'],
-          quantities: [[200]], missing: 0, inspection: null, plan: null,
-        }],
+        batches: [
+          {
+            id: 'B-1',
+            state: 'Running',
+            total: 200,
+            produced: 50,
+            rejected: 2,
+            sizes: ['S'],
+            colors: ['NAVY'],
+            quantities: [[200]],
+            missing: 0,
+            inspection: null,
+            plan: null,
+          },
+        ],
       }),
     });
     const mat = r.values.find((row) => row[0] === LABEL.materials)!;
     expect(String(mat[1])).toMatch(/STALE.*revision 1.*at 2/);
     expect(r.values.find((row) => row[0] === LABEL.state)?.[1]).toBe('In progress');
     expect(r.values.find((row) => row[0] === 'B-1')).toEqual([
-      'B-1', 'Running', 200, 50, 2, 0, '25%', '(Inspect in the sidebar shows it)', 'not inspected',
+      'B-1',
+      'Running',
+      200,
+      50,
+      2,
+      0,
+      '25%',
+      '(Inspect in the sidebar shows it)',
+      'not inspected',
     ]);
   });
 
   it('shows the tolerance with its scope, the extra cut, missing garments, each batch plan and inspection', () => {
     const plan = {
-      lotSize: 500, inspectionLevel: 'II', codeLetter: 'H', sampleSize: 50,
+      lotSize: 500,
+      inspectionLevel: 'II',
+      codeLetter: 'H',
+      sampleSize: 50,
       critical: { aql: 0.65, accept: 0, reject: 1, codeLetter: 'J', sampleSize: 80 },
       major: { aql: 2.5, accept: 3, reject: 4 },
     };
@@ -77,10 +111,27 @@ describe('order sheet layout', () => {
         extraCutPct: 2,
         progress: { batched: 1000, produced: 495, rejected: 2, missing: 3 },
         batches: [
-          { ...row, id: 'B-1', state: 'Finished', total: 500, produced: 495, missing: 3, plan,
-            inspection: { count: 2, result: 'pass', at: '2026-12-01T09:00:00.000Z' } },
-          { ...row, id: 'B-2', state: 'Running', total: 500, produced: 0, rejected: 0, missing: 0, plan: null,
-            inspection: null },
+          {
+            ...row,
+            id: 'B-1',
+            state: 'Finished',
+            total: 500,
+            produced: 495,
+            missing: 3,
+            plan,
+            inspection: { count: 2, result: 'pass', at: '2026-12-01T09:00:00.000Z' },
+          },
+          {
+            ...row,
+            id: 'B-2',
+            state: 'Running',
+            total: 500,
+            produced: 0,
+            rejected: 0,
+            missing: 0,
+            plan: null,
+            inspection: null,
+          },
         ],
       }),
     });
@@ -89,11 +140,23 @@ describe('order sheet layout', () => {
     expect(String(col(LABEL.extraCut))).toMatch(/^2% over the ordered quantity/);
     const progress = r.values.findIndex((x) => x[0] === LABEL.progress);
     expect(r.values[progress].slice(0, 7)).toEqual([
-      LABEL.progress, 'Ordered', 'Batched', 'Produced', 'Rejected', 'Missing', 'Produced %',
+      LABEL.progress,
+      'Ordered',
+      'Batched',
+      'Produced',
+      'Rejected',
+      'Missing',
+      'Produced %',
     ]);
     expect(r.values[progress + 1].slice(0, 7)).toEqual(['', 1000, 1000, 495, 2, 3, '49.5%']);
     expect(r.values.find((x) => x[0] === 'B-1')).toEqual([
-      'B-1', 'Finished', 500, 495, 2, 3, '99%',
+      'B-1',
+      'Finished',
+      500,
+      495,
+      2,
+      3,
+      '99%',
       'sample 50 of 500 (code H): critical Ac 0 / Re 1, sample 80; major Ac 3 / Re 4',
       'PASS (2 inspections, last 2026-12-01)',
     ]);
@@ -108,7 +171,10 @@ describe('order sheet layout', () => {
   it('shows marks and kept values on quantity cells', () => {
     const r = renderOrderSheet({
       snap: snap(),
-      display: [[10, 'abc', 30], [5, 5, 7]],
+      display: [
+        [10, 'abc', 30],
+        [5, 5, 7],
+      ],
       marks: [
         { color: 'NAVY', size: 'M', kind: 'invalid', note: 'bad' },
         { color: 'RED', size: 'L', kind: 'conflict', note: 'theirs' },
@@ -127,7 +193,10 @@ describe('order sheet layout', () => {
 });
 
 describe('reading the order sheet back', () => {
-  const grid = () => renderOrderSheet({ snap: snap() }).values.map((row) => row.map((v) => (typeof v === 'string' && v.startsWith('=') ? 0 : v)));
+  const grid = () =>
+    renderOrderSheet({ snap: snap() }).values.map((row) =>
+      row.map((v) => (typeof v === 'string' && v.startsWith('=') ? 0 : v)),
+    );
 
   it('finds the order id, sizes and colors where they are', () => {
     const p = parseOrderSheet(grid());

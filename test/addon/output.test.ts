@@ -3,9 +3,20 @@ import { LABEL } from '../../addon/src/layout.js';
 import { OUTPUT_LABEL, parseOutputSheet, renderOutputSheet, unaccountedCells } from '../../addon/src/output.js';
 
 const batch = {
-  id: 'B-000001', state: 'Running' as const, total: 35, produced: 0, rejected: 0,
-  sizes: ['S', 'M'], colors: ['NAVY', 'RED'],
-  quantities: [[10, 20], [5, 0]], missing: 0, inspection: null, plan: null,
+  id: 'B-000001',
+  state: 'Running' as const,
+  total: 35,
+  produced: 0,
+  rejected: 0,
+  sizes: ['S', 'M'],
+  colors: ['NAVY', 'RED'],
+  quantities: [
+    [10, 20],
+    [5, 0],
+  ],
+  missing: 0,
+  inspection: null,
+  plan: null,
 };
 
 function grid() {
@@ -37,14 +48,34 @@ describe('the batch output sheet', () => {
     const read = parseOutputSheet(g, batch);
     expect(read).toEqual({
       batchId: 'B-000001',
-      produced: { sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[10, 18], [5, 0]] },
-      rejected: { sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[0, 0], [0, 0]] },
+      produced: {
+        sizes: ['S', 'M'],
+        colors: ['NAVY', 'RED'],
+        quantities: [
+          [10, 18],
+          [5, 0],
+        ],
+      },
+      rejected: {
+        sizes: ['S', 'M'],
+        colors: ['NAVY', 'RED'],
+        quantities: [
+          [0, 0],
+          [0, 0],
+        ],
+      },
       problems: [],
     });
     expect(unaccountedCells(batch, read.produced!, read.rejected!)).toEqual([
       { color: 'NAVY', size: 'M', quantity: 20, produced: 18, rejected: 0, missing: 2 },
     ]);
-    const rejected = { ...read.rejected!, quantities: [[0, 2], [0, 0]] };
+    const rejected = {
+      ...read.rejected!,
+      quantities: [
+        [0, 2],
+        [0, 0],
+      ],
+    };
     expect(unaccountedCells(batch, read.produced!, rejected)).toEqual([]);
   });
 

@@ -15,7 +15,6 @@ import { api, createTechPack } from './helpers.js';
 import { loadBundle } from './fakes/bundle.js';
 import { fakeGas } from './fakes/services.js';
 
-
 let dist: string;
 let chrome: Launched;
 
@@ -49,7 +48,16 @@ const panel = (over: Partial<OrderPanel> = {}): OrderPanel => ({
   ...over,
 });
 
-const item = (id: string, state = 'Draft') => ({ id, styleCode: 'TEE', techPackId: 'TP-1', state, version: 1, total: 10, deliveryDate: null, customer: null });
+const item = (id: string, state = 'Draft') => ({
+  id,
+  styleCode: 'TEE',
+  techPackId: 'TP-1',
+  state,
+  version: 1,
+  total: 10,
+  deliveryDate: null,
+  customer: null,
+});
 
 describe('the sidebar with canned answers', () => {
   it('lists with filters and pagination, opens, pushes, transitions, and shows refusals in words', async () => {
@@ -59,7 +67,10 @@ describe('the sidebar with canned answers', () => {
         case 'getActiveOrder':
           return { ok: true, data: null };
         case 'listTechPacks':
-          return { ok: true, data: { items: [{ id: 'TP-1', styleCode: 'TEE', name: 'Tee', state: 'Design' }], nextCursor: null } };
+          return {
+            ok: true,
+            data: { items: [{ id: 'TP-1', styleCode: 'TEE', name: 'Tee', state: 'Design' }], nextCursor: null },
+          };
         case 'listOrders': {
           const q = args[0] as { cursor?: string | null };
           return q.cursor === 'c2'
@@ -69,7 +80,11 @@ describe('the sidebar with canned answers', () => {
         case 'openOrder':
           return { ok: true, data: state };
         case 'pushOrder':
-          return { ok: true, data: { sent: 0, conflicts: 2, invalid: 0, structureChanged: false, version: 2, panel: state }, notice: '2 cell(s) were changed by bo@example.com since you pulled the order.' };
+          return {
+            ok: true,
+            data: { sent: 0, conflicts: 2, invalid: 0, structureChanged: false, version: 2, panel: state },
+            notice: '2 cell(s) were changed by bo@example.com since you pulled the order.',
+          };
         case 'transitionOrder':
           if (args[1] === 'plan') {
             const why = 'it must be Production ready before this order can be planned.';
@@ -93,7 +108,9 @@ describe('the sidebar with canned answers', () => {
     await page.selectOption('#f-state', 'Planned');
     await page.fill('#f-techpack', 'TP-1');
     await page.click('#search');
-    await expect.poll(() => calls.filter((c) => c.name === 'listOrders').at(-1)?.args[0]).toMatchObject({ state: 'Planned', techPackId: 'TP-1', cursor: null });
+    await expect
+      .poll(() => calls.filter((c) => c.name === 'listOrders').at(-1)?.args[0])
+      .toMatchObject({ state: 'Planned', techPackId: 'TP-1', cursor: null });
 
     await page.click('#open-PO-000001');
     await page.locator('#c-id', { hasText: 'PO-000001' }).waitFor();
@@ -113,7 +130,11 @@ describe('the sidebar with canned answers', () => {
     await page.fill('#reason', 'customer dropped the style');
     await page.click('#reason-ok');
     await page.locator('#c-state', { hasText: 'Cancelled' }).waitFor();
-    expect(calls.find((c) => c.name === 'transitionOrder' && c.args[1] === 'cancel')?.args).toEqual(['PO-000001', 'cancel', { reason: 'customer dropped the style' }]);
+    expect(calls.find((c) => c.name === 'transitionOrder' && c.args[1] === 'cancel')?.args).toEqual([
+      'PO-000001',
+      'cancel',
+      { reason: 'customer dropped the style' },
+    ]);
     expect(await page.locator('#actions button').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
@@ -121,15 +142,34 @@ describe('the sidebar with canned answers', () => {
 
   it('runs batch actions from their rows', async () => {
     const b = (id: string, state: 'Planned' | 'Running') => ({
-      id, state, total: 40, produced: 0, rejected: 0, sizes: ['S'], colors: ['NAVY'], quantities: [[40]], missing: 0,
-      inspection: null, plan: null,
+      id,
+      state,
+      total: 40,
+      produced: 0,
+      rejected: 0,
+      sizes: ['S'],
+      colors: ['NAVY'],
+      quantities: [[40]],
+      missing: 0,
+      inspection: null,
+      plan: null,
     });
-    const released = panel({ state: 'Released', editable: false, actions: ['cancel', 'generateBatches'], batches: [b('B-1', 'Planned'), b('B-2', 'Running')] });
+    const released = panel({
+      state: 'Released',
+      editable: false,
+      actions: ['cancel', 'generateBatches'],
+      batches: [b('B-1', 'Planned'), b('B-2', 'Running')],
+    });
     const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name) => {
       if (name === 'getActiveOrder') return { ok: true, data: released };
       if (name === 'listOrders' || name === 'listTechPacks') return { ok: true, data: { items: [], nextCursor: null } };
       if (name === 'openBatchOutput') return { ok: true, data: { sheetName: 'Output B-2' } };
-      if (name === 'finishBatch') return { ok: false, code: 'OUTPUT_NEEDED', message: 'Type what batch B-2 produced and rejected on the sheet "Output B-2", then click Finish again.' };
+      if (name === 'finishBatch')
+        return {
+          ok: false,
+          code: 'OUTPUT_NEEDED',
+          message: 'Type what batch B-2 produced and rejected on the sheet "Output B-2", then click Finish again.',
+        };
       return { ok: true, data: released, notice: `${name} done` };
     });
     await page.locator('#c-state', { hasText: 'Released' }).waitFor();
@@ -142,7 +182,11 @@ describe('the sidebar with canned answers', () => {
     await page.locator('#message.info', { hasText: 'Output B-2' }).waitFor();
     await page.click('#finish-B-2');
     await page.locator('#message.error', { hasText: 'then click Finish again' }).waitFor();
-    expect(calls.filter((c) => c.name !== 'listOrders' && c.name !== 'listTechPacks' && c.name !== 'getActiveOrder').map((c) => [c.name, ...c.args])).toEqual([
+    expect(
+      calls
+        .filter((c) => c.name !== 'listOrders' && c.name !== 'listTechPacks' && c.name !== 'getActiveOrder')
+        .map((c) => [c.name, ...c.args]),
+    ).toEqual([
       ['generateBatches', 'PO-000001'],
       ['startBatch', 'PO-000001', 'B-1'],
       ['openBatchOutput', 'PO-000001', 'B-2'],
@@ -156,17 +200,28 @@ describe('the sidebar with canned answers', () => {
     const major = { aql: 2.5, accept: 0, reject: 1 };
     const plan = { lotSize: 40, inspectionLevel: 'II', codeLetter: 'D', sampleSize: 8, major };
     const row: Pick<BatchRow, 'total' | 'rejected' | 'sizes' | 'colors' | 'quantities' | 'plan' | 'inspection'> = {
-      total: 40, rejected: 0, sizes: ['S'], colors: ['NAVY'], quantities: [[40]], plan: null, inspection: null,
+      total: 40,
+      rejected: 0,
+      sizes: ['S'],
+      colors: ['NAVY'],
+      quantities: [[40]],
+      plan: null,
+      inspection: null,
     };
     const running = { ...row, id: 'B-2', state: 'Running' as const, produced: 0, missing: 0 };
     const finished = { ...row, id: 'B-1', state: 'Finished' as const, produced: 37, missing: 3 };
     let batches = [finished, running];
-    const inProgress = (over: Partial<OrderPanel> = {}) => panel({
-      state: 'InProgress', editable: false, actions: ['complete', 'shortClose'], batches,
-      progress: { batched: 80, produced: 37, rejected: 0, missing: 3 },
-      tolerance: { overPct: 5, underPct: 3, scope: 'cell' },
-      extraCutPct: 2, ...over,
-    });
+    const inProgress = (over: Partial<OrderPanel> = {}) =>
+      panel({
+        state: 'InProgress',
+        editable: false,
+        actions: ['complete', 'shortClose'],
+        batches,
+        progress: { batched: 80, produced: 37, rejected: 0, missing: 3 },
+        tolerance: { overPct: 5, underPct: 3, scope: 'cell' },
+        extraCutPct: 2,
+        ...over,
+      });
     let inspected = 0;
     const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name, args) => {
       if (name === 'getActiveOrder') return { ok: true, data: inProgress() };
@@ -240,7 +295,11 @@ describe('the sidebar with canned answers', () => {
   it('offers the settings when no API URL is set, and the settings dialog saves and closes', async () => {
     const { page, calls } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name) => {
       if (name === 'openSettings') return { ok: true, data: null };
-      return { ok: false, code: 'NO_API_URL', message: 'Set the GarmentFlow API URL first: Extensions > GarmentFlow Production > Settings.' };
+      return {
+        ok: false,
+        code: 'NO_API_URL',
+        message: 'Set the GarmentFlow API URL first: Extensions > GarmentFlow Production > Settings.',
+      };
     });
     await page.locator('#open-settings').waitFor();
     await page.click('#open-settings');
@@ -248,8 +307,13 @@ describe('the sidebar with canned answers', () => {
     await page.close();
 
     const dlg = await openPage(chrome.browser, path.join(dist, 'Settings.html'), (name, args) => {
-      if (name === 'getSettings') return { ok: true, data: { apiUrl: '', allowedPrefixes: ['https://api.example.com/'], email: 'ana@example.com' } };
-      if (name === 'saveSettings') return { ok: true, data: { apiUrl: args[0], allowedPrefixes: [], email: 'ana@example.com' }, notice: 'Saved.' };
+      if (name === 'getSettings')
+        return {
+          ok: true,
+          data: { apiUrl: '', allowedPrefixes: ['https://api.example.com/'], email: 'ana@example.com' },
+        };
+      if (name === 'saveSettings')
+        return { ok: true, data: { apiUrl: args[0], allowedPrefixes: [], email: 'ana@example.com' }, notice: 'Saved.' };
       throw new Error(name);
     });
     await dlg.page.locator('#who', { hasText: 'ana@example.com' }).waitFor();
@@ -257,7 +321,11 @@ describe('the sidebar with canned answers', () => {
     await dlg.page.fill('#api-url', 'https://api.example.com');
     await dlg.page.click('#save');
     await dlg.page.locator('#message.ok').waitFor();
-    await expect.poll(() => dlg.page.evaluate(() => (window as unknown as { __closed?: boolean }).__closed === true), { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(() => dlg.page.evaluate(() => (window as unknown as { __closed?: boolean }).__closed === true), {
+        timeout: 5000,
+      })
+      .toBe(true);
     expect(dlg.calls.find((c) => c.name === 'saveSettings')?.args).toEqual(['https://api.example.com']);
     await dlg.page.close();
   });
@@ -268,7 +336,10 @@ describe('the sidebar driving the built add-on against the local stack', () => {
     const admin = await token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] });
     const ana = await token({ email: 'ana@example.com', roles: ['planner'] });
     const tp = createTechPack(admin, 'ProductionReady');
-    const created = api('POST', '/v1/production-orders', { token: admin, body: { techPackId: tp.id, deliveryDate: '2027-03-01' } });
+    const created = api('POST', '/v1/production-orders', {
+      token: admin,
+      body: { techPackId: tp.id, deliveryDate: '2027-03-01' },
+    });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
 
@@ -278,7 +349,7 @@ describe('the sidebar driving the built add-on against the local stack', () => {
     const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name, args) =>
       (addon as unknown as Record<string, (...a: unknown[]) => unknown>)[name](...args),
     );
-    await page.locator('#n-techpack option[value="' + tp.id + '"]').waitFor({ state: 'attached' });
+    await page.locator(`#n-techpack option[value="${tp.id}"]`).waitFor({ state: 'attached' });
     await page.fill('#f-techpack', tp.id);
     await page.click('#search');
     await page.locator(`#order-list li[data-order="${id}"]`).waitFor();
@@ -293,17 +364,29 @@ describe('the sidebar driving the built add-on against the local stack', () => {
     await page.click('#push');
     await page.locator('#message.ok', { hasText: 'Pushed 2 changes' }).waitFor();
     expect(await page.textContent('#c-version')).toBe('2');
-    let order = (api('GET', `/v1/production-orders/${id}`, { token: admin })).body;
-    expect(order.matrix.quantities).toEqual([[40, 0, 0], [0, 0, 12]]);
+    let order = api('GET', `/v1/production-orders/${id}`, { token: admin }).body;
+    expect(order.matrix.quantities).toEqual([
+      [40, 0, 0],
+      [0, 0, 12],
+    ]);
 
     await page.click('#action-plan');
     await page.locator('#c-state', { hasText: 'Planned' }).waitFor();
     await page.click('#action-release');
     await page.locator('#c-state', { hasText: 'Released' }).waitFor();
     expect(await page.isHidden('#push')).toBe(true);
-    order = (api('GET', `/v1/production-orders/${id}`, { token: admin })).body;
+    order = api('GET', `/v1/production-orders/${id}`, { token: admin }).body;
     expect(order).toMatchObject({ state: 'Released', total: 52, updatedBy: 'ana@example.com' });
-    expect(calls.map((c) => c.name)).toEqual(expect.arrayContaining(['getActiveOrder', 'listOrders', 'listTechPacks', 'openOrder', 'pushOrder', 'transitionOrder']));
+    expect(calls.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'getActiveOrder',
+        'listOrders',
+        'listTechPacks',
+        'openOrder',
+        'pushOrder',
+        'transitionOrder',
+      ]),
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

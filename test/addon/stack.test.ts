@@ -14,7 +14,6 @@ import { loadBundle, type AddonGlobals } from './fakes/bundle.js';
 import { fakeGas, type FakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
 
-
 let dist: string;
 let ana: string;
 let bo: string;
@@ -71,7 +70,11 @@ async function getOrder(id: string) {
   return res.body;
 }
 
-function q(order: { matrix: { sizes: string[]; colors: string[]; quantities: number[][] } }, color: string, size: string): number {
+function q(
+  order: { matrix: { sizes: string[]; colors: string[]; quantities: number[][] } },
+  color: string,
+  size: string,
+): number {
   return order.matrix.quantities[order.matrix.colors.indexOf(color)][order.matrix.sizes.indexOf(size)];
 }
 
@@ -79,7 +82,19 @@ async function newOrder(state = 'ProductionReady', body: Record<string, unknown>
   const tp = createTechPack(admin, state);
   const res = api('POST', '/v1/production-orders', {
     token: admin,
-    body: { techPackId: tp.id, deliveryDate: '2027-03-01', matrix: { sizes: ['S', 'M', 'L'], colors: ['NAVY', 'RED'], quantities: [[10, 20, 30], [5, 5, 5]] }, ...body },
+    body: {
+      techPackId: tp.id,
+      deliveryDate: '2027-03-01',
+      matrix: {
+        sizes: ['S', 'M', 'L'],
+        colors: ['NAVY', 'RED'],
+        quantities: [
+          [10, 20, 30],
+          [5, 5, 5],
+        ],
+      },
+      ...body,
+    },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return { tp, order: res.body };
@@ -110,14 +125,21 @@ describe('the add-on against the local stack', () => {
     gas.fetcher.calls = 0;
     const panel = ok(addon.openOrder(order.id));
     expect(gas.fetcher.calls).toBe(1); // order + batches + materials in one fetchAll
-    expect(panel).toMatchObject({ orderId: order.id, state: 'Draft', version: 1, editable: true, actions: ['plan', 'cancel'] });
+    expect(panel).toMatchObject({
+      orderId: order.id,
+      state: 'Draft',
+      version: 1,
+      editable: true,
+      actions: ['plan', 'cancel'],
+    });
     const sheet = gas.book.sheet(panel.sheetName);
     expect(gas.book.active).toBe(sheet);
     expect(valueAt(sheet, 'NAVY', 'M')).toBe(20);
     expect(sheet.protections[0].warningOnly).toBe(true);
     expect(sheet.protections[0].unprotected.length).toBe(3);
     expect(gas.book.sheet(STATE_SHEET).hidden).toBe(true);
-    for (const r of gas.fetcher.requests.filter((x) => !x.url.endsWith('/v1/health'))) expect(r.headers.Authorization).toBe(`Bearer ${ana}`);
+    for (const r of gas.fetcher.requests.filter((x) => !x.url.endsWith('/v1/health')))
+      expect(r.headers.Authorization).toBe(`Bearer ${ana}`);
 
     // Ana edits two cells and types text into a third.
     typeAt(sheet, 'NAVY', 'S', 11);
@@ -131,15 +153,24 @@ describe('the add-on against the local stack', () => {
     expect(sheet.stats.reads - before.reads).toBe(1);
     expect(sheet.stats.writes - before.writes).toBe(1);
     expect(gas.fetcher.requests.length - requestsBefore).toBe(1);
-    expect(gas.fetcher.requests.at(-1)).toMatchObject({ method: 'POST', url: expect.stringMatching(/\/matrix-edits$/) });
+    expect(gas.fetcher.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      url: expect.stringMatching(/\/matrix-edits$/),
+    });
     expect(JSON.parse(gas.fetcher.requests.at(-1)!.body!)).toEqual({
       baseVersion: 1,
-      edits: [{ color: 'NAVY', size: 'S', from: 10, to: 11 }, { color: 'NAVY', size: 'L', from: 30, to: 31 }],
+      edits: [
+        { color: 'NAVY', size: 'S', from: 10, to: 11 },
+        { color: 'NAVY', size: 'L', from: 30, to: 31 },
+      ],
     });
     expect(gas.lock.acquired).toBe(1);
     expect(gas.lock.held).toBe(false);
     let server = await getOrder(order.id);
-    expect(server.matrix.quantities).toEqual([[11, 20, 31], [5, 5, 5]]);
+    expect(server.matrix.quantities).toEqual([
+      [11, 20, 31],
+      [5, 5, 5],
+    ]);
     // the bad cell is kept as typed, marked, and was not sent
     const bad = cellOf(sheet, 'RED', 'M');
     expect(sheet.valueAt(bad.row, bad.col)).toBe('abc');
@@ -149,7 +180,13 @@ describe('the add-on against the local stack', () => {
     // Bo changes NAVY/S and RED/S through the API meanwhile.
     const boEdit = api('POST', `/v1/production-orders/${order.id}/matrix-edits`, {
       token: bo,
-      body: { baseVersion: 2, edits: [{ color: 'NAVY', size: 'S', from: 11, to: 50 }, { color: 'RED', size: 'S', from: 5, to: 6 }] },
+      body: {
+        baseVersion: 2,
+        edits: [
+          { color: 'NAVY', size: 'S', from: 11, to: 50 },
+          { color: 'RED', size: 'S', from: 5, to: 6 },
+        ],
+      },
     });
     expect(boEdit.status, JSON.stringify(boEdit.body)).toBe(200);
 
@@ -162,11 +199,16 @@ describe('the add-on against the local stack', () => {
     expect(s2).toMatchObject({ sent: 0, conflicts: 1, version: 3 });
     expect((push2 as { notice?: string }).notice).toMatch(/changed by bo@example.com/);
     server = await getOrder(order.id);
-    expect(server.matrix.quantities).toEqual([[50, 20, 31], [6, 5, 5]]); // nothing of Ana's second push applied
+    expect(server.matrix.quantities).toEqual([
+      [50, 20, 31],
+      [6, 5, 5],
+    ]); // nothing of Ana's second push applied
     const conflict = cellOf(sheet, 'NAVY', 'S');
     expect(sheet.valueAt(conflict.row, conflict.col)).toBe(50);
     expect(sheet.backgroundAt(conflict.row, conflict.col)).toBe(COLOR.conflict);
-    expect(sheet.noteAt(conflict.row, conflict.col)).toMatch(/bo@example.com changed this cell to 50.*Your value 12 was not sent/);
+    expect(sheet.noteAt(conflict.row, conflict.col)).toMatch(
+      /bo@example.com changed this cell to 50.*Your value 12 was not sent/,
+    );
     expect(valueAt(sheet, 'NAVY', 'M')).toBe(21); // kept
     const pending = cellOf(sheet, 'NAVY', 'M');
     expect(sheet.backgroundAt(pending.row, pending.col)).toBe(COLOR.pending);
@@ -179,7 +221,10 @@ describe('the add-on against the local stack', () => {
     const s3 = ok(addon.pushOrder(order.id));
     expect(s3).toMatchObject({ sent: 2, conflicts: 0, invalid: 0, version: 4 });
     server = await getOrder(order.id);
-    expect(server.matrix.quantities).toEqual([[50, 21, 31], [6, 7, 5]]);
+    expect(server.matrix.quantities).toEqual([
+      [50, 21, 31],
+      [6, 7, 5],
+    ]);
     expect(sheet.noteAt(conflict.row, conflict.col)).toBeUndefined();
     expect(ok(addon.pushOrder(order.id)).sent).toBe(0);
   });
@@ -207,7 +252,15 @@ describe('the add-on against the local stack', () => {
     expect(sent[0].headers['If-Match']).toBe('"1"');
     expect(JSON.parse(sent[0].body!)).toEqual({ sizes: ['S', 'M', 'L', 'XL'], colors: ['NAVY', 'RED', 'BLACK'] });
     const server = await getOrder(order.id);
-    expect(server.matrix).toEqual({ sizes: ['S', 'M', 'L', 'XL'], colors: ['NAVY', 'RED', 'BLACK'], quantities: [[10, 20, 30, 4], [5, 5, 6, 0], [0, 9, 0, 0]] });
+    expect(server.matrix).toEqual({
+      sizes: ['S', 'M', 'L', 'XL'],
+      colors: ['NAVY', 'RED', 'BLACK'],
+      quantities: [
+        [10, 20, 30, 4],
+        [5, 5, 6, 0],
+        [0, 9, 0, 0],
+      ],
+    });
     expect(valueAt(sheet, 'BLACK', 'M')).toBe(9);
   });
 
@@ -221,17 +274,30 @@ describe('the add-on against the local stack', () => {
       message: 'The tech pack is still in Design: it must be Production ready before this order can be planned.',
     });
     for (const to of ['Approval', 'ProductionReady']) {
-      expect((api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: admin, body: { to } })).status).toBe(200);
+      expect(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: admin, body: { to } }).status).toBe(200);
     }
     const incomplete = addon.transitionOrder(order.id, 'plan', {});
-    expect(incomplete).toMatchObject({ ok: false, code: 'ORDER_INCOMPLETE', message: expect.stringMatching(/^This order cannot be planned yet: the matrix has no quantities; the delivery date is not set/) });
+    expect(incomplete).toMatchObject({
+      ok: false,
+      code: 'ORDER_INCOMPLETE',
+      message: expect.stringMatching(
+        /^This order cannot be planned yet: the matrix has no quantities; the delivery date is not set/,
+      ),
+    });
     typeAt(sheet, 'NAVY', 'S', 100);
     expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({ ok: false, code: 'UNPUSHED_CHANGES' });
     ok(addon.pushOrder(order.id));
-    const dated = api('PATCH', `/v1/production-orders/${order.id}`, { token: admin, headers: { 'If-Match': '"2"' }, body: { deliveryDate: '2027-06-01' } });
+    const dated = api('PATCH', `/v1/production-orders/${order.id}`, {
+      token: admin,
+      headers: { 'If-Match': '"2"' },
+      body: { deliveryDate: '2027-06-01' },
+    });
     expect(dated.status, JSON.stringify(dated.body)).toBe(200);
     expect(ok(addon.refreshOrder(order.id, false))).toMatchObject({ deliveryDate: '2027-06-01', version: 3 });
-    expect(ok(addon.transitionOrder(order.id, 'plan', {}))).toMatchObject({ state: 'Planned', actions: ['reopen', 'release', 'cancel'] });
+    expect(ok(addon.transitionOrder(order.id, 'plan', {}))).toMatchObject({
+      state: 'Planned',
+      actions: ['reopen', 'release', 'cancel'],
+    });
     expect(addon.transitionOrder(order.id, 'cancel', {})).toMatchObject({ ok: false, code: 'REASON_REQUIRED' });
     const released = ok(addon.transitionOrder(order.id, 'release', {}));
     expect(released).toMatchObject({ state: 'Released', editable: false });
@@ -241,9 +307,17 @@ describe('the add-on against the local stack', () => {
     expect(String(sheet.valueAt(sheet.find(LABEL.state)!.row, 2))).toBe('Released');
     // The matrix is frozen now: an edit is refused in words, and kept on the sheet.
     typeAt(sheet, 'NAVY', 'S', 101);
-    expect(addon.pushOrder(order.id)).toMatchObject({ ok: false, code: 'NOT_EDITABLE', message: expect.stringMatching(/This order is Released: its quantities/) });
+    expect(addon.pushOrder(order.id)).toMatchObject({
+      ok: false,
+      code: 'NOT_EDITABLE',
+      message: expect.stringMatching(/This order is Released: its quantities/),
+    });
     expect(valueAt(sheet, 'NAVY', 'S')).toBe(101);
-    expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION', message: expect.stringMatching(/^An order that is Released cannot be planned/) });
+    expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({
+      ok: false,
+      code: 'ILLEGAL_TRANSITION',
+      message: expect.stringMatching(/^An order that is Released cannot be planned/),
+    });
     expect(ok(addon.getActiveOrder())).toMatchObject({ orderId: order.id, state: 'Released' });
   });
 
@@ -256,7 +330,9 @@ describe('the add-on against the local stack', () => {
     expect((created as { notice?: string }).notice).toMatch(/created in Draft/);
     const sheet = gas.book.sheet(panel.sheetName);
     expect(valueAt(sheet, 'NAVY', 'S')).toBe(0);
-    expect(gas.fetcher.requests.find((r) => r.method === 'POST')?.headers['Idempotency-Key']).toEqual(expect.any(String));
+    expect(gas.fetcher.requests.find((r) => r.method === 'POST')?.headers['Idempotency-Key']).toEqual(
+      expect.any(String),
+    );
     expect(addon.createOrder({ techPackId: 'TP-999999' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
 
     // Opening it again keeps what the planner typed and has not pushed.
@@ -276,7 +352,9 @@ describe('the add-on against the local stack', () => {
   it('opens and pushes a 20,000-cell matrix with one range read, one request and one range write', async () => {
     const sizes = Array.from({ length: 100 }, (_, i) => `Z${String(i).padStart(3, '0')}`);
     const colors = Array.from({ length: 200 }, (_, i) => `C${String(i).padStart(3, '0')}`);
-    const { order } = await newOrder('ProductionReady', { matrix: { sizes, colors, quantities: colors.map(() => sizes.map(() => 1)) } });
+    const { order } = await newOrder('ProductionReady', {
+      matrix: { sizes, colors, quantities: colors.map(() => sizes.map(() => 1)) },
+    });
     expect(order.total).toBe(20_000);
     const { gas, addon } = addonFor(ana, 'ana@example.com');
     const t0 = Date.now();
@@ -285,7 +363,8 @@ describe('the add-on against the local stack', () => {
     expect(gas.fetcher.calls).toBe(1);
     expect(sheet.stats.writes).toBe(1);
     const corner = sheet.find(LABEL.corner)!;
-    for (let r = 0; r < colors.length; r++) for (let c = 0; c < sizes.length; c++) sheet.type(corner.row + 1 + r, 2 + c, 2 + ((r + c) % 5));
+    for (let r = 0; r < colors.length; r++)
+      for (let c = 0; c < sizes.length; c++) sheet.type(corner.row + 1 + r, 2 + c, 2 + ((r + c) % 5));
     const before = { ...sheet.stats };
     const requestsBefore = gas.fetcher.requests.length;
     const t1 = Date.now();
@@ -312,7 +391,9 @@ describe('the add-on against the local stack', () => {
     const mat = sheet.find(LABEL.materials)!;
     expect(String(sheet.valueAt(mat.row, 2))).toMatch(/Up to date/);
     expect(sheet.valueAt(mat.row + 2, 1)).toBe('FAB-JERSEY');
-    const bom = [{ material: 'FAB-JERSEY', uom: 'm', consumption: 1.5, wastagePct: 5, variants: 'match', purchaseMultiple: 50 }];
+    const bom = [
+      { material: 'FAB-JERSEY', uom: 'm', consumption: 1.5, wastagePct: 5, variants: 'match', purchaseMultiple: 50 },
+    ];
     // The signed-off spec is locked (TECH_PACK_LOCKED): the BOM changes once the tech pack is back in Design.
     const reopened = api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: admin, body: { to: 'Design' } });
     expect(reopened.status, JSON.stringify(reopened.body)).toBe(200);
@@ -364,9 +445,14 @@ describe('the add-on against the local stack', () => {
     const orderSheet = gas.book.sheet(finished.sheetName);
     expect(orderSheet.find(b.id)).not.toBeNull();
     // Completing needs every batch done, and the quantities within tolerance or a short-close.
-    expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({ ok: false, code: 'BATCHES_OPEN', message: expect.stringMatching(/not Finished or Cancelled yet/) });
+    expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({
+      ok: false,
+      code: 'BATCHES_OPEN',
+      message: expect.stringMatching(/not Finished or Cancelled yet/),
+    });
     let p = finished;
-    for (const other of finished.batches.filter((x) => x.state === 'Planned')) p = ok(addon.cancelBatch(order.id, other.id));
+    for (const other of finished.batches.filter((x) => x.state === 'Planned'))
+      p = ok(addon.cancelBatch(order.id, other.id));
     expect(p.batches.filter((x) => x.state === 'Planned')).toEqual([]);
     // Produced garments cannot be cancelled away: the refusal says to short-close instead.
     expect(addon.transitionOrder(order.id, 'cancel', { reason: 'customer left' })).toMatchObject({
@@ -375,10 +461,15 @@ describe('the add-on against the local stack', () => {
       message: expect.stringMatching(/cannot be cancelled\. Short-close it instead\./),
     });
     expect(addon.transitionOrder(order.id, 'complete', {})).toMatchObject({
-      ok: false, code: 'OUT_OF_TOLERANCE', message: expect.stringMatching(/short-close with a reason/),
+      ok: false,
+      code: 'OUT_OF_TOLERANCE',
+      message: expect.stringMatching(/short-close with a reason/),
     });
     expect(addon.transitionOrder(order.id, 'shortClose', {})).toMatchObject({ ok: false, code: 'REASON_REQUIRED' });
-    expect(ok(addon.transitionOrder(order.id, 'shortClose', { reason: 'fabric ran out' }))).toMatchObject({ state: 'Completed', actions: [] });
+    expect(ok(addon.transitionOrder(order.id, 'shortClose', { reason: 'fabric ran out' }))).toMatchObject({
+      state: 'Completed',
+      actions: [],
+    });
     expect((await getOrder(order.id)).state).toBe('Completed');
   });
 });

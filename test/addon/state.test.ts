@@ -6,7 +6,13 @@ import { snap } from './helpers.js';
 function big() {
   const sizes = Array.from({ length: 100 }, (_, i) => `S${i}`);
   const colors = Array.from({ length: 200 }, (_, i) => `C${i}`);
-  return snap({ matrix: { sizes, colors, quantities: colors.map((_, r) => sizes.map((_, c) => (r * 7919 + c * 104729) % 10_000_000)) } });
+  return snap({
+    matrix: {
+      sizes,
+      colors,
+      quantities: colors.map((_, r) => sizes.map((_, c) => (r * 7919 + c * 104729) % 10_000_000)),
+    },
+  });
 }
 
 describe('add-on state (hidden sheet, chunked)', () => {

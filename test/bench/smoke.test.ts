@@ -42,7 +42,10 @@ describe('npm run bench -- --smoke', () => {
     try {
       const run = await runSmoke(out);
       expect(run.code, `the smoke run failed:\n${run.stderr.slice(-4000)}`).toBe(0);
-      const results = JSON.parse(readFileSync(out, 'utf8')) as { meta: { mode: string }; sections: Record<string, SectionResult> };
+      const results = JSON.parse(readFileSync(out, 'utf8')) as {
+        meta: { mode: string };
+        sections: Record<string, SectionResult>;
+      };
       expect(results.meta.mode).toBe('smoke');
       for (const id of SECTION_IDS) {
         const section = results.sections[id];
@@ -58,7 +61,10 @@ describe('npm run bench -- --smoke', () => {
           } else {
             // Skipped only while a feature it needs is missing from the code base.
             const missing = (row.requires ?? []).filter((r) => !present(r));
-            expect(missing.length, `${where} was not measured although the code base has what it needs: ${row.reason}`).toBeGreaterThan(0);
+            expect(
+              missing.length,
+              `${where} was not measured although the code base has what it needs: ${row.reason}`,
+            ).toBeGreaterThan(0);
           }
         }
       }

@@ -26,7 +26,11 @@ interface Started {
 }
 
 function start(env: Record<string, string>): Started {
-  const child = spawn(tsx, ['infra/local/start.ts'], { cwd: root, env: { ...process.env, REPLENISHMENT_INTERVAL_SECONDS: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tsx, ['infra/local/start.ts'], {
+    cwd: root,
+    env: { ...process.env, REPLENISHMENT_INTERVAL_SECONDS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -85,7 +89,12 @@ describe('npm start', () => {
     const bin = tempDir('gf-nojava-');
     mkdirSync(path.join(bin, 'bin'));
     symlinkSync(process.execPath, path.join(bin, 'bin', 'node'));
-    const s = start({ PATH: path.join(bin, 'bin'), DATA_DIR: ':memory:', PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()) });
+    const s = start({
+      PATH: path.join(bin, 'bin'),
+      DATA_DIR: ':memory:',
+      PORT: String(await freePort()),
+      DYNAMODB_PORT: String(await freePort()),
+    });
     expect(await s.exited).toBe(1);
     expect(s.output()).toContain('Java was not found');
     expect(s.output()).toContain('apt-get install -y openjdk-17-jre-headless');
@@ -93,7 +102,9 @@ describe('npm start', () => {
 
   it('says which port is taken and how to pick another', async () => {
     const blocker = net.createServer();
-    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)),
+    );
     try {
       const s = start({ DATA_DIR: ':memory:', PORT: String(await freePort()), DYNAMODB_PORT: String(port) });
       expect(await s.exited).toBe(1);

@@ -68,6 +68,20 @@ it('the README walk-through takes an order from Draft to Completed with curl alo
   }
   const history = JSON.parse(stdout.slice(stdout.lastIndexOf('{"items"')));
   // The first start is two entries: the batch's own, and the order's move to InProgress.
-  expect(history.items.map((h: { action: string }) => h.action)).toEqual(['create', 'matrixEdit', 'plan', 'release', 'generate', 'start', 'start', 'start', 'finish', 'finish', 'complete']);
-  expect(history.items.filter((h: { from: string; to: string }) => h.from === 'Released' && h.to === 'InProgress')).toHaveLength(1);
+  expect(history.items.map((h: { action: string }) => h.action)).toEqual([
+    'create',
+    'matrixEdit',
+    'plan',
+    'release',
+    'generate',
+    'start',
+    'start',
+    'start',
+    'finish',
+    'finish',
+    'complete',
+  ]);
+  expect(
+    history.items.filter((h: { from: string; to: string }) => h.from === 'Released' && h.to === 'InProgress'),
+  ).toHaveLength(1);
 });

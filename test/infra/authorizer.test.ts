@@ -4,7 +4,15 @@ import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resilientKeySet } from '../../functions/auth/keySet.js';
-import { authorize, bearerToken, configFromEnv, createAuthorizer, rolesFromScope, type AuthorizerConfig, type KeySets } from '../../functions/authorizer.js';
+import {
+  authorize,
+  bearerToken,
+  configFromEnv,
+  createAuthorizer,
+  rolesFromScope,
+  type AuthorizerConfig,
+  type KeySets,
+} from '../../functions/authorizer.js';
 import { rolesFromClaims } from '../../functions/http/middleware.js';
 import { METRICS_NAMESPACE, observability, SERVICES } from '../../functions/log.js';
 import { captureStdout, emfMetricNames } from '../support/stdout.js';
@@ -39,7 +47,10 @@ async function sign(key: Key, claims: JWTPayload, opts: { exp?: number } = {}): 
 
 /** Valid by the real clock (the handler checks against it). */
 async function signNow(key: Key, claims: JWTPayload): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.jwk.kid, typ: 'JWT' }).setIssuedAt().setExpirationTime('5m')
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid: key.jwk.kid, typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime('5m')
     .sign(key.privateKey);
 }
 
@@ -83,12 +94,23 @@ describe('Google ID tokens (the add-on)', () => {
     const d = await check(await sign(google, googleClaims()));
     expect(d).toEqual({
       ok: true,
-      context: { sub: '1098765', email: 'ana@example.com', email_verified: 'true', hd: 'example.com', iss: 'https://accounts.google.com', roles: '', scope: '', client_id: '' },
+      context: {
+        sub: '1098765',
+        email: 'ana@example.com',
+        email_verified: 'true',
+        hd: 'example.com',
+        iss: 'https://accounts.google.com',
+        roles: '',
+        scope: '',
+        client_id: '',
+      },
     });
   });
 
   it('an allowed e-mail passes without a Workspace domain; the issuer without https too', async () => {
-    const d = await check(await sign(google, googleClaims({ email: 'solo@gmail.com', hd: undefined, iss: 'accounts.google.com' })));
+    const d = await check(
+      await sign(google, googleClaims({ email: 'solo@gmail.com', hd: undefined, iss: 'accounts.google.com' })),
+    );
     expect(d.ok).toBe(true);
   });
 
@@ -120,8 +142,14 @@ describe('Cognito access tokens (client credentials)', () => {
     expect(d).toEqual({
       ok: true,
       context: {
-        sub: 'client-erp', email: '', email_verified: '', hd: '', iss: COGNITO_ISSUER,
-        roles: 'planner,system', scope: 'garmentflow/system garmentflow/planner other/admin', client_id: 'client-erp',
+        sub: 'client-erp',
+        email: '',
+        email_verified: '',
+        hd: '',
+        iss: COGNITO_ISSUER,
+        roles: 'planner,system',
+        scope: 'garmentflow/system garmentflow/planner other/admin',
+        client_id: 'client-erp',
       },
     });
   });
@@ -154,30 +182,56 @@ describe('the handler (simple responses)', () => {
 
   it('authorizes with the caller as context; denies without a bearer token or with garbage', async () => {
     // The handler verifies against the real clock: sign a token valid now.
-    const token = await new SignJWT(cognitoClaims()).setProtectedHeader({ alg: 'RS256', kid: 'c1' }).setIssuedAt().setExpirationTime('5m').sign(cognito.privateKey);
+    const token = await new SignJWT(cognitoClaims())
+      .setProtectedHeader({ alg: 'RS256', kid: 'c1' })
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(cognito.privateKey);
     const handler = createAuthorizer(config, keys);
     const { result: answers, lines } = await captureStdout(async () => [
       await handler(event(`Bearer ${token}`), { awsRequestId: 'r-1' }),
       await handler(event()),
       await handler(event('Basic abc')),
       await handler(event('Bearer not.a.jwt')),
-      await handler(event(`Bearer ${await signNow(google, googleClaims({ email: 'eve@evil.example', hd: 'evil.example' }))}`)),
+      await handler(
+        event(`Bearer ${await signNow(google, googleClaims({ email: 'eve@evil.example', hd: 'evil.example' }))}`),
+      ),
     ]);
     const [yes, ...denied] = answers;
     expect(yes.isAuthorized).toBe(true);
-    expect(yes.context).toEqual({ sub: 'client-erp', iss: COGNITO_ISSUER, client_id: 'client-erp', roles: 'planner,system', scope: 'garmentflow/system garmentflow/planner other/admin' });
+    expect(yes.context).toEqual({
+      sub: 'client-erp',
+      iss: COGNITO_ISSUER,
+      client_id: 'client-erp',
+      roles: 'planner,system',
+      scope: 'garmentflow/system garmentflow/planner other/admin',
+    });
     for (const d of denied) expect(d.isAuthorized).toBe(false);
 
     // One line per decision, with the keys every function logs (functions/log.ts).
     const decisions = lines.filter((l) => l.message === 'allowed' || l.message === 'denied');
     expect(decisions).toHaveLength(5);
     for (const l of decisions) {
-      expect(l).toMatchObject({ service: SERVICES.authorizer, route: 'GET /v1/settings', coldStart: expect.any(Boolean) });
+      expect(l).toMatchObject({
+        service: SERVICES.authorizer,
+        route: 'GET /v1/settings',
+        coldStart: expect.any(Boolean),
+      });
       expect(l.requestId).toEqual(expect.any(String));
     }
-    expect(decisions[0]).toMatchObject({ message: 'allowed', level: 'INFO', requestId: 'r-1', coldStart: true, status: 200, actor: 'client-erp' });
+    expect(decisions[0]).toMatchObject({
+      message: 'allowed',
+      level: 'INFO',
+      requestId: 'r-1',
+      coldStart: true,
+      status: 200,
+      actor: 'client-erp',
+    });
     expect(decisions.slice(1).map((l) => [l.status, l.reason])).toEqual([
-      [403, 'no-token'], [403, 'no-token'], [403, 'malformed'], [403, 'account-not-allowed'],
+      [403, 'no-token'],
+      [403, 'no-token'],
+      [403, 'malformed'],
+      [403, 'account-not-allowed'],
     ]);
     expect(decisions.slice(1).every((l) => l.coldStart === false && l.level === 'WARN')).toBe(true);
   });
@@ -192,9 +246,11 @@ describe('the handler (simple responses)', () => {
     const emf = lines.filter((l) => l._aws);
     expect(emfMetricNames(emf)).toEqual(['AuthorizerDenials', 'AuthorizerDenials']);
     expect(emf.map((l) => [l.reason, l.AuthorizerDenials, l.service])).toEqual([
-      ['no-token', 1, SERVICES.authorizer], ['unverified-email', 1, SERVICES.authorizer],
+      ['no-token', 1, SERVICES.authorizer],
+      ['unverified-email', 1, SERVICES.authorizer],
     ]);
-    const directive = (emf[0]._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0];
+    const directive = (emf[0]._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] })
+      .CloudWatchMetrics[0];
     expect(directive.Namespace).toBe(METRICS_NAMESPACE);
     expect(directive.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'reason']));
   });
@@ -241,8 +297,13 @@ describe('helpers', () => {
 
 describe('faults: the Google key set cannot be fetched', () => {
   const event = (authorization: string) =>
-    ({ type: 'REQUEST', routeKey: 'GET /v1/settings', identitySource: [authorization], headers: { authorization },
-      requestContext: { requestId: 'r-keys' } }) as unknown as APIGatewayRequestAuthorizerEventV2;
+    ({
+      type: 'REQUEST',
+      routeKey: 'GET /v1/settings',
+      identitySource: [authorization],
+      headers: { authorization },
+      requestContext: { requestId: 'r-keys' },
+    }) as unknown as APIGatewayRequestAuthorizerEventV2;
 
   /** A key set server whose outage the test switches on and off, and a clock it moves. */
   function outage() {
@@ -315,12 +376,14 @@ describe('faults: the Google key set cannot be fetched', () => {
     state.down = true;
     state.time += 31_000;
     expect(await authorize(await signNow(rotated, googleClaims()), config, keySets)).toMatchObject({
-      ok: false, code: 'keys-unavailable',
+      ok: false,
+      code: 'keys-unavailable',
     });
     state.down = false;
     state.time += 31_000;
     expect(await authorize(await signNow(rotated, googleClaims()), config, keySets)).toMatchObject({
-      ok: false, code: 'invalid-token',
+      ok: false,
+      code: 'invalid-token',
     });
     // Google publishes the new key: it verifies at once (an unknown kid refetches after the cooldown).
     state.keys = [google.jwk, rotated.jwk];
@@ -333,10 +396,12 @@ describe('Workspace domains and scope prefixes', () => {
   it('an allowed domain counts by the hd claim, not by the email address alone', async () => {
     expect((await check(await sign(google, googleClaims({ hd: undefined })))).ok).toBe(false);
     expect(await check(await sign(google, googleClaims({ hd: 'other.example' })))).toMatchObject({
-      ok: false, code: 'account-not-allowed',
+      ok: false,
+      code: 'account-not-allowed',
     });
-    expect((await check(await sign(google, googleClaims({ email: 'ana@alias.example', hd: 'example.com' })))).ok)
-      .toBe(true);
+    expect((await check(await sign(google, googleClaims({ email: 'ana@alias.example', hd: 'example.com' })))).ok).toBe(
+      true,
+    );
   });
 
   it('a Cognito scope gives a role only with the configured prefix', async () => {

@@ -24,10 +24,15 @@ describe('stage config', () => {
   });
 
   it('takes comma lists and booleans from context', () => {
-    const c = loadConfig(ctx({
-      stage: 'prod', alarmEmail: 'ops@example.com', allowedGoogleDomains: 'a.com, b.org', allowedGoogleEmails: 'x@y.com',
-      replenishmentEnabled: 'false',
-    }));
+    const c = loadConfig(
+      ctx({
+        stage: 'prod',
+        alarmEmail: 'ops@example.com',
+        allowedGoogleDomains: 'a.com, b.org',
+        allowedGoogleEmails: 'x@y.com',
+        replenishmentEnabled: 'false',
+      }),
+    );
     expect(c.google.allowedDomains).toEqual(['a.com', 'b.org']);
     expect(c.google.allowedEmails).toEqual(['x@y.com']);
     expect(c.replenishment.enabled).toBe(false);
@@ -49,8 +54,9 @@ describe('stage config', () => {
       c.cognito.machineClients = [...c.cognito.machineClients, client];
       return () => validateConfig(c);
     };
-    expect(withClient('prod', { name: 'boot', roles: ['admin'], accessTokenMinutes: 5 }))
-      .toThrow(/no standing admin client/);
+    expect(withClient('prod', { name: 'boot', roles: ['admin'], accessTokenMinutes: 5 })).toThrow(
+      /no standing admin client/,
+    );
     expect(withClient('dev', { name: 'boot', roles: ['admin'] })).toThrow(/15 minutes at most/);
     expect(withClient('dev', { name: 'boot', roles: ['admin'], accessTokenMinutes: 15 })).not.toThrow();
     expect(withClient('prod', { name: 'erp', roles: ['system'] })).toThrow(/appears twice/);
@@ -102,7 +108,9 @@ describe('cdk.json', () => {
   });
 
   it('sets every feature flag aws-cdk-lib recommends, at its recommended value', () => {
-    const recommended = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'node_modules/aws-cdk-lib/recommended-feature-flags.json'), 'utf8'));
+    const recommended = JSON.parse(
+      readFileSync(path.join(PROJECT_ROOT, 'node_modules/aws-cdk-lib/recommended-feature-flags.json'), 'utf8'),
+    );
     for (const [flag, value] of Object.entries(recommended)) expect(json.context[flag], flag).toEqual(value);
   });
 });

@@ -64,7 +64,8 @@ function actionsInCode(source: string): Set<string> {
     if (m[1] === 'PutEventsCommand') used.add('events:PutEvents');
   }
   if (/new\s+TransactWrite(Items)?Command\s*\(/.test(code)) {
-    for (const m of code.matchAll(/\b(Put|Update|Delete|ConditionCheck)\s*:\s*\{/g)) used.add(TRANSACT_ITEM_ACTIONS[m[1]]);
+    for (const m of code.matchAll(/\b(Put|Update|Delete|ConditionCheck)\s*:\s*\{/g))
+      used.add(TRANSACT_ITEM_ACTIONS[m[1]]);
   }
   return used;
 }
@@ -83,7 +84,8 @@ const GRANTED: Record<FunctionName, readonly string[]> = {
 describe('the grants cover what each function calls', () => {
   const used = {} as Record<FunctionName, Set<string>>;
   beforeAll(async () => {
-    for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) used[name] = usedActions(await sourcesOf(FUNCTION_ENTRIES[name]));
+    for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[])
+      used[name] = usedActions(await sourcesOf(FUNCTION_ENTRIES[name]));
   });
 
   for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
@@ -109,6 +111,12 @@ describe('the grants cover what each function calls', () => {
       await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { Item } }, { Delete: { Key } }, { ConditionCheck: { Key } }] }));
       await eb.send(new PutEventsCommand({ Entries }));
     `;
-    expect([...actionsInCode(code)].sort()).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'events:PutEvents']);
+    expect([...actionsInCode(code)].sort()).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'events:PutEvents',
+    ]);
   });
 });

@@ -20,21 +20,36 @@ const LOG_WRITE = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const EXPECTED_ACTIONS: Record<'api' | 'replenishment' | 'publisher' | 'authorizer', string[]> = {
   api: [
     ...LOG_WRITE,
-    'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query',
-    'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem',
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:ConditionCheckItem',
   ],
   replenishment: [
     ...LOG_WRITE,
-    'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query',
-    'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem',
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:ConditionCheckItem',
     // Its on-failure destination (failed asynchronous runs).
-    'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl',
+    'sqs:SendMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:GetQueueUrl',
   ],
   publisher: [
     ...LOG_WRITE,
-    'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams',
+    'dynamodb:DescribeStream',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:ListStreams',
     'events:PutEvents',
-    'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl',
+    'sqs:SendMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:GetQueueUrl',
   ],
   authorizer: [...LOG_WRITE],
 };
@@ -52,7 +67,8 @@ function roleStatements(s: Synth, roleId: string): { statements: Statement[]; ma
   for (const p of role.Properties.Policies ?? []) statements.push(...p.PolicyDocument.Statement);
   for (const r of Object.values(s.json.Resources)) {
     if (r.Type !== 'AWS::IAM::Policy') continue;
-    if ((r.Properties.Roles ?? []).some((ref: { Ref?: string }) => ref.Ref === roleId)) statements.push(...r.Properties.PolicyDocument.Statement);
+    if ((r.Properties.Roles ?? []).some((ref: { Ref?: string }) => ref.Ref === roleId))
+      statements.push(...r.Properties.PolicyDocument.Statement);
   }
   return { statements, managed: role.Properties.ManagedPolicyArns ?? [] };
 }
@@ -80,7 +96,8 @@ describe.each(STAGES)('stack %s', (stage) => {
       expect(cfnFindings).toEqual([]);
       for (const r of report.pluginReports ?? []) expect(r.conclusion).toBe('success');
       // Every acknowledgment says why (infra/stack.ts acknowledgeNagFindings).
-      const acks = s.stack.node.findAll()
+      const acks = s.stack.node
+        .findAll()
         .flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules'));
       expect(acks.length).toBeGreaterThan(10);
       for (const m of acks) {
@@ -94,7 +111,9 @@ describe.each(STAGES)('stack %s', (stage) => {
     it('bundles every function as a minified ESM file with a source map and the require shim', () => {
       const fnIds = idsOf(s, 'AWS::Lambda::Function');
       expect(fnIds).toHaveLength(4);
-      const assetDirs = readdirSync(s.outdir).filter((d) => d.startsWith('asset.') && existsSync(path.join(s.outdir, d, 'index.mjs')));
+      const assetDirs = readdirSync(s.outdir).filter(
+        (d) => d.startsWith('asset.') && existsSync(path.join(s.outdir, d, 'index.mjs')),
+      );
       expect(assetDirs).toHaveLength(4);
       for (const d of assetDirs) {
         expect(existsSync(path.join(s.outdir, d, 'index.mjs.map'))).toBe(true);
@@ -120,11 +139,29 @@ describe.each(STAGES)('stack %s', (stage) => {
           out.authorizer = await (await load(authorizer)).handler({ identitySource: [], routeKey: 'GET /v1/settings', headers: {} });
           process.stdout.write('RESULT ' + JSON.stringify(out));
         `;
-        const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script, dir(s.stack.functions.api), dir(s.stack.functions.publisher), dir(s.stack.functions.authorizer)], {
-          env: { PATH: process.env.PATH, TABLE_NAME: 'table', AWS_REGION: 'eu-west-1', EVENT_BUS_NAME: 'bus', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' },
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'ignore'],
-        });
+        const stdout = execFileSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            script,
+            dir(s.stack.functions.api),
+            dir(s.stack.functions.publisher),
+            dir(s.stack.functions.authorizer),
+          ],
+          {
+            env: {
+              PATH: process.env.PATH,
+              TABLE_NAME: 'table',
+              AWS_REGION: 'eu-west-1',
+              EVENT_BUS_NAME: 'bus',
+              AWS_ACCESS_KEY_ID: 'x',
+              AWS_SECRET_ACCESS_KEY: 'x',
+            },
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'ignore'],
+          },
+        );
         const out = JSON.parse(stdout.slice(stdout.indexOf('RESULT ') + 7));
         expect(out.api.statusCode).toBe(200);
         expect(JSON.parse(out.api.body)).toEqual({ status: 'ok' });
@@ -156,8 +193,18 @@ describe.each(STAGES)('stack %s', (stage) => {
         })),
       });
       const [tableId] = idsOf(s, 'AWS::DynamoDB::Table');
-      const defs = s.json.Resources[tableId].Properties.AttributeDefinitions as { AttributeName: string; AttributeType: string }[];
-      expect(Object.fromEntries(defs.map((d) => [d.AttributeName, d.AttributeType]))).toEqual({ pk: 'S', sk: 'S', stateKey: 'S', techPackKey: 'S', type: 'S', seq: 'N' });
+      const defs = s.json.Resources[tableId].Properties.AttributeDefinitions as {
+        AttributeName: string;
+        AttributeType: string;
+      }[];
+      expect(Object.fromEntries(defs.map((d) => [d.AttributeName, d.AttributeType]))).toEqual({
+        pk: 'S',
+        sk: 'S',
+        stateKey: 'S',
+        techPackKey: 'S',
+        type: 'S',
+        seq: 'N',
+      });
     });
 
     if (stage === 'prod') {
@@ -197,10 +244,20 @@ describe.each(STAGES)('stack %s', (stage) => {
 
     it('api and authorizer get the env the code reads', () => {
       const api = s.json.Resources[logicalId(s, s.stack.functions.api)].Properties.Environment.Variables;
-      expect(Object.keys(api)).toEqual(expect.arrayContaining(['TABLE_NAME', 'GOOGLE_CLIENT_ID', 'ALLOWED_GOOGLE_DOMAINS', 'ALLOWED_GOOGLE_EMAILS']));
+      expect(Object.keys(api)).toEqual(
+        expect.arrayContaining(['TABLE_NAME', 'GOOGLE_CLIENT_ID', 'ALLOWED_GOOGLE_DOMAINS', 'ALLOWED_GOOGLE_EMAILS']),
+      );
       expect(api.TABLE_NAME).toEqual({ Ref: idsOf(s, 'AWS::DynamoDB::Table')[0] });
       const auth = s.json.Resources[logicalId(s, s.stack.functions.authorizer)].Properties.Environment.Variables;
-      expect(Object.keys(auth)).toEqual(expect.arrayContaining(['GOOGLE_CLIENT_ID', 'ALLOWED_GOOGLE_DOMAINS', 'ALLOWED_GOOGLE_EMAILS', 'COGNITO_ISSUER', 'COGNITO_CLIENT_IDS']));
+      expect(Object.keys(auth)).toEqual(
+        expect.arrayContaining([
+          'GOOGLE_CLIENT_ID',
+          'ALLOWED_GOOGLE_DOMAINS',
+          'ALLOWED_GOOGLE_EMAILS',
+          'COGNITO_ISSUER',
+          'COGNITO_CLIENT_IDS',
+        ]),
+      );
       expect(auth.ROLE_SCOPE_PREFIX).toBe('garmentflow/');
       const publisher = s.json.Resources[logicalId(s, s.stack.functions.publisher)].Properties.Environment.Variables;
       expect(publisher.EVENT_BUS_NAME).toEqual({ Ref: idsOf(s, 'AWS::Events::EventBus')[0] });
@@ -250,10 +307,19 @@ describe.each(STAGES)('stack %s', (stage) => {
             continue;
           }
           expect(resources, `${name} ${actions.join(',')}`).not.toContain('*');
-          if (actions.some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:DescribeStream' && a !== 'dynamodb:GetRecords' && a !== 'dynamodb:GetShardIterator')) {
+          if (
+            actions.some(
+              (a) =>
+                a.startsWith('dynamodb:') &&
+                a !== 'dynamodb:DescribeStream' &&
+                a !== 'dynamodb:GetRecords' &&
+                a !== 'dynamodb:GetShardIterator',
+            )
+          ) {
             expect(resources).toEqual([tableArn, indexArn]);
           }
-          if (actions.includes('dynamodb:GetRecords')) expect(resources).toEqual([{ 'Fn::GetAtt': [tableId, 'StreamArn'] }]);
+          if (actions.includes('dynamodb:GetRecords'))
+            expect(resources).toEqual([{ 'Fn::GetAtt': [tableId, 'StreamArn'] }]);
           if (actions.includes('events:PutEvents')) expect(resources).toEqual([{ 'Fn::GetAtt': [busId, 'Arn'] }]);
         }
       }
@@ -271,13 +337,19 @@ describe.each(STAGES)('stack %s', (stage) => {
         PayloadFormatVersion: '2.0',
         IntegrationUri: { 'Fn::GetAtt': [logicalId(s, s.stack.functions.api), 'Arn'] },
       });
-      for (const r of routes) expect(r.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrations[0] }]] });
+      for (const r of routes)
+        expect(r.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrations[0] }]] });
     });
 
     it('every non-public route has the Lambda authorizer; health and openapi.json have none', () => {
       const [authorizerId] = idsOf(s, 'AWS::ApiGatewayV2::Authorizer');
       expect(authorizerId).toBeDefined();
-      const byKey = new Map(idsOf(s, 'AWS::ApiGatewayV2::Route').map((id) => [s.json.Resources[id].Properties.RouteKey as string, s.json.Resources[id].Properties]));
+      const byKey = new Map(
+        idsOf(s, 'AWS::ApiGatewayV2::Route').map((id) => [
+          s.json.Resources[id].Properties.RouteKey as string,
+          s.json.Resources[id].Properties,
+        ]),
+      );
       const publicKeys: string[] = [];
       for (const spec of ROUTE_SPECS) {
         const route = byKey.get(`${spec.method} ${spec.path}`)!;
@@ -306,12 +378,14 @@ describe.each(STAGES)('stack %s', (stage) => {
       });
     });
 
-    it('no CORS (the add-on calls from Apps Script\'s servers), throttling on the stage, public routes lower', () => {
+    it("no CORS (the add-on calls from Apps Script's servers), throttling on the stage, public routes lower", () => {
       s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-        ProtocolType: 'HTTP', CorsConfiguration: Match.absent(),
+        ProtocolType: 'HTTP',
+        CorsConfiguration: Match.absent(),
       });
       // No OPTIONS route either: a preflight would find nothing.
-      const methods = Object.values(s.json.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+      const methods = Object.values(s.json.Resources)
+        .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
         .map((r) => String(r.Properties.RouteKey).split(' ')[0]);
       expect(methods).not.toContain('OPTIONS');
       s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -322,7 +396,9 @@ describe.each(STAGES)('stack %s', (stage) => {
       });
       const stage = Object.values(s.json.Resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
       expect(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
-      expect(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThanOrEqual(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit);
+      expect(stage.Properties.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThanOrEqual(
+        stage.Properties.DefaultRouteSettings.ThrottlingRateLimit,
+      );
       const perRoute = stage.Properties.RouteSettings;
       expect(Object.keys(perRoute).sort()).toEqual(['GET /v1/health', 'GET /v1/openapi.json']);
       for (const limits of Object.values(perRoute) as { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }[]) {
@@ -345,11 +421,15 @@ describe.each(STAGES)('stack %s', (stage) => {
 
   describe('Cognito (machine callers)', () => {
     it('has one scope per role and one client-credentials app client per system, no admin one', () => {
-      s.template.hasResourceProperties('AWS::Cognito::UserPool', Match.objectLike({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } }));
+      s.template.hasResourceProperties(
+        'AWS::Cognito::UserPool',
+        Match.objectLike({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } }),
+      );
       s.template.hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
         Identifier: 'garmentflow',
-        Scopes: ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system']
-          .map((r) => Match.objectLike({ ScopeName: r })),
+        Scopes: ['admin', 'commercial', 'planner', 'approver', 'logistics', 'viewer', 'system'].map((r) =>
+          Match.objectLike({ ScopeName: r }),
+        ),
       });
       s.template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
       s.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
@@ -367,7 +447,9 @@ describe.each(STAGES)('stack %s', (stage) => {
       const clientRefs = idsOf(s, 'AWS::Cognito::UserPoolClient').map((id) => ({ Ref: id }));
       const env = s.json.Resources[logicalId(s, s.stack.functions.authorizer)].Properties.Environment.Variables;
       expect(env.COGNITO_CLIENT_IDS).toEqual(clientRefs[0]);
-      expect(env.COGNITO_ISSUER['Fn::Join'][1]).toEqual(expect.arrayContaining([{ Ref: idsOf(s, 'AWS::Cognito::UserPool')[0] }]));
+      expect(env.COGNITO_ISSUER['Fn::Join'][1]).toEqual(
+        expect.arrayContaining([{ Ref: idsOf(s, 'AWS::Cognito::UserPool')[0] }]),
+      );
     });
   });
 
@@ -387,8 +469,14 @@ describe.each(STAGES)('stack %s', (stage) => {
       const esm = Object.values(s.json.Resources).find((r) => r.Type === 'AWS::Lambda::EventSourceMapping')!;
       expect(esm.Properties.MaximumRetryAttempts).toBeGreaterThan(0);
       const pattern = JSON.parse(esm.Properties.FilterCriteria.Filters[0].Pattern);
-      expect(pattern).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { event: { M: { detailType: { S: [{ exists: true }] } } } } } });
-      s.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+      expect(pattern).toEqual({
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { event: { M: { detailType: { S: [{ exists: true }] } } } } },
+      });
+      s.template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 1209600,
+      });
     });
 
     it('has the event bus', () => {
@@ -405,7 +493,9 @@ describe.each(STAGES)('stack %s', (stage) => {
           Arn: { 'Fn::GetAtt': [logicalId(s, s.stack.functions.replenishment), 'Arn'] },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(s, s.stack.scheduleDlq), 'Arn'] } },
           RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
-          Input: Match.serializedJson(Match.objectLike({ trigger: 'schedule', scheduledTime: '<aws.scheduler.scheduled-time>' })),
+          Input: Match.serializedJson(
+            Match.objectLike({ trigger: 'schedule', scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          ),
         }),
       });
       // A run that throws (after Lambda's own 2 retries) lands in the same queue: on-failure destination.
@@ -420,7 +510,9 @@ describe.each(STAGES)('stack %s', (stage) => {
   describe('alarms', () => {
     const topicRef = () => ({ Ref: logicalId(s, s.stack.alarmTopic) });
     const alarmsWhere = (pred: (p: any) => boolean) =>
-      Object.values(s.json.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && pred(r.Properties)).map((r) => r.Properties);
+      Object.values(s.json.Resources)
+        .filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && pred(r.Properties))
+        .map((r) => r.Properties);
 
     it('every alarm notifies the SNS topic', () => {
       const all = alarmsWhere(() => true);
@@ -436,7 +528,12 @@ describe.each(STAGES)('stack %s', (stage) => {
       for (const name of ['api', 'replenishment', 'publisher', 'authorizer'] as const) {
         const fnRef = { Ref: logicalId(s, s.stack.functions[name]) };
         for (const metric of ['Errors', 'Throttles']) {
-          const found = alarmsWhere((p) => p.Namespace === 'AWS/Lambda' && p.MetricName === metric && JSON.stringify(p.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: fnRef }]));
+          const found = alarmsWhere(
+            (p) =>
+              p.Namespace === 'AWS/Lambda' &&
+              p.MetricName === metric &&
+              JSON.stringify(p.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: fnRef }]),
+          );
           expect(found, `${name} ${metric}`).toHaveLength(1);
         }
       }
@@ -444,7 +541,11 @@ describe.each(STAGES)('stack %s', (stage) => {
 
     it('on DLQ depth (publisher and schedule)', () => {
       for (const q of [s.stack.publisherDlq, s.stack.scheduleDlq]) {
-        const found = alarmsWhere((p) => p.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(p.Dimensions).includes(logicalId(s, q)));
+        const found = alarmsWhere(
+          (p) =>
+            p.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+            JSON.stringify(p.Dimensions).includes(logicalId(s, q)),
+        );
         expect(found).toHaveLength(1);
         expect(found[0].Threshold).toBe(1);
       }
@@ -464,8 +565,12 @@ describe.each(STAGES)('stack %s', (stage) => {
 
     it('on replenishment errors and skipped styles, and on publisher failures', () => {
       const custom = (service: string, metric: string) =>
-        alarmsWhere((p) => p.Namespace === 'GarmentFlow' && p.MetricName === metric
-          && JSON.stringify(p.Dimensions) === JSON.stringify([{ Name: 'service', Value: service }]));
+        alarmsWhere(
+          (p) =>
+            p.Namespace === 'GarmentFlow' &&
+            p.MetricName === metric &&
+            JSON.stringify(p.Dimensions) === JSON.stringify([{ Name: 'service', Value: service }]),
+        );
       expect(custom('garmentflow-replenishment', 'ReplenishmentErrors')).toHaveLength(1);
       expect(custom('garmentflow-replenishment', 'ReplenishmentStylesSkipped')).toHaveLength(1);
       expect(custom('garmentflow-publisher', 'PublishFailures')).toHaveLength(1);
@@ -478,16 +583,28 @@ describe.each(STAGES)('stack %s', (stage) => {
     }
 
     it('on DynamoDB throttling', () => {
-      const found = alarmsWhere((p) => JSON.stringify(p.Metrics ?? []).includes('ReadThrottleEvents') && JSON.stringify(p.Metrics).includes('WriteThrottleEvents'));
+      const found = alarmsWhere(
+        (p) =>
+          JSON.stringify(p.Metrics ?? []).includes('ReadThrottleEvents') &&
+          JSON.stringify(p.Metrics).includes('WriteThrottleEvents'),
+      );
       expect(found).toHaveLength(1);
     });
   });
 
   it('outputs the API URL, bus name, user pool id, client id and token URL', () => {
     const outputs = Object.keys(s.json.Outputs ?? {});
-    expect(outputs).toEqual(expect.arrayContaining([
-      'ApiUrl', 'EventBusName', 'UserPoolId', 'UserPoolClientIdErp', 'TokenUrl', 'TableName', 'AlarmTopicArn',
-    ]));
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'ApiUrl',
+        'EventBusName',
+        'UserPoolId',
+        'UserPoolClientIdErp',
+        'TokenUrl',
+        'TableName',
+        'AlarmTopicArn',
+      ]),
+    );
   });
 });
 
@@ -512,7 +629,10 @@ describe('context overrides', () => {
       expect(env.ALLOWED_GOOGLE_DOMAINS).toBe('example.com,factory.example');
       expect(env.ALLOWED_GOOGLE_EMAILS).toBe('ana@gmail.com');
     }
-    s.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(30 minutes)', State: 'ENABLED' });
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(30 minutes)',
+      State: 'ENABLED',
+    });
     s.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 });

@@ -17,7 +17,13 @@ export interface Synth {
   assembly: CloudAssembly;
   template: Template;
   /** The raw template JSON. */
-  json: { Resources: Record<string, { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>; Outputs?: Record<string, any> };
+  json: {
+    Resources: Record<
+      string,
+      { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }
+    >;
+    Outputs?: Record<string, any>;
+  };
   outdir: string;
   dispose(): void;
 }
@@ -51,5 +57,7 @@ export function synthStage(stage: string, extraContext: Record<string, unknown> 
 
 /** Logical ids of the resources of one type. */
 export function idsOf(s: Synth, type: string): string[] {
-  return Object.entries(s.json.Resources).filter(([, r]) => r.Type === type).map(([id]) => id);
+  return Object.entries(s.json.Resources)
+    .filter(([, r]) => r.Type === type)
+    .map(([id]) => id);
 }

@@ -17,10 +17,17 @@ describe('public routes', () => {
     const spec = await api('GET', '/v1/openapi.json');
     expect(spec.status).toBe(200);
     expect(spec.body.openapi).toBe('3.1.0');
-    for (const path of ['/v1/production-orders', '/v1/production-orders/{id}/matrix-edits', '/v1/tech-packs/{id}/transitions', '/v1/settings']) {
+    for (const path of [
+      '/v1/production-orders',
+      '/v1/production-orders/{id}/matrix-edits',
+      '/v1/tech-packs/{id}/transitions',
+      '/v1/settings',
+    ]) {
       expect(Object.keys(spec.body.paths)).toContain(path);
     }
-    expect(spec.body.paths['/v1/production-orders/{id}'].patch.parameters.map((p: { name: string }) => p.name)).toContain('If-Match');
+    expect(
+      spec.body.paths['/v1/production-orders/{id}'].patch.parameters.map((p: { name: string }) => p.name),
+    ).toContain('If-Match');
   });
 
   it('answers 404 in the error shape for an unknown route and 405 for a wrong method', async () => {
@@ -36,7 +43,11 @@ describe('authentication', () => {
     expect((await api('GET', '/v1/production-orders')).status).toBe(401);
     const { privateKey } = await generateKeyPair('ES256');
     const forged = await new SignJWT({ email: 'eve@example.com', roles: ['admin'] })
-      .setProtectedHeader({ alg: 'ES256' }).setIssuer('garmentflow-local').setAudience('garmentflow-api').setExpirationTime('1h').sign(privateKey);
+      .setProtectedHeader({ alg: 'ES256' })
+      .setIssuer('garmentflow-local')
+      .setAudience('garmentflow-api')
+      .setExpirationTime('1h')
+      .sign(privateKey);
     expect((await api('GET', '/v1/production-orders', { token: forged })).status).toBe(401);
     const expired = await token({ email: 'old@example.com', roles: ['admin'], ttl: -60 });
     expect((await api('GET', '/v1/production-orders', { token: expired })).status).toBe(401);
@@ -54,9 +65,19 @@ describe('roles', () => {
     const writes = [
       api('POST', '/v1/tech-packs', { token: t.viewer, body: techPackBody() }),
       api('POST', '/v1/production-orders', { token: t.viewer, body: { techPackId: tp.id } }),
-      api('PATCH', `/v1/production-orders/${o.id}`, { token: t.viewer, body: { notes: 'x' }, headers: { 'if-match': '"1"' } }),
-      api('POST', `/v1/production-orders/${o.id}/transitions`, { token: t.viewer, body: { action: 'cancel', reason: 'x' } }),
-      api('POST', `/v1/production-orders/${o.id}/matrix-edits`, { token: t.viewer, body: { baseVersion: 1, edits: [{ color: 'NAVY', size: 'S', from: 0, to: 1 }] } }),
+      api('PATCH', `/v1/production-orders/${o.id}`, {
+        token: t.viewer,
+        body: { notes: 'x' },
+        headers: { 'if-match': '"1"' },
+      }),
+      api('POST', `/v1/production-orders/${o.id}/transitions`, {
+        token: t.viewer,
+        body: { action: 'cancel', reason: 'x' },
+      }),
+      api('POST', `/v1/production-orders/${o.id}/matrix-edits`, {
+        token: t.viewer,
+        body: { baseVersion: 1, edits: [{ color: 'NAVY', size: 'S', from: 0, to: 1 }] },
+      }),
       api('PUT', '/v1/settings', { token: t.viewer, body: {} }),
     ];
     for (const res of await Promise.all(writes)) {
@@ -70,9 +91,30 @@ describe('roles', () => {
   it('keeps transitions for planners and admins, settings for admins', async () => {
     const tp = await createTechPack(t.commercial);
     const o = await createOrder(t.commercial, tp.id);
-    expect((await api('POST', `/v1/production-orders/${o.id}/transitions`, { token: t.commercial, body: { action: 'cancel', reason: 'x' } })).status).toBe(403);
-    expect((await api('POST', `/v1/production-orders/${o.id}/transitions`, { token: t.logistics, body: { action: 'cancel', reason: 'x' } })).status).toBe(403);
-    expect((await api('POST', `/v1/production-orders/${o.id}/transitions`, { token: t.admin, body: { action: 'cancel', reason: 'x' } })).status).toBe(200);
+    expect(
+      (
+        await api('POST', `/v1/production-orders/${o.id}/transitions`, {
+          token: t.commercial,
+          body: { action: 'cancel', reason: 'x' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await api('POST', `/v1/production-orders/${o.id}/transitions`, {
+          token: t.logistics,
+          body: { action: 'cancel', reason: 'x' },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await api('POST', `/v1/production-orders/${o.id}/transitions`, {
+          token: t.admin,
+          body: { action: 'cancel', reason: 'x' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await api('PUT', '/v1/settings', { token: t.planner, body: {} })).status).toBe(403);
     expect((await api('GET', '/v1/settings', { token: t.planner })).status).toBe(200);
   });
@@ -83,7 +125,9 @@ describe('roles', () => {
     const before = await api('GET', '/v1/production-orders', { token: noRoles });
     expect(before.status).toBe(403);
     expect(before.body.error.message).toContain('no role');
-    expect((await api('PUT', `/v1/role-mappings/${email}`, { token: t.planner, body: { roles: ['viewer'] } })).status).toBe(403);
+    expect(
+      (await api('PUT', `/v1/role-mappings/${email}`, { token: t.planner, body: { roles: ['viewer'] } })).status,
+    ).toBe(403);
     const bad = await api('PUT', `/v1/role-mappings/${email}`, { token: t.admin, body: { roles: ['boss'] } });
     expect(bad.status).toBe(400);
     const put = await api('PUT', `/v1/role-mappings/${email}`, { token: t.admin, body: { roles: ['viewer'] } });
@@ -100,25 +144,51 @@ describe('Idempotency-Key', () => {
     const tp = await createTechPack(t.commercial);
     const key = `create-${Date.now()}`;
     const body = { techPackId: tp.id, deliveryDate: '2027-03-01' };
-    const first = await api('POST', '/v1/production-orders', { token: t.commercial, body, headers: { 'idempotency-key': key } });
-    const again = await api('POST', '/v1/production-orders', { token: t.commercial, body, headers: { 'idempotency-key': key } });
+    const first = await api('POST', '/v1/production-orders', {
+      token: t.commercial,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    const again = await api('POST', '/v1/production-orders', {
+      token: t.commercial,
+      body,
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const list = await api('GET', `/v1/production-orders?techPackId=${tp.id}`, { token: t.viewer });
     expect(list.body.items).toHaveLength(1);
-    const other = await api('POST', '/v1/production-orders', { token: t.commercial, body: { ...body, notes: 'different' }, headers: { 'idempotency-key': key } });
+    const other = await api('POST', '/v1/production-orders', {
+      token: t.commercial,
+      body: { ...body, notes: 'different' },
+      headers: { 'idempotency-key': key },
+    });
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     // The record is kept in the table with a TTL 24 hours out (DynamoDB drops it after that).
-    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
-    const record = (await doc.send(new GetCommand({ TableName: inject('tableName'), Key: keys.idempotency('carla@example.com', key) }))).Item;
+    const doc = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: inject('dynamoEndpoint'),
+        region: 'local',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
+    const record = (
+      await doc.send(
+        new GetCommand({ TableName: inject('tableName'), Key: keys.idempotency('carla@example.com', key) }),
+      )
+    ).Item;
     expect(record?.status).toBe('done');
     expect(Math.abs(record!.expiresAt - (Date.now() / 1000 + 24 * 3600))).toBeLessThan(120);
     doc.destroy();
     // Keys belong to their caller: another caller's same key is a new request.
-    const mine = await api('POST', '/v1/production-orders', { token: t.planner, body, headers: { 'idempotency-key': key } });
+    const mine = await api('POST', '/v1/production-orders', {
+      token: t.planner,
+      body,
+      headers: { 'idempotency-key': key },
+    });
     expect(mine.status).toBe(201);
     expect(mine.body.id).not.toBe(first.body.id);
   });
@@ -127,15 +197,27 @@ describe('Idempotency-Key', () => {
     const tp = await createTechPack(t.commercial);
     const o = await createOrder(t.commercial, tp.id);
     const key = `plan-${Date.now()}`;
-    const first = await api('POST', `/v1/production-orders/${o.id}/transitions`, { token: t.planner, body: { action: 'plan' }, headers: { 'idempotency-key': key } });
+    const first = await api('POST', `/v1/production-orders/${o.id}/transitions`, {
+      token: t.planner,
+      body: { action: 'plan' },
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).toBe(409);
-    const again = await api('POST', `/v1/production-orders/${o.id}/transitions`, { token: t.planner, body: { action: 'plan' }, headers: { 'idempotency-key': key } });
+    const again = await api('POST', `/v1/production-orders/${o.id}/transitions`, {
+      token: t.planner,
+      body: { action: 'plan' },
+      headers: { 'idempotency-key': key },
+    });
     expect(again.status).toBe(409);
     expect(again.body.requestId).toBe(first.body.requestId);
 
     const raceKey = `race-${Date.now()}`;
     const body = { techPackId: tp.id, deliveryDate: '2027-03-01', notes: 'race' };
-    const answers = await Promise.all(Array.from({ length: 8 }, () => api('POST', '/v1/production-orders', { token: t.system, body, headers: { 'idempotency-key': raceKey } })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        api('POST', '/v1/production-orders', { token: t.system, body, headers: { 'idempotency-key': raceKey } }),
+      ),
+    );
     const created = answers.filter((a) => a.status === 201);
     const inFlight = answers.filter((a) => a.status === 409);
     expect(created.length + inFlight.length).toBe(8);

@@ -144,44 +144,36 @@ const mutationArb = (valid: Json) => {
             }),
         }),
       ),
-    fc
-      .tuple(at, fc.constantFrom(100_000, 1_000_000))
-      .map(
-        ([p, n]): Mutation => ({
-          kind: `huge string at ${p.join('.')}`,
-          apply: (b) => setAt(b, p, () => 'x'.repeat(n)),
-        }),
-      ),
+    fc.tuple(at, fc.constantFrom(100_000, 1_000_000)).map(
+      ([p, n]): Mutation => ({
+        kind: `huge string at ${p.join('.')}`,
+        apply: (b) => setAt(b, p, () => 'x'.repeat(n)),
+      }),
+    ),
     at.map(
       (p): Mutation => ({
         kind: `NUL byte at ${p.join('.')}`,
         apply: (b) => setAt(b, p, (old) => `${typeof old === 'string' ? old : 'x'}\u0000y`),
       }),
     ),
-    fc
-      .tuple(at, fc.constantFrom(50, 2_000))
-      .map(
-        ([p, n]): Mutation => ({
-          kind: `nesting ${n} deep at ${p.join('.')}`,
-          apply: (b) => setAt(b, p, () => deep(n)),
-        }),
-      ),
-    fc
-      .tuple(at, fc.constantFrom(...ODD_NUMBERS))
-      .map(
-        ([p, n]): Mutation => ({
-          kind: `odd number ${String(n)} at ${p.join('.')}`,
-          apply: (b) => setAt(b, p, () => n as Json),
-        }),
-      ),
-    fc
-      .tuple(at, fc.constantFrom(...WEIRD_CODES))
-      .map(
-        ([p, c]): Mutation => ({
-          kind: `code ${JSON.stringify(c.slice(0, 20))} at ${p.join('.')}`,
-          apply: (b) => setAt(b, p, () => c),
-        }),
-      ),
+    fc.tuple(at, fc.constantFrom(50, 2_000)).map(
+      ([p, n]): Mutation => ({
+        kind: `nesting ${n} deep at ${p.join('.')}`,
+        apply: (b) => setAt(b, p, () => deep(n)),
+      }),
+    ),
+    fc.tuple(at, fc.constantFrom(...ODD_NUMBERS)).map(
+      ([p, n]): Mutation => ({
+        kind: `odd number ${String(n)} at ${p.join('.')}`,
+        apply: (b) => setAt(b, p, () => n as Json),
+      }),
+    ),
+    fc.tuple(at, fc.constantFrom(...WEIRD_CODES)).map(
+      ([p, c]): Mutation => ({
+        kind: `code ${JSON.stringify(c.slice(0, 20))} at ${p.join('.')}`,
+        apply: (b) => setAt(b, p, () => c),
+      }),
+    ),
   );
 };
 
@@ -488,7 +480,9 @@ async function readBack(target: Target): Promise<string | undefined> {
 }
 
 describe('fuzzed requests', () => {
-  beforeEach(() => void (problems.length = 0));
+  beforeEach(() => {
+    problems.length = 0;
+  });
   const optional = (route: string) => {
     const [method, path] = route.split(' ');
     return (doc.paths[path][method.toLowerCase()].requestBody as { required?: boolean }).required !== true;

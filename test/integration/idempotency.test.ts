@@ -45,10 +45,14 @@ beforeAll(async () => {
         // The claim lapsed meanwhile and a retry took it over (its own token).
         const items = (args.input as { TransactItems: { Update?: { Key: Record<string, unknown> } }[] }).TransactItems;
         const claimKey = items[items.length - 1].Update!.Key;
-        await documentClient.send(new UpdateCommand({
-          TableName: config.tableName, Key: claimKey,
-          UpdateExpression: 'SET claimToken = :x', ExpressionAttributeValues: { ':x': 'someone-else' },
-        }));
+        await documentClient.send(
+          new UpdateCommand({
+            TableName: config.tableName,
+            Key: claimKey,
+            UpdateExpression: 'SET claimToken = :x',
+            ExpressionAttributeValues: { ':x': 'someone-else' },
+          }),
+        );
       }
       const out = await next(args);
       if (now === 'dieAfterWrite') {
@@ -99,7 +103,12 @@ async function historyOf(orderId: string): Promise<{ action: string }[]> {
 }
 
 const orderBody = (techPackId: string) => ({
-  techPackId, deliveryDate: '2027-02-01', matrix: matrix([[1, 2, 3], [4, 5, 6]]),
+  techPackId,
+  deliveryDate: '2027-02-01',
+  matrix: matrix([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]),
 });
 
 describe('idempotency exactly once', () => {
@@ -211,7 +220,12 @@ describe('idempotency exactly once', () => {
     // Generating batches answers the batches it made (not one entity): the transaction marks the key written.
     const tp = await createTechPack(t.commercial, 'ProductionReady');
     const o = await createOrder(t.planner, tp.id, {
-      matrix: matrix([[3, 3, 3], [0, 0, 0]]), batchPlan: { maxBatchQty: 5 }, tolerance: { overPct: 50, underPct: 3 },
+      matrix: matrix([
+        [3, 3, 3],
+        [0, 0, 0],
+      ]),
+      batchPlan: { maxBatchQty: 5 },
+      tolerance: { overPct: 50, underPct: 3 },
     });
     for (const action of ['plan', 'release']) expect((await transition(t.planner, o.id, { action })).status).toBe(200);
     const path = `/v1/production-orders/${o.id}/batches/generate`;
@@ -227,7 +241,12 @@ describe('idempotency exactly once', () => {
     expect(await batches()).toHaveLength(2);
 
     // Not killed: the answer is stored right after the write, and replayed.
-    const one = { matrix: matrix([[1, 0, 0], [0, 0, 0]]) };
+    const one = {
+      matrix: matrix([
+        [1, 0, 0],
+        [0, 0, 0],
+      ]),
+    };
     const more = await call(`/v1/production-orders/${o.id}/batches`, one, `b-${o.id}`);
     expect(more.statusCode, more.body).toBe(201);
     const replay = await call(`/v1/production-orders/${o.id}/batches`, one, `b-${o.id}`);

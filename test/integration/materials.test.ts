@@ -16,21 +16,48 @@ const ok = async (p: Promise<ApiAnswer>, status = 200) => {
 };
 
 const BOM = [
-  { material: 'FAB-JERSEY', uom: 'm', consumption: { S: 1.1, M: 1.2, L: 1.35 }, wastagePct: 5, variants: 'match', purchaseMultiple: 50 },
+  {
+    material: 'FAB-JERSEY',
+    uom: 'm',
+    consumption: { S: 1.1, M: 1.2, L: 1.35 },
+    wastagePct: 5,
+    variants: 'match',
+    purchaseMultiple: 50,
+  },
   { material: 'LABEL-CARE', uom: 'pc', consumption: 1, wastagePct: 2 },
-  { material: 'INK-PRINT', uom: 'kg', consumption: 0.02, wastagePct: 10, appliesTo: ['RED'], variants: { RED: 'INK-WHITE' }, purchaseMultiple: 0.5 },
+  {
+    material: 'INK-PRINT',
+    uom: 'kg',
+    consumption: 0.02,
+    wastagePct: 10,
+    appliesTo: ['RED'],
+    variants: { RED: 'INK-WHITE' },
+    purchaseMultiple: 0.5,
+  },
 ];
 /** NAVY 10/20/30 and RED 0/50/50 over S/M/L. */
-const ORDER = matrix([[10, 20, 30], [0, 50, 50]]);
+const ORDER = matrix([
+  [10, 20, 30],
+  [0, 50, 50],
+]);
 
 const materials = (id: string, token = t.viewer) => api('GET', `/v1/production-orders/${id}/materials`, { token });
-const refresh = (id: string, token = t.logistics) => api('POST', `/v1/production-orders/${id}/materials/refresh`, { token });
-const figures = (body: any) => body.lines.map((l: any) => [l.material, l.variant, l.garments, l.net, l.gross, l.purchase]);
-const calls = (res: ApiAnswer) => JSON.parse(res.headers.get('x-dynamo-usage') ?? '{}') as { calls: number; byOperation: Record<string, number> };
+const refresh = (id: string, token = t.logistics) =>
+  api('POST', `/v1/production-orders/${id}/materials/refresh`, { token });
+const figures = (body: any) =>
+  body.lines.map((l: any) => [l.material, l.variant, l.garments, l.net, l.gross, l.purchase]);
+const calls = (res: ApiAnswer) =>
+  JSON.parse(res.headers.get('x-dynamo-usage') ?? '{}') as { calls: number; byOperation: Record<string, number> };
 
 async function patchBom(tpId: string, bom: unknown) {
   const tp = await ok(api('GET', `/v1/tech-packs/${tpId}`, { token: t.viewer }));
-  return ok(api('PATCH', `/v1/tech-packs/${tpId}`, { token: t.commercial, body: { bom }, headers: { 'if-match': `"${tp.version}"` } }));
+  return ok(
+    api('PATCH', `/v1/tech-packs/${tpId}`, {
+      token: t.commercial,
+      body: { bom },
+      headers: { 'if-match': `"${tp.version}"` },
+    }),
+  );
 }
 
 describe('materials summary', () => {
@@ -39,7 +66,16 @@ describe('materials summary', () => {
     const o = await createOrder(t.planner, tp.id, { matrix: ORDER });
     const res = await materials(o.id);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ orderId: o.id, techPackId: tp.id, bomRevision: 1, techPackBomRevision: 1, stale: false, pinned: false, source: 'read', recordedBy: 'vic@example.com' });
+    expect(res.body).toMatchObject({
+      orderId: o.id,
+      techPackId: tp.id,
+      bomRevision: 1,
+      techPackBomRevision: 1,
+      stale: false,
+      pinned: false,
+      source: 'read',
+      recordedBy: 'vic@example.com',
+    });
     expect(figures(res.body)).toEqual([
       // 10 x 1.1 + 20 x 1.2 + 30 x 1.35 = 75.5 m; x 1.05 = 79.275; rolls of 50 -> 100
       ['FAB-JERSEY', 'NAVY', 60, 75.5, 79.275, 100],
@@ -55,8 +91,15 @@ describe('materials summary', () => {
   });
 
   it('10,000 garments x 1.35 m is exactly 13,500 m', async () => {
-    const tp = await createTechPack(t.commercial, 'Commercial', { bom: [{ material: 'FAB', uom: 'm', consumption: 1.35, wastagePct: 5, purchaseMultiple: 50 }] });
-    const o = await createOrder(t.planner, tp.id, { matrix: matrix([[1234, 2345, 3456], [765, 1200, 1000]]) });
+    const tp = await createTechPack(t.commercial, 'Commercial', {
+      bom: [{ material: 'FAB', uom: 'm', consumption: 1.35, wastagePct: 5, purchaseMultiple: 50 }],
+    });
+    const o = await createOrder(t.planner, tp.id, {
+      matrix: matrix([
+        [1234, 2345, 3456],
+        [765, 1200, 1000],
+      ]),
+    });
     expect(figures(await ok(materials(o.id)))).toEqual([['FAB', 'FAB', 10_000, 13_500, 14_175, 14_200]]);
   });
 
@@ -64,7 +107,10 @@ describe('materials summary', () => {
     const tp = await createTechPack(t.commercial, 'Commercial', { bom: BOM });
     const o = await createOrder(t.planner, tp.id, { matrix: ORDER });
     const first = await materials(o.id);
-    expect(calls(first)).toMatchObject({ calls: 3, byOperation: { BatchGetItem: 1, GetItem: 1, TransactWriteItems: 1 } }); // records the BOM it used
+    expect(calls(first)).toMatchObject({
+      calls: 3,
+      byOperation: { BatchGetItem: 1, GetItem: 1, TransactWriteItems: 1 },
+    }); // records the BOM it used
     const again = await materials(o.id);
     expect(calls(again)).toMatchObject({ calls: 2, byOperation: { BatchGetItem: 1, GetItem: 1 } });
     expect(again.body).toEqual(first.body);
@@ -80,7 +126,13 @@ describe('materials summary', () => {
     expect((await refresh(o.id, t.commercial)).status).toBe(403);
     const fresh = await refresh(o.id);
     expect(fresh.status).toBe(200);
-    expect(fresh.body).toMatchObject({ bomRevision: 2, techPackBomRevision: 2, stale: false, source: 'refresh', recordedBy: 'lou@example.com' });
+    expect(fresh.body).toMatchObject({
+      bomRevision: 2,
+      techPackBomRevision: 2,
+      stale: false,
+      source: 'refresh',
+      recordedBy: 'lou@example.com',
+    });
     expect(figures(fresh.body).slice(0, 2)).toEqual([
       ['FAB-JERSEY', 'NAVY', 60, 77, 80.85, 100], // 11 + 24 + 42 = 77; x 1.05 = 80.85
       ['FAB-JERSEY', 'RED', 100, 130, 136.5, 150], // 60 + 70 = 130; x 1.05 = 136.5
@@ -88,7 +140,12 @@ describe('materials summary', () => {
     expect(await ok(materials(o.id))).toEqual(fresh.body);
 
     // The order's own quantities always count: a matrix edit shows at once.
-    await ok(api('POST', `/v1/production-orders/${o.id}/matrix-edits`, { token: t.planner, body: { baseVersion: 1, edits: [{ color: 'NAVY', size: 'S', from: 10, to: 0 }] } }));
+    await ok(
+      api('POST', `/v1/production-orders/${o.id}/matrix-edits`, {
+        token: t.planner,
+        body: { baseVersion: 1, edits: [{ color: 'NAVY', size: 'S', from: 10, to: 0 }] },
+      }),
+    );
     expect(figures(await ok(materials(o.id)))[0]).toEqual(['FAB-JERSEY', 'NAVY', 50, 66, 69.3, 100]);
   });
 
@@ -109,7 +166,13 @@ describe('materials summary', () => {
     await patchBom(tp.id, [{ ...BOM[0], wastagePct: 50 }, BOM[1], BOM[2]]); // revision 3, after release
 
     const pinned = await ok(materials(o.id));
-    expect(pinned).toMatchObject({ bomRevision: 2, techPackBomRevision: 3, stale: false, pinned: true, source: 'release' });
+    expect(pinned).toMatchObject({
+      bomRevision: 2,
+      techPackBomRevision: 3,
+      stale: false,
+      pinned: true,
+      source: 'release',
+    });
     // revision 2: 10% wastage -> 75.5 x 1.1 = 83.05
     expect(figures(pinned)[0]).toEqual(['FAB-JERSEY', 'NAVY', 60, 75.5, 83.05, 100]);
     const refreshed = await ok(refresh(o.id, t.planner));
@@ -125,18 +188,49 @@ describe('materials summary', () => {
     ];
     const tp = await createTechPack(t.commercial, 'Commercial', { bom });
     expect(tp.bom[1]).toMatchObject({ minimumOrderQty: 500, purchaseMultiple: 100 });
-    const o = await createOrder(t.planner, tp.id, { matrix: matrix([[50, 50, 0], [0, 0, 0]]) });
+    const o = await createOrder(t.planner, tp.id, {
+      matrix: matrix([
+        [50, 50, 0],
+        [0, 0, 0],
+      ]),
+    });
     const body = await ok(materials(o.id));
     expect(figures(body)).toEqual([
       ['THREAD-40', 'THREAD-40', 100, 800, 800, 1000], // one cone, not two
       ['LABEL-SIZE', 'LABEL-SIZE', 100, 100, 100, 500], // 100 labels needed, the supplier's minimum is 500
     ]);
     expect(body.lines[0]).toMatchObject({
-      line: 0, lines: [0, 2], purchaseMultiple: 1000, minimumOrderQty: null,
-      sources: [{ line: 0, consumption: 4.5, net: 450, gross: 450 }, { line: 2, consumption: 3.5, net: 350, gross: 350 }],
+      line: 0,
+      lines: [0, 2],
+      purchaseMultiple: 1000,
+      minimumOrderQty: null,
+      sources: [
+        { line: 0, consumption: 4.5, net: 450, gross: 450 },
+        { line: 2, consumption: 3.5, net: 350, gross: 350 },
+      ],
     });
-    expect(body.lines[1]).toMatchObject({ line: 1, lines: [1], consumption: 1, wastagePct: 0, minimumOrderQty: 500, purchaseMultiple: 100 });
-    const bad = await api('POST', '/v1/tech-packs', { token: t.commercial, body: { ...tp, id: undefined, state: undefined, version: undefined, bomRevision: undefined, createdAt: undefined, updatedAt: undefined, styleCode: `MOQ-${Date.now()}`, bom: [{ ...bom[1], minimumOrderQty: 0 }] } });
+    expect(body.lines[1]).toMatchObject({
+      line: 1,
+      lines: [1],
+      consumption: 1,
+      wastagePct: 0,
+      minimumOrderQty: 500,
+      purchaseMultiple: 100,
+    });
+    const bad = await api('POST', '/v1/tech-packs', {
+      token: t.commercial,
+      body: {
+        ...tp,
+        id: undefined,
+        state: undefined,
+        version: undefined,
+        bomRevision: undefined,
+        createdAt: undefined,
+        updatedAt: undefined,
+        styleCode: `MOQ-${Date.now()}`,
+        bom: [{ ...bom[1], minimumOrderQty: 0 }],
+      },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['bom[0].minimumOrderQty']);
   });
@@ -144,11 +238,27 @@ describe('materials summary', () => {
   it('409 BOM_INCOMPLETE when the BOM does not cover the order (no silent zero)', async () => {
     const tp = await createTechPack(t.commercial, 'Commercial', { bom: BOM });
     // XL is the order's own size: the tech pack's BOM has no consumption for it.
-    const o = await createOrder(t.planner, tp.id, { matrix: { sizes: ['S', 'XL'], colors: ['NAVY', 'RED'], quantities: [[1, 2], [0, 0]] } });
+    const o = await createOrder(t.planner, tp.id, {
+      matrix: {
+        sizes: ['S', 'XL'],
+        colors: ['NAVY', 'RED'],
+        quantities: [
+          [1, 2],
+          [0, 0],
+        ],
+      },
+    });
     const res = await materials(o.id);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('BOM_INCOMPLETE');
-    expect(res.body.error.details.problems).toEqual([{ line: 0, material: 'FAB-JERSEY', size: 'XL', message: 'has no consumption for size XL, which 2 garment(s) of this order need' }]);
+    expect(res.body.error.details.problems).toEqual([
+      {
+        line: 0,
+        material: 'FAB-JERSEY',
+        size: 'XL',
+        message: 'has no consumption for size XL, which 2 garment(s) of this order need',
+      },
+    ]);
     expect((await materials('PO-999999999')).status).toBe(404);
   });
 });

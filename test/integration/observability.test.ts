@@ -7,7 +7,10 @@ import { gatewayEvent } from '../../infra/local/server.js';
 import { captureStdout, emfMetricNames } from '../support/stdout.js';
 import { techPackBody } from '../support/fixtures.js';
 
-type Handler = (e: APIGatewayProxyEventV2, c: Context) => Promise<{ statusCode?: number; body?: string; headers?: Record<string, string> }>;
+type Handler = (
+  e: APIGatewayProxyEventV2,
+  c: Context,
+) => Promise<{ statusCode?: number; body?: string; headers?: Record<string, string> }>;
 let handler: Handler;
 
 beforeAll(async () => {
@@ -59,10 +62,16 @@ describe('API logs and metrics', () => {
     expect(emfMetricNames(emf).sort()).toEqual(
       ['DynamoDBCapacityUnits', 'DynamoDBRequests', 'IdempotentReplays', 'LostRaceRetries', 'RouteLatency'].sort(),
     );
-    const directive = (emf[0]._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0];
+    const directive = (emf[0]._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] })
+      .CloudWatchMetrics[0];
     expect(directive.Namespace).toBe('GarmentFlow');
     expect(directive.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'route']));
-    expect(emf[0]).toMatchObject({ service: 'garmentflow-api', route: 'getSettings', IdempotentReplays: 0, LostRaceRetries: 0 });
+    expect(emf[0]).toMatchObject({
+      service: 'garmentflow-api',
+      route: 'getSettings',
+      IdempotentReplays: 0,
+      LostRaceRetries: 0,
+    });
     expect(emf[0].DynamoDBRequests).toBe(line.dynamoCalls);
     expect(emf[0].DynamoDBRequests as number).toBeGreaterThan(0);
   });
@@ -72,7 +81,9 @@ describe('API logs and metrics', () => {
     const body = techPackBody();
     const first = await call('POST', '/v1/tech-packs', body, { 'idempotency-key': key });
     expect(first.statusCode).toBe(201);
-    const { result, lines } = await captureStdout(() => call('POST', '/v1/tech-packs', body, { 'idempotency-key': key }));
+    const { result, lines } = await captureStdout(() =>
+      call('POST', '/v1/tech-packs', body, { 'idempotency-key': key }),
+    );
     expect(result.headers?.['idempotent-replayed']).toBe('true');
     expect(requestLines(lines)[0]).toMatchObject({ route: 'createTechPack', status: 201, idempotentReplay: true });
     expect(emfLines(lines)[0]).toMatchObject({ route: 'createTechPack', IdempotentReplays: 1 });
@@ -87,7 +98,9 @@ describe('API logs and metrics', () => {
         if (lost === 0 && context.commandName?.startsWith('TransactWrite')) {
           lost++;
           throw new TransactionCanceledException({
-            message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'TransactionConflict' }],
+            message: 'Transaction cancelled',
+            $metadata: {},
+            CancellationReasons: [{ Code: 'TransactionConflict' }],
           });
         }
         return next(args);
@@ -108,7 +121,11 @@ describe('API logs and metrics', () => {
   it('an unmatched route still gets its line and metrics; errors carry the same keys', async () => {
     const { result, lines } = await captureStdout(() => call('GET', '/v1/nowhere'));
     expect(result.statusCode).toBe(404);
-    expect(requestLines(lines)[0]).toMatchObject({ status: 404, requestId: expect.stringMatching(/^obs-/), coldStart: false });
+    expect(requestLines(lines)[0]).toMatchObject({
+      status: 404,
+      requestId: expect.stringMatching(/^obs-/),
+      coldStart: false,
+    });
     expect(emfLines(lines)[0]).toMatchObject({ route: 'unmatched' });
   });
 
@@ -118,15 +135,24 @@ describe('API logs and metrics', () => {
       replenish({ source: 'aws.scheduler' }, { awsRequestId: 'sched-1', getRemainingTimeInMillis: () => 120_000 }),
     );
     expect(lines.find((l) => l.message === 'replenishment run')).toMatchObject({
-      level: 'INFO', service: 'garmentflow-replenishment', requestId: 'sched-1', coldStart: true, route: 'schedule',
-      status: 'ok', actor: 'replenishment-schedule', created: result.created.length,
+      level: 'INFO',
+      service: 'garmentflow-replenishment',
+      requestId: 'sched-1',
+      coldStart: true,
+      route: 'schedule',
+      status: 'ok',
+      actor: 'replenishment-schedule',
+      created: result.created.length,
     });
     const emf = emfLines(lines);
     expect(emfMetricNames(emf).sort()).toEqual([
-      'ReplenishmentErrors', 'ReplenishmentOrdersCreated', 'ReplenishmentStylesSkipped',
+      'ReplenishmentErrors',
+      'ReplenishmentOrdersCreated',
+      'ReplenishmentStylesSkipped',
     ]);
     expect(emf[0]).toMatchObject({
-      service: 'garmentflow-replenishment', ReplenishmentOrdersCreated: result.created.length,
+      service: 'garmentflow-replenishment',
+      ReplenishmentOrdersCreated: result.created.length,
       ReplenishmentStylesSkipped: result.skipped.length,
       ReplenishmentErrors: result.skipped.filter((x) => x.reason === 'ERROR').length,
     });

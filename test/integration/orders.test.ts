@@ -8,12 +8,19 @@ beforeAll(async () => {
 });
 
 const patch = (id: string, body: unknown, version: number | string | undefined, token = t.planner) =>
-  api('PATCH', `/v1/production-orders/${id}`, { token, body, headers: version === undefined ? {} : { 'if-match': typeof version === 'number' ? `"${version}"` : version } });
+  api('PATCH', `/v1/production-orders/${id}`, {
+    token,
+    body,
+    headers: version === undefined ? {} : { 'if-match': typeof version === 'number' ? `"${version}"` : version },
+  });
 
 describe('creating production orders', () => {
   it('opens a Draft order against a Commercial tech pack with sizes and colors from the pack', async () => {
     const tp = await createTechPack(t.commercial);
-    const res = await api('POST', '/v1/production-orders', { token: t.commercial, body: { techPackId: tp.id, deliveryDate: '2027-03-01' } });
+    const res = await api('POST', '/v1/production-orders', {
+      token: t.commercial,
+      body: { techPackId: tp.id, deliveryDate: '2027-03-01' },
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('etag')).toBe('"1"');
     expect(res.body).toMatchObject({
@@ -23,7 +30,14 @@ describe('creating production orders', () => {
       version: 1,
       deliveryDate: '2027-03-01',
       originalDeliveryDate: '2027-03-01',
-      matrix: { sizes: ['S', 'M', 'L'], colors: ['NAVY', 'RED'], quantities: [[0, 0, 0], [0, 0, 0]] },
+      matrix: {
+        sizes: ['S', 'M', 'L'],
+        colors: ['NAVY', 'RED'],
+        quantities: [
+          [0, 0, 0],
+          [0, 0, 0],
+        ],
+      },
       total: 0,
       source: { type: 'commercial' },
       tolerance: { overPct: 5, underPct: 3 },
@@ -32,7 +46,10 @@ describe('creating production orders', () => {
       createdBy: 'carla@example.com',
     });
     expect(res.body.id).toMatch(/^PO-\d{6}$/);
-    expect(res.body.progress.batched.quantities).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(res.body.progress.batched.quantities).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
     const got = await api('GET', `/v1/production-orders/${res.body.id}`, { token: t.viewer });
     expect(got.status).toBe(200);
     expect(got.body).toEqual(res.body);
@@ -42,29 +59,62 @@ describe('creating production orders', () => {
     const tp = await createTechPack(t.commercial);
     const own = await createOrder(t.commercial, tp.id, { sizes: ['M', 'L', 'XL'], colors: ['BLACK'] });
     expect(own.matrix).toEqual({ sizes: ['M', 'L', 'XL'], colors: ['BLACK'], quantities: [[0, 0, 0]] });
-    const full = await createOrder(t.commercial, tp.id, { matrix: matrix([[10, 20, 30], [5, 5, 5]]), tolerance: { overPct: 2, underPct: 1 }, batchPlan: { maxBatchQty: 40 }, notes: 'influencer drop' });
-    expect(full).toMatchObject({ total: 75, tolerance: { overPct: 2, underPct: 1 }, batchPlan: { maxBatchQty: 40 }, notes: 'influencer drop' });
+    const full = await createOrder(t.commercial, tp.id, {
+      matrix: matrix([
+        [10, 20, 30],
+        [5, 5, 5],
+      ]),
+      tolerance: { overPct: 2, underPct: 1 },
+      batchPlan: { maxBatchQty: 40 },
+      notes: 'influencer drop',
+    });
+    expect(full).toMatchObject({
+      total: 75,
+      tolerance: { overPct: 2, underPct: 1 },
+      batchPlan: { maxBatchQty: 40 },
+      notes: 'influencer drop',
+    });
   });
 
   it('names bad fields: missing tech pack id, impossible date, negative and fractional cells, ragged rows', async () => {
     const tp = await createTechPack(t.commercial);
     const res = await api('POST', '/v1/production-orders', {
       token: t.commercial,
-      body: { deliveryDate: '2027-02-30', matrix: { sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[1, -2], [1.5]] } },
+      body: {
+        deliveryDate: '2027-02-30',
+        matrix: { sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[1, -2], [1.5]] },
+      },
     });
     expect(res.status).toBe(400);
     const fields = res.body.error.details.fields.map((f: { field: string }) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['techPackId', 'deliveryDate', 'matrix.quantities[0][1]', 'matrix.quantities[1]']));
-    const frac = await api('POST', '/v1/production-orders', { token: t.commercial, body: { techPackId: tp.id, matrix: matrix([[1, 2.5, 3], [0, 0, 0]]) } });
+    expect(fields).toEqual(
+      expect.arrayContaining(['techPackId', 'deliveryDate', 'matrix.quantities[0][1]', 'matrix.quantities[1]']),
+    );
+    const frac = await api('POST', '/v1/production-orders', {
+      token: t.commercial,
+      body: {
+        techPackId: tp.id,
+        matrix: matrix([
+          [1, 2.5, 3],
+          [0, 0, 0],
+        ]),
+      },
+    });
     expect(frac.status).toBe(400);
     expect(frac.body.error.details.fields[0].field).toBe('matrix.quantities[0][1]');
-    const huge = await api('POST', '/v1/production-orders', { token: t.commercial, body: { techPackId: tp.id, sizes: Array.from({ length: 101 }, (_, i) => `S${i}`) } });
+    const huge = await api('POST', '/v1/production-orders', {
+      token: t.commercial,
+      body: { techPackId: tp.id, sizes: Array.from({ length: 101 }, (_, i) => `S${i}`) },
+    });
     expect(huge.status).toBe(400);
     expect(huge.body.error.details.fields[0].field).toBe('sizes');
   });
 
   it('answers 404 for an unknown tech pack and writes nothing', async () => {
-    const res = await api('POST', '/v1/production-orders', { token: t.commercial, body: { techPackId: 'TP-999999', deliveryDate: '2027-03-01' } });
+    const res = await api('POST', '/v1/production-orders', {
+      token: t.commercial,
+      body: { techPackId: 'TP-999999', deliveryDate: '2027-03-01' },
+    });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('NOT_FOUND');
   });
@@ -75,7 +125,17 @@ describe('editing an order', () => {
     const tp = await createTechPack(t.commercial);
     const o = await createOrder(t.planner, tp.id);
     expect((await patch(o.id, { notes: 'x' }, undefined)).status).toBe(428);
-    const ok = await patch(o.id, { matrix: matrix([[10, 20, 30], [0, 5, 0]]), deliveryDate: '2027-04-15' }, 1);
+    const ok = await patch(
+      o.id,
+      {
+        matrix: matrix([
+          [10, 20, 30],
+          [0, 5, 0],
+        ]),
+        deliveryDate: '2027-04-15',
+      },
+      1,
+    );
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ version: 2, total: 65, deliveryDate: '2027-04-15', updatedBy: 'ana@example.com' });
     expect(ok.headers.get('etag')).toBe('"2"');
@@ -88,33 +148,60 @@ describe('editing an order', () => {
 
   it('reshapes the matrix when sizes or colors change, keeping cells that still exist', async () => {
     const tp = await createTechPack(t.commercial);
-    const o = await createOrder(t.planner, tp.id, { matrix: matrix([[1, 2, 3], [4, 5, 6]]) });
+    const o = await createOrder(t.planner, tp.id, {
+      matrix: matrix([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    });
     const res = await patch(o.id, { sizes: ['M', 'L', 'XL'], colors: ['RED', 'BLACK'] }, 1);
     expect(res.status).toBe(200);
-    expect(res.body.matrix).toEqual({ sizes: ['M', 'L', 'XL'], colors: ['RED', 'BLACK'], quantities: [[5, 6, 0], [0, 0, 0]] });
+    expect(res.body.matrix).toEqual({
+      sizes: ['M', 'L', 'XL'],
+      colors: ['RED', 'BLACK'],
+      quantities: [
+        [5, 6, 0],
+        [0, 0, 0],
+      ],
+    });
     expect(res.body.total).toBe(11);
   });
 
   it('merges cell edits from two planners, and refuses a push whose cells changed underneath (409 with the current values)', async () => {
     const tp = await createTechPack(t.commercial);
-    const o = await createOrder(t.planner, tp.id, { matrix: matrix([[10, 10, 10], [10, 10, 10]]) });
-    const edits = (baseVersion: number, list: unknown[], token = t.planner) => api('POST', `/v1/production-orders/${o.id}/matrix-edits`, { token, body: { baseVersion, edits: list } });
+    const o = await createOrder(t.planner, tp.id, {
+      matrix: matrix([
+        [10, 10, 10],
+        [10, 10, 10],
+      ]),
+    });
+    const edits = (baseVersion: number, list: unknown[], token = t.planner) =>
+      api('POST', `/v1/production-orders/${o.id}/matrix-edits`, { token, body: { baseVersion, edits: list } });
     const a = await edits(1, [{ color: 'NAVY', size: 'S', from: 10, to: 15 }]);
     expect(a.status).toBe(200);
     expect(a.body.version).toBe(2);
     // Bea pushes from version 1 too: a different cell, so it merges.
     const b = await edits(1, [{ color: 'RED', size: 'L', from: 10, to: 0 }], t.commercial);
     expect(b.status).toBe(200);
-    expect(b.body.matrix.quantities).toEqual([[15, 10, 10], [10, 10, 0]]);
+    expect(b.body.matrix.quantities).toEqual([
+      [15, 10, 10],
+      [10, 10, 0],
+    ]);
     expect(b.body.version).toBe(3);
     // Now one cell Ana edits was changed by Bea: the whole push is refused, nothing changes.
-    const c = await edits(1, [{ color: 'NAVY', size: 'M', from: 10, to: 12 }, { color: 'RED', size: 'L', from: 10, to: 11 }]);
+    const c = await edits(1, [
+      { color: 'NAVY', size: 'M', from: 10, to: 12 },
+      { color: 'RED', size: 'L', from: 10, to: 11 },
+    ]);
     expect(c.status).toBe(409);
     expect(c.body.error.code).toBe('EDIT_CONFLICT');
     expect(c.body.error.details.conflicts).toEqual([{ color: 'RED', size: 'L', from: 10, to: 11, current: 0 }]);
     expect(c.body.error.details.updatedBy).toBe('carla@example.com');
     const now = await api('GET', `/v1/production-orders/${o.id}`, { token: t.viewer });
-    expect(now.body.matrix.quantities).toEqual([[15, 10, 10], [10, 10, 0]]);
+    expect(now.body.matrix.quantities).toEqual([
+      [15, 10, 10],
+      [10, 10, 0],
+    ]);
     expect(now.body.version).toBe(3);
     const unknownCell = await edits(3, [{ color: 'PINK', size: 'M', from: 0, to: 1 }]);
     expect(unknownCell.status).toBe(400);
@@ -128,7 +215,12 @@ describe('editing an order', () => {
 describe('the order lifecycle', () => {
   it('refuses plan until the tech pack is ProductionReady, then plans and releases, snapshotting the BOM revision', async () => {
     const tp = await createTechPack(t.commercial);
-    const o = await createOrder(t.commercial, tp.id, { matrix: matrix([[0, 120, 0], [0, 0, 0]]) });
+    const o = await createOrder(t.commercial, tp.id, {
+      matrix: matrix([
+        [0, 120, 0],
+        [0, 0, 0],
+      ]),
+    });
     const early = await transition(t.planner, o.id, { action: 'plan' });
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('TECH_PACK_NOT_READY');
@@ -152,7 +244,12 @@ describe('the order lifecycle', () => {
     expect(notes.status).toBe(200);
     const history = await api('GET', `/v1/production-orders/${o.id}/history`, { token: t.viewer });
     expect(history.status).toBe(200);
-    expect(history.body.items.map((h: { action: string }) => h.action)).toEqual(['create', 'plan', 'release', 'update']);
+    expect(history.body.items.map((h: { action: string }) => h.action)).toEqual([
+      'create',
+      'plan',
+      'release',
+      'update',
+    ]);
     expect(history.body.items[1]).toMatchObject({ actor: 'ana@example.com', from: 'Draft', to: 'Planned' });
   });
 
@@ -167,7 +264,12 @@ describe('the order lifecycle', () => {
 
   it('checks the tech pack again at release: a spec reopened after planning blocks the release', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady');
-    const o = await createOrder(t.commercial, tp.id, { matrix: matrix([[1, 1, 1], [1, 1, 1]]) });
+    const o = await createOrder(t.commercial, tp.id, {
+      matrix: matrix([
+        [1, 1, 1],
+        [1, 1, 1],
+      ]),
+    });
     expect((await transition(t.planner, o.id, { action: 'plan' })).status).toBe(200);
     await moveTechPack(t.commercial, tp.id, 'Design');
     const res = await transition(t.planner, o.id, { action: 'release' });
@@ -195,12 +297,21 @@ describe('the order lifecycle', () => {
     const unknown = await transition(t.planner, o.id, { action: 'explode' });
     expect(unknown.status).toBe(400);
     const history = await api('GET', `/v1/production-orders/${o.id}/history`, { token: t.viewer });
-    expect(history.body.items.at(-1)).toMatchObject({ action: 'cancel', reason: 'customer dropped the style', to: 'Cancelled' });
+    expect(history.body.items.at(-1)).toMatchObject({
+      action: 'cancel',
+      reason: 'customer dropped the style',
+      to: 'Cancelled',
+    });
   });
 
   it('refuses actions out of order: release from Draft, complete from Planned', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady');
-    const o = await createOrder(t.commercial, tp.id, { matrix: matrix([[1, 1, 1], [1, 1, 1]]) });
+    const o = await createOrder(t.commercial, tp.id, {
+      matrix: matrix([
+        [1, 1, 1],
+        [1, 1, 1],
+      ]),
+    });
     expect((await transition(t.planner, o.id, { action: 'release' })).body.error.code).toBe('ILLEGAL_TRANSITION');
     await transition(t.planner, o.id, { action: 'plan' });
     expect((await transition(t.planner, o.id, { action: 'complete' })).body.error.code).toBe('ILLEGAL_TRANSITION');
@@ -211,7 +322,17 @@ describe('listing orders', () => {
   it('lists by tech pack and by state through the indexes, newest first, in pages', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady');
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await createOrder(t.commercial, tp.id, { matrix: matrix([[1, 0, 0], [0, 0, 0]]) })).id);
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (
+          await createOrder(t.commercial, tp.id, {
+            matrix: matrix([
+              [1, 0, 0],
+              [0, 0, 0],
+            ]),
+          })
+        ).id,
+      );
     await transition(t.planner, ids[1], { action: 'plan' });
     await transition(t.planner, ids[3], { action: 'plan' });
 
@@ -220,7 +341,11 @@ describe('listing orders', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res: ApiAnswer = await api('GET', `/v1/production-orders?${query}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: t.viewer });
+        const res: ApiAnswer = await api(
+          'GET',
+          `/v1/production-orders?${query}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          { token: t.viewer },
+        );
         expect(res.status).toBe(200);
         expect(res.body.items.length).toBeLessThanOrEqual(2);
         out.push(...res.body.items.map((o: { id: string }) => o.id));
@@ -247,7 +372,11 @@ describe('listing orders', () => {
       ['GET', '/v1/production-orders/PO-999999', undefined],
       ['GET', '/v1/production-orders/PO-999999/history', undefined],
       ['POST', '/v1/production-orders/PO-999999/transitions', { action: 'plan' }],
-      ['POST', '/v1/production-orders/PO-999999/matrix-edits', { baseVersion: 1, edits: [{ color: 'A', size: 'B', from: 0, to: 1 }] }],
+      [
+        'POST',
+        '/v1/production-orders/PO-999999/matrix-edits',
+        { baseVersion: 1, edits: [{ color: 'A', size: 'B', from: 0, to: 1 }] },
+      ],
       ['GET', '/v1/production-orders/not-an-id', undefined],
     ] as const) {
       const res = await api(method, path, { token: t.planner, body });

@@ -11,15 +11,26 @@ beforeAll(async () => {
   t = await tokens();
 });
 
-const settings = async (body: Record<string, unknown>) => expect((await api('PUT', '/v1/settings', { token: t.admin, body })).status).toBe(200);
+const settings = async (body: Record<string, unknown>) =>
+  expect((await api('PUT', '/v1/settings', { token: t.admin, body })).status).toBe(200);
 const push = async (techPackId: string) =>
-  expect((await api('PUT', `/v1/stock/${techPackId}`, { token: t.system, body: { cells: [{ color: 'NAVY', size: 'M', onHand: 2, reorderPoint: 5, target: 30 }] } })).status).toBe(200);
+  expect(
+    (
+      await api('PUT', `/v1/stock/${techPackId}`, {
+        token: t.system,
+        body: { cells: [{ color: 'NAVY', size: 'M', onHand: 2, reorderPoint: 5, target: 30 }] },
+      })
+    ).status,
+  ).toBe(200);
 const run = async () => {
   const res = await api('POST', '/v1/replenishment/run', { token: t.system });
   expect(res.status).toBe(200);
   return res.body as { created: string[]; skipped: { techPackId: string; reason: string }[] };
 };
-const ordersOf = async (techPackId: string) => (await api('GET', `/v1/production-orders?techPackId=${techPackId}`, { token: t.viewer })).body.items as { id: string }[];
+const ordersOf = async (techPackId: string) =>
+  (await api('GET', `/v1/production-orders?techPackId=${techPackId}`, { token: t.viewer })).body.items as {
+    id: string;
+  }[];
 
 describe('replenishment and the factory settings', () => {
   it('skips styles whose tech pack is not yet at minTechPackStateForOrders', async () => {

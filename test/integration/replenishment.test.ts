@@ -12,10 +12,24 @@ beforeAll(async () => {
   t = await tokens();
 });
 
-interface Skip { techPackId: string; reason: string; orderId?: string }
-interface RunAnswer { created: string[]; skipped: Skip[]; examined: number }
+interface Skip {
+  techPackId: string;
+  reason: string;
+  orderId?: string;
+}
+interface RunAnswer {
+  created: string[];
+  skipped: Skip[];
+  examined: number;
+}
 
-const cell = (color: string, size: string, onHand: number, reorderPoint = 10, target = 40) => ({ color, size, onHand, reorderPoint, target });
+const cell = (color: string, size: string, onHand: number, reorderPoint = 10, target = 40) => ({
+  color,
+  size,
+  onHand,
+  reorderPoint,
+  target,
+});
 
 async function push(techPackId: string, cells: unknown[]) {
   const res = await api('PUT', `/v1/stock/${techPackId}`, { token: t.logistics, body: { cells } });
@@ -31,7 +45,14 @@ async function run(token = t.admin): Promise<RunAnswer> {
 
 async function ordersOf(techPackId: string) {
   const res = await api('GET', `/v1/production-orders?techPackId=${techPackId}&limit=100`, { token: t.viewer });
-  return res.body.items as { id: string; state: string; source: { type: string }; matrix: unknown; total: number; notes: string }[];
+  return res.body.items as {
+    id: string;
+    state: string;
+    source: { type: string };
+    matrix: unknown;
+    total: number;
+    notes: string;
+  }[];
 }
 
 /** The run's outcome for one style: the order it created, or why it skipped it. */
@@ -54,12 +75,25 @@ describe('a replenishment run', () => {
     // due the default lead time of 28 days after the run: never without a date
     const due = new Date(Date.parse(order.createdAt.slice(0, 10)) + 28 * 86_400_000).toISOString().slice(0, 10);
     expect(order).toMatchObject({
-      techPackId: tp.id, state: 'Draft', version: 1, source: { type: 'replenishment' }, deliveryDate: due,
+      techPackId: tp.id,
+      state: 'Draft',
+      version: 1,
+      source: { type: 'replenishment' },
+      deliveryDate: due,
       createdBy: 'admin@example.com',
-      matrix: matrix([[37, 0], [0, 25]], ['S', 'L']), total: 62,
+      matrix: matrix(
+        [
+          [37, 0],
+          [0, 25],
+        ],
+        ['S', 'L'],
+      ),
+      total: 62,
     });
     expect(order.notes).toContain('NAVY/S: 40 - 3 - 0 = 37');
-    expect((await api('GET', `/v1/stock/${tp.id}`, { token: t.viewer })).body.openReplenishmentOrderId).toBe(created[0]);
+    expect((await api('GET', `/v1/stock/${tp.id}`, { token: t.viewer })).body.openReplenishmentOrderId).toBe(
+      created[0],
+    );
   });
 
   it('leaves alone a style whose cells are all at or above their reorder points', async () => {
@@ -73,25 +107,62 @@ describe('a replenishment run', () => {
   it('subtracts what open stock orders will still bring; finished and made-to-order ones bring nothing', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady');
     await push(tp.id, [cell('NAVY', 'S', 0, 10, 40), cell('RED', 'M', 0, 10, 40)]);
-    await createOrder(t.planner, tp.id, { matrix: matrix([[15, 0, 0], [0, 0, 0]]) });
-    const cancelled = await createOrder(t.planner, tp.id, { matrix: matrix([[5, 0, 0], [0, 9, 0]]) });
+    await createOrder(t.planner, tp.id, {
+      matrix: matrix([
+        [15, 0, 0],
+        [0, 0, 0],
+      ]),
+    });
+    const cancelled = await createOrder(t.planner, tp.id, {
+      matrix: matrix([
+        [5, 0, 0],
+        [0, 9, 0],
+      ]),
+    });
     await transition(t.planner, cancelled.id, { action: 'cancel', reason: 'test' });
     // a sales order's production order: already sold, it does not refill the shelf
-    const so = (await api('POST', '/v1/sales-orders', { token: t.commercial, body: { customer: 'ACME', techPackId: tp.id, matrix: matrix([[0, 0, 0], [0, 30, 0]]) } })).body;
+    const so = (
+      await api('POST', '/v1/sales-orders', {
+        token: t.commercial,
+        body: {
+          customer: 'ACME',
+          techPackId: tp.id,
+          matrix: matrix([
+            [0, 0, 0],
+            [0, 30, 0],
+          ]),
+        },
+      })
+    ).body;
     await api('POST', `/v1/sales-orders/${so.id}/transitions`, { token: t.commercial, body: { to: 'Sent' } });
     await api('POST', `/v1/sales-orders/${so.id}/transitions`, { token: t.commercial, body: { to: 'Accepted' } });
-    expect((await api('POST', `/v1/sales-orders/${so.id}/production-orders`, { token: t.commercial })).status).toBe(201);
+    expect((await api('POST', `/v1/sales-orders/${so.id}/production-orders`, { token: t.commercial })).status).toBe(
+      201,
+    );
 
     const { created } = await outcomeFor(await run(), tp.id);
     expect(created).toHaveLength(1);
     const order = (await api('GET', `/v1/production-orders/${created[0]}`, { token: t.viewer })).body;
-    expect(order.matrix).toEqual(matrix([[25, 0], [0, 40]], ['S', 'M']));
+    expect(order.matrix).toEqual(
+      matrix(
+        [
+          [25, 0],
+          [0, 40],
+        ],
+        ['S', 'M'],
+      ),
+    );
   });
 
   it('skips a style whose low cells open orders already cover', async () => {
     const tp = await createTechPack(t.commercial);
     await push(tp.id, [cell('NAVY', 'S', 5, 10, 40)]);
-    await createOrder(t.planner, tp.id, { matrix: matrix([[35, 0, 0], [0, 0, 0]]) });
+    await createOrder(t.planner, tp.id, {
+      matrix: matrix([
+        [35, 0, 0],
+        [0, 0, 0],
+      ]),
+    });
     const { created, skipped } = await outcomeFor(await run(), tp.id);
     expect(created).toEqual([]);
     expect(skipped).toMatchObject([{ techPackId: tp.id, reason: 'COVERED_BY_OPEN_ORDERS' }]);
@@ -134,7 +205,11 @@ describe('a replenishment run', () => {
   });
 
   it('concurrent runs create no duplicates', async () => {
-    const tps = await Promise.all([createTechPack(t.commercial), createTechPack(t.commercial), createTechPack(t.commercial)]);
+    const tps = await Promise.all([
+      createTechPack(t.commercial),
+      createTechPack(t.commercial),
+      createTechPack(t.commercial),
+    ]);
     for (const tp of tps) await push(tp.id, [cell('NAVY', 'S', 2), cell('RED', 'L', 1)]);
     const results = await Promise.all(Array.from({ length: 4 }, (_, i) => run(i % 2 ? t.system : t.admin)));
     for (const tp of tps) {

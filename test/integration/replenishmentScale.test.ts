@@ -31,17 +31,39 @@ beforeAll(async () => {
   const now = new Date().toISOString();
   const ids = await store.db.nextIds('TechPack', STYLES);
   const packs = ids.map((id, i) => ({
-    ...newTechPack({ styleCode: `SCALE-${i}`, name: `Style ${i}`, sizes: ['S', 'M', 'L', 'XL'], colors: [{ code: 'NAVY', name: 'Navy' }, { code: 'RED', name: 'Red' }], bom: [] }, id, now),
+    ...newTechPack(
+      {
+        styleCode: `SCALE-${i}`,
+        name: `Style ${i}`,
+        sizes: ['S', 'M', 'L', 'XL'],
+        colors: [
+          { code: 'NAVY', name: 'Navy' },
+          { code: 'RED', name: 'Red' },
+        ],
+        bom: [],
+      },
+      id,
+      now,
+    ),
     state: 'ProductionReady' as const,
   }));
   // Seeding only: BatchWrites of 25 items in the store's own layout.
   const items = packs.flatMap((tp) => [
     techPackEntity.item(tp),
-    stock.newItem({ techPack: tp, cells: ['NAVY', 'RED'].flatMap((color) => tp.sizes.map((size, k) => ({ color, size, onHand: k, reorderPoint: 2, target: 20 }))), actor: 'seed', now }),
+    stock.newItem({
+      techPack: tp,
+      cells: ['NAVY', 'RED'].flatMap((color) =>
+        tp.sizes.map((size, k) => ({ color, size, onHand: k, reorderPoint: 2, target: 20 })),
+      ),
+      actor: 'seed',
+      now,
+    }),
   ]);
   const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
   await mapLimit(chunks, 8, async (chunk) => {
-    await doc.send(new BatchWriteCommand({ RequestItems: { [table]: chunk.map((Item) => ({ PutRequest: { Item } })) } }));
+    await doc.send(
+      new BatchWriteCommand({ RequestItems: { [table]: chunk.map((Item) => ({ PutRequest: { Item } })) } }),
+    );
   });
   for (const k of Object.keys(calls)) delete calls[k];
 }, 300_000);

@@ -21,40 +21,83 @@ describe('round trips per operation', () => {
     expect(usage(createdPack)).toMatchObject({ calls: 2, byOperation: { UpdateItem: 1, TransactWriteItems: 1 } });
     const tp = await createTechPack(t.commercial, 'ProductionReady');
 
-    const created = await api('POST', '/v1/production-orders', { token: t.planner, body: { techPackId: tp.id, deliveryDate: '2027-01-10', matrix: matrix([[1, 2, 3], [4, 5, 6]]) } });
-    expect(usage(created)).toEqual(expect.objectContaining({ calls: 3, byOperation: { BatchGetItem: 1, UpdateItem: 1, TransactWriteItems: 1 } }));
+    const created = await api('POST', '/v1/production-orders', {
+      token: t.planner,
+      body: {
+        techPackId: tp.id,
+        deliveryDate: '2027-01-10',
+        matrix: matrix([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      },
+    });
+    expect(usage(created)).toEqual(
+      expect.objectContaining({ calls: 3, byOperation: { BatchGetItem: 1, UpdateItem: 1, TransactWriteItems: 1 } }),
+    );
     const id = created.body.id;
 
     expect(usage(await api('GET', `/v1/production-orders/${id}`, { token: t.viewer })).calls).toBe(1);
     expect(usage(await api('GET', `/v1/production-orders?techPackId=${tp.id}`, { token: t.viewer })).calls).toBe(1);
     expect(usage(await api('GET', `/v1/production-orders/${id}/history`, { token: t.viewer })).calls).toBe(1);
 
-    const patched = await api('PATCH', `/v1/production-orders/${id}`, { token: t.planner, body: { notes: 'n' }, headers: { 'if-match': '"1"' } });
+    const patched = await api('PATCH', `/v1/production-orders/${id}`, {
+      token: t.planner,
+      body: { notes: 'n' },
+      headers: { 'if-match': '"1"' },
+    });
     // The order is read with the BOM its material requirement uses (one BatchGet): the write needs no other read.
     expect(usage(patched)).toMatchObject({ calls: 2, byOperation: { BatchGetItem: 1, TransactWriteItems: 1 } });
 
-    const edited = await api('POST', `/v1/production-orders/${id}/matrix-edits`, { token: t.planner, body: { baseVersion: 2, edits: [{ color: 'NAVY', size: 'S', from: 1, to: 9 }] } });
+    const edited = await api('POST', `/v1/production-orders/${id}/matrix-edits`, {
+      token: t.planner,
+      body: { baseVersion: 2, edits: [{ color: 'NAVY', size: 'S', from: 1, to: 9 }] },
+    });
     expect(usage(edited)).toMatchObject({ calls: 2, byOperation: { BatchGetItem: 1, TransactWriteItems: 1 } });
 
     // plan reads the order with its batches (one Query), the tech pack, then writes.
-    const planned = await api('POST', `/v1/production-orders/${id}/transitions`, { token: t.planner, body: { action: 'plan' } });
+    const planned = await api('POST', `/v1/production-orders/${id}/transitions`, {
+      token: t.planner,
+      body: { action: 'plan' },
+    });
     expect(usage(planned)).toMatchObject({ calls: 3, byOperation: { Query: 1, GetItem: 1, TransactWriteItems: 1 } });
-    const reopened = await api('POST', `/v1/production-orders/${id}/transitions`, { token: t.planner, body: { action: 'reopen' } });
+    const reopened = await api('POST', `/v1/production-orders/${id}/transitions`, {
+      token: t.planner,
+      body: { action: 'reopen' },
+    });
     expect(usage(reopened)).toMatchObject({ calls: 2, byOperation: { Query: 1, TransactWriteItems: 1 } });
 
     // Idempotency adds the claim only: the key's completion rides in the write's own transaction.
     const keyedCreate = await api('POST', '/v1/production-orders', {
       token: t.planner,
-      body: { techPackId: tp.id, deliveryDate: '2027-01-10', matrix: matrix([[1, 2, 3], [4, 5, 6]]) },
+      body: {
+        techPackId: tp.id,
+        deliveryDate: '2027-01-10',
+        matrix: matrix([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      },
       headers: { 'idempotency-key': `rt-create-${id}` },
     });
     expect(keyedCreate.status).toBe(201);
-    expect(usage(keyedCreate)).toEqual(expect.objectContaining({
-      calls: 4, byOperation: { BatchGetItem: 1, UpdateItem: 2, TransactWriteItems: 1 },
-    }));
-    const keyed = await api('POST', `/v1/production-orders/${id}/transitions`, { token: t.planner, body: { action: 'cancel', reason: 'r' }, headers: { 'idempotency-key': `rt-${id}` } });
+    expect(usage(keyedCreate)).toEqual(
+      expect.objectContaining({
+        calls: 4,
+        byOperation: { BatchGetItem: 1, UpdateItem: 2, TransactWriteItems: 1 },
+      }),
+    );
+    const keyed = await api('POST', `/v1/production-orders/${id}/transitions`, {
+      token: t.planner,
+      body: { action: 'cancel', reason: 'r' },
+      headers: { 'idempotency-key': `rt-${id}` },
+    });
     expect(usage(keyed).calls).toBe(2 + 1);
-    const replay = await api('POST', `/v1/production-orders/${id}/transitions`, { token: t.planner, body: { action: 'cancel', reason: 'r' }, headers: { 'idempotency-key': `rt-${id}` } });
+    const replay = await api('POST', `/v1/production-orders/${id}/transitions`, {
+      token: t.planner,
+      body: { action: 'cancel', reason: 'r' },
+      headers: { 'idempotency-key': `rt-${id}` },
+    });
     expect(usage(replay).calls).toBe(1);
   });
 
@@ -81,7 +124,12 @@ describe('round trips per operation', () => {
     const pack = await api('POST', '/v1/tech-packs', { token: t.commercial, body: techPackBody({ iqTemplate: code }) });
     expect(usage(pack)).toMatchObject({ calls: 2, byOperation: { UpdateItem: 1, TransactWriteItems: 1 } });
     const tp = await createTechPack(t.commercial, 'ProductionReady', { iqTemplate: code });
-    const o = await createOrder(t.planner, tp.id, { matrix: matrix([[10, 0, 0], [0, 0, 0]]) });
+    const o = await createOrder(t.planner, tp.id, {
+      matrix: matrix([
+        [10, 0, 0],
+        [0, 0, 0],
+      ]),
+    });
     for (const action of ['plan', 'release']) {
       const moved = await api('POST', `/v1/production-orders/${o.id}/transitions`, {
         token: t.planner,
@@ -106,18 +154,28 @@ describe('round trips per operation', () => {
     expect(usage(gated)).toMatchObject({ calls: 3, byOperation: { BatchGetItem: 1, Query: 1, TransactWriteItems: 1 } });
     const inspected = await api('POST', `${path}/${batch.id}/inspections`, { token: t.planner, body: {} });
     expect(inspected.status).toBe(201);
-    expect(usage(inspected)).toMatchObject({ calls: 4, byOperation: { BatchGetItem: 1, GetItem: 1, Query: 1, TransactWriteItems: 1 } });
+    expect(usage(inspected)).toMatchObject({
+      calls: 4,
+      byOperation: { BatchGetItem: 1, GetItem: 1, Query: 1, TransactWriteItems: 1 },
+    });
     const inspections = await api('GET', `${path}/${batch.id}/inspections`, { token: t.viewer });
     expect(usage(inspections)).toMatchObject({ calls: 1, byOperation: { Query: 1 } });
     const finished = await move(finish);
     expect(finished.status).toBe(200);
-    expect(usage(finished)).toMatchObject({ calls: 3, byOperation: { BatchGetItem: 1, Query: 1, TransactWriteItems: 1 } });
+    expect(usage(finished)).toMatchObject({
+      calls: 3,
+      byOperation: { BatchGetItem: 1, Query: 1, TransactWriteItems: 1 },
+    });
   });
 
   it('a 412 costs one read and no write', async () => {
     const tp = await createTechPack(t.commercial);
     const o = await createOrder(t.planner, tp.id);
-    const stale = await api('PATCH', `/v1/production-orders/${o.id}`, { token: t.planner, body: { notes: 'n' }, headers: { 'if-match': '"7"' } });
+    const stale = await api('PATCH', `/v1/production-orders/${o.id}`, {
+      token: t.planner,
+      body: { notes: 'n' },
+      headers: { 'if-match': '"7"' },
+    });
     expect(stale.status).toBe(412);
     expect(usage(stale)).toMatchObject({ calls: 1, byOperation: { BatchGetItem: 1 } });
   });

@@ -9,10 +9,17 @@ beforeAll(async () => {
   t = await tokens();
 });
 
-const M = () => matrix([[10, 20, 30], [0, 5, 5]]);
+const M = () =>
+  matrix([
+    [10, 20, 30],
+    [0, 5, 5],
+  ]);
 
 async function createSalesOrder(techPackId: string, body: Record<string, unknown> = {}) {
-  const res = await api('POST', '/v1/sales-orders', { token: t.commercial, body: { customer: 'ACME Retail', techPackId, matrix: M(), deliveryDate: '2027-04-01', ...body } });
+  const res = await api('POST', '/v1/sales-orders', {
+    token: t.commercial,
+    body: { customer: 'ACME Retail', techPackId, matrix: M(), deliveryDate: '2027-04-01', ...body },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }
@@ -30,7 +37,8 @@ async function acceptedSalesOrder(state = 'ProductionReady') {
   return { tp, so: await moveSalesOrder(so.id, 'Accepted') };
 }
 
-const toProduction = (id: string, body?: unknown, token = t.commercial) => api('POST', `/v1/sales-orders/${id}/production-orders`, { token, ...(body === undefined ? {} : { body }) });
+const toProduction = (id: string, body?: unknown, token = t.commercial) =>
+  api('POST', `/v1/sales-orders/${id}/production-orders`, { token, ...(body === undefined ? {} : { body }) });
 
 function usage(res: ApiAnswer): { calls: number; byOperation: Record<string, number> } | undefined {
   const raw = res.headers.get('x-dynamo-usage');
@@ -40,11 +48,24 @@ function usage(res: ApiAnswer): { calls: number; byOperation: Record<string, num
 describe('a sales order', () => {
   it('is created, read, sent and accepted; its changes are in its history', async () => {
     const tp = await createTechPack(t.commercial);
-    const res = await api('POST', '/v1/sales-orders', { token: t.commercial, body: { customer: 'ACME Retail', techPackId: tp.id, matrix: M(), notes: 'spring drop' } });
+    const res = await api('POST', '/v1/sales-orders', {
+      token: t.commercial,
+      body: { customer: 'ACME Retail', techPackId: tp.id, matrix: M(), notes: 'spring drop' },
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('etag')).toBe('"1"');
     expect(res.headers.get('location')).toBe(`/v1/sales-orders/${res.body.id}`);
-    expect(res.body).toMatchObject({ customer: 'ACME Retail', techPackId: tp.id, styleCode: tp.styleCode, state: 'Draft', version: 1, total: 70, deliveryDate: null, notes: 'spring drop', productionOrderIds: [] });
+    expect(res.body).toMatchObject({
+      customer: 'ACME Retail',
+      techPackId: tp.id,
+      styleCode: tp.styleCode,
+      state: 'Draft',
+      version: 1,
+      total: 70,
+      deliveryDate: null,
+      notes: 'spring drop',
+      productionOrderIds: [],
+    });
     expect(res.body.id).toMatch(/^SO-\d{6}$/);
     const u = usage(res);
     if (u) expect(u).toMatchObject({ calls: 3, byOperation: { GetItem: 1, UpdateItem: 1, TransactWriteItems: 1 } });
@@ -58,7 +79,11 @@ describe('a sales order', () => {
     expect(accepted).toMatchObject({ state: 'Accepted', version: 3 });
 
     const history = await api('GET', `/v1/sales-orders/${res.body.id}/history`, { token: t.viewer });
-    expect(history.body.items.map((h: { from: string; to: string }) => `${h.from}->${h.to}`)).toEqual(['null->Draft', 'Draft->Sent', 'Sent->Accepted']);
+    expect(history.body.items.map((h: { from: string; to: string }) => `${h.from}->${h.to}`)).toEqual([
+      'null->Draft',
+      'Draft->Sent',
+      'Sent->Accepted',
+    ]);
 
     const listed = await api('GET', `/v1/sales-orders?techPackId=${tp.id}`, { token: t.viewer });
     expect(listed.body.items.map((s: { id: string }) => s.id)).toEqual([res.body.id]);
@@ -69,11 +94,17 @@ describe('a sales order', () => {
   it('moves only along Draft -> Sent -> Accepted, and to Cancelled from each of those', async () => {
     const tp = await createTechPack(t.commercial);
     const so = await createSalesOrder(tp.id);
-    const skip = await api('POST', `/v1/sales-orders/${so.id}/transitions`, { token: t.commercial, body: { to: 'Accepted' } });
+    const skip = await api('POST', `/v1/sales-orders/${so.id}/transitions`, {
+      token: t.commercial,
+      body: { to: 'Accepted' },
+    });
     expect(skip.status).toBe(409);
     expect(skip.body.error.code).toBe('ILLEGAL_TRANSITION');
     await moveSalesOrder(so.id, 'Cancelled');
-    const again = await api('POST', `/v1/sales-orders/${so.id}/transitions`, { token: t.commercial, body: { to: 'Sent' } });
+    const again = await api('POST', `/v1/sales-orders/${so.id}/transitions`, {
+      token: t.commercial,
+      body: { to: 'Sent' },
+    });
     expect(again.status).toBe(409);
     const { so: accepted } = await acceptedSalesOrder('Commercial');
     expect((await moveSalesOrder(accepted.id, 'Cancelled')).state).toBe('Cancelled');
@@ -81,16 +112,45 @@ describe('a sales order', () => {
 
   it('refuses bad input, unknown ids and roles that may not sell', async () => {
     const tp = await createTechPack(t.commercial);
-    const bad = await api('POST', '/v1/sales-orders', { token: t.commercial, body: { techPackId: tp.id, matrix: { sizes: ['S'], colors: ['NAVY'], quantities: [[0]] } } });
+    const bad = await api('POST', '/v1/sales-orders', {
+      token: t.commercial,
+      body: { techPackId: tp.id, matrix: { sizes: ['S'], colors: ['NAVY'], quantities: [[0]] } },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['customer', 'matrix.quantities']);
-    expect((await api('POST', '/v1/sales-orders', { token: t.commercial, body: { customer: 'A', techPackId: 'TP-999999', matrix: M() } })).status).toBe(404);
+    expect(bad.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual([
+      'customer',
+      'matrix.quantities',
+    ]);
+    expect(
+      (
+        await api('POST', '/v1/sales-orders', {
+          token: t.commercial,
+          body: { customer: 'A', techPackId: 'TP-999999', matrix: M() },
+        })
+      ).status,
+    ).toBe(404);
     expect((await api('GET', '/v1/sales-orders/SO-999999', { token: t.viewer })).status).toBe(404);
     expect((await api('GET', '/v1/sales-orders/PO-000001', { token: t.viewer })).status).toBe(404);
-    expect((await api('POST', '/v1/sales-orders', { token: t.planner, body: { customer: 'A', techPackId: tp.id, matrix: M() } })).status).toBe(403);
-    expect((await api('POST', '/v1/sales-orders', { token: t.logistics, body: { customer: 'A', techPackId: tp.id, matrix: M() } })).status).toBe(403);
+    expect(
+      (
+        await api('POST', '/v1/sales-orders', {
+          token: t.planner,
+          body: { customer: 'A', techPackId: tp.id, matrix: M() },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await api('POST', '/v1/sales-orders', {
+          token: t.logistics,
+          body: { customer: 'A', techPackId: tp.id, matrix: M() },
+        })
+      ).status,
+    ).toBe(403);
     const so = await createSalesOrder(tp.id);
-    expect((await api('POST', `/v1/sales-orders/${so.id}/transitions`, { token: t.viewer, body: { to: 'Sent' } })).status).toBe(403);
+    expect(
+      (await api('POST', `/v1/sales-orders/${so.id}/transitions`, { token: t.viewer, body: { to: 'Sent' } })).status,
+    ).toBe(403);
     expect((await toProduction(so.id, undefined, t.planner)).status).toBe(403);
   });
 });
@@ -102,15 +162,29 @@ describe('a production order from a sales order', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.headers.get('location')).toBe(`/v1/production-orders/${res.body.id}`);
     expect(res.body).toMatchObject({
-      techPackId: tp.id, state: 'Draft', version: 1, deliveryDate: '2027-04-01', matrix: M(), total: 70,
+      techPackId: tp.id,
+      state: 'Draft',
+      version: 1,
+      deliveryDate: '2027-04-01',
+      matrix: M(),
+      total: 70,
       source: { type: 'salesOrder', salesOrderId: so.id, customer: 'ACME Retail' },
     });
     const u = usage(res);
-    if (u) expect(u).toMatchObject({ calls: 4, byOperation: { GetItem: 1, BatchGetItem: 1, UpdateItem: 1, TransactWriteItems: 1 } });
+    if (u)
+      expect(u).toMatchObject({
+        calls: 4,
+        byOperation: { GetItem: 1, BatchGetItem: 1, UpdateItem: 1, TransactWriteItems: 1 },
+      });
     const after = await api('GET', `/v1/sales-orders/${so.id}`, { token: t.viewer });
     expect(after.body).toMatchObject({ state: 'Accepted', version: 4, productionOrderIds: [res.body.id] });
     const history = await api('GET', `/v1/sales-orders/${so.id}/history`, { token: t.viewer });
-    expect(history.body.items.at(-1)).toMatchObject({ action: 'productionOrder', from: 'Accepted', to: 'Accepted', details: { productionOrderId: res.body.id, total: 70 } });
+    expect(history.body.items.at(-1)).toMatchObject({
+      action: 'productionOrder',
+      from: 'Accepted',
+      to: 'Accepted',
+      details: { productionOrderId: res.body.id, total: 70 },
+    });
   });
 
   it('works while the tech pack is still Commercial (the factory default allows it) and takes a delivery date', async () => {
@@ -126,7 +200,10 @@ describe('a production order from a sales order', () => {
     expect(first.status).toBe(201);
     const second = await toProduction(so.id);
     expect(second.status).toBe(409);
-    expect(second.body.error).toMatchObject({ code: 'NOTHING_REMAINING', details: { salesOrderId: so.id, productionOrderIds: [first.body.id], held: 70, ordered: 70 } });
+    expect(second.body.error).toMatchObject({
+      code: 'NOTHING_REMAINING',
+      details: { salesOrderId: so.id, productionOrderIds: [first.body.id], held: 70, ordered: 70 },
+    });
   });
 
   it('is refused unless the sales order is Accepted', async () => {
@@ -195,11 +272,26 @@ describe('a production order from a sales order', () => {
   it('an order cut down by a planner leaves the rest for the next call', async () => {
     const { so } = await acceptedSalesOrder();
     const first = await toProduction(so.id);
-    const cut = await api('PATCH', `/v1/production-orders/${first.body.id}`, { token: t.planner, body: { matrix: matrix([[10, 0, 30], [0, 5, 0]]) }, headers: { 'if-match': '"1"' } });
+    const cut = await api('PATCH', `/v1/production-orders/${first.body.id}`, {
+      token: t.planner,
+      body: {
+        matrix: matrix([
+          [10, 0, 30],
+          [0, 5, 0],
+        ]),
+      },
+      headers: { 'if-match': '"1"' },
+    });
     expect(cut.status).toBe(200);
     const second = await toProduction(so.id);
     expect(second.status).toBe(201);
-    expect(second.body).toMatchObject({ matrix: matrix([[0, 20, 0], [0, 0, 5]]), total: 25 });
+    expect(second.body).toMatchObject({
+      matrix: matrix([
+        [0, 20, 0],
+        [0, 0, 5],
+      ]),
+      total: 25,
+    });
   });
 
   it('a double click (10 concurrent calls) makes one order; the others get 409', async () => {

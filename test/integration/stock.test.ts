@@ -8,7 +8,13 @@ beforeAll(async () => {
   t = await tokens();
 });
 
-const cell = (color: string, size: string, onHand: number, reorderPoint = 10, target = 40) => ({ color, size, onHand, reorderPoint, target });
+const cell = (color: string, size: string, onHand: number, reorderPoint = 10, target = 40) => ({
+  color,
+  size,
+  onHand,
+  reorderPoint,
+  target,
+});
 const push = (techPackId: string, cells: unknown[], token = t.logistics, headers: Record<string, string> = {}) =>
   api('PUT', `/v1/stock/${techPackId}`, { token, body: { cells }, headers });
 
@@ -22,13 +28,22 @@ describe('stock', () => {
     const tp = await createTechPack(t.commercial);
     const before = await api('GET', `/v1/stock/${tp.id}`, { token: t.viewer });
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ techPackId: tp.id, cells: [], version: 0, low: false, openReplenishmentOrderId: null });
+    expect(before.body).toMatchObject({
+      techPackId: tp.id,
+      cells: [],
+      version: 0,
+      low: false,
+      openReplenishmentOrderId: null,
+    });
 
     const res = await push(tp.id, [cell('RED', 'L', 50), cell('NAVY', 'M', 9), cell('NAVY', 'S', 10)]);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.headers.get('etag')).toBe('"1"');
     expect(res.body).toMatchObject({
-      techPackId: tp.id, version: 1, low: true, updatedBy: 'lou@example.com',
+      techPackId: tp.id,
+      version: 1,
+      low: true,
+      updatedBy: 'lou@example.com',
       cells: [cell('NAVY', 'S', 10), cell('NAVY', 'M', 9), cell('RED', 'L', 50)],
     });
     const u = usage(res);
@@ -60,10 +75,20 @@ describe('stock', () => {
 
   it('refuses cells the tech pack does not have, bad quantities, and targets below the reorder point', async () => {
     const tp = await createTechPack(t.commercial);
-    const res = await push(tp.id, [cell('GREEN', 'S', 1), { ...cell('NAVY', 'XXL', -1) }, cell('NAVY', 'S', 1, 20, 10), cell('NAVY', 'S', 1, 20, 10)]);
+    const res = await push(tp.id, [
+      cell('GREEN', 'S', 1),
+      { ...cell('NAVY', 'XXL', -1) },
+      cell('NAVY', 'S', 1, 20, 10),
+      cell('NAVY', 'S', 1, 20, 10),
+    ]);
     expect(res.status).toBe(400);
     expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual([
-      'cells[0].color', 'cells[1].onHand', 'cells[1].size', 'cells[2].target', 'cells[3].target', 'cells[3]',
+      'cells[0].color',
+      'cells[1].onHand',
+      'cells[1].size',
+      'cells[2].target',
+      'cells[3].target',
+      'cells[3]',
     ]);
     expect((await api('PUT', `/v1/stock/${tp.id}`, { token: t.logistics, body: { levels: [] } })).status).toBe(400);
     expect((await api('GET', `/v1/stock/${tp.id}`, { token: t.viewer })).body.version).toBe(0);
@@ -83,7 +108,9 @@ describe('stock', () => {
     const sizes = Array.from({ length: 40 }, (_, i) => `S${i}`);
     const colors = Array.from({ length: 500 }, (_, i) => ({ code: `C${i}`, name: `Color ${i}` }));
     const tp = await createTechPack(t.commercial, 'Commercial', { sizes, colors, bom: [] });
-    const cells = colors.flatMap((c, r) => sizes.map((s, k) => cell(c.code, s, (r * 7919 + k * 104729) % 9_999_991, 1_000, 10_000_000)));
+    const cells = colors.flatMap((c, r) =>
+      sizes.map((s, k) => cell(c.code, s, (r * 7919 + k * 104729) % 9_999_991, 1_000, 10_000_000)),
+    );
     const res = await push(tp.id, cells);
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
     expect(res.body.cells).toHaveLength(20_000);

@@ -40,15 +40,24 @@ describe('tech packs over HTTP', () => {
 
   it('walks the design states and refuses skipping one', async () => {
     const tp = await createTechPack(t.commercial);
-    const skip = await api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: t.commercial, body: { to: 'ProductionReady' } });
+    const skip = await api('POST', `/v1/tech-packs/${tp.id}/transitions`, {
+      token: t.commercial,
+      body: { to: 'ProductionReady' },
+    });
     expect(skip.status).toBe(409);
     expect(skip.body.error.code).toBe('ILLEGAL_TRANSITION');
     const ready = await createTechPack(t.commercial, 'ProductionReady');
     expect(ready).toMatchObject({ state: 'ProductionReady', version: 4 });
-    const reopen = await api('POST', `/v1/tech-packs/${ready.id}/transitions`, { token: t.commercial, body: { to: 'Design' } });
+    const reopen = await api('POST', `/v1/tech-packs/${ready.id}/transitions`, {
+      token: t.commercial,
+      body: { to: 'Design' },
+    });
     expect(reopen.status).toBe(200);
     expect(reopen.body.state).toBe('Design');
-    const bad = await api('POST', `/v1/tech-packs/${ready.id}/transitions`, { token: t.commercial, body: { to: 'Shipped' } });
+    const bad = await api('POST', `/v1/tech-packs/${ready.id}/transitions`, {
+      token: t.commercial,
+      body: { to: 'Shipped' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.fields[0].field).toBe('to');
   });
@@ -58,10 +67,18 @@ describe('tech packs over HTTP', () => {
     const path = `/v1/tech-packs/${tp.id}`;
     const missing = await api('PATCH', path, { token: t.commercial, body: { name: 'Renamed' } });
     expect(missing.status).toBe(428);
-    const renamed = await api('PATCH', path, { token: t.commercial, body: { name: 'Renamed' }, headers: { 'if-match': '"1"' } });
+    const renamed = await api('PATCH', path, {
+      token: t.commercial,
+      body: { name: 'Renamed' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ name: 'Renamed', version: 2, bomRevision: 1 });
-    const stale = await api('PATCH', path, { token: t.commercial, body: { name: 'Other' }, headers: { 'if-match': '"1"' } });
+    const stale = await api('PATCH', path, {
+      token: t.commercial,
+      body: { name: 'Other' },
+      headers: { 'if-match': '"1"' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.error.details.current).toMatchObject({ name: 'Renamed', version: 2 });
     const bom = [{ material: 'FAB-RIB', uom: 'm', consumption: 0.2, wastagePct: 3 }];
@@ -69,7 +86,11 @@ describe('tech packs over HTTP', () => {
     expect(rebommed.status).toBe(200);
     expect(rebommed.body).toMatchObject({ version: 3, bomRevision: 2 });
     expect(rebommed.headers.get('etag')).toBe('"3"');
-    const badBom = await api('PATCH', path, { token: t.commercial, body: { bom: [{ material: 'X', uom: 'm', consumption: { S: 1 } }] }, headers: { 'if-match': '"3"' } });
+    const badBom = await api('PATCH', path, {
+      token: t.commercial,
+      body: { bom: [{ material: 'X', uom: 'm', consumption: { S: 1 } }] },
+      headers: { 'if-match': '"3"' },
+    });
     expect(badBom.status).toBe(400);
     expect(badBom.body.error.details.fields.map((f: { field: string }) => f.field)).toContain('bom[0].consumption');
   });

@@ -11,8 +11,20 @@ export function techPackBody(overrides: Record<string, unknown> = {}) {
     name: 'Basic tee',
     season: 'SS27',
     sizes: ['S', 'M', 'L'],
-    colors: [{ code: 'NAVY', name: 'Navy' }, { code: 'RED', name: 'Red' }],
-    bom: [{ material: 'FAB-JERSEY', uom: 'm', consumption: { S: 1.1, M: 1.2, L: 1.35 }, wastagePct: 5, variants: 'match', purchaseMultiple: 50 }],
+    colors: [
+      { code: 'NAVY', name: 'Navy' },
+      { code: 'RED', name: 'Red' },
+    ],
+    bom: [
+      {
+        material: 'FAB-JERSEY',
+        uom: 'm',
+        consumption: { S: 1.1, M: 1.2, L: 1.35 },
+        wastagePct: 5,
+        variants: 'match',
+        purchaseMultiple: 50,
+      },
+    ],
     // Created for the whole run by globalSetup.ts (a tech pack's template must exist).
     iqTemplate: 'IQ-TEE',
     ...overrides,
@@ -52,7 +64,10 @@ export async function moveTechPack(token: string, id: string, to: string) {
 }
 
 export async function createOrder(token: string, techPackId: string, body: Record<string, unknown> = {}) {
-  const res = await api('POST', '/v1/production-orders', { token, body: { techPackId, deliveryDate: '2027-03-01', ...body } });
+  const res = await api('POST', '/v1/production-orders', {
+    token,
+    body: { techPackId, deliveryDate: '2027-03-01', ...body },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 }

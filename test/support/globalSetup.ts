@@ -23,7 +23,14 @@ declare module 'vitest' {
 async function start() {
   // A throwaway folder (rather than ':memory:') so the signing key and events file are the run's own.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gf-test-'));
-  const stack = await startLocalStack({ dataDir, port: 0, dynamoPort: await freePort(), quiet: true, tablesInMemory: true, exposeDynamoUsage: true });
+  const stack = await startLocalStack({
+    dataDir,
+    port: 0,
+    dynamoPort: await freePort(),
+    quiet: true,
+    tablesInMemory: true,
+    exposeDynamoUsage: true,
+  });
   await createSharedIqTemplate(stack);
   return { stack, dataDir };
 }

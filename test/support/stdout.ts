@@ -10,7 +10,11 @@ export async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: 
   });
   try {
     const result = await fn();
-    const lines = chunks.join('').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = chunks
+      .join('')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     return { result, lines };
   } finally {
     spy.mockRestore();

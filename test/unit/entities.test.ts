@@ -119,8 +119,11 @@ describe('production order', () => {
     expect(back).toEqual(without(PO as unknown as Item, 'iqTemplate'));
   });
 
-  it('packs progress.missing like the other progress matrices (\'\' while none)', () => {
-    const missing = matrix(PO.matrix.sizes, PO.matrix.colors, [[0, 2, 0], [1, 0, 0]]);
+  it("packs progress.missing like the other progress matrices ('' while none)", () => {
+    const missing = matrix(PO.matrix.sizes, PO.matrix.colors, [
+      [0, 2, 0],
+      [1, 0, 0],
+    ]);
     const o = { ...PO, progress: { ...PO.progress, missing } };
     const item = productionOrderEntity.item(o);
     expect((item.progress as { missing: unknown }).missing).toBeInstanceOf(Uint8Array);
@@ -140,7 +143,12 @@ describe('production order', () => {
     const back = productionOrderEntity.decode(stored(legacy));
     expect(back.tolerance).toEqual({ overPct: 5, underPct: 3, scope: 'color' });
     expect(back.batchPlan).toEqual({ maxBatchQty: 500, extraCutPct: 0 });
-    expect(back.progress.missing).toEqual(matrix(PO.matrix.sizes, PO.matrix.colors, [[0, 0, 0], [0, 0, 0]]));
+    expect(back.progress.missing).toEqual(
+      matrix(PO.matrix.sizes, PO.matrix.colors, [
+        [0, 0, 0],
+        [0, 0, 0],
+      ]),
+    );
     expect(back).toEqual({ ...PO, tolerance: { overPct: 5, underPct: 3, scope: 'color' } });
   });
 

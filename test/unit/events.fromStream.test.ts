@@ -1,21 +1,41 @@
 // Outbox stream records -> EventBridge entries (functions/events/fromStream.ts): pure, no AWS.
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { eventEntriesFromStream, MAX_DETAIL_BYTES, outcomeOf, toEnvelope, type StreamRecordLike } from '../../functions/events/fromStream.js';
+import {
+  eventEntriesFromStream,
+  MAX_DETAIL_BYTES,
+  outcomeOf,
+  toEnvelope,
+  type StreamRecordLike,
+} from '../../functions/events/fromStream.js';
 import { EVENT_SOURCE, type OutboxEvent } from '../../shared/events.js';
 
 const AT = '2025-03-01T10:00:00.000Z';
 
 const outbox = (over: Partial<OutboxEvent['detail']> = {}): OutboxEvent => ({
   detailType: 'ProductionOrder.StateChanged',
-  detail: { id: 'PO-000001', from: 'Draft', to: 'Planned', version: 3, actor: 'ana@example.com', at: AT, action: 'plan', orderId: 'PO-000001', techPackId: 'TP-000001', ...over },
+  detail: {
+    id: 'PO-000001',
+    from: 'Draft',
+    to: 'Planned',
+    version: 3,
+    actor: 'ana@example.com',
+    at: AT,
+    action: 'plan',
+    orderId: 'PO-000001',
+    techPackId: 'TP-000001',
+    ...over,
+  },
 });
 
 function historyInsert(seq: string, item: Record<string, unknown>, eventName = 'INSERT'): StreamRecordLike {
   return {
     eventID: `id-${seq}`,
     eventName,
-    dynamodb: { SequenceNumber: seq, NewImage: marshall(item, { removeUndefinedValues: true }) as Record<string, unknown> },
+    dynamodb: {
+      SequenceNumber: seq,
+      NewImage: marshall(item, { removeUndefinedValues: true }) as Record<string, unknown>,
+    },
   };
 }
 
@@ -50,7 +70,10 @@ describe('outcomeOf', () => {
       EventBusName: 'garmentflow-dev',
       Time: new Date(AT),
     });
-    expect(JSON.parse(entry.Detail)).toEqual({ ...outbox({ version: 3 }).detail, eventId: 'PO#PO-000001/H#0000000003' });
+    expect(JSON.parse(entry.Detail)).toEqual({
+      ...outbox({ version: 3 }).detail,
+      eventId: 'PO#PO-000001/H#0000000003',
+    });
   });
 
   it('the same record gives the same entry (retries can be deduplicated)', () => {
@@ -73,7 +96,13 @@ describe('outcomeOf', () => {
   });
 
   it('an outbox item whose event is malformed is invalid (never silently dropped)', () => {
-    for (const bad of [{ detail: {} }, { detailType: '', detail: {} }, { detailType: 'X.Y' }, { detailType: 'X.Y', detail: [1] }, 'text']) {
+    for (const bad of [
+      { detail: {} },
+      { detailType: '', detail: {} },
+      { detailType: 'X.Y' },
+      { detailType: 'X.Y', detail: [1] },
+      'text',
+    ]) {
       const out = outcomeOf(historyInsert('9', historyItem(1, bad)));
       expect(out.kind, JSON.stringify(bad)).toBe('invalid');
       expect(out.sequenceNumber).toBe('9');
@@ -94,14 +123,30 @@ describe('outcomeOf', () => {
   it('a history entry announcing several batches (a generated plan) becomes one event per batch, each with its own stable id', () => {
     const generated: OutboxEvent & { detail: { batchIds: string[] } } = {
       detailType: 'ProductionBatch.StateChanged',
-      detail: { id: 'B-000007', from: null, to: 'Planned', version: 1, actor: 'ana@example.com', at: AT, action: 'generate', orderId: 'PO-000001', techPackId: 'TP-000001', batchId: 'B-000007', batchIds: ['B-000007', 'B-000008', 'B-000009'] },
+      detail: {
+        id: 'B-000007',
+        from: null,
+        to: 'Planned',
+        version: 1,
+        actor: 'ana@example.com',
+        at: AT,
+        action: 'generate',
+        orderId: 'PO-000001',
+        techPackId: 'TP-000001',
+        batchId: 'B-000007',
+        batchIds: ['B-000007', 'B-000008', 'B-000009'],
+      },
     };
     const out = outcomeOf(historyInsert('40', { ...historyItem(5), sk: 'H#0000000005#B-000007', event: generated }));
     expect(out.kind).toBe('event');
     if (out.kind !== 'event') return;
-    expect(out.entries.map((e) => e.eventId)).toEqual(['B-000007', 'B-000008', 'B-000009'].map((b) => `PO#PO-000001/H#0000000005#B-000007/${b}`));
+    expect(out.entries.map((e) => e.eventId)).toEqual(
+      ['B-000007', 'B-000008', 'B-000009'].map((b) => `PO#PO-000001/H#0000000005#B-000007/${b}`),
+    );
     const details = out.entries.map((e) => JSON.parse(e.entry.Detail));
-    expect(details.map((d) => [d.id, d.batchId, d.from, d.to, d.orderId])).toEqual(['B-000007', 'B-000008', 'B-000009'].map((b) => [b, b, null, 'Planned', 'PO-000001']));
+    expect(details.map((d) => [d.id, d.batchId, d.from, d.to, d.orderId])).toEqual(
+      ['B-000007', 'B-000008', 'B-000009'].map((b) => [b, b, null, 'Planned', 'PO-000001']),
+    );
     for (const d of details) expect(d).not.toHaveProperty('batchIds');
     expect(out.entries.every((e) => e.entry.DetailType === 'ProductionBatch.StateChanged')).toBe(true);
   });
@@ -114,7 +159,10 @@ describe('eventEntriesFromStream', () => {
       historyInsert('2', { pk: 'PO#PO-000001', sk: '#ENTITY' }),
       historyInsert('3', historyItem(2)),
     ]);
-    expect(entries.map((e) => JSON.parse(e.Detail).eventId)).toEqual(['PO#PO-000001/H#0000000001', 'PO#PO-000001/H#0000000002']);
+    expect(entries.map((e) => JSON.parse(e.Detail).eventId)).toEqual([
+      'PO#PO-000001/H#0000000001',
+      'PO#PO-000001/H#0000000002',
+    ]);
   });
 
   it('throws on an invalid outbox record', () => {

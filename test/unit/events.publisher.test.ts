@@ -12,15 +12,35 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 function record(seq: number, opts: { event?: unknown; eventName?: string } = {}) {
   const item: Record<string, unknown> = { pk: 'PO#PO-000001', sk: `H#${String(seq).padStart(10, '0')}`, version: seq };
-  item.event = 'event' in opts ? opts.event : { detailType: 'ProductionOrder.StateChanged', detail: { id: 'PO-000001', from: 'Draft', to: 'Planned', version: seq, actor: 'a', at: '2025-01-01T00:00:00Z', action: 'plan' } };
+  item.event =
+    'event' in opts
+      ? opts.event
+      : {
+          detailType: 'ProductionOrder.StateChanged',
+          detail: {
+            id: 'PO-000001',
+            from: 'Draft',
+            to: 'Planned',
+            version: seq,
+            actor: 'a',
+            at: '2025-01-01T00:00:00Z',
+            action: 'plan',
+          },
+        };
   if (item.event === undefined) delete item.event;
-  return { eventID: `e${seq}`, eventName: opts.eventName ?? 'INSERT', dynamodb: { SequenceNumber: String(seq), NewImage: marshall(item) } };
+  return {
+    eventID: `e${seq}`,
+    eventName: opts.eventName ?? 'INSERT',
+    dynamodb: { SequenceNumber: String(seq), NewImage: marshall(item) },
+  };
 }
 
 const streamEvent = (records: unknown[]) => ({ Records: records }) as unknown as DynamoDBStreamEvent;
 
 /** A client whose send() answers from `respond` and records every PutEvents request. */
-function fakeClient(respond: (entries: NonNullable<PutEventsCommand['input']['Entries']>, call: number) => PutEventsCommandOutput | Error) {
+function fakeClient(
+  respond: (entries: NonNullable<PutEventsCommand['input']['Entries']>, call: number) => PutEventsCommandOutput | Error,
+) {
   const calls: NonNullable<PutEventsCommand['input']['Entries']>[] = [];
   const send = vi.fn(async (command: PutEventsCommand) => {
     expect(command).toBeInstanceOf(PutEventsCommand);
@@ -33,7 +53,11 @@ function fakeClient(respond: (entries: NonNullable<PutEventsCommand['input']['En
   return { client: { send } as unknown as EventBridgeSender, calls, send };
 }
 
-const ok = (entries: unknown[]): PutEventsCommandOutput => ({ $metadata: {}, FailedEntryCount: 0, Entries: entries.map((_, i) => ({ EventId: `id-${i}` })) });
+const ok = (entries: unknown[]): PutEventsCommandOutput => ({
+  $metadata: {},
+  FailedEntryCount: 0,
+  Entries: entries.map((_, i) => ({ EventId: `id-${i}` })),
+});
 const seqOf = (entry: { Detail?: string }) => Number(JSON.parse(entry.Detail!).eventId.split('H#')[1]);
 
 describe('publisher', () => {
@@ -42,10 +66,19 @@ describe('publisher', () => {
     process.env.POWERTOOLS_METRICS_DISABLED = 'false';
     const { client } = fakeClient((entries) => ok(entries));
     const handler = createPublisher({ client, eventBusName: 'bus', obs: observability(SERVICES.publisher) });
-    const { lines } = await captureStdout(() => handler(streamEvent([record(1), record(2)]), { awsRequestId: 'lambda-1' }));
+    const { lines } = await captureStdout(() =>
+      handler(streamEvent([record(1), record(2)]), { awsRequestId: 'lambda-1' }),
+    );
     expect(lines.find((l) => l.message === 'published')).toMatchObject({
-      level: 'INFO', service: 'garmentflow-publisher', requestId: 'lambda-1', coldStart: true, route: 'stream', status: 'ok',
-      actor: 'publisher', published: 2, records: 2,
+      level: 'INFO',
+      service: 'garmentflow-publisher',
+      requestId: 'lambda-1',
+      coldStart: true,
+      route: 'stream',
+      status: 'ok',
+      actor: 'publisher',
+      published: 2,
+      records: 2,
     });
     const emf = lines.filter((l) => l._aws);
     expect(emfMetricNames(emf)).toEqual(['EventsPublished']);
@@ -81,7 +114,13 @@ describe('publisher', () => {
   it('skips records that announce nothing without calling EventBridge', async () => {
     const { client, send } = fakeClient((entries) => ok(entries));
     const handler = createPublisher({ client, eventBusName: 'bus', log: quiet });
-    const res = await handler(streamEvent([record(1, { event: undefined }), record(2, { eventName: 'MODIFY' }), record(3, { eventName: 'REMOVE' })]));
+    const res = await handler(
+      streamEvent([
+        record(1, { event: undefined }),
+        record(2, { eventName: 'MODIFY' }),
+        record(3, { eventName: 'REMOVE' }),
+      ]),
+    );
     expect(res).toEqual({ batchItemFailures: [] });
     expect(send).not.toHaveBeenCalled();
   });
@@ -89,7 +128,13 @@ describe('publisher', () => {
   it('a failed entry: reports that record as the batch item failure and stops (nothing after it goes out)', async () => {
     const { client, calls } = fakeClient((entries, call) =>
       call === 1
-        ? { $metadata: {}, FailedEntryCount: 1, Entries: entries.map((_, i) => (i === 4 ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' } : { EventId: `x${i}` })) }
+        ? {
+            $metadata: {},
+            FailedEntryCount: 1,
+            Entries: entries.map((_, i) =>
+              i === 4 ? { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' } : { EventId: `x${i}` },
+            ),
+          }
         : ok(entries),
     );
     const handler = createPublisher({ client, eventBusName: 'bus', log: quiet });
@@ -100,7 +145,9 @@ describe('publisher', () => {
   });
 
   it('a failed call: reports the first record of the chunk', async () => {
-    const { client, calls } = fakeClient((entries, call) => (call === 0 ? ok(entries) : Object.assign(new Error('boom'), { name: 'InternalException' })));
+    const { client, calls } = fakeClient((entries, call) =>
+      call === 0 ? ok(entries) : Object.assign(new Error('boom'), { name: 'InternalException' }),
+    );
     const handler = createPublisher({ client, eventBusName: 'bus', log: quiet });
     const res = await handler(streamEvent(Array.from({ length: 12 }, (_, i) => record(i + 1))));
     expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: '11' }] });
@@ -125,12 +172,21 @@ describe('publisher', () => {
   it('keeps each request under the PutEvents size limit', async () => {
     const { client, calls } = fakeClient((entries) => ok(entries));
     const handler = createPublisher({ client, eventBusName: 'bus', log: quiet });
-    const big = (seq: number) => record(seq, { event: { detailType: 'ProductionOrder.MatrixChanged', detail: { id: 'PO-000001', version: seq, reason: 'x'.repeat(100 * 1024) } } });
+    const big = (seq: number) =>
+      record(seq, {
+        event: {
+          detailType: 'ProductionOrder.MatrixChanged',
+          detail: { id: 'PO-000001', version: seq, reason: 'x'.repeat(100 * 1024) },
+        },
+      });
     const res = await handler(streamEvent([big(1), big(2), big(3), big(4)]));
     expect(res).toEqual({ batchItemFailures: [] });
     expect(calls.length).toBeGreaterThanOrEqual(2);
     for (const c of calls) {
-      const size = c.reduce((n, e) => n + entrySize({ Source: e.Source!, DetailType: e.DetailType!, Detail: e.Detail! }), 0);
+      const size = c.reduce(
+        (n, e) => n + entrySize({ Source: e.Source!, DetailType: e.DetailType!, Detail: e.Detail! }),
+        0,
+      );
       expect(size).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
     }
     expect(calls.flat().map(seqOf)).toEqual([1, 2, 3, 4]);
@@ -145,7 +201,20 @@ describe('publisher', () => {
 
   it('a record announcing several batches is published as one event each; if any fails, that record is retried whole', async () => {
     const batchIds = Array.from({ length: 12 }, (_, i) => `B-${String(i + 1).padStart(6, '0')}`);
-    const generated = { detailType: 'ProductionBatch.StateChanged', detail: { id: batchIds[0], from: null, to: 'Planned', version: 1, actor: 'a', at: '2025-01-01T00:00:00Z', action: 'generate', orderId: 'PO-000001', batchIds } };
+    const generated = {
+      detailType: 'ProductionBatch.StateChanged',
+      detail: {
+        id: batchIds[0],
+        from: null,
+        to: 'Planned',
+        version: 1,
+        actor: 'a',
+        at: '2025-01-01T00:00:00Z',
+        action: 'generate',
+        orderId: 'PO-000001',
+        batchIds,
+      },
+    };
     const records = [record(1), record(2, { event: generated }), record(3)];
     const { client, calls } = fakeClient((entries, call) => (call === 0 ? ok(entries) : new Error('throttled')));
     const handler = createPublisher({ client, eventBusName: 'bus', log: quiet });

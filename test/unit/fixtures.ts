@@ -38,12 +38,23 @@ export function settings(over: Partial<FactorySettings> = {}): FactorySettings {
 }
 
 export function matrix(sizes: string[], colors: string[], quantities?: number[][]): Matrix {
-  return quantities ? { sizes: [...sizes], colors: [...colors], quantities: quantities.map((r) => [...r]) } : emptyMatrix(sizes, colors);
+  return quantities
+    ? { sizes: [...sizes], colors: [...colors], quantities: quantities.map((r) => [...r]) }
+    : emptyMatrix(sizes, colors);
 }
 
 /** A Draft order on techPack(): 2 colors x 3 sizes, total 60, delivery date set. */
 export function order(over: Partial<ProductionOrder> = {}): ProductionOrder {
-  const m = over.matrix ?? matrix(['S', 'M', 'L'], ['NAVY', 'RED'], [[10, 20, 10], [5, 10, 5]]);
+  const m =
+    over.matrix ??
+    matrix(
+      ['S', 'M', 'L'],
+      ['NAVY', 'RED'],
+      [
+        [10, 20, 10],
+        [5, 10, 5],
+      ],
+    );
   const total = m.quantities.flat().reduce((a, b) => a + b, 0);
   return {
     id: 'po-1',
@@ -61,7 +72,12 @@ export function order(over: Partial<ProductionOrder> = {}): ProductionOrder {
     iqTemplate: 'IQ-TEE',
     notes: '',
     releasedBomRevision: null,
-    progress: { batched: emptyMatrix(m.sizes, m.colors), produced: emptyMatrix(m.sizes, m.colors), rejected: emptyMatrix(m.sizes, m.colors), missing: emptyMatrix(m.sizes, m.colors) },
+    progress: {
+      batched: emptyMatrix(m.sizes, m.colors),
+      produced: emptyMatrix(m.sizes, m.colors),
+      rejected: emptyMatrix(m.sizes, m.colors),
+      missing: emptyMatrix(m.sizes, m.colors),
+    },
     createdAt: NOW,
     createdBy: planner.id,
     updatedAt: NOW,

@@ -20,7 +20,12 @@ describe('verifyBearer', () => {
     const keys = await keysIn();
     const token = await mintToken(keys, { email: 'ana@example.com', roles: ['planner'] });
     const claims = await verifyBearer(keys, `Bearer ${token}`);
-    expect(claims).toMatchObject({ email: 'ana@example.com', roles: ['planner'], iss: 'garmentflow-local', aud: 'garmentflow-api' });
+    expect(claims).toMatchObject({
+      email: 'ana@example.com',
+      roles: ['planner'],
+      iss: 'garmentflow-local',
+      aud: 'garmentflow-api',
+    });
     expect(await verifyBearer(keys, `bearer ${token}`)).toBeDefined();
   });
 
@@ -35,11 +40,20 @@ describe('verifyBearer', () => {
 
   it('refuses a token signed with the right key but for another issuer or audience, or without expiry', async () => {
     const keys = await keysIn();
-    const sign = (build: (j: SignJWT) => SignJWT) => build(new SignJWT({ email: 'eve@example.com', roles: ['admin'] }).setProtectedHeader({ alg: 'ES256' })).sign(keys.privateKey);
-    const wrongIssuer = await sign((j) => j.setIssuer('someone-else').setAudience('garmentflow-api').setExpirationTime('1h'));
-    const wrongAudience = await sign((j) => j.setIssuer('garmentflow-local').setAudience('another-api').setExpirationTime('1h'));
+    const sign = (build: (j: SignJWT) => SignJWT) =>
+      build(new SignJWT({ email: 'eve@example.com', roles: ['admin'] }).setProtectedHeader({ alg: 'ES256' })).sign(
+        keys.privateKey,
+      );
+    const wrongIssuer = await sign((j) =>
+      j.setIssuer('someone-else').setAudience('garmentflow-api').setExpirationTime('1h'),
+    );
+    const wrongAudience = await sign((j) =>
+      j.setIssuer('garmentflow-local').setAudience('another-api').setExpirationTime('1h'),
+    );
     const noExpiry = await sign((j) => j.setIssuer('garmentflow-local').setAudience('garmentflow-api'));
-    const right = await sign((j) => j.setIssuer('garmentflow-local').setAudience('garmentflow-api').setExpirationTime('1h'));
+    const right = await sign((j) =>
+      j.setIssuer('garmentflow-local').setAudience('garmentflow-api').setExpirationTime('1h'),
+    );
     expect(await verifyBearer(keys, `Bearer ${wrongIssuer}`)).toBeUndefined();
     expect(await verifyBearer(keys, `Bearer ${wrongAudience}`)).toBeUndefined();
     expect(await verifyBearer(keys, `Bearer ${noExpiry}`)).toBeUndefined();

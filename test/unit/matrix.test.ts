@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  LIMITS, addMatrices, cellValue, emptyMatrix, isCellQuantity, matrixTotal, parseMatrix, reshape, sameCells,
+  LIMITS,
+  addMatrices,
+  cellValue,
+  emptyMatrix,
+  isCellQuantity,
+  matrixTotal,
+  parseMatrix,
+  reshape,
+  sameCells,
 } from '../../shared/matrix.js';
 import type { Matrix } from '../../shared/types.js';
 import { Problems } from '../../shared/validate.js';
@@ -16,16 +24,22 @@ const arbMatrix: fc.Arbitrary<Matrix> = fc
   )
   .chain(([sizes, colors]) =>
     fc
-      .array(fc.array(fc.integer({ min: 0, max: LIMITS.cellMax }), { minLength: sizes.length, maxLength: sizes.length }), {
-        minLength: colors.length,
-        maxLength: colors.length,
-      })
+      .array(
+        fc.array(fc.integer({ min: 0, max: LIMITS.cellMax }), { minLength: sizes.length, maxLength: sizes.length }),
+        {
+          minLength: colors.length,
+          maxLength: colors.length,
+        },
+      )
       .map((quantities) => ({ sizes, colors, quantities })),
   );
 
 const arbLayout = fc.tuple(
   fc.uniqueArray(fc.constantFrom('XS', 'S', 'M', 'L', 'XL', 'XXL', '3XL', '4XL'), { minLength: 1, maxLength: 8 }),
-  fc.uniqueArray(fc.constantFrom('NAVY', 'RED', 'BLACK', 'WHITE', 'GREY', 'OLIVE', 'PINK'), { minLength: 1, maxLength: 7 }),
+  fc.uniqueArray(fc.constantFrom('NAVY', 'RED', 'BLACK', 'WHITE', 'GREY', 'OLIVE', 'PINK'), {
+    minLength: 1,
+    maxLength: 7,
+  }),
 );
 
 function parse(value: unknown) {
@@ -39,14 +53,30 @@ describe('emptyMatrix / matrixTotal / cellValue', () => {
     const sizes = ['S', 'M', 'L'];
     const colors = ['NAVY', 'RED'];
     const m = emptyMatrix(sizes, colors);
-    expect(m).toEqual({ sizes: ['S', 'M', 'L'], colors: ['NAVY', 'RED'], quantities: [[0, 0, 0], [0, 0, 0]] });
+    expect(m).toEqual({
+      sizes: ['S', 'M', 'L'],
+      colors: ['NAVY', 'RED'],
+      quantities: [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+    });
     sizes.push('XL');
     expect(m.sizes).toEqual(['S', 'M', 'L']);
     expect(matrixTotal(m)).toBe(0);
   });
 
   it('the total adds every cell', () => {
-    expect(matrixTotal({ sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[10, 20], [5, 5]] })).toBe(40);
+    expect(
+      matrixTotal({
+        sizes: ['S', 'M'],
+        colors: ['NAVY', 'RED'],
+        quantities: [
+          [10, 20],
+          [5, 5],
+        ],
+      }),
+    ).toBe(40);
   });
 
   it('total equals the sum of row sums (property)', () => {
@@ -60,7 +90,14 @@ describe('emptyMatrix / matrixTotal / cellValue', () => {
   });
 
   it('cellValue reads by color and size, undefined when either is unknown', () => {
-    const m = { sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[10, 20], [5, 7]] };
+    const m = {
+      sizes: ['S', 'M'],
+      colors: ['NAVY', 'RED'],
+      quantities: [
+        [10, 20],
+        [5, 7],
+      ],
+    };
     expect(cellValue(m, 'RED', 'M')).toBe(7);
     expect(cellValue(m, 'NAVY', 'S')).toBe(10);
     expect(cellValue(m, 'GREEN', 'M')).toBeUndefined();
@@ -70,10 +107,27 @@ describe('emptyMatrix / matrixTotal / cellValue', () => {
 
 describe('reshape', () => {
   it('keeps common cells, zeroes new ones, drops removed ones, in the new order', () => {
-    const m = { sizes: ['S', 'M', 'L'], colors: ['NAVY', 'RED'], quantities: [[1, 2, 3], [4, 5, 6]] };
+    const m = {
+      sizes: ['S', 'M', 'L'],
+      colors: ['NAVY', 'RED'],
+      quantities: [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+    };
     const r = reshape(m, ['L', 'XL', 'S'], ['RED', 'BLACK']);
-    expect(r).toEqual({ sizes: ['L', 'XL', 'S'], colors: ['RED', 'BLACK'], quantities: [[6, 0, 4], [0, 0, 0]] });
-    expect(m.quantities).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(r).toEqual({
+      sizes: ['L', 'XL', 'S'],
+      colors: ['RED', 'BLACK'],
+      quantities: [
+        [6, 0, 4],
+        [0, 0, 0],
+      ],
+    });
+    expect(m.quantities).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
   });
 
   it('keeps every cell present in both layouts and zeroes the rest (property)', () => {
@@ -111,9 +165,30 @@ describe('reshape', () => {
 
 describe('addMatrices / sameCells', () => {
   it('adds b onto a, laid out as a (cells b lacks count 0, cells only in b are ignored)', () => {
-    const a = { sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[1, 2], [3, 4]] };
-    const b = { sizes: ['M', 'XL'], colors: ['RED', 'PINK'], quantities: [[10, 99], [99, 99]] };
-    expect(addMatrices(a, b)).toEqual({ sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[1, 2], [3, 14]] });
+    const a = {
+      sizes: ['S', 'M'],
+      colors: ['NAVY', 'RED'],
+      quantities: [
+        [1, 2],
+        [3, 4],
+      ],
+    };
+    const b = {
+      sizes: ['M', 'XL'],
+      colors: ['RED', 'PINK'],
+      quantities: [
+        [10, 99],
+        [99, 99],
+      ],
+    };
+    expect(addMatrices(a, b)).toEqual({
+      sizes: ['S', 'M'],
+      colors: ['NAVY', 'RED'],
+      quantities: [
+        [1, 2],
+        [3, 14],
+      ],
+    });
   });
 
   it('total of a sum is the sum of totals on the same layout (property)', () => {
@@ -136,8 +211,9 @@ describe('addMatrices / sameCells', () => {
 
 describe('isCellQuantity', () => {
   it.each([0, 1, 500, LIMITS.cellMax])('accepts %j', (v) => expect(isCellQuantity(v)).toBe(true));
-  it.each([-1, 1.5, LIMITS.cellMax + 1, Number.NaN, Number.POSITIVE_INFINITY, '5', null, undefined])('refuses %j', (v) =>
-    expect(isCellQuantity(v)).toBe(false),
+  it.each([-1, 1.5, LIMITS.cellMax + 1, Number.NaN, Number.POSITIVE_INFINITY, '5', null, undefined])(
+    'refuses %j',
+    (v) => expect(isCellQuantity(v)).toBe(false),
   );
 });
 
@@ -147,7 +223,14 @@ describe('parseMatrix', () => {
   });
 
   it('accepts a well-formed matrix and returns a copy', () => {
-    const input = { sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[10, 20], [5, 5]] };
+    const input = {
+      sizes: ['S', 'M'],
+      colors: ['NAVY', 'RED'],
+      quantities: [
+        [10, 20],
+        [5, 5],
+      ],
+    };
     const { m, problems } = parse(input);
     expect(problems).toEqual([]);
     expect(m).toEqual(input);
@@ -156,7 +239,11 @@ describe('parseMatrix', () => {
   });
 
   it('quantities default to zeros', () => {
-    expect(parse({ sizes: ['S'], colors: ['NAVY', 'RED'] }).m).toEqual({ sizes: ['S'], colors: ['NAVY', 'RED'], quantities: [[0], [0]] });
+    expect(parse({ sizes: ['S'], colors: ['NAVY', 'RED'] }).m).toEqual({
+      sizes: ['S'],
+      colors: ['NAVY', 'RED'],
+      quantities: [[0], [0]],
+    });
   });
 
   it.each([null, [], 'S x NAVY', 5])('refuses a non-object %j on the field itself', (v) => {
@@ -183,7 +270,9 @@ describe('parseMatrix', () => {
   it('refuses more than 20,000 cells even when sizes and colors are each within their limit', () => {
     const { m, problems } = parse({ sizes: codes('S', 100), colors: codes('C', 201) });
     expect(m).toBeUndefined();
-    expect(problems).toEqual([{ field: 'matrix', message: 'has 20100 cells (201 colors x 100 sizes); at most 20000 are allowed' }]);
+    expect(problems).toEqual([
+      { field: 'matrix', message: 'has 20100 cells (201 colors x 100 sizes); at most 20000 are allowed' },
+    ]);
   });
 
   it('refuses unknown keys, so a typo of quantities is not read as a matrix of zeros', () => {
@@ -201,20 +290,25 @@ describe('parseMatrix', () => {
     expect(parse({ sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[1, 2]] }).problems).toEqual([
       { field: 'matrix.quantities', message: 'must have one row per color (2 rows)' },
     ]);
-    expect(parse({ sizes: ['S', 'M'], colors: ['NAVY'], quantities: 'x' }).problems.map((p) => p.field)).toEqual(['matrix.quantities']);
+    expect(parse({ sizes: ['S', 'M'], colors: ['NAVY'], quantities: 'x' }).problems.map((p) => p.field)).toEqual([
+      'matrix.quantities',
+    ]);
     expect(parse({ sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [[1, 2], [3]] }).problems).toEqual([
       { field: 'matrix.quantities[1]', message: 'must have one quantity per size (2)' },
     ]);
-    expect(parse({ sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [null, [1, 2]] }).problems.map((p) => p.field)).toEqual([
-      'matrix.quantities[0]',
-    ]);
+    expect(
+      parse({ sizes: ['S', 'M'], colors: ['NAVY', 'RED'], quantities: [null, [1, 2]] }).problems.map((p) => p.field),
+    ).toEqual(['matrix.quantities[0]']);
   });
 
   it('names each bad cell with its color and size: negative, fractional, too big, not a number', () => {
     const { m, problems } = parse({
       sizes: ['S', 'M', 'L'],
       colors: ['NAVY', 'RED'],
-      quantities: [[-1, 2.5, LIMITS.cellMax + 1], [LIMITS.cellMax, '3', null]],
+      quantities: [
+        [-1, 2.5, LIMITS.cellMax + 1],
+        [LIMITS.cellMax, '3', null],
+      ],
     });
     expect(m).toBeUndefined();
     expect(problems.map((p) => p.field)).toEqual([
@@ -258,7 +352,11 @@ describe('parseMatrix', () => {
   });
 
   it('refuses any matrix with one out-of-range or fractional cell, naming that cell (property)', () => {
-    const bad = fc.oneof(fc.integer({ max: -1 }), fc.integer({ min: LIMITS.cellMax + 1 }), fc.double({ min: 0.01, max: 1000, noInteger: true }));
+    const bad = fc.oneof(
+      fc.integer({ max: -1 }),
+      fc.integer({ min: LIMITS.cellMax + 1 }),
+      fc.double({ min: 0.01, max: 1000, noInteger: true }),
+    );
     fc.assert(
       fc.property(arbMatrix, fc.nat(), fc.nat(), bad, (input, r0, c0, v) => {
         const r = r0 % input.colors.length;

@@ -9,7 +9,9 @@ describe('openapi.json', () => {
 
   it('describes every route with its method, and marks public ones', () => {
     for (const r of ROUTE_SPECS) {
-      const op = (doc.paths as Record<string, Record<string, { operationId: string; security?: unknown[] }>>)[r.path]?.[r.method.toLowerCase()];
+      const op = (doc.paths as Record<string, Record<string, { operationId: string; security?: unknown[] }>>)[r.path]?.[
+        r.method.toLowerCase()
+      ];
       expect(op, `${r.method} ${r.path}`).toBeDefined();
       expect(op.operationId).toBe(r.id);
       if (r.public) expect(op.security).toEqual([]);

@@ -2,12 +2,33 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ConflictError, IllegalTransitionError } from '../../shared/errors.js';
 import {
-  ORDER_MOVES, applyOrderPatch, outOfTolerance, withOrderDefaults, parseOrderTransition, toleranceBounds, transitionOrder, type BatchSummary, type TransitionContext,
+  ORDER_MOVES,
+  applyOrderPatch,
+  outOfTolerance,
+  withOrderDefaults,
+  parseOrderTransition,
+  toleranceBounds,
+  transitionOrder,
+  type BatchSummary,
+  type TransitionContext,
 } from '../../shared/productionOrder.js';
-import { ORDER_ACTIONS, ORDER_STATES, TECH_PACK_STATES, type OrderAction, type OrderState, type ProductionOrder } from '../../shared/types.js';
+import {
+  ORDER_ACTIONS,
+  ORDER_STATES,
+  TECH_PACK_STATES,
+  type OrderAction,
+  type OrderState,
+  type ProductionOrder,
+} from '../../shared/types.js';
 import { LATER, badFields, matrix, order, other, problems, techPack, thrown } from './fixtures.js';
 
-const ctx = (over: Partial<TransitionContext> = {}): TransitionContext => ({ techPack: techPack(), batches: [], actor: other, now: LATER, ...over });
+const ctx = (over: Partial<TransitionContext> = {}): TransitionContext => ({
+  techPack: techPack(),
+  batches: [],
+  actor: other,
+  now: LATER,
+  ...over,
+});
 
 /** DESIGN's table: the only state each action starts from, and where it leads. */
 const TABLE: Record<OrderAction, { from: OrderState[]; to: OrderState }> = {
@@ -37,7 +58,9 @@ describe('the state machine matches DESIGN', () => {
   });
 
   const wrong = ORDER_ACTIONS.flatMap((action) =>
-    ORDER_STATES.filter((s) => !TABLE[action].from.includes(s)).map((state) => [action, state] as [OrderAction, OrderState]),
+    ORDER_STATES.filter((s) => !TABLE[action].from.includes(s)).map(
+      (state) => [action, state] as [OrderAction, OrderState],
+    ),
   );
 
   it('there are 30 action x state pairs, 22 of them refused', () => {
@@ -57,7 +80,9 @@ describe('the state machine matches DESIGN', () => {
 
   it.each(['Completed', 'Cancelled'] as const)('%s is final: every action is refused', (state) => {
     for (const action of ORDER_ACTIONS) {
-      expect(thrown(() => transitionOrder(producedOrder({ state }), { action, reason: 'r', shortClose: true }, ctx())).code).toBe('ILLEGAL_TRANSITION');
+      expect(
+        thrown(() => transitionOrder(producedOrder({ state }), { action, reason: 'r', shortClose: true }, ctx())).code,
+      ).toBe('ILLEGAL_TRANSITION');
     }
   });
 
@@ -74,20 +99,30 @@ describe('plan (Draft -> Planned)', () => {
     expect(r.order.version).toBe(before.version + 1);
     expect(r.order.updatedBy).toBe(other.id);
     expect(r.order.updatedAt).toBe(LATER);
-    expect(r.history).toEqual({ at: LATER, actor: other.id, action: 'plan', from: 'Draft', to: 'Planned', version: before.version + 1 });
+    expect(r.history).toEqual({
+      at: LATER,
+      actor: other.id,
+      action: 'plan',
+      from: 'Draft',
+      to: 'Planned',
+      version: before.version + 1,
+    });
     expect(r.requireTechPackState).toBe('ProductionReady');
     expect(r.cancelBatches).toEqual([]);
     expect(before.state).toBe('Draft');
     expect(before.version).toBe(4);
   });
 
-  it.each(TECH_PACK_STATES.filter((s) => s !== 'ProductionReady'))('refuses with TECH_PACK_NOT_READY while the tech pack is in %s', (state) => {
-    const e = thrown(() => transitionOrder(order(), { action: 'plan' }, ctx({ techPack: techPack({ state }) })));
-    expect(e).toBeInstanceOf(ConflictError);
-    expect(e.status).toBe(409);
-    expect(e.code).toBe('TECH_PACK_NOT_READY');
-    expect(e.details).toEqual({ techPackId: 'tp-1', techPackState: state });
-  });
+  it.each(TECH_PACK_STATES.filter((s) => s !== 'ProductionReady'))(
+    'refuses with TECH_PACK_NOT_READY while the tech pack is in %s',
+    (state) => {
+      const e = thrown(() => transitionOrder(order(), { action: 'plan' }, ctx({ techPack: techPack({ state }) })));
+      expect(e).toBeInstanceOf(ConflictError);
+      expect(e.status).toBe(409);
+      expect(e.code).toBe('TECH_PACK_NOT_READY');
+      expect(e.details).toEqual({ techPackId: 'tp-1', techPackState: state });
+    },
+  );
 
   it('refuses with TECH_PACK_NOT_READY when the tech pack is missing', () => {
     const e = thrown(() => transitionOrder(order(), { action: 'plan' }, ctx({ techPack: undefined })));
@@ -96,7 +131,9 @@ describe('plan (Draft -> Planned)', () => {
   });
 
   it('refuses an empty matrix (total 0) with ORDER_INCOMPLETE', () => {
-    const e = thrown(() => transitionOrder(order({ matrix: matrix(['S'], ['NAVY'], [[0]]) }), { action: 'plan' }, ctx()));
+    const e = thrown(() =>
+      transitionOrder(order({ matrix: matrix(['S'], ['NAVY'], [[0]]) }), { action: 'plan' }, ctx()),
+    );
     expect(e.status).toBe(409);
     expect(e.code).toBe('ORDER_INCOMPLETE');
     expect(e.details).toEqual({ missing: ['the matrix has no quantities'] });
@@ -109,12 +146,16 @@ describe('plan (Draft -> Planned)', () => {
   });
 
   it('names both gaps at once', () => {
-    const e = thrown(() => transitionOrder(order({ deliveryDate: null, matrix: matrix(['S'], ['NAVY']) }), { action: 'plan' }, ctx()));
+    const e = thrown(() =>
+      transitionOrder(order({ deliveryDate: null, matrix: matrix(['S'], ['NAVY']) }), { action: 'plan' }, ctx()),
+    );
     expect((e.details as { missing: string[] }).missing).toHaveLength(2);
   });
 
   it('a total of one garment is enough', () => {
-    expect(transitionOrder(order({ matrix: matrix(['S', 'M'], ['NAVY'], [[0, 1]]) }), { action: 'plan' }, ctx()).order.state).toBe('Planned');
+    expect(
+      transitionOrder(order({ matrix: matrix(['S', 'M'], ['NAVY'], [[0, 1]]) }), { action: 'plan' }, ctx()).order.state,
+    ).toBe('Planned');
   });
 });
 
@@ -125,35 +166,63 @@ describe('reopen (Planned -> Draft)', () => {
     expect(r.history).toMatchObject({ action: 'reopen', from: 'Planned', to: 'Draft' });
   });
 
-  it.each(['Planned', 'Running', 'Finished', 'Cancelled'] as const)('refuses with BATCHES_EXIST when a %s batch exists', (state) => {
-    const e = thrown(() => transitionOrder(order({ state: 'Planned' }), { action: 'reopen' }, ctx({ batches: [{ id: 'b1', state }] })));
-    expect(e.status).toBe(409);
-    expect(e.code).toBe('BATCHES_EXIST');
-  });
+  it.each(['Planned', 'Running', 'Finished', 'Cancelled'] as const)(
+    'refuses with BATCHES_EXIST when a %s batch exists',
+    (state) => {
+      const e = thrown(() =>
+        transitionOrder(order({ state: 'Planned' }), { action: 'reopen' }, ctx({ batches: [{ id: 'b1', state }] })),
+      );
+      expect(e.status).toBe(409);
+      expect(e.code).toBe('BATCHES_EXIST');
+    },
+  );
 
   it('does not need the tech pack to be ready', () => {
-    expect(transitionOrder(order({ state: 'Planned' }), { action: 'reopen' }, ctx({ techPack: techPack({ state: 'Design' }) })).order.state).toBe('Draft');
+    expect(
+      transitionOrder(
+        order({ state: 'Planned' }),
+        { action: 'reopen' },
+        ctx({ techPack: techPack({ state: 'Design' }) }),
+      ).order.state,
+    ).toBe('Draft');
   });
 });
 
 describe('release (Planned -> Released)', () => {
   it('snapshots the tech pack BOM revision', () => {
-    const r = transitionOrder(order({ state: 'Planned' }), { action: 'release' }, ctx({ techPack: techPack({ bomRevision: 7 }) }));
+    const r = transitionOrder(
+      order({ state: 'Planned' }),
+      { action: 'release' },
+      ctx({ techPack: techPack({ bomRevision: 7 }) }),
+    );
     expect(r.order.state).toBe('Released');
     expect(r.order.releasedBomRevision).toBe(7);
-    expect(r.history).toMatchObject({ action: 'release', from: 'Planned', to: 'Released', details: { bomRevision: 7 } });
+    expect(r.history).toMatchObject({
+      action: 'release',
+      from: 'Planned',
+      to: 'Released',
+      details: { bomRevision: 7 },
+    });
     expect(r.requireTechPackState).toBe('ProductionReady');
   });
 
-  it.each(TECH_PACK_STATES.filter((s) => s !== 'ProductionReady'))('checks the tech pack again: refused while it is in %s', (state) => {
-    const e = thrown(() => transitionOrder(order({ state: 'Planned' }), { action: 'release' }, ctx({ techPack: techPack({ state }) })));
-    expect(e.status).toBe(409);
-    expect(e.code).toBe('TECH_PACK_NOT_READY');
-    expect(e.details).toEqual({ techPackId: 'tp-1', techPackState: state });
-  });
+  it.each(TECH_PACK_STATES.filter((s) => s !== 'ProductionReady'))(
+    'checks the tech pack again: refused while it is in %s',
+    (state) => {
+      const e = thrown(() =>
+        transitionOrder(order({ state: 'Planned' }), { action: 'release' }, ctx({ techPack: techPack({ state }) })),
+      );
+      expect(e.status).toBe(409);
+      expect(e.code).toBe('TECH_PACK_NOT_READY');
+      expect(e.details).toEqual({ techPackId: 'tp-1', techPackState: state });
+    },
+  );
 
   it('refused when the tech pack is missing', () => {
-    expect(thrown(() => transitionOrder(order({ state: 'Planned' }), { action: 'release' }, ctx({ techPack: undefined }))).code).toBe('TECH_PACK_NOT_READY');
+    expect(
+      thrown(() => transitionOrder(order({ state: 'Planned' }), { action: 'release' }, ctx({ techPack: undefined })))
+        .code,
+    ).toBe('TECH_PACK_NOT_READY');
   });
 
   it('the plan gate still holds: a Planned order edited to no date or no quantities is refused with ORDER_INCOMPLETE', () => {
@@ -164,32 +233,47 @@ describe('release (Planned -> Released)', () => {
     expect(e.code).toBe('ORDER_INCOMPLETE');
     expect(e.details).toEqual({ missing: ['the delivery date is not set'] });
     const emptied = applyOrderPatch(planned, { matrix: matrix(['S'], ['NAVY'], [[0]]) }, other, LATER).order;
-    expect(thrown(() => transitionOrder(emptied, { action: 'release' }, ctx())).details).toEqual({ missing: ['the matrix has no quantities'] });
+    expect(thrown(() => transitionOrder(emptied, { action: 'release' }, ctx())).details).toEqual({
+      missing: ['the matrix has no quantities'],
+    });
   });
 });
 
 describe('complete (InProgress -> Completed)', () => {
   it('completes when every batch is Finished or Cancelled and every cell is within tolerance', () => {
-    const r = transitionOrder(producedOrder(), { action: 'complete' }, ctx({ batches: [finished('b1'), { id: 'b2', state: 'Cancelled' }] }));
+    const r = transitionOrder(
+      producedOrder(),
+      { action: 'complete' },
+      ctx({ batches: [finished('b1'), { id: 'b2', state: 'Cancelled' }] }),
+    );
     expect(r.order.state).toBe('Completed');
     expect(r.history).toMatchObject({ action: 'complete', from: 'InProgress', to: 'Completed' });
     expect(r.history.details).toBeUndefined();
   });
 
-  it.each(['Planned', 'Running'] as const)('refuses with BATCHES_OPEN while a batch is %s, listing the open ones', (state) => {
-    const e = thrown(() =>
-      transitionOrder(producedOrder(), { action: 'complete', shortClose: true, reason: 'r' }, ctx({ batches: [finished('b1'), { id: 'b2', state }] })),
-    );
-    expect(e.status).toBe(409);
-    expect(e.code).toBe('BATCHES_OPEN');
-    expect(e.details).toEqual({ batches: ['b2'] });
-  });
+  it.each(['Planned', 'Running'] as const)(
+    'refuses with BATCHES_OPEN while a batch is %s, listing the open ones',
+    (state) => {
+      const e = thrown(() =>
+        transitionOrder(
+          producedOrder(),
+          { action: 'complete', shortClose: true, reason: 'r' },
+          ctx({ batches: [finished('b1'), { id: 'b2', state }] }),
+        ),
+      );
+      expect(e.status).toBe(409);
+      expect(e.code).toBe('BATCHES_OPEN');
+      expect(e.details).toEqual({ batches: ['b2'] });
+    },
+  );
 
   it('accepts production anywhere within [ordered - under%, ordered + over%]', () => {
     // tolerance 5% over, 3% under: 100 ordered -> 97..105
     const o = producedOrder({ matrix: matrix(['S', 'M'], ['NAVY'], [[100, 100]]) });
     o.progress.produced = matrix(['S', 'M'], ['NAVY'], [[97, 105]]);
-    expect(transitionOrder(o, { action: 'complete' }, ctx({ batches: [finished('b1')] })).order.state).toBe('Completed');
+    expect(transitionOrder(o, { action: 'complete' }, ctx({ batches: [finished('b1')] })).order.state).toBe(
+      'Completed',
+    );
   });
 
   it('refuses with OUT_OF_TOLERANCE naming each short or over cell', () => {
@@ -210,13 +294,19 @@ describe('complete (InProgress -> Completed)', () => {
       ],
       moreCells: 0,
     });
-    expect(e.message).toMatch(/^2 cell\(s\) are outside the tolerance \(-3% \/ \+5% per cell\): NAVY\/S made 96 of 100 \(at least 97\); NAVY\/L made 106 of 100 \(at most 105\)/);
+    expect(e.message).toMatch(
+      /^2 cell\(s\) are outside the tolerance \(-3% \/ \+5% per cell\): NAVY\/S made 96 of 100 \(at least 97\); NAVY\/L made 106 of 100 \(at most 105\)/,
+    );
   });
 
   it('short-closes with a reason, recording the short cells', () => {
     const o = producedOrder({ matrix: matrix(['S', 'M'], ['NAVY'], [[100, 50]]) });
     o.progress.produced = matrix(['S', 'M'], ['NAVY'], [[100, 20]]);
-    const r = transitionOrder(o, { action: 'complete', shortClose: true, reason: 'fabric ran out' }, ctx({ batches: [finished('b1')] }));
+    const r = transitionOrder(
+      o,
+      { action: 'complete', shortClose: true, reason: 'fabric ran out' },
+      ctx({ batches: [finished('b1')] }),
+    );
     expect(r.order.state).toBe('Completed');
     expect(r.history).toEqual({
       at: LATER,
@@ -235,7 +325,11 @@ describe('complete (InProgress -> Completed)', () => {
   });
 
   it('shortClose on an order within tolerance is a plain complete', () => {
-    const r = transitionOrder(producedOrder(), { action: 'complete', shortClose: true, reason: 'just in case' }, ctx({ batches: [finished('b1')] }));
+    const r = transitionOrder(
+      producedOrder(),
+      { action: 'complete', shortClose: true, reason: 'just in case' },
+      ctx({ batches: [finished('b1')] }),
+    );
     expect(r.history.action).toBe('complete');
     expect(r.history.reason).toBe('just in case');
   });
@@ -257,8 +351,14 @@ describe('cancel', () => {
   });
 
   it('refuses with BATCH_RUNNING while a batch runs, naming it', () => {
-    const batches: BatchSummary[] = [{ id: 'b1', state: 'Running' }, { id: 'b2', state: 'Planned' }, { id: 'b3', state: 'Running' }];
-    const e = thrown(() => transitionOrder(order({ state: 'InProgress' }), { action: 'cancel', reason: 'r' }, ctx({ batches })));
+    const batches: BatchSummary[] = [
+      { id: 'b1', state: 'Running' },
+      { id: 'b2', state: 'Planned' },
+      { id: 'b3', state: 'Running' },
+    ];
+    const e = thrown(() =>
+      transitionOrder(order({ state: 'InProgress' }), { action: 'cancel', reason: 'r' }, ctx({ batches })),
+    );
     expect(e.status).toBe(409);
     expect(e.code).toBe('BATCH_RUNNING');
     expect(e.details).toEqual({ batches: ['b1', 'b3'] });
@@ -278,7 +378,9 @@ describe('cancel', () => {
   });
 
   it('does not need a ready tech pack', () => {
-    expect(transitionOrder(order(), { action: 'cancel', reason: 'r' }, ctx({ techPack: undefined })).order.state).toBe('Cancelled');
+    expect(transitionOrder(order(), { action: 'cancel', reason: 'r' }, ctx({ techPack: undefined })).order.state).toBe(
+      'Cancelled',
+    );
   });
 
   it.each([
@@ -344,21 +446,37 @@ describe('parseOrderTransition', () => {
   });
 
   it('cancel requires a reason', () => {
-    expect(problems(() => parseOrderTransition({ action: 'cancel' }))).toEqual([{ field: 'reason', message: 'is required to cancel an order' }]);
+    expect(problems(() => parseOrderTransition({ action: 'cancel' }))).toEqual([
+      { field: 'reason', message: 'is required to cancel an order' },
+    ]);
     expect(badFields(() => parseOrderTransition({ action: 'cancel', reason: '   ' }))).toEqual(['reason']);
-    expect(parseOrderTransition({ action: 'cancel', reason: ' late fabric ' })).toEqual({ action: 'cancel', reason: 'late fabric', shortClose: false });
+    expect(parseOrderTransition({ action: 'cancel', reason: ' late fabric ' })).toEqual({
+      action: 'cancel',
+      reason: 'late fabric',
+      shortClose: false,
+    });
   });
 
   it('shortClose needs complete and a reason, and must be a boolean', () => {
-    expect(parseOrderTransition({ action: 'complete', shortClose: true, reason: 'r' })).toEqual({ action: 'complete', reason: 'r', shortClose: true });
+    expect(parseOrderTransition({ action: 'complete', shortClose: true, reason: 'r' })).toEqual({
+      action: 'complete',
+      reason: 'r',
+      shortClose: true,
+    });
     expect(badFields(() => parseOrderTransition({ action: 'complete', shortClose: true }))).toEqual(['reason']);
-    expect(badFields(() => parseOrderTransition({ action: 'release', shortClose: true, reason: 'r' }))).toEqual(['shortClose']);
-    expect(badFields(() => parseOrderTransition({ action: 'complete', shortClose: 'yes', reason: 'r' }))).toEqual(['shortClose']);
+    expect(badFields(() => parseOrderTransition({ action: 'release', shortClose: true, reason: 'r' }))).toEqual([
+      'shortClose',
+    ]);
+    expect(badFields(() => parseOrderTransition({ action: 'complete', shortClose: 'yes', reason: 'r' }))).toEqual([
+      'shortClose',
+    ]);
     expect(parseOrderTransition({ action: 'complete', shortClose: false }).shortClose).toBe(false);
   });
 
   it('refuses unknown and missing actions and unknown fields', () => {
-    expect(problems(() => parseOrderTransition({ action: 'start' }))).toEqual([{ field: 'action', message: 'must be one of: plan, reopen, release, complete, cancel' }]);
+    expect(problems(() => parseOrderTransition({ action: 'start' }))).toEqual([
+      { field: 'action', message: 'must be one of: plan, reopen, release, complete, cancel' },
+    ]);
     expect(badFields(() => parseOrderTransition({}))).toEqual(['action']);
     expect(badFields(() => parseOrderTransition({ action: 'plan', to: 'Planned' }))).toEqual(['to']);
     expect(badFields(() => parseOrderTransition('plan'))).toEqual(['body']);
@@ -397,7 +515,10 @@ describe('toleranceBounds', () => {
         const expectedMin = Number(minTimes100 / 100n + (minTimes100 % 100n === 0n ? 0n : 1n));
         const maxTimes100 = o * BigInt(100 + over);
         const expectedMax = Number(maxTimes100 / 100n + (maxTimes100 % 100n === 0n ? 0n : 1n));
-        expect(toleranceBounds(ordered, { overPct: over, underPct: under })).toEqual({ min: expectedMin, max: expectedMax });
+        expect(toleranceBounds(ordered, { overPct: over, underPct: under })).toEqual({
+          min: expectedMin,
+          max: expectedMax,
+        });
       }),
     );
   });
@@ -434,7 +555,11 @@ describe('outOfTolerance: completion at the tolerance scope', () => {
   const scoped = (scope: 'order' | 'color' | 'cell') => ({ overPct: 5, underPct: 3, scope });
   /** The issue's example: RED ordered XS 12, M 600, XL 588; produced 9, 600, 578. */
   const red = (scope: 'order' | 'color' | 'cell') => {
-    const o = order({ state: 'InProgress', matrix: matrix(['XS', 'M', 'XL'], ['RED'], [[12, 600, 588]]), tolerance: scoped(scope) });
+    const o = order({
+      state: 'InProgress',
+      matrix: matrix(['XS', 'M', 'XL'], ['RED'], [[12, 600, 588]]),
+      tolerance: scoped(scope),
+    });
     o.progress.produced = matrix(['XS', 'M', 'XL'], ['RED'], [[9, 600, 578]]);
     return o;
   };
@@ -442,8 +567,12 @@ describe('outOfTolerance: completion at the tolerance scope', () => {
   it('the color 1.1% short completes at color scope; XS 25% short refuses at cell scope', () => {
     // 1,187 of 1,200 is 1.1% short: within 3% for the color, while XS made 9 of 12.
     expect(outOfTolerance(red('color'))).toEqual({ scope: 'color', groups: [], cells: [] });
-    expect(transitionOrder(red('color'), { action: 'complete' }, ctx({ batches: [finished('b1')] })).order.state).toBe('Completed');
-    expect(transitionOrder(red('order'), { action: 'complete' }, ctx({ batches: [finished('b1')] })).order.state).toBe('Completed');
+    expect(transitionOrder(red('color'), { action: 'complete' }, ctx({ batches: [finished('b1')] })).order.state).toBe(
+      'Completed',
+    );
+    expect(transitionOrder(red('order'), { action: 'complete' }, ctx({ batches: [finished('b1')] })).order.state).toBe(
+      'Completed',
+    );
 
     const e = thrown(() => transitionOrder(red('cell'), { action: 'complete' }, ctx({ batches: [finished('b1')] })));
     expect(e.code).toBe('OUT_OF_TOLERANCE');
@@ -456,30 +585,81 @@ describe('outOfTolerance: completion at the tolerance scope', () => {
   });
 
   it('at color scope names the short colors and the short cells within them', () => {
-    const o = order({ state: 'InProgress', tolerance: scoped('color'), matrix: matrix(['S', 'M'], ['NAVY', 'RED'], [[100, 100], [100, 100]]) });
+    const o = order({
+      state: 'InProgress',
+      tolerance: scoped('color'),
+      matrix: matrix(
+        ['S', 'M'],
+        ['NAVY', 'RED'],
+        [
+          [100, 100],
+          [100, 100],
+        ],
+      ),
+    });
     // NAVY 188 of 200 (min 194) is short; RED 197 of 200 is within, though its S is 3 short.
-    o.progress.produced = matrix(['S', 'M'], ['NAVY', 'RED'], [[90, 98], [97, 100]]);
+    o.progress.produced = matrix(
+      ['S', 'M'],
+      ['NAVY', 'RED'],
+      [
+        [90, 98],
+        [97, 100],
+      ],
+    );
     expect(outOfTolerance(o)).toEqual({
       scope: 'color',
       groups: [{ color: 'NAVY', ordered: 200, produced: 188, min: 194, max: 210 }],
-      cells: [{ color: 'NAVY', size: 'S', ordered: 100, produced: 90 }, { color: 'NAVY', size: 'M', ordered: 100, produced: 98 }],
+      cells: [
+        { color: 'NAVY', size: 'S', ordered: 100, produced: 90 },
+        { color: 'NAVY', size: 'M', ordered: 100, produced: 98 },
+      ],
     });
-    const r = transitionOrder(o, { action: 'complete', shortClose: true, reason: 'fabric lot rejected' }, ctx({ batches: [finished('b1')] }));
+    const r = transitionOrder(
+      o,
+      { action: 'complete', shortClose: true, reason: 'fabric lot rejected' },
+      ctx({ batches: [finished('b1')] }),
+    );
     expect(r.history).toMatchObject({
       action: 'shortClose',
-      details: { scope: 'color', shortGroups: [{ color: 'NAVY', produced: 188, min: 194 }], shortCells: [{ size: 'S' }, { size: 'M' }] },
+      details: {
+        scope: 'color',
+        shortGroups: [{ color: 'NAVY', produced: 188, min: 194 }],
+        shortCells: [{ size: 'S' }, { size: 'M' }],
+      },
     });
     const e = thrown(() => transitionOrder(o, { action: 'complete' }, ctx({ batches: [finished('b1')] })));
-    expect(e.message).toMatch(/^1 color\(s\) are outside the tolerance \(-3% \/ \+5% per color\): NAVY made 188 of 200 \(at least 194\)/);
+    expect(e.message).toMatch(
+      /^1 color\(s\) are outside the tolerance \(-3% \/ \+5% per color\): NAVY made 188 of 200 \(at least 194\)/,
+    );
   });
 
   it('at order scope one group for the whole order, named "the order"', () => {
-    const o = order({ state: 'InProgress', tolerance: scoped('order'), matrix: matrix(['S', 'M'], ['NAVY', 'RED'], [[100, 100], [100, 100]]) });
-    o.progress.produced = matrix(['S', 'M'], ['NAVY', 'RED'], [[90, 98], [97, 100]]); // 385 of 400: min 388
+    const o = order({
+      state: 'InProgress',
+      tolerance: scoped('order'),
+      matrix: matrix(
+        ['S', 'M'],
+        ['NAVY', 'RED'],
+        [
+          [100, 100],
+          [100, 100],
+        ],
+      ),
+    });
+    o.progress.produced = matrix(
+      ['S', 'M'],
+      ['NAVY', 'RED'],
+      [
+        [90, 98],
+        [97, 100],
+      ],
+    ); // 385 of 400: min 388
     const out = outOfTolerance(o);
     expect(out.groups).toEqual([{ ordered: 400, produced: 385, min: 388, max: 420 }]);
     expect(out.cells.map((c) => `${c.color}/${c.size}`)).toEqual(['NAVY/S', 'NAVY/M', 'RED/S']);
-    expect(thrown(() => transitionOrder(o, { action: 'complete' }, ctx({ batches: [finished('b1')] }))).message).toMatch(/^The order is outside the tolerance .*the order made 385 of 400/);
+    expect(
+      thrown(() => transitionOrder(o, { action: 'complete' }, ctx({ batches: [finished('b1')] }))).message,
+    ).toMatch(/^The order is outside the tolerance .*the order made 385 of 400/);
   });
 
   it('an order stored without a scope reads as color', () => {
@@ -491,7 +671,17 @@ describe('outOfTolerance: completion at the tolerance scope', () => {
   });
 
   it('reads production laid out over the order matrix (missing cells count 0)', () => {
-    const o = order({ state: 'InProgress', matrix: matrix(['S', 'M'], ['NAVY', 'RED'], [[10, 0], [0, 0]]) });
+    const o = order({
+      state: 'InProgress',
+      matrix: matrix(
+        ['S', 'M'],
+        ['NAVY', 'RED'],
+        [
+          [10, 0],
+          [0, 0],
+        ],
+      ),
+    });
     o.progress.produced = matrix(['M', 'S'], ['NAVY'], [[0, 10]]);
     expect(outOfTolerance(o).groups).toEqual([]);
     o.progress.produced = matrix(['S'], ['RED'], [[10]]);
@@ -503,28 +693,46 @@ describe('outOfTolerance: completion at the tolerance scope', () => {
 
   it('a cell is out at cell scope exactly when produced is outside its bounds (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 6000 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), (ordered, made, over, under) => {
-        const o = order({ state: 'InProgress', matrix: matrix(['S'], ['NAVY'], [[ordered]]), tolerance: { overPct: over, underPct: under, scope: 'cell' } });
-        o.progress.produced = matrix(['S'], ['NAVY'], [[made]]);
-        const { min, max } = toleranceBounds(ordered, o.tolerance);
-        expect(outOfTolerance(o).groups.length).toBe(made < min || made > max ? 1 : 0);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 5000 }),
+        fc.integer({ min: 0, max: 6000 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 0, max: 20 }),
+        (ordered, made, over, under) => {
+          const o = order({
+            state: 'InProgress',
+            matrix: matrix(['S'], ['NAVY'], [[ordered]]),
+            tolerance: { overPct: over, underPct: under, scope: 'cell' },
+          });
+          o.progress.produced = matrix(['S'], ['NAVY'], [[made]]);
+          const { min, max } = toleranceBounds(ordered, o.tolerance);
+          expect(outOfTolerance(o).groups.length).toBe(made < min || made > max ? 1 : 0);
+        },
+      ),
     );
   });
 
   it('wider scopes never refuse what a narrower one accepts when nothing is over (property)', () => {
     const row = fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 3, maxLength: 3 });
     fc.assert(
-      fc.property(fc.array(row, { minLength: 2, maxLength: 2 }), fc.array(fc.array(fc.nat(100), { minLength: 3, maxLength: 3 }), { minLength: 2, maxLength: 2 }), (ordered, shortPct) => {
-        const produced = ordered.map((r, i) => r.map((q, j) => Math.floor((q * (100 - shortPct[i][j])) / 100)));
-        const at = (scope: 'order' | 'color' | 'cell') => {
-          const o = order({ state: 'InProgress', matrix: matrix(['S', 'M', 'L'], ['NAVY', 'RED'], ordered), tolerance: scoped(scope) });
-          o.progress.produced = matrix(['S', 'M', 'L'], ['NAVY', 'RED'], produced);
-          return outOfTolerance(o).groups.length === 0;
-        };
-        if (at('cell')) expect(at('color')).toBe(true);
-        if (at('color')) expect(at('order')).toBe(true);
-      }),
+      fc.property(
+        fc.array(row, { minLength: 2, maxLength: 2 }),
+        fc.array(fc.array(fc.nat(100), { minLength: 3, maxLength: 3 }), { minLength: 2, maxLength: 2 }),
+        (ordered, shortPct) => {
+          const produced = ordered.map((r, i) => r.map((q, j) => Math.floor((q * (100 - shortPct[i][j])) / 100)));
+          const at = (scope: 'order' | 'color' | 'cell') => {
+            const o = order({
+              state: 'InProgress',
+              matrix: matrix(['S', 'M', 'L'], ['NAVY', 'RED'], ordered),
+              tolerance: scoped(scope),
+            });
+            o.progress.produced = matrix(['S', 'M', 'L'], ['NAVY', 'RED'], produced);
+            return outOfTolerance(o).groups.length === 0;
+          };
+          if (at('cell')) expect(at('color')).toBe(true);
+          if (at('color')) expect(at('order')).toBe(true);
+        },
+      ),
     );
   });
 });

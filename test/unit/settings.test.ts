@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_SETTINGS, parseSettingsUpdate, parseTolerance, settingsWriteVersion, withSettingsDefaults,
+  DEFAULT_SETTINGS,
+  parseSettingsUpdate,
+  parseTolerance,
+  settingsWriteVersion,
+  withSettingsDefaults,
   withToleranceDefaults,
 } from '../../shared/settings.js';
 import { ValidationError } from '../../shared/errors.js';
@@ -33,7 +37,13 @@ describe('parseSettingsUpdate', () => {
 
   it('updates every field at once', () => {
     const next = parseSettingsUpdate(
-      { minTechPackStateForOrders: 'ProductionReady', defaultTolerance: { overPct: 10, underPct: 10 }, defaultMaxBatchQty: 250, replenishment: { enabled: false }, productionLeadDays: 21 },
+      {
+        minTechPackStateForOrders: 'ProductionReady',
+        defaultTolerance: { overPct: 10, underPct: 10 },
+        defaultMaxBatchQty: 250,
+        replenishment: { enabled: false },
+        productionLeadDays: 21,
+      },
       settings(),
     );
     expect(next).toEqual({
@@ -108,33 +118,44 @@ describe('parseSettingsUpdate', () => {
   });
 
   it('names each bad tolerance part', () => {
-    expect(badFields(() => parseSettingsUpdate({ defaultTolerance: { overPct: -1, underPct: 101 } }, settings()))).toEqual([
-      'defaultTolerance.overPct',
+    expect(
+      badFields(() => parseSettingsUpdate({ defaultTolerance: { overPct: -1, underPct: 101 } }, settings())),
+    ).toEqual(['defaultTolerance.overPct', 'defaultTolerance.underPct']);
+    expect(badFields(() => parseSettingsUpdate({ defaultTolerance: 5 }, settings()))).toEqual(['defaultTolerance']);
+    expect(badFields(() => parseSettingsUpdate({ defaultTolerance: { overPct: 5 } }, settings()))).toEqual([
       'defaultTolerance.underPct',
     ]);
-    expect(badFields(() => parseSettingsUpdate({ defaultTolerance: 5 }, settings()))).toEqual(['defaultTolerance']);
-    expect(badFields(() => parseSettingsUpdate({ defaultTolerance: { overPct: 5 } }, settings()))).toEqual(['defaultTolerance.underPct']);
   });
 
   it('defaultTolerance.scope: order, color or cell; left out, the current scope stays', () => {
     const cell = parseSettingsUpdate({ defaultTolerance: { overPct: 5, underPct: 3, scope: 'cell' } }, settings());
     expect(cell.defaultTolerance).toEqual({ overPct: 5, underPct: 3, scope: 'cell' });
-    expect(parseSettingsUpdate({ defaultTolerance: { overPct: 4, underPct: 2 } }, cell).defaultTolerance).toEqual({ overPct: 4, underPct: 2, scope: 'cell' });
-    expect(problems(() => parseSettingsUpdate({ defaultTolerance: { overPct: 5, underPct: 3, scope: 'size' } }, settings()))).toEqual([
-      { field: 'defaultTolerance.scope', message: 'must be one of: order, color, cell' },
-    ]);
+    expect(parseSettingsUpdate({ defaultTolerance: { overPct: 4, underPct: 2 } }, cell).defaultTolerance).toEqual({
+      overPct: 4,
+      underPct: 2,
+      scope: 'cell',
+    });
+    expect(
+      problems(() => parseSettingsUpdate({ defaultTolerance: { overPct: 5, underPct: 3, scope: 'size' } }, settings())),
+    ).toEqual([{ field: 'defaultTolerance.scope', message: 'must be one of: order, color, cell' }]);
   });
 
   it('defaultMaxBatchQty is a whole number >= 1', () => {
     expect(badFields(() => parseSettingsUpdate({ defaultMaxBatchQty: 0 }, settings()))).toEqual(['defaultMaxBatchQty']);
-    expect(badFields(() => parseSettingsUpdate({ defaultMaxBatchQty: 2.5 }, settings()))).toEqual(['defaultMaxBatchQty']);
-    expect(badFields(() => parseSettingsUpdate({ defaultMaxBatchQty: '100' }, settings()))).toEqual(['defaultMaxBatchQty']);
+    expect(badFields(() => parseSettingsUpdate({ defaultMaxBatchQty: 2.5 }, settings()))).toEqual([
+      'defaultMaxBatchQty',
+    ]);
+    expect(badFields(() => parseSettingsUpdate({ defaultMaxBatchQty: '100' }, settings()))).toEqual([
+      'defaultMaxBatchQty',
+    ]);
     expect(parseSettingsUpdate({ defaultMaxBatchQty: 1 }, settings()).defaultMaxBatchQty).toBe(1);
   });
 
   it('replenishment must be an object; enabled a boolean', () => {
     expect(badFields(() => parseSettingsUpdate({ replenishment: true }, settings()))).toEqual(['replenishment']);
-    expect(badFields(() => parseSettingsUpdate({ replenishment: { enabled: 'yes' } }, settings()))).toEqual(['replenishment.enabled']);
+    expect(badFields(() => parseSettingsUpdate({ replenishment: { enabled: 'yes' } }, settings()))).toEqual([
+      'replenishment.enabled',
+    ]);
   });
 
   it('names every bad field of one request together', () => {
@@ -159,7 +180,11 @@ describe('parseTolerance', () => {
     const p = new Problems();
     expect(parseTolerance({ overPct: 0, underPct: 100 }, 't', p)).toEqual({ overPct: 0, underPct: 100 });
     expect(parseTolerance({ overPct: 2.5, underPct: 1.25 }, 't', p)).toEqual({ overPct: 2.5, underPct: 1.25 });
-    expect(parseTolerance({ overPct: 2, underPct: 1, scope: 'order' }, 't', p)).toEqual({ overPct: 2, underPct: 1, scope: 'order' });
+    expect(parseTolerance({ overPct: 2, underPct: 1, scope: 'order' }, 't', p)).toEqual({
+      overPct: 2,
+      underPct: 1,
+      scope: 'order',
+    });
     expect(p.ok).toBe(true);
   });
 

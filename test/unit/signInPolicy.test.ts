@@ -16,13 +16,16 @@ describe('envList', () => {
 });
 
 describe('Google sign-in policy', () => {
-  const policy = googlePolicyFromEnv({ ALLOWED_GOOGLE_DOMAINS: 'Example.com, factory.example', ALLOWED_GOOGLE_EMAILS: 'Solo@Gmail.com' });
+  const policy = googlePolicyFromEnv({
+    ALLOWED_GOOGLE_DOMAINS: 'Example.com, factory.example',
+    ALLOWED_GOOGLE_EMAILS: 'Solo@Gmail.com',
+  });
 
   it('reads both lists from the environment, case-insensitively', () => {
     expect(policy).toEqual({ allowedDomains: ['example.com', 'factory.example'], allowedEmails: ['solo@gmail.com'] });
   });
 
-  it('allows a listed account or a listed Workspace domain (hd); the email\'s domain alone is not enough', () => {
+  it("allows a listed account or a listed Workspace domain (hd); the email's domain alone is not enough", () => {
     expect(googleAccountAllowed(policy, 'solo@gmail.com')).toBe(true);
     expect(googleAccountAllowed(policy, 'Ana@Example.com', 'example.com')).toBe(true);
     // A consumer Google account can be made for any address: no hd, no Workspace membership.
@@ -31,7 +34,9 @@ describe('Google sign-in policy', () => {
     expect(googleAccountAllowed(policy, 'ana@alias.example', 'FACTORY.example')).toBe(true);
     expect(googleAccountAllowed(policy, 'eve@evil.example', 'evil.example')).toBe(false);
     expect(googleAccountAllowed(policy, 'eve@gmail.com', '')).toBe(false);
-    expect(googleAccountAllowed({ allowedDomains: [], allowedEmails: [] }, 'ana@example.com', 'example.com')).toBe(false);
+    expect(googleAccountAllowed({ allowedDomains: [], allowedEmails: [] }, 'ana@example.com', 'example.com')).toBe(
+      false,
+    );
   });
 
   it('knows both spellings of the Google issuer', () => {

@@ -3,11 +3,20 @@ import { isLow, lowCells, parseStockPut, type StockCell } from '../../shared/sto
 import { GRID_COMPRESS_AT, decodeStockGrid, encodeStockGrid } from '../../functions/store/stock.js';
 import { badFields, techPack } from './fixtures.js';
 
-const cell = (color: string, size: string, onHand: number, reorderPoint = 10, target = 50): StockCell => ({ color, size, onHand, reorderPoint, target });
+const cell = (color: string, size: string, onHand: number, reorderPoint = 10, target = 50): StockCell => ({
+  color,
+  size,
+  onHand,
+  reorderPoint,
+  target,
+});
 
 describe('a stock push', () => {
   it('is a list of cells of the tech pack, sorted by its colors then sizes', () => {
-    const cells = parseStockPut({ cells: [cell('RED', 'S', 1), cell('NAVY', 'L', 2), cell('NAVY', 'S', 3)] }, techPack());
+    const cells = parseStockPut(
+      { cells: [cell('RED', 'S', 1), cell('NAVY', 'L', 2), cell('NAVY', 'S', 3)] },
+      techPack(),
+    );
     expect(cells.map((c) => `${c.color}/${c.size}`)).toEqual(['NAVY/S', 'NAVY/L', 'RED/S']);
     expect(parseStockPut({ cells: [] }, techPack())).toEqual([]);
   });
@@ -28,12 +37,27 @@ describe('a stock push', () => {
           techPack(),
         ),
       ),
-    ).toEqual(['cells[0].color', 'cells[1].onHand', 'cells[1].reorderPoint', 'cells[1].size', 'cells[2].target', 'cells[3].bin', 'cells[3]', 'cells[4]']);
+    ).toEqual([
+      'cells[0].color',
+      'cells[1].onHand',
+      'cells[1].reorderPoint',
+      'cells[1].size',
+      'cells[2].target',
+      'cells[3].bin',
+      'cells[3]',
+      'cells[4]',
+    ]);
     expect(badFields(() => parseStockPut({ levels: [] }, techPack()))).toEqual(['levels', 'cells']);
   });
 
   it('caps the problems it reports', () => {
-    const many = Array.from({ length: 500 }, () => ({ color: 'NAVY', size: 'S', onHand: -1, reorderPoint: 0, target: 0 }));
+    const many = Array.from({ length: 500 }, () => ({
+      color: 'NAVY',
+      size: 'S',
+      onHand: -1,
+      reorderPoint: 0,
+      target: 0,
+    }));
     const fields = badFields(() => parseStockPut({ cells: many }, techPack()));
     expect(fields.length).toBe(51);
     expect(fields.at(-1)).toBe('cells');
@@ -59,8 +83,13 @@ describe('the stock grid codec', () => {
     const sizes = Array.from({ length: 40 }, (_, i) => `S${i}`);
     const colors = Array.from({ length: 500 }, (_, i) => `COLOR-${i}`);
     let seed = 7;
-    const rnd = () => (seed = (seed * 48271) % 2147483647) % 10_000_001;
-    const cells = colors.flatMap((color) => sizes.map((size) => ({ color, size, onHand: rnd(), reorderPoint: rnd(), target: 10_000_000 })));
+    const rnd = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % 10_000_001;
+    };
+    const cells = colors.flatMap((color) =>
+      sizes.map((size) => ({ color, size, onHand: rnd(), reorderPoint: rnd(), target: 10_000_000 })),
+    );
     const stored = encodeStockGrid(cells, { sizes, colors });
     expect(stored.grid).toBeUndefined();
     expect(stored.gridZ!.byteLength).toBeLessThan(300 * 1024);

@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ConflictError, ForbiddenError, IllegalTransitionError } from '../../shared/errors.js';
 import {
-  SIGN_OFF_ROLES, SPEC_LOCKED_STATES, applyTechPackPatch, changedSpecFields, isAtLeast, newTechPack, nextTechPackState,
-  parseBom, parseTechPackCreate, parseTechPackPatch, parseTechPackTransition, techPackStateRank,
+  SIGN_OFF_ROLES,
+  SPEC_LOCKED_STATES,
+  applyTechPackPatch,
+  changedSpecFields,
+  isAtLeast,
+  newTechPack,
+  nextTechPackState,
+  parseBom,
+  parseTechPackCreate,
+  parseTechPackPatch,
+  parseTechPackTransition,
+  techPackStateRank,
 } from '../../shared/techPack.js';
 import { TECH_PACK_STATES, type BomLine, type TechPackState } from '../../shared/types.js';
 import { Problems } from '../../shared/validate.js';
@@ -18,7 +28,9 @@ const ALLOWED: Array<[TechPackState, TechPackState]> = [
 ];
 
 const REFUSED: Array<[TechPackState, TechPackState]> = TECH_PACK_STATES.flatMap((from) =>
-  TECH_PACK_STATES.filter((to) => !ALLOWED.some(([f, t]) => f === from && t === to)).map((to) => [from, to] as [TechPackState, TechPackState]),
+  TECH_PACK_STATES.filter((to) => !ALLOWED.some(([f, t]) => f === from && t === to)).map(
+    (to) => [from, to] as [TechPackState, TechPackState],
+  ),
 );
 
 describe('tech pack state machine', () => {
@@ -54,7 +66,8 @@ describe('isAtLeast / techPackStateRank', () => {
 
   it('matches the order of the states exhaustively', () => {
     for (const [i, state] of TECH_PACK_STATES.entries()) {
-      for (const [j, min] of TECH_PACK_STATES.entries()) expect(isAtLeast(state, min), `${state} >= ${min}`).toBe(i >= j);
+      for (const [j, min] of TECH_PACK_STATES.entries())
+        expect(isAtLeast(state, min), `${state} >= ${min}`).toBe(i >= j);
     }
   });
 
@@ -73,7 +86,14 @@ const validCreate = () => ({
   sizes: ['S', 'M', 'L'],
   colors: [{ code: 'NAVY', name: 'Navy' }, { code: 'RED' }],
   bom: [
-    { material: 'FAB-JERSEY', uom: 'm', consumption: { S: 1.1, M: 1.2, L: 1.3 }, wastagePct: 5, variants: { NAVY: 'FAB-J-NVY', RED: 'FAB-J-RED' }, purchaseMultiple: 50 },
+    {
+      material: 'FAB-JERSEY',
+      uom: 'm',
+      consumption: { S: 1.1, M: 1.2, L: 1.3 },
+      wastagePct: 5,
+      variants: { NAVY: 'FAB-J-NVY', RED: 'FAB-J-RED' },
+      purchaseMultiple: 50,
+    },
     { material: 'THREAD', uom: 'cone', consumption: 0.01, wastagePct: 0, variants: 'match' },
     { material: 'LABEL-RED', uom: 'pc', consumption: 1, appliesTo: ['RED'] },
   ],
@@ -84,10 +104,19 @@ describe('parseTechPackCreate', () => {
   it('accepts a full tech pack, trimming strings, defaulting color names and wastage', () => {
     const input = parseTechPackCreate(validCreate());
     expect(input.styleCode).toBe('TEE-01');
-    expect(input.colors).toEqual([{ code: 'NAVY', name: 'Navy' }, { code: 'RED', name: 'RED' }]);
+    expect(input.colors).toEqual([
+      { code: 'NAVY', name: 'Navy' },
+      { code: 'RED', name: 'RED' },
+    ]);
     expect(input.sizes).toEqual(['S', 'M', 'L']);
     expect(input.bom).toHaveLength(3);
-    expect(input.bom[2]).toEqual({ material: 'LABEL-RED', uom: 'pc', consumption: 1, wastagePct: 0, appliesTo: ['RED'] });
+    expect(input.bom[2]).toEqual({
+      material: 'LABEL-RED',
+      uom: 'pc',
+      consumption: 1,
+      wastagePct: 0,
+      appliesTo: ['RED'],
+    });
     expect(input.bom[0].purchaseMultiple).toBe(50);
     expect(input.bom[1].variants).toBe('match');
     expect(input.iqTemplate).toBe('IQ-TEE');
@@ -103,7 +132,9 @@ describe('parseTechPackCreate', () => {
   });
 
   it('refuses unknown fields by name', () => {
-    expect(badFields(() => parseTechPackCreate({ ...validCreate(), state: 'ProductionReady', bomRevision: 9 }))).toEqual(['state', 'bomRevision']);
+    expect(
+      badFields(() => parseTechPackCreate({ ...validCreate(), state: 'ProductionReady', bomRevision: 9 })),
+    ).toEqual(['state', 'bomRevision']);
   });
 
   it('refuses a non-object body', () => {
@@ -113,13 +144,21 @@ describe('parseTechPackCreate', () => {
   it('names bad and duplicate colors', () => {
     expect(badFields(() => parseTechPackCreate({ ...validCreate(), colors: [] }))).toEqual(['colors']);
     expect(badFields(() => parseTechPackCreate({ ...validCreate(), colors: 'NAVY' }))).toEqual(['colors']);
-    const fields = badFields(() => parseTechPackCreate({ ...validCreate(), bom: [], colors: [{ code: 'NAVY' }, 'RED', { name: 'x' }, { code: 'NAVY' }] }));
+    const fields = badFields(() =>
+      parseTechPackCreate({
+        ...validCreate(),
+        bom: [],
+        colors: [{ code: 'NAVY' }, 'RED', { name: 'x' }, { code: 'NAVY' }],
+      }),
+    );
     expect(fields).toEqual(['colors[1]', 'colors[2].code', 'colors[3].code']);
   });
 
   it('a bad size or color list is named alone, not the BOM lines that refer to it', () => {
     expect(badFields(() => parseTechPackCreate({ ...validCreate(), sizes: ['S', 'M', 'M'] }))).toEqual(['sizes[2]']);
-    expect(badFields(() => parseTechPackCreate({ ...validCreate(), colors: [{ code: 'NAVY' }, { code: 'NAVY' }] }))).toEqual(['colors[1].code']);
+    expect(
+      badFields(() => parseTechPackCreate({ ...validCreate(), colors: [{ code: 'NAVY' }, { code: 'NAVY' }] })),
+    ).toEqual(['colors[1].code']);
   });
 
   it('refuses more than 500 colors and more than 100 sizes', () => {
@@ -130,7 +169,9 @@ describe('parseTechPackCreate', () => {
   });
 
   it('limits styleCode to 40 characters', () => {
-    expect(badFields(() => parseTechPackCreate({ ...validCreate(), styleCode: 'x'.repeat(41) }))).toEqual(['styleCode']);
+    expect(badFields(() => parseTechPackCreate({ ...validCreate(), styleCode: 'x'.repeat(41) }))).toEqual([
+      'styleCode',
+    ]);
   });
 });
 
@@ -141,7 +182,13 @@ function bom(value: unknown) {
   return { lines, problems: p.list, fields: p.list.map((x) => x.field) };
 }
 
-const line = (over: Record<string, unknown> = {}) => ({ material: 'FAB', uom: 'm', consumption: 1, wastagePct: 5, ...over });
+const line = (over: Record<string, unknown> = {}) => ({
+  material: 'FAB',
+  uom: 'm',
+  consumption: 1,
+  wastagePct: 5,
+  ...over,
+});
 
 describe('BOM validation', () => {
   it('accepts one number or one number per size', () => {
@@ -165,7 +212,10 @@ describe('BOM validation', () => {
     expect(bom([line({ consumption: {} })]).fields).toEqual(['bom[0].consumption']);
     expect(bom([line({ consumption: '1.2' })]).fields).toEqual(['bom[0].consumption']);
     expect(bom([line({ consumption: undefined })]).fields).toEqual(['bom[0].consumption']);
-    expect(bom([line({ consumption: { S: 1, M: 'x', L: -2 } })]).fields).toEqual(['bom[0].consumption.M', 'bom[0].consumption.L']);
+    expect(bom([line({ consumption: { S: 1, M: 'x', L: -2 } })]).fields).toEqual([
+      'bom[0].consumption.M',
+      'bom[0].consumption.L',
+    ]);
     expect(bom([line({ consumption: 0 })]).lines).toHaveLength(1);
   });
 
@@ -173,7 +223,9 @@ describe('BOM validation', () => {
     expect(bom([line({ appliesTo: ['RED'] })]).lines).toHaveLength(1);
     const r = bom([line({ appliesTo: ['RED', 'GREEN'] })]);
     expect(r.lines).toBeUndefined();
-    expect(r.problems).toEqual([{ field: 'bom[0].appliesTo', message: "color GREEN is not one of the tech pack's colors" }]);
+    expect(r.problems).toEqual([
+      { field: 'bom[0].appliesTo', message: "color GREEN is not one of the tech pack's colors" },
+    ]);
     expect(bom([line({ appliesTo: [] })]).fields).toEqual(['bom[0].appliesTo']);
     expect(bom([line({ appliesTo: ['RED', 'RED'] })]).fields).toEqual(['bom[0].appliesTo[1]']);
   });
@@ -182,7 +234,9 @@ describe('BOM validation', () => {
     expect(bom([line({ variants: 'match' })]).lines).toHaveLength(1);
     expect(bom([line({ variants: { NAVY: 'FAB-NVY' } })]).lines).toHaveLength(1);
     const r = bom([line({ variants: { NAVY: 'FAB-NVY', PINK: 'FAB-PNK' } })]);
-    expect(r.problems).toEqual([{ field: 'bom[0].variants.PINK', message: "color PINK is not one of the tech pack's colors" }]);
+    expect(r.problems).toEqual([
+      { field: 'bom[0].variants.PINK', message: "color PINK is not one of the tech pack's colors" },
+    ]);
   });
 
   it('variants must be "match" or a map to non-empty strings', () => {
@@ -193,9 +247,14 @@ describe('BOM validation', () => {
   });
 
   it('minimumOrderQty is a floor beside purchaseMultiple, greater than 0', () => {
-    expect(bom([line({ minimumOrderQty: 1000, purchaseMultiple: 50 })]).lines![0]).toMatchObject({ minimumOrderQty: 1000, purchaseMultiple: 50 });
+    expect(bom([line({ minimumOrderQty: 1000, purchaseMultiple: 50 })]).lines![0]).toMatchObject({
+      minimumOrderQty: 1000,
+      purchaseMultiple: 50,
+    });
     expect(bom([line({ minimumOrderQty: 0.5 })]).lines![0].minimumOrderQty).toBe(0.5);
-    expect(bom([line({ minimumOrderQty: 0 })]).problems).toEqual([{ field: 'bom[0].minimumOrderQty', message: 'must be greater than 0 (leave it out for no minimum)' }]);
+    expect(bom([line({ minimumOrderQty: 0 })]).problems).toEqual([
+      { field: 'bom[0].minimumOrderQty', message: 'must be greater than 0 (leave it out for no minimum)' },
+    ]);
     expect(bom([line({ minimumOrderQty: -1 })]).fields).toEqual(['bom[0].minimumOrderQty']);
     expect(bom([line({ minimumOrderQty: '100' })]).fields).toEqual(['bom[0].minimumOrderQty']);
   });
@@ -203,7 +262,9 @@ describe('BOM validation', () => {
   it('purchaseMultiple must be greater than 0', () => {
     expect(bom([line({ purchaseMultiple: 50 })]).lines![0].purchaseMultiple).toBe(50);
     expect(bom([line({ purchaseMultiple: 0.5 })]).lines![0].purchaseMultiple).toBe(0.5);
-    expect(bom([line({ purchaseMultiple: 0 })]).problems).toEqual([{ field: 'bom[0].purchaseMultiple', message: 'must be greater than 0' }]);
+    expect(bom([line({ purchaseMultiple: 0 })]).problems).toEqual([
+      { field: 'bom[0].purchaseMultiple', message: 'must be greater than 0' },
+    ]);
     expect(bom([line({ purchaseMultiple: -5 })]).fields).toEqual(['bom[0].purchaseMultiple']);
     expect(bom([line({ purchaseMultiple: '50' })]).fields).toEqual(['bom[0].purchaseMultiple']);
   });
@@ -241,22 +302,45 @@ describe('BOM validation', () => {
 describe('new tech pack', () => {
   it('starts in Commercial at version 1 and bomRevision 1', () => {
     const pack = newTechPack(parseTechPackCreate(validCreate()), 'tp-9', NOW);
-    expect(pack).toMatchObject({ id: 'tp-9', styleCode: 'TEE-01', state: 'Commercial', version: 1, bomRevision: 1, createdAt: NOW, updatedAt: NOW });
+    expect(pack).toMatchObject({
+      id: 'tp-9',
+      styleCode: 'TEE-01',
+      state: 'Commercial',
+      version: 1,
+      bomRevision: 1,
+      createdAt: NOW,
+      updatedAt: NOW,
+    });
   });
 });
 
 describe('parseTechPackPatch', () => {
   const current = () =>
     techPack({
-      bom: [{ material: 'FAB', uom: 'm', consumption: { S: 1, M: 1.1, L: 1.2 }, wastagePct: 5, appliesTo: ['RED'], variants: { NAVY: 'FAB-N' } }],
+      bom: [
+        {
+          material: 'FAB',
+          uom: 'm',
+          consumption: { S: 1, M: 1.1, L: 1.2 },
+          wastagePct: 5,
+          appliesTo: ['RED'],
+          variants: { NAVY: 'FAB-N' },
+        },
+      ],
     });
 
   it('accepts a patch of some fields', () => {
-    expect(parseTechPackPatch({ name: 'Tee v2', season: 'AW26' }, current())).toEqual({ name: 'Tee v2', season: 'AW26' });
+    expect(parseTechPackPatch({ name: 'Tee v2', season: 'AW26' }, current())).toEqual({
+      name: 'Tee v2',
+      season: 'AW26',
+    });
   });
 
   it('refuses styleCode and unknown fields', () => {
-    expect(badFields(() => parseTechPackPatch({ styleCode: 'X', bomRevision: 3 }, current()))).toEqual(['styleCode', 'bomRevision']);
+    expect(badFields(() => parseTechPackPatch({ styleCode: 'X', bomRevision: 3 }, current()))).toEqual([
+      'styleCode',
+      'bomRevision',
+    ]);
   });
 
   it('name may not be blanked', () => {
@@ -271,8 +355,12 @@ describe('parseTechPackPatch', () => {
   });
 
   it('removing a color the current BOM names is refused', () => {
-    expect(badFields(() => parseTechPackPatch({ colors: [{ code: 'NAVY', name: 'Navy' }] }, current()))).toEqual(['bom[0].appliesTo']);
-    expect(badFields(() => parseTechPackPatch({ colors: [{ code: 'RED', name: 'Red' }] }, current()))).toEqual(['bom[0].variants.NAVY']);
+    expect(badFields(() => parseTechPackPatch({ colors: [{ code: 'NAVY', name: 'Navy' }] }, current()))).toEqual([
+      'bom[0].appliesTo',
+    ]);
+    expect(badFields(() => parseTechPackPatch({ colors: [{ code: 'RED', name: 'Red' }] }, current()))).toEqual([
+      'bom[0].variants.NAVY',
+    ]);
   });
 
   it('a bad size or color list is named alone, not the BOM lines that refer to it', () => {
@@ -284,12 +372,18 @@ describe('parseTechPackPatch', () => {
 
   it('a new BOM is checked against the patched sizes and colors', () => {
     const patch = parseTechPackPatch(
-      { sizes: ['S', 'M'], colors: [{ code: 'GREEN', name: 'Green' }], bom: [line({ consumption: { S: 1, M: 2 }, appliesTo: ['GREEN'] })] },
+      {
+        sizes: ['S', 'M'],
+        colors: [{ code: 'GREEN', name: 'Green' }],
+        bom: [line({ consumption: { S: 1, M: 2 }, appliesTo: ['GREEN'] })],
+      },
       current(),
     );
     expect(patch.sizes).toEqual(['S', 'M']);
     expect(patch.bom).toHaveLength(1);
-    expect(badFields(() => parseTechPackPatch({ bom: [line({ appliesTo: ['GREEN'] })] }, current()))).toEqual(['bom[0].appliesTo']);
+    expect(badFields(() => parseTechPackPatch({ bom: [line({ appliesTo: ['GREEN'] })] }, current()))).toEqual([
+      'bom[0].appliesTo',
+    ]);
   });
 });
 

@@ -1,27 +1,55 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  ConflictError, DomainError, ForbiddenError, IllegalTransitionError, NotFoundError, PreconditionFailedError,
-  PreconditionRequiredError, UnauthorizedError, ValidationError,
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  IllegalTransitionError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  UnauthorizedError,
+  ValidationError,
 } from '../../shared/errors.js';
-import { Problems, codeList, isObject, isoDate, num, oneOf, rejectUnknown, requireObject, str } from '../../shared/validate.js';
+import {
+  Problems,
+  codeList,
+  isObject,
+  isoDate,
+  num,
+  oneOf,
+  rejectUnknown,
+  requireObject,
+  str,
+} from '../../shared/validate.js';
 import * as v from 'valibot';
 import { list, map, number, parseWith, requiredText, strict } from '../../shared/schemas/core.js';
 
 describe('errors', () => {
   it('ValidationError is a 400 VALIDATION_FAILED naming each field in details.fields and the message', () => {
-    const e = new ValidationError([{ field: 'a', message: 'is bad' }, { field: 'b.c', message: 'is worse' }]);
+    const e = new ValidationError([
+      { field: 'a', message: 'is bad' },
+      { field: 'b.c', message: 'is worse' },
+    ]);
     expect(e).toBeInstanceOf(DomainError);
     expect(e).toBeInstanceOf(Error);
     expect(e.status).toBe(400);
     expect(e.code).toBe('VALIDATION_FAILED');
-    expect(e.details).toEqual({ fields: [{ field: 'a', message: 'is bad' }, { field: 'b.c', message: 'is worse' }] });
+    expect(e.details).toEqual({
+      fields: [
+        { field: 'a', message: 'is bad' },
+        { field: 'b.c', message: 'is worse' },
+      ],
+    });
     expect(e.message).toBe('a: is bad; b.c: is worse');
     expect(e.name).toBe('ValidationError');
   });
 
   it('each error class maps to its status and code', () => {
-    expect([new NotFoundError('tech pack', 'tp-9').status, new NotFoundError('tech pack', 'tp-9').code]).toEqual([404, 'NOT_FOUND']);
+    expect([new NotFoundError('tech pack', 'tp-9').status, new NotFoundError('tech pack', 'tp-9').code]).toEqual([
+      404,
+      'NOT_FOUND',
+    ]);
     expect(new NotFoundError('tech pack', 'tp-9').details).toEqual({ kind: 'tech pack', id: 'tp-9' });
     expect(new NotFoundError('tech pack', 'tp-9').message).toContain('tp-9');
     const c = new ConflictError('BATCH_RUNNING', 'running', { batches: ['b1'] });
@@ -32,9 +60,16 @@ describe('errors', () => {
     expect(t.message).toBe('A production order in state Completed cannot cancel');
     expect([new ForbiddenError('no').status, new ForbiddenError('no').code]).toEqual([403, 'FORBIDDEN']);
     expect([new UnauthorizedError().status, new UnauthorizedError().code]).toEqual([401, 'UNAUTHORIZED']);
-    expect([new PreconditionRequiredError().status, new PreconditionRequiredError().code]).toEqual([428, 'PRECONDITION_REQUIRED']);
+    expect([new PreconditionRequiredError().status, new PreconditionRequiredError().code]).toEqual([
+      428,
+      'PRECONDITION_REQUIRED',
+    ]);
     const pf = new PreconditionFailedError({ id: 'x', version: 7 });
-    expect([pf.status, pf.code, pf.details]).toEqual([412, 'PRECONDITION_FAILED', { current: { id: 'x', version: 7 } }]);
+    expect([pf.status, pf.code, pf.details]).toEqual([
+      412,
+      'PRECONDITION_FAILED',
+      { current: { id: 'x', version: 7 } },
+    ]);
   });
 });
 
@@ -109,7 +144,10 @@ describe('str', () => {
     expect(p.ok).toBe(true);
     expect(str({}, 'name', p, { required: true })).toBeUndefined();
     expect(str({ name: null }, 'name', p, { required: true, prefix: 'x.' })).toBeUndefined();
-    expect(p.list).toEqual([{ field: 'name', message: 'is required' }, { field: 'x.name', message: 'is required' }]);
+    expect(p.list).toEqual([
+      { field: 'name', message: 'is required' },
+      { field: 'x.name', message: 'is required' },
+    ]);
   });
 
   it('non-strings, blank required strings and too long strings are refused', () => {
@@ -173,34 +211,53 @@ describe('isoDate', () => {
     expect(p.ok).toBe(true);
   });
 
-  it.each(['2026-02-30', '2023-02-29', '1900-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-01-00', '2026-01-32'])(
-    'refuses the impossible date %s',
-    (d) => {
-      const p = new Problems();
-      expect(isoDate(d, 'deliveryDate', p)).toBeUndefined();
-      expect(p.list).toEqual([{ field: 'deliveryDate', message: 'is not a real calendar date' }]);
-    },
-  );
+  it.each([
+    '2026-02-30',
+    '2023-02-29',
+    '1900-02-29',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-04-31',
+    '2026-01-00',
+    '2026-01-32',
+  ])('refuses the impossible date %s', (d) => {
+    const p = new Problems();
+    expect(isoDate(d, 'deliveryDate', p)).toBeUndefined();
+    expect(p.list).toEqual([{ field: 'deliveryDate', message: 'is not a real calendar date' }]);
+  });
 
-  it.each(['2026-6-30', '30/06/2026', '2026-06-30T00:00:00Z', ' 2026-06-30', '', 'tomorrow', 20260630, null, undefined, {}])(
-    'refuses the non-YYYY-MM-DD value %j',
-    (d) => {
-      const p = new Problems();
-      expect(isoDate(d, 'deliveryDate', p)).toBeUndefined();
-      expect(p.list).toEqual([{ field: 'deliveryDate', message: 'must be a date as YYYY-MM-DD' }]);
-    },
-  );
+  it.each([
+    '2026-6-30',
+    '30/06/2026',
+    '2026-06-30T00:00:00Z',
+    ' 2026-06-30',
+    '',
+    'tomorrow',
+    20260630,
+    null,
+    undefined,
+    {},
+  ])('refuses the non-YYYY-MM-DD value %j', (d) => {
+    const p = new Problems();
+    expect(isoDate(d, 'deliveryDate', p)).toBeUndefined();
+    expect(p.list).toEqual([{ field: 'deliveryDate', message: 'must be a date as YYYY-MM-DD' }]);
+  });
 
   it('agrees with the calendar for every day of a range of years (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1900, max: 2200 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (y, m, d) => {
-        const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-        const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
-        const p = new Problems();
-        const out = isoDate(text, 'd', p);
-        if (d <= daysInMonth) expect(out).toBe(text);
-        else expect(p.list).toEqual([{ field: 'd', message: 'is not a real calendar date' }]);
-      }),
+      fc.property(
+        fc.integer({ min: 1900, max: 2200 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        (y, m, d) => {
+          const text = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          const daysInMonth = new Date(Date.UTC(y, m, 0)).getUTCDate();
+          const p = new Problems();
+          const out = isoDate(text, 'd', p);
+          if (d <= daysInMonth) expect(out).toBe(text);
+          else expect(p.list).toEqual([{ field: 'd', message: 'is not a real calendar date' }]);
+        },
+      ),
     );
   });
 });
@@ -254,10 +311,17 @@ describe('schema building blocks (shared/schemas/core.ts)', () => {
   const Body = strict({ name: requiredText(), lines: list(Line, { notArray: 'must be a list', max: 3 }) });
 
   it('strict names every unknown field at any depth (own properties only), before the known ones', () => {
-    const lines = [{ code: 'A', colour: 'red' }, { code: 'B', qty: -1, note: '' }];
+    const lines = [
+      { code: 'A', colour: 'red' },
+      { code: 'B', qty: -1, note: '' },
+    ];
     const body = { name: 'x', extra: 1, more: 2, lines };
     expect(fields(() => parseWith(Body, body)).map((p) => p.field)).toEqual([
-      'extra', 'more', 'lines[0].colour', 'lines[1].note', 'lines[1].qty',
+      'extra',
+      'more',
+      'lines[0].colour',
+      'lines[1].note',
+      'lines[1].qty',
     ]);
     expect(fields(() => parseWith(Body, body))[0].message).toBe('is not a known field (expected one of: name, lines)');
     const inherited = Object.create({ name: 'from the prototype' }) as Record<string, unknown>;

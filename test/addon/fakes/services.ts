@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type {
-  GasServices, GCache, GFetchParams, GHttpResponse, GLock, GProperties, GUrlFetchApp,
+  GasServices,
+  GCache,
+  GFetchParams,
+  GHttpResponse,
+  GLock,
+  GProperties,
+  GUrlFetchApp,
 } from '../../../addon/src/gas.js';
 import { FakeHtmlOutput, FakeSpreadsheet, FakeUi, fakeSpreadsheetApp } from './spreadsheet.js';
 import { syncFetch } from './syncHttp.js';
@@ -44,7 +50,11 @@ export class FakeUrlFetchApp implements GUrlFetchApp {
   private run(params: (GFetchParams & { url: string })[]): GHttpResponse[] {
     this.calls++;
     const reqs = params.map((p) => {
-      const r: RecordedRequest = { method: (p.method ?? 'get').toUpperCase(), url: p.url, headers: { ...(p.headers ?? {}) } };
+      const r: RecordedRequest = {
+        method: (p.method ?? 'get').toUpperCase(),
+        url: p.url,
+        headers: { ...(p.headers ?? {}) },
+      };
       if (p.payload !== undefined) {
         r.body = p.payload;
         r.headers['content-type'] = p.contentType ?? 'application/x-www-form-urlencoded';
@@ -179,7 +189,12 @@ export function callApi(
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const req = { url: baseUrl + apiPath, method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) };
+  const req = {
+    url: baseUrl + apiPath,
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  };
   const [a] = syncFetch([req]);
   if ('error' in a) throw new Error(a.error);
   let body: unknown = a.body;

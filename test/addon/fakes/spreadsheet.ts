@@ -2,7 +2,15 @@
 // to act as the planner (typing into cells, inserting a column). Counts range reads and writes so
 // tests can assert "one read, one write".
 import type {
-  CellValue, GHtmlOutput, GMenu, GProtection, GRange, GSheet, GSpreadsheet, GSpreadsheetApp, GUi,
+  CellValue,
+  GHtmlOutput,
+  GMenu,
+  GProtection,
+  GRange,
+  GSheet,
+  GSpreadsheet,
+  GSpreadsheetApp,
+  GUi,
 } from '../../../addon/src/gas.js';
 
 interface Cell {
@@ -34,7 +42,8 @@ export class FakeRange implements GRange {
     readonly numRows: number,
     readonly numCols: number,
   ) {
-    if (row < 1 || col < 1 || numRows < 1 || numCols < 1) throw new Error(`Invalid range ${row},${col},${numRows},${numCols}`);
+    if (row < 1 || col < 1 || numRows < 1 || numCols < 1)
+      throw new Error(`Invalid range ${row},${col},${numRows},${numCols}`);
     if (row + numRows - 1 > sheet.maxRows || col + numCols - 1 > sheet.maxCols) {
       throw new Error('The coordinates of the range are outside the dimensions of the sheet.');
     }
@@ -42,7 +51,9 @@ export class FakeRange implements GRange {
 
   private each<T>(grid: T[][], what: string, fn: (cell: Cell, value: T) => void): this {
     if (grid.length !== this.numRows || grid.some((r) => r.length !== this.numCols)) {
-      throw new Error(`The number of rows or columns in the data does not match the range (${what}): got ${grid.length}x${grid[0]?.length}, range is ${this.numRows}x${this.numCols}`);
+      throw new Error(
+        `The number of rows or columns in the data does not match the range (${what}): got ${grid.length}x${grid[0]?.length}, range is ${this.numRows}x${this.numCols}`,
+      );
     }
     grid.forEach((r, i) => r.forEach((v, j) => fn(this.sheet.cell(this.row + i, this.col + j, true)!, v)));
     return this;
@@ -197,7 +208,8 @@ export class FakeSheet implements GSheet {
 
   lastCol(): number {
     let last = 0;
-    for (const row of this.cells) for (let c = row.length; c > last; c--) if (row[c - 1].v !== '' || row[c - 1].formula) last = Math.max(last, c);
+    for (const row of this.cells)
+      for (let c = row.length; c > last; c--) if (row[c - 1].v !== '' || row[c - 1].formula) last = Math.max(last, c);
     return last;
   }
 

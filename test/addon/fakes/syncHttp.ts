@@ -37,7 +37,11 @@ class SyncHttp {
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(WORKER, { eval: true, workerData: { port: port2, flag: this.flag }, transferList: [port2] });
+    const worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { port: port2, flag: this.flag },
+      transferList: [port2],
+    });
     worker.unref();
     port1.unref();
     this.port = port1;
@@ -47,7 +51,8 @@ class SyncHttp {
     const id = ++this.next;
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage({ id, requests });
-    if (Atomics.wait(this.flag, 0, 0, timeoutMs) === 'timed-out') throw new Error(`HTTP timed out after ${timeoutMs} ms`);
+    if (Atomics.wait(this.flag, 0, 0, timeoutMs) === 'timed-out')
+      throw new Error(`HTTP timed out after ${timeoutMs} ms`);
     const got = receiveMessageOnPort(this.port)?.message as { id: number; answers: SyncAnswer[] } | undefined;
     if (!got || got.id !== id) throw new Error('sync HTTP lost its answer');
     return got.answers;
