@@ -1,41 +1,12 @@
 // docs/logistics.md's walk-through, run as the README's is (test/e2e/readme.test.ts): bash and curl
 // against a fresh local stack, every answer the document shows checked in order.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '../../infra/local/dynamo.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { expect, it } from 'vitest';
+import { expectInOrder, walkthroughOf } from '../support/walkthrough.js';
 
-const run = promisify(execFile);
-let stack: LocalStack;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'gf-logistics-'));
-  stack = await startLocalStack({ dataDir, port: 0, dynamoPort: await freePort(), quiet: true, tablesInMemory: true });
-});
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function walkthrough(): string {
-  const doc = readFileSync(path.join(import.meta.dirname, '../../docs/logistics.md'), 'utf8');
-  const block = /<!-- walkthrough:start -->\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(doc);
-  if (!block) throw new Error('docs/logistics.md has no walkthrough block');
-  return block[1];
-}
+const walkthrough = walkthroughOf('docs/logistics.md');
 
 it('the logistics walk-through nets requirements across orders against supply, with curl alone', async () => {
-  const script = walkthrough().replaceAll('http://localhost:3000', stack.url);
-  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
-    cwd: path.join(import.meta.dirname, '../..'),
-    env: { ...process.env, DATA_DIR: dataDir },
-    timeout: 60_000,
-  });
+  const stdout = await walkthrough.run();
   const expectations = [
     '"id":"TP-000001"',
     '"id":"PO-000001","techPackId":"TP-000001"',
@@ -61,12 +32,7 @@ it('the logistics walk-through nets requirements across orders against supply, w
     '"state":"Cancelled"',
     '{"items":[{"material":"FAB-JERSEY","variant":"NAVY","uom":"m","required":{"firm":252,"tentative":0}',
   ];
-  let from = 0;
-  for (const e of expectations) {
-    const at = stdout.indexOf(e, from);
-    expect(at, `${e} after position ${from} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-    from = at;
-  }
+  expectInOrder(stdout, expectations);
   // After the cancel, the Draft's RED demand is gone: one line left for the material.
   const last = JSON.parse(stdout.slice(stdout.lastIndexOf('{"items"')));
   expect(last.items.map((l: { variant: string }) => l.variant)).toEqual(['NAVY']);

@@ -1,40 +1,11 @@
 // The README's walk-through, run as a newcomer would: bash and curl against a fresh local stack.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '../../infra/local/dynamo.js';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { expect, it } from 'vitest';
+import { expectInOrder, walkthroughOf } from '../support/walkthrough.js';
 
-const run = promisify(execFile);
-let stack: LocalStack;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'gf-readme-'));
-  stack = await startLocalStack({ dataDir, port: 0, dynamoPort: await freePort(), quiet: true, tablesInMemory: true });
-});
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function walkthrough(): string {
-  const readme = readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
-  const block = /<!-- walkthrough:start -->\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(readme);
-  if (!block) throw new Error('README has no walkthrough block');
-  return block[1];
-}
+const walkthrough = walkthroughOf('README.md');
 
 it('the README walk-through takes an order from Draft to Completed with curl alone', async () => {
-  const script = walkthrough().replaceAll('http://localhost:3000', stack.url);
-  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
-    cwd: path.join(import.meta.dirname, '../..'),
-    env: { ...process.env, DATA_DIR: dataDir },
-    timeout: 60_000,
-  });
+  const stdout = await walkthrough.run();
   const expectations = [
     '"id":"TP-000001"',
     '"state":"Commercial"',
@@ -60,12 +31,7 @@ it('the README walk-through takes an order from Draft to Completed with curl alo
     '"state":"Completed"',
     '"action":"complete"',
   ];
-  let from = 0;
-  for (const e of expectations) {
-    const at = stdout.indexOf(e, from);
-    expect(at, `${e} after position ${from} in:\n${stdout}`).toBeGreaterThanOrEqual(0);
-    from = at;
-  }
+  expectInOrder(stdout, expectations);
   const history = JSON.parse(stdout.slice(stdout.lastIndexOf('{"items"')));
   // The first start is two entries: the batch's own, and the order's move to InProgress.
   expect(history.items.map((h: { action: string }) => h.action)).toEqual([
