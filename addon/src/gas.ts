@@ -51,6 +51,8 @@ export interface GSpreadsheet {
   insertSheet(sheetName: string): GSheet;
   getActiveSheet(): GSheet;
   toast(msg: string, title: string, timeoutSeconds?: number): void;
+  /** An IANA zone, e.g. "Europe/Lisbon": what "today" means for this spreadsheet. */
+  getSpreadsheetTimeZone(): string;
 }
 
 export interface GMenu {
@@ -142,6 +144,8 @@ export interface GSession {
 
 export interface GUtilities {
   getUuid(): string;
+  /** `format` in Java SimpleDateFormat terms, e.g. 'yyyy-MM-dd'. */
+  formatDate(date: Date, timeZone: string, format: string): string;
 }
 
 /** Everything the add-on touches, gathered so that the orchestration can be given fakes. */

@@ -20,9 +20,11 @@ import type {
   TransitionOptions,
 } from './protocol.js';
 import { AddonService } from './service.js';
+import { refreshMaterialsPlan as refreshPlanSheet, type MaterialsPlanSummary } from './materialsPlanSheet.js';
 
 const MENU_TITLE_SIDEBAR = 'Open sidebar';
 const MENU_TITLE_SETTINGS = 'Settings';
+const MENU_TITLE_MATERIALS_PLAN = 'Refresh materials plan';
 
 function service(): AddonService {
   return new AddonService(gas());
@@ -66,6 +68,7 @@ export function onOpen(_e?: unknown): void {
     .SpreadsheetApp.getUi()
     .createAddonMenu()
     .addItem(MENU_TITLE_SIDEBAR, 'showSidebar')
+    .addItem(MENU_TITLE_MATERIALS_PLAN, 'refreshMaterialsPlanFromMenu')
     .addItem(MENU_TITLE_SETTINGS, 'showSettings')
     .addToUi();
 }
@@ -180,6 +183,27 @@ export function refreshMaterials(orderId: string): Outcome<OrderPanel> {
   return panelRun('refreshMaterials', (s) => s.refreshMaterials(orderId));
 }
 
+/** The spreadsheet's "Materials plan" sheet, rewritten from every page of GET /v1/material-requirements. */
+export function refreshMaterialsPlan(): Outcome<MaterialsPlanSummary> {
+  return run(
+    'list',
+    (s) => {
+      const summary = refreshPlanSheet(gas(), s.api());
+      const late = summary.overdue ? `, ${summary.overdue} overdue` : '';
+      return { data: summary, notice: `Materials plan: ${summary.lines} lines${late}.` };
+    },
+    true,
+  );
+}
+
+/** The menu item: the same refresh, its outcome as a toast (a menu has no sidebar to answer to). */
+export function refreshMaterialsPlanFromMenu(): void {
+  const out = refreshMaterialsPlan();
+  gas()
+    .SpreadsheetApp.getActive()
+    .toast(out.ok ? (out.notice ?? '') : out.message, 'GarmentFlow', 8);
+}
+
 // The sidebar's contract, checked at compile time: every ServerApi function exists with this signature.
 const serverApi: ServerApi = {
   getSettings,
@@ -201,5 +225,6 @@ const serverApi: ServerApi = {
   refreshMaterials,
   getInspectionPlan,
   recordInspection,
+  refreshMaterialsPlan,
 };
 void serverApi;

@@ -10,6 +10,7 @@ import type {
   TechPackState,
   ToleranceView,
 } from './model.js';
+import type { MaterialsPlanSummary } from './materialsPlanSheet.js';
 
 /** Every server function answers an Outcome: a planner-facing message instead of a stack. */
 export type Outcome<T> =
@@ -103,7 +104,7 @@ export interface InspectionOutcome {
   panel: OrderPanel;
 }
 
-export type { InspectionInput };
+export type { InspectionInput, MaterialsPlanSummary };
 
 export interface ServerApi {
   getSettings(): Outcome<SettingsView>;
@@ -125,6 +126,8 @@ export interface ServerApi {
   getInspectionPlan(orderId: string, batchId: string): Outcome<InspectionForm>;
   recordInspection(orderId: string, batchId: string, input: InspectionInput): Outcome<InspectionOutcome>;
   refreshMaterials(orderId: string): Outcome<OrderPanel>;
+  /** Rewrites the spreadsheet's "Materials plan" sheet (addon/src/materialsPlanSheet.ts). */
+  refreshMaterialsPlan(): Outcome<MaterialsPlanSummary>;
 }
 
 export type ServerFunction = keyof ServerApi;

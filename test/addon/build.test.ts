@@ -52,6 +52,8 @@ describe('the add-on build', () => {
       'pushOrder',
       'recordInspection',
       'refreshMaterials',
+      'refreshMaterialsPlan',
+      'refreshMaterialsPlanFromMenu',
       'refreshOrder',
       'saveSettings',
       'showSettings',
@@ -98,6 +100,7 @@ describe('the add-on build', () => {
     addon.onOpen({ authMode: 'NONE' });
     expect(gas.ui.menus[0].items).toEqual([
       { caption: 'Open sidebar', fn: 'showSidebar' },
+      { caption: 'Refresh materials plan', fn: 'refreshMaterialsPlanFromMenu' },
       { caption: 'Settings', fn: 'showSettings' },
     ]);
     expect(gas.ui.menus[0].added).toBe(true);

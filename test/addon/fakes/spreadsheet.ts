@@ -385,6 +385,8 @@ export class FakeSpreadsheet implements GSpreadsheet {
   sheets: FakeSheet[] = [];
   active: FakeSheet;
   toasts: string[] = [];
+  /** The spreadsheet's time zone (File > Settings); tests may change it. */
+  timeZone = 'Europe/Lisbon';
   private nextId = 1;
 
   constructor() {
@@ -425,6 +427,10 @@ export class FakeSpreadsheet implements GSpreadsheet {
 
   toast(msg: string): void {
     this.toasts.push(msg);
+  }
+
+  getSpreadsheetTimeZone(): string {
+    return this.timeZone;
   }
 }
 
