@@ -296,6 +296,26 @@ describe('the materials plan sheet against the local stack', () => {
     expect(after.length).toBe(ours.length);
   });
 
+  it("never takes over a planner's own sheet of that name; a deleted plan comes back", () => {
+    const gas = fakeGas({ token: admin, email: 'admin@example.com', distDir: dist });
+    const addon = loadBundle(dist, gas);
+    expect(addon.saveSettings(apiUrl())).toMatchObject({ ok: true });
+    gas.book.insertSheet(MATERIALS_PLAN_SHEET);
+    const theirs = gas.book.sheet(MATERIALS_PLAN_SHEET);
+    theirs.type(1, 1, 'my own plan');
+    const first = addon.refreshMaterialsPlan();
+    expect(first).toMatchObject({ ok: true, data: { sheetName: `${MATERIALS_PLAN_SHEET} (2)` } });
+    expect(theirs.valueAt(1, 1)).toBe('my own plan');
+    expect(theirs.stats.writes).toBe(0);
+    expect(gas.book.sheet(`${MATERIALS_PLAN_SHEET} (2)`).valueAt(1, 1)).toBe(PLAN_LABEL.title);
+
+    gas.book.deleteSheet(`${MATERIALS_PLAN_SHEET} (2)`);
+    gas.book.deleteSheet(MATERIALS_PLAN_SHEET);
+    const again = addon.refreshMaterialsPlan();
+    expect(again).toMatchObject({ ok: true, data: { sheetName: MATERIALS_PLAN_SHEET } });
+    expect(gas.book.sheets.map((s) => s.name).sort()).toEqual([MATERIALS_PLAN_SHEET, 'Sheet1']);
+  });
+
   it('answers in words when the API is unreachable, and leaves the sheets alone', () => {
     const gas = fakeGas({ token: admin, email: 'admin@example.com', distDir: dist });
     const addon = loadBundle(dist, gas);
