@@ -258,8 +258,9 @@ function stored(res: ApiResult): StoredResponse {
 /**
  * A handler names its answer before its write: under an Idempotency-Key the write's own transaction
  * then stores it with the key (db.ts `transact`), so the write and the answer a retry gets are one
- * step. Returns `res`. Routes that do not (their answer is known only after the write) still mark the
- * key written in that transaction, and store the answer right after it.
+ * step. Returns `res`. Every POST route does; an answer too big for the record is the one case left
+ * where the transaction only marks the key written and the answer is stored right after it. The
+ * replenishment run writes many transactions and carries no claim at all (handlers/stock.ts).
  */
 export function answerWith<R extends ApiResponse>(res: R): R {
   const claim = pendingClaim();
