@@ -205,6 +205,7 @@ interface Cached {
  */
 export class LocalGatewayAuth {
   private readonly cache = new Map<string, Cached>();
+  private readonly inFlight = new Map<string, ReturnType<LocalAuthorizer>>();
   private handler: LocalAuthorizer | undefined;
 
   constructor(
@@ -224,8 +225,16 @@ export class LocalGatewayAuth {
     const hit = this.cache.get(authorization);
     if (hit && hit.until > Date.now()) return hit.context;
     this.cache.delete(authorization);
-    this.handler ??= createLocalAuthorizer(this.keys, this.obs);
-    const result = await this.handler(authorizerEvent({ authorization, ...route }));
+    // Concurrent first requests with one token share one invocation.
+    let invocation = this.inFlight.get(authorization);
+    if (!invocation) {
+      this.handler ??= createLocalAuthorizer(this.keys, this.obs);
+      invocation = this.handler(authorizerEvent({ authorization, ...route }));
+      this.inFlight.set(authorization, invocation);
+      const forget = () => this.inFlight.delete(authorization);
+      invocation.then(forget, forget);
+    }
+    const result = await invocation;
     if (!result.isAuthorized) return undefined;
     const context = result.context ?? {};
     const exp = expiryOf(authorization);

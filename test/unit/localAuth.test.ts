@@ -165,6 +165,17 @@ describe('the local gateway runs the production authorizer', () => {
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(first.log.filter((l) => l.message === 'allowed')).toHaveLength(1);
     expect(second.log).toEqual([]);
+    // Concurrent first requests with a new token: one invocation too.
+    const fresh = await mintToken(keys, { email: 'dee@example.com', roles: ['viewer'] });
+    const { result, lines } = await captureStdout(() =>
+      Promise.all(
+        Array.from({ length: 8 }, () =>
+          fetch(`${url}/v1/tech-packs`, { headers: { authorization: `Bearer ${fresh}` } }),
+        ),
+      ),
+    );
+    expect(result.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(lines.filter((l) => l.message === 'allowed')).toHaveLength(1);
   });
 
   it('public routes need no token and never invoke the authorizer', async () => {
