@@ -9,6 +9,7 @@ import {
   requireInProduction,
   transitionBatch,
 } from '../../shared/batches.js';
+import { answerWith } from '../http/middleware.js';
 import { BatchStore } from '../store/batches.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
@@ -21,24 +22,29 @@ export function batchHandlers(store: Store) {
   return {
     /**
      * A batch from a sub-matrix. 2 round trips: the order and a batch id (in parallel), then one
-     * transaction (order conditional on its version + the batch + its history entry).
+     * transaction (order conditional on its version + the batch + its history entry, + the
+     * Idempotency-Key's answer: named before the write, see answerWith).
      */
     async createBatch(req: ApiRequest): Promise<ApiResponse> {
       const matrix = parseBatchCreate(req.body);
       const id = orderId(req);
-      const change = await batches.createBatches(
+      let answer!: ApiResponse;
+      await batches.createBatches(
         id,
         (order) => {
           requireInProduction(order, 'created');
           checkSubMatrix(order, matrix);
           return [matrix];
         },
-        (order, matrices, ids) =>
-          createBatches(order, matrices, { ids, origin: 'manual', actor: req.actor, now: now() }),
+        (order, matrices, ids) => {
+          const change = createBatches(order, matrices, { ids, origin: 'manual', actor: req.actor, now: now() });
+          const batch = change.batches[0];
+          answer = answerWith(resource(201, batch, { location: `/v1/production-orders/${id}/batches/${batch.id}` }));
+          return change;
+        },
         1,
       );
-      const batch = change.batches[0];
-      return resource(201, batch, { location: `/v1/production-orders/${id}/batches/${batch.id}` });
+      return answer;
     },
 
     /**
@@ -48,17 +54,28 @@ export function batchHandlers(store: Store) {
     async createGeneratedBatches(req: ApiRequest): Promise<ApiResponse> {
       const { maxBatchQty } = parseGenerate(req.body);
       const id = orderId(req);
-      const change = await batches.createBatches(
+      let answer!: ApiResponse;
+      await batches.createBatches(
         id,
         (order) => planBatches(order, maxBatchQty),
-        (order, matrices, ids) =>
-          createBatches(order, matrices, { ids, origin: 'generated', actor: req.actor, now: now(), maxBatchQty }),
+        (order, matrices, ids) => {
+          const change = createBatches(order, matrices, {
+            ids,
+            origin: 'generated',
+            actor: req.actor,
+            now: now(),
+            maxBatchQty,
+          });
+          // The answer rides in the write's transaction (answerWith): at most 82 items + the key's.
+          answer = answerWith({
+            status: 201,
+            body: { items: change.batches, order: change.order },
+            headers: { location: `/v1/production-orders/${id}/batches` },
+          });
+          return change;
+        },
       );
-      return {
-        status: 201,
-        body: { items: change.batches, order: change.order },
-        headers: { location: `/v1/production-orders/${id}/batches` },
-      };
+      return answer;
     },
 
     /** 1 round trip per page (the order and the batch sets, in parallel). */
@@ -74,10 +91,13 @@ export function batchHandlers(store: Store) {
       const request = parseBatchTransition(req.body);
       const id = orderId(req);
       const batchId = requireId('ProductionBatch', req.params.batchId, 'Production batch');
-      const change = await batches.transitionBatch(id, batchId, (order, batch) =>
-        transitionBatch(order, batch, request, req.actor, now()),
-      );
-      return resource(200, change.batch);
+      let answer!: ApiResponse;
+      await batches.transitionBatch(id, batchId, (order, batch) => {
+        const change = transitionBatch(order, batch, request, req.actor, now());
+        answer = answerWith(resource(200, change.batch));
+        return change;
+      });
+      return answer;
     },
   };
 }

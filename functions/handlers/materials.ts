@@ -3,6 +3,7 @@ import { materialsSummary, type BomRecord } from '../../shared/materials.js';
 import type { TechPack } from '../../shared/types.js';
 import { MaterialsStore, type RecordWrite } from '../store/materials.js';
 import type { Store } from '../store/store.js';
+import { answerWith } from '../http/middleware.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { now, requireId } from './common.js';
 
@@ -46,8 +47,10 @@ export function materialsHandlers(store: Store) {
     }
     // Computed before anything is written: a BOM that does not cover the order (409) records nothing.
     const body = materialsSummary(order, use!, techPack.bomRevision);
+    // Named before the write, so a refresh's Idempotency-Key answer rides in its transaction.
+    const answer = answerWith({ status: 200, body });
     if (write) await materials.write(order, use!, write);
-    return { status: 200, body };
+    return answer;
   }
 
   return {

@@ -12,6 +12,7 @@ import {
   planForBatch,
   requireOrderTemplate,
 } from '../../shared/quality.js';
+import { answerWith } from '../http/middleware.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { QualityStore } from '../store/quality.js';
 import type { Store } from '../store/store.js';
@@ -43,8 +44,11 @@ export function qualityHandlers(store: Store) {
         updatedAt: at,
         updatedBy: req.actor.id,
       };
+      const answer = answerWith(
+        resource(201, template, { location: `/v1/iq-templates/${encodeURIComponent(template.code)}` }),
+      );
       await quality.createTemplate(template);
-      return resource(201, template, { location: `/v1/iq-templates/${encodeURIComponent(template.code)}` });
+      return answer;
     },
 
     async listIqTemplates(req: ApiRequest): Promise<ApiResponse> {
@@ -85,14 +89,17 @@ export function qualityHandlers(store: Store) {
     async createInspection(req: ApiRequest): Promise<ApiResponse> {
       const input = parseInspection(req.body);
       const { orderId, batchId } = batchPath(req);
-      const change = await quality.recordInspection(orderId, batchId, ({ order, batch, template }) =>
-        inspectBatch(order, batch, requireOrderTemplate(order, template), input, req.actor, now()),
-      );
-      return {
-        status: 201,
-        body: change.record,
-        headers: { location: `/v1/production-orders/${orderId}/batches/${batchId}/inspections` },
-      };
+      let answer!: ApiResponse;
+      await quality.recordInspection(orderId, batchId, ({ order, batch, template }) => {
+        const change = inspectBatch(order, batch, requireOrderTemplate(order, template), input, req.actor, now());
+        answer = answerWith({
+          status: 201,
+          body: change.record,
+          headers: { location: `/v1/production-orders/${orderId}/batches/${batchId}/inspections` },
+        });
+        return change;
+      });
+      return answer;
     },
 
     /** 1 round trip per page, oldest first. */

@@ -1,5 +1,6 @@
 import { NotFoundError, PreconditionFailedError } from '../../shared/errors.js';
 import { parseStockPut } from '../../shared/stock.js';
+import { withoutCarriedClaim } from '../store/idempotencyScope.js';
 import { StockStore, StockVersionMismatch } from '../store/stock.js';
 import type { Store } from '../store/store.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
@@ -37,9 +38,20 @@ export function stockHandlers(store: Store) {
       return resource(200, saved);
     },
 
-    /** The scheduled job's run, on demand. See functions/replenishment/run.ts for its round trips. */
+    /**
+     * The scheduled job's run, on demand. See functions/replenishment/run.ts for its round trips.
+     * Under an Idempotency-Key the key's completion cannot ride in the write: a run writes one
+     * transaction per order it creates (any number, or none), and its answer (which orders) is known
+     * only after the last. It needs none: the run is idempotent by itself (each order is created with
+     * its style's open-order marker, conditionally), so its transactions carry no claim
+     * (withoutCarriedClaim) and the answer is stored after the run. Killed in between, the claim
+     * lapses after IN_FLIGHT_SECONDS (60 s, above the run's 20 s budget, so a live run is never
+     * overtaken): until then a retry gets 409 IDEMPOTENCY_IN_FLIGHT, after it the retry runs again,
+     * creates only the orders still missing, and its answer is stored; never 409 IDEMPOTENCY_RESPONSE_LOST.
+     */
     async runReplenishment(req: ApiRequest): Promise<ApiResponse> {
-      const result = await runReplenishment(store, { actor: req.actor, deadline: Date.now() + API_RUN_BUDGET_MS });
+      const deadline = Date.now() + API_RUN_BUDGET_MS;
+      const result = await withoutCarriedClaim(() => runReplenishment(store, { actor: req.actor, deadline }));
       return { status: 200, body: result };
     },
   };

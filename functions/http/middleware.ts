@@ -27,8 +27,8 @@ export type ApiContext = Context & {
 export type ApiMiddyRequest = Request<ApiEvent, ApiResult, Error, ApiContext>;
 type Middleware = MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext>;
 
+/** What API Gateway hands over from the Lambda authorizer (functions/authorizer.ts CallerContext). */
 interface Authorizer {
-  jwt?: { claims: Record<string, string | number | boolean | string[]>; scopes?: string[] | null };
   lambda?: Record<string, string | number | boolean>;
 }
 
@@ -162,8 +162,11 @@ export interface AuthOptions {
 }
 
 /**
- * The token was verified before the event reached us (API Gateway's authorizer in AWS, the local
- * stack's verifier locally); here the claims become an actor with roles, and the route's roles apply.
+ * The token was verified before the event reached us, by the Lambda authorizer (functions/authorizer.ts:
+ * API Gateway runs it in AWS, the local gateway runs the same handler locally); here its context
+ * (`requestContext.authorizer.lambda`) becomes an actor with roles, and the route's roles apply.
+ * The actor is the email, else `sub` (a Cognito client-credentials token's sub is its client id),
+ * else `client_id`.
  */
 export function authentication(opts: AuthOptions): Middleware {
   return {
@@ -180,7 +183,7 @@ export function authentication(opts: AuthOptions): Middleware {
         if (!googleAccountAllowed(opts.googleSignIn, email, str(claims.hd)))
           throw new ForbiddenError(`${email} is not allowed to use this service`);
       }
-      const id = email ?? str(claims.client_id) ?? str(claims.sub);
+      const id = email ?? str(claims.sub) ?? str(claims.client_id);
       if (!id) throw new UnauthorizedError('The token names no caller (email, client_id or sub)');
       let roles = rolesFromClaims(claims);
       if (roles.length === 0 && email) roles = (await opts.rolesFor(email)) ?? [];
@@ -198,24 +201,21 @@ export function authentication(opts: AuthOptions): Middleware {
 }
 
 function claimsOf(event: ApiEvent): Record<string, unknown> | undefined {
-  const a = event.requestContext.authorizer;
-  if (a?.jwt?.claims) return a.jwt.claims;
-  if (a?.lambda) return a.lambda;
-  return undefined;
+  return event.requestContext.authorizer?.lambda;
 }
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** `roles` as a list or a comma/space separated string, or Cognito scopes `garmentflow/<role>`. */
+/**
+ * The authorizer's `roles` (a comma list; a list or a space separated string too), known roles only.
+ * Scopes are not read here: the authorizer made roles of those with the configured prefix only.
+ */
 export function rolesFromClaims(claims: Record<string, unknown>): Role[] {
-  const found = new Set<string>();
-  const words = (v: unknown) =>
-    Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.replace(/^\[|\]$/g, '').split(/[\s,]+/) : [];
-  for (const r of words(claims.roles)) found.add(r);
-  for (const s of words(claims.scope)) if (s.includes('/')) found.add(s.split('/').pop()!);
-  return knownRoles(found);
+  const v = claims.roles;
+  const words = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(/[\s,]+/) : [];
+  return knownRoles(new Set(words));
 }
 
 // ---- body ----
@@ -258,8 +258,9 @@ function stored(res: ApiResult): StoredResponse {
 /**
  * A handler names its answer before its write: under an Idempotency-Key the write's own transaction
  * then stores it with the key (db.ts `transact`), so the write and the answer a retry gets are one
- * step. Returns `res`. Routes that do not (their answer is known only after the write) still mark the
- * key written in that transaction, and store the answer right after it.
+ * step. Returns `res`. Every POST route does; an answer too big for the record is the one case left
+ * where the transaction only marks the key written and the answer is stored right after it. The
+ * replenishment run writes many transactions and carries no claim at all (handlers/stock.ts).
  */
 export function answerWith<R extends ApiResponse>(res: R): R {
   const claim = pendingClaim();

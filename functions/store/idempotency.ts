@@ -1,8 +1,10 @@
 // Idempotency records: one item per caller and key. The middleware claims it before the work (with a
 // token of its own); the request's first transaction completes it in the same write
 // (idempotencyScope.ts, db.ts `transact`): `done` with the response the handler gave, or `written`
-// when the handler gave none, the response then stored right after. A request that wrote nothing
-// completes it with its 4xx answer, or releases it (5xx). The TTL attribute drops records after 24 h.
+// when it gave none (an answer too big to keep with the key), the response then stored right after.
+// The replenishment run carries no claim (withoutCarriedClaim): its answer is stored after it.
+// A request that wrote nothing completes it with its 4xx answer, or releases it (5xx). The TTL
+// attribute drops records after 24 h.
 import { ConditionFailed, type Db, type Item } from './db.js';
 import { idempotencyEntity } from './entities.js';
 import type { StoredResponse } from './idempotencyScope.js';

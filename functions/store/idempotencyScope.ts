@@ -32,6 +32,17 @@ export function idempotencyScope<T>(fn: () => Promise<T>): Promise<T> {
   return scope.run({}, fn);
 }
 
+/**
+ * Runs `fn` with no claim for its transactions to carry: for an operation that is idempotent by
+ * itself and writes in many transactions (the replenishment run: one per order), where no single
+ * transaction can hold the answer. Its claim then stays `pending` until the answer is stored after
+ * the work; a process dying in between leaves the claim to lapse (IN_FLIGHT_SECONDS), and the retry
+ * that takes it over runs the operation again, which writes only what the first run did not.
+ */
+export function withoutCarriedClaim<T>(fn: () => Promise<T>): Promise<T> {
+  return scope.run({}, fn);
+}
+
 export function setPendingClaim(claim: PendingClaim): void {
   const holder = scope.getStore();
   if (holder) holder.claim = claim;

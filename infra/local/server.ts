@@ -1,10 +1,13 @@
-// The local stand-in for API Gateway (HTTP API, payload v2): verifies the bearer token as the JWT
-// authorizer would, builds the same event, and calls the very handler the Lambda runs.
+// The local stand-in for API Gateway (HTTP API, payload v2): runs the production Lambda authorizer
+// (functions/authorizer.ts, on the local key set: infra/local/auth.ts) on the bearer token, builds the
+// same event with its context as `requestContext.authorizer.lambda`, and calls the very handler the
+// Lambda runs.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTE_SPECS } from '../../functions/http/routes.js';
-import { verifyBearer, type LocalKeys } from './auth.js';
+import type { Observability } from '../../functions/log.js';
+import { LocalGatewayAuth, type LocalKeys } from './auth.js';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -28,6 +31,10 @@ export function gatewayEvent(req: {
   body?: string;
   requestId: string;
   sourceIp?: string;
+  /**
+   * The authorizer's context (`requestContext.authorizer.lambda`, string values; a list is joined
+   * with commas, as functions/authorizer.ts hands `roles` over).
+   */
   claims?: Record<string, unknown>;
 }): APIGatewayProxyEventV2 {
   const query: Record<string, string> = {};
@@ -57,22 +64,27 @@ export function gatewayEvent(req: {
       stage: '$default',
       time: new Date(now).toISOString(),
       timeEpoch: now,
-      ...(req.claims ? { authorizer: { jwt: { claims: asGatewayClaims(req.claims), scopes: null } } } : {}),
+      ...(req.claims ? { authorizer: { lambda: asAuthorizerContext(req.claims) } } : {}),
     },
     body: req.body,
     isBase64Encoded: false,
   } as APIGatewayProxyEventV2;
 }
 
-/** API Gateway hands JWT claims over as strings; lists arrive as "[a b]". */
-function asGatewayClaims(payload: Record<string, unknown>): Record<string, string> {
+/** A simple-response authorizer's context holds strings (and numbers, booleans): lists as comma lists. */
+function asAuthorizerContext(context: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(payload))
-    out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  for (const [k, v] of Object.entries(context))
+    out[k] = Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v);
   return out;
 }
 
-export function createLocalServer(handler: Handler, keys: LocalKeys): http.Server {
+export function createLocalServer(
+  handler: Handler,
+  keys: LocalKeys,
+  opts: { authorizerObservability?: Observability } = {},
+): http.Server {
+  const gateway = new LocalGatewayAuth(keys, opts.authorizerObservability);
   return http.createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
@@ -88,7 +100,10 @@ export function createLocalServer(handler: Handler, keys: LocalKeys): http.Serve
       const method = (req.method ?? 'GET').toUpperCase();
       if (method === 'OPTIONS') return send(res, 204, undefined);
       const isPublic = PUBLIC.includes(`${method} ${url.pathname}`);
-      const claims = isPublic ? undefined : await verifyBearer(keys, req.headers.authorization);
+      // API Gateway invokes the route's authorizer (its event: infra/local/auth.ts authorizerEvent);
+      // a refused token, or none, never reaches the handler.
+      const route = { routeKey: `${method} ${url.pathname}`, rawPath: url.pathname, requestId };
+      const claims = isPublic ? undefined : await gateway.authorize(req.headers.authorization, route);
       if (!isPublic && !claims) {
         return send(res, 401, {
           error: {

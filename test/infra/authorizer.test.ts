@@ -415,3 +415,82 @@ describe('Workspace domains and scope prefixes', () => {
     expect(await roles('admin', { ...config, scopePrefix: '' })).toBe('');
   });
 });
+
+// The options the local stack configures (infra/local/auth.ts); none is set from the environment.
+describe('configured issuers and algorithms (the local stack)', () => {
+  const LOCAL_ACCOUNTS = 'garmentflow-local-accounts';
+  let es: { privateKey: CryptoKey; jwk: JWK };
+  let esKeys: KeySets;
+  beforeAll(async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    es = { privateKey, jwk: { ...(await exportJWK(publicKey)), kid: 'e1', alg: 'ES256' } };
+    const set = createLocalJWKSet({ keys: [es.jwk] });
+    esKeys = { google: set, cognito: set };
+  });
+  const signEs = (claims: JWTPayload) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: 'e1' })
+      .setIssuedAt(nowSec - 60)
+      .setExpirationTime(nowSec + 3600)
+      .sign(es.privateKey);
+  const local: AuthorizerConfig = {
+    ...config,
+    googleClientIds: ['garmentflow-api'],
+    googleIssuers: [LOCAL_ACCOUNTS],
+    allowedGoogleDomains: [],
+    allowedGoogleEmails: [],
+    algorithms: ['ES256'],
+  };
+  const account = { iss: LOCAL_ACCOUNTS, aud: 'garmentflow-api', sub: 'x', email: 'Zoe@Home.example' };
+
+  it('RS256 only unless `algorithms` says otherwise', async () => {
+    const machine = await signEs(cognitoClaims());
+    expect(await authorize(machine, config, esKeys, NOW)).toMatchObject({ ok: false, code: 'invalid-token' });
+    expect(await authorize(machine, local, esKeys, NOW)).toMatchObject({
+      ok: true,
+      context: { roles: 'planner,system' },
+    });
+    // And the other way round: an RS256 token is refused where only ES256 is accepted.
+    expect(await authorize(await sign(cognito, cognitoClaims()), local, keys, NOW)).toMatchObject({
+      ok: false,
+      code: 'invalid-token',
+    });
+  });
+
+  it('`googleIssuers` replaces Google: its issuer is kept in the context, Google itself is refused', async () => {
+    const verified = await signEs({ ...account, email_verified: true });
+    expect(await authorize(verified, { ...local, anyGoogleAccount: true }, esKeys, NOW)).toEqual({
+      ok: true,
+      context: {
+        sub: 'x',
+        email: 'zoe@home.example',
+        email_verified: 'true',
+        hd: '',
+        iss: LOCAL_ACCOUNTS,
+        roles: '',
+        scope: '',
+        client_id: '',
+      },
+    });
+    // Without anyGoogleAccount the domain and email lists apply as in AWS.
+    expect(await authorize(verified, local, esKeys, NOW)).toMatchObject({ ok: false, code: 'account-not-allowed' });
+    const google = await signEs({ ...account, iss: 'https://accounts.google.com', email_verified: true });
+    expect(await authorize(google, { ...local, anyGoogleAccount: true }, esKeys, NOW)).toMatchObject({
+      ok: false,
+      code: 'untrusted-issuer',
+    });
+    // anyGoogleAccount waives the lists only: an unverified email is still refused.
+    const unverified = await signEs({ ...account, email_verified: false });
+    expect(await authorize(unverified, { ...local, anyGoogleAccount: true }, esKeys, NOW)).toMatchObject({
+      ok: false,
+      code: 'unverified-email',
+    });
+  });
+
+  it('configFromEnv sets none of them', () => {
+    const c = configFromEnv({ GOOGLE_CLIENT_ID: 'a', ANY_GOOGLE_ACCOUNT: 'true' } as NodeJS.ProcessEnv);
+    expect(c.algorithms).toBeUndefined();
+    expect(c.googleIssuers).toBeUndefined();
+    expect(c.anyGoogleAccount).toBeUndefined();
+  });
+});

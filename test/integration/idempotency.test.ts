@@ -13,6 +13,8 @@ let t: Awaited<ReturnType<typeof tokens>>;
 
 /** What the injected fault does to the next TransactWriteItems, and to everything after it. */
 let fault: 'none' | 'dieAfterWrite' | 'dieBeforeWrite' | 'failBeforeWrite' | 'stealClaim' = 'none';
+/** Only a TransactWriteItems whose input mentions this (undefined: the next one). */
+let faultOn: string | undefined;
 let dead = false;
 let holdWrite: Promise<void> | undefined;
 const sent: string[] = [];
@@ -34,6 +36,7 @@ beforeAll(async () => {
       sent.push(command);
       if (command !== 'TransactWriteItemsCommand') return next(args);
       if (holdWrite) await holdWrite;
+      if (faultOn && !JSON.stringify(args.input).includes(faultOn)) return next(args);
       const now = fault;
       fault = 'none';
       if (now === 'dieBeforeWrite') {
@@ -67,16 +70,17 @@ beforeAll(async () => {
 });
 
 let request = 0;
-function call(path: string, body: unknown, key: string): Promise<Answer> {
+const CALLER = 'ines@example.com';
+function call(path: string, body: unknown, key: string, roles = ['planner', 'commercial']): Promise<Answer> {
   request += 1;
   const requestId = `idem-${process.pid}-${request}`;
   const event = gatewayEvent({
     method: 'POST',
     url: new URL(path, 'http://localhost'),
     headers: { 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify(body),
+    body: body === undefined ? undefined : JSON.stringify(body),
     requestId,
-    claims: { email: 'ines@example.com', roles: ['planner', 'commercial'], iss: 'garmentflow-local' },
+    claims: { email: CALLER, roles, iss: 'garmentflow-local' },
   });
   const ctx = { awsRequestId: requestId, getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
   return handler(event, ctx);
@@ -86,6 +90,7 @@ function call(path: string, body: unknown, key: string): Promise<Answer> {
 function restart() {
   dead = false;
   fault = 'none';
+  faultOn = undefined;
 }
 
 const json = (a: Answer) => JSON.parse(a.body ?? 'null');
@@ -216,8 +221,9 @@ describe('idempotency exactly once', () => {
     expect(await ordersOf(tp.id)).toHaveLength(1);
   });
 
-  it('a route whose answer comes after the write: killed in between, the retry writes nothing (409)', async () => {
-    // Generating batches answers the batches it made (not one entity): the transaction marks the key written.
+  // Every POST route names its answer before its write (answerWith), so the key's completion rides in
+  // the write's own transaction: killed right after that write, the retry replays the answer.
+  it('every other write route, killed right after its write: the retry replays its answer', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady');
     const o = await createOrder(t.planner, tp.id, {
       matrix: matrix([
@@ -228,30 +234,141 @@ describe('idempotency exactly once', () => {
       tolerance: { overPct: 50, underPct: 3 },
     });
     for (const action of ['plan', 'release']) expect((await transition(t.planner, o.id, { action })).status).toBe(200);
-    const path = `/v1/production-orders/${o.id}/batches/generate`;
-    const batches = async () =>
-      (await api('GET', `/v1/production-orders/${o.id}/batches`, { token: t.viewer })).body.items;
-    fault = 'dieAfterWrite';
-    expect((await call(path, {}, `gen-${o.id}`)).statusCode).toBe(500);
-    restart();
-    expect(await batches()).toHaveLength(2);
-    const retry = await call(path, {}, `gen-${o.id}`);
-    expect(retry.statusCode).toBe(409);
-    expect(json(retry).error.code).toBe('IDEMPOTENCY_RESPONSE_LOST');
-    expect(await batches()).toHaveLength(2);
+    const base = `/v1/production-orders/${o.id}`;
+    const batches = async () => (await api('GET', `${base}/batches`, { token: t.viewer })).body.items;
+    const order = async () => (await api('GET', base, { token: t.viewer })).body;
 
-    // Not killed: the answer is stored right after the write, and replayed.
+    const generated = await killedThenReplayed(`${base}/batches/generate`, {}, `gen-${o.id}`, 201);
+    expect(generated.items).toHaveLength(2);
+    expect(generated.items).toEqual(await batches());
+    expect(generated.order).toEqual(await order());
+
     const one = {
       matrix: matrix([
         [1, 0, 0],
         [0, 0, 0],
       ]),
     };
-    const more = await call(`/v1/production-orders/${o.id}/batches`, one, `b-${o.id}`);
-    expect(more.statusCode, more.body).toBe(201);
-    const replay = await call(`/v1/production-orders/${o.id}/batches`, one, `b-${o.id}`);
-    expect(replay.headers?.['idempotent-replayed']).toBe('true');
-    expect(json(replay)).toEqual(json(more));
+    const made = await killedThenReplayed(`${base}/batches`, one, `b-${o.id}`, 201);
     expect(await batches()).toHaveLength(3);
+    expect((await batches())[2]).toEqual(made);
+
+    // The first start: the batch's history entry and the order's (it moves to InProgress), once.
+    const version = (await order()).version;
+    const before = (await historyOf(o.id)).length;
+    const path = `${base}/batches/${made.id}/transitions`;
+    const started = await killedThenReplayed(path, { action: 'start' }, `start-${made.id}`, 200);
+    expect(started).toMatchObject({ id: made.id, state: 'Running' });
+    expect((await order()).version).toBe(version + 1);
+    expect((await order()).state).toBe('InProgress');
+    expect(await historyOf(o.id)).toHaveLength(before + 2);
+  });
+
+  it('IQ templates and inspections, killed right after the write: replayed, written once', async () => {
+    const code = `IQ-IDEM-${process.pid}-${Date.now()}`;
+    const template = await killedThenReplayed(
+      '/v1/iq-templates',
+      { code, name: 'Knits', aql: { major: 2.5, minor: 4 } },
+      `iq-${code}`,
+      201,
+    );
+    expect(template).toMatchObject({ code, version: 1 });
+    expect((await api('GET', `/v1/iq-templates/${code}`, { token: t.viewer })).body).toEqual(template);
+
+    const tp = await createTechPack(t.commercial, 'ProductionReady', { iqTemplate: code });
+    const o = await createOrder(t.planner, tp.id, {
+      matrix: matrix([
+        [100, 0, 0],
+        [0, 0, 0],
+      ]),
+    });
+    for (const action of ['plan', 'release']) expect((await transition(t.planner, o.id, { action })).status).toBe(200);
+    const base = `/v1/production-orders/${o.id}`;
+    const batch = await api('POST', `${base}/batches`, {
+      token: t.planner,
+      body: { matrix: matrix([[100]], ['S'], ['NAVY']) },
+    });
+    expect(batch.status, JSON.stringify(batch.body)).toBe(201);
+    const batchPath = `${base}/batches/${batch.body.id}`;
+    expect(
+      (await api('POST', `${batchPath}/transitions`, { token: t.planner, body: { action: 'start' } })).status,
+    ).toBe(200);
+    const inspected = await killedThenReplayed(
+      `${batchPath}/inspections`,
+      { majorDefects: 0, minorDefects: 0, inspector: 'Quinn' },
+      `insp-${batch.body.id}`,
+      201,
+    );
+    expect(inspected).toMatchObject({ number: 1, result: 'pass' });
+    const listed = (await api('GET', `${batchPath}/inspections`, { token: t.viewer })).body.items;
+    expect(listed).toEqual([inspected]);
+  });
+
+  it('a materials refresh killed right after its write: the retry replays the summary', async () => {
+    const tp = await createTechPack(t.commercial, 'ProductionReady');
+    const created = await call('/v1/production-orders', orderBody(tp.id), `mat-open-${tp.id}`);
+    expect(created.statusCode).toBe(201);
+    const path = `/v1/production-orders/${json(created).id}/materials`;
+    const summary = await killedThenReplayed(`${path}/refresh`, undefined, `mat-${tp.id}`, 200);
+    expect(summary).toEqual((await api('GET', path, { token: t.viewer })).body);
+  });
+
+  it('a replenishment run (many transactions) killed mid-run: the retry runs again and orders once', async () => {
+    // No single transaction can carry a run's answer (one per order; functions/handlers/stock.ts):
+    // the run is idempotent by itself, its claim lapses, and the retry creates only what is missing.
+    const tp = await createTechPack(t.commercial, 'ProductionReady');
+    const stock = await api('PUT', `/v1/stock/${tp.id}`, {
+      token: t.logistics,
+      body: { cells: [{ color: 'NAVY', size: 'M', onHand: 2, reorderPoint: 5, target: 30 }] },
+    });
+    expect(stock.status, JSON.stringify(stock.body)).toBe(200);
+    const key = `run-${tp.id}`;
+    fault = 'dieAfterWrite';
+    faultOn = tp.id;
+    expect((await call('/v1/replenishment/run', undefined, key, ['admin'])).statusCode).toBe(500);
+    restart();
+    const [written, ...more] = await ordersOf(tp.id);
+    expect(written).toBeDefined();
+    expect(more).toEqual([]);
+    // While the dead request's claim holds, the key is busy (retryable), never RESPONSE_LOST.
+    const busy = await call('/v1/replenishment/run', undefined, key, ['admin']);
+    expect(busy.statusCode).toBe(409);
+    expect(json(busy).error.code).toBe('IDEMPOTENCY_IN_FLIGHT');
+    await lapseClaim(key);
+    const retry = await call('/v1/replenishment/run', undefined, key, ['admin']);
+    expect(retry.statusCode, retry.body).toBe(200);
+    expect(retry.headers?.['idempotent-replayed']).toBeUndefined();
+    expect(json(retry).created).not.toContain(written.id);
+    expect(json(retry).skipped).toContainEqual(expect.objectContaining({ techPackId: tp.id, orderId: written.id }));
+    expect(await ordersOf(tp.id)).toHaveLength(1);
+    const again = await call('/v1/replenishment/run', undefined, key, ['admin']);
+    expect(again.headers?.['idempotent-replayed']).toBe('true');
+    expect(json(again)).toEqual(json(retry));
   });
 });
+
+/** POSTs `body` with `key`, killed right after its write; then the retry: the first answer, replayed. */
+async function killedThenReplayed(path: string, body: unknown, key: string, status: number): Promise<any> {
+  fault = 'dieAfterWrite';
+  expect((await call(path, body, key)).statusCode).toBe(500);
+  restart();
+  const retry = await call(path, body, key);
+  expect(retry.statusCode, `${path}: ${retry.body}`).toBe(status);
+  expect(retry.headers?.['idempotent-replayed'], path).toBe('true');
+  return json(retry);
+}
+
+/** The dead request's claim runs out (as after IN_FLIGHT_SECONDS), without waiting for it. */
+async function lapseClaim(key: string) {
+  const { documentClient, config } = await import('../../functions/services.js');
+  const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { idempotencyEntity } = await import('../../functions/store/entities.js');
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: config.tableName,
+      Key: idempotencyEntity.key(CALLER, key),
+      UpdateExpression: 'SET lockedUntil = :past',
+      ExpressionAttributeValues: { ':past': 0 },
+    }),
+  );
+}
