@@ -79,6 +79,19 @@ function gate(btn: HTMLButtonElement, enabled: boolean, reason?: string): void {
   else btn.removeAttribute('title');
 }
 
+/**
+ * Before a container is rebuilt: the message, the confirmation and the reason box may sit inside it
+ * (next to a control); they move out first, so the rebuild never takes them along.
+ */
+function rescue(container: Element): void {
+  for (const id of ['message', 'confirm-box', 'reason-box']) {
+    const node = document.getElementById(id);
+    if (node && container.contains(node)) $('message-home').after(node);
+  }
+  const m = document.getElementById('message');
+  if (m && container.contains(m)) $('message-home').append(m);
+}
+
 /** The block a control sits in: its message goes right after it. */
 function blockOf(anchor: Element): Element {
   return anchor.closest('.row, .batch, li, .grid2, details, .reason, .inspect, .conflicts') ?? anchor;
@@ -187,6 +200,7 @@ function renderCurrent(p: OrderPanel | null): void {
   if (inspecting && !p.batches.some((b) => b.id === inspecting)) closeInspect();
 
   const rows = $('batches');
+  rescue(rows);
   rows.replaceChildren();
   const none = isInProduction(p.state) ? 'No batches yet.' : 'Batches come once the order is Released.';
   if (!p.batches.length) rows.append(el('p', { class: 'hint', text: none }));
@@ -209,6 +223,7 @@ let pending: number | null = null;
 
 function renderActions(p: OrderPanel): void {
   const actions = $('actions');
+  rescue(actions);
   actions.replaceChildren();
   const why = el('ul', { class: 'why', id: 'action-why' });
   const facts = {
@@ -236,7 +251,7 @@ function renderPush(): void {
   const b = $('push') as HTMLButtonElement;
   const n = pending;
   b.textContent = n === null ? 'Push changes' : n === 0 ? 'Push' : `Push ${fmt(n)} change${n === 1 ? '' : 's'}`;
-  const a = pushAvailability(current.editable, n);
+  const a = pushAvailability(current.editable);
   gate(b, a.enabled, a.reason);
   const why = $('push-why');
   why.hidden = a.enabled || !current.editable;
@@ -296,6 +311,7 @@ function renderConflicts(p: OrderPanel): void {
   const n = rows.length;
   $('conflicts-title').textContent = `${fmt(n)} conflict${n === 1 ? '' : 's'}`;
   const body = $('conflict-rows');
+  rescue(body);
   body.replaceChildren();
   for (const c of rows) body.append(conflictRowEl(p, c));
 }
@@ -319,15 +335,15 @@ function conflictRowEl(p: OrderPanel, c: ConflictRow): HTMLElement {
   return el(
     'tr',
     { 'data-cell': c.ref },
-    el('td', {}, cell, el('div', { class: 'secondary', text: `${c.color} / ${c.size}` })),
-    el('td', { class: 'num', text: fmt(c.mine) }),
-    el('td', { class: 'num', text: fmt(c.theirs) }),
     el(
       'td',
       {},
-      el('div', { text: c.by ?? 'another user' }),
-      el('div', { class: 'secondary', text: when(c.at, p.timeZone) }),
+      cell,
+      el('div', { class: 'secondary', text: `${c.color} / ${c.size}` }),
+      el('div', { class: 'who', text: `${c.by ?? 'another user'}, ${when(c.at, p.timeZone)}` }),
     ),
+    el('td', { class: 'num', text: fmt(c.mine) }),
+    el('td', { class: 'num', text: fmt(c.theirs) }),
     el('td', { class: 'choices' }, mine, theirs),
   );
 }
@@ -335,7 +351,7 @@ function conflictRowEl(p: OrderPanel, c: ConflictRow): HTMLElement {
 function resolve(choices: ConflictChoice[], anchor: Element): void {
   if (!current) return;
   const orderId = current.orderId;
-  const what = choices.length === 1 ? choices[0].color + '/' + choices[0].size : `${fmt(choices.length)} cells`;
+  const what = choices.length === 1 ? `${choices[0].color}/${choices[0].size}` : `${fmt(choices.length)} cells`;
   void act(
     `Resolving ${what}…`,
     () => call('resolveConflicts', orderId, choices),
@@ -676,7 +692,10 @@ function refresh(discard: boolean): void {
       undefined,
       anchor,
     );
-  if (!discard) return run();
+  if (!discard) {
+    run();
+    return;
+  }
   const n = pending
     ? `your ${fmt(pending)} unpushed change${pending === 1 ? '' : 's'}`
     : 'the changes you have not pushed';
@@ -736,6 +755,7 @@ async function loadOrders(more: boolean, quiet = false): Promise<void> {
     () => call('listOrders', { state, techPackId, limit: 20, cursor }),
     (a: Answer<ListPage<OrderListItem>>) => {
       const list = $('order-list');
+      rescue(list);
       if (!more) list.replaceChildren();
       for (const o of a.data.items) list.append(orderItemEl(o));
       if (!more && !a.data.items.length) list.append(el('li', { class: 'hint', text: 'No orders match.' }));

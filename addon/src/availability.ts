@@ -101,9 +101,11 @@ export function batchAvailability(b: { state: BatchState }, orderState: OrderSta
   );
 }
 
-/** Push: only with something to send, on an order whose matrix may change. */
-export function pushAvailability(editable: boolean, pending: number | null): Availability<'push'> {
+/**
+ * Push: only on an order whose matrix may change. A count of 0 does not disable it: the count is
+ * read when the sidebar is shown, and the planner may have typed since (the push itself then says).
+ */
+export function pushAvailability(editable: boolean): Availability<'push'> {
   if (!editable) return { action: 'push', enabled: false, reason: 'The quantities are frozen in this state.' };
-  if (pending === 0) return { action: 'push', enabled: false, reason: 'Nothing to push: the sheet matches the order.' };
   return { action: 'push', enabled: true };
 }
