@@ -311,7 +311,10 @@ export class AddonService {
    * the sheet's record or the order list): one UrlFetchApp.fetchAll.
    */
   private pull(orderId: string, techPackId?: string): OrderSnapshot {
-    const known = techPackId || this.findOrderSheet(orderId)?.snap.techPackId || undefined;
+    // Only Draft and Planned orders have gates that need it (plan, release).
+    const old = this.findOrderSheet(orderId)?.snap;
+    const wanted = !old || isEditable(old.state);
+    const known = wanted ? techPackId || old?.techPackId || undefined : undefined;
     const { order, batches, materials, techPack } = this.api().pullOrder(orderId, known);
     const tp = techPack && !(techPack instanceof ApiError) && techPack.state ? techPack.state : null;
     return this.snapshot(order, batches, materials, this.plansOf(orderId), tp);
