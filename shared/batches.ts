@@ -2,7 +2,7 @@
 // from the batch plan, the batch state machine, and the order's progress (batched, produced,
 // rejected). Pure: no storage, no transport.
 import { ConflictError, IllegalTransitionError } from './errors.js';
-import { emptyMatrix, matrixTotal, reshape } from './matrix.js';
+import { byRemainder, emptyMatrix, matrixTotal, reshape } from './matrix.js';
 import { toleranceBounds, type BatchSummary } from './productionOrder.js';
 import type { Actor, HistoryEntry, Matrix, OrderState, ProductionOrder } from './types.js';
 import type * as v from 'valibot';
@@ -238,11 +238,6 @@ function idiv(a: number, b: number): number {
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-
-/** Column indexes, largest remainder first (ties: the earlier size). */
-function byRemainder(fracs: readonly number[]): number[] {
-  return fracs.map((_, i) => i).sort((a, b) => fracs[b] - fracs[a] || a - b);
-}
 
 /**
  * Splits one color's quantities per size into batches of at most `maxBatchQty` garments.

@@ -74,3 +74,35 @@ export function addMatrices(a: Matrix, b: Matrix): Matrix {
 export function sameCells(a: Matrix, b: Matrix): boolean {
   return JSON.stringify([a.sizes, a.colors, a.quantities]) === JSON.stringify([b.sizes, b.colors, b.quantities]);
 }
+
+/** Indexes by remainder, largest first (ties: the earlier index). Batch planning and apportion use it. */
+export function byRemainder(fracs: readonly number[]): number[] {
+  return fracs.map((_, i) => i).sort((a, b) => fracs[b] - fracs[a] || a - b);
+}
+
+/**
+ * `total` whole units shared in proportion to `weights` by largest remainder (Hamilton): each share
+ * is its exact quota rounded down, and the units still missing go one each to the largest
+ * remainders. The shares add up to `total` exactly and none is further than one unit from its
+ * quota. All weights 0 (or none): all zero shares, and `total` must be 0.
+ */
+export function apportion(total: number, weights: readonly number[]): number[] {
+  if (!Number.isInteger(total) || total < 0) throw new Error('apportion: total must be a whole number >= 0');
+  if (weights.some((w) => !Number.isFinite(w) || w < 0)) throw new Error('apportion: weights must be >= 0');
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum === 0) {
+    if (total !== 0) throw new Error('apportion: no weight to share a non-zero total over');
+    return weights.map(() => 0);
+  }
+  // Quotas rounded to 1e-9 so that 0.1 + 0.2 style noise never decides a remainder.
+  const quota = weights.map((w) => Math.round(((total * w) / sum) * 1e9) / 1e9);
+  const shares = quota.map((q) => Math.floor(q));
+  let left = total - shares.reduce((a, b) => a + b, 0);
+  for (const i of byRemainder(quota.map((q, i) => q - shares[i]))) {
+    if (left <= 0) break;
+    if (weights[i] === 0) continue;
+    shares[i] += 1;
+    left -= 1;
+  }
+  return shares;
+}

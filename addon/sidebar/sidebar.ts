@@ -1,18 +1,25 @@
 /// <reference lib="dom" />
-// The sidebar: the current order (push, refresh, transitions, batches, materials), the order list
-// (filters, pagination) and new orders. Plain DOM; every server call goes through run.ts.
-import { batchActionsFrom, isInProduction, type BatchAction } from '../../shared/batches.js';
+// The sidebar: the current order (push, refresh, transitions, batches, materials, conflicts,
+// bulk entry), the order list (filters, pagination) and new orders. Plain DOM; every server call
+// goes through run.ts. Google's Editor add-on conventions: its CSS look (style.css), messages next
+// to the control that caused them, confirmations inside the sidebar, progress with counts.
+import { isInProduction, type BatchAction } from '../../shared/batches.js';
 import { ORDER_STATES, type OrderState } from '../../shared/types.js';
 import { BATCH_ACTION_WORDS, ORDER_COMMAND_WORDS, stateWord, type OrderCommand } from '../../shared/vocabulary.js';
+import { batchAvailability, orderAvailability, pushAvailability } from '../src/availability.js';
 import { inspectionWords, planWords } from '../src/layout.js';
 import { toleranceWords } from '../src/messages.js';
 import type { BatchRow, InspectionPlan } from '../src/model.js';
 import type {
+  BulkOutcome,
+  ConflictChoice,
+  ConflictRow,
   InspectionInput,
   ListPage,
   OrderListItem,
   OrderPanel,
   PushSummary,
+  RatioFillRequest,
   TechPackListItem,
 } from '../src/protocol.js';
 import { call, ServerError, type Answer } from './run.js';
@@ -49,41 +56,98 @@ function el<K extends keyof HTMLElementTagNameMap>(
 const stateLabel = stateWord;
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-// ---- status line and busy state --------------------------------------------------------------------
+// ---- status line, busy state, in-sidebar confirmations ---------------------------------------------
 
 let busy = 0;
 
+/** Buttons a gate disabled stay disabled after a busy spell (data-off). */
 function setBusy(on: boolean, label = 'Working…'): void {
   busy += on ? 1 : -1;
   const b = $('busy');
   b.textContent = label;
   b.hidden = busy <= 0;
   document.body.classList.toggle('busy', busy > 0);
-  for (const btn of Array.from(document.querySelectorAll('button'))) (btn as HTMLButtonElement).disabled = busy > 0;
+  for (const btn of Array.from(document.querySelectorAll('button')))
+    (btn as HTMLButtonElement).disabled = busy > 0 || (btn as HTMLElement).dataset.off === '1';
 }
 
-function say(kind: 'info' | 'ok' | 'error', text: string): void {
+/** Enables or disables a button for a reason that outlasts busy spells; the reason is its title. */
+function gate(btn: HTMLButtonElement, enabled: boolean, reason?: string): void {
+  btn.dataset.off = enabled ? '0' : '1';
+  btn.disabled = !enabled || busy > 0;
+  if (reason && !enabled) btn.title = reason;
+  else btn.removeAttribute('title');
+}
+
+/**
+ * Before a container is rebuilt: the message, the confirmation and the reason box may sit inside it
+ * (next to a control); they move out first, so the rebuild never takes them along.
+ */
+function rescue(container: Element): void {
+  for (const id of ['message', 'confirm-box', 'reason-box']) {
+    const node = document.getElementById(id);
+    if (node && container.contains(node)) $('message-home').after(node);
+  }
+  const m = document.getElementById('message');
+  if (m && container.contains(m)) $('message-home').append(m);
+}
+
+/** The block a control sits in: its message goes right after it. */
+function blockOf(anchor: Element): Element {
+  return anchor.closest('.row, .batch, li, .grid2, details, .reason, .inspect, .conflicts') ?? anchor;
+}
+
+/**
+ * The message, next to the control that caused it (or at the top when nothing did): an error from
+ * a button low in a long batch list is shown under that button, in view.
+ */
+function say(kind: 'info' | 'ok' | 'error', text: string, anchor?: Element | null): void {
   const m = $('message');
   m.className = `msg ${kind}`;
   m.textContent = text;
   m.hidden = !text;
+  const place = anchor && document.body.contains(anchor) ? blockOf(anchor) : null;
+  if (place) place.after(m);
+  else $('message-home').append(m);
+  if (text && place) m.scrollIntoView({ block: 'nearest' });
 }
 
-/** Runs one server call with the UI busy; errors land in the status line. */
+let confirmed: (() => void) | null = null;
+
+/** Asks inside the sidebar (never window.confirm), under the control that asked. */
+function confirmHere(anchor: Element, text: string, yes: string, onYes: () => void): void {
+  const box = $('confirm-box');
+  $('confirm-text').textContent = text;
+  $('confirm-ok').textContent = yes;
+  blockOf(anchor).after(box);
+  box.hidden = false;
+  confirmed = onYes;
+  ($('confirm-cancel') as HTMLButtonElement).focus();
+}
+
+function closeConfirm(): void {
+  $('confirm-box').hidden = true;
+  confirmed = null;
+}
+
+/** Runs one server call with the UI busy; its message lands next to `anchor` (the control clicked). */
 async function act<T>(
   label: string,
   fn: () => Promise<Answer<T>>,
   onOk: (a: Answer<T>) => void,
   onError?: (e: ServerError) => void,
+  anchor?: Element | null,
 ): Promise<boolean> {
   setBusy(true, label);
   try {
     const a = await fn();
-    if (a.notice) say('ok', a.notice);
-    onOk(a); // may replace the notice (a push that met conflicts is not "ok")
+    onOk(a);
+    // After rendering (which may rebuild the anchor): the notice next to what caused it.
+    if (a.notice) say('ok', a.notice, anchor && document.body.contains(anchor) ? anchor : anchorAgain(anchor));
     return true;
   } catch (e) {
-    say('error', e instanceof ServerError || e instanceof Error ? e.message : String(e));
+    const text = e instanceof ServerError || e instanceof Error ? e.message : String(e);
+    say('error', text, anchor && document.body.contains(anchor) ? anchor : anchorAgain(anchor));
     if (e instanceof ServerError && e.code === 'NO_API_URL') $('open-settings').hidden = false;
     if (e instanceof ServerError && onError) onError(e);
     return false;
@@ -92,11 +156,18 @@ async function act<T>(
   }
 }
 
+/** A button rebuilt by a render is found again by its id. */
+function anchorAgain(anchor?: Element | null): Element | null {
+  const id = anchor?.id;
+  return id ? document.getElementById(id) : null;
+}
+
 // ---- the current order -------------------------------------------------------------------------
 
 let current: OrderPanel | null = null;
 
 function renderCurrent(p: OrderPanel | null): void {
+  pending = null; // counted again below (the sheet may have changed with this answer)
   current = p;
   $('current-empty').hidden = !!p;
   $('current-body').hidden = !p;
@@ -118,20 +189,18 @@ function renderCurrent(p: OrderPanel | null): void {
   $('c-extracut').textContent = p.extraCutPct ? `${p.extraCutPct}% over the ordered quantity` : 'none';
   ($('push') as HTMLButtonElement).hidden = !p.editable;
   ($('discard') as HTMLButtonElement).hidden = !p.editable;
-
-  const actions = $('actions');
-  actions.replaceChildren();
-  for (const a of p.actions) {
-    const label = ORDER_COMMAND_WORDS[a].label;
-    const b = el('button', { id: `action-${a}`, type: 'button', text: label, class: a === 'cancel' ? 'danger' : '' });
-    b.addEventListener('click', () => onAction(a));
-    actions.append(b);
-  }
+  $('bulk').hidden = !p.editable;
+  if (p.orderId !== filledFor) renderFill(p);
+  renderConflicts(p);
+  renderActions(p);
+  renderPush();
+  if (p.editable) void loadPending(p.orderId);
   $('reason-box').hidden = true;
   pendingFinish = null;
   if (inspecting && !p.batches.some((b) => b.id === inspecting)) closeInspect();
 
   const rows = $('batches');
+  rescue(rows);
   rows.replaceChildren();
   const none = isInProduction(p.state) ? 'No batches yet.' : 'Batches come once the order is Released.';
   if (!p.batches.length) rows.append(el('p', { class: 'hint', text: none }));
@@ -147,6 +216,241 @@ function renderCurrent(p: OrderPanel | null): void {
   mat.className = p.materialsStale ? 'stale' : '';
 }
 
+// ---- availability: what cannot succeed is shown disabled, with the reason -------------------------
+
+/** Unpushed changes on the order's sheet (null: not counted yet). */
+let pending: number | null = null;
+
+function renderActions(p: OrderPanel): void {
+  const actions = $('actions');
+  rescue(actions);
+  actions.replaceChildren();
+  const why = el('ul', { class: 'why', id: 'action-why' });
+  const facts = {
+    ...p,
+    batches: p.batches,
+    techPackState: p.techPackState ?? null,
+    toBatch: p.toBatch ?? null,
+    pending: p.editable ? pending : 0,
+  };
+  for (const a of orderAvailability(facts)) {
+    const label = ORDER_COMMAND_WORDS[a.action].label;
+    const cls =
+      a.action === 'cancel' ? 'danger' : a.action === 'generateBatches' || a.action === 'release' ? 'create' : '';
+    const b = el('button', { id: `action-${a.action}`, type: 'button', text: label, class: cls });
+    b.addEventListener('click', () => onAction(a.action, b));
+    gate(b, a.enabled, a.reason);
+    actions.append(b);
+    if (!a.enabled) why.append(el('li', { 'data-why': a.action, text: `${label}: ${a.reason}` }));
+  }
+  if (why.children.length) actions.append(why);
+}
+
+function renderPush(): void {
+  if (!current) return;
+  const b = $('push') as HTMLButtonElement;
+  const n = pending;
+  b.textContent = n === null ? 'Push changes' : n === 0 ? 'Push' : `Push ${fmt(n)} change${n === 1 ? '' : 's'}`;
+  const a = pushAvailability(current.editable);
+  gate(b, a.enabled, a.reason);
+  const why = $('push-why');
+  why.hidden = a.enabled || !current.editable;
+  why.textContent = a.reason ?? '';
+}
+
+let counting = false;
+
+/**
+ * Counts the sheet's unpushed changes (one read of the sheet), quietly: no busy state. It runs when
+ * the order is shown, when the sidebar gets the focus back from the sheet, and when the pointer
+ * comes to the push button or the actions (so the label is current before a click).
+ */
+async function loadPending(orderId: string): Promise<void> {
+  if (counting) return;
+  counting = true;
+  const before = pending;
+  try {
+    const a = await call('pendingChanges', orderId);
+    if (current?.orderId !== orderId) return;
+    pending = a.data.count;
+  } catch {
+    pending = null; // not counted: the push itself says
+  } finally {
+    counting = false;
+  }
+  if (current?.orderId !== orderId) return;
+  renderPush();
+  if (pending !== before) renderActions(current);
+}
+
+// ---- conflicts resolved in place ----------------------------------------------------------------------
+
+/** "1 Dec, 15:58" in the spreadsheet's time zone (File > Settings), not UTC. */
+function when(iso: string | null, timeZone: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const opts: Intl.DateTimeFormatOptions = {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: timeZone || 'UTC',
+  };
+  try {
+    return new Intl.DateTimeFormat('en-GB', opts).format(d);
+  } catch {
+    return new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: 'UTC' }).format(d);
+  }
+}
+
+function renderConflicts(p: OrderPanel): void {
+  const rows = p.conflicts ?? [];
+  $('conflicts').hidden = rows.length === 0;
+  const n = rows.length;
+  $('conflicts-title').textContent = `${fmt(n)} conflict${n === 1 ? '' : 's'}`;
+  const body = $('conflict-rows');
+  rescue(body);
+  body.replaceChildren();
+  for (const c of rows) body.append(conflictRowEl(p, c));
+}
+
+function conflictRowEl(p: OrderPanel, c: ConflictRow): HTMLElement {
+  const cell = el('button', { type: 'button', class: 'link', id: `cell-${c.ref}`, text: c.ref });
+  cell.title = `${c.color} / ${c.size}: show it on the sheet`;
+  cell.addEventListener('click', () => {
+    void act(
+      `Showing ${c.ref}…`,
+      () => call('selectCell', p.orderId, c.row, c.col),
+      () => undefined,
+      undefined,
+      cell,
+    );
+  });
+  const mine = el('button', { type: 'button', id: `mine-${c.ref}`, text: 'Keep mine' });
+  const theirs = el('button', { type: 'button', id: `theirs-${c.ref}`, text: 'Take theirs' });
+  mine.addEventListener('click', () => resolve([{ color: c.color, size: c.size, keep: 'mine' }], mine));
+  theirs.addEventListener('click', () => resolve([{ color: c.color, size: c.size, keep: 'theirs' }], theirs));
+  return el(
+    'tr',
+    { 'data-cell': c.ref },
+    el(
+      'td',
+      {},
+      cell,
+      el('div', { class: 'secondary', text: `${c.color} / ${c.size}` }),
+      el('div', { class: 'who', text: `${c.by ?? 'another user'}, ${when(c.at, p.timeZone)}` }),
+    ),
+    el('td', { class: 'num', text: fmt(c.mine) }),
+    el('td', { class: 'num', text: fmt(c.theirs) }),
+    el('td', { class: 'choices' }, mine, theirs),
+  );
+}
+
+function resolve(choices: ConflictChoice[], anchor: Element): void {
+  if (!current) return;
+  const orderId = current.orderId;
+  const what = choices.length === 1 ? `${choices[0].color}/${choices[0].size}` : `${fmt(choices.length)} cells`;
+  void act(
+    `Resolving ${what}…`,
+    () => call('resolveConflicts', orderId, choices),
+    (a) => renderCurrent(a.data),
+    undefined,
+    $('push'),
+  );
+  void anchor;
+}
+
+function resolveAll(keep: 'mine' | 'theirs', anchor: Element): void {
+  const rows = current?.conflicts ?? [];
+  if (!rows.length) return;
+  const text =
+    keep === 'mine'
+      ? `Keep your value in all ${fmt(rows.length)} cells? They become changes to push, over the other planner's.`
+      : `Take the other planner's value in all ${fmt(rows.length)} cells? Your values for them are dropped.`;
+  confirmHere(anchor, text, keep === 'mine' ? 'Keep mine' : 'Take theirs', () =>
+    resolve(
+      rows.map((c) => ({ color: c.color, size: c.size, keep })),
+      anchor,
+    ),
+  );
+}
+
+// ---- bulk entry: ratio fill, paste by codes -------------------------------------------------------------
+
+let filledFor: string | null = null;
+
+function renderFill(p: OrderPanel): void {
+  filledFor = p.orderId;
+  const sizes = p.sizes ?? [];
+  const colors = p.colors ?? [];
+  $('fill-sizes').textContent = sizes.length ? `Sizes, in order: ${sizes.join(' : ')}` : '';
+  const ratio = $('fill-ratio') as HTMLInputElement;
+  ratio.placeholder = sizes.map(() => '1').join(':') || '1:2:3:3:2:1';
+  const box = $('fill-colors');
+  box.replaceChildren();
+  for (const [i, c] of colors.entries()) {
+    const id = `fill-c-${i}`;
+    box.append(el('label', { for: id, text: c }), el('input', { id, type: 'number', min: '0', 'data-color': c }));
+  }
+  $('paste-unknown').hidden = true;
+}
+
+function readFill(): RatioFillRequest {
+  const total = ($('fill-total') as HTMLInputElement).value.trim();
+  const split = Array.from(document.querySelectorAll<HTMLInputElement>('#fill-colors input'))
+    .filter((i) => i.value.trim() !== '')
+    .map((i) => ({ color: i.dataset.color!, value: Number(i.value) }));
+  return {
+    total: total === '' ? null : Number(total),
+    sizeRatio: ($('fill-ratio') as HTMLInputElement).value,
+    split,
+    splitBy: ($('fill-by') as HTMLSelectElement).value === 'pieces' ? 'pieces' : 'percent',
+  };
+}
+
+function fill(anchor: Element): void {
+  if (!current) return;
+  const orderId = current.orderId;
+  const req = readFill();
+  const run = () =>
+    void act(
+      `Filling ${fmt((current?.sizes?.length ?? 0) * (current?.colors?.length ?? 0))} cells…`,
+      () => call('ratioFill', orderId, req),
+      (a: Answer<BulkOutcome>) => renderCurrent(a.data.panel),
+      undefined,
+      anchor,
+    );
+  if (current.total > 0)
+    confirmHere(anchor, `Replace all ${fmt(current.total)} garments of the matrix with the ratio fill?`, 'Fill', run);
+  else run();
+}
+
+function paste(anchor: Element): void {
+  if (!current) return;
+  const orderId = current.orderId;
+  void act(
+    'Reading the selection…',
+    () => call('pasteByCodes', orderId),
+    (a: Answer<BulkOutcome>) => {
+      renderCurrent(a.data.panel);
+      const list = $('paste-unknown');
+      list.replaceChildren();
+      const lost = [
+        ...a.data.unknownColors.map((u) => `Color ${u.code} (${u.ref}): ${fmt(u.pieces)} pieces not placed`),
+        ...a.data.unknownSizes.map((u) => `Size ${u.code} (${u.ref}): ${fmt(u.pieces)} pieces not placed`),
+        ...a.data.bad.map((b) => `${b.ref} ${b.reason}`),
+      ];
+      for (const t of lost) list.append(el('li', { text: t }));
+      list.hidden = !lost.length;
+      ($('paste-box') as HTMLDetailsElement).open = true;
+    },
+    undefined,
+    anchor,
+  );
+}
+
 /** States whose lot can be inspected: it has been (or is being) sewn. */
 const INSPECTABLE = new Set<string>(['Running', 'Finished']);
 
@@ -160,22 +464,34 @@ function batchRowEl(b: BatchRow): HTMLElement {
     el('span', { class: `state s-${b.state}`, text: stateLabel(b.state) }),
     el('span', { class: 'b-qty', text: `${fmt(b.produced)}/${fmt(b.total)} (${done}%)${missing}` }),
   );
-  const btn = (id: string, text: string, fn: () => void) => {
+  const btn = (id: string, text: string, fn: (x: HTMLButtonElement) => void, enabled = true, reason?: string) => {
     const x = el('button', { type: 'button', id: `${id}-${b.id}`, text });
-    x.addEventListener('click', fn);
+    x.addEventListener('click', () => fn(x));
+    gate(x, enabled, reason);
     row.append(x);
+    return x;
   };
-  for (const action of batchActionsFrom(b.state)) {
+  const orderState = current?.state ?? 'Released';
+  for (const a of batchAvailability(b, orderState)) {
+    const action = a.action;
     if (action === 'finish') {
       // Finishing reads the batch's output sheet: offer to open it first.
       const open = () => call('openBatchOutput', current!.orderId, b.id);
-      const hint = (a: Answer<{ sheetName: string }>) =>
-        say('info', `Type produced and rejected quantities on "${a.data.sheetName}", then click Finish.`);
-      btn('output', 'Output sheet', () => void act('Opening the output sheet…', open, hint));
+      btn('output', 'Output sheet', (x) => {
+        const hint = (r: Answer<{ sheetName: string }>) =>
+          say('info', `Type produced and rejected quantities on "${r.data.sheetName}", then click Finish.`, x);
+        void act('Opening the output sheet…', open, hint, undefined, x);
+      });
     }
-    btn(BATCH_BUTTON[action].id, BATCH_ACTION_WORDS[action].label, () => batchCall(action, b.id));
+    btn(
+      BATCH_BUTTON[action].id,
+      BATCH_ACTION_WORDS[action].label,
+      (x) => batchCall(action, b.id, undefined, x),
+      a.enabled,
+      a.reason,
+    );
   }
-  if (INSPECTABLE.has(b.state)) btn('inspect', 'Inspect', () => openInspect(b.id));
+  if (INSPECTABLE.has(b.state)) btn('inspect', 'Inspect', (x) => openInspect(b.id, x));
   const result = b.inspection ? inspectionWords(b) : '';
   const sub = [b.plan ? planWords(b.plan) : '', result ? `inspection ${result}` : ''].filter(Boolean).join(' · ');
   const subClass = `b-sub ${b.inspection?.result ?? ''}`;
@@ -183,7 +499,7 @@ function batchRowEl(b: BatchRow): HTMLElement {
   return row;
 }
 
-function batchCall(action: BatchAction, batchId: string, reason?: string): void {
+function batchCall(action: BatchAction, batchId: string, reason?: string, anchor?: Element | null): void {
   if (!current) return;
   const orderId = current.orderId;
   if (action === 'finish') {
@@ -199,14 +515,17 @@ function batchCall(action: BatchAction, batchId: string, reason?: string): void 
       ($('reason') as HTMLInputElement).value = '';
       ($('reason') as HTMLInputElement).focus();
     };
-    void act(`${BATCH_ACTION_WORDS.finish.doing}…`, run, (a) => renderCurrent(a.data), onError);
+    const at = anchor ?? document.getElementById(`finish-${batchId}`);
+    void act(`${BATCH_ACTION_WORDS.finish.doing} ${batchId}…`, run, (a) => renderCurrent(a.data), onError, at);
     return;
   }
   const fn = BATCH_BUTTON[action].fn as 'startBatch' | 'cancelBatch';
   void act(
-    `${BATCH_ACTION_WORDS[action].doing}…`,
+    `${BATCH_ACTION_WORDS[action].doing} ${batchId}…`,
     () => call(fn, orderId, batchId),
     (a) => renderCurrent(a.data),
+    undefined,
+    anchor,
   );
 }
 
@@ -227,7 +546,7 @@ function showPlan(plan: InspectionPlan): void {
 }
 
 /** Opens the form: the plan is fetched now, for this one batch. */
-function openInspect(batchId: string): void {
+function openInspect(batchId: string, anchor?: Element): void {
   if (!current) return;
   const orderId = current.orderId;
   void act(
@@ -243,6 +562,8 @@ function openInspect(batchId: string): void {
       showPlan(a.data.plan);
       ($('i-major') as HTMLInputElement).focus();
     },
+    undefined,
+    anchor,
   );
 }
 
@@ -269,25 +590,32 @@ function recordInspection(): void {
   const batchId = inspecting;
   const input = readInspection();
   const send = () => call('recordInspection', orderId, batchId, input);
-  void act(`Recording the inspection of ${batchId}…`, send, (a) => {
-    renderCurrent(a.data.panel);
-    inspecting = batchId;
-    $('inspect-box').hidden = false;
-    const pass = a.data.inspection.result === 'pass';
-    const r = $('i-result');
-    r.hidden = false;
-    r.className = pass ? 'pass' : 'fail';
-    r.textContent = pass
-      ? `PASS: batch ${batchId} may finish.`
-      : `FAIL: batch ${batchId} was rejected by the plan. Sort or rework the lot, then inspect again.`;
-  });
+  void act(
+    `Recording the inspection of ${batchId}…`,
+    send,
+    (a) => {
+      closeConfirm();
+      renderCurrent(a.data.panel);
+      inspecting = batchId;
+      $('inspect-box').hidden = false;
+      const pass = a.data.inspection.result === 'pass';
+      const r = $('i-result');
+      r.hidden = false;
+      r.className = pass ? 'pass' : 'fail';
+      r.textContent = pass
+        ? `PASS: batch ${batchId} may finish.`
+        : `FAIL: batch ${batchId} was rejected by the plan. Sort or rework the lot, then inspect again.`;
+    },
+    undefined,
+    $('i-ok'),
+  );
 }
 
 let pendingAction: OrderCommand | null = null;
 /** The batch waiting for a reason before it finishes (garments not accounted for). */
 let pendingFinish: string | null = null;
 
-function onAction(action: OrderCommand): void {
+function onAction(action: OrderCommand, anchor?: Element): void {
   if (!current) return;
   const words = ORDER_COMMAND_WORDS[action];
   if (words.needsReason) {
@@ -296,56 +624,82 @@ function onAction(action: OrderCommand): void {
     $('reason-box').hidden = false;
     $('reason-label').textContent = words.reasonPrompt;
     ($('reason') as HTMLInputElement).value = '';
+    if (anchor) blockOf(anchor).after($('reason-box'));
     ($('reason') as HTMLInputElement).focus();
     return;
   }
-  runAction(action, undefined);
+  runAction(action, undefined, anchor);
 }
 
-function runAction(action: OrderCommand, reason: string | undefined): void {
+function runAction(action: OrderCommand, reason: string | undefined, anchor?: Element | null): void {
   if (!current) return;
   const orderId = current.orderId;
-  const doing = `${ORDER_COMMAND_WORDS[action].doing}…`;
+  const at = anchor ?? document.getElementById(`action-${action}`);
   if (action === 'generateBatches') {
+    const n = current.toGenerate;
+    const doing = n ? `Generating ${fmt(n)} batch${n === 1 ? '' : 'es'}…` : `${ORDER_COMMAND_WORDS[action].doing}…`;
     void act(
       doing,
       () => call('generateBatches', orderId),
       (a) => renderCurrent(a.data),
+      undefined,
+      at,
     );
     return;
   }
   void act(
-    doing,
+    `${ORDER_COMMAND_WORDS[action].doing} ${orderId}…`,
     () => call('transitionOrder', orderId, action, reason ? { reason } : {}),
     (a) => {
       renderCurrent(a.data);
-      void loadOrders(false);
+      void loadOrders(false, true);
     },
+    undefined,
+    at,
   );
 }
 
 function push(): void {
   if (!current) return;
   const orderId = current.orderId;
+  const n = pending;
+  const label = n ? `Pushing ${fmt(n)} cell${n === 1 ? '' : 's'}…` : 'Pushing…';
+  let conflicted: string | null = null;
   void act(
-    'Pushing…',
+    label,
     () => call('pushOrder', orderId),
     (a: Answer<PushSummary>) => {
       renderCurrent(a.data.panel);
-      if (a.data.conflicts) say('error', a.notice ?? `${a.data.conflicts} conflict(s): see the red cells.`);
+      if (a.data.conflicts) conflicted = a.notice ?? `${a.data.conflicts} conflict(s): see the list below.`;
     },
-  ).then(() => undefined);
+    undefined,
+    $('push'),
+  ).then(() => {
+    // A push that met conflicts is not "ok": say so next to the list of cells to resolve.
+    if (conflicted) say('error', conflicted, $('push'));
+  });
 }
 
 function refresh(discard: boolean): void {
   if (!current) return;
   const orderId = current.orderId;
-  if (discard && !window.confirm('Throw away the changes you have not pushed, and reload the order?')) return;
-  void act(
-    discard ? 'Discarding…' : 'Refreshing…',
-    () => call('refreshOrder', orderId, discard),
-    (a) => renderCurrent(a.data),
-  );
+  const anchor = $(discard ? 'discard' : 'refresh');
+  const run = () =>
+    void act(
+      discard ? 'Discarding your changes…' : `Refreshing ${orderId}…`,
+      () => call('refreshOrder', orderId, discard),
+      (a) => renderCurrent(a.data),
+      undefined,
+      anchor,
+    );
+  if (!discard) {
+    run();
+    return;
+  }
+  const n = pending
+    ? `your ${fmt(pending)} unpushed change${pending === 1 ? '' : 's'}`
+    : 'the changes you have not pushed';
+  confirmHere(anchor, `Throw away ${n} and reload the order?`, 'Discard', run);
 }
 
 async function loadActive(): Promise<void> {
@@ -369,8 +723,10 @@ function orderItemEl(o: OrderListItem): HTMLElement {
     () =>
       void act(
         `Opening ${o.id}…`,
-        () => call('openOrder', o.id),
+        () => call('openOrder', o.id, o.techPackId),
         (a) => renderCurrent(a.data),
+        undefined,
+        $('current'),
       ),
   );
   return el(
@@ -390,7 +746,7 @@ function orderItemEl(o: OrderListItem): HTMLElement {
   );
 }
 
-async function loadOrders(more: boolean): Promise<void> {
+async function loadOrders(more: boolean, quiet = false): Promise<void> {
   const state = ($('f-state') as HTMLSelectElement).value as OrderState | '';
   const techPackId = ($('f-techpack') as HTMLInputElement).value.trim();
   const cursor = more ? nextCursor : null;
@@ -399,12 +755,15 @@ async function loadOrders(more: boolean): Promise<void> {
     () => call('listOrders', { state, techPackId, limit: 20, cursor }),
     (a: Answer<ListPage<OrderListItem>>) => {
       const list = $('order-list');
+      rescue(list);
       if (!more) list.replaceChildren();
       for (const o of a.data.items) list.append(orderItemEl(o));
       if (!more && !a.data.items.length) list.append(el('li', { class: 'hint', text: 'No orders match.' }));
       nextCursor = a.data.nextCursor;
       $('more').hidden = !nextCursor;
     },
+    undefined,
+    quiet ? null : $(more ? 'more' : 'search'),
   );
 }
 
@@ -427,7 +786,7 @@ function create(): void {
   const techPackId = ($('n-techpack') as HTMLSelectElement).value;
   const deliveryDate = ($('n-date') as HTMLInputElement).value;
   if (!techPackId) {
-    say('error', 'Pick a tech pack first.');
+    say('error', 'Pick a tech pack first.', $('create'));
     return;
   }
   void act(
@@ -435,8 +794,10 @@ function create(): void {
     () => call('createOrder', deliveryDate ? { techPackId, deliveryDate } : { techPackId }),
     (a) => {
       renderCurrent(a.data);
-      void loadOrders(false);
+      void loadOrders(false, true);
     },
+    undefined,
+    $('current'),
   );
 }
 
@@ -455,12 +816,28 @@ function init(): void {
         'Refreshing materials…',
         () => call('refreshMaterials', current!.orderId),
         (a) => renderCurrent(a.data),
+        undefined,
+        $('refresh-materials'),
       );
   });
+  $('confirm-ok').addEventListener('click', () => {
+    const yes = confirmed;
+    closeConfirm();
+    yes?.();
+  });
+  $('confirm-cancel').addEventListener('click', closeConfirm);
+  for (const id of ['push-row', 'actions'])
+    $(id).addEventListener('pointerenter', () => {
+      if (current?.editable && busy <= 0) void loadPending(current.orderId);
+    });
+  $('keep-all').addEventListener('click', () => resolveAll('mine', $('keep-all')));
+  $('take-all').addEventListener('click', () => resolveAll('theirs', $('take-all')));
+  $('fill').addEventListener('click', () => fill($('fill')));
+  $('paste').addEventListener('click', () => paste($('paste')));
   $('reason-ok').addEventListener('click', () => {
     const reason = ($('reason') as HTMLInputElement).value.trim();
     if (!reason) {
-      say('error', 'Type a reason first: it is kept in the order history.');
+      say('error', 'Type a reason first: it is kept in the order history.', $('reason-ok'));
       return;
     }
     const a = pendingAction;
@@ -509,6 +886,7 @@ function init(): void {
     call('getActiveOrder').then(
       (a) => {
         if (busy <= 0 && a.data && a.data.orderId !== current?.orderId) renderCurrent(a.data);
+        else if (current?.editable) void loadPending(current.orderId);
       },
       () => undefined,
     );

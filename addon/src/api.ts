@@ -314,15 +314,21 @@ export class ApiClient {
   }
 
   /** The order, its batches and its materials, fetched in parallel. */
-  pullOrder(id: string): {
+  /** With `techPackId` (known from an earlier pull or the order list), its tech pack goes in the same fetchAll. */
+  pullOrder(
+    id: string,
+    techPackId?: string,
+  ): {
     order: ProductionOrder;
     batches: ApiBatch[] | ApiError;
     materials: ApiMaterials | ApiError;
+    techPack?: { state: TechPack['state'] } | ApiError;
   } {
-    const [order, batches, materials] = this.sendAll([
+    const [order, batches, materials, techPack] = this.sendAll([
       this.req('GET', `/production-orders/${seg(id)}`),
       this.req('GET', `/production-orders/${seg(id)}/batches`),
       this.req('GET', `/production-orders/${seg(id)}/materials`),
+      ...(techPackId ? [this.req('GET', `/tech-packs/${seg(techPackId)}`)] : []),
     ]);
     if (order instanceof ApiError) throw order;
     let allBatches: ApiBatch[] | ApiError = batches instanceof ApiError ? batches : listItems<ApiBatch>(batches);
@@ -337,6 +343,7 @@ export class ApiClient {
       order: order as ProductionOrder,
       batches: allBatches,
       materials: materials as ApiMaterials | ApiError,
+      ...(techPackId ? { techPack: techPack as { state: TechPack['state'] } | ApiError } : {}),
     };
   }
 }

@@ -18,6 +18,8 @@ export interface GRange {
   getColumn(): number;
   getNumRows(): number;
   getNumColumns(): number;
+  /** Selects the range (and shows its sheet): clicking a conflict in the sidebar. */
+  activate(): GRange;
 }
 
 export interface GProtection {
@@ -51,6 +53,8 @@ export interface GSpreadsheet {
   insertSheet(sheetName: string): GSheet;
   getActiveSheet(): GSheet;
   toast(msg: string, title: string, timeoutSeconds?: number): void;
+  /** What the planner selected (paste by codes reads it). */
+  getActiveRange(): GRange | null;
   /** An IANA zone, e.g. "Europe/Lisbon": what "today" means for this spreadsheet. */
   getSpreadsheetTimeZone(): string;
 }

@@ -5,6 +5,8 @@ import { gas } from './gas.js';
 import { isOrderCommand } from '../../shared/vocabulary.js';
 import { friendly, type Activity } from './messages.js';
 import type {
+  BulkOutcome,
+  ConflictChoice,
   InspectionForm,
   InspectionInput,
   InspectionOutcome,
@@ -13,7 +15,9 @@ import type {
   OrderListQuery,
   OrderPanel,
   Outcome,
+  PendingCount,
   PushSummary,
+  RatioFillRequest,
   ServerApi,
   SettingsView,
   TechPackListItem,
@@ -123,8 +127,8 @@ export function getActiveOrder(): Outcome<OrderPanel | null> {
   return run('open', (s) => s.activeOrder());
 }
 
-export function openOrder(orderId: string): Outcome<OrderPanel> {
-  return panelRun('open', (s) => s.openOrder(orderId));
+export function openOrder(orderId: string, techPackId?: string): Outcome<OrderPanel> {
+  return panelRun('open', (s) => s.openOrder(orderId, typeof techPackId === 'string' ? techPackId : undefined));
 }
 
 export function createOrder(input: { techPackId: string; deliveryDate?: string }): Outcome<OrderPanel> {
@@ -204,6 +208,26 @@ export function refreshMaterialsPlanFromMenu(): void {
     .toast(out.ok ? (out.notice ?? '') : out.message, 'GarmentFlow', 8);
 }
 
+export function pendingChanges(orderId: string): Outcome<PendingCount> {
+  return run('push', (s) => s.pendingChanges(orderId));
+}
+
+export function selectCell(orderId: string, row: number, col: number): Outcome<null> {
+  return run('open', (s) => s.selectCell(orderId, row, col));
+}
+
+export function resolveConflicts(orderId: string, choices: ConflictChoice[]): Outcome<OrderPanel> {
+  return panelRun('push', (s) => s.resolveConflicts(orderId, choices ?? []));
+}
+
+export function ratioFill(orderId: string, request: RatioFillRequest): Outcome<BulkOutcome> {
+  return run<BulkOutcome>('push', (s) => s.ratioFill(orderId, request), true);
+}
+
+export function pasteByCodes(orderId: string): Outcome<BulkOutcome> {
+  return run<BulkOutcome>('push', (s) => s.pasteByCodes(orderId), true);
+}
+
 // The sidebar's contract, checked at compile time: every ServerApi function exists with this signature.
 const serverApi: ServerApi = {
   getSettings,
@@ -226,5 +250,10 @@ const serverApi: ServerApi = {
   getInspectionPlan,
   recordInspection,
   refreshMaterialsPlan,
+  pendingChanges,
+  selectCell,
+  resolveConflicts,
+  ratioFill,
+  pasteByCodes,
 };
 void serverApi;

@@ -68,6 +68,62 @@ export interface OrderPanel {
   extraCutPct: number;
   materialsStale: boolean | null;
   pulledAt: string;
+  /** The matrix's codes (ratio fill lists the colors; paste maps onto them). */
+  sizes?: string[];
+  colors?: string[];
+  /** Gate facts for addon/src/availability.ts (the sidebar computes what is enabled): null when not read. */
+  techPackState?: TechPackState | null;
+  /** Garments still to batch and the batches generating would create (in production), null when not known. */
+  toBatch?: number | null;
+  toGenerate?: number | null;
+  /** Cells refused by the last push and not resolved yet. */
+  conflicts?: ConflictRow[];
+  /** The spreadsheet's time zone (File > Settings): times are shown in it. */
+  timeZone?: string;
+}
+
+/** One cell a push could not send because another planner changed it meanwhile. */
+export interface ConflictRow {
+  color: string;
+  size: string;
+  /** Where it is on the order sheet: "C22", and its 1-based row and column. */
+  ref: string;
+  row: number;
+  col: number;
+  /** What it held when you pulled, what you typed, what it holds now. */
+  base: number;
+  mine: number;
+  theirs: number;
+  by: string | null;
+  /** ISO time of their change. */
+  at: string | null;
+}
+
+export type ConflictChoice = { color: string; size: string; keep: 'mine' | 'theirs' };
+
+export interface RatioFillRequest {
+  total?: number | null;
+  sizeRatio: string;
+  split: { color: string; value: number }[];
+  splitBy: 'percent' | 'pieces';
+}
+
+/** After a ratio fill or a paste: what was written to the sheet as pending edits, and what was not. */
+export interface BulkOutcome {
+  panel: OrderPanel;
+  /** Cells whose value changed on the sheet (pending until pushed). */
+  changed: number;
+  placed: number;
+  unknownSizes: { code: string; ref: string; pieces: number }[];
+  unknownColors: { code: string; ref: string; pieces: number }[];
+  bad: { ref: string; reason: string }[];
+}
+
+export interface PendingCount {
+  /** What a push would send: changed cells (+1 for new sizes/colors). */
+  count: number;
+  invalid: number;
+  conflicts: number;
 }
 
 export interface PushSummary {
@@ -113,7 +169,8 @@ export interface ServerApi {
   listOrders(query: OrderListQuery): Outcome<ListPage<OrderListItem>>;
   listTechPacks(state: string): Outcome<ListPage<TechPackListItem>>;
   getActiveOrder(): Outcome<OrderPanel | null>;
-  openOrder(orderId: string): Outcome<OrderPanel>;
+  /** `techPackId` (from the list) lets the tech pack's state come in the same fetchAll. */
+  openOrder(orderId: string, techPackId?: string): Outcome<OrderPanel>;
   createOrder(input: { techPackId: string; deliveryDate?: string }): Outcome<OrderPanel>;
   refreshOrder(orderId: string, discard: boolean): Outcome<OrderPanel>;
   pushOrder(orderId: string): Outcome<PushSummary>;
@@ -128,6 +185,12 @@ export interface ServerApi {
   refreshMaterials(orderId: string): Outcome<OrderPanel>;
   /** Rewrites the spreadsheet's "Materials plan" sheet (addon/src/materialsPlanSheet.ts). */
   refreshMaterialsPlan(): Outcome<MaterialsPlanSummary>;
+  /** The "Push 12 changes" count: one read of the order sheet. */
+  pendingChanges(orderId: string): Outcome<PendingCount>;
+  selectCell(orderId: string, row: number, col: number): Outcome<null>;
+  resolveConflicts(orderId: string, choices: ConflictChoice[]): Outcome<OrderPanel>;
+  ratioFill(orderId: string, request: RatioFillRequest): Outcome<BulkOutcome>;
+  pasteByCodes(orderId: string): Outcome<BulkOutcome>;
 }
 
 export type ServerFunction = keyof ServerApi;

@@ -2,12 +2,16 @@
 // these as the script's global functions; everything here is plain TypeScript Node can run.
 import { ApiClient, ApiError, urlFetchTransport, type Transport } from './api.js';
 import { composeView, readConflictDetails, type ConflictDetails } from './conflicts.js';
-import { diffSheet, pendingCount, type SheetDiff } from './diff.js';
+import { cellKey, diffSheet, pendingCount, type CellEdit, type SheetDiff } from './diff.js';
 import type { GasServices, GSheet, GSpreadsheet } from './gas.js';
-import { parseOrderSheet, renderOrderSheet, type CellMark } from './layout.js';
+import { a1, parseOrderSheet, renderOrderSheet, type CellMark, type Rendered } from './layout.js';
 import { ContextError, friendlyApiError, UserError } from './messages.js';
-import type { BatchAction } from '../../shared/batches.js';
-import { matrixTotal } from '../../shared/matrix.js';
+import { countGenerated, isInProduction, remainingToBatch, type BatchAction } from '../../shared/batches.js';
+import { ratioFill as fillByRatio } from '../../shared/ratioFill.js';
+import type { TechPackState } from '../../shared/types.js';
+import { mapPasted } from './paste.js';
+import { applyChoices, conflictRows, withCells } from './resolve.js';
+import { cellValue, matrixTotal } from '../../shared/matrix.js';
 import { EDITABLE_STATES, isEditableState as isEditable } from '../../shared/productionOrder.js';
 import {
   BATCH_ACTION_WORDS,
@@ -24,18 +28,24 @@ import {
   type BatchRow,
   type InspectionInput,
   type InspectionPlan,
+  type Matrix,
   type OrderSnapshot,
   type ProductionOrder,
 } from './model.js';
 import { outputSheetName, parseOutputSheet, renderOutputSheet, unaccountedCells } from './output.js';
 import type {
+  BulkOutcome,
+  ConflictChoice,
+  ConflictRow,
   InspectionForm,
   InspectionOutcome,
   ListPage,
   OrderListItem,
   OrderListQuery,
   OrderPanel,
+  PendingCount,
   PushSummary,
+  RatioFillRequest,
   SettingsView,
   TechPackListItem,
   TransitionOptions,
@@ -78,6 +88,18 @@ export function checkApiUrl(raw: string, prefixes: string[]): string {
   }
   return url;
 }
+
+/**
+ * What the add-on keeps with a sheet's snapshot for the sidebar (in the same state record): the
+ * gates' facts (addon/src/availability.ts) and the cells the last push could not send.
+ */
+export interface SnapExtras {
+  techPackState?: TechPackState | null;
+  toBatch?: number | null;
+  toGenerate?: number | null;
+  conflicts?: ConflictRow[];
+}
+type Snap = OrderSnapshot & SnapExtras;
 
 function same(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -241,7 +263,22 @@ export class AddonService {
       extraCutPct: snap.extraCutPct ?? 0,
       materialsStale: snap.materials ? snap.materials.stale : null,
       pulledAt: snap.pulledAt,
+      sizes: [...snap.matrix.sizes],
+      colors: [...snap.matrix.colors],
+      techPackState: (snap as Snap).techPackState ?? null,
+      toBatch: (snap as Snap).toBatch ?? null,
+      toGenerate: (snap as Snap).toGenerate ?? null,
+      conflicts: (snap as Snap).conflicts ?? [],
+      timeZone: this.timeZone(),
     };
+  }
+
+  private timeZone(): string {
+    try {
+      return this.ss.getSpreadsheetTimeZone() || 'UTC';
+    } catch {
+      return 'UTC';
+    }
   }
 
   activeOrder(): OrderPanel | null {
@@ -269,10 +306,18 @@ export class AddonService {
     return null;
   }
 
-  /** Pulls the order with its batches and materials: one UrlFetchApp.fetchAll. */
-  private pull(orderId: string): OrderSnapshot {
-    const { order, batches, materials } = this.api().pullOrder(orderId);
-    return this.snapshot(order, batches, materials, this.plansOf(orderId));
+  /**
+   * Pulls the order with its batches and materials (and its tech pack, when its id is known: from
+   * the sheet's record or the order list): one UrlFetchApp.fetchAll.
+   */
+  private pull(orderId: string, techPackId?: string): OrderSnapshot {
+    // Only Draft and Planned orders have gates that need it (plan, release).
+    const old = this.findOrderSheet(orderId)?.snap;
+    const wanted = !old || isEditable(old.state);
+    const known = wanted ? techPackId || old?.techPackId || undefined : undefined;
+    const { order, batches, materials, techPack } = this.api().pullOrder(orderId, known);
+    const tp = techPack && !(techPack instanceof ApiError) && techPack.state ? techPack.state : null;
+    return this.snapshot(order, batches, materials, this.plansOf(orderId), tp);
   }
 
   /** The sampling plans fetched before for an order's batches (kept in its sheet's record). */
@@ -287,11 +332,12 @@ export class AddonService {
     batches: ApiBatch[] | ApiError | null,
     materials: ApiMaterials | ApiError | null,
     plans: Record<string, InspectionPlan> = {},
-  ): OrderSnapshot {
+    techPackState: TechPackState | null = null,
+  ): Snap {
     const errors: string[] = [];
     if (batches instanceof ApiError) errors.push(`Batches: ${friendlyApiError(batches).message}`);
     if (materials instanceof ApiError) errors.push(`Materials: ${friendlyApiError(materials).message}`);
-    return snapshotOf(
+    const snap: Snap = snapshotOf(
       order,
       batches instanceof ApiError ? null : batches,
       materials instanceof ApiError ? null : materials,
@@ -299,6 +345,17 @@ export class AddonService {
       this.now(),
       plans,
     );
+    snap.techPackState = techPackState;
+    if (isInProduction(order.state) && order.progress?.batched && order.batchPlan) {
+      try {
+        const remaining = remainingToBatch(order);
+        snap.toBatch = matrixTotal(remaining);
+        snap.toGenerate = countGenerated(remaining, order.batchPlan.maxBatchQty);
+      } catch {
+        // Not known: nothing is disabled over it.
+      }
+    }
+    return snap;
   }
 
   /** Writes the sheet (one setValues) and remembers what it was written from. */
@@ -307,7 +364,9 @@ export class AddonService {
     snap: OrderSnapshot,
     view?: { display?: unknown[][]; marks?: CellMark[] },
     status?: string,
-  ): void {
+    /** What to keep with the snapshot that depends on where the matrix landed (conflicts' A1 references). */
+    extras?: (r: Rendered) => SnapExtras,
+  ): Rendered {
     const rendered = renderOrderSheet({
       snap,
       display: view?.display as never,
@@ -316,7 +375,9 @@ export class AddonService {
         status ?? `Pulled ${snap.pulledAt}${snap.sectionErrors.length ? ` — ${snap.sectionErrors.join(' ')}` : ''}`,
     });
     writeOrderSheet(this.g.SpreadsheetApp, sheet, rendered);
-    this.state.put({ sheetId: sheet.getSheetId(), snap }, this.now());
+    const stored = extras ? { ...snap, ...extras(rendered) } : snap;
+    this.state.put({ sheetId: sheet.getSheetId(), snap: stored }, this.now());
+    return rendered;
   }
 
   private diffOf(sheet: GSheet, snap: OrderSnapshot): SheetDiff {
@@ -330,7 +391,7 @@ export class AddonService {
     return diffSheet(snap.matrix, parsed);
   }
 
-  openOrder(orderId: string): { panel: OrderPanel; notice?: string } {
+  openOrder(orderId: string, techPackId?: string): { panel: OrderPanel; notice?: string } {
     const existing = this.findOrderSheet(orderId);
     if (existing) {
       try {
@@ -345,7 +406,7 @@ export class AddonService {
       }
     }
     this.toast(`Opening order ${orderId}…`);
-    const snap = this.pull(orderId);
+    const snap = this.pull(orderId, techPackId);
     const sheet = this.ss.insertSheet(
       freeSheetName(this.ss, `PO ${snap.styleCode ? `${snap.styleCode} ` : ''}${snap.id}`),
     );
@@ -361,7 +422,7 @@ export class AddonService {
     const body: { techPackId: string; deliveryDate?: string } = { techPackId };
     if (input.deliveryDate) body.deliveryDate = input.deliveryDate;
     const order = this.api().createOrder(body);
-    const opened = this.openOrder(order.id);
+    const opened = this.openOrder(order.id, techPackId);
     return { panel: opened.panel, notice: `Order ${order.id} created in Draft for tech pack ${techPackId}.` };
   }
 
@@ -394,20 +455,212 @@ export class AddonService {
     status: string,
   ): { panel: OrderPanel; notice?: string } {
     const unsent = d && isEditable(snap.state) ? [...d.edits] : [];
+    const carried = d ? this.unresolved(sheet, snap, unsent) : [];
     const view = composeView({
       server: snap.matrix,
       unsent,
+      conflicts: carried.map((c) => ({ color: c.color, size: c.size, from: c.base, to: c.mine, current: c.theirs })),
       bad: d?.bad ?? [],
       conflictBy: snap.updatedBy,
       conflictAt: snap.updatedAt,
     });
+    const keep = (r: Rendered): SnapExtras => {
+      const rows = conflictRows({
+        server: snap.matrix,
+        unsent,
+        conflicts: [],
+        bad: d?.bad ?? [],
+        block: r.quantities,
+        by: snap.updatedBy || null,
+        at: snap.updatedAt || null,
+      });
+      const moved = carried.map((c) => ({ ...c, ...placeOf(snap.matrix, r, c) }));
+      (snap as Snap).conflicts = [...moved, ...rows];
+      return { conflicts: (snap as Snap).conflicts };
+    };
     const kept = view.pending + view.conflicted + view.invalid;
     const notice = kept
       ? `${status}. ${view.pending ? `${plural(view.pending, 'unpushed change')} kept (blue). ` : ''}${view.conflicted ? `${plural(view.conflicted, 'cell')} changed on both sides (red). ` : ''}${view.invalid ? `${plural(view.invalid, 'bad cell')} (orange).` : ''}`.trim()
       : undefined;
-    this.write(sheet, { ...snap, matrix: view.base }, view, notice ?? status);
+    this.write(sheet, { ...snap, matrix: view.base }, view, notice ?? status, keep);
     sheet.activate();
     return { panel: this.panel(snap, sheet.getName()), notice };
+  }
+
+  /** Conflicts of the sheet's record still open after a pull: the cell not edited since, and unchanged on the server. */
+  private unresolved(sheet: GSheet, fresh: OrderSnapshot, unsent: CellEdit[]): ConflictRow[] {
+    const old = this.state.get(sheet.getSheetId())?.snap as Snap | undefined;
+    const edited = new Set(unsent.map((e) => cellKey(e.color, e.size)));
+    return (old?.conflicts ?? []).filter(
+      (c) => !edited.has(cellKey(c.color, c.size)) && cellValue(fresh.matrix, c.color, c.size) === c.theirs,
+    );
+  }
+
+  // ---- conflicts resolved in place, bulk entry -----------------------------------------------------
+
+  /** "Push 12 changes": what a push would send now (one read of the sheet). */
+  pendingChanges(orderId: string): PendingCount {
+    const { sheet, snap } = this.orderSheet(orderId);
+    const conflicts = (snap as Snap).conflicts?.length ?? 0;
+    if (!isEditable(snap.state)) return { count: 0, invalid: 0, conflicts };
+    const d = this.diffOf(sheet, snap);
+    return { count: pendingCount(d), invalid: d.bad.length, conflicts };
+  }
+
+  /** Shows a cell of the order's sheet (a conflict clicked in the sidebar). */
+  selectCell(orderId: string, row: number, col: number): null {
+    const { sheet } = this.orderSheet(orderId);
+    if (!Number.isInteger(row) || !Number.isInteger(col) || row < 1 || col < 1)
+      throw new UserError('VALIDATION_FAILED', 'That cell is not on the sheet.');
+    sheet.activate();
+    sheet.getRange(row, col, 1, 1).activate();
+    return null;
+  }
+
+  /**
+   * Keep mine / take theirs, per cell: a kept cell shows your value again as a pending edit from the
+   * value the server holds now (the next push sends it against the new version); a taken one keeps
+   * theirs. One read and one write of the sheet; nothing is sent.
+   */
+  resolveConflicts(orderId: string, choices: ConflictChoice[]): { panel: OrderPanel; notice?: string } {
+    const { sheet, snap } = this.orderSheet(orderId);
+    const open = (snap as Snap).conflicts ?? [];
+    if (!open.length) return { panel: this.panel(snap, sheet.getName()), notice: 'No conflicts left to resolve.' };
+    const d = this.editableDiff(sheet, snap);
+    const r = applyChoices(open, Array.isArray(choices) ? choices : [], d.edits);
+    const status = [
+      r.kept ? `${plural(r.kept, 'cell')} kept as yours (pending: push to send)` : '',
+      r.taken ? `${plural(r.taken, 'cell')} set to the other value` : '',
+      r.remaining.length ? `${plural(r.remaining.length, 'conflict')} left` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    const panel = this.writePending(sheet, snap, r.edits, d, r.remaining, `${status}.`);
+    const pending = r.edits.length;
+    const next = pending ? ` ${plural(pending, 'change')} waiting: Push to send.` : '';
+    return { panel, notice: `${status}.${next}` };
+  }
+
+  /** Ratio fill: the whole matrix from a total, a size ratio and a color split, as pending edits. */
+  ratioFill(orderId: string, req: RatioFillRequest): { data: BulkOutcome; notice?: string } {
+    const { sheet, snap } = this.orderSheet(orderId);
+    const d = this.editableDiff(sheet, snap);
+    const out = fillByRatio({
+      sizes: snap.matrix.sizes,
+      colors: snap.matrix.colors,
+      total: req?.total ?? null,
+      sizeRatio: req?.sizeRatio ?? '',
+      split: Array.isArray(req?.split) ? req.split : [],
+      splitBy: req?.splitBy === 'pieces' ? 'pieces' : 'percent',
+    });
+    if (!out.ok) throw new UserError('VALIDATION_FAILED', `Nothing was filled: ${out.problems.join('; ')}.`);
+    const cells = out.matrix.colors.flatMap((color, r) =>
+      out.matrix.sizes.map((size, c) => ({ color, size, to: out.matrix.quantities[r][c] })),
+    );
+    const total = out.colorTotals.reduce((a, b) => a + b, 0);
+    return this.bulk(
+      sheet,
+      snap,
+      d,
+      cells,
+      `Ratio fill: ${plural(total, 'garment')} over ${plural(out.matrix.colors.length, 'color')}`,
+      {
+        unknownSizes: [],
+        unknownColors: [],
+        bad: [],
+      },
+    );
+  }
+
+  /** Paste by codes: the selected range (any sheet) mapped onto the order's cells by size and color code. */
+  pasteByCodes(orderId: string): { data: BulkOutcome; notice?: string } {
+    const { sheet, snap } = this.orderSheet(orderId);
+    const range = this.ss.getActiveRange();
+    if (!range)
+      throw new UserError(
+        'VALIDATION_FAILED',
+        'Select the range to paste first: a size row on top, color codes on the left.',
+      );
+    const values = range.getValues();
+    const m = mapPasted(values, { row: range.getRow(), col: range.getColumn() }, snap.matrix.sizes, snap.matrix.colors);
+    if (m.problems.length) throw new UserError('VALIDATION_FAILED', `Nothing was pasted: ${m.problems.join('; ')}.`);
+    const d = this.editableDiff(sheet, snap);
+    return this.bulk(sheet, snap, d, m.cells, `Pasted ${plural(m.cells.length, 'cell')} by code`, m);
+  }
+
+  private editableDiff(sheet: GSheet, snap: OrderSnapshot): SheetDiff {
+    if (!isEditable(snap.state)) {
+      const editable = EDITABLE_STATES.map(stateWord).join(' or ');
+      throw new UserError(
+        'NOT_EDITABLE',
+        `This order is ${stateWord(snap.state)}: quantities change only while it is ${editable}.`,
+      );
+    }
+    const d = this.diffOf(sheet, snap);
+    if (d.structureChanged)
+      throw new UserError('UNPUSHED_CHANGES', 'You added or removed sizes or colors on the sheet: push them first.');
+    return d;
+  }
+
+  private bulk(
+    sheet: GSheet,
+    snap: OrderSnapshot,
+    d: SheetDiff,
+    cells: { color: string; size: string; to: number }[],
+    what: string,
+    left: Pick<BulkOutcome, 'unknownSizes' | 'unknownColors' | 'bad'>,
+  ): { data: BulkOutcome; notice?: string } {
+    const set = new Set(cells.map((c) => cellKey(c.color, c.size)));
+    const { edits, changed } = withCells(snap.matrix, d.edits, cells);
+    // A cell set here is no longer in conflict, nor bad.
+    const remaining = ((snap as Snap).conflicts ?? []).filter((c) => !set.has(cellKey(c.color, c.size)));
+    const bad = d.bad.filter((b) => !set.has(cellKey(b.color, b.size)));
+    const notPlaced = [
+      ...left.unknownColors.map((u) => `color ${u.code} (${u.ref}, ${plural(u.pieces, 'piece')})`),
+      ...left.unknownSizes.map((u) => `size ${u.code} (${u.ref}, ${plural(u.pieces, 'piece')})`),
+    ];
+    const status =
+      `${what}: ${plural(changed, 'cell')} changed, pending until you push.` +
+      (notPlaced.length ? ` Not on this order, not placed: ${notPlaced.join(', ')}.` : '') +
+      (left.bad.length ? ` Not whole numbers, skipped: ${left.bad.map((b) => b.ref).join(', ')}.` : '');
+    const panel = this.writePending(sheet, snap, edits, { ...d, bad }, remaining, status);
+    return {
+      data: {
+        panel,
+        changed,
+        placed: cells.length,
+        unknownSizes: left.unknownSizes,
+        unknownColors: left.unknownColors,
+        bad: left.bad,
+      },
+      notice: status,
+    };
+  }
+
+  /** Rewrites the sheet with `edits` pending over the pulled values, the bad cells and open conflicts marked. */
+  private writePending(
+    sheet: GSheet,
+    snap: OrderSnapshot,
+    edits: CellEdit[],
+    d: Pick<SheetDiff, 'bad'>,
+    conflicts: ConflictRow[],
+    status: string,
+  ): OrderPanel {
+    const conflicted = new Set(conflicts.map((c) => cellKey(c.color, c.size)));
+    const view = composeView({
+      server: snap.matrix,
+      unsent: edits.filter((e) => !conflicted.has(cellKey(e.color, e.size))),
+      conflicts: conflicts.map((c) => ({ color: c.color, size: c.size, from: c.base, to: c.mine, current: c.theirs })),
+      bad: d.bad,
+      conflictBy: conflicts[0]?.by ?? snap.updatedBy,
+      conflictAt: conflicts[0]?.at ?? snap.updatedAt,
+    });
+    const next: Snap = { ...snap, conflicts };
+    this.write(sheet, next, view, status, (r) => ({
+      conflicts: conflicts.map((c) => ({ ...c, ...placeOf(snap.matrix, r, c) })),
+    }));
+    sheet.activate();
+    return this.panel(next, sheet.getName());
   }
 
   // ---- push --------------------------------------------------------------------------------------
@@ -480,13 +733,19 @@ export class AddonService {
     if (conflict) {
       // Nothing of the request was applied. Read what the order holds now and lose nothing.
       const current = api.getOrder(orderId);
-      const snap = { ...this.snapshot(current, null, null), batches: old.batches, materials: old.materials };
+      const snap: Snap = {
+        ...this.snapshot(current, null, null, {}, (old as Snap).techPackState ?? null),
+        batches: old.batches,
+        materials: old.materials,
+      };
+      const by = conflict.updatedBy ?? current.updatedBy;
+      const at = conflict.updatedAt ?? current.updatedAt;
       const view = composeView({
         server: current.matrix,
         unsent: cells,
         conflicts: conflict.conflicts,
-        conflictBy: conflict.updatedBy ?? current.updatedBy,
-        conflictAt: conflict.updatedAt ?? current.updatedAt,
+        conflictBy: by,
+        conflictAt: at,
         bad: d.bad,
       });
       const msg = friendlyApiError(
@@ -498,7 +757,19 @@ export class AddonService {
       const dropped = view.dropped.length
         ? ` ${plural(view.dropped.length, 'change')} to cells that no longer exist could not be kept.`
         : '';
-      this.write(sheet, { ...snap, matrix: view.base }, view, msg + dropped);
+      const rows = (r: Rendered) => {
+        snap.conflicts = conflictRows({
+          server: current.matrix,
+          unsent: cells,
+          conflicts: conflict.conflicts,
+          bad: d.bad,
+          block: r.quantities,
+          by: by || null,
+          at: at || null,
+        });
+        return { conflicts: snap.conflicts };
+      };
+      this.write(sheet, { ...snap, matrix: view.base }, view, msg + dropped, rows);
       this.toast(`${plural(view.conflicted, 'conflict')}: see the red cells.`);
       return {
         summary: {
@@ -513,11 +784,30 @@ export class AddonService {
       };
     }
     if (!order?.matrix) order = api.getOrder(orderId);
-    const snap = { ...this.snapshot(order, null, null), batches: old.batches, materials: old.materials };
-    const view = composeView({ server: order.matrix, bad: d.bad });
+    const snap = {
+      ...this.snapshot(order, null, null, {}, (old as Snap).techPackState ?? null),
+      batches: old.batches,
+      materials: old.materials,
+    };
+    // Conflicts not resolved yet stay listed (and red) while their cells were not sent and did not move.
+    const sentKeys = new Set(cells.map((c) => cellKey(c.color, c.size)));
+    const carried = ((old as Snap).conflicts ?? []).filter(
+      (c) => !sentKeys.has(cellKey(c.color, c.size)) && cellValue(order!.matrix, c.color, c.size) === c.theirs,
+    );
+    const view = composeView({
+      server: order.matrix,
+      bad: d.bad,
+      conflicts: carried.map((c) => ({ color: c.color, size: c.size, from: c.base, to: c.mine, current: c.theirs })),
+      conflictBy: carried[0]?.by,
+      conflictAt: carried[0]?.at,
+    });
     const what = `${plural(cells.length, 'change')}${d.structureChanged ? ' and the new sizes/colors' : ''}`;
     const status = `Pushed ${what}: now version ${order.version}.${view.invalid ? ` ${plural(view.invalid, 'bad cell')} not sent (orange).` : ''}${snap.materials ? ' Materials show the last refresh.' : ''}`;
-    this.write(sheet, { ...snap, matrix: view.base }, view, status); // the one range write
+    const placed = (r: Rendered): SnapExtras => {
+      (snap as Snap).conflicts = carried.map((c) => ({ ...c, ...placeOf(order!.matrix, r, c) }));
+      return { conflicts: (snap as Snap).conflicts };
+    };
+    this.write(sheet, { ...snap, matrix: view.base }, view, status, placed); // the one range write
     this.toast(`Pushed ${what}.`);
     return {
       summary: {
@@ -817,6 +1107,13 @@ export function inspectionBody(input: InspectionInput): InspectionInput {
   if (notes) out.notes = notes;
   if (bad.length) throw new UserError('VALIDATION_FAILED', `The inspection was not sent: ${bad.join('; ')}.`);
   return out;
+}
+
+/** Where a cell of `m` landed on a rendered sheet. */
+function placeOf(m: Matrix, r: Rendered, c: { color: string; size: string }): Pick<ConflictRow, 'row' | 'col' | 'ref'> {
+  const row = r.quantities.row + m.colors.indexOf(c.color);
+  const col = r.quantities.col + m.sizes.indexOf(c.size);
+  return { row, col, ref: a1(row, col) };
 }
 
 function capitalized(word: string): string {

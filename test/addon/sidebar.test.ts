@@ -331,6 +331,280 @@ describe('the sidebar with canned answers', () => {
   });
 });
 
+const quiet = (name: string) =>
+  name === 'listOrders' || name === 'listTechPacks'
+    ? { ok: true, data: { items: [], nextCursor: null } }
+    : name === 'pendingChanges'
+      ? { ok: true, data: { count: 0, invalid: 0, conflicts: 0 } }
+      : undefined;
+
+describe('the sidebar: conflicts, bulk entry, gates, confirmations, progress', () => {
+  it('lists conflicts in the sheet time zone, selects a cell, keeps mine or takes theirs per cell and for all', async () => {
+    const at = '2026-12-01T09:58:40.002Z';
+    const row = (ref: string, r: number, color: string, mine: number, theirs: number) => ({
+      color,
+      size: 'S',
+      ref,
+      row: r,
+      col: 2,
+      base: 10,
+      mine,
+      theirs,
+      by: 'bo@example.com',
+      at,
+    });
+    const both = [row('B8', 8, 'NAVY', 12, 50), row('B9', 9, 'RED', 8, 9)];
+    let conflicts = both;
+    const state = () => panel({ conflicts, timeZone: 'Asia/Dhaka', sizes: ['S'], colors: ['NAVY', 'RED'] });
+    const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name, args) => {
+      const q = quiet(name);
+      if (q) return q;
+      if (name === 'getActiveOrder') return { ok: true, data: state() };
+      if (name === 'selectCell') return { ok: true, data: null };
+      if (name === 'resolveConflicts') {
+        const choices = args[1] as { color: string }[];
+        conflicts = conflicts.filter((c) => !choices.some((x) => x.color === c.color));
+        return { ok: true, data: state(), notice: `${choices.length} resolved` };
+      }
+      throw new Error(`unexpected ${name}`);
+    });
+    page.on('dialog', (d) => {
+      errors.push(`window dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.locator('#conflicts-title', { hasText: '2 conflicts' }).waitFor();
+    // Who, and when in the spreadsheet's time zone (Dhaka is UTC+6), not raw UTC.
+    expect(await page.textContent('[data-cell="B8"]')).toContain('bo@example.com');
+    expect(await page.textContent('[data-cell="B8"]')).toContain('1 Dec, 15:58');
+    expect(await page.textContent('[data-cell="B8"] td:nth-child(2)')).toBe('12');
+    expect(await page.textContent('[data-cell="B8"] td:nth-child(3)')).toBe('50');
+    await page.click('#cell-B9');
+    await expect.poll(() => calls.find((c) => c.name === 'selectCell')?.args).toEqual(['PO-000001', 9, 2]);
+    await page.click('#mine-B8');
+    await page.locator('#conflicts-title', { hasText: '1 conflict' }).waitFor();
+    expect(calls.find((c) => c.name === 'resolveConflicts')?.args).toEqual([
+      'PO-000001',
+      [{ color: 'NAVY', size: 'S', keep: 'mine' }],
+    ]);
+    // "For all" asks inside the sidebar; Back sends nothing.
+    await page.click('#take-all');
+    await page.locator('#confirm-box', { hasText: "Take the other planner's value in all 1 cells?" }).waitFor();
+    await page.click('#confirm-cancel');
+    expect(await page.isHidden('#confirm-box')).toBe(true);
+    expect(calls.filter((c) => c.name === 'resolveConflicts')).toHaveLength(1);
+    await page.click('#take-all');
+    await page.click('#confirm-ok');
+    await page.locator('#conflicts').waitFor({ state: 'hidden' });
+    expect(calls.filter((c) => c.name === 'resolveConflicts').at(-1)?.args).toEqual([
+      'PO-000001',
+      [{ color: 'RED', size: 'S', keep: 'theirs' }],
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows what cannot succeed disabled with the reason; confirms a discard in the sidebar', async () => {
+    let shown = panel({ techPackState: 'Design' });
+    const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name) => {
+      const q = quiet(name);
+      if (name === 'pendingChanges') return { ok: true, data: { count: 3, invalid: 0, conflicts: 0 } };
+      if (q) return q;
+      if (name === 'getActiveOrder') return { ok: true, data: shown };
+      if (name === 'refreshOrder') return { ok: true, data: shown, notice: 'Discarded.' };
+      throw new Error(`unexpected ${name}`);
+    });
+    page.on('dialog', (d) => {
+      errors.push(`window dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.locator('#push', { hasText: 'Push 3 changes' }).waitFor();
+    expect(await page.isDisabled('#action-plan')).toBe(true);
+    expect(await page.getAttribute('#action-plan', 'title')).toMatch(/still in Design: it must be Production ready/);
+    expect(await page.textContent('[data-why="plan"]')).toBe(
+      'Plan: The tech pack is still in Design: it must be Production ready before this order can be planned.',
+    );
+    expect(await page.isEnabled('#action-cancel')).toBe(true);
+    // Clicking a disabled button sends nothing.
+    await page.click('#action-plan', { force: true });
+    expect(calls.some((c) => c.name === 'transitionOrder')).toBe(false);
+
+    await page.click('#discard');
+    await page
+      .locator('#confirm-box', { hasText: 'Throw away your 3 unpushed changes and reload the order?' })
+      .waitFor();
+    await page.click('#confirm-ok');
+    await expect.poll(() => calls.find((c) => c.name === 'refreshOrder')?.args).toEqual(['PO-000001', true]);
+    // The notice is next to the control that caused it.
+    await page.locator('#message.ok', { hasText: 'Discarded.' }).waitFor();
+    expect(await page.evaluate(() => document.getElementById('message')?.previousElementSibling?.id)).toBe('push-row');
+    await page.close();
+
+    // In production: a running batch and output disable cancel; too little produced disables complete.
+    const b = (id: string, state: 'Running' | 'Finished') => ({
+      id,
+      state,
+      total: 40,
+      produced: state === 'Finished' ? 40 : 0,
+      rejected: 0,
+      sizes: ['S'],
+      colors: ['NAVY'],
+      quantities: [[40]],
+      missing: 0,
+      inspection: null,
+      plan: null,
+    });
+    shown = panel({
+      state: 'InProgress',
+      editable: false,
+      batches: [b('B-1', 'Finished'), b('B-2', 'Running')],
+      progress: { batched: 80, produced: 40, rejected: 0, missing: 0 },
+    });
+    const second = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name) => {
+      const q = quiet(name);
+      if (q) return q;
+      if (name === 'getActiveOrder') return { ok: true, data: shown };
+      throw new Error(`unexpected ${name}`);
+    });
+    await second.page.locator('#action-complete').waitFor();
+    expect(await second.page.isDisabled('#action-complete')).toBe(true);
+    expect(await second.page.textContent('[data-why="complete"]')).toBe(
+      'Complete: Batch B-2 is not Finished or Cancelled yet.',
+    );
+    expect(await second.page.textContent('[data-why="cancel"]')).toBe(
+      'Cancel order…: Batch B-2 is running: finish it first.',
+    );
+    expect(await second.page.isEnabled('#finish-B-2')).toBe(true);
+    expect(second.errors).toEqual([]);
+    await second.page.close();
+  });
+
+  it('says what a long action does with counts, and puts an error next to the button that caused it', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const batch = (id: string) => ({
+      id,
+      state: 'Running' as const,
+      total: 40,
+      produced: 0,
+      rejected: 0,
+      sizes: ['S'],
+      colors: ['NAVY'],
+      quantities: [[40]],
+      missing: 0,
+      inspection: null,
+      plan: null,
+    });
+    const draft = panel();
+    const released = panel({
+      state: 'Released',
+      editable: false,
+      toGenerate: 40,
+      toBatch: 2000,
+      batches: Array.from({ length: 12 }, (_, i) => batch(`B-${i + 1}`)),
+    });
+    let shown = draft;
+    const { page, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), async (name) => {
+      if (name === 'pendingChanges') return { ok: true, data: { count: 2000, invalid: 0, conflicts: 0 } };
+      const q = quiet(name);
+      if (q) return q;
+      if (name === 'getActiveOrder') return { ok: true, data: shown };
+      if (name === 'pushOrder' || name === 'generateBatches') {
+        await held;
+        if (name === 'generateBatches') return { ok: true, data: shown, notice: '40 batches planned.' };
+        const data = { sent: 2000, conflicts: 0, invalid: 0, structureChanged: false, version: 2, panel: draft };
+        return { ok: true, data, notice: 'Pushed 2,000 changes.' };
+      }
+      if (name === 'finishBatch')
+        return { ok: false, code: 'OUTPUT_NEEDED', message: 'Type what batch B-12 produced.' };
+      throw new Error(`unexpected ${name}`);
+    });
+    await page.locator('#push', { hasText: 'Push 2,000 changes' }).waitFor();
+    await page.click('#push');
+    await page.locator('#busy', { hasText: 'Pushing 2,000 cells…' }).waitFor();
+    release();
+    await page.locator('#message.ok', { hasText: 'Pushed 2,000 changes.' }).waitFor();
+    await page.close();
+
+    shown = released;
+    const second = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), async (name) => {
+      const q = quiet(name);
+      if (q) return q;
+      if (name === 'getActiveOrder') return { ok: true, data: shown };
+      if (name === 'generateBatches') {
+        await new Promise((r) => setTimeout(r, 400));
+        return { ok: true, data: shown, notice: '40 batches planned.' };
+      }
+      if (name === 'finishBatch')
+        return { ok: false, code: 'OUTPUT_NEEDED', message: 'Type what batch B-12 produced.' };
+      throw new Error(`unexpected ${name}`);
+    });
+    await second.page.setViewportSize({ width: 300, height: 500 });
+    await second.page.click('#action-generateBatches');
+    await second.page.locator('#busy', { hasText: 'Generating 40 batches…' }).waitFor();
+    await second.page.locator('#message.ok', { hasText: '40 batches planned.' }).waitFor();
+    await second.page.click('#finish-B-12');
+    await second.page.locator('#message.error', { hasText: 'Type what batch B-12 produced.' }).waitFor();
+    // Under the batch row whose button failed, and scrolled into view (not at the top of the sidebar).
+    expect(
+      await second.page.evaluate(() =>
+        document.getElementById('message')?.previousElementSibling?.getAttribute('data-batch'),
+      ),
+    ).toBe('B-12');
+    expect(await second.page.locator('#message').isVisible()).toBe(true);
+    const box = await second.page.locator('#message').boundingBox();
+    expect(box && box.y >= 0 && box.y < 500).toBe(true);
+    expect(await second.page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    expect(second.errors).toEqual([]);
+    await second.page.close();
+  });
+
+  it('sends a ratio fill from the form, and lists unknown codes after a paste', async () => {
+    const shown = panel({ sizes: ['S', 'M', 'L'], colors: ['NAVY', 'RED'], total: 75 });
+    const bulk = { panel: shown, changed: 6, placed: 6, unknownSizes: [], unknownColors: [], bad: [] };
+    const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name) => {
+      const q = quiet(name);
+      if (q) return q;
+      if (name === 'getActiveOrder') return { ok: true, data: shown };
+      if (name === 'ratioFill') return { ok: true, data: bulk, notice: 'Ratio fill: 6 cells changed.' };
+      if (name === 'pasteByCodes') {
+        const unknownColors = [{ code: 'PINK', ref: 'C7', pieces: 3 }];
+        return { ok: true, data: { ...bulk, changed: 2, unknownColors }, notice: 'Pasted 2 cells by code.' };
+      }
+      throw new Error(`unexpected ${name}`);
+    });
+    await page.locator('#fill-box summary').click();
+    expect(await page.textContent('#fill-sizes')).toBe('Sizes, in order: S : M : L');
+    await page.fill('#fill-total', '300');
+    await page.fill('#fill-ratio', '1:2:1');
+    await page.fill('#fill-c-0', '60');
+    await page.fill('#fill-c-1', '40');
+    await page.click('#fill');
+    await page.locator('#confirm-box', { hasText: 'Replace all 75 garments' }).waitFor();
+    await page.click('#confirm-ok');
+    await page.locator('#message.ok', { hasText: 'Ratio fill: 6 cells changed.' }).waitFor();
+    expect(calls.find((c) => c.name === 'ratioFill')?.args).toEqual([
+      'PO-000001',
+      {
+        total: 300,
+        sizeRatio: '1:2:1',
+        split: [
+          { color: 'NAVY', value: 60 },
+          { color: 'RED', value: 40 },
+        ],
+        splitBy: 'percent',
+      },
+    ]);
+    await page.locator('#paste-box summary').click();
+    await page.click('#paste');
+    await page.locator('#paste-unknown li', { hasText: 'Color PINK (C7): 3 pieces not placed' }).waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('the sidebar driving the built add-on against the local stack', () => {
   it('lists, opens, pushes and moves an order from Draft to Released by clicking', async () => {
     const admin = await token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] });

@@ -225,8 +225,172 @@ describe('the add-on against the local stack', () => {
       [50, 21, 31],
       [6, 7, 5],
     ]);
+    // The conflict is not resolved by pushing other cells: it stays listed (and red) until chosen.
+    expect(s3.panel.conflicts).toMatchObject([{ color: 'NAVY', size: 'S', mine: 12, theirs: 50 }]);
+    expect(sheet.backgroundAt(conflict.row, conflict.col)).toBe(COLOR.conflict);
+    const taken = ok(addon.resolveConflicts(order.id, [{ color: 'NAVY', size: 'S', keep: 'theirs' }]));
+    expect(taken.conflicts).toEqual([]);
     expect(sheet.noteAt(conflict.row, conflict.col)).toBeUndefined();
+    expect(valueAt(sheet, 'NAVY', 'S')).toBe(50);
     expect(ok(addon.pushOrder(order.id)).sent).toBe(0);
+  });
+
+  it('resolves a conflict in place: lists the cells, selects one, keep mine pushes against the new base', async () => {
+    const { order } = await newOrder();
+    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const sheet = gas.book.sheet(ok(addon.openOrder(order.id, order.techPackId)).sheetName);
+    const boEdit = api('POST', `/v1/production-orders/${order.id}/matrix-edits`, {
+      token: bo,
+      body: {
+        baseVersion: 1,
+        edits: [
+          { color: 'NAVY', size: 'S', from: 10, to: 50 },
+          { color: 'RED', size: 'L', from: 5, to: 9 },
+        ],
+      },
+    });
+    expect(boEdit.status).toBe(200);
+    typeAt(sheet, 'NAVY', 'S', 12);
+    typeAt(sheet, 'RED', 'L', 8);
+    typeAt(sheet, 'NAVY', 'M', 21);
+    expect(ok(addon.pendingChanges(order.id))).toEqual({ count: 3, invalid: 0, conflicts: 0 });
+    const pushed = ok(addon.pushOrder(order.id));
+    expect(pushed).toMatchObject({ sent: 0, conflicts: 2, version: 2 });
+    const navy = cellOf(sheet, 'NAVY', 'S');
+    const red = cellOf(sheet, 'RED', 'L');
+    const at = boEdit.body.updatedAt as string;
+    expect(pushed.panel.timeZone).toBe('Asia/Dhaka');
+    expect(pushed.panel.conflicts).toEqual([
+      {
+        color: 'NAVY',
+        size: 'S',
+        ref: `B${navy.row}`,
+        row: navy.row,
+        col: navy.col,
+        base: 10,
+        mine: 12,
+        theirs: 50,
+        by: 'bo@example.com',
+        at,
+      },
+      {
+        color: 'RED',
+        size: 'L',
+        ref: `D${red.row}`,
+        row: red.row,
+        col: red.col,
+        base: 5,
+        mine: 8,
+        theirs: 9,
+        by: 'bo@example.com',
+        at,
+      },
+    ]);
+    // The sidebar's list survives a reopen of the sidebar (it is kept with the sheet).
+    expect(ok(addon.getActiveOrder())?.conflicts).toHaveLength(2);
+    // Clicking a cell selects it on the sheet.
+    gas.book.active = gas.book.sheet('Sheet1');
+    ok(addon.selectCell(order.id, red.row, red.col));
+    expect(gas.book.active).toBe(sheet);
+    expect(gas.book.selection).toMatchObject({ row: red.row, col: red.col, numRows: 1, numCols: 1 });
+
+    // Keep mine for NAVY/S: back on the sheet as a pending change from Bo's value.
+    const kept = ok(addon.resolveConflicts(order.id, [{ color: 'NAVY', size: 'S', keep: 'mine' }]));
+    expect(kept.conflicts?.map((c) => c.ref)).toEqual([`D${red.row}`]);
+    expect(sheet.valueAt(navy.row, navy.col)).toBe(12);
+    expect(sheet.backgroundAt(navy.row, navy.col)).toBe(COLOR.pending);
+    expect(sheet.backgroundAt(red.row, red.col)).toBe(COLOR.conflict);
+    expect(ok(addon.pendingChanges(order.id))).toEqual({ count: 2, invalid: 0, conflicts: 1 });
+    const before = gas.fetcher.requests.length;
+    const s2 = ok(addon.pushOrder(order.id));
+    expect(s2).toMatchObject({ sent: 2, conflicts: 0, version: 3 });
+    const body = JSON.parse(gas.fetcher.requests[before].body!);
+    expect(body).toEqual({
+      baseVersion: 2, // the new base: the version Bo's change made
+      edits: [
+        { color: 'NAVY', size: 'S', from: 50, to: 12 },
+        { color: 'NAVY', size: 'M', from: 20, to: 21 },
+      ],
+    });
+    expect(s2.panel.conflicts?.map((c) => c.ref)).toEqual([`D${red.row}`]);
+    const server = await getOrder(order.id);
+    expect(server.matrix.quantities).toEqual([
+      [12, 21, 30],
+      [5, 5, 9],
+    ]);
+    // Keep mine for all (the one left): pushed, nothing left to resolve.
+    ok(addon.resolveConflicts(order.id, [{ color: 'RED', size: 'L', keep: 'mine' }]));
+    expect(ok(addon.pushOrder(order.id))).toMatchObject({ sent: 1, conflicts: 0 });
+    expect((await getOrder(order.id)).matrix.quantities[1]).toEqual([5, 5, 8]);
+    expect(ok(addon.getActiveOrder())?.conflicts).toEqual([]);
+  });
+
+  it('fills by ratio and pastes by codes, as pending edits pushed in one request', async () => {
+    const { order } = await newOrder('ProductionReady', {
+      matrix: {
+        sizes: ['S', 'M', 'L'],
+        colors: ['NAVY', 'RED', 'HEATHER-GREY'],
+        quantities: [
+          [0, 0, 0],
+          [0, 0, 0],
+          [0, 0, 0],
+        ],
+      },
+    });
+    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const sheet = gas.book.sheet(ok(addon.openOrder(order.id)).sheetName);
+    const bad = addon.ratioFill(order.id, { total: 100, sizeRatio: '1:2', split: [], splitBy: 'percent' });
+    expect(bad).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/size ratio has 2 parts; this order has 3/),
+    });
+    const filled = ok(
+      addon.ratioFill(order.id, {
+        total: 1000,
+        sizeRatio: '1:2:1',
+        split: [
+          { color: 'NAVY', value: 50 },
+          { color: 'RED', value: 30 },
+          { color: 'HEATHER-GREY', value: 20 },
+        ],
+        splitBy: 'percent',
+      }),
+    );
+    expect(filled.changed).toBe(9);
+    expect(valueAt(sheet, 'NAVY', 'M')).toBe(250);
+    expect(valueAt(sheet, 'HEATHER-GREY', 'S')).toBe(50);
+    const navyM = cellOf(sheet, 'NAVY', 'M');
+    expect(sheet.backgroundAt(navyM.row, navyM.col)).toBe(COLOR.pending);
+    expect(ok(addon.pendingChanges(order.id)).count).toBe(9);
+
+    // A buyer's table on another tab, codes in another order and case, one unknown color and size.
+    const buyer = gas.book.insertSheet('Buyer') as FakeSheet;
+    const table = [
+      ['PO 991', 'L', 's', 'XXL'],
+      ['red', 7, 3, 4],
+      ['PINK', 1, 1, 1],
+    ];
+    table.forEach((r, i) => r.forEach((v, j) => buyer.type(5 + i, 3 + j, v)));
+    gas.book.select(buyer, 5, 3, 3, 4);
+    const pasted = ok(addon.pasteByCodes(order.id));
+    expect(pasted).toMatchObject({
+      placed: 2,
+      changed: 2,
+      unknownColors: [{ code: 'PINK', ref: 'C7', pieces: 3 }],
+      unknownSizes: [{ code: 'XXL', ref: 'F5', pieces: 4 }],
+    });
+    expect(gas.book.active).toBe(sheet);
+    expect(valueAt(sheet, 'RED', 'L')).toBe(7);
+    expect(valueAt(sheet, 'RED', 'S')).toBe(3);
+    expect(valueAt(sheet, 'RED', 'M')).toBe(150); // blank in the paste: left as filled
+    const before = gas.fetcher.requests.length;
+    expect(ok(addon.pushOrder(order.id))).toMatchObject({ sent: 9, conflicts: 0, version: 2 });
+    expect(gas.fetcher.requests.length - before).toBe(1);
+    expect((await getOrder(order.id)).matrix.quantities).toEqual([
+      [125, 250, 125],
+      [3, 150, 7],
+      [50, 100, 50],
+    ]);
   });
 
   it('adds sizes and colors while Draft, with If-Match', async () => {

@@ -111,6 +111,12 @@ export class FakeRange implements GRange {
   getNumColumns(): number {
     return this.numCols;
   }
+
+  activate(): GRange {
+    this.sheet.book.active = this.sheet;
+    this.sheet.book.selection = this;
+    return this;
+  }
 }
 
 export class FakeProtection implements GProtection {
@@ -385,8 +391,10 @@ export class FakeSpreadsheet implements GSpreadsheet {
   sheets: FakeSheet[] = [];
   active: FakeSheet;
   toasts: string[] = [];
-  /** The spreadsheet's time zone (File > Settings); tests may change it. */
-  timeZone = 'Europe/Lisbon';
+  /** The selected range (null: none). */
+  selection: FakeRange | null = null;
+  /** File > Settings > Time zone: a factory's, not UTC, so conversions show. */
+  timeZone = 'Asia/Dhaka';
   private nextId = 1;
 
   constructor() {
@@ -429,8 +437,19 @@ export class FakeSpreadsheet implements GSpreadsheet {
     this.toasts.push(msg);
   }
 
+  getActiveRange(): GRange | null {
+    return this.selection && this.selection.sheet === this.active ? this.selection : null;
+  }
+
   getSpreadsheetTimeZone(): string {
     return this.timeZone;
+  }
+
+  /** What a user selecting cells does (1-based). */
+  select(sheet: FakeSheet, row: number, col: number, numRows: number, numCols: number): FakeRange {
+    this.active = sheet;
+    this.selection = new FakeRange(sheet, row, col, numRows, numCols);
+    return this.selection;
   }
 }
 
