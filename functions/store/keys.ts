@@ -118,4 +118,4 @@ export function isIdOf(kind: IdKind, id: string): boolean {
   return new RegExp(`^${ID_PREFIX[kind]}-\\d{6,12}$`).test(id);
 }
 
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'stateKey', 'techPackKey', 'type', 'seq', 'expiresAt'] as const;
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'stateKey', 'techPackKey', 'type', 'typeKey', 'seq', 'expiresAt'] as const;
