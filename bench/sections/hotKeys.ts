@@ -25,7 +25,7 @@ import { DescribeTableCommand, DynamoDBClient, type AttributeValue } from '@aws-
 import { INDEXES, TABLE_KEYS } from '../../functions/store/tableDefinition.js';
 import type { StackContext } from '../lib/context.js';
 import { codes, createOrder, matrixOf, readyTechPack, techPackBody } from '../lib/fixtures.js';
-import type { Answer } from '../lib/http.js';
+import type { Answer, Api } from '../lib/http.js';
 import { itemSize } from '../lib/itemSize.js';
 import { fmt, type Row, type SectionResult } from '../lib/report.js';
 import { round } from '../lib/stats.js';
@@ -192,9 +192,27 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T, i: number)
   );
 }
 
+/**
+ * The API client, retrying once a request refused on a kept-alive socket the server had just closed
+ * (its keep-alive timeout runs out while the stream is being read): it never reached the server.
+ */
+function retrying(api: Api): Api {
+  const call = api.call.bind(api);
+  const again = async (...args: Parameters<Api['call']>) => {
+    try {
+      return await call(...args);
+    } catch (err) {
+      if (!/socket hang up|ECONNRESET/.test((err as Error).message)) throw err;
+      return call(...args);
+    }
+  };
+  return Object.assign(Object.create(api) as Api, { call: again });
+}
+
 export async function hotKeys(ctx: StackContext): Promise<SectionResult> {
   const t0 = performance.now();
-  const { api, tokens, dynamoEndpoint, tableName } = ctx.stack;
+  const { tokens, dynamoEndpoint, tableName } = ctx.stack;
+  const api = retrying(ctx.stack.api);
   const local = { endpoint: dynamoEndpoint, region: 'local', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } };
   const dynamo = new DynamoDBClient(local);
   const streams = new DynamoDBStreamsClient(local);
