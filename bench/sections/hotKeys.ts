@@ -24,7 +24,7 @@ import {
 import { DescribeTableCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { INDEXES, TABLE_KEYS } from '../../functions/store/tableDefinition.js';
 import type { StackContext } from '../lib/context.js';
-import { codes, createOrder, matrixOf, readyTechPack, techPackBody } from '../lib/fixtures.js';
+import { codes, createOrder, matrixOf, readyTechPack, rng, techPackBody } from '../lib/fixtures.js';
 import type { Answer, Api } from '../lib/http.js';
 import { itemSize } from '../lib/itemSize.js';
 import { fmt, type Row, type SectionResult } from '../lib/report.js';
@@ -317,12 +317,16 @@ export async function hotKeys(ctx: StackContext): Promise<SectionResult> {
       },
     );
     // One large order among them (the full run: 100 x 200 = 20,000 cells), pushed twice: what ALL cost.
-    let big = (await createOrder(api, planner, large.id, { matrix: matrixOf(largeSizes, largeColors, () => 12) })).body;
+    // Quantities as varied as a real order's (packed, they do not deflate to nothing): ~56 KB at 20,000 cells.
+    const random = rng(17);
+    const bigMatrix = matrixOf(largeSizes, largeColors, () => Math.floor(random() * 5_000));
+    let big = (await createOrder(api, planner, large.id, { matrix: bigMatrix })).body;
     for (let push = 0; push < 2; push++) {
+      // A tenth of its colors, every size: 2,000 cells in the full run.
       const edits = largeColors
-        .slice(0, 10)
+        .slice(0, Math.max(1, largeColors.length / 10))
         .flatMap((color, r) =>
-          largeSizes.slice(0, 10).map((size, c) => ({ color, size, from: big.matrix.quantities[r][c], to: 20 + push })),
+          largeSizes.map((size, c) => ({ color, size, from: big.matrix.quantities[r][c], to: 7 + push })),
         );
       const a = ok(
         await api.call('POST', `/v1/production-orders/${big.id}/matrix-edits`, {
