@@ -11,8 +11,11 @@ import { keys, stockStateKey, techPackKey } from './keys.js';
 import { partitionsOf, queryShards, SHARDS } from './shards.js';
 import type { Store } from './store.js';
 
-/** Styles with a low cell per page of the replenishment job (ids: ~100 bytes each in the index). */
-export const LOW_STYLES_PAGE = 1_000;
+/**
+ * Styles with a low cell per page of the replenishment job: ids, ~100 bytes each in the index, so a
+ * shard's Query stays near DynamoDB's 1 MB page; 2,000 low styles are one round of Queries.
+ */
+export const LOW_STYLES_PAGE = 5_000;
 
 export { GRID_COMPRESS_AT, decodeStockGrid, encodeStockGrid, type StoredGrid } from './entities.js';
 
