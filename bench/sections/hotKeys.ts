@@ -449,7 +449,8 @@ export async function hotKeys(ctx: StackContext): Promise<SectionResult> {
       summary,
       notes: [
         `day: ${orderCount} order lifecycles over ${styleCount} styles (${SIZES.length} x ${colors.length} orders: ` +
-          'create, 1-2 pushes, patch, plan, release, generate, every batch started and finished, complete; gets and lists between) and one ' +
+          'create, 1-2 pushes, patch, plan, release, generate, every batch started and finished, complete; ' +
+          'gets and lists between) and one ' +
           `${smoke ? 'no' : ctx.cfg.large.sizes * ctx.cfg.large.colors}-cell order created and pushed twice = ` +
           `${fmt(daySlice, 2)} s of the 100x day (${LOAD_100X.ordersPerSecond} orders/s).`,
         `night: ${pushes.length} stock pushes (10 cells each) and a replenishment run = ${fmt(nightSlice, 3)} s of ` +
