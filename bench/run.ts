@@ -179,8 +179,8 @@ async function main() {
   log(
     `${cfg.smoke ? 'smoke' : 'full'} run: ${cfg.clients} clients x ${cfg.seconds} s throughput, ${cfg.overheadSamples} latency samples per operation; load average ${startLoad.join(' ')} on ${os.cpus().length} CPUs`,
   );
-  const needsStack = (['roundTrips', 'overhead', 'largeOrders', 'throughput', 'requirements'] as const).some((id) =>
-    wanted.has(id),
+  const needsStack = (['roundTrips', 'overhead', 'largeOrders', 'throughput', 'requirements', 'hotKeys'] as const).some(
+    (id) => wanted.has(id),
   );
   let stack: BenchStack | undefined;
   if (needsStack) {
@@ -196,6 +196,9 @@ async function main() {
       await run('throughput', '4. Throughput (mixed workload)', () => throughput(sctx));
       await run('largeOrders', '3. Large orders', () => largeOrders(sctx));
       await run('requirements', '7. Material requirements across orders', () => requirements(sctx));
+      await run('hotKeys', '8. Hot partition keys (100x mix)', async () =>
+        (await import('./sections/hotKeys.js')).hotKeys(sctx),
+      );
     }
   } finally {
     if (stack) {

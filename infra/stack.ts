@@ -132,7 +132,9 @@ export class GarmentFlowStack extends Stack {
         indexName: ix.name,
         partitionKey: { name: ix.partitionKey.name, type: attributeType(ix.partitionKey.type) },
         sortKey: { name: ix.sortKey.name, type: attributeType(ix.sortKey.type) },
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...(ix.projection.type === 'INCLUDE'
+          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...ix.projection.attributes] }
+          : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
       });
     }
 

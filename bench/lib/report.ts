@@ -9,6 +9,7 @@ export const SECTION_IDS = [
   'coldStart',
   'addonPush',
   'requirements',
+  'hotKeys',
 ] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 

@@ -19,7 +19,6 @@ import { gate, planReplenishment, replenishmentDeliveryDate, skip, type Skip } f
 import type { Stock } from '../../shared/stock.js';
 import type { Actor, FactorySettings, TechPack } from '../../shared/types.js';
 import { mapLimit } from '../store/concurrency.js';
-import type { Item } from '../store/db.js';
 import { StockStore } from '../store/stock.js';
 import type { Store } from '../store/store.js';
 
@@ -191,7 +190,7 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
   }
 
   let examined = 0;
-  let startKey: Item | undefined;
+  let startKey: string | undefined;
   let buffer: string[] = [];
   do {
     const page = await stockStore.lowStylesPage(startKey);

@@ -28,6 +28,14 @@ import type {
   Role,
   TechPack,
 } from '../../shared/types.js';
+import {
+  ORDER_SUMMARY_FIELDS,
+  type ProductionOrderSummary,
+  SALES_ORDER_SUMMARY_FIELDS,
+  type SalesOrderSummary,
+  TECH_PACK_SUMMARY_FIELDS,
+  type TechPackSummary,
+} from '../../shared/schemas/resources.js';
 import { TTL_ATTRIBUTE } from './tableDefinition.js';
 import { batchSetItems, batchesOfSets, summariesOfSets } from './batchCodec.js';
 import {
@@ -41,6 +49,7 @@ import {
 } from './codec.js';
 import type { Item } from './db.js';
 import { defineEntity } from './entity.js';
+import { SHARDS, shardedKey } from './shards.js';
 import { keys, requirementStateKey, seqOf, stateKey, stockStateKey, techPackKey, type IdKind } from './keys.js';
 
 // ---- tech pack -----------------------------------------------------------------------------------
@@ -58,8 +67,12 @@ const BOM_FIELDS = [
 
 export const techPackEntity = defineEntity<TechPack>({
   type: 'TechPack',
+  shards: SHARDS.TechPack,
   key: (tp) => keys.entity(tp.id),
-  indexes: (tp) => ({ seq: seqOf(tp.id), stateKey: stateKey('TechPack', tp.state) }),
+  indexes: (tp) => ({
+    seq: seqOf(tp.id),
+    stateKey: shardedKey(stateKey('TechPack', tp.state), tp.id, SHARDS.TechPack),
+  }),
   fields: [
     'id',
     'styleCode',
@@ -95,10 +108,11 @@ type StoredProgress = Record<'batched' | 'produced' | 'rejected', StoredQuantiti
 
 export const productionOrderEntity = defineEntity<ProductionOrder>({
   type: 'ProductionOrder',
+  shards: SHARDS.ProductionOrder,
   key: (o) => keys.entity(o.id),
   indexes: (o) => ({
     seq: seqOf(o.id),
-    stateKey: stateKey('ProductionOrder', o.state),
+    stateKey: shardedKey(stateKey('ProductionOrder', o.state), o.id, SHARDS.ProductionOrder),
     techPackKey: techPackKey('ProductionOrder', o.techPackId),
   }),
   fields: [
@@ -263,6 +277,7 @@ export const requirementBomEntity = defineEntity<RequirementBom>({
 
 export const rawMaterialEntity = defineEntity<RawMaterial>({
   type: 'RawMaterial',
+  shards: SHARDS.RawMaterial,
   key: (m) => keys.rawMaterial(m.material),
   indexes: () => ({ seq: 0 }),
   fields: ['material', 'leadTimeDays', 'variants', 'version', 'updatedAt', 'updatedBy'],
@@ -273,10 +288,11 @@ export const rawMaterialEntity = defineEntity<RawMaterial>({
 
 export const salesOrderEntity = defineEntity<SalesOrder>({
   type: 'SalesOrder',
+  shards: SHARDS.SalesOrder,
   key: (so) => keys.entity(so.id),
   indexes: (so) => ({
     seq: seqOf(so.id),
-    stateKey: stateKey('SalesOrder', so.state),
+    stateKey: shardedKey(stateKey('SalesOrder', so.state), so.id, SHARDS.SalesOrder),
     techPackKey: techPackKey('SalesOrder', so.techPackId),
   }),
   fields: [
@@ -300,6 +316,32 @@ export const salesOrderEntity = defineEntity<SalesOrder>({
   decode: (raw) => ({ matrix: decodeMatrix(raw.matrix as StoredMatrix) }),
   defaults: { productionOrderIds: [] },
 });
+
+// ---- list items: the summaries the indexes project (shared/schemas/resources.ts) ------------------
+//
+// Decoded from an index item (which holds only the summary fields and keys), with the same defaults
+// the whole entity's decoder gives older items.
+
+function pick<T>(item: Item, fields: readonly string[]): T {
+  const out: Item = {};
+  for (const f of fields) if (item[f] !== undefined) out[f] = item[f];
+  return out as T;
+}
+
+export function decodeOrderSummary(item: Item): ProductionOrderSummary {
+  const raw = pick<ProductionOrderSummary>(item, ORDER_SUMMARY_FIELDS);
+  const { tolerance, batchPlan } = withOrderDefaults(raw);
+  const originalDeliveryDate = raw.originalDeliveryDate === undefined ? raw.deliveryDate : raw.originalDeliveryDate;
+  return inOrder({ ...raw, tolerance, batchPlan, originalDeliveryDate }, ORDER_SUMMARY_FIELDS);
+}
+
+export function decodeTechPackSummary(item: Item): TechPackSummary {
+  return pick<TechPackSummary>(item, TECH_PACK_SUMMARY_FIELDS);
+}
+
+export function decodeSalesOrderSummary(item: Item): SalesOrderSummary {
+  return pick<SalesOrderSummary>({ productionOrderIds: [], ...item }, SALES_ORDER_SUMMARY_FIELDS);
+}
 
 // ---- stock: one item per style, every cell in one compact grid -----------------------------------
 //
@@ -370,8 +412,13 @@ export interface StockWrite {
 
 export const stockEntity = defineEntity<Stock, StockWrite>({
   type: 'Stock',
+  // Read by key, or by the byState `STOCK#Low#<shard>` partitions; never listed by kind.
+  typeIndex: false,
   key: (w) => keys.stock(w.techPack.id),
-  indexes: (w) => ({ seq: seqOf(w.techPack.id), stateKey: stockStateKey(w.cells.some(isLow)) }),
+  indexes: (w) => ({
+    seq: seqOf(w.techPack.id),
+    stateKey: shardedKey(stockStateKey(w.cells.some(isLow)), w.techPack.id, SHARDS.Stock),
+  }),
   spread: false,
   // Not the replenishment marker (openReplenishmentOrderId, replenishedAt): only its claim writes it.
   encode: ({ techPack, cells, actor, now }) => {
@@ -391,7 +438,8 @@ export const stockEntity = defineEntity<Stock, StockWrite>({
   others: 'drop',
   decode: (raw, item) => ({
     cells: decodeStockGrid(raw as unknown as StoredGrid),
-    low: item.stateKey === stockStateKey(true),
+    // "STOCK#Low#<shard>" (or "STOCK#Low", written before the shards: infra/ops/reindex.ts moves it).
+    low: String(item.stateKey ?? '').startsWith(stockStateKey(true)),
   }),
   defaults: { version: 0, openReplenishmentOrderId: null, updatedAt: null, updatedBy: null },
 });
@@ -442,6 +490,7 @@ export interface RoleMapping {
 
 export const roleMappingEntity = defineEntity<RoleMapping>({
   type: 'RoleMapping',
+  shards: SHARDS.RoleMapping,
   key: (m) => keys.roleMapping(m.email),
   indexes: () => ({ seq: 0 }),
   fields: ['email', 'roles', 'updatedAt', 'updatedBy'],
@@ -451,6 +500,7 @@ export const roleMappingEntity = defineEntity<RoleMapping>({
 
 export const iqTemplateEntity = defineEntity<IqTemplateRecord>({
   type: 'IqTemplate',
+  shards: SHARDS.IqTemplate,
   key: (t) => keys.iqTemplate(t.code),
   // Listed newest first, like every other list.
   indexes: (t) => ({ seq: Date.parse(t.createdAt) }),

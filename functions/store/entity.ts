@@ -9,6 +9,7 @@
 // order they came). Declare it in `fields` to place it, in `defaults` when older items lack it.
 import type { Item, TransactItem } from './db.js';
 import { inOrder, withoutKeys } from './codec.js';
+import { shardedKey } from './shards.js';
 
 export interface Key {
   pk: string;
@@ -16,8 +17,15 @@ export interface Key {
 }
 
 export interface EntitySpec<T, W = T> {
-  /** The `type` attribute: the entity's partition of the byType index (with `seq`). */
+  /** The `type` attribute; with `seq`, it also puts the item in the byType index under `typeKey`. */
   type?: string;
+  /**
+   * The partitions its kind is spread over (shards.ts SHARDS): `typeKey` = "<type>#<shard of the key>",
+   * and the entity's sharded `stateKey` uses the same count. Default 1.
+   */
+  shards?: number;
+  /** false: the item carries `type` but is never listed by kind (no byType entry). */
+  typeIndex?: boolean;
   key: (value: W) => Key;
   /** GSI attributes: stateKey (byState), techPackKey (byTechPack), seq (sort key of all three). */
   indexes?: (value: W) => Item;
@@ -60,9 +68,11 @@ export function defineEntity<T, W = T>(spec: EntitySpec<T, W>): Entity<T, W> {
     spec,
     key: spec.key,
     item(value) {
+      const key = spec.key(value);
       return {
-        ...spec.key(value),
+        ...key,
         ...(spec.type ? { type: spec.type } : {}),
+        ...(spec.type && spec.typeIndex !== false ? { typeKey: shardedKey(spec.type, key.pk, spec.shards ?? 1) } : {}),
         ...spec.indexes?.(value),
         ...(spec.spread === false ? {} : (value as Item)),
         ...spec.encode?.(value),

@@ -2,17 +2,17 @@
 // entities.ts names its key and index attributes from here). One partition per entity; its history
 // (the outbox too) and, for orders, its batches live beside it, so one Query reads them together.
 //
-//   entity          pk                 sk                  GSIs (stateKey / techPackKey / type, seq)
-//   tech pack       TP#TP-000001       #ENTITY             TP#<state>  /  -                  / TechPack
-//   order           PO#PO-000001       #ENTITY             PO#<state>  /  PO#<techPackId>    / ProductionOrder
+//   entity          pk                 sk         GSIs (stateKey / techPackKey / typeKey, seq)
+//   tech pack       TP#TP-000001       #ENTITY    TP#<state>#<shard> / - / TechPack#<shard>
+//   order           PO#PO-000001       #ENTITY    PO#<state>#<shard> / PO#<techPackId> / ProductionOrder#<shard>
 //   batch set       PO#PO-000001       B#<seq of its last batch, 12 digits>   -   (1..25 batches of the order, see batchCodec.ts)
 //   order BOM       PO#PO-000001       #BOM                -   (the BOM its materials summary uses; the release snapshot)
 //   requirement     PO#PO-000001       #REQ                REQ#<state>#<shard>, open states only  (seq = order's)
 //   requirement BOM PO#PO-000001       #REQBOM             -   (the BOM the requirement is computed from)
 //   raw material    RM#<material>      #ENTITY             -           /  -                  / RawMaterial
 //   its history     RM#<material>      H#<version, 10 digits>
-//   sales order     SO#SO-000001       #ENTITY             SO#<state>  /  SO#<techPackId>    / SalesOrder
-//   stock (style)   STOCK#TP-000001    #STOCK              STOCK#Low or STOCK#Ok / -         / Stock      (seq = the style's number)
+//   sales order     SO#SO-000001       #ENTITY    SO#<state>#<shard> / SO#<techPackId> / SalesOrder#<shard>
+//   stock (style)   STOCK#TP-000001    #STOCK     STOCK#Low#<shard> or STOCK#Ok#<shard> (seq = the style's number)
 //   history entry   <entity pk>        H#<version, 10 digits>
 //   batch history   PO#PO-000001       H#<order version, 10 digits>#<batch id>   (ordered with the order's own history)
 //   id counter      COUNTER#PO         #COUNTER
@@ -23,6 +23,9 @@
 //   inspection      PO#PO-000001       I#<batch seq, 12 digits>#<number, 6 digits>
 //                   (a batch's inspections, oldest first; after H#, so an order's reads skip them)
 //   idempotency     IDEM#<caller>#<key> #IDEM              (TTL expiresAt)
+
+// <shard>: functions/store/shards.ts (the id's number mod SHARDS[kind]); typeKey "<type>#<shard>" for
+// every entity with a `type` (RawMaterial, RoleMapping, IqTemplate: one shard, "#0").
 
 export type EntityKind = 'TechPack' | 'ProductionOrder' | 'SalesOrder' | 'RoleMapping';
 
@@ -118,4 +121,4 @@ export function isIdOf(kind: IdKind, id: string): boolean {
   return new RegExp(`^${ID_PREFIX[kind]}-\\d{6,12}$`).test(id);
 }
 
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'stateKey', 'techPackKey', 'type', 'seq', 'expiresAt'] as const;
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'stateKey', 'techPackKey', 'type', 'typeKey', 'seq', 'expiresAt'] as const;

@@ -11,6 +11,7 @@ import { BatchStore } from './batches.js';
 import { ConditionFailed, decodeCursor, encodeCursor, type TransactItem } from './db.js';
 import { inspectionEntity, iqTemplateEntity, productionOrderEntity } from './entities.js';
 import { inspectionsSkPrefix, keys } from './keys.js';
+import { partitionsOf, queryShards, SHARDS } from './shards.js';
 import { type ListQuery, lostRace, type Store, VersionConflict } from './store.js';
 
 export interface BatchInspectionContext {
@@ -61,22 +62,18 @@ export class QualityStore {
     });
   }
 
-  /** Newest first, from the byType index (one round trip per page). */
+  /** Newest first, from the byType index (one round trip per page per shard: SHARDS.IqTemplate). */
   async listTemplates(q: ListQuery): Promise<Page<IqTemplateRecord>> {
-    const index = 'iqTemplates';
-    const page = await this.db.query({
-      IndexName: 'byType',
-      KeyConditionExpression: '#t = :v',
-      ExpressionAttributeNames: { '#t': 'type' },
-      ExpressionAttributeValues: { ':v': 'IqTemplate' },
-      ScanIndexForward: false,
-      Limit: q.limit,
-      ExclusiveStartKey: decodeCursor(index, q.cursor),
+    const page = await queryShards(this.db, {
+      index: 'byType',
+      partitionKey: 'typeKey',
+      partitions: partitionsOf('IqTemplate', SHARDS.IqTemplate),
+      sortKey: 'seq',
+      limit: q.limit,
+      cursor: q.cursor,
+      scope: 'iqTemplates',
     });
-    return {
-      items: page.items.map((it) => iqTemplateEntity.decode(it)),
-      nextCursor: encodeCursor(index, page.lastKey),
-    };
+    return { items: page.items.map((it) => iqTemplateEntity.decode(it)), nextCursor: page.nextCursor };
   }
 
   // ---- a batch's plan and inspections ----

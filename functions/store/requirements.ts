@@ -35,6 +35,7 @@ import {
   type RequirementRecord,
 } from './entities.js';
 import { keys, REQUIREMENT_BOM_SK, REQUIREMENT_SHARDS, requirementStateKey } from './keys.js';
+import { partitionsOf, SHARDS } from './shards.js';
 import type { Store } from './store.js';
 
 /** What an order looked like before the change (the order as read; handlers pass it as `expected`). */
@@ -274,15 +275,19 @@ export class Requirements {
     });
   }
 
+  /** Every tech pack's bomRevision: each byType shard of tech packs read in full, in parallel. */
   private async techPackRevisions(): Promise<Map<string, number>> {
-    const items = await this.db.queryAll({
-      IndexName: 'byType',
-      KeyConditionExpression: '#t = :v',
-      ProjectionExpression: 'id, bomRevision',
-      ExpressionAttributeNames: { '#t': 'type' },
-      ExpressionAttributeValues: { ':v': 'TechPack' },
-    });
-    return new Map(items.map((it) => [it.id as string, it.bomRevision as number]));
+    const shards = await Promise.all(
+      partitionsOf('TechPack', SHARDS.TechPack).map((p) =>
+        this.db.queryAll({
+          IndexName: 'byType',
+          KeyConditionExpression: 'typeKey = :v',
+          ProjectionExpression: 'id, bomRevision',
+          ExpressionAttributeValues: { ':v': p },
+        }),
+      ),
+    );
+    return new Map(shards.flat().map((it) => [it.id as string, it.bomRevision as number]));
   }
 
   private async supply(material?: string): Promise<Map<string, RawMaterial>> {
@@ -290,12 +295,16 @@ export class Requirements {
       const one = await this.getRawMaterial(material);
       return new Map(one ? [[material, one]] : []);
     }
-    const items = await this.db.queryAll({
-      IndexName: 'byType',
-      KeyConditionExpression: '#t = :v',
-      ExpressionAttributeNames: { '#t': 'type' },
-      ExpressionAttributeValues: { ':v': 'RawMaterial' },
-    });
+    const shards = await Promise.all(
+      partitionsOf('RawMaterial', SHARDS.RawMaterial).map((p) =>
+        this.db.queryAll({
+          IndexName: 'byType',
+          KeyConditionExpression: 'typeKey = :v',
+          ExpressionAttributeValues: { ':v': p },
+        }),
+      ),
+    );
+    const items = shards.flat();
     return new Map(items.map((it) => rawMaterialEntity.decode(it)).map((m) => [m.material, m]));
   }
 }

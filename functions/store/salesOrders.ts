@@ -16,7 +16,14 @@ import { NotFoundError } from '../../shared/errors.js';
 import { salesOrderCreatedEntry, type SalesOrder, type SalesOrderState } from '../../shared/salesOrder.js';
 import type { FactorySettings, HistoryEntry, Page, ProductionOrder, TechPack } from '../../shared/types.js';
 import type { Item, TransactItem } from './db.js';
-import { decodeSettings, productionOrderEntity, salesOrderEntity, techPackEntity } from './entities.js';
+import type { SalesOrderSummary } from '../../shared/schemas/resources.js';
+import {
+  decodeSalesOrderSummary,
+  decodeSettings,
+  productionOrderEntity,
+  salesOrderEntity,
+  techPackEntity,
+} from './entities.js';
 import { ifAt, type Expected } from './entity.js';
 import { keys } from './keys.js';
 import { lostRace, type ListQuery, type Store } from './store.js';
@@ -127,8 +134,8 @@ export class SalesOrderStore {
     return order;
   }
 
-  /** 1 round trip per page. */
-  async list(q: ListQuery & { state?: SalesOrderState; techPackId?: string }): Promise<Page<SalesOrder>> {
-    return this.store.listEntities('SalesOrder', q, (item) => this.decode(item));
+  /** 1 round of parallel Queries per page (one per shard): summaries, no matrix or notes. */
+  async list(q: ListQuery & { state?: SalesOrderState; techPackId?: string }): Promise<Page<SalesOrderSummary>> {
+    return this.store.listEntities('SalesOrder', q, decodeSalesOrderSummary);
   }
 }

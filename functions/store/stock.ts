@@ -8,7 +8,14 @@ import { ConditionFailed, TransientConflict, type Item, type TransactItem } from
 import { ifAt } from './entity.js';
 import { emptyStock, productionOrderEntity, stockEntity, techPackEntity, type StockWrite } from './entities.js';
 import { keys, stockStateKey, techPackKey } from './keys.js';
+import { partitionsOf, queryShards, SHARDS } from './shards.js';
 import type { Store } from './store.js';
+
+/**
+ * Styles with a low cell per page of the replenishment job: ids, ~100 bytes each in the index, so a
+ * shard's Query stays near DynamoDB's 1 MB page; 2,000 low styles are one round of Queries.
+ */
+export const LOW_STYLES_PAGE = 5_000;
 
 export { GRID_COMPRESS_AT, decodeStockGrid, encodeStockGrid, type StoredGrid } from './entities.js';
 
@@ -89,16 +96,23 @@ export class StockStore {
 
   // ---- what the replenishment job needs -------------------------------------------------------
 
-  /** 1 round trip per page: the styles with a low cell (ids only; the index is eventually consistent). */
-  async lowStylesPage(startKey?: Item): Promise<{ techPackIds: string[]; lastKey?: Item }> {
-    const page = await this.db.query({
-      IndexName: 'byState',
-      KeyConditionExpression: 'stateKey = :v',
-      ExpressionAttributeValues: { ':v': stockStateKey(true) },
-      ProjectionExpression: 'techPackId',
-      ExclusiveStartKey: startKey,
+  /**
+   * 1 round of parallel Queries per page (one per `STOCK#Low#<shard>`): up to LOW_STYLES_PAGE styles with
+   * a low cell (ids only; the index is eventually consistent). `startKey`: the last page's `lastKey`.
+   */
+  async lowStylesPage(startKey?: string): Promise<{ techPackIds: string[]; lastKey?: string }> {
+    const page = await queryShards(this.db, {
+      index: 'byState',
+      partitionKey: 'stateKey',
+      partitions: partitionsOf(stockStateKey(true), SHARDS.Stock),
+      sortKey: 'seq',
+      forward: true,
+      limit: LOW_STYLES_PAGE,
+      cursor: startKey,
+      scope: 'lowStyles',
+      projection: ['techPackId'],
     });
-    return { techPackIds: page.items.map((it) => it.techPackId as string), lastKey: page.lastKey };
+    return { techPackIds: page.items.map((it) => it.techPackId as string), lastKey: page.nextCursor ?? undefined };
   }
 
   /** Strongly consistent reads of the stock and tech pack of each style: ceil(2 x styles / 100) BatchGets. */
@@ -120,20 +134,29 @@ export class StockStore {
   }
 
   /**
-   * The style's production orders in an open state (byTechPack index, every page; 1 round trip per
-   * 1 MB). The index is eventually consistent: an order created a moment ago may be missing.
+   * The style's production orders in an open state: their ids from the byTechPack index (every page;
+   * 1 round trip per 1 MB of summaries), then the orders themselves (their matrices: the index
+   * projects summaries only), ceil(n / 100) BatchGets. The index is eventually consistent: an order
+   * created a moment ago may be missing.
    */
   async openOrdersOfStyle(techPackId: string): Promise<ProductionOrder[]> {
     const values: Record<string, unknown> = { ':v': techPackKey('ProductionOrder', techPackId) };
     OPEN_STATES.forEach((s, i) => (values[`:s${i}`] = s));
-    const items = await this.db.queryAll({
+    const ids = await this.db.queryAll({
       IndexName: 'byTechPack',
       KeyConditionExpression: 'techPackKey = :v',
       FilterExpression: `#state IN (${OPEN_STATES.map((_, i) => `:s${i}`).join(', ')})`,
+      ProjectionExpression: 'id',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: values,
     });
-    return items.map((it) => productionOrderEntity.decode(it));
+    if (ids.length === 0) return [];
+    const items = await this.getAll(ids.map((it) => keys.entity(it.id as string)));
+    const byId = new Map(items.map((it) => [it.id as string, productionOrderEntity.decode(it)]));
+    // Index order (oldest first), only those still open when read by key.
+    return ids
+      .map((it) => byId.get(it.id as string))
+      .filter((o): o is ProductionOrder => o !== undefined && (OPEN_STATES as readonly string[]).includes(o.state));
   }
 
   /** BatchGets of 100 keys. */

@@ -18,7 +18,7 @@ import type {
   TechPackState,
 } from '../../shared/types.js';
 import type { BatchSummary } from '../../shared/productionOrder.js';
-import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ProductionOrderSummary, TechPackSummary } from '../../shared/schemas/resources.js';
 import {
   ConditionFailed,
   type Db,
@@ -31,7 +31,9 @@ import {
 import {
   batchSetEntity,
   bomRecordEntity,
+  decodeOrderSummary,
   decodeSettings,
+  decodeTechPackSummary,
   historyEntity,
   productionOrderEntity,
   roleMappingEntity,
@@ -43,6 +45,7 @@ import {
 import type { Expected } from './entity.js';
 import { BATCH_PREFIX, ENTITY_SK, HISTORY_PREFIX, keys, stateKey, techPackKey } from './keys.js';
 import { Requirements, type OrderBefore } from './requirements.js';
+import { partitionsOf, queryShards, SHARDS } from './shards.js';
 
 /** An order as changed, the change's history entry, and the tech pack state the change relies on. */
 export interface OrderWrite {
@@ -226,50 +229,42 @@ export class Store {
     await this.saveTechPack(tp, expectedVersion, history).catch(lostRace);
   }
 
-  async listTechPacks(q: ListQuery & { state?: TechPackState }): Promise<Page<TechPack>> {
-    return this.listEntities('TechPack', q, techPackEntity.decode);
+  /** A page of tech pack summaries (GET one for sizes, colors and BOM). */
+  async listTechPacks(q: ListQuery & { state?: TechPackState }): Promise<Page<TechPackSummary>> {
+    return this.listEntities('TechPack', q, decodeTechPackSummary);
   }
 
   /**
-   * One page of an entity kind, newest first, from the index that answers the question: by tech
-   * pack (state filtered within it), by state, or all of the kind. Never a Scan.
+   * One page of an entity kind's summaries, newest first, from the index that answers the question:
+   * by tech pack (state filtered within it; one partition), by state, or all of the kind (each over
+   * the kind's shards: one round of parallel Queries, merged by `seq`). Never a Scan. The indexes
+   * project the summary fields only (tableDefinition.ts), so a list never reads a whole order.
    */
   async listEntities<T>(
     kind: 'TechPack' | 'ProductionOrder' | 'SalesOrder',
     q: ListQuery & { state?: string; techPackId?: string },
     decode: (item: Item) => T,
   ): Promise<Page<T>> {
-    let input: Omit<QueryCommandInput, 'TableName'>;
-    if (q.techPackId) {
-      input = {
-        IndexName: 'byTechPack',
-        KeyConditionExpression: 'techPackKey = :v',
-        ExpressionAttributeValues: { ':v': techPackKey(kind, q.techPackId), ...(q.state ? { ':s': q.state } : {}) },
-        ...(q.state ? { FilterExpression: '#state = :s', ExpressionAttributeNames: { '#state': 'state' } } : {}),
-      };
-    } else if (q.state) {
-      input = {
-        IndexName: 'byState',
-        KeyConditionExpression: 'stateKey = :v',
-        ExpressionAttributeValues: { ':v': stateKey(kind, q.state) },
-      };
-    } else {
-      input = {
-        IndexName: 'byType',
-        KeyConditionExpression: '#t = :v',
-        ExpressionAttributeNames: { '#t': 'type' },
-        ExpressionAttributeValues: { ':v': kind },
-      };
-    }
-    // A cursor fits its own query only (the index and the values asked for).
-    const cursorScope = `${kind}:${input.IndexName}:${q.techPackId ?? ''}:${q.state ?? ''}`;
-    const page = await this.db.query({
-      ...input,
-      ScanIndexForward: false,
-      Limit: q.limit,
-      ExclusiveStartKey: decodeCursor(cursorScope, q.cursor),
+    const shards = SHARDS[kind];
+    const where = q.techPackId
+      ? { index: 'byTechPack', partitionKey: 'techPackKey', partitions: [techPackKey(kind, q.techPackId)] }
+      : q.state
+        ? { index: 'byState', partitionKey: 'stateKey', partitions: partitionsOf(stateKey(kind, q.state), shards) }
+        : { index: 'byType', partitionKey: 'typeKey', partitions: partitionsOf(kind, shards) };
+    const filter =
+      q.techPackId && q.state
+        ? { expression: '#state = :s', names: { '#state': 'state' }, values: { ':s': q.state } }
+        : undefined;
+    const page = await queryShards(this.db, {
+      ...where,
+      sortKey: 'seq',
+      limit: q.limit,
+      cursor: q.cursor,
+      // A cursor fits its own query only (the index and the values asked for).
+      scope: `${kind}:${q.techPackId ?? ''}:${q.state ?? ''}`,
+      filter,
     });
-    return { items: page.items.map(decode), nextCursor: encodeCursor(cursorScope, page.lastKey) };
+    return { items: page.items.map(decode), nextCursor: page.nextCursor };
   }
 
   // ---- production orders ----
@@ -434,8 +429,9 @@ export class Store {
     await this.db.transact([...items, ...extra]).catch(lostRace);
   }
 
-  async listOrders(q: ListQuery & { state?: string; techPackId?: string }): Promise<Page<ProductionOrder>> {
-    return this.listEntities('ProductionOrder', q, (item) => productionOrderEntity.decode(item));
+  /** A page of order summaries (no matrix, progress or notes: getOrder for those). */
+  async listOrders(q: ListQuery & { state?: string; techPackId?: string }): Promise<Page<ProductionOrderSummary>> {
+    return this.listEntities('ProductionOrder', q, decodeOrderSummary);
   }
 
   // ---- role mappings (Google users have no roles claim: the admin maps emails to roles) ----
@@ -453,18 +449,16 @@ export class Store {
   }
 
   async listRoleMappings(q: ListQuery): Promise<Page<RoleMapping>> {
-    const index = 'roleMappings';
-    const page = await this.db.query({
-      IndexName: 'byType',
-      KeyConditionExpression: '#t = :v',
-      ExpressionAttributeNames: { '#t': 'type' },
-      ExpressionAttributeValues: { ':v': 'RoleMapping' },
-      Limit: q.limit,
-      ExclusiveStartKey: decodeCursor(index, q.cursor),
+    const page = await queryShards(this.db, {
+      index: 'byType',
+      partitionKey: 'typeKey',
+      partitions: partitionsOf('RoleMapping', SHARDS.RoleMapping),
+      sortKey: 'seq',
+      forward: true,
+      limit: q.limit,
+      cursor: q.cursor,
+      scope: 'roleMappings',
     });
-    return {
-      items: page.items.map((it) => roleMappingEntity.decode(it)),
-      nextCursor: encodeCursor(index, page.lastKey),
-    };
+    return { items: page.items.map((it) => roleMappingEntity.decode(it)), nextCursor: page.nextCursor };
   }
 }

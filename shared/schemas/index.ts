@@ -24,7 +24,17 @@ import {
   InspectionCreate,
   InspectionPlan,
 } from './quality.js';
-import { ErrorBody, Health, MaterialLine, MaterialsSummary, ReplenishmentRun, pageOf } from './resources.js';
+import {
+  ErrorBody,
+  Health,
+  MaterialLine,
+  MaterialsSummary,
+  ProductionOrderSummary,
+  ReplenishmentRun,
+  SalesOrderSummary,
+  TechPackSummary,
+  pageOf,
+} from './resources.js';
 import { SalesOrder, SalesOrderCreate, SalesOrderProductionOrder, SalesOrderTransition } from './salesOrder.js';
 import { FactorySettings, SettingsUpdate } from './settings.js';
 import { Stock, StockCell, StockCellInput, StockPut } from './stock.js';
@@ -69,9 +79,11 @@ export const RESOURCE_SCHEMAS = {
   Error: ErrorBody,
   Settings: FactorySettings,
   TechPack,
-  TechPackPage: pageOf(TechPack),
+  TechPackSummary,
+  TechPackPage: pageOf(TechPackSummary),
   ProductionOrder,
-  ProductionOrderPage: pageOf(ProductionOrder),
+  ProductionOrderSummary,
+  ProductionOrderPage: pageOf(ProductionOrderSummary),
   HistoryEntry,
   HistoryPage: pageOf(HistoryEntry),
   RoleMapping,
@@ -82,7 +94,8 @@ export const RESOURCE_SCHEMAS = {
   MaterialLine,
   MaterialsSummary,
   SalesOrder,
-  SalesOrderPage: pageOf(SalesOrder),
+  SalesOrderSummary,
+  SalesOrderPage: pageOf(SalesOrderSummary),
   StockCell,
   Stock,
   RawMaterial,

@@ -1,6 +1,9 @@
 // Answers that are computed, not stored from a request: the materials summary, a replenishment run,
-// and the shapes every answer shares (pages, errors).
+// the list items (summaries), and the shapes every answer shares (pages, errors).
 import * as v from 'valibot';
+import { ProductionOrder } from './productionOrder.js';
+import { SalesOrder } from './salesOrder.js';
+import { TechPack } from './techPack.js';
 
 const Consumption = v.union([v.number(), v.record(v.string(), v.number())]);
 
@@ -86,6 +89,83 @@ export const ErrorBody = v.object({
   error: v.object({ code: v.string(), message: v.string(), details: v.optional(v.unknown()) }),
   requestId: v.string(),
 });
+
+// ---- list items: summaries -------------------------------------------------------------------------
+//
+// A list answers each item's summary, not the whole resource: its matrices, BOM and notes stay out
+// (a 20,000-cell order is ~56 KB; its summary well under 1 KB), so a page of 100 is far below 1 MB of
+// JSON, and the table's indexes project only these fields (tableDefinition.ts), never a whole item.
+// The whole resource is one GET by id away. These field lists are the one definition: the schemas,
+// the indexes' projections and the store's decoders all follow from them.
+
+/** A production order in a list: everything but `matrix`, `progress` and `notes`. */
+export const ORDER_SUMMARY_FIELDS = [
+  'id',
+  'techPackId',
+  'styleCode',
+  'state',
+  'version',
+  'deliveryDate',
+  'originalDeliveryDate',
+  'total',
+  'source',
+  'tolerance',
+  'batchPlan',
+  'iqTemplate',
+  'releasedBomRevision',
+  'createdAt',
+  'createdBy',
+  'updatedAt',
+  'updatedBy',
+] as const satisfies readonly (keyof typeof ProductionOrder.entries)[];
+
+/** A tech pack in a list: everything but `sizes`, `colors` and `bom`. */
+export const TECH_PACK_SUMMARY_FIELDS = [
+  'id',
+  'styleCode',
+  'name',
+  'season',
+  'iqTemplate',
+  'state',
+  'version',
+  'bomRevision',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly (keyof typeof TechPack.entries)[];
+
+/** A sales order in a list: everything but `matrix` and `notes`. */
+export const SALES_ORDER_SUMMARY_FIELDS = [
+  'id',
+  'customer',
+  'techPackId',
+  'styleCode',
+  'state',
+  'version',
+  'total',
+  'deliveryDate',
+  'productionOrderIds',
+  'createdAt',
+  'createdBy',
+  'updatedAt',
+  'updatedBy',
+] as const satisfies readonly (keyof typeof SalesOrder.entries)[];
+
+export const ProductionOrderSummary = v.pipe(
+  v.pick(ProductionOrder, ORDER_SUMMARY_FIELDS),
+  v.description('A production order in a list (no matrix, progress or notes: GET /v1/production-orders/{id})'),
+);
+export const TechPackSummary = v.pipe(
+  v.pick(TechPack, TECH_PACK_SUMMARY_FIELDS),
+  v.description('A tech pack in a list (no sizes, colors or BOM: GET /v1/tech-packs/{id})'),
+);
+export const SalesOrderSummary = v.pipe(
+  v.pick(SalesOrder, SALES_ORDER_SUMMARY_FIELDS),
+  v.description('A sales order in a list (no matrix or notes: GET /v1/sales-orders/{id})'),
+);
+
+export type ProductionOrderSummary = v.InferOutput<typeof ProductionOrderSummary>;
+export type TechPackSummary = v.InferOutput<typeof TechPackSummary>;
+export type SalesOrderSummary = v.InferOutput<typeof SalesOrderSummary>;
 
 export function pageOf<S extends v.GenericSchema>(item: S) {
   return v.object({ items: v.array(item), nextCursor: v.nullable(v.string()) });

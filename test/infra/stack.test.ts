@@ -8,7 +8,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_SPECS } from '../../functions/http/routes.js';
 import { STAGE_CONFIG, STAGES } from '../../infra/config.js';
-import { INDEXES } from '../../functions/store/tableDefinition.js';
+import { INDEXES, MAX_PROJECTED_ATTRIBUTES, projectionOf } from '../../functions/store/tableDefinition.js';
 import { DENIAL_REASONS } from '../../functions/auth/denialReasons.js';
 import { idsOf, synthStage, type Synth } from './synth.js';
 
@@ -189,7 +189,7 @@ describe.each(STAGES)('stack %s', (stage) => {
             { AttributeName: ix.partitionKey.name, KeyType: 'HASH' },
             { AttributeName: ix.sortKey.name, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: projectionOf(ix),
         })),
       });
       const [tableId] = idsOf(s, 'AWS::DynamoDB::Table');
@@ -202,9 +202,28 @@ describe.each(STAGES)('stack %s', (stage) => {
         sk: 'S',
         stateKey: 'S',
         techPackKey: 'S',
-        type: 'S',
+        typeKey: 'S',
         seq: 'N',
       });
+    });
+
+    it('no index projects every attribute: each copies its keys and the fields its readers need', () => {
+      const [tableId] = idsOf(s, 'AWS::DynamoDB::Table');
+      const indexes = s.json.Resources[tableId].Properties.GlobalSecondaryIndexes as {
+        IndexName: string;
+        Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+      }[];
+      expect(indexes.map((ix) => ix.IndexName).sort()).toEqual(INDEXES.map((ix) => ix.name).sort());
+      for (const ix of indexes) {
+        expect(ix.Projection.ProjectionType, ix.IndexName).not.toBe('ALL');
+        expect(['INCLUDE', 'KEYS_ONLY']).toContain(ix.Projection.ProjectionType);
+        // The whole resources' big fields stay out of every index.
+        for (const big of ['matrix', 'progress', 'bom', 'sizes', 'colors', 'notes', 'grid', 'gridZ'])
+          expect(ix.Projection.NonKeyAttributes ?? [], `${ix.IndexName} projects ${big}`).not.toContain(big);
+      }
+      // DynamoDB's limit on INCLUDE attributes, summed over every index of the table.
+      const projected = indexes.reduce((n, ix) => n + (ix.Projection.NonKeyAttributes?.length ?? 0), 0);
+      expect(projected).toBeLessThanOrEqual(MAX_PROJECTED_ATTRIBUTES);
     });
 
     if (stage === 'prod') {

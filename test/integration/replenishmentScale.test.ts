@@ -6,6 +6,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../../infra/local/dynamo.js';
 import { createDocumentClient, Db } from '../../functions/store/db.js';
 import { techPackEntity } from '../../functions/store/entities.js';
+import { SHARDS } from '../../functions/store/shards.js';
 import { StockStore } from '../../functions/store/stock.js';
 import { Store } from '../../functions/store/store.js';
 import { mapLimit, runReplenishment } from '../../functions/replenishment/run.js';
@@ -78,10 +79,11 @@ describe(`replenishment over ${STYLES} styles`, () => {
     expect(new Set(first.created).size).toBe(STYLES);
     const firstCalls = { ...calls };
     console.log(`scale: first run ${first.durationMs} ms, calls ${JSON.stringify(firstCalls)}`);
-    // per style: one Query (its open orders) and one transaction; in bulk: the low-style pages, BatchGets of 100 keys, one id counter update per 100 styles
+    // per style: one Query (its open orders) and one transaction; in bulk: the low-style page (one Query per
+    // STOCK#Low shard), BatchGets of 100 keys, one id counter update per 100 styles
     expect(firstCalls.ScanCommand).toBeUndefined();
     expect(firstCalls.TransactWriteItemsCommand).toBe(STYLES);
-    expect(firstCalls.QueryCommand).toBe(STYLES + 1);
+    expect(firstCalls.QueryCommand).toBe(STYLES + SHARDS.Stock);
     expect(firstCalls.BatchGetItemCommand).toBe((2 * STYLES) / 100);
     expect(firstCalls.GetItemCommand).toBe(1);
     expect(firstCalls.UpdateItemCommand).toBe(STYLES / 100);
