@@ -173,8 +173,14 @@ function sumParts(parts: readonly Part[], rowTotals: readonly number[], sizes: r
     if (group) group.push(part);
     else groups.set(key, [part]);
   }
-  const consumptionOf = (bl: BomLine) =>
-    typeof bl.consumption === 'number' ? bl.consumption : bySize(bl.consumption, sizes);
+  // Once per BOM line: its variants' lines share it (a `match` line makes one per garment color).
+  const ordered = new Map<BomLine, Record<string, number>>();
+  const consumptionOf = (bl: BomLine) => {
+    if (typeof bl.consumption === 'number') return bl.consumption;
+    let map = ordered.get(bl);
+    if (!map) ordered.set(bl, (map = bySize(bl.consumption, sizes)));
+    return map;
+  };
   return [...groups.values()].map((group) => {
     const [first] = group;
     const net = group.reduce((n, x) => n + x.net, 0n);
@@ -212,11 +218,48 @@ function sumParts(parts: readonly Part[], rowTotals: readonly number[], sizes: r
 
 // ---- the summary ------------------------------------------------------------------------------
 
-/** The lines of the summary for `matrix` (the order's quantities) and `bom`. 409 BOM_INCOMPLETE on gaps. */
+/**
+ * The lines of the summary for `matrix` (the order's quantities) and `bom`. 409 BOM_INCOMPLETE on gaps.
+ *
+ * Fast and still exact: the column totals of a set of colors are summed once and shared by every BOM
+ * line over the same colors (most lines apply to all of them); each decimal is scaled once; the sum of
+ * qty x consumption runs in whole Numbers while it stays within 2^53 (where they are exact) and in
+ * BigInt from the first product or sum that would not.
+ */
 export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): MaterialLine[] {
   const problems: BomProblem[] = [];
   const parts: Part[] = [];
   const rowTotals = matrix.quantities.map((row) => row.reduce((a, b) => a + b, 0));
+  const sizeCount = matrix.sizes.length;
+
+  // Quantities per size summed over a set of colors (rows), once per set.
+  const totalsOf = new Map<string, number[]>();
+  const columnTotals = (rows: readonly number[]): number[] => {
+    const key = rows.join(',');
+    let totals = totalsOf.get(key);
+    if (!totals) {
+      totals = rows.length === 1 ? matrix.quantities[rows[0]] : new Array<number>(sizeCount).fill(0);
+      if (rows.length > 1) {
+        for (const r of rows) {
+          const q = matrix.quantities[r];
+          for (let c = 0; c < sizeCount; c++) totals[c] += q[c];
+        }
+      }
+      totalsOf.set(key, totals);
+    }
+    return totals;
+  };
+  // A consumption in micro-units, exact (BigInt) and, when within 2^53, as a Number too.
+  const scaled = new Map<number, { big: bigint; num: number | undefined }>();
+  const micro = (x: number) => {
+    let v = scaled.get(x);
+    if (!v) {
+      const big = toScaled(x, MICRO);
+      v = { big, num: big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : undefined };
+      scaled.set(x, v);
+    }
+    return v;
+  };
 
   bom.forEach((bl, li) => {
     // Variant per color, in the order's color order; only colors with garments count.
@@ -245,33 +288,41 @@ export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): Mater
 
     const perSize = matrix.sizes.map((size) => {
       const c = typeof bl.consumption === 'number' ? bl.consumption : own(bl.consumption, size);
-      return typeof c === 'number' ? toScaled(c, MICRO) : undefined;
+      return typeof c === 'number' ? micro(c) : undefined;
     });
 
     for (const [variant, rows] of groups) {
-      let netMicro = 0n;
+      const totals = columnTotals(rows);
+      let fast = 0;
+      let big: bigint | undefined;
       let garments = 0;
       let complete = true;
-      matrix.sizes.forEach((size, c) => {
-        let qty = 0;
-        for (const r of rows) qty += matrix.quantities[r][c];
-        if (qty === 0) return;
+      for (let c = 0; c < sizeCount; c++) {
+        const qty = totals[c];
+        if (qty === 0) continue;
         garments += qty;
-        const micro = perSize[c];
-        if (micro === undefined) {
+        const m = perSize[c];
+        if (m === undefined) {
           complete = false;
           problems.push({
             line: li,
             material: bl.material,
-            size,
-            message: `has no consumption for size ${size}, which ${qty} garment(s) of this order need`,
+            size: matrix.sizes[c],
+            message: `has no consumption for size ${matrix.sizes[c]}, which ${qty} garment(s) of this order need`,
           });
-          return;
+          continue;
         }
-        netMicro += BigInt(qty) * micro;
-      });
+        if (big === undefined && m.num !== undefined) {
+          const product = qty * m.num;
+          if (Number.isSafeInteger(product) && Number.isSafeInteger(fast + product)) {
+            fast += product;
+            continue;
+          }
+        }
+        big = (big ?? BigInt(fast)) + BigInt(qty) * m.big;
+      }
       if (!complete) continue;
-      const f = lineFigures(netMicro, bl.wastagePct, undefined);
+      const f = lineFigures(big ?? BigInt(fast), bl.wastagePct, undefined);
       parts.push({ line: li, bl, variant, rows, garments, net: f.net, gross: f.gross });
     }
   });

@@ -19,6 +19,9 @@ import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, re
 export function orderHandlers(store: Store) {
   const load = async (id: string) =>
     found(await store.getOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
+  /** For answers only (nothing is written from it): 1 GetItem, eventually consistent. */
+  const read = async (id: string) =>
+    found(await store.readOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
 
   return {
     /**
@@ -49,7 +52,7 @@ export function orderHandlers(store: Store) {
     },
 
     async getOrder(req: ApiRequest): Promise<ApiResponse> {
-      return resource(200, await load(req.params.id));
+      return resource(200, await read(req.params.id));
     },
 
     /** 2 round trips: read, conditional write. */
@@ -63,15 +66,19 @@ export function orderHandlers(store: Store) {
       return resource(200, order);
     },
 
-    /** 2 round trips (order with its batches; the write), 3 for plan and release (the tech pack). */
+    /**
+     * 2 round trips (order with its batches; the write), 3 for release (the tech pack: its BOM is
+     * snapshotted). plan does not read the tech pack: the write checks its state (store.ts).
+     */
     async transitionOrder(req: ApiRequest): Promise<ApiResponse> {
       const request = parseOrderTransition(req.body);
       const id = requireId('ProductionOrder', req.params.id, 'Production order');
       const { order: current, batches } = await store.getOrderWithBatches(id);
       if (!current) throw new NotFoundError('Production order', id);
-      const needsTechPack = request.action === 'plan' || request.action === 'release';
-      const techPack = needsTechPack ? await store.getTechPack(current.techPackId) : undefined;
-      const change = transitionOrder(current, request, { techPack, batches, actor: req.actor, now: now() });
+      const techPack = request.action === 'release' ? await store.getTechPack(current.techPackId) : undefined;
+      const techPackGateAtWrite = request.action === 'plan';
+      const ctx = { techPack, techPackGateAtWrite, batches, actor: req.actor, now: now() };
+      const change = transitionOrder(current, request, ctx);
       const answer = answerWith(resource(200, change.order));
       // Release keeps the tech pack's BOM, as read, in the order: its materials stay pinned to it.
       if (request.action === 'release' && techPack) await store.saveRelease(change, current, techPack);
@@ -92,7 +99,7 @@ export function orderHandlers(store: Store) {
     async orderHistory(req: ApiRequest): Promise<ApiResponse> {
       const id = requireId('ProductionOrder', req.params.id, 'Production order');
       const page = await store.listHistory(id, pageQuery(req.query));
-      if (page.items.length === 0 && !req.query.cursor) await load(id);
+      if (page.items.length === 0 && !req.query.cursor) await read(id);
       return { status: 200, body: page };
     },
   };
