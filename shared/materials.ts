@@ -178,7 +178,10 @@ function sumParts(parts: readonly Part[], rowTotals: readonly number[], sizes: r
   const consumptionOf = (bl: BomLine) => {
     if (typeof bl.consumption === 'number') return bl.consumption;
     let map = ordered.get(bl);
-    if (!map) ordered.set(bl, (map = bySize(bl.consumption, sizes)));
+    if (!map) {
+      map = bySize(bl.consumption, sizes);
+      ordered.set(bl, map);
+    }
     return map;
   };
   return [...groups.values()].map((group) => {
