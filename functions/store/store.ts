@@ -174,6 +174,15 @@ export class Store {
     return item ? techPackEntity.decode(item) : undefined;
   }
 
+  /**
+   * The tech pack's id and bomRevision only (an answer that shows whether a BOM is stale): eventually
+   * consistent, and only the two attributes come back (the units are the whole item's all the same).
+   */
+  async getTechPackRevision(id: string): Promise<{ id: string; bomRevision: number } | undefined> {
+    const out = await this.db.get(keys.entity(id), false, 'id, bomRevision');
+    return out ? { id: String(out.id), bomRevision: Number(out.bomRevision) } : undefined;
+  }
+
   /** The tech pack and the factory settings in one round trip. */
   async getTechPackAndSettings(id: string): Promise<{ techPack?: TechPack; settings: FactorySettings }> {
     const items = await this.db.getMany([keys.entity(id), keys.settings()]);
