@@ -1,4 +1,5 @@
-import { NotFoundError, PreconditionFailedError } from '../../shared/errors.js';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../../shared/errors.js';
+import type { TechPack } from '../../shared/types.js';
 import {
   applyMatrixEdits,
   applyOrderPatch,
@@ -75,10 +76,19 @@ export function orderHandlers(store: Store) {
       const id = requireId('ProductionOrder', req.params.id, 'Production order');
       const { order: current, batches } = await store.getOrderWithBatches(id);
       if (!current) throw new NotFoundError('Production order', id);
+      const at = now();
+      const decide = (techPack: TechPack | undefined, techPackGateAtWrite: boolean) =>
+        transitionOrder(current, request, { techPack, techPackGateAtWrite, batches, actor: req.actor, now: at });
       const techPack = request.action === 'release' ? await store.getTechPack(current.techPackId) : undefined;
-      const techPackGateAtWrite = request.action === 'plan';
-      const ctx = { techPack, techPackGateAtWrite, batches, actor: req.actor, now: now() };
-      const change = transitionOrder(current, request, ctx);
+      let change: ReturnType<typeof decide>;
+      try {
+        change = decide(techPack, request.action === 'plan');
+      } catch (err) {
+        // plan refused on the order's own gate: a tech pack not ready is still the first refusal, so
+        // it is read now to say which (a refusal only; a plan that passes reads no tech pack).
+        if (request.action !== 'plan' || !(err instanceof ConflictError) || err.code !== 'ORDER_INCOMPLETE') throw err;
+        change = decide(await store.getTechPack(current.techPackId), false);
+      }
       const answer = answerWith(resource(200, change.order));
       // Release keeps the tech pack's BOM, as read, in the order: its materials stay pinned to it.
       if (request.action === 'release' && techPack) await store.saveRelease(change, current, techPack);
