@@ -173,8 +173,17 @@ function sumParts(parts: readonly Part[], rowTotals: readonly number[], sizes: r
     if (group) group.push(part);
     else groups.set(key, [part]);
   }
-  const consumptionOf = (bl: BomLine) =>
-    typeof bl.consumption === 'number' ? bl.consumption : bySize(bl.consumption, sizes);
+  // Once per BOM line: its variants' lines share it (a `match` line makes one per garment color).
+  const ordered = new Map<BomLine, Record<string, number>>();
+  const consumptionOf = (bl: BomLine) => {
+    if (typeof bl.consumption === 'number') return bl.consumption;
+    let map = ordered.get(bl);
+    if (!map) {
+      map = bySize(bl.consumption, sizes);
+      ordered.set(bl, map);
+    }
+    return map;
+  };
   return [...groups.values()].map((group) => {
     const [first] = group;
     const net = group.reduce((n, x) => n + x.net, 0n);
@@ -212,70 +221,125 @@ function sumParts(parts: readonly Part[], rowTotals: readonly number[], sizes: r
 
 // ---- the summary ------------------------------------------------------------------------------
 
-/** The lines of the summary for `matrix` (the order's quantities) and `bom`. 409 BOM_INCOMPLETE on gaps. */
-export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): MaterialLine[] {
-  const problems: BomProblem[] = [];
-  const parts: Part[] = [];
+/** What every BOM line of one order shares: row and column totals, scaled decimals (computed once). */
+function orderTotals(matrix: Matrix) {
   const rowTotals = matrix.quantities.map((row) => row.reduce((a, b) => a + b, 0));
+  const sizeCount = matrix.sizes.length;
 
-  bom.forEach((bl, li) => {
-    // Variant per color, in the order's color order; only colors with garments count.
-    const groups = new Map<string, number[]>();
-    matrix.colors.forEach((color, r) => {
-      if (rowTotals[r] === 0) return;
-      if (bl.appliesTo && !bl.appliesTo.includes(color)) return;
-      let variant: string | undefined;
-      if (bl.variants === undefined) variant = bl.material;
-      else if (bl.variants === 'match') variant = color;
-      else variant = own(bl.variants, color);
-      if (typeof variant !== 'string') variant = undefined;
-      if (variant === undefined) {
+  // Quantities per size summed over a set of colors (rows), once per set.
+  const totalsOf = new Map<string, number[]>();
+  const columnTotals = (rows: readonly number[]): number[] => {
+    const key = rows.join(',');
+    let totals = totalsOf.get(key);
+    if (!totals) {
+      totals = rows.length === 1 ? matrix.quantities[rows[0]] : new Array<number>(sizeCount).fill(0);
+      if (rows.length > 1) {
+        for (const r of rows) {
+          const q = matrix.quantities[r];
+          for (let c = 0; c < sizeCount; c++) totals[c] += q[c];
+        }
+      }
+      totalsOf.set(key, totals);
+    }
+    return totals;
+  };
+  // A consumption in micro-units, exact (BigInt) and, when within 2^53, as a Number too.
+  const scaled = new Map<number, { big: bigint; num: number | undefined }>();
+  const micro = (x: number) => {
+    let v = scaled.get(x);
+    if (!v) {
+      const big = toScaled(x, MICRO);
+      v = { big, num: big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : undefined };
+      scaled.set(x, v);
+    }
+    return v;
+  };
+  return { matrix, rowTotals, sizeCount, columnTotals, micro };
+}
+
+type OrderTotals = ReturnType<typeof orderTotals>;
+
+/** One BOM line's parts (per variant), or its gaps in `problems`. */
+function partsOf(t: OrderTotals, bl: BomLine, li: number, problems: BomProblem[], parts: Part[]): void {
+  const { matrix, rowTotals, sizeCount, columnTotals, micro } = t;
+  // Variant per color, in the order's color order; only colors with garments count.
+  const groups = new Map<string, number[]>();
+  matrix.colors.forEach((color, r) => {
+    if (rowTotals[r] === 0) return;
+    if (bl.appliesTo && !bl.appliesTo.includes(color)) return;
+    let variant: string | undefined;
+    if (bl.variants === undefined) variant = bl.material;
+    else if (bl.variants === 'match') variant = color;
+    else variant = own(bl.variants, color);
+    if (typeof variant !== 'string') variant = undefined;
+    if (variant === undefined) {
+      problems.push({
+        line: li,
+        material: bl.material,
+        color,
+        message: `has no variant for color ${color} (add it to variants, or leave the color out with appliesTo)`,
+      });
+      return;
+    }
+    const rows = groups.get(variant) ?? [];
+    rows.push(r);
+    groups.set(variant, rows);
+  });
+
+  const perSize = matrix.sizes.map((size) => {
+    const c = typeof bl.consumption === 'number' ? bl.consumption : own(bl.consumption, size);
+    return typeof c === 'number' ? micro(c) : undefined;
+  });
+
+  for (const [variant, rows] of groups) {
+    const totals = columnTotals(rows);
+    let fast = 0;
+    let big: bigint | undefined;
+    let garments = 0;
+    let complete = true;
+    for (let c = 0; c < sizeCount; c++) {
+      const qty = totals[c];
+      if (qty === 0) continue;
+      garments += qty;
+      const m = perSize[c];
+      if (m === undefined) {
+        complete = false;
         problems.push({
           line: li,
           material: bl.material,
-          color,
-          message: `has no variant for color ${color} (add it to variants, or leave the color out with appliesTo)`,
+          size: matrix.sizes[c],
+          message: `has no consumption for size ${matrix.sizes[c]}, which ${qty} garment(s) of this order need`,
         });
-        return;
+        continue;
       }
-      const rows = groups.get(variant) ?? [];
-      rows.push(r);
-      groups.set(variant, rows);
-    });
-
-    const perSize = matrix.sizes.map((size) => {
-      const c = typeof bl.consumption === 'number' ? bl.consumption : own(bl.consumption, size);
-      return typeof c === 'number' ? toScaled(c, MICRO) : undefined;
-    });
-
-    for (const [variant, rows] of groups) {
-      let netMicro = 0n;
-      let garments = 0;
-      let complete = true;
-      matrix.sizes.forEach((size, c) => {
-        let qty = 0;
-        for (const r of rows) qty += matrix.quantities[r][c];
-        if (qty === 0) return;
-        garments += qty;
-        const micro = perSize[c];
-        if (micro === undefined) {
-          complete = false;
-          problems.push({
-            line: li,
-            material: bl.material,
-            size,
-            message: `has no consumption for size ${size}, which ${qty} garment(s) of this order need`,
-          });
-          return;
+      if (big === undefined && m.num !== undefined) {
+        const product = qty * m.num;
+        if (Number.isSafeInteger(product) && Number.isSafeInteger(fast + product)) {
+          fast += product;
+          continue;
         }
-        netMicro += BigInt(qty) * micro;
-      });
-      if (!complete) continue;
-      const f = lineFigures(netMicro, bl.wastagePct, undefined);
-      parts.push({ line: li, bl, variant, rows, garments, net: f.net, gross: f.gross });
+      }
+      big = (big ?? BigInt(fast)) + BigInt(qty) * m.big;
     }
-  });
+    if (!complete) continue;
+    const f = lineFigures(big ?? BigInt(fast), bl.wastagePct, undefined);
+    parts.push({ line: li, bl, variant, rows, garments, net: f.net, gross: f.gross });
+  }
+}
 
+/**
+ * The lines of the summary for `matrix` (the order's quantities) and `bom`. 409 BOM_INCOMPLETE on gaps.
+ *
+ * Fast and still exact: the column totals of a set of colors are summed once and shared by every BOM
+ * line over the same colors (most lines apply to all of them); each decimal is scaled once; the sum of
+ * qty x consumption runs in whole Numbers while it stays within 2^53 (where they are exact) and in
+ * BigInt from the first product or sum that would not.
+ */
+export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): MaterialLine[] {
+  const problems: BomProblem[] = [];
+  const parts: Part[] = [];
+  const t = orderTotals(matrix);
+  bom.forEach((bl, li) => partsOf(t, bl, li, problems, parts));
   if (problems.length) {
     const unique = dedupe(problems);
     throw new ConflictError(
@@ -287,7 +351,21 @@ export function computeMaterials(matrix: Matrix, bom: readonly BomLine[]): Mater
       { problems: unique.slice(0, 100) },
     );
   }
-  return sumParts(parts, rowTotals, matrix.sizes);
+  return sumParts(parts, t.rowTotals, matrix.sizes);
+}
+
+/**
+ * Each BOM line's material lines on its own (as computeMaterials(matrix, [line]) gives them), or null
+ * when the line does not cover the order (a BOM_INCOMPLETE gap); the order's totals computed once.
+ */
+export function materialsByLine(matrix: Matrix, bom: readonly BomLine[]): (MaterialLine[] | null)[] {
+  const t = orderTotals(matrix);
+  return bom.map((bl) => {
+    const problems: BomProblem[] = [];
+    const parts: Part[] = [];
+    partsOf(t, bl, 0, problems, parts);
+    return problems.length ? null : sumParts(parts, t.rowTotals, matrix.sizes);
+  });
 }
 
 /** A per-size consumption with the order's sizes first, in their order (stored maps keep none). */

@@ -314,6 +314,11 @@ export interface BatchSummary {
 
 export interface TransitionContext {
   techPack?: TechPack;
+  /**
+   * plan: the tech pack was not read; the write's check of its state is the gate (the store answers a
+   * failed check with requireReadyTechPack's error, from the tech pack as it stands).
+   */
+  techPackGateAtWrite?: boolean;
   batches: BatchSummary[];
   actor: Actor;
   now: string;
@@ -399,7 +404,7 @@ export function transitionOrder(
 
   switch (req.action) {
     case 'plan':
-      requireReadyTechPack(order, ctx.techPack, 'planned');
+      if (!ctx.techPackGateAtWrite) requireReadyTechPack(order, ctx.techPack, 'planned');
       requireComplete(order, 'planned');
       result.requireTechPackState = 'ProductionReady';
       break;

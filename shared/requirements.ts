@@ -13,8 +13,8 @@
 //
 // Exact decimals (3 places for quantities, as the summary prints them): no 0.1 + 0.2 here either.
 import type * as v from 'valibot';
-import { ConflictError, type FieldProblem, ValidationError } from './errors.js';
-import { computeMaterials, fromScaled, purchaseOf, toScaled, type MaterialLine } from './materials.js';
+import { type FieldProblem, ValidationError } from './errors.js';
+import { fromScaled, materialsByLine, purchaseOf, toScaled } from './materials.js';
 import { collect } from './schemas/core.js';
 import {
   FIRM_STATES,
@@ -122,22 +122,19 @@ const keyOf = (l: { material: string; variant: string; uom: string }) =>
 
 /**
  * The order's gross per material, variant and uom: the materials summary of `matrix` and `bom`
- * (computeMaterials, line by line so that a line that does not cover the order leaves the others
+ * (materialsByLine: computeMaterials line by line so that a line that does not cover the order leaves the others
  * counted), BOM lines of the same three added up.
  */
 export function grossLines(matrix: Matrix, bom: readonly BomLine[]): { lines: GrossLine[]; incomplete: boolean } {
   const out = new Map<string, { line: GrossLine; milli: bigint }>();
   let incomplete = false;
-  for (const bl of bom) {
-    let lines: MaterialLine[];
-    try {
-      lines = computeMaterials(matrix, [bl]);
-    } catch (err) {
-      if (err instanceof ConflictError && err.code === 'BOM_INCOMPLETE') {
-        incomplete = true;
-        continue;
-      }
-      throw err;
+  // Each line on its own (a line with a gap is left out), the order's totals summed once for all.
+  const perLine = materialsByLine(matrix, bom);
+  for (const [i, bl] of bom.entries()) {
+    const lines = perLine[i];
+    if (lines === null) {
+      incomplete = true;
+      continue;
     }
     const extra = bl as BomLine & { minimumOrderQty?: number };
     for (const ml of lines) {

@@ -1,6 +1,6 @@
 // What each section hands back, how results are written, and the plain-text tables.
 
-/** The sections, in the order they are printed (1 to 6). */
+/** The sections, in the order they are printed. */
 export const SECTION_IDS = [
   'roundTrips',
   'overhead',
@@ -10,6 +10,7 @@ export const SECTION_IDS = [
   'addonPush',
   'requirements',
   'hotKeys',
+  'capacity',
 ] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 

@@ -10,6 +10,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import os from 'node:os';
 import type { ProductionOrder } from '../../shared/types.js';
 import { KEY_ATTRIBUTES } from '../../functions/store/keys.js';
 import type { StackContext } from '../lib/context.js';
@@ -29,6 +30,9 @@ import { ITEM_LIMIT_BYTES, itemSize, largestAttributes } from '../lib/itemSize.j
 import { failedRow, fmt, kb, unavailable, type Row, type SectionResult } from '../lib/report.js';
 import { median, ms } from '../lib/stats.js';
 import { batchesOf } from './roundTrips.js';
+
+/** The materials summary of a 20,000-cell, 200-line order, end to end (issue 17). */
+export const MATERIALS_TARGET_MS = 100;
 
 export async function largeOrders(ctx: StackContext): Promise<SectionResult> {
   const t0 = performance.now();
@@ -50,6 +54,8 @@ export async function largeOrders(ctx: StackContext): Promise<SectionResult> {
       available: true,
       metrics: {
         ms: ms(median(answers.map((x) => x.ms))),
+        // The fastest sample: the least disturbed by other work on a shared machine.
+        minMs: ms(Math.min(...answers.map((x) => x.ms))),
         requests: a.usage?.calls ?? Number.NaN,
         responseBytes: a.bytes,
         ...extra,
@@ -146,10 +152,18 @@ export async function largeOrders(ctx: StackContext): Promise<SectionResult> {
       { lines: (first.body?.lines ?? []).length },
       `${L.bomLines} BOM lines over ${L.colors} colors; the first read records the BOM used`,
     );
-    const again = await repeat(() =>
-      api.ok('GET', `/v1/production-orders/${orderId}/materials`, { token: viewer, expect: 200 }),
-    );
-    row('materials: summary', again, { lines: (again[0].body?.lines ?? []).length });
+    // More samples than the other reads: its 100 ms target is judged on them.
+    const again: Answer[] = [];
+    for (let i = 0; i < reps * 3; i++)
+      again.push(await api.ok('GET', `/v1/production-orders/${orderId}/materials`, { token: viewer, expect: 200 }));
+    row('materials: summary', again, { lines: (again[0].body?.lines ?? []).length, targetMs: MATERIALS_TARGET_MS });
+    const m = latency[latency.length - 1];
+    m.flag = m.metrics!.ms <= MATERIALS_TARGET_MS ? 'PASS' : 'FAIL';
+    if (m.flag === 'FAIL')
+      ctx.findings.push({
+        section: 'largeOrders',
+        text: `materials summary of ${cells.toLocaleString('en-US')} cells x ${L.bomLines} BOM lines: median ${fmt(m.metrics!.ms, 1)} ms (fastest ${fmt(m.metrics!.minMs, 1)} ms), target ${MATERIALS_TARGET_MS} ms; load average ${os.loadavg()[0].toFixed(1)}`,
+      });
   });
 
   const planned = await transition(api, planner, orderId, { action: 'plan' });
@@ -425,7 +439,7 @@ export async function largeOrders(ctx: StackContext): Promise<SectionResult> {
       rows: [
         ...latency.map((r) => [
           r.name,
-          r.available ? `${fmt(r.metrics!.ms, 1)} ms` : '-',
+          r.available ? `${fmt(r.metrics!.ms, 1)} ms (min ${fmt(r.metrics!.minMs, 1)})` : '-',
           r.available ? fmt(r.metrics!.requests, 0) : '-',
           r.available ? kb(r.metrics!.responseBytes) : (r.reason ?? ''),
           '',
@@ -435,6 +449,7 @@ export async function largeOrders(ctx: StackContext): Promise<SectionResult> {
             ? [
                 r.metrics!.batches !== undefined ? `${r.metrics!.batches} batches` : '',
                 r.metrics!.lines !== undefined ? `${r.metrics!.lines} lines` : '',
+                r.flag ?? '',
               ]
                 .filter(Boolean)
                 .join(' ')

@@ -15,8 +15,9 @@
 //     in the operation's own transaction (TransactWriteItems takes 100 items; functions/store/db.ts);
 //   - batch moves: the order and the batch's set (2 reads, sent together: 1 wait) + 1 write = 3;
 //   - the first page of an order's batches: 1 Query from #ENTITY to the last batch set, which
-//     returns the order and its sets together (they sort next to each other in the partition);
-//   - materials: the order with its BOM record (1), the tech pack's bomRevision for `stale` (1);
+//     returns the order and its sets together (only the order's #REQ and #REQBOM sort between);
+//   - materials: the order with its BOM record (1), the tech pack's bomRevision for `stale` (1: a
+//     GetItem of two attributes, eventually consistent, when nothing is written);
 //     + 1 write when the record is written (first read, refresh);
 //   - replenishment, K low styles: 1 page of the low-stock index + ceil((2K+1)/100) BatchGets (stock,
 //     tech packs and the settings together) + K open-order Queries + 1 id counter + K writes; a rerun
@@ -295,7 +296,7 @@ export async function roundTrips(ctx: StackContext): Promise<SectionResult> {
       'batch: list',
       listed,
       1,
-      'one Query from #ENTITY to the last batch set returns the order and its batch sets together (they sort next to each other)',
+      'one Query from #ENTITY to the last batch set returns the order and its batch sets together (eventually consistent)',
     );
     const planned = batchesOf(listed.body).filter((b) => b.state === 'Planned');
     if (planned.length < 2) throw new Error(`expected at least 2 generated batches, found ${planned.length}`);

@@ -1,4 +1,5 @@
-import { NotFoundError, PreconditionFailedError } from '../../shared/errors.js';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../../shared/errors.js';
+import type { TechPack } from '../../shared/types.js';
 import {
   applyMatrixEdits,
   applyOrderPatch,
@@ -19,6 +20,9 @@ import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, re
 export function orderHandlers(store: Store) {
   const load = async (id: string) =>
     found(await store.getOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
+  /** For answers only (nothing is written from it): 1 GetItem, eventually consistent. */
+  const read = async (id: string) =>
+    found(await store.readOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
 
   return {
     /**
@@ -49,7 +53,7 @@ export function orderHandlers(store: Store) {
     },
 
     async getOrder(req: ApiRequest): Promise<ApiResponse> {
-      return resource(200, await load(req.params.id));
+      return resource(200, await read(req.params.id));
     },
 
     /** 2 round trips: read, conditional write. */
@@ -63,15 +67,28 @@ export function orderHandlers(store: Store) {
       return resource(200, order);
     },
 
-    /** 2 round trips (order with its batches; the write), 3 for plan and release (the tech pack). */
+    /**
+     * 2 round trips (order with its batches; the write), 3 for release (the tech pack: its BOM is
+     * snapshotted). plan does not read the tech pack: the write checks its state (store.ts).
+     */
     async transitionOrder(req: ApiRequest): Promise<ApiResponse> {
       const request = parseOrderTransition(req.body);
       const id = requireId('ProductionOrder', req.params.id, 'Production order');
       const { order: current, batches } = await store.getOrderWithBatches(id);
       if (!current) throw new NotFoundError('Production order', id);
-      const needsTechPack = request.action === 'plan' || request.action === 'release';
-      const techPack = needsTechPack ? await store.getTechPack(current.techPackId) : undefined;
-      const change = transitionOrder(current, request, { techPack, batches, actor: req.actor, now: now() });
+      const at = now();
+      const decide = (techPack: TechPack | undefined, techPackGateAtWrite: boolean) =>
+        transitionOrder(current, request, { techPack, techPackGateAtWrite, batches, actor: req.actor, now: at });
+      const techPack = request.action === 'release' ? await store.getTechPack(current.techPackId) : undefined;
+      let change: ReturnType<typeof decide>;
+      try {
+        change = decide(techPack, request.action === 'plan');
+      } catch (err) {
+        // plan refused on the order's own gate: a tech pack not ready is still the first refusal, so
+        // it is read now to say which (a refusal only; a plan that passes reads no tech pack).
+        if (request.action !== 'plan' || !(err instanceof ConflictError) || err.code !== 'ORDER_INCOMPLETE') throw err;
+        change = decide(await store.getTechPack(current.techPackId), false);
+      }
       const answer = answerWith(resource(200, change.order));
       // Release keeps the tech pack's BOM, as read, in the order: its materials stay pinned to it.
       if (request.action === 'release' && techPack) await store.saveRelease(change, current, techPack);
@@ -92,7 +109,7 @@ export function orderHandlers(store: Store) {
     async orderHistory(req: ApiRequest): Promise<ApiResponse> {
       const id = requireId('ProductionOrder', req.params.id, 'Production order');
       const page = await store.listHistory(id, pageQuery(req.query));
-      if (page.items.length === 0 && !req.query.cursor) await load(id);
+      if (page.items.length === 0 && !req.query.cursor) await read(id);
       return { status: 200, body: page };
     },
   };

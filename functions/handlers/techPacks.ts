@@ -16,8 +16,9 @@ import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource } from './common.js';
 
 export function techPackHandlers(store: Store) {
-  const load = async (id: string) =>
-    found(await store.getTechPack(requireId('TechPack', id, 'Tech pack')), 'Tech pack', id);
+  /** `consistent` false: for answers only (nothing is written from it), eventually consistent. */
+  const load = async (id: string, consistent = true) =>
+    found(await store.getTechPack(requireId('TechPack', id, 'Tech pack'), consistent), 'Tech pack', id);
 
   return {
     async createTechPack(req: ApiRequest): Promise<ApiResponse> {
@@ -36,7 +37,7 @@ export function techPackHandlers(store: Store) {
     },
 
     async getTechPack(req: ApiRequest): Promise<ApiResponse> {
-      return resource(200, await load(req.params.id));
+      return resource(200, await load(req.params.id, false));
     },
 
     async patchTechPack(req: ApiRequest): Promise<ApiResponse> {

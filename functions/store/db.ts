@@ -100,8 +100,16 @@ export class Db {
     readonly table: string,
   ) {}
 
-  async get(key: { pk: string; sk: string }, consistent = true): Promise<Item | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: consistent }));
+  /** `projection`: the attributes wanted (a ProjectionExpression of plain names), else the whole item. */
+  async get(key: { pk: string; sk: string }, consistent = true, projection?: string): Promise<Item | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: key,
+        ConsistentRead: consistent,
+        ...(projection ? { ProjectionExpression: projection } : {}),
+      }),
+    );
     return out.Item;
   }
 

@@ -76,7 +76,7 @@ export class Requirements {
    * that follows the read needs no read of its own. Safe when stale: the write is conditional on
    * its bomVersion (a lost race runs the request again, which reads afresh).
    */
-  private readonly seen = new Map<string, RequirementBom | null>();
+  private readonly seen = new Map<string, Item | null>();
 
   constructor(readonly store: Store) {}
 
@@ -90,7 +90,8 @@ export class Requirements {
   remember(orderId: string, items: readonly Item[]): void {
     const it = items.find((i) => i.sk === REQUIREMENT_BOM_SK && i.pk === keys.requirementBom(orderId).pk);
     this.seen.delete(orderId);
-    this.seen.set(orderId, it ? requirementBomEntity.decode(it) : null);
+    // Kept as read, decoded only by the write that uses it (a read-only answer never pays for it).
+    this.seen.set(orderId, it ?? null);
     if (this.seen.size > CACHE_SIZE) this.seen.delete(this.seen.keys().next().value!);
   }
 
@@ -177,9 +178,9 @@ export class Requirements {
    */
   private async known(orderId: string): Promise<RequirementBom | null> {
     if (!this.seen.has(orderId)) this.remember(orderId, await this.db.getMany([keys.requirementBom(orderId)]));
-    const bom = this.seen.get(orderId) ?? null;
+    const item = this.seen.get(orderId) ?? null;
     this.seen.delete(orderId);
-    return bom;
+    return item ? requirementBomEntity.decode(item) : null;
   }
 
   // ---- raw materials ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 // runs the whole request again on fresh data, then answers 409 CONCURRENT_UPDATE).
 import { eventFor, type EventLinks } from '../../shared/events.js';
 import { ValidationError } from '../../shared/errors.js';
-import { createdEntry } from '../../shared/productionOrder.js';
+import { createdEntry, requireReadyTechPack } from '../../shared/productionOrder.js';
 import type {
   FactorySettings,
   HistoryEntry,
@@ -171,9 +171,19 @@ export class Store {
 
   // ---- tech packs ----
 
-  async getTechPack(id: string): Promise<TechPack | undefined> {
-    const item = await this.db.get(keys.entity(id));
+  /** `consistent` false (an answer nothing is written from): an eventually consistent read, half the units. */
+  async getTechPack(id: string, consistent = true): Promise<TechPack | undefined> {
+    const item = await this.db.get(keys.entity(id), consistent);
     return item ? techPackEntity.decode(item) : undefined;
+  }
+
+  /**
+   * The tech pack's id and bomRevision only (an answer that shows whether a BOM is stale): eventually
+   * consistent, and only the two attributes come back (the units are the whole item's all the same).
+   */
+  async getTechPackRevision(id: string): Promise<{ id: string; bomRevision: number } | undefined> {
+    const out = await this.db.get(keys.entity(id), false, 'id, bomRevision');
+    return out ? { id: String(out.id), bomRevision: Number(out.bomRevision) } : undefined;
   }
 
   /** The tech pack and the factory settings in one round trip. */
@@ -309,6 +319,15 @@ export class Store {
     ];
   }
 
+  /**
+   * 1 GetItem, eventually consistent: the order for an answer no write follows (GET, a later page of
+   * its batches). Its requirement's BOM is not read: nothing will be written from it.
+   */
+  async readOrder(id: string): Promise<ProductionOrder | undefined> {
+    const item = await this.db.get(keys.entity(id), false);
+    return item ? productionOrderEntity.decode(item) : undefined;
+  }
+
   /** 1 round trip (BatchGet): the order, and the BOM its requirement uses (kept for the write that may follow). */
   async getOrder(id: string): Promise<ProductionOrder | undefined> {
     const items = await this.db.getMany([keys.entity(id), keys.requirementBom(id)]);
@@ -415,6 +434,7 @@ export class Store {
     const items = this.orderChange(change.order, expected, change.history);
     const writesRequirement = extra.some((it) => it.Put?.Item?.kind === 'Requirement');
     if (!writesRequirement) items.push(...(await this.requirements.forChange(change.order, expected)));
+    const gate = change.requireTechPackState ? items.length : -1;
     if (change.requireTechPackState) {
       items.push({
         ConditionCheck: {
@@ -426,7 +446,15 @@ export class Store {
         },
       });
     }
-    await this.db.transact([...items, ...extra]).catch(lostRace);
+    await this.db.transact([...items, ...extra]).catch((err) => {
+      // The tech pack is not (or no longer) in the state the move needs: the gate's own answer, from
+      // the tech pack as it stands (plan does not read it before).
+      if (err instanceof ConditionFailed && err.index === gate) {
+        const techPack = err.current ? techPackEntity.decode(err.current) : undefined;
+        requireReadyTechPack(change.order, techPack, change.history.action === 'release' ? 'released' : 'planned');
+      }
+      return lostRace(err);
+    });
   }
 
   /** A page of order summaries (no matrix, progress or notes: getOrder for those). */
