@@ -132,7 +132,9 @@ export class GarmentFlowStack extends Stack {
         indexName: ix.name,
         partitionKey: { name: ix.partitionKey.name, type: attributeType(ix.partitionKey.type) },
         sortKey: { name: ix.sortKey.name, type: attributeType(ix.sortKey.type) },
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...(ix.include
+          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...ix.include] }
+          : { projectionType: dynamodb.ProjectionType.ALL }),
       });
     }
 

@@ -10,17 +10,27 @@ export interface IndexDefinition {
   name: string;
   partitionKey: { name: string; type: 'S' | 'N' };
   sortKey: { name: string; type: 'S' | 'N' };
+  /** The attributes the index holds besides the keys (left out: ALL). */
+  include?: readonly string[];
 }
 
 /**
  * byState:     entities of one kind in one state, newest first  (stateKey = "PO#Draft", seq)
  * byTechPack:  production orders (and sales orders) of one tech pack (techPackKey = "PO#TP-000001", seq)
  * byType:      every entity of one kind, newest first            (type = "ProductionOrder", seq)
+ * byMilestone: milestones of open orders, soonest first, sharded  (msShard = "MS#2", msDue = "2027-03-01#PO-...#key");
+ *              only what the list answers is projected
  */
 export const INDEXES: IndexDefinition[] = [
   { name: 'byState', partitionKey: { name: 'stateKey', type: 'S' }, sortKey: { name: 'seq', type: 'N' } },
   { name: 'byTechPack', partitionKey: { name: 'techPackKey', type: 'S' }, sortKey: { name: 'seq', type: 'N' } },
   { name: 'byType', partitionKey: { name: 'type', type: 'S' }, sortKey: { name: 'seq', type: 'N' } },
+  {
+    name: 'byMilestone',
+    partitionKey: { name: 'msShard', type: 'S' },
+    sortKey: { name: 'msDue', type: 'S' },
+    include: ['orderId', 'styleCode', 'key', 'name', 'due', 'done', 'deliveryDate'],
+  },
 ];
 
 export const DEFAULT_TABLE_NAME = 'garmentflow-production';
@@ -49,7 +59,9 @@ export function createTableRequest(tableName: string) {
         { AttributeName: ix.partitionKey.name, KeyType: 'HASH' as const },
         { AttributeName: ix.sortKey.name, KeyType: 'RANGE' as const },
       ],
-      Projection: { ProjectionType: 'ALL' as const },
+      Projection: ix.include
+        ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...ix.include] }
+        : { ProjectionType: 'ALL' as const },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' as const },
   };

@@ -189,7 +189,9 @@ describe.each(STAGES)('stack %s', (stage) => {
             { AttributeName: ix.partitionKey.name, KeyType: 'HASH' },
             { AttributeName: ix.sortKey.name, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: ix.include
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...ix.include] }
+            : { ProjectionType: 'ALL' },
         })),
       });
       const [tableId] = idsOf(s, 'AWS::DynamoDB::Table');
@@ -204,6 +206,8 @@ describe.each(STAGES)('stack %s', (stage) => {
         techPackKey: 'S',
         type: 'S',
         seq: 'N',
+        msShard: 'S',
+        msDue: 'S',
       });
     });
 
