@@ -100,6 +100,8 @@ export const techPackEntity = defineEntity<TechPack>({
 
 // ---- production order ------------------------------------------------------------------------------
 
+const MILESTONE_FIELDS = ['key', 'name', 'due', 'done', 'daysBeforeDelivery'];
+
 // `missing` (issue 11) is absent from orders stored before it: they read none (the default below).
 type StoredProgress = Record<'batched' | 'produced' | 'rejected', StoredQuantities> & { missing?: StoredQuantities };
 
@@ -160,6 +162,7 @@ export const productionOrderEntity = defineEntity<ProductionOrder>({
       matrix,
       // Orders stored before originalDeliveryDate existed were never re-promised: their date is the original.
       originalDeliveryDate: raw.originalDeliveryDate === undefined ? raw.deliveryDate : raw.originalDeliveryDate,
+      milestones: ((raw.milestones ?? []) as Item[]).map((m) => inOrder(m, MILESTONE_FIELDS)),
       tolerance,
       batchPlan,
       progress: {
@@ -464,8 +467,14 @@ export const settingsEntity = defineEntity<FactorySettings>({
   ],
   defaults: { productionLeadDays: DEFAULT_SETTINGS.productionLeadDays, milestoneTemplate: [] },
   // Settings stored before tolerance scopes read scope `color`.
-  decode: (raw) =>
-    raw.defaultTolerance ? { defaultTolerance: withToleranceDefaults(raw.defaultTolerance as ToleranceInput) } : {},
+  decode: (raw) => ({
+    ...(raw.defaultTolerance
+      ? { defaultTolerance: withToleranceDefaults(raw.defaultTolerance as ToleranceInput) }
+      : {}),
+    milestoneTemplate: ((raw.milestoneTemplate ?? []) as Item[]).map((m) =>
+      inOrder(m, ['key', 'name', 'daysBeforeDelivery']),
+    ),
+  }),
 });
 
 export function decodeSettings(item: Item | undefined): FactorySettings {
