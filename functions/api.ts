@@ -6,6 +6,7 @@ import { TransientConflict } from './store/db.js';
 import { adminHandlers } from './handlers/admin.js';
 import { batchHandlers } from './handlers/batches.js';
 import { materialsHandlers } from './handlers/materials.js';
+import { milestoneHandlers } from './handlers/milestones.js';
 import { orderHandlers } from './handlers/orders.js';
 import { qualityHandlers } from './handlers/quality.js';
 import { requirementHandlers } from './handlers/requirements.js';
@@ -45,6 +46,7 @@ const ROUTES: Record<RouteId, RouteHandler> = {
   ...stockHandlers(store),
   ...qualityHandlers(store),
   ...requirementHandlers(store),
+  ...milestoneHandlers(store),
 };
 
 function serverUrl(req: ApiRequest): string | undefined {

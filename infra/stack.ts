@@ -65,6 +65,8 @@ const STORE_ACTIONS = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:ConditionCheckItem',
+  // A milestone leaving the byMilestone index (done list aside: its order closed) is deleted in the order's write.
+  'dynamodb:DeleteItem',
 ] as const;
 
 export const TABLE_ACTIONS = {

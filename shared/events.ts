@@ -8,6 +8,7 @@ export type EventDetailType =
   | 'ProductionOrder.Created'
   | 'ProductionOrder.StateChanged'
   | 'ProductionOrder.MatrixChanged'
+  | 'ProductionOrder.DeliveryDateChanged'
   | 'ProductionBatch.StateChanged'
   | 'ProductionBatch.Inspected'
   | 'TechPack.Created'
@@ -43,6 +44,12 @@ export interface EventDetail extends EventLinks {
   /** On an inspection: the batch's inspection number and its result. */
   inspection?: number;
   result?: 'pass' | 'fail';
+  /** On ProductionOrder.MatrixChanged: true when a Released or InProgress order was amended (with `reason`). */
+  amendment?: boolean;
+  /** On ProductionOrder.DeliveryDateChanged (a re-promise): the date now, the one it replaced, the first promised. */
+  deliveryDate?: string | null;
+  previousDeliveryDate?: string | null;
+  originalDeliveryDate?: string | null;
 }
 
 export interface OutboxEvent {
@@ -62,8 +69,9 @@ export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: E
   else if (h.action === 'create')
     detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
   else if (h.from !== h.to) detailType = `${kind}.StateChanged` as EventDetailType;
-  else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || changedMatrix(h)))
+  else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || h.action === 'amend' || changedMatrix(h)))
     detailType = 'ProductionOrder.MatrixChanged';
+  else if (kind === 'ProductionOrder' && h.action === 'repromise') detailType = 'ProductionOrder.DeliveryDateChanged';
   const bom = kind === 'TechPack' ? bomChange(h) : undefined;
   if (!detailType && bom) detailType = 'TechPack.BomChanged';
   // An inspection changes no state: announced on its own.
@@ -83,6 +91,16 @@ export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: E
   if (detailType === 'TechPack.BomChanged' && bom) Object.assign(detail, bom);
   const cancelled = (h.details as { cancelledBatches?: string[] } | undefined)?.cancelledBatches;
   if (kind === 'ProductionOrder' && cancelled?.length) detail.cancelledBatchIds = cancelled;
+  if (kind === 'ProductionOrder' && h.action === 'amend') detail.amendment = true;
+  if (detailType === 'ProductionOrder.DeliveryDateChanged') {
+    const d = h.details as {
+      deliveryDate: { from: string | null; to: string | null };
+      originalDeliveryDate: string | null;
+    };
+    detail.deliveryDate = d.deliveryDate.to;
+    detail.previousDeliveryDate = d.deliveryDate.from;
+    detail.originalDeliveryDate = d.originalDeliveryDate;
+  }
   if (detailType === 'ProductionBatch.Inspected') {
     const d = h.details as { inspection: number; result: 'pass' | 'fail' };
     detail.inspection = d.inspection;

@@ -6,6 +6,7 @@ import { isAtLeast } from './techPack.js';
 import type {
   Actor,
   BatchPlan,
+  BomLine,
   FactorySettings,
   HistoryEntry,
   Matrix,
@@ -27,6 +28,16 @@ import {
   OrderTransition as OrderTransitionSchema,
 } from './schemas/productionOrder.js';
 import { Problems, requireObject } from './validate.js';
+import {
+  amendDetails,
+  changedCells,
+  isAmendable,
+  requireCoveredBySnapshot,
+  requireNotBelowBatched,
+  requireReason,
+  reshapeProgress,
+} from './amend.js';
+import { milestonesFor, movedMilestones, shiftMilestones } from './milestones.js';
 
 export const FINAL_STATES: readonly OrderState[] = ['Completed', 'Cancelled'];
 export const EDITABLE_STATES: readonly OrderState[] = ['Draft', 'Planned'];
@@ -53,14 +64,17 @@ export function parseOrderCreate(raw: unknown): OrderInput {
   return { techPackId: input!.techPackId, ...orderFields(input!) };
 }
 
-export type OrderPatch = Omit<OrderInput, 'techPackId'>;
+export type OrderPatch = Omit<OrderInput, 'techPackId'> & {
+  /** Why the plan of a Released or InProgress order moves (amend, re-promise): required then. */
+  reason?: string;
+};
 
 export function parseOrderPatch(raw: unknown): OrderPatch {
   const body = requireObject(raw);
   const p = new Problems();
   const input = collect(OrderPatchSchema, body, p);
   if (input) checkOrderFields(input, p);
-  if (Object.keys(body).length === 0) p.add('body', 'names nothing to change');
+  if (Object.keys(body).filter((k) => k !== 'reason').length === 0) p.add('body', 'names nothing to change');
   p.throwIfAny();
   return orderFields(input!);
 }
@@ -97,6 +111,7 @@ function orderFields(input: OrderFieldsInput): OrderPatch {
   }
   if (input.notes !== undefined) out.notes = input.notes ?? '';
   if (input.iqTemplate !== undefined) out.iqTemplate = input.iqTemplate ?? undefined;
+  if (input.reason) out.reason = input.reason;
   return out;
 }
 
@@ -177,6 +192,7 @@ export function newOrder(args: {
     notes: input.notes ?? '',
     releasedBomRevision: null,
     progress: emptyProgress(matrix),
+    milestones: milestonesFor(settings.milestoneTemplate ?? [], input.deliveryDate ?? null),
     createdAt: now,
     createdBy: actor.id,
     updatedAt: now,
@@ -227,18 +243,33 @@ export function createdEntry(order: ProductionOrder): HistoryEntry {
   };
 }
 
-export function applyOrderPatch(order: ProductionOrder, patch: OrderPatch, actor: Actor, now: string): OrderChange {
+/**
+ * A PATCH. In Draft and Planned every field; once Released or InProgress the plan still moves with a
+ * `reason` (checkAfterRelease): the delivery date re-promised (originalDeliveryDate kept), or the
+ * matrix, sizes and colors amended (never below batched). `snapshot`: the order's release BOM, which
+ * an amended matrix must still be covered by (its materials stay pinned to it).
+ */
+export function applyOrderPatch(
+  order: ProductionOrder,
+  patch: OrderPatch,
+  actor: Actor,
+  now: string,
+  snapshot?: readonly BomLine[],
+): OrderChange {
   if (FINAL_STATES.includes(order.state))
     throw new ConflictError('NOT_EDITABLE', `An order in ${order.state} can no longer change`, { state: order.state });
   const planning = (['deliveryDate', 'matrix', 'sizes', 'colors', 'batchPlan', 'tolerance'] as const).filter(
     (k) => patch[k] !== undefined,
   );
-  if (planning.length > 0) requireEditable(order, planning.join(', '));
+  const afterRelease = planning.length > 0 && isAmendable(order.state);
+  if (afterRelease) checkAfterRelease(order, patch, planning);
+  else if (planning.length > 0) requireEditable(order, planning.join(', '));
   const next = touched(order, actor, now);
   if (patch.deliveryDate !== undefined) {
     next.deliveryDate = patch.deliveryDate;
-    // Only an editable plan gets here (requireEditable): the promise is not made yet, so it moves too.
-    next.originalDeliveryDate = patch.deliveryDate;
+    // While the plan is editable the promise is not made yet, so it moves too; after release it is kept.
+    if (!afterRelease) next.originalDeliveryDate = patch.deliveryDate;
+    next.milestones = shiftMilestones(order.milestones ?? [], order.deliveryDate, next.deliveryDate);
   }
   if (patch.matrix) next.matrix = patch.matrix;
   else if (patch.sizes || patch.colors) {
@@ -257,11 +288,65 @@ export function applyOrderPatch(order: ProductionOrder, patch: OrderPatch, actor
   if (patch.notes !== undefined) next.notes = patch.notes;
   if (patch.iqTemplate !== undefined) next.iqTemplate = patch.iqTemplate;
   next.total = matrixTotal(next.matrix);
+  if (afterRelease) return afterReleaseChange(order, next, patch, actor, now, snapshot);
   if (next.matrix !== order.matrix) next.progress = emptyProgress(next.matrix);
+  const fields = Object.keys(patch).filter((k) => k !== 'reason');
   return {
     order: next,
-    history: entry(next, actor, now, 'update', order.state, order.state, { details: { fields: Object.keys(patch) } }),
+    history: entry(next, actor, now, 'update', order.state, order.state, {
+      details: { fields },
+      ...(patch.reason ? { reason: patch.reason } : {}),
+    }),
   };
+}
+
+/**
+ * What a Released or InProgress order's PATCH may do: re-promise the date or amend the matrix, sizes
+ * or colors, each with a reason (400 naming `reason`), one at a time (each its own history entry and
+ * event); batch plan and tolerance no longer change (409 NOT_EDITABLE); the date is never cleared.
+ */
+function checkAfterRelease(order: ProductionOrder, patch: OrderPatch, planning: readonly string[]): void {
+  const frozen = planning.filter((k) => k === 'batchPlan' || k === 'tolerance');
+  if (frozen.length) requireEditable(order, frozen.join(', '));
+  const repromise = patch.deliveryDate !== undefined;
+  requireReason(patch.reason, repromise ? 're-promise the delivery date of' : 'amend', order.state);
+  const p = new Problems();
+  if (repromise && patch.deliveryDate === null) p.add('deliveryDate', 'cannot be cleared once the order is released');
+  if (repromise && planning.length > 1) {
+    p.add('deliveryDate', 'is re-promised on its own after release: send the matrix, sizes or colors in another PATCH');
+  }
+  p.throwIfAny();
+}
+
+/** The re-promise or amendment of a Released or InProgress order, as `next` has it: checks and history. */
+function afterReleaseChange(
+  order: ProductionOrder,
+  next: ProductionOrder,
+  patch: OrderPatch,
+  actor: Actor,
+  now: string,
+  snapshot: readonly BomLine[] | undefined,
+): OrderChange {
+  const reason = patch.reason!;
+  if (patch.deliveryDate !== undefined) {
+    const details = {
+      deliveryDate: { from: order.deliveryDate, to: next.deliveryDate },
+      originalDeliveryDate: next.originalDeliveryDate,
+      movedMilestones: movedMilestones(order.milestones ?? [], next.milestones ?? []),
+    };
+    return {
+      order: next,
+      history: entry(next, actor, now, 'repromise', order.state, order.state, { reason, details }),
+    };
+  }
+  if (next.matrix !== order.matrix) {
+    requireNotBelowBatched(order, next.matrix);
+    requireCoveredBySnapshot(order.matrix, next.matrix, snapshot);
+    next.progress = reshapeProgress(order, next.matrix);
+  }
+  const fields = Object.keys(patch).filter((k) => k !== 'reason');
+  const details = amendDetails(changedCells(order.matrix, next.matrix), { fields });
+  return { order: next, history: entry(next, actor, now, 'amend', order.state, order.state, { reason, details }) };
 }
 
 // ---- transitions ------------------------------------------------------------------------------
@@ -583,6 +668,8 @@ export interface MatrixEdit {
 export interface MatrixEditsRequest {
   baseVersion: number;
   edits: MatrixEdit[];
+  /** Required on a Released or InProgress order (an amendment). */
+  reason?: string;
 }
 
 export interface CellConflict {
@@ -596,20 +683,27 @@ export interface CellConflict {
 export function parseMatrixEdits(raw: unknown): MatrixEditsRequest {
   const input = parseWith(MatrixEditsSchema, requireObject(raw));
   const edits = input.edits.map((e) => ({ color: e.color, size: e.size, from: e.from, to: e.to }));
-  return { baseVersion: input.baseVersion, edits };
+  return input.reason
+    ? { baseVersion: input.baseVersion, edits, reason: input.reason }
+    : { baseVersion: input.baseVersion, edits };
 }
 
 /**
  * Applies every edit whose cell still holds `from`. Any cell that moved under the planner
  * refuses the whole request: the caller gets the cells' current values and nothing changes.
+ * On a Released or InProgress order it is an amendment (reason, never below batched, still covered
+ * by `snapshot`, the release BOM).
  */
 export function applyMatrixEdits(
   order: ProductionOrder,
   req: MatrixEditsRequest,
   actor: Actor,
   now: string,
+  snapshot?: readonly BomLine[],
 ): OrderChange {
-  requireEditable(order, 'matrix');
+  const amending = isAmendable(order.state);
+  if (amending) requireReason(req.reason, 'amend', order.state);
+  else requireEditable(order, 'matrix');
   const p = new Problems();
   const rowOf = new Map(order.matrix.colors.map((c, i) => [c, i]));
   const colOf = new Map(order.matrix.sizes.map((s, i) => [s, i]));
@@ -640,6 +734,7 @@ export function applyMatrixEdits(
   const next = touched(order, actor, now);
   next.matrix = { ...order.matrix, quantities };
   next.total = matrixTotal(next.matrix);
+  if (amending) return amendedByEdits(order, next, req, actor, now, snapshot);
   next.progress = emptyProgress(next.matrix);
   const changed = req.edits.filter((e) => cellValue(order.matrix, e.color, e.size) !== e.to).length;
   return {
@@ -647,5 +742,23 @@ export function applyMatrixEdits(
     history: entry(next, actor, now, 'matrixEdit', order.state, order.state, {
       details: { baseVersion: req.baseVersion, cells: changed },
     }),
+  };
+}
+
+/** Matrix edits of a Released or InProgress order: an amendment (never below batched; progress kept). */
+function amendedByEdits(
+  order: ProductionOrder,
+  next: ProductionOrder,
+  req: MatrixEditsRequest,
+  actor: Actor,
+  now: string,
+  snapshot: readonly BomLine[] | undefined,
+): OrderChange {
+  requireNotBelowBatched(order, next.matrix);
+  requireCoveredBySnapshot(order.matrix, next.matrix, snapshot);
+  const details = amendDetails(changedCells(order.matrix, next.matrix), { baseVersion: req.baseVersion });
+  return {
+    order: next,
+    history: entry(next, actor, now, 'amend', order.state, order.state, { reason: req.reason, details }),
   };
 }

@@ -28,6 +28,8 @@ export const ROLE_SETS = {
   stockWrite: ['admin', 'logistics', 'system'],
   runJobs: ['admin', 'system'],
   refreshMaterials: ['admin', 'planner', 'logistics'],
+  /** An order's milestones: marked done or re-dated by planners (and admin). */
+  milestones: ['admin', 'planner'],
   /** IQ templates and inspections. */
   quality: ['admin', 'planner', 'approver'],
 } as const satisfies Record<string, readonly Role[]>;

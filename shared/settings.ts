@@ -13,6 +13,7 @@ export const DEFAULT_SETTINGS: FactorySettings = {
   defaultMaxBatchQty: 500,
   replenishment: { enabled: true, leadTimeDays: 28, minQtyPerColor: 0 },
   productionLeadDays: 14,
+  milestoneTemplate: [],
   version: 0,
 };
 
@@ -21,7 +22,11 @@ export const READ_ONLY_SETTINGS_FIELDS = ['version'] as const;
 
 /** Settings as stored, completed with the defaults of fields added since they were written. */
 export function withSettingsDefaults(stored: FactorySettings): FactorySettings {
-  return { ...stored, replenishment: { ...DEFAULT_SETTINGS.replenishment, ...stored.replenishment } };
+  return {
+    ...stored,
+    replenishment: { ...DEFAULT_SETTINGS.replenishment, ...stored.replenishment },
+    milestoneTemplate: stored.milestoneTemplate ?? [],
+  };
 }
 
 /**
@@ -42,6 +47,13 @@ export function parseSettingsUpdate(raw: unknown, current: FactorySettings): Fac
   if (r?.leadTimeDays !== undefined) next.replenishment.leadTimeDays = r.leadTimeDays;
   if (r?.minQtyPerColor !== undefined) next.replenishment.minQtyPerColor = r.minQtyPerColor;
   if (body.productionLeadDays !== undefined) next.productionLeadDays = body.productionLeadDays;
+  if (body.milestoneTemplate !== undefined) {
+    next.milestoneTemplate = body.milestoneTemplate.map(({ key, name, daysBeforeDelivery }) => ({
+      key,
+      name,
+      daysBeforeDelivery,
+    }));
+  }
   return next;
 }
 

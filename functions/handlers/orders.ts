@@ -62,7 +62,9 @@ export function orderHandlers(store: Store) {
       const patch = parseOrderPatch(req.body);
       const current = await load(req.params.id);
       if (current.version !== base) throw new PreconditionFailedError(current);
-      const { order, history } = applyOrderPatch(current, patch, req.actor, now());
+      // After release an amended matrix must stay covered by the release BOM snapshot (read with the order).
+      const snapshot = store.requirements.pinnedBom(current.id);
+      const { order, history } = applyOrderPatch(current, patch, req.actor, now(), snapshot);
       await store.saveOrderEdit(order, current, history, patch.iqTemplate).catch(preconditionFailedOnConflict);
       return resource(200, order);
     },
@@ -100,7 +102,8 @@ export function orderHandlers(store: Store) {
     async matrixEdits(req: ApiRequest): Promise<ApiResponse> {
       const edits = parseMatrixEdits(req.body);
       const current = await load(req.params.id);
-      const { order, history } = applyMatrixEdits(current, edits, req.actor, now());
+      const snapshot = store.requirements.pinnedBom(current.id);
+      const { order, history } = applyMatrixEdits(current, edits, req.actor, now(), snapshot);
       const answer = answerWith(resource(200, order));
       await store.saveOrderChange({ order, history }, current);
       return answer;

@@ -65,7 +65,7 @@ function operation(r: RouteSpec) {
     schema: str,
   }));
   for (const q of r.query ?? []) params.push(queryParameter(r, q));
-  if (r.method === 'PATCH')
+  if (r.method === 'PATCH' || (r as RouteSpec).ifMatch)
     params.push({
       name: 'If-Match',
       in: 'header',

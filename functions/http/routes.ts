@@ -14,6 +14,8 @@ export interface RouteSpec {
   /** Roles allowed to call it (ignored for public routes). */
   roles: readonly Role[];
   summary: string;
+  /** The write needs If-Match (PATCH always does; a PUT may too). */
+  ifMatch?: boolean;
   /** Named request body schema in the OpenAPI document. */
   body?: string;
   /** The body may be left out altogether. */
@@ -35,6 +37,7 @@ const {
   runJobs: RUN_JOBS,
   refreshMaterials: REFRESH_MATERIALS,
   quality: QUALITY,
+  milestones: MILESTONES,
 } = ROLE_SETS;
 /** Tech pack moves; which of them a role may make (only approver or admin to ProductionReady) is the domain's rule. */
 const MOVE_TECH_PACKS: readonly Role[] = ROLE_SETS.moveTechPacks;
@@ -110,7 +113,9 @@ export const ROUTE_SPECS = [
     'PATCH',
     '/v1/production-orders/{id}',
     EDIT_ORDERS,
-    'Change an order (If-Match); planning fields only in Draft or Planned',
+    'Change an order (If-Match); planning fields freely in Draft or Planned; once Released or InProgress the ' +
+      'delivery date (a re-promise: originalDeliveryDate kept) or matrix, sizes and colors (an amendment, never ' +
+      'below batched: 409 BELOW_BATCHED) with a reason',
     { body: 'OrderPatch', response: 'ProductionOrder' },
   ),
   route(
@@ -126,13 +131,30 @@ export const ROUTE_SPECS = [
     'POST',
     '/v1/production-orders/{id}/matrix-edits',
     EDIT_ORDERS,
-    'Cell-level edits merged with other planners\u2019 work',
+    'Cell-level edits merged with other planners\u2019 work; on a Released or InProgress order an amendment: ' +
+      'reason required, never below batched (409 BELOW_BATCHED)',
     { body: 'MatrixEdits', response: 'ProductionOrder' },
   ),
   route('orderHistory', 'GET', '/v1/production-orders/{id}/history', ANY, 'Audit history of an order, oldest first', {
     query: ['limit', 'cursor'],
     response: 'HistoryPage',
   }),
+  route(
+    'putMilestone',
+    'PUT',
+    '/v1/production-orders/{id}/milestones/{key}',
+    MILESTONES,
+    'Mark a milestone done (or reopen it: done null) or re-date it (If-Match; later needs a reason); answers the order',
+    { body: 'MilestoneInput', response: 'ProductionOrder', ifMatch: true },
+  ),
+  route(
+    'listMilestones',
+    'GET',
+    '/v1/milestones',
+    ANY,
+    'Milestones across open orders, soonest first (open by default; dueBefore: due before that date)',
+    { query: ['dueBefore', 'open', 'limit', 'cursor'], response: 'MilestonePage' },
+  ),
   route(
     'createBatch',
     'POST',

@@ -50,7 +50,17 @@ import {
 import type { Item } from './db.js';
 import { defineEntity } from './entity.js';
 import { SHARDS, shardedKey } from './shards.js';
-import { keys, requirementStateKey, seqOf, stateKey, stockStateKey, techPackKey, type IdKind } from './keys.js';
+import {
+  keys,
+  milestoneDueKey,
+  milestoneShardKey,
+  requirementStateKey,
+  seqOf,
+  stateKey,
+  stockStateKey,
+  techPackKey,
+  type IdKind,
+} from './keys.js';
 
 // ---- tech pack -----------------------------------------------------------------------------------
 
@@ -103,6 +113,8 @@ export const techPackEntity = defineEntity<TechPack>({
 
 // ---- production order ------------------------------------------------------------------------------
 
+const MILESTONE_FIELDS = ['key', 'name', 'due', 'done', 'daysBeforeDelivery'];
+
 // `missing` (issue 11) is absent from orders stored before it: they read none (the default below).
 type StoredProgress = Record<'batched' | 'produced' | 'rejected', StoredQuantities> & { missing?: StoredQuantities };
 
@@ -132,11 +144,14 @@ export const productionOrderEntity = defineEntity<ProductionOrder>({
     'notes',
     'releasedBomRevision',
     'progress',
+    'milestones',
     'createdAt',
     'createdBy',
     'updatedAt',
     'updatedBy',
   ],
+  // Orders stored before milestones existed have none.
+  defaults: { milestones: [] },
   // Packed (packed.ts): a 20,000-cell order with full progress stays under 400 KB. '' while all zero.
   encode: (o) => ({
     matrix: encodeMatrix(o.matrix),
@@ -161,6 +176,7 @@ export const productionOrderEntity = defineEntity<ProductionOrder>({
       matrix,
       // Orders stored before originalDeliveryDate existed were never re-promised: their date is the original.
       originalDeliveryDate: raw.originalDeliveryDate === undefined ? raw.deliveryDate : raw.originalDeliveryDate,
+      milestones: ((raw.milestones ?? []) as Item[]).map((m) => inOrder(m, MILESTONE_FIELDS)),
       tolerance,
       batchPlan,
       progress: {
@@ -171,6 +187,34 @@ export const productionOrderEntity = defineEntity<ProductionOrder>({
       },
     };
   },
+});
+
+// ---- an order's milestone as the byMilestone index lists it (M#<key>) ------------------------------
+//
+// The order item holds its milestones; each one of an open order that has a due date also has its
+// own small item, written in the same transaction as the order's change, so the list across orders
+// is a few parallel Queries of the index (sharded: keys.ts), never a read of the orders.
+
+export interface MilestoneEntry {
+  orderId: string;
+  styleCode: string;
+  key: string;
+  name: string;
+  due: string;
+  done: string | null;
+  deliveryDate: string | null;
+}
+
+export const milestoneEntity = defineEntity<MilestoneEntry>({
+  key: (m) => keys.milestone(m.orderId, m.key),
+  indexes: (m) => ({
+    msShard: milestoneShardKey(m.orderId, m.done !== null),
+    msDue: milestoneDueKey(m.due, m.orderId, m.key),
+  }),
+  encode: () => ({ kind: 'Milestone' }),
+  fields: ['orderId', 'styleCode', 'key', 'name', 'due', 'done', 'deliveryDate'],
+  others: 'drop',
+  decode: (raw) => ({ done: raw.done ?? null, deliveryDate: raw.deliveryDate ?? null }),
 });
 
 // ---- batch sets: 1..25 batches of an order per item (the layout is batchCodec.ts's) -----------------
@@ -466,12 +510,19 @@ export const settingsEntity = defineEntity<FactorySettings>({
     'defaultMaxBatchQty',
     'replenishment',
     'productionLeadDays',
+    'milestoneTemplate',
     'version',
   ],
-  defaults: { productionLeadDays: DEFAULT_SETTINGS.productionLeadDays },
+  defaults: { productionLeadDays: DEFAULT_SETTINGS.productionLeadDays, milestoneTemplate: [] },
   // Settings stored before tolerance scopes read scope `color`.
-  decode: (raw) =>
-    raw.defaultTolerance ? { defaultTolerance: withToleranceDefaults(raw.defaultTolerance as ToleranceInput) } : {},
+  decode: (raw) => ({
+    ...(raw.defaultTolerance
+      ? { defaultTolerance: withToleranceDefaults(raw.defaultTolerance as ToleranceInput) }
+      : {}),
+    milestoneTemplate: ((raw.milestoneTemplate ?? []) as Item[]).map((m) =>
+      inOrder(m, ['key', 'name', 'daysBeforeDelivery']),
+    ),
+  }),
 });
 
 export function decodeSettings(item: Item | undefined): FactorySettings {

@@ -23,6 +23,9 @@
 //   inspection      PO#PO-000001       I#<batch seq, 12 digits>#<number, 6 digits>
 //                   (a batch's inspections, oldest first; after H#, so an order's reads skip them)
 //   idempotency     IDEM#<caller>#<key> #IDEM              (TTL expiresAt)
+//   milestone       PO#PO-000001       M#<key>             byMilestone: msShard MS#<n> (open) or MSD#<n> (done),
+//                   msDue <due>#<order id>#<key>; only while the order is open and the milestone has a due
+//                   date (after H# and I#: an order's reads skip them)
 
 // <shard>: functions/store/shards.ts (the id's number mod SHARDS[kind]); typeKey "<type>#<shard>" for
 // every entity with a `type` (RawMaterial, RoleMapping, IqTemplate: one shard, "#0").
@@ -39,6 +42,7 @@ export const BOM_SK = '#BOM';
 export const INSPECTION_PREFIX = 'I#';
 export const REQUIREMENT_SK = '#REQ';
 export const REQUIREMENT_BOM_SK = '#REQBOM';
+export const MILESTONE_PREFIX = 'M#';
 
 /** Batch sets sort by the number of their last batch, zero-padded so B-1000000 sorts after B-999999. */
 export function batchSetSk(batchId: string): string {
@@ -79,6 +83,8 @@ export const keys = {
     pk: entityPk(orderId),
     sk: `${inspectionsSkPrefix(batchId)}${String(number).padStart(6, '0')}`,
   }),
+  /** One milestone of an order, as the byMilestone index lists it (the order item holds the milestones). */
+  milestone: (orderId: string, key: string) => ({ pk: entityPk(orderId), sk: MILESTONE_PREFIX + key }),
   /** One item per style: every stock cell of the tech pack, and its replenishment marker. */
   stock: (techPackId: string) => ({ pk: `STOCK#${techPackId}`, sk: '#STOCK' }),
 };
@@ -105,6 +111,30 @@ export const stateKey = (kind: IdKind, state: string) => `${ID_PREFIX[kind]}#${s
  */
 export const REQUIREMENT_SHARDS = 4;
 export const requirementStateKey = (state: string, seq: number) => `REQ#${state}#${seq % REQUIREMENT_SHARDS}`;
+/**
+ * byMilestone partitions: open (MS#) and done (MSD#) milestones, each spread over MILESTONE_SHARDS
+ * partitions by a stable hash of the order id (no table-wide hot key); a list page is one Query per
+ * shard, in parallel, merged by due date.
+ */
+export const MILESTONE_SHARDS = 4;
+export function milestoneShardKey(orderId: string, done: boolean): string {
+  return `${done ? 'MSD' : 'MS'}#${fnv1a(orderId) % MILESTONE_SHARDS}`;
+}
+export function milestoneShardKeys(done: boolean): string[] {
+  return Array.from({ length: MILESTONE_SHARDS }, (_, i) => `${done ? 'MSD' : 'MS'}#${i}`);
+}
+/** The byMilestone sort key: by due date, then order and key (ties in a stable order). */
+export const milestoneDueKey = (due: string, orderId: string, key: string) => `${due}#${orderId}#${key}`;
+
+/** 32-bit FNV-1a: a stable, well-spread hash (the shard of an order never changes). */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
 export const techPackKey = (kind: IdKind, techPackId: string) => `${ID_PREFIX[kind]}#${techPackId}`;
 
 export function formatId(kind: IdKind, seq: number): string {
@@ -121,4 +151,15 @@ export function isIdOf(kind: IdKind, id: string): boolean {
   return new RegExp(`^${ID_PREFIX[kind]}-\\d{6,12}$`).test(id);
 }
 
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'stateKey', 'techPackKey', 'type', 'typeKey', 'seq', 'expiresAt'] as const;
+export const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'stateKey',
+  'techPackKey',
+  'type',
+  'typeKey',
+  'seq',
+  'expiresAt',
+  'msShard',
+  'msDue',
+] as const;

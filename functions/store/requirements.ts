@@ -22,7 +22,14 @@ import {
   type RawMaterialInput,
   type RequirementLine,
 } from '../../shared/requirements.js';
-import type { FactorySettings, HistoryEntry, OrderState, ProductionOrder, TechPack } from '../../shared/types.js';
+import type {
+  BomLine,
+  FactorySettings,
+  HistoryEntry,
+  OrderState,
+  ProductionOrder,
+  TechPack,
+} from '../../shared/types.js';
 import { ConditionFailed, TransientConflict, type Item, type TransactItem } from './db.js';
 import {
   bomRecordEntity,
@@ -93,6 +100,16 @@ export class Requirements {
     // Kept as read, decoded only by the write that uses it (a read-only answer never pays for it).
     this.seen.set(orderId, it ?? null);
     if (this.seen.size > CACHE_SIZE) this.seen.delete(this.seen.keys().next().value!);
+  }
+
+  /**
+   * The BOM an order's requirement is pinned to (its release snapshot), as the last read of the order
+   * left it (getOrder's BatchGet): undefined when not pinned or not read. Not consumed (`known` is).
+   */
+  pinnedBom(orderId: string): BomLine[] | undefined {
+    const item = this.seen.get(orderId);
+    const bom = item ? requirementBomEntity.decode(item) : undefined;
+    return bom?.pinned ? bom.bom : undefined;
   }
 
   // ---- the items an order's write adds --------------------------------------------------------------

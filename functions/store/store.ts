@@ -44,6 +44,7 @@ import {
 } from './entities.js';
 import type { Expected } from './entity.js';
 import { BATCH_PREFIX, ENTITY_SK, HISTORY_PREFIX, keys, stateKey, techPackKey } from './keys.js';
+import { listMilestones, type MilestoneQuery, milestoneWrites, type MilestonesBefore } from './milestones.js';
 import { Requirements, type OrderBefore } from './requirements.js';
 import { partitionsOf, queryShards, SHARDS } from './shards.js';
 
@@ -305,17 +306,20 @@ export class Store {
       productionOrderEntity.putNew(this.db.table, order),
       this.historyPut('ProductionOrder', order.id, order.id, createdEntry(order), this.orderLinks(order)),
       ...this.requirements.forCreation(order, techPack),
+      ...milestoneWrites(this.db.table, order),
     ];
   }
 
   /**
    * The Put of an order still at `expected` (version and state) and the change's history entry. A
    * use-case write adds `requirements.forChange(order, before)`: the requirement, when it moved.
+   * The milestone index items that differ from `expected` (the order as read) come with it.
    */
-  orderChange(order: ProductionOrder, expected: Expected, history: HistoryEntry): TransactItem[] {
+  orderChange(order: ProductionOrder, expected: Expected & MilestonesBefore, history: HistoryEntry): TransactItem[] {
     return [
       productionOrderEntity.putIfAt(this.db.table, order, expected),
       this.historyPut('ProductionOrder', order.id, order.id, history, this.orderLinks(order)),
+      ...milestoneWrites(this.db.table, order, expected),
     ];
   }
 
@@ -326,6 +330,11 @@ export class Store {
   async readOrder(id: string): Promise<ProductionOrder | undefined> {
     const item = await this.db.get(keys.entity(id), false);
     return item ? productionOrderEntity.decode(item) : undefined;
+  }
+
+  /** One page of milestones across open orders, soonest first (milestones.ts): one round of parallel Queries. */
+  async listMilestones(q: MilestoneQuery) {
+    return listMilestones(this.db, q);
   }
 
   /** 1 round trip (BatchGet): the order, and the BOM its requirement uses (kept for the write that may follow). */

@@ -52,6 +52,8 @@ const SMALL_KIND_ATTRIBUTES = [
  * byTechPack:  production orders (and sales orders) of one tech pack (techPackKey = "PO#TP-000001", seq):
  *              one style's, not table-wide, so not sharded
  * byType:      every entity of one kind, newest first            (typeKey = "ProductionOrder#<shard>", seq)
+ * byMilestone: milestones of open orders, soonest first, sharded  (msShard = "MS#2", msDue = "2027-03-01#PO-...#key");
+ *              only what the list answers is projected
  */
 export const INDEXES: IndexDefinition[] = [
   {
@@ -74,6 +76,12 @@ export const INDEXES: IndexDefinition[] = [
     partitionKey: { name: 'typeKey', type: 'S' },
     sortKey: { name: 'seq', type: 'N' },
     projection: { type: 'INCLUDE', attributes: [...ENTITY_SUMMARY, ...SMALL_KIND_ATTRIBUTES] },
+  },
+  {
+    name: 'byMilestone',
+    partitionKey: { name: 'msShard', type: 'S' },
+    sortKey: { name: 'msDue', type: 'S' },
+    projection: { type: 'INCLUDE', attributes: ['orderId', 'styleCode', 'key', 'name', 'due', 'done', 'deliveryDate'] },
   },
 ];
 

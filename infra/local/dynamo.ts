@@ -8,6 +8,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { createTableRequest, TTL_ATTRIBUTE } from '../../functions/store/tableDefinition.js';
@@ -114,6 +115,27 @@ export async function startDynamoLocal(opts: { port: number; dbPath: string | nu
   return { endpoint, process: child, stop };
 }
 
+/**
+ * A table kept in DATA_DIR from before an index was added to the shared definition gets it now (one
+ * UpdateTable per missing index; DynamoDB Local backfills it from the items already there).
+ */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string): Promise<void> {
+  const wanted = createTableRequest(tableName);
+  const table = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((table.Table?.GlobalSecondaryIndexes ?? []).map((ix) => ix.IndexName));
+  for (const ix of wanted.GlobalSecondaryIndexes) {
+    if (present.has(ix.IndexName)) continue;
+    const names = new Set(ix.KeySchema.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions.filter((a) => names.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: ix }],
+      }),
+    );
+  }
+}
+
 /** Creates the table from the shared definition unless it exists (data survives restarts). */
 export async function ensureTable(endpoint: string, tableName: string): Promise<'created' | 'existing'> {
   const client = new DynamoDBClient({
@@ -131,7 +153,10 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     );
     return 'created';
   } catch (err) {
-    if (err instanceof ResourceInUseException || (err as Error).name === 'ResourceInUseException') return 'existing';
+    if (err instanceof ResourceInUseException || (err as Error).name === 'ResourceInUseException') {
+      await addMissingIndexes(client, tableName);
+      return 'existing';
+    }
     throw err;
   } finally {
     client.destroy();

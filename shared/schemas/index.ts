@@ -6,6 +6,7 @@ import { RoleMapping, RoleMappingInput } from './admin.js';
 import { BatchCreate, BatchTransition, GenerateBatches, ProductionBatch } from './batches.js';
 import { OnOrderInput, RawMaterial, RawMaterialPut, RawMaterialVariantInput, RequirementLine } from './logistics.js';
 import { Matrix, MatrixInput } from './matrix.js';
+import { Milestone, MilestoneListItem, MilestoneTemplateEntry, MilestoneUpdate } from './milestones.js';
 import {
   HistoryEntry,
   MatrixEdits,
@@ -68,6 +69,8 @@ export const REQUEST_SCHEMAS = {
   OnOrderInput,
   RawMaterialVariantInput,
   RawMaterialInput: RawMaterialPut,
+  MilestoneTemplateEntry,
+  MilestoneInput: MilestoneUpdate,
 } satisfies Record<string, v.GenericSchema>;
 
 /** What the API answers. */
@@ -107,4 +110,7 @@ export const RESOURCE_SCHEMAS = {
   InspectionPlan,
   Inspection,
   InspectionPage: pageOf(Inspection),
+  Milestone,
+  MilestoneListItem,
+  MilestonePage: pageOf(MilestoneListItem),
 } satisfies Record<string, v.GenericSchema>;

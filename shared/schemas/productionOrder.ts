@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { ORDER_ACTIONS, ORDER_STATES, TOLERANCE_SCOPES } from '../types.js';
 import { codeList, isoDate, list, number, oneOf, optionalText, requiredText, strict } from './core.js';
 import { LIMITS, Matrix, MatrixInput } from './matrix.js';
+import { Milestone } from './milestones.js';
 
 const quantity = number({ integer: true, min: 0, max: LIMITS.cellMax });
 
@@ -62,7 +63,18 @@ const orderFields = {
 
 export const OrderCreate = strict({ techPackId: requiredText(40), ...orderFields });
 
-export const OrderPatch = v.pipe(strict(orderFields), v.description('At least one field (checked in code)'));
+/** Why a Released or InProgress order's plan moves (amend, re-promise): required then (checked in code). */
+const afterReleaseReason = v.pipe(
+  optionalText(2000),
+  v.description(
+    'Required to change deliveryDate, matrix, sizes or colors once Released or InProgress (checked in code)',
+  ),
+);
+
+export const OrderPatch = v.pipe(
+  strict({ ...orderFields, reason: afterReleaseReason }),
+  v.description('At least one field (checked in code)'),
+);
 
 export const OrderTransition = v.pipe(
   strict({
@@ -80,6 +92,7 @@ export const MatrixEdit = strict(
 
 export const MatrixEdits = strict({
   baseVersion: number({ integer: true, min: 1 }),
+  reason: afterReleaseReason,
   edits: v.pipe(
     list(MatrixEdit, {
       notArray: 'must be a non-empty list of {color, size, from, to}',
@@ -147,6 +160,7 @@ export const ProductionOrder = v.object({
   /** The tech pack's BOM revision frozen at release; null before. */
   releasedBomRevision: v.nullable(v.number()),
   progress: OrderProgress,
+  milestones: v.pipe(v.array(Milestone), v.description('From the settings\u2019 milestoneTemplate when created')),
   createdAt: v.string(),
   createdBy: v.string(),
   updatedAt: v.string(),

@@ -2,7 +2,7 @@
 // out (`?state=` filters nothing). Unknown query parameters are ignored.
 import * as v from 'valibot';
 import { ORDER_STATES, TECH_PACK_STATES } from '../types.js';
-import { oneOf, parseWith } from './core.js';
+import { isoDate, oneOf, parseWith } from './core.js';
 import { requirementQueryEntries } from './logistics.js';
 import { SALES_ORDER_STATES } from './salesOrder.js';
 
@@ -33,6 +33,16 @@ export const SalesOrderListQuery = v.object({
   ...page,
 });
 export const RequirementListQuery = v.object({ ...requirementQueryEntries, ...page });
+export const MilestoneListQuery = v.object({
+  dueBefore: v.optional(v.pipe(isoDate, v.description('Only milestones due before this date (not on it)'))),
+  open: v.optional(
+    v.pipe(
+      v.picklist(['true', 'false'], 'must be true or false'),
+      v.description('true (default): open milestones; false: those done (of orders still open)'),
+    ),
+  ),
+  ...page,
+});
 
 /** The query of each list route (by route id); PageQuery for the others. */
 export const QUERY_SCHEMAS: Record<string, v.ObjectSchema<v.ObjectEntries, undefined>> = {
@@ -40,6 +50,7 @@ export const QUERY_SCHEMAS: Record<string, v.ObjectSchema<v.ObjectEntries, undef
   listOrders: OrderListQuery,
   listSalesOrders: SalesOrderListQuery,
   listMaterialRequirements: RequirementListQuery,
+  listMilestones: MilestoneListQuery,
 };
 
 /** The query's known, non-empty parameters, checked: a 400 names each bad one. */

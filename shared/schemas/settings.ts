@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { TECH_PACK_STATES } from '../types.js';
 import { number, oneOf, strict } from './core.js';
 import { LIMITS } from './matrix.js';
+import { MilestoneTemplate, MilestoneTemplateInput } from './milestones.js';
 import { Tolerance, ToleranceInput } from './productionOrder.js';
 
 export const SettingsUpdate = v.pipe(
@@ -26,6 +27,7 @@ export const SettingsUpdate = v.pipe(
         v.description('Days before delivery a material must be in house (requirements\u2019 needBy)'),
       ),
     ),
+    milestoneTemplate: v.optional(MilestoneTemplateInput),
     /** Read-only: GET's body may be sent back as it is; its version makes the write conditional. */
     version: v.optional(number({ integer: true, min: 0 })),
   }),
@@ -44,5 +46,7 @@ export const FactorySettings = v.object({
     v.number(),
     v.description('Days before delivery a material must be in house (requirements\u2019 needBy)'),
   ),
+  /** The milestones a new order gets, due daysBeforeDelivery before its delivery date; default none. */
+  milestoneTemplate: v.pipe(MilestoneTemplate, v.description('The milestones a new order gets (default none)')),
   version: v.number(),
 });

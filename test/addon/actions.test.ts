@@ -12,7 +12,7 @@ import {
   type BatchState,
   type ProductionBatch,
 } from '../../shared/batches.js';
-import { IllegalTransitionError } from '../../shared/errors.js';
+import { IllegalTransitionError, ValidationError } from '../../shared/errors.js';
 import { applyOrderPatch, transitionOrder, type TransitionRequest } from '../../shared/productionOrder.js';
 import { ORDER_ACTIONS, ORDER_STATES, type OrderState, type ProductionOrder } from '../../shared/types.js';
 import { ORDER_COMMANDS, type OrderCommand } from '../../shared/vocabulary.js';
@@ -29,6 +29,8 @@ function startsFrom(fn: () => unknown): boolean {
     if (e instanceof IllegalTransitionError) return false;
     if (e instanceof Error && 'code' in e && (e.code === 'ORDER_NOT_IN_PRODUCTION' || e.code === 'NOT_EDITABLE'))
       return false;
+    // After release the plan moves only with a reason (issue 14): not freely editable on the sheet.
+    if (e instanceof ValidationError && e.problems.some((p) => p.field === 'reason')) return false;
     return true;
   }
 }

@@ -469,12 +469,12 @@ describe('the add-on against the local stack', () => {
     expect(sheet.protections.length).toBe(1);
     expect(sheet.protections[0].unprotected).toEqual([]);
     expect(String(sheet.valueAt(sheet.find(LABEL.state)!.row, 2))).toBe('Released');
-    // The matrix is frozen now: an edit is refused in words, and kept on the sheet.
+    // After release an edit is an amendment that needs a reason (issue 14): refused in words, kept on the sheet.
     typeAt(sheet, 'NAVY', 'S', 101);
     expect(addon.pushOrder(order.id)).toMatchObject({
       ok: false,
-      code: 'NOT_EDITABLE',
-      message: expect.stringMatching(/This order is Released: its quantities/),
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/Reason is required to amend a Released order/),
     });
     expect(valueAt(sheet, 'NAVY', 'S')).toBe(101);
     expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({

@@ -73,6 +73,32 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('SettingsInput', { defaultMaxBatchQty: 10_000_001 }),
   bad('SettingsInput', { defaultMaxBatchQty: 2.5 }),
   bad('SettingsInput', { replenishment: { enabled: 'yes' } }),
+  // Milestone template (issue 14): key (a URL-safe code), name, days before delivery.
+  ok('SettingsInput', {
+    milestoneTemplate: [
+      { key: 'FABRIC-IN', name: 'Fabric in house', daysBeforeDelivery: 30 },
+      { key: 'ex_factory', name: 'Ex-factory', daysBeforeDelivery: -2 },
+    ],
+  }),
+  ok('SettingsInput', { milestoneTemplate: [] }),
+  bad('SettingsInput', { milestoneTemplate: [{ key: 'a b', name: 'Space in key', daysBeforeDelivery: 1 }] }),
+  bad('SettingsInput', { milestoneTemplate: [{ key: 'PP', name: 'PP sample', daysBeforeDelivery: 1.5 }] }),
+  bad('SettingsInput', { milestoneTemplate: [{ key: 'PP', name: 'PP sample' }] }),
+  bad('SettingsInput', { milestoneTemplate: [{ key: 'PP', name: 'PP', daysBeforeDelivery: 1, owner: 'x' }] }),
+  bad('SettingsInput', { milestoneTemplate: { key: 'PP' } }),
+  bad('SettingsInput', {
+    milestoneTemplate: Array.from({ length: 21 }, (_, i) => ({ key: `K${i}`, name: 'x', daysBeforeDelivery: i })),
+  }),
+  code(
+    'SettingsInput',
+    {
+      milestoneTemplate: [
+        { key: 'PP', name: 'PP sample', daysBeforeDelivery: 40 },
+        { key: 'PP', name: 'Again', daysBeforeDelivery: 20 },
+      ],
+    },
+    'keys distinct',
+  ),
 
   ok('TechPackInput', pack),
   ok('TechPackInput', {
@@ -207,6 +233,12 @@ export const BODY_FIXTURES: BodyFixture[] = [
     'the extra cut is at most the over-tolerance',
   ),
   code('OrderPatch', {}, 'a patch names at least one field'),
+  // After release (issue 14): a re-promise or an amendment carries its reason.
+  ok('OrderPatch', { deliveryDate: '2027-04-01', reason: 'fabric late from the mill' }),
+  ok('OrderPatch', { colors: ['NAVY', 'GREEN'], reason: 'buyer adds GREEN' }),
+  bad('OrderPatch', { deliveryDate: '2027-04-01', reason: 'r'.repeat(2001) }),
+  bad('OrderPatch', { deliveryDate: '2027-04-01', reason: 7 }),
+  code('OrderPatch', { reason: 'only a reason' }, 'a patch names at least one field besides its reason'),
 
   ok('OrderTransition', { action: 'plan' }),
   ok('OrderTransition', { action: 'complete', shortClose: true, reason: 'fabric ran out' }),
@@ -221,6 +253,12 @@ export const BODY_FIXTURES: BodyFixture[] = [
   bad('MatrixEdits', { baseVersion: 1, edits: [] }),
   bad('MatrixEdits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'M', from: 0, to: -1 }] }),
   bad('MatrixEdits', { baseVersion: 1, edits: [{ color: 'NAVY', size: 'M', from: 0, to: 1, note: 'x' }] }),
+  ok('MatrixEdits', {
+    baseVersion: 4,
+    reason: 'buyer added 20',
+    edits: [{ color: 'NAVY', size: 'M', from: 100, to: 120 }],
+  }),
+  bad('MatrixEdits', { baseVersion: 4, reason: ['x'], edits: [{ color: 'NAVY', size: 'M', from: 1, to: 2 }] }),
   code(
     'MatrixEdits',
     {
@@ -232,6 +270,17 @@ export const BODY_FIXTURES: BodyFixture[] = [
     },
     'each cell once',
   ),
+
+  ok('MilestoneInput', { done: '2027-02-01' }),
+  ok('MilestoneInput', { done: null }),
+  ok('MilestoneInput', { due: '2027-02-10', reason: 'trims late' }),
+  ok('MilestoneInput', { due: '2027-02-10', done: '2027-02-09' }),
+  bad('MilestoneInput', { done: '2027-02-30' }),
+  bad('MilestoneInput', { due: null }),
+  bad('MilestoneInput', { due: '2027-02-10', owner: 'x' }),
+  bad('MilestoneInput', { done: true }),
+  code('MilestoneInput', {}, 'names due or done'),
+  code('MilestoneInput', { reason: 'just a reason' }, 'names due or done'),
 
   ok('BatchInput', { matrix }),
   bad('BatchInput', {}),

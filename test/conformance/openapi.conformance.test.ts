@@ -24,6 +24,7 @@ import {
   parseSalesOrderCreate,
   parseSalesOrderTransition,
 } from '../../shared/salesOrder.js';
+import { parseMilestoneUpdate } from '../../shared/milestones.js';
 import { parseRawMaterialPut } from '../../shared/requirements.js';
 import { DEFAULT_SETTINGS, parseSettingsUpdate } from '../../shared/settings.js';
 import { parseStockPut } from '../../shared/stock.js';
@@ -56,6 +57,7 @@ const PARSERS: Record<string, (body: unknown) => unknown> = {
   IqTemplatePatch: parseIqTemplatePatch,
   InspectionInput: parseInspection,
   RawMaterialInput: (b) => parseRawMaterialPut(b, 'FAB-JERSEY'),
+  MilestoneInput: parseMilestoneUpdate,
 };
 
 /** A minimal schema of the OpenAPI 3.1 document's structure (the parts this API uses). */

@@ -26,6 +26,7 @@ const EXPECTED_ACTIONS: Record<'api' | 'replenishment' | 'publisher' | 'authoriz
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
   ],
   replenishment: [
     ...LOG_WRITE,
@@ -35,6 +36,7 @@ const EXPECTED_ACTIONS: Record<'api' | 'replenishment' | 'publisher' | 'authoriz
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
     // Its on-failure destination (failed asynchronous runs).
     'sqs:SendMessage',
     'sqs:GetQueueAttributes',
@@ -204,6 +206,8 @@ describe.each(STAGES)('stack %s', (stage) => {
         techPackKey: 'S',
         typeKey: 'S',
         seq: 'N',
+        msShard: 'S',
+        msDue: 'S',
       });
     });
 

@@ -241,6 +241,7 @@ async function targets(): Promise<Record<string, Target>> {
   const forBatch = await releasedOrder();
   const forGenerate = await releasedOrder();
   const forMove = await releasedOrder();
+  const forMilestone = await releasedOrder();
   const batch = await ok(
     api('POST', `/v1/production-orders/${forMove.o.id}/batches`, {
       token: t.planner,
@@ -366,6 +367,14 @@ async function targets(): Promise<Record<string, Target>> {
       token: t.planner,
       body: { action: 'cancel', reason: 'fuzz' },
       read: `/v1/production-orders/${moveMe.id}`,
+    },
+    // No milestone template in the parallel run: a valid body finds no FABRIC-IN (404); bad ones are 4xx first.
+    'PUT /v1/production-orders/{id}/milestones/{key}': {
+      path: `/v1/production-orders/${forMilestone.o.id}/milestones/FABRIC-IN`,
+      token: t.planner,
+      body: { done: '2027-02-01', due: '2027-02-10', reason: 'fuzz' },
+      read: `/v1/production-orders/${forMilestone.o.id}`,
+      etagOf: `/v1/production-orders/${forMilestone.o.id}`,
     },
     'POST /v1/production-orders/{id}/matrix-edits': {
       path: `/v1/production-orders/${draft.id}/matrix-edits`,
@@ -619,6 +628,15 @@ describe('fuzzed requests', () => {
       ['POST', `/v1/production-orders/%C0%AF/batches/PB-000001/inspections`, [400, 404]],
       ['GET', `/v1/production-orders?state=constructor`, [400]],
       ['GET', `/v1/production-orders?techPackId=%00`, [400]],
+      ['GET', `/v1/milestones?cursor=${encodeURIComponent(page.nextCursor)}`, [400]],
+      ['GET', `/v1/milestones?cursor=${encodeURIComponent(forged)}`, [400]],
+      ['GET', '/v1/milestones?dueBefore=2027-13-01', [400]],
+      ['GET', '/v1/milestones?open=1', [400]],
+      ...['%ZZ', '%00', '..%2F..', 'constructor', 'a'.repeat(300)].map((key): [string, string, number[]] => [
+        'PUT',
+        `/v1/production-orders/PO-000001/milestones/${key}`,
+        [400, 404, 428],
+      ]),
     ];
     expect(cases.length).toBeGreaterThanOrEqual(40);
     for (const [method, path, allowed] of cases) {

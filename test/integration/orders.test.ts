@@ -236,10 +236,13 @@ describe('the order lifecycle', () => {
     const released = await transition(t.planner, o.id, { action: 'release' });
     expect(released.status).toBe(200);
     expect(released.body).toMatchObject({ state: 'Released', releasedBomRevision: 1, version: 3 });
-    // Frozen after release.
+    // After release the plan moves only with a reason (issue 14: a re-promise), and batch plan and tolerance not at all.
     const edit = await patch(o.id, { deliveryDate: '2027-05-01' }, 3);
-    expect(edit.status).toBe(409);
-    expect(edit.body.error.code).toBe('NOT_EDITABLE');
+    expect(edit.status).toBe(400);
+    expect(edit.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['reason']);
+    const frozen = await patch(o.id, { batchPlan: { maxBatchQty: 10 }, reason: 'smaller' }, 3);
+    expect(frozen.status).toBe(409);
+    expect(frozen.body.error.code).toBe('NOT_EDITABLE');
     const notes = await patch(o.id, { notes: 'fabric booked' }, 3);
     expect(notes.status).toBe(200);
     const history = await api('GET', `/v1/production-orders/${o.id}/history`, { token: t.viewer });

@@ -1,5 +1,5 @@
-// A document's walk-through (the sh block between <!-- walkthrough:start --> and <!-- walkthrough:end -->),
-// run as a newcomer would: bash and curl against a fresh local stack of its own.
+// A document's walk-through (the sh blocks between <!-- walkthrough:start --> and <!-- walkthrough:end -->,
+// run in order as one script), as a newcomer would: bash and curl against a fresh local stack of its own.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -33,9 +33,15 @@ export function walkthroughOf(doc: string): { run: () => Promise<string> } {
   return {
     async run() {
       const text = readFileSync(path.join(ROOT, doc), 'utf8');
-      const block = /<!-- walkthrough:start -->\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(text);
-      if (!block) throw new Error(`${doc} has no walkthrough block`);
-      const script = block[1].replaceAll('http://localhost:3000', stack.url);
+      // Every block of the document, in order, as one script (a document may split its walk-through by section).
+      const blocks = [
+        ...text.matchAll(/<!-- walkthrough:start -->\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/g),
+      ];
+      if (blocks.length === 0) throw new Error(`${doc} has no walkthrough block`);
+      const script = blocks
+        .map((b) => b[1])
+        .join('\n')
+        .replaceAll('http://localhost:3000', stack.url);
       const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
         cwd: ROOT,
         env: { ...process.env, DATA_DIR: dataDir },

@@ -78,6 +78,7 @@ export function order(over: Partial<ProductionOrder> = {}): ProductionOrder {
       rejected: emptyMatrix(m.sizes, m.colors),
       missing: emptyMatrix(m.sizes, m.colors),
     },
+    milestones: [],
     createdAt: NOW,
     createdBy: planner.id,
     updatedAt: NOW,

@@ -225,17 +225,25 @@ describe('applyMatrixEdits', () => {
     ]);
   });
 
-  it.each(['Released', 'InProgress', 'Completed', 'Cancelled'] as OrderState[])(
-    'refuses with 409 NOT_EDITABLE in %s',
+  it.each(['Released', 'InProgress'] as OrderState[])(
+    'in %s is an amendment: 400 naming reason without one',
     (state) => {
       const e = thrown(() =>
         applyMatrixEdits(order({ state }), { baseVersion: 4, edits: [edit('NAVY', 'S', 10, 11)] }, other, LATER),
       );
-      expect(e.status).toBe(409);
-      expect(e.code).toBe('NOT_EDITABLE');
-      expect(e.details).toEqual({ state });
+      expect(e.status).toBe(400);
+      expect((e.details as { fields: { field: string }[] }).fields.map((f) => f.field)).toEqual(['reason']);
     },
   );
+
+  it.each(['Completed', 'Cancelled'] as OrderState[])('refuses with 409 NOT_EDITABLE in %s', (state) => {
+    const e = thrown(() =>
+      applyMatrixEdits(order({ state }), { baseVersion: 4, edits: [edit('NAVY', 'S', 10, 11)] }, other, LATER),
+    );
+    expect(e.status).toBe(409);
+    expect(e.code).toBe('NOT_EDITABLE');
+    expect(e.details).toEqual({ state });
+  });
 
   it('edits from the current values set exactly the edited cells and keep the rest (property)', () => {
     const sizes = ['XS', 'S', 'M', 'L', 'XL'];

@@ -477,7 +477,7 @@ describe('applyOrderPatch: editability', () => {
     tolerance: { tolerance: { overPct: 1, underPct: 1 } },
   };
   const cases = Object.entries(planningPatches);
-  const notEditable: OrderState[] = ['Released', 'InProgress', 'Completed', 'Cancelled'];
+  const notEditable: OrderState[] = ['Completed', 'Cancelled'];
 
   describe.each(EDITABLE_STATES.map((s) => [s]))('in %s', (state) => {
     it.each(cases)('%s may change', (_name, patch) => {
@@ -496,6 +496,22 @@ describe('applyOrderPatch: editability', () => {
         version: before.version + 1,
         details: { fields: Object.keys(patch) },
       });
+    });
+  });
+
+  describe.each([['Released'], ['InProgress']] as [OrderState][])('in %s (after release)', (state) => {
+    const frozen = cases.filter(([name]) => name === 'batchPlan' || name === 'tolerance');
+    const moving = cases.filter(([name]) => name !== 'batchPlan' && name !== 'tolerance');
+    it.each(frozen)('%s is refused with 409 NOT_EDITABLE', (_name, patch) => {
+      const e = thrown(() =>
+        applyOrderPatch(order({ state }), { ...structuredClone(patch), reason: 'r' }, other, LATER),
+      );
+      expect(e.code).toBe('NOT_EDITABLE');
+    });
+    it.each(moving)('%s needs a reason (400 naming reason)', (_name, patch) => {
+      const e = thrown(() => applyOrderPatch(order({ state }), structuredClone(patch), other, LATER));
+      expect(e.status).toBe(400);
+      expect((e.details as { fields: { field: string }[] }).fields.map((f) => f.field)).toEqual(['reason']);
     });
   });
 

@@ -43,6 +43,7 @@ describe('parseSettingsUpdate', () => {
         defaultMaxBatchQty: 250,
         replenishment: { enabled: false },
         productionLeadDays: 21,
+        milestoneTemplate: [{ key: 'FABRIC-IN', name: 'Fabric in house', daysBeforeDelivery: 30 }],
       },
       settings(),
     );
@@ -52,6 +53,7 @@ describe('parseSettingsUpdate', () => {
       defaultMaxBatchQty: 250,
       replenishment: { enabled: false, leadTimeDays: 28, minQtyPerColor: 0 },
       productionLeadDays: 21,
+      milestoneTemplate: [{ key: 'FABRIC-IN', name: 'Fabric in house', daysBeforeDelivery: 30 }],
       version: 0,
     });
   });
