@@ -12,8 +12,12 @@ import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 const run = promisify(execFile);
 const ROOT = path.join(import.meta.dirname, '../..');
 
-/** Starts a fresh stack for the file's tests; `run()` runs the walk-through of `doc` (relative to the repo). */
-export function walkthroughOf(doc: string): { run: () => Promise<string> } {
+/**
+ * Starts a fresh stack for the file's tests; `run()` runs the walk-through of
+ * `doc` (relative to the repo): the block marked `<!-- walkthrough:start -->`, or with `name`, the one
+ * marked `<!-- walkthrough:start name -->` (a document may hold several: one test file each, as the handlers serve one stack a process).
+ */
+export function walkthroughOf(doc: string, name?: string): { run: () => Promise<string> } {
   let stack: LocalStack;
   let dataDir: string;
   beforeAll(async () => {
@@ -33,8 +37,11 @@ export function walkthroughOf(doc: string): { run: () => Promise<string> } {
   return {
     async run() {
       const text = readFileSync(path.join(ROOT, doc), 'utf8');
-      const block = /<!-- walkthrough:start -->\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(text);
-      if (!block) throw new Error(`${doc} has no walkthrough block`);
+      const start = name ? `<!-- walkthrough:start ${name} -->` : '<!-- walkthrough:start -->';
+      const at = text.indexOf(start);
+      const block =
+        at < 0 ? null : /^\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(text.slice(at + start.length));
+      if (!block) throw new Error(`${doc} has no walkthrough block${name ? ` named ${name}` : ''}`);
       const script = block[1].replaceAll('http://localhost:3000', stack.url);
       const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
         cwd: ROOT,
