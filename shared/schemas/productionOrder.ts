@@ -77,7 +77,8 @@ export const OrderTransition = v.pipe(
     ),
   }),
   v.description(
-    'cancel and shortClose need a reason; shortClose only with complete; backorder only with shortClose (checked in code)',
+    'cancel and shortClose need a reason; shortClose only with complete; backorder only with shortClose ' +
+      '(checked in code)',
   ),
 );
 

@@ -5,7 +5,7 @@ import { expectInOrder, walkthroughOf } from '../support/walkthrough.js';
 
 const walkthrough = walkthroughOf('docs/after-release-split.md', 'backorder');
 
-it('the backorder walk-through short-closes an order and opens a Draft for the shortfall, with curl alone', async () => {
+it('the backorder walk-through short-closes an order and opens a Draft for the shortfall', async () => {
   const stdout = await walkthrough.run();
   expectInOrder(stdout, [
     '"id":"TP-000001"',

@@ -16,7 +16,8 @@ it('the split walk-through moves un-batched quantity to a linked order, with cur
     '"total":100',
     '"code":"BELOW_BATCHED"',
     'NAVY/M has 20 un-batched (asked 30)',
-    '"details":{"cells":[{"color":"NAVY","size":"M","ordered":120,"batched":100,"available":20,"requested":30}],"more":0}',
+    '"details":{"cells":[{"color":"NAVY","size":"M","ordered":120,"batched":100,"available":20,"requested":30}],' +
+      '"more":0}',
     '{"order":{"id":"PO-000001"',
     '"state":"Released","version":5',
     '"quantities":[[0,100,0],[0,0,0]]},"total":100',

@@ -69,6 +69,13 @@ describe('backorder', () => {
     const reason = 'fabric lot rejected; the buyer takes the rest later';
     const res = await transition(t.planner, o.id, { action: 'complete', shortClose: true, reason, backorder: true });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+    // The order with its batches (one Query); the id and the tech pack (in parallel); one transaction.
+    expect(JSON.parse(res.headers.get('x-dynamo-usage') ?? '{}').byOperation).toEqual({
+      Query: 1,
+      UpdateItem: 1,
+      GetItem: 1,
+      TransactWriteItems: 1,
+    });
     const completed = res.body;
     expect(completed).toMatchObject({ id: o.id, state: 'Completed', version: o.version + 1 });
     expect(completed.backorderId).toMatch(/^PO-\d{6}$/);
@@ -134,7 +141,7 @@ describe('backorder', () => {
     });
   });
 
-  it('backorder without shortClose is 400 naming it; nothing short is 409 NOTHING_SHORT and nothing is written', async () => {
+  it('backorder without shortClose: 400 naming it; nothing short: 409 NOTHING_SHORT, nothing written', async () => {
     const m = matrix([
       [10, 0, 0],
       [0, 0, 0],
@@ -194,7 +201,7 @@ describe('backorder', () => {
     expect((await history(o.id)).at(-1)).toMatchObject({ action: 'complete', details: { backorderId: bo.id } });
   });
 
-  it('a sales order’s production order: the backorder is linked to it; completed + backorder cover the sales order', async () => {
+  it('a sales order’s production order: the backorder is linked; completed + backorder cover it', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady');
     const m = matrix([
       [10, 20, 30],

@@ -53,6 +53,8 @@ async function releasedOrder(body: Record<string, unknown>, techPack?: { id: str
   return getOrder(o.id);
 }
 
+const usage = (res: ApiAnswer) => JSON.parse(res.headers.get('x-dynamo-usage') ?? '{}');
+
 const eventsFile = () => path.join(inject('dataDir'), 'events.ndjson');
 async function eventsUntil(done: (events: any[]) => boolean, timeoutMs = 15_000): Promise<any[]> {
   const deadline = Date.now() + timeoutMs;
@@ -69,7 +71,7 @@ async function eventsUntil(done: (events: any[]) => boolean, timeoutMs = 15_000)
 }
 
 describe('split', () => {
-  it('a Released order: un-batched quantity moves to a new Released order, both histories and events record it', async () => {
+  it('Released: un-batched quantity moves to a new Released order; history, events, materials say so', async () => {
     const { material, bom } = ownBom();
     const tp = await createTechPack(t.commercial, 'ProductionReady', { bom });
     const o = await releasedOrder(
@@ -118,6 +120,11 @@ describe('split', () => {
       deliveryDate: '2027-04-15',
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
+    // 3 round trips: the order with its BOMs (one BatchGet), the id, one transaction.
+    expect(usage(res)).toMatchObject({
+      calls: 3,
+      byOperation: { BatchGetItem: 1, UpdateItem: 1, TransactWriteItems: 1 },
+    });
     const { order, split: made } = res.body;
     expect(res.headers.get('location')).toBe(`/v1/production-orders/${made.id}`);
     expect(order).toMatchObject({
@@ -234,7 +241,7 @@ describe('split', () => {
     expect(gen.items.map((b: any) => b.total)).toEqual([40, 30]);
   });
 
-  it('Draft stays Draft, Planned stays Planned, InProgress gives Released; Completed and Cancelled refuse', async () => {
+  it('Draft stays Draft, Planned stays Planned, InProgress gives Released; Cancelled refuses', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady');
     const m = matrix([
       [5, 5, 5],
@@ -305,7 +312,7 @@ describe('split', () => {
     expect((await getOrder(o.id)).version).toBe(1);
   });
 
-  it('a sales order’s production order: the split is linked to the sales order too, and coverage stays right', async () => {
+  it('a sales order’s production order: the split is linked to it too, and coverage stays right', async () => {
     const tp = await createTechPack(t.commercial, 'ProductionReady');
     const so = await ok(
       api('POST', '/v1/sales-orders', {
@@ -325,10 +332,13 @@ describe('split', () => {
     for (const to of ['Sent', 'Accepted'])
       await ok(api('POST', `/v1/sales-orders/${so.id}/transitions`, { token: t.commercial, body: { to } }));
     const po = await ok(api('POST', `/v1/sales-orders/${so.id}/production-orders`, { token: t.commercial }), 201);
-    const res = await ok(
-      split(po.id, { matrix: { sizes: ['L'], colors: ['NAVY', 'RED'], quantities: [[30], [5]] }, reason: 'L later' }),
-      201,
-    );
+    const answer = await split(po.id, {
+      matrix: { sizes: ['L'], colors: ['NAVY', 'RED'], quantities: [[30], [5]] },
+      reason: 'L later',
+    });
+    const res = await ok(Promise.resolve(answer), 201);
+    // The sales order is read beside the id (in parallel): one request more, no round trip more.
+    expect(usage(answer).byOperation).toEqual({ BatchGetItem: 1, UpdateItem: 1, GetItem: 1, TransactWriteItems: 1 });
     expect(res.split.source).toEqual({ type: 'salesOrder', salesOrderId: so.id, customer: 'ACME Retail' });
     const after = await ok(api('GET', `/v1/sales-orders/${so.id}`, { token: t.viewer }));
     expect(after.productionOrderIds).toEqual([po.id, res.split.id]);

@@ -13,9 +13,10 @@ const run = promisify(execFile);
 const ROOT = path.join(import.meta.dirname, '../..');
 
 /**
- * Starts a fresh stack for the file's tests; `run()` runs the walk-through of
- * `doc` (relative to the repo): the block marked `<!-- walkthrough:start -->`, or with `name`, the one
- * marked `<!-- walkthrough:start name -->` (a document may hold several: one test file each, as the handlers serve one stack a process).
+ * Starts a fresh stack for the file's tests; `run()` runs the walk-through of `doc` (relative to the
+ * repo): the block marked `<!-- walkthrough:start -->`, or with `name`, the one marked
+ * `<!-- walkthrough:start name -->`. A document may hold several: one test file each (the handlers
+ * serve one stack a process).
  */
 export function walkthroughOf(doc: string, name?: string): { run: () => Promise<string> } {
   let stack: LocalStack;

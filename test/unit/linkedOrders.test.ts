@@ -235,7 +235,7 @@ describe('splitOrder', () => {
     });
   });
 
-  it('the new order’s state: Draft and Planned stay, Released and InProgress give Released; a Draft’s promise follows its date', () => {
+  it('the new state: Draft, Planned stay; Released, InProgress give Released; a Draft’s promise follows', () => {
     expect(['Draft', 'Planned', 'Released', 'InProgress'].map((s) => splitState(s as never))).toEqual([
       'Draft',
       'Planned',
