@@ -52,7 +52,7 @@ export function linkedOrderHandlers(store: Store) {
 /**
  * `complete` with "shortClose" and "backorder": the completion (every gate of transitionOrder) and a
  * Draft holding the shortfall, in one write; 409 NOTHING_SHORT when nothing is short. Answers the
- * completed order (its `backorderId` names the backorder). 3 round trips.
+ * completed order (its `backorderId` names the backorder). 4 requests in 3 round trips.
  */
 export function backorderCompletion(store: Store) {
   const linked = new LinkedOrderStore(store);
