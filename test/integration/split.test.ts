@@ -389,7 +389,7 @@ describe('split', () => {
 });
 
 describe('a split racing batch creations on the same cells', () => {
-  it('never over-allocates: 24 splits and 24 batch creations at once, every garment accounted for', async () => {
+  it('never over-allocates: 16 splits and 16 batch creations at once, every garment accounted for', async () => {
     const o = await releasedOrder({
       matrix: matrix([
         [0, 100, 0],
@@ -398,7 +398,7 @@ describe('a split racing batch creations on the same cells', () => {
       batchPlan: { maxBatchQty: 500 },
     });
     const cell = { sizes: ['M'], colors: ['NAVY'], quantities: [[5]] };
-    const requests = Array.from({ length: 48 }, (_, i) =>
+    const requests = Array.from({ length: 32 }, (_, i) =>
       i % 2 === 0
         ? split(o.id, { matrix: cell, reason: `split ${i}` }).then((r) => ({ kind: 'split' as const, r }))
         : createBatch(o.id, cell).then((r) => ({ kind: 'batch' as const, r })),
@@ -416,8 +416,8 @@ describe('a split racing batch creations on the same cells', () => {
     }
     const splitOk = splits.filter((a) => a.r.status === 201);
     const batchOk = batches.filter((a) => a.r.status === 201);
-    // Demand was 240 garments for 100: someone was refused, both kinds got some.
-    expect(splitOk.length + batchOk.length).toBeLessThan(48);
+    // Demand was 160 garments for 100: some were refused.
+    expect(splitOk.length + batchOk.length).toBeLessThan(32);
 
     const after = await getOrder(o.id);
     const orderedM = after.matrix.quantities[0][1];
