@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { TransientConflict } from './store/db.js';
 import { adminHandlers } from './handlers/admin.js';
 import { batchHandlers } from './handlers/batches.js';
+import { linkedOrderHandlers } from './handlers/linkedOrders.js';
 import { materialsHandlers } from './handlers/materials.js';
 import { milestoneHandlers } from './handlers/milestones.js';
 import { orderHandlers } from './handlers/orders.js';
@@ -40,6 +41,7 @@ const ROUTES: Record<RouteId, RouteHandler> = {
   ...adminHandlers(store),
   ...techPackHandlers(store),
   ...orderHandlers(store),
+  ...linkedOrderHandlers(store),
   ...batchHandlers(store),
   ...materialsHandlers(store),
   ...salesOrderHandlers(store),

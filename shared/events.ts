@@ -41,6 +41,12 @@ export interface EventDetail extends EventLinks {
   /** On TechPack.BomChanged: the BOM revision now, and the one it replaced. */
   bomRevision?: number;
   previousBomRevision?: number;
+  /** Orders linked by a split or a backorder (shared/linkedOrders.ts): on the new order's Created, on the
+   * original's MatrixChanged (split) or StateChanged (completed with a backorder). */
+  splitFrom?: string;
+  splitId?: string;
+  backorderOf?: string;
+  backorderId?: string;
   /** On an inspection: the batch's inspection number and its result. */
   inspection?: number;
   result?: 'pass' | 'fail';
@@ -69,7 +75,10 @@ export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: E
   else if (h.action === 'create')
     detailType = kind === 'ProductionBatch' ? 'ProductionBatch.StateChanged' : (`${kind}.Created` as EventDetailType);
   else if (h.from !== h.to) detailType = `${kind}.StateChanged` as EventDetailType;
-  else if (kind === 'ProductionOrder' && (h.action === 'matrixEdit' || h.action === 'amend' || changedMatrix(h)))
+  else if (
+    kind === 'ProductionOrder' &&
+    (h.action === 'matrixEdit' || h.action === 'amend' || h.action === 'split' || changedMatrix(h))
+  )
     detailType = 'ProductionOrder.MatrixChanged';
   else if (kind === 'ProductionOrder' && h.action === 'repromise') detailType = 'ProductionOrder.DeliveryDateChanged';
   const bom = kind === 'TechPack' ? bomChange(h) : undefined;
@@ -101,6 +110,7 @@ export function eventFor(kind: Kind, entityId: string, h: HistoryEntry, links: E
     detail.previousDeliveryDate = d.deliveryDate.from;
     detail.originalDeliveryDate = d.originalDeliveryDate;
   }
+  if (kind === 'ProductionOrder') Object.assign(detail, orderLinksOf(h));
   if (detailType === 'ProductionBatch.Inspected') {
     const d = h.details as { inspection: number; result: 'pass' | 'fail' };
     detail.inspection = d.inspection;
@@ -115,6 +125,16 @@ function bomChange(h: HistoryEntry): { bomRevision: number; previousBomRevision:
   if (typeof d?.bomRevision !== 'number' || typeof d.previousBomRevision !== 'number') return undefined;
   if (d.bomRevision === d.previousBomRevision) return undefined;
   return { bomRevision: d.bomRevision, previousBomRevision: d.previousBomRevision };
+}
+
+/** The split and backorder links a history entry's details name. */
+function orderLinksOf(h: HistoryEntry): Pick<EventDetail, 'splitFrom' | 'splitId' | 'backorderOf' | 'backorderId'> {
+  const d = (h.details ?? {}) as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const k of ['splitFrom', 'splitId', 'backorderOf', 'backorderId'] as const) {
+    if (typeof d[k] === 'string') out[k] = d[k] as string;
+  }
+  return out;
 }
 
 function changedMatrix(h: HistoryEntry): boolean {

@@ -355,6 +355,8 @@ export interface TransitionRequest {
   action: OrderAction;
   reason?: string;
   shortClose?: boolean;
+  /** With a short-close: open a Draft backorder for the shortfall (shared/linkedOrders.ts). */
+  backorder?: boolean;
 }
 
 export function parseOrderTransition(raw: unknown): TransitionRequest {
@@ -367,8 +369,16 @@ export function parseOrderTransition(raw: unknown): TransitionRequest {
   if (action === 'cancel' && !reason) p.add('reason', 'is required to cancel an order');
   if (body.shortClose === true && action !== 'complete') p.add('shortClose', 'only applies to complete');
   if (body.shortClose === true && !reason) p.add('reason', 'is required to short-close an order');
+  if (body.backorder === true && (action !== 'complete' || body.shortClose !== true))
+    p.add('backorder', 'only applies to complete with "shortClose": true (and a reason)');
   p.throwIfAny();
-  return { action: action!, reason: reason || undefined, shortClose: input!.shortClose === true };
+  const out: TransitionRequest = {
+    action: action!,
+    reason: reason || undefined,
+    shortClose: input!.shortClose === true,
+  };
+  if (input!.backorder === true) out.backorder = true;
+  return out;
 }
 
 /** Which states each action starts from, and where it leads. */

@@ -14,10 +14,12 @@ import { OrderListQuery } from '../../shared/schemas/queries.js';
 import { isIdOf } from '../store/keys.js';
 import type { Store } from '../store/store.js';
 import { answerWith } from '../http/middleware.js';
+import { backorderCompletion } from './linkedOrders.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { found, ifMatchVersion, now, pageQuery, preconditionFailedOnConflict, requireId, resource } from './common.js';
 
 export function orderHandlers(store: Store) {
+  const completeWithBackorder = backorderCompletion(store);
   const load = async (id: string) =>
     found(await store.getOrder(requireId('ProductionOrder', id, 'Production order')), 'Production order', id);
   /** For answers only (nothing is written from it): 1 GetItem, eventually consistent. */
@@ -75,6 +77,7 @@ export function orderHandlers(store: Store) {
      */
     async transitionOrder(req: ApiRequest): Promise<ApiResponse> {
       const request = parseOrderTransition(req.body);
+      if (request.backorder) return completeWithBackorder(req, request);
       const id = requireId('ProductionOrder', req.params.id, 'Production order');
       const { order: current, batches } = await store.getOrderWithBatches(id);
       if (!current) throw new NotFoundError('Production order', id);

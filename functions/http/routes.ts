@@ -135,6 +135,15 @@ export const ROUTE_SPECS = [
       'reason required, never below batched (409 BELOW_BATCHED)',
     { body: 'MatrixEdits', response: 'ProductionOrder' },
   ),
+  route(
+    'splitOrder',
+    'POST',
+    '/v1/production-orders/{id}/split',
+    PLAN,
+    'Move un-batched quantity to a new order linked by splitFrom (Draft, Planned: the same state; Released, ' +
+      'InProgress: Released); reason required; 409 BELOW_BATCHED naming the cells beyond their un-batched quantity',
+    { body: 'OrderSplit', response: 'OrderSplitResult' },
+  ),
   route('orderHistory', 'GET', '/v1/production-orders/{id}/history', ANY, 'Audit history of an order, oldest first', {
     query: ['limit', 'cursor'],
     response: 'HistoryPage',

@@ -81,8 +81,17 @@ export const OrderTransition = v.pipe(
     action: oneOf(ORDER_ACTIONS),
     reason: optionalText(2000),
     shortClose: v.optional(v.boolean('must be true or false')),
+    backorder: v.optional(
+      v.pipe(
+        v.boolean('must be true or false'),
+        v.description('With complete and shortClose: opens a Draft order holding the shortfall (see OrderSplit)'),
+      ),
+    ),
   }),
-  v.description('cancel and shortClose need a reason; shortClose only with complete (checked in code)'),
+  v.description(
+    'cancel and shortClose need a reason; shortClose only with complete; backorder only with shortClose ' +
+      '(checked in code)',
+  ),
 );
 
 export const MatrixEdit = strict(
@@ -141,6 +150,15 @@ export const OrderProgress = v.object({
   missing: v.pipe(Matrix, v.description('Neither produced nor rejected when their batches finished')),
 });
 
+/** How an order is linked to the one it came from (a split, a backorder) or to its backorder. */
+export const OrderLinks = v.object({
+  splitFrom: v.optional(v.pipe(v.string(), v.description('The order this one was split off (POST .../split)'))),
+  backorderOf: v.optional(v.pipe(v.string(), v.description('The short-closed order whose shortfall this Draft holds'))),
+  backorderId: v.optional(
+    v.pipe(v.string(), v.description('On a short-closed order: the backorder opened for its shortfall')),
+  ),
+});
+
 export const ProductionOrder = v.object({
   id: v.string(),
   techPackId: v.string(),
@@ -161,6 +179,7 @@ export const ProductionOrder = v.object({
   releasedBomRevision: v.nullable(v.number()),
   progress: OrderProgress,
   milestones: v.pipe(v.array(Milestone), v.description('From the settings\u2019 milestoneTemplate when created')),
+  ...OrderLinks.entries,
   createdAt: v.string(),
   createdBy: v.string(),
   updatedAt: v.string(),
@@ -176,4 +195,30 @@ export const HistoryEntry = v.object({
   version: v.number(),
   reason: v.optional(v.string()),
   details: v.optional(v.unknown()),
+});
+
+// ---- after release: split (and the backorder, on OrderTransition) ---------------------------------
+
+export const OrderSplit = v.pipe(
+  strict({
+    matrix: v.pipe(
+      MatrixInput,
+      v.description(
+        'What moves to the new order: sizes and colors among the order\u2019s, cells left out move nothing; ' +
+          'at most the un-batched quantity of each cell, at least one garment, not the whole order (checked in code)',
+      ),
+    ),
+    reason: requiredText(2000),
+    deliveryDate: v.optional(
+      v.pipe(isoDate, v.description('The new order\u2019s delivery date; left out: the original\u2019s')),
+    ),
+  }),
+  v.description('Moves un-batched quantity of an open order to a new order linked by splitFrom'),
+);
+
+export const OrderSplitResult = v.object({
+  /** The original order, its matrix reduced by what moved. */
+  order: ProductionOrder,
+  /** The new order (splitFrom: the original's id). */
+  split: ProductionOrder,
 });

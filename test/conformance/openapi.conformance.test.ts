@@ -24,6 +24,7 @@ import {
   parseSalesOrderCreate,
   parseSalesOrderTransition,
 } from '../../shared/salesOrder.js';
+import { parseSplit } from '../../shared/linkedOrders.js';
 import { parseMilestoneUpdate } from '../../shared/milestones.js';
 import { parseRawMaterialPut } from '../../shared/requirements.js';
 import { DEFAULT_SETTINGS, parseSettingsUpdate } from '../../shared/settings.js';
@@ -44,6 +45,7 @@ const PARSERS: Record<string, (body: unknown) => unknown> = {
   OrderInput: parseOrderCreate,
   OrderPatch: parseOrderPatch,
   OrderTransition: parseOrderTransition,
+  OrderSplit: parseSplit,
   MatrixEdits: parseMatrixEdits,
   BatchInput: parseBatchCreate,
   GenerateBatchesInput: parseGenerate,

@@ -237,6 +237,10 @@ async function targets(): Promise<Record<string, Target>> {
     ]),
   });
   const patchMe = await createOrder(t.planner, tpC.id);
+  const forSplit = await releasedOrder([
+    [100, 100, 100],
+    [100, 100, 100],
+  ]);
   const moveMe = await createOrder(t.planner, tpC.id);
   const forBatch = await releasedOrder();
   const forGenerate = await releasedOrder();
@@ -381,6 +385,16 @@ async function targets(): Promise<Record<string, Target>> {
       token: t.planner,
       body: { baseVersion: 1, edits: [{ color: 'NAVY', size: 'S', from: 1, to: 1 }] },
       read: `/v1/production-orders/${draft.id}`,
+    },
+    'POST /v1/production-orders/{id}/split': {
+      path: `/v1/production-orders/${forSplit.o.id}/split`,
+      token: t.planner,
+      body: {
+        matrix: { sizes: ['S'], colors: ['NAVY'], quantities: [[1]] },
+        reason: 'fuzz',
+        deliveryDate: '2027-05-01',
+      },
+      read: `/v1/production-orders/${forSplit.o.id}`,
     },
     'POST /v1/production-orders/{id}/batches': {
       path: `/v1/production-orders/${forBatch.o.id}/batches`,

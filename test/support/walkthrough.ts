@@ -12,8 +12,13 @@ import { type LocalStack, startLocalStack } from '../../infra/local/stack.js';
 const run = promisify(execFile);
 const ROOT = path.join(import.meta.dirname, '../..');
 
-/** Starts a fresh stack for the file's tests; `run()` runs the walk-through of `doc` (relative to the repo). */
-export function walkthroughOf(doc: string): { run: () => Promise<string> } {
+/**
+ * Starts a fresh stack for the file's tests; `run()` runs the walk-through of `doc` (relative to the
+ * repo): the block marked `<!-- walkthrough:start -->`, or with `name`, the one marked
+ * `<!-- walkthrough:start name -->`. A document may hold several: one test file each (the handlers
+ * serve one stack a process).
+ */
+export function walkthroughOf(doc: string, name?: string): { run: () => Promise<string> } {
   let stack: LocalStack;
   let dataDir: string;
   beforeAll(async () => {
@@ -33,11 +38,13 @@ export function walkthroughOf(doc: string): { run: () => Promise<string> } {
   return {
     async run() {
       const text = readFileSync(path.join(ROOT, doc), 'utf8');
-      // Every block of the document, in order, as one script (a document may split its walk-through by section).
-      const blocks = [
-        ...text.matchAll(/<!-- walkthrough:start -->\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/g),
-      ];
-      if (blocks.length === 0) throw new Error(`${doc} has no walkthrough block`);
+      // Unnamed: every unnamed block of the document, in order, as one script (a document may split its
+      // walk-through by section). Named: that one block, on a stack of its own.
+      const pattern = name
+        ? new RegExp(`<!-- walkthrough:start ${name} -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\s*<!-- walkthrough:end -->`, 'g')
+        : /<!-- walkthrough:start -->\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/g;
+      const blocks = [...text.matchAll(pattern)];
+      if (blocks.length === 0) throw new Error(`${doc} has no walkthrough block${name ? ` named ${name}` : ''}`);
       const script = blocks
         .map((b) => b[1])
         .join('\n')
