@@ -98,7 +98,7 @@ export const ErrorBody = v.object({
 // The whole resource is one GET by id away. These field lists are the one definition: the schemas,
 // the indexes' projections and the store's decoders all follow from them.
 
-/** A production order in a list: everything but `matrix`, `progress` and `notes`. */
+/** A production order in a list: everything but `matrix`, `progress`, `milestones` and `notes`. */
 export const ORDER_SUMMARY_FIELDS = [
   'id',
   'techPackId',
@@ -113,6 +113,9 @@ export const ORDER_SUMMARY_FIELDS = [
   'batchPlan',
   'iqTemplate',
   'releasedBomRevision',
+  'splitFrom',
+  'backorderOf',
+  'backorderId',
   'createdAt',
   'createdBy',
   'updatedAt',
