@@ -14,6 +14,10 @@ export interface GRange {
   setNotes(notes: (string | null)[][]): GRange;
   setFontWeights(fontWeights: (string | null)[][]): GRange;
   setNumberFormats(numberFormats: string[][]): GRange;
+  /** Contents and formats (not notes). */
+  clear(): GRange;
+  clearNote(): GRange;
+  getSheet(): GSheet;
   getRow(): number;
   getColumn(): number;
   getNumRows(): number;
@@ -39,6 +43,9 @@ export interface GSheet {
   insertColumnsAfter(afterPosition: number, howMany: number): GSheet;
   clear(): GSheet;
   clearNotes(): GSheet;
+  setFrozenRows(rows: number): void;
+  setFrozenColumns(columns: number): void;
+  setColumnWidths(startColumn: number, numColumns: number, width: number): GSheet;
   hideSheet(): GSheet;
   protect(): GProtection;
   getProtections(type: unknown): GProtection[];
@@ -50,6 +57,7 @@ export interface GSpreadsheet {
   getSheets(): GSheet[];
   insertSheet(sheetName: string): GSheet;
   getActiveSheet(): GSheet;
+  getSpreadsheetTimeZone(): string;
   toast(msg: string, title: string, timeoutSeconds?: number): void;
 }
 
@@ -142,6 +150,8 @@ export interface GSession {
 
 export interface GUtilities {
   getUuid(): string;
+  /** Java SimpleDateFormat patterns ("yyyy-MM-dd HH:mm") in a time zone ("Europe/Madrid"). */
+  formatDate(date: Date, timeZone: string, format: string): string;
 }
 
 /** Everything the add-on touches, gathered so that the orchestration can be given fakes. */

@@ -13,15 +13,19 @@ import type {
   OrderListQuery,
   OrderPanel,
   Outcome,
+  PendingChanges,
   PushSummary,
   ServerApi,
   SettingsView,
   TechPackListItem,
   TransitionOptions,
 } from './protocol.js';
+import { markEdit, type EditEvent } from './edits.js';
 import { AddonService } from './service.js';
 
 const MENU_TITLE_SIDEBAR = 'Open sidebar';
+const MENU_TITLE_PUSH = 'Push changes (this sheet)';
+const MENU_TITLE_REFRESH = 'Refresh (this sheet)';
 const MENU_TITLE_SETTINGS = 'Settings';
 
 function service(): AddonService {
@@ -66,12 +70,49 @@ export function onOpen(_e?: unknown): void {
     .SpreadsheetApp.getUi()
     .createAddonMenu()
     .addItem(MENU_TITLE_SIDEBAR, 'showSidebar')
+    .addItem(MENU_TITLE_PUSH, 'pushActiveSheet')
+    .addItem(MENU_TITLE_REFRESH, 'refreshActiveSheet')
+    .addSeparator()
     .addItem(MENU_TITLE_SETTINGS, 'showSettings')
     .addToUi();
 }
 
 export function onInstall(e?: unknown): void {
   onOpen(e);
+}
+
+/**
+ * Simple trigger: marks edited quantity cells at once (blue: changed, with the pulled value in a
+ * note; orange: not a quantity). Runs in AuthMode.LIMITED: this spreadsheet only, no UrlFetchApp;
+ * a failure here must never bother the planner, so it is swallowed.
+ */
+export function onEdit(e?: EditEvent): void {
+  try {
+    markEdit(gas().SpreadsheetApp.getActive(), e);
+  } catch {
+    // A mark is a courtesy: the push reads the sheet itself.
+  }
+}
+
+/** The menu's Push for the active order sheet, without the sidebar: the answer comes as a toast. */
+export function pushActiveSheet(): void {
+  menuRun('push', (s) => s.pushOrder(s.activeOrderId()).notice);
+}
+
+/** The menu's Refresh for the active order sheet (unpushed edits are kept). */
+export function refreshActiveSheet(): void {
+  menuRun('refresh', (s) => s.refreshOrder(s.activeOrderId(), false).notice ?? 'Refreshed.');
+}
+
+function menuRun(action: Activity, fn: (s: AddonService) => string | undefined): void {
+  const g = gas();
+  let message: string;
+  try {
+    message = fn(service()) ?? 'Done.';
+  } catch (e) {
+    message = friendly(e, { action }).message;
+  }
+  g.SpreadsheetApp.getActive().toast(message, 'GarmentFlow', 15);
 }
 
 export function showSidebar(): void {
@@ -180,6 +221,10 @@ export function refreshMaterials(orderId: string): Outcome<OrderPanel> {
   return panelRun('refreshMaterials', (s) => s.refreshMaterials(orderId));
 }
 
+export function getPendingChanges(orderId: string | null): Outcome<PendingChanges | null> {
+  return run('push', (s) => s.pendingChanges(orderId));
+}
+
 // The sidebar's contract, checked at compile time: every ServerApi function exists with this signature.
 const serverApi: ServerApi = {
   getSettings,
@@ -201,5 +246,6 @@ const serverApi: ServerApi = {
   refreshMaterials,
   getInspectionPlan,
   recordInspection,
+  getPendingChanges,
 };
 void serverApi;

@@ -10,6 +10,7 @@ import type {
   TechPackState,
   ToleranceView,
 } from './model.js';
+import type { SheetChanges } from './edits.js';
 
 /** Every server function answers an Outcome: a planner-facing message instead of a stack. */
 export type Outcome<T> =
@@ -105,6 +106,13 @@ export interface InspectionOutcome {
 
 export type { InspectionInput };
 
+/** What a push of an order sheet would send, counted from the sheet ("Push 12 changes"). */
+export interface PendingChanges extends SheetChanges {
+  sheetName: string;
+  /** False once the order's quantities are frozen (a push would be refused). */
+  editable: boolean;
+}
+
 export interface ServerApi {
   getSettings(): Outcome<SettingsView>;
   openSettings(): Outcome<null>;
@@ -125,6 +133,8 @@ export interface ServerApi {
   getInspectionPlan(orderId: string, batchId: string): Outcome<InspectionForm>;
   recordInspection(orderId: string, batchId: string, input: InspectionInput): Outcome<InspectionOutcome>;
   refreshMaterials(orderId: string): Outcome<OrderPanel>;
+  /** The changes a push would send: of `orderId`'s sheet, or (null) of the active sheet (null there: not an order sheet). */
+  getPendingChanges(orderId: string | null): Outcome<PendingChanges | null>;
 }
 
 export type ServerFunction = keyof ServerApi;

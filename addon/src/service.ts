@@ -3,8 +3,9 @@
 import { ApiClient, ApiError, urlFetchTransport, type Transport } from './api.js';
 import { composeView, readConflictDetails, type ConflictDetails } from './conflicts.js';
 import { diffSheet, pendingCount, type SheetDiff } from './diff.js';
+import { sheetChanges } from './edits.js';
 import type { GasServices, GSheet, GSpreadsheet } from './gas.js';
-import { parseOrderSheet, renderOrderSheet, type CellMark } from './layout.js';
+import { cellList, parseOrderSheet, quantityA1, renderOrderSheet, utcWhen, type CellMark } from './layout.js';
 import { ContextError, friendlyApiError, UserError } from './messages.js';
 import type { BatchAction } from '../../shared/batches.js';
 import { matrixTotal } from '../../shared/matrix.js';
@@ -35,6 +36,7 @@ import type {
   OrderListItem,
   OrderListQuery,
   OrderPanel,
+  PendingChanges,
   PushSummary,
   SettingsView,
   TechPackListItem,
@@ -98,6 +100,7 @@ export class AddonService {
   private readonly state: StateStore;
   private readonly now: () => string;
   private apiClient: ApiClient | null = null;
+  private timeZone: string | undefined;
 
   constructor(
     private readonly g: GasServices,
@@ -244,6 +247,35 @@ export class AddonService {
     };
   }
 
+  /** The order open in the active sheet (the menu's Push and Refresh act on it). */
+  activeOrderId(): string {
+    const rec = this.state.get(this.ss.getActiveSheet().getSheetId());
+    if (!rec)
+      throw new UserError(
+        'NOT_AN_ORDER_SHEET',
+        "This sheet is not an order sheet: switch to an order's sheet, or open one from the sidebar.",
+      );
+    return rec.snap.id;
+  }
+
+  /**
+   * What a push of an order's sheet would send ("Push 12 changes"), derived from the sheet itself
+   * (one getValues), so undo, paste and fill count the same as typing. Without an order id: the
+   * active sheet's order, or null when the active sheet is not an order sheet.
+   */
+  pendingChanges(orderId?: string | null): PendingChanges | null {
+    let found: { sheet: GSheet; snap: OrderSnapshot } | null;
+    if (orderId) found = this.orderSheet(orderId);
+    else {
+      const sheet = this.ss.getActiveSheet();
+      const rec = this.state.get(sheet.getSheetId());
+      found = rec ? { sheet, snap: rec.snap } : null;
+    }
+    if (!found) return null;
+    const changes = sheetChanges(found.sheet, found.snap.id, found.snap.matrix);
+    return { ...changes, sheetName: found.sheet.getName(), editable: isEditable(found.snap.state) };
+  }
+
   activeOrder(): OrderPanel | null {
     const sheet = this.ss.getActiveSheet();
     const rec = this.state.get(sheet.getSheetId());
@@ -313,10 +345,26 @@ export class AddonService {
       display: view?.display as never,
       marks: view?.marks,
       status:
-        status ?? `Pulled ${snap.pulledAt}${snap.sectionErrors.length ? ` — ${snap.sectionErrors.join(' ')}` : ''}`,
+        status ??
+        `Pulled ${this.when(snap.pulledAt)}${snap.sectionErrors.length ? ` — ${snap.sectionErrors.join(' ')}` : ''}`,
+      when: (iso) => this.when(iso),
     });
-    writeOrderSheet(this.g.SpreadsheetApp, sheet, rendered);
-    this.state.put({ sheetId: sheet.getSheetId(), snap }, this.now());
+    const prev = this.state.get(sheet.getSheetId())?.snap.written;
+    const written = writeOrderSheet(this.g.SpreadsheetApp, sheet, rendered, prev);
+    this.state.put({ sheetId: sheet.getSheetId(), snap: { ...snap, written } }, this.now());
+  }
+
+  /** An ISO time in the spreadsheet's time zone, "2026-11-30 10:58" (UTC, said so, if that fails). */
+  when(iso: string | null | undefined): string {
+    if (!iso) return '';
+    try {
+      this.timeZone ??= this.ss.getSpreadsheetTimeZone();
+      const d = new Date(iso);
+      if (Number.isNaN(d.getTime())) return String(iso);
+      return this.g.Utilities.formatDate(d, this.timeZone, 'yyyy-MM-dd HH:mm');
+    } catch {
+      return utcWhen(iso);
+    }
   }
 
   private diffOf(sheet: GSheet, snap: OrderSnapshot): SheetDiff {
@@ -384,7 +432,7 @@ export class AddonService {
       }
     }
     const snap = this.pull(orderId);
-    return this.rewriteKeeping(sheet, snap, d, `${verb} ${snap.pulledAt}`);
+    return this.rewriteKeeping(sheet, snap, d, `${verb} ${this.when(snap.pulledAt)}`);
   }
 
   private rewriteKeeping(
@@ -399,7 +447,7 @@ export class AddonService {
       unsent,
       bad: d?.bad ?? [],
       conflictBy: snap.updatedBy,
-      conflictAt: snap.updatedAt,
+      conflictAt: this.when(snap.updatedAt),
     });
     const kept = view.pending + view.conflicted + view.invalid;
     const notice = kept
@@ -438,7 +486,12 @@ export class AddonService {
     if (!cells.length && !d.structureChanged) {
       const view = composeView({ server: old.matrix, bad: d.bad });
       if (d.bad.length)
-        this.write(sheet, old, view, `Nothing sent: ${plural(d.bad.length, 'bad cell')} marked in orange.`);
+        this.write(
+          sheet,
+          old,
+          view,
+          `Nothing sent: ${plural(d.bad.length, 'bad cell')} marked in orange (${badCells(d, old.matrix)}).`,
+        );
       return {
         summary: {
           sent: 0,
@@ -449,7 +502,7 @@ export class AddonService {
           panel: this.panel(old, sheet.getName()),
         },
         notice: d.bad.length
-          ? `Nothing to push, and ${plural(d.bad.length, 'cell')} need fixing (marked in orange).`
+          ? `Nothing to push, and ${plural(d.bad.length, 'cell')} need fixing (orange: ${badCells(d, old.matrix)}).`
           : 'Nothing to push: the sheet matches the order.',
       };
     }
@@ -486,7 +539,7 @@ export class AddonService {
         unsent: cells,
         conflicts: conflict.conflicts,
         conflictBy: conflict.updatedBy ?? current.updatedBy,
-        conflictAt: conflict.updatedAt ?? current.updatedAt,
+        conflictAt: this.when(conflict.updatedAt ?? current.updatedAt),
         bad: d.bad,
       });
       const msg = friendlyApiError(
@@ -498,7 +551,11 @@ export class AddonService {
       const dropped = view.dropped.length
         ? ` ${plural(view.dropped.length, 'change')} to cells that no longer exist could not be kept.`
         : '';
-      this.write(sheet, { ...snap, matrix: view.base }, view, msg + dropped);
+      const red = view.marks.filter((mk) => mk.kind === 'conflict');
+      const where = red.length
+        ? ` Red: ${cellList(red.map((mk) => quantityA1(current.matrix, mk.color, mk.size)))}.`
+        : '';
+      this.write(sheet, { ...snap, matrix: view.base }, view, msg + where + dropped);
       this.toast(`${plural(view.conflicted, 'conflict')}: see the red cells.`);
       return {
         summary: {
@@ -509,14 +566,26 @@ export class AddonService {
           version: current.version,
           panel: this.panel(snap, sheet.getName()),
         },
-        notice: msg + dropped,
+        notice: msg + where + dropped,
       };
     }
     if (!order?.matrix) order = api.getOrder(orderId);
-    const snap = { ...this.snapshot(order, null, null), batches: old.batches, materials: old.materials };
+    // The quantities changed, so the materials summary did too: read it again (one more request).
+    let materials = old.materials;
+    let materialsNote = '';
+    try {
+      materials = api.getMaterials(orderId);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      materialsNote = ` Materials could not be read again (${friendlyApiError(e).message}): they show the last pull.`;
+    }
+    const snap = { ...this.snapshot(order, null, materials), batches: old.batches };
     const view = composeView({ server: order.matrix, bad: d.bad });
     const what = `${plural(cells.length, 'change')}${d.structureChanged ? ' and the new sizes/colors' : ''}`;
-    const status = `Pushed ${what}: now version ${order.version}.${view.invalid ? ` ${plural(view.invalid, 'bad cell')} not sent (orange).` : ''}${snap.materials ? ' Materials show the last refresh.' : ''}`;
+    const badWhere = view.invalid
+      ? ` ${plural(view.invalid, 'bad cell')} not sent (orange): ${badCells(d, order.matrix)}.`
+      : '';
+    const status = `Pushed ${what}: now version ${order.version}.${badWhere}${materialsNote}`;
     this.write(sheet, { ...snap, matrix: view.base }, view, status); // the one range write
     this.toast(`Pushed ${what}.`);
     return {
@@ -786,7 +855,7 @@ export class AddonService {
       throw e;
     }
     const snap = this.pull(orderId);
-    const res = this.rewriteKeeping(sheet, snap, d, `Materials refreshed ${snap.pulledAt}`);
+    const res = this.rewriteKeeping(sheet, snap, d, `Materials refreshed ${this.when(snap.pulledAt)}`);
     return { panel: res.panel, notice: res.notice ?? 'Materials summary refreshed.' };
   }
 }
@@ -817,6 +886,11 @@ export function inspectionBody(input: InspectionInput): InspectionInput {
   if (notes) out.notes = notes;
   if (bad.length) throw new UserError('VALIDATION_FAILED', `The inspection was not sent: ${bad.join('; ')}.`);
   return out;
+}
+
+/** Where the bad cells are once the sheet is rewritten from `matrix` ("C8, D9"). */
+function badCells(d: SheetDiff, matrix: { sizes: string[]; colors: string[] }): string {
+  return cellList(d.bad.map((b) => quantityA1(matrix, b.color, b.size)));
 }
 
 function capitalized(word: string): string {

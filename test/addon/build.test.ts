@@ -41,16 +41,20 @@ describe('the add-on build', () => {
       'generateBatches',
       'getActiveOrder',
       'getInspectionPlan',
+      'getPendingChanges',
       'getSettings',
       'listOrders',
       'listTechPacks',
+      'onEdit',
       'onInstall',
       'onOpen',
       'openBatchOutput',
       'openOrder',
       'openSettings',
+      'pushActiveSheet',
       'pushOrder',
       'recordInspection',
+      'refreshActiveSheet',
       'refreshMaterials',
       'refreshOrder',
       'saveSettings',
@@ -98,6 +102,8 @@ describe('the add-on build', () => {
     addon.onOpen({ authMode: 'NONE' });
     expect(gas.ui.menus[0].items).toEqual([
       { caption: 'Open sidebar', fn: 'showSidebar' },
+      { caption: 'Push changes (this sheet)', fn: 'pushActiveSheet' },
+      { caption: 'Refresh (this sheet)', fn: 'refreshActiveSheet' },
       { caption: 'Settings', fn: 'showSettings' },
     ]);
     expect(gas.ui.menus[0].added).toBe(true);

@@ -136,7 +136,8 @@ describe('the add-on against the local stack', () => {
     expect(gas.book.active).toBe(sheet);
     expect(valueAt(sheet, 'NAVY', 'M')).toBe(20);
     expect(sheet.protections[0].warningOnly).toBe(true);
-    expect(sheet.protections[0].unprotected.length).toBe(3);
+    // The quantities, the size and color codes, and the planner's own columns right of the block.
+    expect(sheet.protections[0].unprotected.length).toBe(4);
     expect(gas.book.sheet(STATE_SHEET).hidden).toBe(true);
     for (const r of gas.fetcher.requests.filter((x) => !x.url.endsWith('/v1/health')))
       expect(r.headers.Authorization).toBe(`Bearer ${ana}`);
@@ -152,12 +153,13 @@ describe('the add-on against the local stack', () => {
     expect(s1).toMatchObject({ sent: 2, conflicts: 0, invalid: 1, version: 2 });
     expect(sheet.stats.reads - before.reads).toBe(1);
     expect(sheet.stats.writes - before.writes).toBe(1);
-    expect(gas.fetcher.requests.length - requestsBefore).toBe(1);
-    expect(gas.fetcher.requests.at(-1)).toMatchObject({
-      method: 'POST',
-      url: expect.stringMatching(/\/matrix-edits$/),
-    });
-    expect(JSON.parse(gas.fetcher.requests.at(-1)!.body!)).toEqual({
+    // The edits, then the materials again (the quantities changed).
+    const sentNow = gas.fetcher.requests.slice(requestsBefore);
+    expect(sentNow.map((r) => `${r.method} ${r.url.replace(/.*\/v1/, '')}`)).toEqual([
+      `POST /production-orders/${order.id}/matrix-edits`,
+      `GET /production-orders/${order.id}/materials`,
+    ]);
+    expect(JSON.parse(sentNow[0].body!)).toEqual({
       baseVersion: 1,
       edits: [
         { color: 'NAVY', size: 'S', from: 10, to: 11 },
@@ -248,7 +250,7 @@ describe('the add-on against the local stack', () => {
     const s = ok(addon.pushOrder(order.id));
     expect(s).toMatchObject({ structureChanged: true, sent: 3 });
     const sent = gas.fetcher.requests.slice(before);
-    expect(sent.map((r) => r.method)).toEqual(['PATCH', 'POST']);
+    expect(sent.map((r) => r.method)).toEqual(['PATCH', 'POST', 'GET']);
     expect(sent[0].headers['If-Match']).toBe('"1"');
     expect(JSON.parse(sent[0].body!)).toEqual({ sizes: ['S', 'M', 'L', 'XL'], colors: ['NAVY', 'RED', 'BLACK'] });
     const server = await getOrder(order.id);
@@ -303,7 +305,8 @@ describe('the add-on against the local stack', () => {
     expect(released).toMatchObject({ state: 'Released', editable: false });
     expect((await getOrder(order.id)).state).toBe('Released');
     expect(sheet.protections.length).toBe(1);
-    expect(sheet.protections[0].unprotected).toEqual([]);
+    // Only the planner's own columns right of the add-on's block stay free of the warning.
+    expect(sheet.protections[0].unprotected.map((r) => r.col)).toEqual([10]);
     expect(String(sheet.valueAt(sheet.find(LABEL.state)!.row, 2))).toBe('Released');
     // The matrix is frozen now: an edit is refused in words, and kept on the sheet.
     typeAt(sheet, 'NAVY', 'S', 101);
@@ -373,7 +376,7 @@ describe('the add-on against the local stack', () => {
     expect(s.sent).toBe(20_000);
     expect(sheet.stats.reads - before.reads).toBe(1);
     expect(sheet.stats.writes - before.writes).toBe(1);
-    expect(gas.fetcher.requests.length - requestsBefore).toBe(1);
+    expect(gas.fetcher.requests.length - requestsBefore).toBe(2); // the edits, then the materials
     const server = await getOrder(order.id);
     expect(server.total).toBe(colors.reduce((t, _, r) => t + sizes.reduce((u, _s, c) => u + 2 + ((r + c) % 5), 0), 0));
     expect(valueAt(sheet, 'C199', 'Z099')).toBe(2 + ((199 + 99) % 5));
@@ -390,7 +393,7 @@ describe('the add-on against the local stack', () => {
     const sheet = gas.book.sheet(opened.sheetName);
     const mat = sheet.find(LABEL.materials)!;
     expect(String(sheet.valueAt(mat.row, 2))).toMatch(/Up to date/);
-    expect(sheet.valueAt(mat.row + 2, 1)).toBe('FAB-JERSEY');
+    expect(sheet.valueAt(sheet.find(LABEL.materialLines)!.row + 1, 1)).toBe('FAB-JERSEY');
     const bom = [
       { material: 'FAB-JERSEY', uom: 'm', consumption: 1.5, wastagePct: 5, variants: 'match', purchaseMultiple: 50 },
     ];
