@@ -3,11 +3,11 @@
 // (`2OO`, a negative, a decimal) turns orange with the reason; a cell typed back to its pulled value
 // is plain again. Simple triggers of an Editor add-on run in AuthMode.LIMITED: they may read and
 // write this spreadsheet only (the order sheet and the add-on's hidden state sheet), never call
-// UrlFetchApp or show UI. So this reads the sheet and the state sheet, and writes two format layers
-// over the edited cells; nothing here talks to the API.
+// UrlFetchApp or show UI. So this reads the sheet and the state sheet, and writes three format
+// layers (backgrounds, notes, number formats) over the edited cells; nothing here talks to the API.
 import { checkCell, diffSheet, pendingCount, type SheetDiff } from './diff.js';
 import type { CellValue, GRange, GSheet, GSpreadsheet } from './gas.js';
-import { a1, COLOR, parseOrderSheet, type ParsedSheet } from './layout.js';
+import { a1, COLOR, parseOrderSheet, qtyFormat, type ParsedSheet } from './layout.js';
 import type { Matrix } from './model.js';
 import { readSheet } from './sheets.js';
 import { StateStore } from './state.js';
@@ -60,21 +60,24 @@ export function marksFor(
   parsed: ParsedSheet,
   base: Matrix,
   rect: { row: number; col: number; numRows: number; numCols: number },
-): { backgrounds: string[][]; notes: string[][] } {
+): { backgrounds: string[][]; notes: string[][]; formats: string[][] } {
   const pulled = baseLookup(base);
   const colorAt = new Map(parsed.colors.map((c) => [c.row, c.code]));
   const sizeAt = new Map(parsed.sizes.map((s) => [s.col, s.code]));
   const backgrounds: string[][] = [];
   const notes: string[][] = [];
+  const formats: string[][] = [];
   for (let i = 0; i < rect.numRows; i++) {
     const r = rect.row + i;
     const bgRow: string[] = [];
     const noteRow: string[] = [];
+    const fmtRow: string[] = [];
     for (let j = 0; j < rect.numCols; j++) {
       const c = rect.col + j;
       const color = colorAt.get(r);
       const size = sizeAt.get(c);
       const v: CellValue | undefined = parsed.values[r]?.[c];
+      fmtRow.push(qtyFormat(v));
       if (color === undefined || size === undefined) {
         bgRow.push(COLOR.editable);
         noteRow.push('');
@@ -95,8 +98,9 @@ export function marksFor(
     }
     backgrounds.push(bgRow);
     notes.push(noteRow);
+    formats.push(fmtRow);
   }
-  return { backgrounds, notes };
+  return { backgrounds, notes, formats };
 }
 
 /** The quantity cells' bounding box (0-based), or null when the matrix has no cells. */
@@ -131,7 +135,7 @@ export function sheetChanges(sheet: GSheet, orderId: string, base: Matrix): Shee
 /**
  * The trigger: marks the edited quantity cells of an order sheet and answers the sheet's changes, or
  * null when the edit is not on an editable order sheet. Reads the state sheet and the order sheet
- * once each, and writes backgrounds and notes over the edited quantity cells only (two calls).
+ * once each, and writes backgrounds, notes and number formats over the edited quantity cells only.
  */
 export function markEdit(ss: GSpreadsheet, e: EditEvent | undefined): SheetChanges | null {
   const range = e?.range;
@@ -153,6 +157,8 @@ export function markEdit(ss: GSpreadsheet, e: EditEvent | undefined): SheetChang
       const target = sheet.getRange(r0 + 1, c0 + 1, rect.numRows, rect.numCols);
       target.setBackgrounds(marks.backgrounds);
       target.setNotes(marks.notes);
+      // A decimal shows as typed (2.5, not a rounded 3); a fixed cell gets #,##0 back.
+      target.setNumberFormats(marks.formats);
     }
   }
   return changesOf(rec.snap.id, parsed, diffSheet(rec.snap.matrix, parsed));

@@ -58,12 +58,24 @@ export const COLOR = {
 } as const;
 
 /** Whole garments with thousands separators (never `0.###`, which shows `70.`); measures to 2 decimals. */
-export const FORMAT = { text: '@', qty: '#,##0', number: '#,##0', decimal: '#,##0.00' } as const;
+export const FORMAT = {
+  text: '@',
+  qty: '#,##0',
+  number: '#,##0',
+  decimal: '#,##0.00',
+  /** A bad quantity with decimals shows them (under #,##0, 2.5 would read 3). */
+  badDecimal: '0.0###',
+} as const;
+
+/** The number format of a quantity cell holding `v`. */
+export function qtyFormat(v: unknown): string {
+  return typeof v === 'number' && !Number.isInteger(v) ? FORMAT.badDecimal : FORMAT.qty;
+}
 
 /** Pixels per character of Arial 10 (a little generous) and the padding of a cell. */
 const CHAR_PX = 7.5;
 const PAD_PX = 14;
-export const MIN_QTY_WIDTH = 72;
+export const MIN_QTY_WIDTH = 84;
 
 export type MarkKind = 'conflict' | 'invalid' | 'pending';
 
@@ -297,7 +309,7 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     const totalFormula = m.sizes.length ? `=SUM(${a1(rowNo, firstQtyCol)}:${a1(rowNo, lastQtyCol)})` : 0;
     push([color, ...qty, totalFormula], {
       bgs: [codeBg, ...m.sizes.map(() => (editable ? COLOR.editable : COLOR.locked)), COLOR.locked],
-      formats: [FORMAT.text, ...m.sizes.map(() => FORMAT.qty), FORMAT.number],
+      formats: [FORMAT.text, ...qty.map(qtyFormat), FORMAT.number],
     });
     const ri = values.length - 1;
     m.sizes.forEach((size, c) => {
@@ -368,9 +380,11 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   const batchColumns = ['State', 'Quantity', LABEL.produced, LABEL.rejected, LABEL.missing, 'Done'];
   batchColumns.push('Inspection plan', 'Inspection');
   push([LABEL.batches, ...batchColumns], { bold: true, bg: COLOR.section });
-  if (snap.batches === null) push(['(batches could not be read: use Refresh)']);
+  // Words go in column B: text in the frozen column A would be clipped at the freeze line.
+  if (snap.batches === null) push(['', '(batches could not be read: use Refresh)']);
   else if (snap.batches.length === 0) {
     push([
+      '',
       isInProduction(snap.state)
         ? '(no batches yet: generate them from the sidebar)'
         : '(no batches: they are created once the order is Released)',
@@ -394,14 +408,15 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   push([]);
 
   // Materials, line by line (their flag and BOM revision are in the header).
-  push([LABEL.materialLines, 'Variant', 'UoM', 'Net', 'Gross', 'Purchase'], { bold: true, bg: COLOR.section });
+  // The variant (a color code, often long) last, so it runs on to the right instead of being cut.
+  push([LABEL.materialLines, 'UoM', 'Net', 'Gross', 'Purchase', 'Variant'], { bold: true, bg: COLOR.section });
   if (mat) {
     const d = FORMAT.decimal;
     for (const l of mat.lines)
-      push([l.material, l.variant ?? '', l.uom, l.net, l.gross, l.purchase], {
-        formats: [FORMAT.text, FORMAT.text, FORMAT.text, d, d, FORMAT.number],
+      push([l.material, l.uom, l.net, l.gross, l.purchase, l.variant ?? ''], {
+        formats: [FORMAT.text, FORMAT.text, d, d, FORMAT.number, FORMAT.text],
       });
-    if (!mat.lines.length) push(['(no material lines)']);
+    if (!mat.lines.length) push(['', '(no material lines)']);
   }
 
   // Widths: column A fits the color codes and batch/material codes, the size columns fit the longest

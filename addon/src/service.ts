@@ -555,7 +555,7 @@ export class AddonService {
       const where = red.length
         ? ` Red: ${cellList(red.map((mk) => quantityA1(current.matrix, mk.color, mk.size)))}.`
         : '';
-      this.write(sheet, { ...snap, matrix: view.base }, view, msg + where + dropped);
+      this.write(sheet, { ...snap, matrix: view.base }, view, `${where.trim()} ${msg}${dropped}`.trim());
       this.toast(`${plural(view.conflicted, 'conflict')}: see the red cells.`);
       return {
         summary: {
@@ -566,7 +566,7 @@ export class AddonService {
           version: current.version,
           panel: this.panel(snap, sheet.getName()),
         },
-        notice: msg + where + dropped,
+        notice: `${msg}${where}${dropped}`,
       };
     }
     if (!order?.matrix) order = api.getOrder(orderId);

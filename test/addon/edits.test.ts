@@ -52,6 +52,11 @@ describe('the onEdit trigger', () => {
     expect(sheet.noteAt(7, 2)).toMatch(/^Not a quantity: this cell is text \("2OO"\).*The order holds 10\.$/);
     expect(sheet.noteAt(8, 2)).toMatch(/is negative/);
     expect(sheet.noteAt(8, 3)).toMatch(/has decimals/);
+    expect(sheet.displayAt(8, 3)).toBe('1.5'); // not a rounded 2
+    edit(8, 3, 2);
+    expect(sheet.displayAt(8, 3)).toBe('2');
+    expect(sheet.formatAt(8, 3)).toBe('#,##0');
+    edit(8, 3, 1.5);
     expect(out).toMatchObject({ pending: 0, invalid: 3, invalidCells: ['B7', 'B8', 'C8'] });
   });
 

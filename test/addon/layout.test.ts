@@ -30,8 +30,8 @@ describe('order sheet layout', () => {
     expect(mat).toBeLessThan(5); // the flag and the BOM revision at the top
     expect(String(r.values[mat][1])).toContain('Up to date with BOM revision 1');
     const lines = r.values.findIndex((row) => row[0] === LABEL.materialLines);
-    expect(r.values[lines + 1].slice(0, 6)).toEqual(['FAB-JERSEY', 'NAVY', 'm', 72, 75.6, 100]);
-    expect(r.formats[lines + 1].slice(3, 6)).toEqual([FORMAT.decimal, FORMAT.decimal, FORMAT.number]);
+    expect(r.values[lines + 1].slice(0, 6)).toEqual(['FAB-JERSEY', 'm', 72, 75.6, 100, 'NAVY']);
+    expect(r.formats[lines + 1].slice(2, 5)).toEqual([FORMAT.decimal, FORMAT.decimal, FORMAT.number]);
     // every layer has the same shape as the values
     for (const layer of [r.backgrounds, r.notes, r.weights, r.formats]) {
       expect(layer.length).toBe(r.rows);

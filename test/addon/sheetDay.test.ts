@@ -111,7 +111,7 @@ describe('the planner\u2019s day in the sheet (bundle against the local stack)',
     // Push from the menu, no sidebar: the answer is a toast naming the bad cells in A1.
     const matBefore = String(sheet.valueAt(4, 2));
     const linesRow = sheet.find(LABEL.materialLines)!.row + 1;
-    const netBefore = sheet.valueAt(linesRow, 4);
+    const netBefore = sheet.valueAt(linesRow, 3);
     g.pushActiveSheet();
     expect(gas.book.toasts.at(-1)).toMatch(
       /^Pushed 1 change: now version 2\. 2 bad cells not sent \(orange\): B8, D8\./,
@@ -126,7 +126,7 @@ describe('the planner\u2019s day in the sheet (bundle against the local stack)',
     // Materials were read again with the new quantities, and say so at the top.
     expect(String(sheet.valueAt(4, 2))).toMatch(/^Up to date with BOM revision 1/);
     expect(matBefore).toMatch(/^Up to date/);
-    expect(Number(sheet.valueAt(linesRow, 4))).toBeGreaterThan(Number(netBefore));
+    expect(Number(sheet.valueAt(linesRow, 3))).toBeGreaterThan(Number(netBefore));
     expect(ok(g.getPendingChanges(null))).toMatchObject({ pending: 0, invalid: 2 });
 
     // Someone else changes a cell; Refresh from the menu shows it and keeps the planner's edits.

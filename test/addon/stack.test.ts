@@ -217,7 +217,10 @@ describe('the add-on against the local stack', () => {
     expect(valueAt(sheet, 'RED', 'M')).toBe(7); // kept
     expect(valueAt(sheet, 'RED', 'S')).toBe(6); // Bo's, shown
     const status = sheet.find(LABEL.status)!;
-    expect(String(sheet.valueAt(status.row, 2))).toMatch(/changed by bo@example.com/);
+    // The status names the red cell by its A1 reference first.
+    expect(String(sheet.valueAt(status.row, 2))).toMatch(
+      new RegExp(`^Red: ${String.fromCharCode(64 + conflict.col)}${conflict.row}\\. .*changed by bo@example.com`),
+    );
 
     // Pushing again sends only Ana's kept changes; Bo's work stays.
     const s3 = ok(addon.pushOrder(order.id));

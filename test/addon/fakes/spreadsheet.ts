@@ -388,6 +388,8 @@ export class FakeSheet implements GSheet {
 export function displayValue(v: CellValue, fmt: string | undefined): string {
   if (typeof v !== 'number') return v instanceof Date ? v.toISOString() : String(v);
   if (fmt === '@') return String(v);
+  if (fmt === '0.0###')
+    return v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 4, useGrouping: false });
   const m = /^#,##0(?:\.(0+))?$/.exec(fmt ?? '');
   if (m) {
     const digits = m[1]?.length ?? 0;
