@@ -74,8 +74,9 @@ export async function addonCost(ctx: StackContext): Promise<SectionResult> {
   const t0 = performance.now();
   const title = '8. Add-on cost in Apps Script terms: Sheets and UrlFetch calls per action, and its own time';
   const L = ctx.cfg.large;
+  // A small order and the large one: the counts must be the same for both.
   const sizes = [
-    { sizes: 10, colors: 20 },
+    ctx.cfg.smoke ? { sizes: 5, colors: 10 } : { sizes: 10, colors: 20 },
     { sizes: L.sizes, colors: L.colors },
   ];
   const dist = mkdtempSync(path.join(os.tmpdir(), 'gf-bench-addon-'));
@@ -161,7 +162,7 @@ export async function addonCost(ctx: StackContext): Promise<SectionResult> {
         sheetName = (out as { data: { sheetName: string } }).data.sheetName;
       });
       const sheet = gas.book.sheet(sheetName) as FakeSheet;
-      const runs = Math.max(1, Math.min(3, ctx.cfg.addonRuns));
+      const runs = ctx.cfg.smoke ? 1 : 3;
       for (let run = 0; run < runs; run++) {
         // The planner changes every tenth cell (a tenth of the order), each by one.
         const changed = Math.max(1, Math.floor(cells / 10));
