@@ -58,9 +58,8 @@ export function sheetHtml(sheet: FakeSheet, pic: SheetPicture = {}): string {
     const frozenRow = r <= fr;
     const top = ROW_PX * r;
     out.push('<tr>');
-    out.push(
-      `<th class="rowh sticky-l${frozenRow ? ' sticky-t' : ''}${r === fr ? ' fz-b' : ''}" style="left:0;${frozenRow ? `top:${top}px` : ''}">${r}</th>`,
-    );
+    const rowCls = `rowh sticky-l${frozenRow ? ' sticky-t' : ''}${r === fr ? ' fz-b' : ''}`;
+    out.push(`<th class="${rowCls}" style="left:0;${frozenRow ? `top:${top}px` : ''}">${r}</th>`);
     for (let c = 1; c <= cols; c++) {
       const v = sheet.valueAt(r, c);
       const shown = text(r, c);
@@ -116,18 +115,21 @@ export function sheetHtml(sheet: FakeSheet, pic: SheetPicture = {}): string {
       bubble = `<div class="bubble" style="left:${x}px;top:${y}px">${esc(n)}</div>`;
     }
   }
+  const tableWidth = HEAD_COL_PX + widths.reduce((a, b) => a + b, 0);
   return `<!doctype html><html><head><meta charset="utf-8"><style>${CSS}</style></head><body>
 <div class="bar"><span class="doc">${esc(pic.title ?? 'Production orders')}</span>
 <span class="menu">File Edit View Insert Format Data Tools <b>Extensions</b> Help</span></div>
-<div class="grid" id="grid"><table style="width:${HEAD_COL_PX + widths.reduce((a, b) => a + b, 0)}px">${out.join('')}</table>${bubble}</div>
+<div class="grid" id="grid"><table style="width:${tableWidth}px">${out.join('')}</table>${bubble}</div>
 <div class="tabs"><span class="tab on">${esc(sheet.getName())}</span></div>
-<script>const g=document.getElementById('grid');g.scrollLeft=${pic.scroll?.left ?? 0};g.scrollTop=${pic.scroll?.top ?? 0};</script>
+<script>const g = document.getElementById('grid');
+g.scrollLeft = ${pic.scroll?.left ?? 0}; g.scrollTop = ${pic.scroll?.top ?? 0};</script>
 </body></html>`;
 }
 
 const CSS = `
 * { box-sizing: border-box; }
-body { margin: 0; font: 10pt Arial, 'Liberation Sans', 'DejaVu Sans Condensed', sans-serif; color: #202124; background: #fff;
+body { margin: 0; font: 10pt Arial, 'Liberation Sans', 'DejaVu Sans Condensed', sans-serif;
+  color: #202124; background: #fff;
   display: flex; flex-direction: column; height: 100vh; }
 .bar { height: 40px; display: flex; align-items: center; gap: 18px; padding: 0 12px; border-bottom: 1px solid #dadce0;
   background: #f9fbfd; flex: none; }
@@ -151,9 +153,11 @@ th.sticky-t.sticky-l { z-index: 20001; }
 td.note::after { content: ''; position: absolute; top: 0; right: 0; border-style: solid; border-width: 0 6px 6px 0;
   border-color: transparent #000 transparent transparent; z-index: 2; }
 td.sel { outline: 2px solid #1a73e8; outline-offset: -2px; }
-.bubble { position: absolute; z-index: 30000; width: 260px; padding: 8px 10px; background: #fff; border: 1px solid #c0c0c0;
+.bubble { position: absolute; z-index: 30000; width: 260px; padding: 8px 10px; background: #fff;
+  border: 1px solid #c0c0c0;
   box-shadow: 0 2px 6px rgba(0,0,0,.25); white-space: normal; font-size: 9pt; line-height: 1.35; }
 .tabs { height: 34px; flex: none; border-top: 1px solid #dadce0; background: #f1f3f4; padding-left: 50px; }
-.tab { display: inline-block; margin-top: -1px; padding: 8px 16px; font-size: 9.5pt; color: #188038; background: #e6f4ea;
+.tab { display: inline-block; margin-top: -1px; padding: 8px 16px; font-size: 9.5pt; color: #188038;
+  background: #e6f4ea;
   border-bottom: 3px solid #188038; }
 `;

@@ -133,7 +133,7 @@ export interface ServerApi {
   getInspectionPlan(orderId: string, batchId: string): Outcome<InspectionForm>;
   recordInspection(orderId: string, batchId: string, input: InspectionInput): Outcome<InspectionOutcome>;
   refreshMaterials(orderId: string): Outcome<OrderPanel>;
-  /** The changes a push would send: of `orderId`'s sheet, or (null) of the active sheet (null there: not an order sheet). */
+  /** What a push would send: of `orderId`'s sheet, or (null) the active sheet's (answers null: not an order sheet). */
   getPendingChanges(orderId: string | null): Outcome<PendingChanges | null>;
 }
 
