@@ -8,7 +8,8 @@
 //   npm run bench -- --only overhead,coldStart   some sections only
 //   npm run bench -- --out /tmp/r.json  write the results elsewhere
 //
-// Sections: 1 roundTrips, 2 overhead, 3 largeOrders, 4 throughput, 5 coldStart, 6 addonPush, 7 requirements.
+// Sections: 1 roundTrips, 2 overhead, 3 largeOrders, 4 throughput, 5 coldStart, 6 addonPush, 7 requirements,
+// 8 addonCost.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import type { BenchConfig, BenchContext, StackContext } from './lib/context.js';
 import { ROOT } from './lib/paths.js';
 import { formatTable, SECTION_IDS, type Finding, type SectionId, type SectionResult } from './lib/report.js';
 import { startBenchStack, type BenchStack } from './lib/stack.js';
+import { addonCost } from './sections/addonCost.js';
 import { addonPush } from './sections/addonPush.js';
 import { coldStart } from './sections/coldStart.js';
 import { largeOrders } from './sections/largeOrders.js';
@@ -179,9 +181,9 @@ async function main() {
   log(
     `${cfg.smoke ? 'smoke' : 'full'} run: ${cfg.clients} clients x ${cfg.seconds} s throughput, ${cfg.overheadSamples} latency samples per operation; load average ${startLoad.join(' ')} on ${os.cpus().length} CPUs`,
   );
-  const needsStack = (['roundTrips', 'overhead', 'largeOrders', 'throughput', 'requirements'] as const).some((id) =>
-    wanted.has(id),
-  );
+  const needsStack = (
+    ['roundTrips', 'overhead', 'largeOrders', 'throughput', 'requirements', 'addonCost'] as const
+  ).some((id) => wanted.has(id));
   let stack: BenchStack | undefined;
   if (needsStack) {
     log('starting the local stack (DynamoDB Local in memory, free ports)...');
@@ -196,6 +198,7 @@ async function main() {
       await run('throughput', '4. Throughput (mixed workload)', () => throughput(sctx));
       await run('largeOrders', '3. Large orders', () => largeOrders(sctx));
       await run('requirements', '7. Material requirements across orders', () => requirements(sctx));
+      await run('addonCost', '8. Add-on cost in Apps Script terms', () => addonCost(sctx));
     }
   } finally {
     if (stack) {

@@ -9,6 +9,7 @@ export const SECTION_IDS = [
   'coldStart',
   'addonPush',
   'requirements',
+  'addonCost',
 ] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
