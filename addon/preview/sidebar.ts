@@ -288,14 +288,14 @@ export async function drawSidebarPictures(outDir: string): Promise<string[]> {
     });
     page = await openSidebar(browser, html, serveWith(conflicted));
     await page.locator('#conflicts-title', { hasText: '3 conflicts' }).waitFor();
-    await page.evaluate(() => {
+    const refs = (conflicted.conflicts ?? []).map((c) => c.ref).join(', ');
+    await page.evaluate((text) => {
       const m = document.getElementById('message')!;
       m.className = 'msg error';
       m.hidden = false;
-      m.textContent =
-        '3 cells were changed by bo@example.com since you pulled the order (C9, E10, G11): nothing was sent. Choose below.';
+      m.textContent = text;
       document.getElementById('push-row')!.after(m);
-    });
+    }, `3 cells were changed by bo@example.com since you pulled the order (${refs}): nothing was sent. Choose below.`);
     await shoot(page, out('conflicts'), { from: '#current', to: '#conflicts' });
     await page.close();
 
