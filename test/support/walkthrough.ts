@@ -41,7 +41,10 @@ export function walkthroughOf(doc: string, name?: string): { run: () => Promise<
       // Unnamed: every unnamed block of the document, in order, as one script (a document may split its
       // walk-through by section). Named: that one block, on a stack of its own.
       const pattern = name
-        ? new RegExp(`<!-- walkthrough:start ${name} -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\s*<!-- walkthrough:end -->`, 'g')
+        ? new RegExp(
+            `<!-- walkthrough:start ${name} -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\s*<!-- walkthrough:end -->`,
+            'g',
+          )
         : /<!-- walkthrough:start -->\s*```sh\n([\s\S]*?)```\s*<!-- walkthrough:end -->/g;
       const blocks = [...text.matchAll(pattern)];
       if (blocks.length === 0) throw new Error(`${doc} has no walkthrough block${name ? ` named ${name}` : ''}`);
