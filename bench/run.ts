@@ -10,6 +10,8 @@
 //
 // Sections: 1 roundTrips, 2 overhead, 3 largeOrders, 4 throughput, 5 coldStart, 6 addonPush, 7 requirements,
 // 8 capacity (units consumed per operation against their floor).
+// 9 hotKeys (the 100x mix replayed, writes per partition key).
+// 10 addonCost (the add-on in Apps Script terms).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +21,7 @@ import type { BenchConfig, BenchContext, StackContext } from './lib/context.js';
 import { ROOT } from './lib/paths.js';
 import { formatTable, SECTION_IDS, type Finding, type SectionId, type SectionResult } from './lib/report.js';
 import { startBenchStack, type BenchStack } from './lib/stack.js';
+import { addonCost } from './sections/addonCost.js';
 import { addonPush } from './sections/addonPush.js';
 import { capacity } from './sections/capacity.js';
 import { coldStart } from './sections/coldStart.js';
@@ -182,7 +185,7 @@ async function main() {
     `${cfg.smoke ? 'smoke' : 'full'} run: ${cfg.clients} clients x ${cfg.seconds} s throughput, ${cfg.overheadSamples} latency samples per operation; load average ${startLoad.join(' ')} on ${os.cpus().length} CPUs`,
   );
   const needsStack = (
-    ['roundTrips', 'overhead', 'largeOrders', 'throughput', 'requirements', 'capacity', 'hotKeys'] as const
+    ['roundTrips', 'overhead', 'largeOrders', 'throughput', 'requirements', 'capacity', 'hotKeys', 'addonCost'] as const
   ).some((id) => wanted.has(id));
   let stack: BenchStack | undefined;
   if (needsStack) {
@@ -202,6 +205,7 @@ async function main() {
       await run('hotKeys', '9. Hot partition keys (100x mix)', async () =>
         (await import('./sections/hotKeys.js')).hotKeys(sctx),
       );
+      await run('addonCost', '10. Add-on cost in Apps Script terms', () => addonCost(sctx));
     }
   } finally {
     if (stack) {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildAddon } from '../build.js';
+import { a1, FIRST_QTY_COL, FIRST_QTY_ROW } from '../src/layout.js';
 import type { BatchRow } from '../src/model.js';
 import type { BulkOutcome, ConflictRow, OrderListItem, OrderPanel, Outcome } from '../src/protocol.js';
 
@@ -78,7 +79,6 @@ function draft(over: Partial<OrderPanel> = {}): OrderPanel {
     toBatch: null,
     toGenerate: null,
     conflicts: [],
-    timeZone: 'Asia/Dhaka',
     ...over,
   };
 }
@@ -102,7 +102,11 @@ const inProgress = draft({
   toGenerate: 2,
 });
 
-function conflict(ref: string, row: number, col: number, color: string, size: string, mine: number, theirs: number) {
+/** A conflict row placed where the order sheet (addon/src/layout.ts) puts that cell. */
+function conflict(color: string, size: string, mine: number, theirs: number) {
+  const row = FIRST_QTY_ROW + COLORS.indexOf(color);
+  const col = FIRST_QTY_COL + SIZES.indexOf(size);
+  const ref = a1(row, col);
   const c: ConflictRow = {
     color,
     size,
@@ -113,7 +117,7 @@ function conflict(ref: string, row: number, col: number, color: string, size: st
     mine,
     theirs,
     by: 'bo@example.com',
-    at: '2026-12-01T09:58:40.002Z',
+    at: '2026-12-01 15:58', // in the spreadsheet's time zone (Asia/Dhaka), as AddonService.when writes it
   };
   return c;
 }
@@ -188,8 +192,24 @@ function serveWith(active: OrderPanel | null, extra: Partial<Record<string, Serv
           ],
           nextCursor: null,
         });
-      case 'pendingChanges':
-        return ok({ count: active?.conflicts?.length ? 0 : 12, invalid: 0, conflicts: active?.conflicts?.length ?? 0 });
+      case 'getPendingChanges': {
+        const conflicts = active?.conflicts?.length ?? 0;
+        const pending = conflicts ? 0 : 12;
+        return ok(
+          active && {
+            orderId: active.orderId,
+            sheetName: active.sheetName,
+            editable: active.editable,
+            pending,
+            invalid: 0,
+            structureChanged: false,
+            changedCells: [],
+            invalidCells: [],
+            problems: [],
+            conflicts,
+          },
+        );
+      }
       default:
         return ok(active);
     }
@@ -261,21 +281,21 @@ export async function drawSidebarPictures(outDir: string): Promise<string[]> {
     const conflicted = draft({
       version: 5,
       conflicts: [
-        conflict('C9', 9, 3, 'NAVY', 'S', 140, 160),
-        conflict('E10', 10, 5, 'HEATHER-GREY', 'L', 220, 180),
-        conflict('G11', 11, 7, 'RED', 'XXL', 40, 0),
+        conflict('NAVY', 'S', 140, 160),
+        conflict('HEATHER-GREY', 'L', 220, 180),
+        conflict('RED', 'XXL', 40, 0),
       ],
     });
     page = await openSidebar(browser, html, serveWith(conflicted));
     await page.locator('#conflicts-title', { hasText: '3 conflicts' }).waitFor();
-    await page.evaluate(() => {
+    const refs = (conflicted.conflicts ?? []).map((c) => c.ref).join(', ');
+    await page.evaluate((text) => {
       const m = document.getElementById('message')!;
       m.className = 'msg error';
       m.hidden = false;
-      m.textContent =
-        '3 cells were changed by bo@example.com since you pulled the order (C9, E10, G11): nothing was sent. Choose below.';
+      m.textContent = text;
       document.getElementById('push-row')!.after(m);
-    });
+    }, `3 cells were changed by bo@example.com since you pulled the order (${refs}): nothing was sent. Choose below.`);
     await shoot(page, out('conflicts'), { from: '#current', to: '#conflicts' });
     await page.close();
 

@@ -270,9 +270,9 @@ async function loadPending(orderId: string): Promise<void> {
   counting = true;
   const before = pending;
   try {
-    const a = await call('pendingChanges', orderId);
+    const a = await call('getPendingChanges', orderId);
     if (current?.orderId !== orderId) return;
-    pending = a.data.count;
+    pending = a.data ? a.data.pending : null;
   } catch {
     pending = null; // not counted: the push itself says
   } finally {
@@ -284,26 +284,6 @@ async function loadPending(orderId: string): Promise<void> {
 }
 
 // ---- conflicts resolved in place ----------------------------------------------------------------------
-
-/** "1 Dec, 15:58" in the spreadsheet's time zone (File > Settings), not UTC. */
-function when(iso: string | null, timeZone: string | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const opts: Intl.DateTimeFormatOptions = {
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-    timeZone: timeZone || 'UTC',
-  };
-  try {
-    return new Intl.DateTimeFormat('en-GB', opts).format(d);
-  } catch {
-    return new Intl.DateTimeFormat('en-GB', { ...opts, timeZone: 'UTC' }).format(d);
-  }
-}
 
 function renderConflicts(p: OrderPanel): void {
   const rows = p.conflicts ?? [];
@@ -340,7 +320,7 @@ function conflictRowEl(p: OrderPanel, c: ConflictRow): HTMLElement {
       {},
       cell,
       el('div', { class: 'secondary', text: `${c.color} / ${c.size}` }),
-      el('div', { class: 'who', text: `${c.by ?? 'another user'}, ${when(c.at, p.timeZone)}` }),
+      el('div', { class: 'who', text: c.at ? `${c.by ?? 'another user'}, ${c.at}` : (c.by ?? 'another user') }),
     ),
     el('td', { class: 'num', text: fmt(c.mine) }),
     el('td', { class: 'num', text: fmt(c.theirs) }),

@@ -309,6 +309,10 @@ export class ApiClient {
     return this.send(this.req('GET', `/production-orders/${seg(id)}/batches/${seg(batchId)}/inspections`));
   }
 
+  getMaterials(id: string): ApiMaterials {
+    return this.send(this.req('GET', `/production-orders/${seg(id)}/materials`));
+  }
+
   refreshMaterials(id: string): ApiMaterials {
     return this.send(this.req('POST', `/production-orders/${seg(id)}/materials/refresh`, {}));
   }

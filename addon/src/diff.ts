@@ -2,7 +2,7 @@
 // removed sizes and colors. Pure.
 import { LIMITS } from '../../shared/matrix.js';
 import type { CellValue } from './gas.js';
-import { codeOf, type ParsedSheet } from './layout.js';
+import { a1, codeOf, type ParsedSheet } from './layout.js';
 import type { Matrix } from './model.js';
 
 export type CellCheck = { ok: true; value: number } | { ok: false; reason: string };
@@ -75,7 +75,7 @@ export function diffSheet(base: Matrix, parsed: ParsedSheet): SheetDiff {
   for (const o of parsed.orphans) {
     const v = parsed.values[o.row][o.col];
     problems.push(
-      `Row ${o.row + 1}, column ${o.col + 1} holds ${codeOf(v)} but has no ${codeOf(parsed.values[o.row][0]) ? 'size' : 'color'} code: type the code or clear the cell`,
+      `${a1(o.row + 1, o.col + 1)} holds ${codeOf(v)} but has no ${codeOf(parsed.values[o.row][0]) ? 'size' : 'color'} code: type the code or clear the cell`,
     );
   }
   if (parsed.sizes.length === 0 && !parsed.problems.length) problems.push('The quantity table has no sizes');

@@ -14,6 +14,10 @@ export interface GRange {
   setNotes(notes: (string | null)[][]): GRange;
   setFontWeights(fontWeights: (string | null)[][]): GRange;
   setNumberFormats(numberFormats: string[][]): GRange;
+  /** Contents and formats (not notes). */
+  clear(): GRange;
+  clearNote(): GRange;
+  getSheet(): GSheet;
   getRow(): number;
   getColumn(): number;
   getNumRows(): number;
@@ -41,6 +45,9 @@ export interface GSheet {
   insertColumnsAfter(afterPosition: number, howMany: number): GSheet;
   clear(): GSheet;
   clearNotes(): GSheet;
+  setFrozenRows(rows: number): void;
+  setFrozenColumns(columns: number): void;
+  setColumnWidths(startColumn: number, numColumns: number, width: number): GSheet;
   hideSheet(): GSheet;
   protect(): GProtection;
   getProtections(type: unknown): GProtection[];
@@ -148,7 +155,7 @@ export interface GSession {
 
 export interface GUtilities {
   getUuid(): string;
-  /** `format` in Java SimpleDateFormat terms, e.g. 'yyyy-MM-dd'. */
+  /** Java SimpleDateFormat patterns ("yyyy-MM-dd", "yyyy-MM-dd HH:mm") in a time zone ("Europe/Madrid"). */
   formatDate(date: Date, timeZone: string, format: string): string;
 }
 

@@ -1,36 +1,43 @@
 // The order sheet: how an order is laid out on a grid, and how that grid is read back. Pure: the
-// sheet adapter writes `Rendered` with one setValues (plus one call per format layer) and hands
-// `parseOrderSheet` the one getValues of the data range.
+// sheet adapter writes `Rendered` with one setValues (plus one call per changed format layer) and
+// hands `parseOrderSheet` the one getValues of the data range.
+// Layout: five header rows (order, state, tolerance, materials, status), the size row (frozen with
+// them, and the color column), the matrix with formula totals, then progress (totals and, once in
+// production, per-cell Batched / Produced / Rejected / Missing / Remaining matrices in the same
+// columns), the batch rows and the material lines.
 import type { CellValue } from './gas.js';
 import { isInProduction } from '../../shared/batches.js';
 import { isEditableState } from '../../shared/productionOrder.js';
 import { stateWord } from '../../shared/vocabulary.js';
 import { toleranceWords } from './messages.js';
-import { DEFECT_CLASSES, type BatchRow, type InspectionPlan, type OrderSnapshot } from './model.js';
+import { DEFECT_CLASSES, type BatchRow, type InspectionPlan, type Matrix, type OrderSnapshot } from './model.js';
 
 export const LABEL = {
-  title: 'GarmentFlow production order',
   order: 'Order',
-  style: 'Style',
-  techPack: 'Tech pack',
   state: 'State',
-  delivery: 'Delivery date',
-  customer: 'Customer',
-  version: 'Version',
-  total: 'Total',
   tolerance: 'Tolerance',
-  extraCut: 'Extra cut',
-  lastChange: 'Last change',
-  status: 'Status',
-  quantities: 'Quantities',
-  corner: 'Color \\ Size',
-  progress: 'Progress',
-  batches: 'Batches',
   materials: 'Materials',
+  status: 'Status',
+  corner: 'Color \\ Size',
+  total: 'Total',
+  progress: 'Progress',
+  batched: 'Batched',
+  produced: 'Produced',
+  rejected: 'Rejected',
+  missing: 'Missing',
+  remaining: 'Remaining',
+  batches: 'Batches',
+  materialLines: 'Materials by line',
 } as const;
 
 /** Labels that start a section below the matrix: reading colors stops at any of them. */
-const SECTION_LABELS = new Set<string>([LABEL.progress, LABEL.batches, LABEL.materials]);
+const SECTION_LABELS = new Set<string>([LABEL.progress, LABEL.batches, LABEL.materialLines]);
+
+/** Rows above the matrix: five header rows, then the size row (frozen with them). */
+export const HEADER_ROWS = 5;
+export const CORNER_ROW = HEADER_ROWS + 1;
+export const FIRST_QTY_ROW = CORNER_ROW + 1;
+export const FIRST_QTY_COL = 2;
 
 export const COLOR = {
   locked: '#f3f3f3',
@@ -40,9 +47,35 @@ export const COLOR = {
   invalid: '#f9cb9c',
   conflict: '#ea9999',
   pending: '#cfe2f3',
+  stale: '#f9cb9c',
+  /** Share done: none yet, under half, half or more, all. */
+  done0: '#ffffff',
+  doneSome: '#fce8b2',
+  doneMost: '#d9ead3',
+  doneAll: '#b7e1cd',
+  rejected: '#f4cccc',
+  missing: '#f9cb9c',
 } as const;
 
-export const FORMAT = { text: '@', qty: '0.###', number: '#,##0.###' } as const;
+/** Whole garments with thousands separators (never `0.###`, which shows `70.`); measures to 2 decimals. */
+export const FORMAT = {
+  text: '@',
+  qty: '#,##0',
+  number: '#,##0',
+  decimal: '#,##0.00',
+  /** A bad quantity with decimals shows them (under #,##0, 2.5 would read 3). */
+  badDecimal: '0.0###',
+} as const;
+
+/** The number format of a quantity cell holding `v`. */
+export function qtyFormat(v: unknown): string {
+  return typeof v === 'number' && !Number.isInteger(v) ? FORMAT.badDecimal : FORMAT.qty;
+}
+
+/** Pixels per character of Arial 10 (a little generous) and the padding of a cell. */
+const CHAR_PX = 7.5;
+const PAD_PX = 14;
+export const MIN_QTY_WIDTH = 84;
 
 export type MarkKind = 'conflict' | 'invalid' | 'pending';
 
@@ -61,6 +94,8 @@ export interface RenderInput {
   marks?: CellMark[];
   /** One line about the last thing that happened (push result, conflict summary). */
   status?: string;
+  /** An ISO timestamp as the planner reads it: in the spreadsheet's time zone (service.ts passes one). */
+  when?: (iso: string) => string;
 }
 
 export interface Block {
@@ -78,6 +113,10 @@ export interface Rendered {
   notes: string[][];
   weights: string[][];
   formats: string[][];
+  /** Pixel width of each column of the block (index 0 is column A). */
+  widths?: number[];
+  /** Rows and columns kept in view while scrolling. */
+  frozen?: { rows: number; cols: number };
   /** 1-based position of the first quantity cell and the matrix size. */
   quantities: Block;
   /** What stays editable without a warning (quantities; in Draft/Planned also the size and color codes). */
@@ -99,6 +138,19 @@ export function a1(row: number, col: number): string {
   return `${columnLetter(col)}${row}`;
 }
 
+/** Where a color/size quantity cell of the matrix is on a freshly written order sheet ("C8"). */
+export function quantityA1(m: { sizes: string[]; colors: string[] }, color: string, size: string): string {
+  const r = m.colors.indexOf(color);
+  const c = m.sizes.indexOf(size);
+  return r < 0 || c < 0 ? `${color}/${size}` : a1(FIRST_QTY_ROW + r, FIRST_QTY_COL + c);
+}
+
+/** "C8, D9 and 3 more". */
+export function cellList(refs: string[], max = 6): string {
+  const shown = refs.slice(0, max).join(', ');
+  return refs.length > max ? `${shown} and ${refs.length - max} more` : shown;
+}
+
 function pct(part: number, whole: number): string {
   if (!whole) return '';
   return `${Math.round((part / whole) * 1000) / 10}%`;
@@ -106,13 +158,13 @@ function pct(part: number, whole: number): string {
 
 function customerLabel(s: OrderSnapshot): string {
   if (s.customer) return s.customer;
-  if (s.sourceType === 'replenishment') return '(stock replenishment)';
-  return '(none: commercial order)';
+  if (s.sourceType === 'replenishment') return 'stock replenishment';
+  return 'no customer (commercial order)';
 }
 
 function extraCutWords(p: number): string {
-  if (p > 0) return `${p}% over the ordered quantity is cut in each batch plan`;
-  return 'none (batches cut the ordered quantity)';
+  if (p > 0) return `extra cut ${p}% per batch`;
+  return 'no extra cut';
 }
 
 /** "sample 32 of 500 (code H): critical Ac 0 / Re 1; major Ac 3 / Re 4": a plan in one cell. */
@@ -131,16 +183,46 @@ export function planWords(plan: InspectionPlan | null): string {
   return classes.length ? `${head}: ${classes.join('; ')}` : head;
 }
 
-/** "pass (2 inspections, last 2026-12-01)" or "not inspected". */
-export function inspectionWords(b: Pick<BatchRow, 'inspection'>): string {
+/** "PASS (2 inspections, last 2026-12-01)" or "not inspected"; `day` turns the time into a local date. */
+export function inspectionWords(
+  b: Pick<BatchRow, 'inspection'>,
+  day: (iso: string) => string = (iso) => String(iso).slice(0, 10),
+): string {
   const i = b.inspection;
   if (!i) return 'not inspected';
   const many = i.count > 1 ? `${i.count} inspections, last ` : '';
-  return `${i.result === 'pass' ? 'PASS' : 'FAIL'} (${many}${String(i.at).slice(0, 10)})`;
+  return `${i.result === 'pass' ? 'PASS' : 'FAIL'} (${many}${day(String(i.at))})`;
+}
+
+/** An ISO time without a time zone to put it in: "2026-11-30 09:58 UTC". */
+export function utcWhen(iso: string): string {
+  const t = String(iso ?? '');
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(t) ? `${t.slice(0, 10)} ${t.slice(11, 16)} UTC` : t;
+}
+
+/** The background of a progress cell by the share of the ordered quantity it stands for. */
+export function shareColor(share: number, ordered: number): string {
+  if (!ordered) return COLOR.locked;
+  if (share >= 1) return COLOR.doneAll;
+  if (share >= 0.5) return COLOR.doneMost;
+  if (share > 0) return COLOR.doneSome;
+  return COLOR.done0;
+}
+
+function textWidth(s: string | number): number {
+  return Math.ceil(String(s).length * CHAR_PX + PAD_PX);
+}
+
+function at(m: Matrix | null | undefined, color: string, size: string): number {
+  if (!m) return 0;
+  const r = m.colors.indexOf(color);
+  const c = m.sizes.indexOf(size);
+  return r < 0 || c < 0 ? 0 : (m.quantities[r]?.[c] ?? 0);
 }
 
 export function renderOrderSheet(input: RenderInput): Rendered {
   const { snap } = input;
+  const when = input.when ?? utcWhen;
   const m = snap.matrix;
   const editable = isEditableState(snap.state);
   const width = Math.max(m.sizes.length + 2, 9);
@@ -160,59 +242,55 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     values.push(row);
     backgrounds.push(row.map((_, i) => opts.bgs?.[i] ?? opts.bg ?? COLOR.locked));
     weights.push(row.map(() => (opts.bold ? 'bold' : 'normal')));
-    formats.push(row.map((v, i) => opts.formats?.[i] ?? (typeof v === 'number' ? FORMAT.number : FORMAT.text)));
+    formats.push(
+      row.map((v, i) => opts.formats?.[i] ?? (typeof v === 'number' || isFormula(v) ? FORMAT.number : FORMAT.text)),
+    );
     notes.push(row.map(() => ''));
     return values.length; // 1-based row number
   };
-  const header = (label: string, value: string | number) =>
-    push([label, value], {
-      bgs: [COLOR.locked, COLOR.locked],
-      formats: [FORMAT.text, typeof value === 'number' ? FORMAT.number : FORMAT.text],
-    });
 
+  // The header: five rows, each a label, its value, and (from column C) the rest in words.
   const state = stateWord(snap.state);
+  const customer = customerLabel(snap);
+  const delivery = snap.deliveryDate ? `delivery ${snap.deliveryDate}` : 'no delivery date';
+  const who = snap.updatedBy ? `${snap.updatedBy}, ` : '';
   push(
     [
-      LABEL.title,
-      editable
-        ? 'Edit only the white quantity cells (and, while Draft or Planned, the yellow size/color codes). Push from the sidebar.'
-        : `This order is ${state}: its quantities are frozen. Use the sidebar for batches and transitions.`,
+      LABEL.order,
+      snap.id,
+      `${snap.styleCode || '(no style)'} · tech pack ${snap.techPackId} · ${delivery} · ${customer}`,
     ],
-    { bold: true, bg: COLOR.section },
+    { bold: true, bgs: [COLOR.section, COLOR.section] },
   );
-  push([]);
-  header(LABEL.order, snap.id);
-  header(LABEL.style, snap.styleCode);
-  header(LABEL.techPack, snap.techPackId);
-  header(LABEL.state, state);
-  header(LABEL.delivery, snap.deliveryDate ?? '(not set)');
-  header(LABEL.customer, customerLabel(snap));
-  header(LABEL.version, snap.version);
-  header(LABEL.total, snap.total);
-  header(LABEL.tolerance, snap.tolerance ? toleranceWords(snap.tolerance) : '(not read)');
-  header(LABEL.extraCut, extraCutWords(snap.extraCutPct ?? 0));
-  header(LABEL.lastChange, snap.updatedBy ? `${snap.updatedBy} at ${snap.updatedAt}` : snap.updatedAt);
-  header(LABEL.status, input.status ?? `Pulled ${snap.pulledAt}`);
-  push([]);
-  push(
-    [
-      LABEL.quantities,
-      editable
-        ? 'One row per color, one column per size. New size: insert a column before Total and type its code. New color: insert a row above Total.'
-        : 'One row per color, one column per size (read-only).',
-    ],
-    { bold: true, bg: COLOR.section },
-  );
+  push([LABEL.state, state, `version ${snap.version} · last change ${who}${when(snap.updatedAt)}`], {
+    bgs: [COLOR.locked, editable ? COLOR.locked : COLOR.section],
+  });
+  push([LABEL.tolerance, snap.tolerance ? toleranceWords(snap.tolerance) : '(not read)', '', '', '', '', '']);
+  // Two cells of words would clip each other; the tolerance's row has room for the extra cut further right.
+  values[2][Math.min(width - 1, 5)] = extraCutWords(snap.extraCutPct ?? 0);
+  const mat = snap.materials;
+  const matNote = !mat
+    ? '(materials summary not available: use Refresh)'
+    : mat.stale
+      ? `STALE: from BOM revision ${mat.bomRevision}; the tech pack is at revision ${mat.techPackBomRevision}. ` +
+        'Refresh materials from the sidebar.'
+      : `Up to date with BOM revision ${mat.bomRevision} (the order's current quantities).`;
+  push([LABEL.materials, matNote], { bgs: [COLOR.locked, mat?.stale ? COLOR.stale : COLOR.locked] });
+  push([LABEL.status, input.status ?? `Pulled ${when(snap.pulledAt)}`]);
 
   // The matrix.
   const codeBg = editable ? COLOR.code : COLOR.locked;
   const cornerRow = push([LABEL.corner, ...m.sizes, LABEL.total], {
     bold: true,
-    bgs: [COLOR.locked, ...m.sizes.map(() => codeBg), COLOR.locked],
+    bgs: [COLOR.section, ...m.sizes.map(() => codeBg), COLOR.section],
     formats: [FORMAT.text, ...m.sizes.map(() => FORMAT.text), FORMAT.text],
   });
+  notes[cornerRow - 1][0] = editable
+    ? 'Type quantities into the white cells: each change turns blue until it is pushed (Extensions > GarmentFlow ' +
+      'Production > Push changes). New size: insert a column before Total. New color: insert a row above Total.'
+    : `This order is ${state}: its quantities are frozen.`;
   const firstQtyRow = cornerRow + 1;
-  const firstQtyCol = 2;
+  const firstQtyCol = FIRST_QTY_COL;
   const lastQtyCol = firstQtyCol + m.sizes.length - 1;
   const markAt = new Map<string, CellMark>();
   for (const mk of input.marks ?? []) markAt.set(`${mk.color}\u0000${mk.size}`, mk);
@@ -231,7 +309,7 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     const totalFormula = m.sizes.length ? `=SUM(${a1(rowNo, firstQtyCol)}:${a1(rowNo, lastQtyCol)})` : 0;
     push([color, ...qty, totalFormula], {
       bgs: [codeBg, ...m.sizes.map(() => (editable ? COLOR.editable : COLOR.locked)), COLOR.locked],
-      formats: [FORMAT.text, ...m.sizes.map(() => FORMAT.qty), FORMAT.number],
+      formats: [FORMAT.text, ...qty.map(qtyFormat), FORMAT.number],
     });
     const ri = values.length - 1;
     m.sizes.forEach((size, c) => {
@@ -241,91 +319,123 @@ export function renderOrderSheet(input: RenderInput): Rendered {
       notes[ri][c + 1] = mk.note;
     });
   });
-  const lastQtyRow = firstQtyRow + m.colors.length - 1;
-  const colTotals = m.sizes.map((_, c) =>
-    m.colors.length ? `=SUM(${a1(firstQtyRow, firstQtyCol + c)}:${a1(lastQtyRow, firstQtyCol + c)})` : 0,
-  );
-  const grand =
-    m.colors.length && m.sizes.length ? `=SUM(${a1(firstQtyRow, firstQtyCol)}:${a1(lastQtyRow, lastQtyCol)})` : 0;
-  push([LABEL.total, ...colTotals, grand], {
-    bold: true,
-    formats: [FORMAT.text, ...m.sizes.map(() => FORMAT.number), FORMAT.number],
-  });
+  const totalsRow = (first: number, count: number) => {
+    const last = first + count - 1;
+    const colTotals = m.sizes.map((_, c) =>
+      count ? `=SUM(${a1(first, firstQtyCol + c)}:${a1(last, firstQtyCol + c)})` : 0,
+    );
+    const grand = count && m.sizes.length ? `=SUM(${a1(first, firstQtyCol)}:${a1(last, lastQtyCol)})` : 0;
+    push([LABEL.total, ...colTotals, grand], { bold: true });
+  };
+  totalsRow(firstQtyRow, m.colors.length);
   push([]);
 
-  // Progress and batches.
+  // Progress: totals, then per cell (while the order is in production or has batched anything).
   const progress = { ...snap.progress, missing: snap.progress.missing ?? 0 };
-  const n = FORMAT.number;
-  const progressFormats = [FORMAT.text, n, n, n, n, n, FORMAT.text];
-  push([LABEL.progress, 'Ordered', 'Batched', 'Produced', 'Rejected', 'Missing', 'Produced %'], {
-    bold: true,
-    bg: COLOR.section,
-  });
-  const made = pct(progress.produced, snap.total);
-  push(['', snap.total, progress.batched, progress.produced, progress.rejected, progress.missing, made], {
-    formats: progressFormats,
-  });
+  const remainingTotal = Math.max(0, snap.total - progress.produced);
+  push(
+    [LABEL.progress, 'Ordered', LABEL.batched, LABEL.produced, LABEL.rejected, LABEL.missing, LABEL.remaining, 'Done'],
+    { bold: true, bg: COLOR.section },
+  );
+  push([
+    '',
+    snap.total,
+    progress.batched,
+    progress.produced,
+    progress.rejected,
+    progress.missing,
+    remainingTotal,
+    pct(progress.produced, snap.total),
+  ]);
+  const cells = snap.cells;
+  if (cells && (isInProduction(snap.state) || snap.state === 'Completed' || progress.batched > 0)) {
+    const kinds: { label: string; value: (color: string, size: string, ordered: number) => number; bg: BgRule }[] = [
+      { label: LABEL.batched, value: (co, si) => at(cells.batched, co, si), bg: 'share' },
+      { label: LABEL.produced, value: (co, si) => at(cells.produced, co, si), bg: 'share' },
+      { label: LABEL.rejected, value: (co, si) => at(cells.rejected, co, si), bg: 'rejected' },
+      { label: LABEL.missing, value: (co, si) => at(cells.missing, co, si), bg: 'missing' },
+      {
+        label: LABEL.remaining,
+        value: (co, si, ordered) => Math.max(0, ordered - at(cells.produced, co, si)),
+        bg: 'remaining',
+      },
+    ];
+    for (const k of kinds) {
+      push([]);
+      push([k.label, ...m.sizes, LABEL.total], { bold: true, bg: COLOR.section });
+      const first = values.length + 1;
+      m.colors.forEach((color, r) => {
+        const rowNo = first + r;
+        const nums = m.sizes.map((size, c) => k.value(color, size, m.quantities[r][c]));
+        const bgs = nums.map((v, c) => progressBg(k.bg, v, m.quantities[r][c]));
+        const sum = m.sizes.length ? `=SUM(${a1(rowNo, firstQtyCol)}:${a1(rowNo, lastQtyCol)})` : 0;
+        push([color, ...nums, sum], { bgs: [COLOR.locked, ...bgs, COLOR.locked] });
+      });
+      totalsRow(first, m.colors.length);
+    }
+  }
   push([]);
-  const batchColumns = ['State', 'Quantity', 'Produced', 'Rejected', 'Missing', 'Done %'];
+
+  // Batches: one row each.
+  const batchColumns = ['State', 'Quantity', LABEL.produced, LABEL.rejected, LABEL.missing, 'Done'];
   batchColumns.push('Inspection plan', 'Inspection');
   push([LABEL.batches, ...batchColumns], { bold: true, bg: COLOR.section });
-  if (snap.batches === null) push(['(batches could not be read: use Refresh)']);
+  // Words go in column B: text in the frozen column A would be clipped at the freeze line.
+  if (snap.batches === null) push(['', '(batches could not be read: use Refresh)']);
   else if (snap.batches.length === 0) {
     push([
+      '',
       isInProduction(snap.state)
         ? '(no batches yet: generate them from the sidebar)'
         : '(no batches: they are created once the order is Released)',
     ]);
   } else {
-    const formats = [
-      FORMAT.text,
-      FORMAT.text,
-      FORMAT.number,
-      FORMAT.number,
-      FORMAT.number,
-      FORMAT.number,
-      FORMAT.text,
-      FORMAT.text,
-      FORMAT.text,
-    ];
+    const day = (iso: string) => when(iso).slice(0, 10);
     for (const b of snap.batches) {
-      push(
-        [
-          b.id,
-          stateWord(b.state),
-          b.total,
-          b.produced,
-          b.rejected,
-          b.missing ?? 0,
-          pct(b.produced, b.total),
-          planWords(b.plan ?? null),
-          inspectionWords(b),
-        ],
-        { formats },
-      );
+      push([
+        b.id,
+        stateWord(b.state),
+        b.total,
+        b.produced,
+        b.rejected,
+        b.missing ?? 0,
+        pct(b.produced, b.total),
+        planWords(b.plan ?? null),
+        inspectionWords(b, day),
+      ]);
     }
   }
   push([]);
 
-  // Materials.
-  const mat = snap.materials;
-  const matNote = !mat
-    ? '(materials summary not available: use Refresh)'
-    : mat.stale
-      ? `STALE: computed from BOM revision ${mat.bomRevision}, the tech pack is now at ${mat.techPackBomRevision}. Refresh materials from the sidebar.`
-      : `Up to date with BOM revision ${mat.bomRevision}.`;
-  push([LABEL.materials, matNote], {
-    bold: true,
-    bg: COLOR.section,
-    bgs: [COLOR.section, mat?.stale ? COLOR.invalid : COLOR.section],
-  });
-  push(['Material', 'Variant', 'UoM', 'Net', 'Gross', 'Purchase'], { bold: true });
+  // Materials, line by line (their flag and BOM revision are in the header).
+  // The variant (a color code, often long) last, so it runs on to the right instead of being cut.
+  push([LABEL.materialLines, 'UoM', 'Net', 'Gross', 'Purchase', 'Variant'], { bold: true, bg: COLOR.section });
   if (mat) {
+    const d = FORMAT.decimal;
     for (const l of mat.lines)
-      push([l.material, l.variant ?? '', l.uom, l.net, l.gross, l.purchase], {
-        formats: [FORMAT.text, FORMAT.text, FORMAT.text, FORMAT.number, FORMAT.number, FORMAT.number],
+      push([l.material, l.uom, l.net, l.gross, l.purchase, l.variant ?? ''], {
+        formats: [FORMAT.text, FORMAT.text, d, d, FORMAT.number, FORMAT.text],
       });
+    if (!mat.lines.length) push(['', '(no material lines)']);
   }
+
+  // Widths: column A fits the color codes and batch/material codes, the size columns fit the longest
+  // size code (and the quantities), Total fits its sums; one width per group keeps it a few calls.
+  const colA = Math.min(
+    260,
+    Math.max(
+      textWidth(LABEL.corner),
+      textWidth(LABEL.materialLines),
+      ...m.colors.map(textWidth),
+      ...(mat?.lines ?? []).map((l) => textWidth(l.material)),
+    ),
+  );
+  const qtyWidth = Math.min(200, Math.max(MIN_QTY_WIDTH, ...m.sizes.map(textWidth), textWidth('10,000')));
+  const widths = values[0].map((_, i) => {
+    if (i === 0) return colA;
+    if (i <= m.sizes.length) return qtyWidth;
+    return Math.max(MIN_QTY_WIDTH, textWidth('100,000'));
+  });
 
   const quantities: Block = { row: firstQtyRow, col: firstQtyCol, numRows: m.colors.length, numCols: m.sizes.length };
   const editableBlocks: Block[] = [];
@@ -342,9 +452,24 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     notes,
     weights,
     formats,
+    widths,
+    frozen: { rows: cornerRow, cols: 1 },
     quantities,
     editable: editableBlocks,
   };
+}
+
+type BgRule = 'share' | 'rejected' | 'missing' | 'remaining';
+
+function progressBg(rule: BgRule, v: number, ordered: number): string {
+  if (rule === 'share') return shareColor(ordered ? v / ordered : 0, ordered);
+  if (rule === 'remaining') return shareColor(ordered ? 1 - v / ordered : 0, ordered);
+  if (!v) return ordered ? COLOR.done0 : COLOR.locked;
+  return rule === 'rejected' ? COLOR.rejected : COLOR.missing;
+}
+
+function isFormula(v: unknown): boolean {
+  return typeof v === 'string' && v.startsWith('=');
 }
 
 // ---- reading the sheet back --------------------------------------------------------------------

@@ -15,7 +15,7 @@ import type {
   OrderListQuery,
   OrderPanel,
   Outcome,
-  PendingCount,
+  PendingChanges,
   PushSummary,
   RatioFillRequest,
   ServerApi,
@@ -23,10 +23,13 @@ import type {
   TechPackListItem,
   TransitionOptions,
 } from './protocol.js';
+import { markEdit, type EditEvent } from './edits.js';
 import { AddonService } from './service.js';
 import { refreshMaterialsPlan as refreshPlanSheet, type MaterialsPlanSummary } from './materialsPlanSheet.js';
 
 const MENU_TITLE_SIDEBAR = 'Open sidebar';
+const MENU_TITLE_PUSH = 'Push changes (this sheet)';
+const MENU_TITLE_REFRESH = 'Refresh (this sheet)';
 const MENU_TITLE_SETTINGS = 'Settings';
 const MENU_TITLE_MATERIALS_PLAN = 'Refresh materials plan';
 
@@ -72,6 +75,9 @@ export function onOpen(_e?: unknown): void {
     .SpreadsheetApp.getUi()
     .createAddonMenu()
     .addItem(MENU_TITLE_SIDEBAR, 'showSidebar')
+    .addItem(MENU_TITLE_PUSH, 'pushActiveSheet')
+    .addItem(MENU_TITLE_REFRESH, 'refreshActiveSheet')
+    .addSeparator()
     .addItem(MENU_TITLE_MATERIALS_PLAN, 'refreshMaterialsPlanFromMenu')
     .addItem(MENU_TITLE_SETTINGS, 'showSettings')
     .addToUi();
@@ -79,6 +85,40 @@ export function onOpen(_e?: unknown): void {
 
 export function onInstall(e?: unknown): void {
   onOpen(e);
+}
+
+/**
+ * Simple trigger: marks edited quantity cells at once (blue: changed, with the pulled value in a
+ * note; orange: not a quantity). Runs in AuthMode.LIMITED: this spreadsheet only, no UrlFetchApp;
+ * a failure here must never bother the planner, so it is swallowed.
+ */
+export function onEdit(e?: EditEvent): void {
+  try {
+    markEdit(gas().SpreadsheetApp.getActive(), e);
+  } catch {
+    // A mark is a courtesy: the push reads the sheet itself.
+  }
+}
+
+/** The menu's Push for the active order sheet, without the sidebar: the answer comes as a toast. */
+export function pushActiveSheet(): void {
+  menuRun('push', (s) => s.pushOrder(s.activeOrderId()).notice);
+}
+
+/** The menu's Refresh for the active order sheet (unpushed edits are kept). */
+export function refreshActiveSheet(): void {
+  menuRun('refresh', (s) => s.refreshOrder(s.activeOrderId(), false).notice ?? 'Refreshed.');
+}
+
+function menuRun(action: Activity, fn: (s: AddonService) => string | undefined): void {
+  const g = gas();
+  let message: string;
+  try {
+    message = fn(service()) ?? 'Done.';
+  } catch (e) {
+    message = friendly(e, { action }).message;
+  }
+  g.SpreadsheetApp.getActive().toast(message, 'GarmentFlow', 15);
 }
 
 export function showSidebar(): void {
@@ -208,7 +248,7 @@ export function refreshMaterialsPlanFromMenu(): void {
     .toast(out.ok ? (out.notice ?? '') : out.message, 'GarmentFlow', 8);
 }
 
-export function pendingChanges(orderId: string): Outcome<PendingCount> {
+export function getPendingChanges(orderId: string | null): Outcome<PendingChanges | null> {
   return run('push', (s) => s.pendingChanges(orderId));
 }
 
@@ -250,7 +290,7 @@ const serverApi: ServerApi = {
   getInspectionPlan,
   recordInspection,
   refreshMaterialsPlan,
-  pendingChanges,
+  getPendingChanges,
   selectCell,
   resolveConflicts,
   ratioFill,

@@ -115,6 +115,25 @@ export interface OrderSnapshot
   /** Why batches or materials could not be read, if so. */
   sectionErrors: string[];
   pulledAt: string;
+  /** Per-cell progress (the order's progress matrices); absent in records written before it was kept. */
+  cells?: ProgressCells;
+  /** Fingerprints of what the add-on last wrote into the sheet (sheets.ts: only changed layers are rewritten). */
+  written?: WrittenLayers;
+}
+
+/** The order's per-cell progress, each over the order's sizes and colors (null: none yet). */
+export interface ProgressCells {
+  batched: Matrix | null;
+  produced: Matrix | null;
+  rejected: Matrix | null;
+  missing: Matrix | null;
+}
+
+/** What the add-on's block of an order sheet was last written with: its size and one hash per layer. */
+export interface WrittenLayers {
+  rows: number;
+  cols: number;
+  layers: Record<string, string>;
 }
 
 /** A matrix's total; 0 for one the API left out (no output recorded yet). */
@@ -186,5 +205,11 @@ export function snapshotOf(
     materials,
     sectionErrors,
     pulledAt: now,
+    cells: {
+      batched: order.progress?.batched ?? null,
+      produced: order.progress?.produced ?? null,
+      rejected: order.progress?.rejected ?? null,
+      missing: progress.missing ?? null,
+    },
   };
 }

@@ -31,7 +31,9 @@ export function renderOutputSheet(orderId: string, b: BatchRow): Rendered {
     while (row.length < width) row.push('');
     values.push(row);
     backgrounds.push(row.map((_, i) => bgs[i] ?? COLOR.locked));
-    formats.push(row.map((v, i) => fmts[i] ?? (typeof v === 'number' ? FORMAT.number : FORMAT.text)));
+    // A formula in a plain-text cell stays text ("=SUM(B8:B10)" shown as such): sums get a number format.
+    const numeric = (v: string | number) => typeof v === 'number' || (typeof v === 'string' && v.startsWith('='));
+    formats.push(row.map((v, i) => fmts[i] ?? (numeric(v) ? FORMAT.number : FORMAT.text)));
     weights.push(row.map(() => (bold ? 'bold' : 'normal')));
     return values.length;
   };
@@ -125,7 +127,7 @@ export function parseOutputSheet(values: CellValue[][], b: BatchRow): OutputRead
       t.sizes.map((s) => {
         const check = checkCell(values[c.row][s.col]);
         if (!check.ok) {
-          out.problems.push(`${label} ${c.code}/${s.code} ${check.reason}`);
+          out.problems.push(`${label} ${c.code}/${s.code} (${a1(c.row + 1, s.col + 1)}) ${check.reason}`);
           return 0;
         }
         return check.value;

@@ -11,6 +11,7 @@ import type {
   ToleranceView,
 } from './model.js';
 import type { MaterialsPlanSummary } from './materialsPlanSheet.js';
+import type { SheetChanges } from './edits.js';
 
 /** Every server function answers an Outcome: a planner-facing message instead of a stack. */
 export type Outcome<T> =
@@ -78,8 +79,6 @@ export interface OrderPanel {
   toGenerate?: number | null;
   /** Cells refused by the last push and not resolved yet. */
   conflicts?: ConflictRow[];
-  /** The spreadsheet's time zone (File > Settings): times are shown in it. */
-  timeZone?: string;
 }
 
 /** One cell a push could not send because another planner changed it meanwhile. */
@@ -95,7 +94,7 @@ export interface ConflictRow {
   mine: number;
   theirs: number;
   by: string | null;
-  /** ISO time of their change. */
+  /** When they changed it, in the spreadsheet's time zone ("2026-12-01 15:58", AddonService.when). */
   at: string | null;
 }
 
@@ -117,13 +116,6 @@ export interface BulkOutcome {
   unknownSizes: { code: string; ref: string; pieces: number }[];
   unknownColors: { code: string; ref: string; pieces: number }[];
   bad: { ref: string; reason: string }[];
-}
-
-export interface PendingCount {
-  /** What a push would send: changed cells (+1 for new sizes/colors). */
-  count: number;
-  invalid: number;
-  conflicts: number;
 }
 
 export interface PushSummary {
@@ -162,6 +154,15 @@ export interface InspectionOutcome {
 
 export type { InspectionInput, MaterialsPlanSummary };
 
+/** What a push of an order sheet would send, counted from the sheet ("Push 12 changes"). */
+export interface PendingChanges extends SheetChanges {
+  sheetName: string;
+  /** False once the order's quantities are frozen (a push would be refused). */
+  editable: boolean;
+  /** Cells a refused push left red and not resolved yet (the sidebar's conflict list). */
+  conflicts: number;
+}
+
 export interface ServerApi {
   getSettings(): Outcome<SettingsView>;
   openSettings(): Outcome<null>;
@@ -185,8 +186,11 @@ export interface ServerApi {
   refreshMaterials(orderId: string): Outcome<OrderPanel>;
   /** Rewrites the spreadsheet's "Materials plan" sheet (addon/src/materialsPlanSheet.ts). */
   refreshMaterialsPlan(): Outcome<MaterialsPlanSummary>;
-  /** The "Push 12 changes" count: one read of the order sheet. */
-  pendingChanges(orderId: string): Outcome<PendingCount>;
+  /**
+   * What a push would send ("Push 12 changes"), counted from the sheet: of `orderId`'s sheet, or
+   * (null) the active sheet's (answers null: not an order sheet).
+   */
+  getPendingChanges(orderId: string | null): Outcome<PendingChanges | null>;
   selectCell(orderId: string, row: number, col: number): Outcome<null>;
   resolveConflicts(orderId: string, choices: ConflictChoice[]): Outcome<OrderPanel>;
   ratioFill(orderId: string, request: RatioFillRequest): Outcome<BulkOutcome>;

@@ -3,8 +3,18 @@
 import { ApiClient, ApiError, urlFetchTransport, type Transport } from './api.js';
 import { composeView, readConflictDetails, type ConflictDetails } from './conflicts.js';
 import { cellKey, diffSheet, pendingCount, type CellEdit, type SheetDiff } from './diff.js';
+import { sheetChanges } from './edits.js';
 import type { GasServices, GSheet, GSpreadsheet } from './gas.js';
-import { a1, parseOrderSheet, renderOrderSheet, type CellMark, type Rendered } from './layout.js';
+import {
+  a1,
+  cellList,
+  parseOrderSheet,
+  quantityA1,
+  renderOrderSheet,
+  utcWhen,
+  type CellMark,
+  type Rendered,
+} from './layout.js';
 import { ContextError, friendlyApiError, UserError } from './messages.js';
 import { countGenerated, isInProduction, remainingToBatch, type BatchAction } from '../../shared/batches.js';
 import { ratioFill as fillByRatio } from '../../shared/ratioFill.js';
@@ -43,7 +53,7 @@ import type {
   OrderListItem,
   OrderListQuery,
   OrderPanel,
-  PendingCount,
+  PendingChanges,
   PushSummary,
   RatioFillRequest,
   SettingsView,
@@ -120,6 +130,7 @@ export class AddonService {
   private readonly state: StateStore;
   private readonly now: () => string;
   private apiClient: ApiClient | null = null;
+  private timeZone: string | undefined;
 
   constructor(
     private readonly g: GasServices,
@@ -269,16 +280,41 @@ export class AddonService {
       toBatch: (snap as Snap).toBatch ?? null,
       toGenerate: (snap as Snap).toGenerate ?? null,
       conflicts: (snap as Snap).conflicts ?? [],
-      timeZone: this.timeZone(),
     };
   }
 
-  private timeZone(): string {
-    try {
-      return this.ss.getSpreadsheetTimeZone() || 'UTC';
-    } catch {
-      return 'UTC';
+  /** The order open in the active sheet (the menu's Push and Refresh act on it). */
+  activeOrderId(): string {
+    const rec = this.state.get(this.ss.getActiveSheet().getSheetId());
+    if (!rec)
+      throw new UserError(
+        'NOT_AN_ORDER_SHEET',
+        "This sheet is not an order sheet: switch to an order's sheet, or open one from the sidebar.",
+      );
+    return rec.snap.id;
+  }
+
+  /**
+   * What a push of an order's sheet would send ("Push 12 changes"), derived from the sheet itself
+   * (one getValues), so undo, paste and fill count the same as typing. Without an order id: the
+   * active sheet's order, or null when the active sheet is not an order sheet.
+   */
+  pendingChanges(orderId?: string | null): PendingChanges | null {
+    let found: { sheet: GSheet; snap: OrderSnapshot } | null;
+    if (orderId) found = this.orderSheet(orderId);
+    else {
+      const sheet = this.ss.getActiveSheet();
+      const rec = this.state.get(sheet.getSheetId());
+      found = rec ? { sheet, snap: rec.snap } : null;
     }
+    if (!found) return null;
+    const changes = sheetChanges(found.sheet, found.snap.id, found.snap.matrix);
+    return {
+      ...changes,
+      sheetName: found.sheet.getName(),
+      editable: isEditable(found.snap.state),
+      conflicts: (found.snap as Snap).conflicts?.length ?? 0,
+    };
   }
 
   activeOrder(): OrderPanel | null {
@@ -372,12 +408,28 @@ export class AddonService {
       display: view?.display as never,
       marks: view?.marks,
       status:
-        status ?? `Pulled ${snap.pulledAt}${snap.sectionErrors.length ? ` — ${snap.sectionErrors.join(' ')}` : ''}`,
+        status ??
+        `Pulled ${this.when(snap.pulledAt)}${snap.sectionErrors.length ? ` — ${snap.sectionErrors.join(' ')}` : ''}`,
+      when: (iso) => this.when(iso),
     });
-    writeOrderSheet(this.g.SpreadsheetApp, sheet, rendered);
-    const stored = extras ? { ...snap, ...extras(rendered) } : snap;
+    const prev = this.state.get(sheet.getSheetId())?.snap.written;
+    const written = writeOrderSheet(this.g.SpreadsheetApp, sheet, rendered, prev);
+    const stored = extras ? { ...snap, ...extras(rendered), written } : { ...snap, written };
     this.state.put({ sheetId: sheet.getSheetId(), snap: stored }, this.now());
     return rendered;
+  }
+
+  /** An ISO time in the spreadsheet's time zone, "2026-11-30 10:58" (UTC, said so, if that fails). */
+  when(iso: string | null | undefined): string {
+    if (!iso) return '';
+    try {
+      this.timeZone ??= this.ss.getSpreadsheetTimeZone();
+      const d = new Date(iso);
+      if (Number.isNaN(d.getTime())) return String(iso);
+      return this.g.Utilities.formatDate(d, this.timeZone, 'yyyy-MM-dd HH:mm');
+    } catch {
+      return utcWhen(iso);
+    }
   }
 
   private diffOf(sheet: GSheet, snap: OrderSnapshot): SheetDiff {
@@ -445,7 +497,7 @@ export class AddonService {
       }
     }
     const snap = this.pull(orderId);
-    return this.rewriteKeeping(sheet, snap, d, `${verb} ${snap.pulledAt}`);
+    return this.rewriteKeeping(sheet, snap, d, `${verb} ${this.when(snap.pulledAt)}`);
   }
 
   private rewriteKeeping(
@@ -462,7 +514,7 @@ export class AddonService {
       conflicts: carried.map((c) => ({ color: c.color, size: c.size, from: c.base, to: c.mine, current: c.theirs })),
       bad: d?.bad ?? [],
       conflictBy: snap.updatedBy,
-      conflictAt: snap.updatedAt,
+      conflictAt: this.when(snap.updatedAt),
     });
     const keep = (r: Rendered): SnapExtras => {
       const rows = conflictRows({
@@ -472,7 +524,7 @@ export class AddonService {
         bad: d?.bad ?? [],
         block: r.quantities,
         by: snap.updatedBy || null,
-        at: snap.updatedAt || null,
+        at: this.when(snap.updatedAt) || null,
       });
       const moved = carried.map((c) => ({ ...c, ...placeOf(snap.matrix, r, c) }));
       (snap as Snap).conflicts = [...moved, ...rows];
@@ -497,15 +549,6 @@ export class AddonService {
   }
 
   // ---- conflicts resolved in place, bulk entry -----------------------------------------------------
-
-  /** "Push 12 changes": what a push would send now (one read of the sheet). */
-  pendingChanges(orderId: string): PendingCount {
-    const { sheet, snap } = this.orderSheet(orderId);
-    const conflicts = (snap as Snap).conflicts?.length ?? 0;
-    if (!isEditable(snap.state)) return { count: 0, invalid: 0, conflicts };
-    const d = this.diffOf(sheet, snap);
-    return { count: pendingCount(d), invalid: d.bad.length, conflicts };
-  }
 
   /** Shows a cell of the order's sheet (a conflict clicked in the sidebar). */
   selectCell(orderId: string, row: number, col: number): null {
@@ -691,7 +734,12 @@ export class AddonService {
     if (!cells.length && !d.structureChanged) {
       const view = composeView({ server: old.matrix, bad: d.bad });
       if (d.bad.length)
-        this.write(sheet, old, view, `Nothing sent: ${plural(d.bad.length, 'bad cell')} marked in orange.`);
+        this.write(
+          sheet,
+          old,
+          view,
+          `Nothing sent: ${plural(d.bad.length, 'bad cell')} marked in orange (${badCells(d, old.matrix)}).`,
+        );
       return {
         summary: {
           sent: 0,
@@ -702,7 +750,7 @@ export class AddonService {
           panel: this.panel(old, sheet.getName()),
         },
         notice: d.bad.length
-          ? `Nothing to push, and ${plural(d.bad.length, 'cell')} need fixing (marked in orange).`
+          ? `Nothing to push, and ${plural(d.bad.length, 'cell')} need fixing (orange: ${badCells(d, old.matrix)}).`
           : 'Nothing to push: the sheet matches the order.',
       };
     }
@@ -739,7 +787,7 @@ export class AddonService {
         materials: old.materials,
       };
       const by = conflict.updatedBy ?? current.updatedBy;
-      const at = conflict.updatedAt ?? current.updatedAt;
+      const at = this.when(conflict.updatedAt ?? current.updatedAt);
       const view = composeView({
         server: current.matrix,
         unsent: cells,
@@ -757,7 +805,7 @@ export class AddonService {
       const dropped = view.dropped.length
         ? ` ${plural(view.dropped.length, 'change')} to cells that no longer exist could not be kept.`
         : '';
-      const rows = (r: Rendered) => {
+      const rows = (r: Rendered): SnapExtras => {
         snap.conflicts = conflictRows({
           server: current.matrix,
           unsent: cells,
@@ -769,7 +817,11 @@ export class AddonService {
         });
         return { conflicts: snap.conflicts };
       };
-      this.write(sheet, { ...snap, matrix: view.base }, view, msg + dropped, rows);
+      const red = view.marks.filter((mk) => mk.kind === 'conflict');
+      const where = red.length
+        ? ` Red: ${cellList(red.map((mk) => quantityA1(current.matrix, mk.color, mk.size)))}.`
+        : '';
+      this.write(sheet, { ...snap, matrix: view.base }, view, `${where.trim()} ${msg}${dropped}`.trim(), rows);
       this.toast(`${plural(view.conflicted, 'conflict')}: see the red cells.`);
       return {
         summary: {
@@ -780,15 +832,21 @@ export class AddonService {
           version: current.version,
           panel: this.panel(snap, sheet.getName()),
         },
-        notice: msg + dropped,
+        notice: `${msg}${where}${dropped}`,
       };
     }
     if (!order?.matrix) order = api.getOrder(orderId);
-    const snap = {
-      ...this.snapshot(order, null, null, {}, (old as Snap).techPackState ?? null),
-      batches: old.batches,
-      materials: old.materials,
-    };
+    // The quantities changed, so the materials summary did too: read it again (one more request).
+    let materials: ApiMaterials | null = null;
+    let materialsNote = '';
+    try {
+      materials = api.getMaterials(orderId);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      materialsNote = ` Materials could not be read again (${friendlyApiError(e).message}): they show the last pull.`;
+    }
+    const fresh = this.snapshot(order, null, materials, {}, (old as Snap).techPackState ?? null);
+    const snap: Snap = { ...fresh, batches: old.batches, materials: materials ? fresh.materials : old.materials };
     // Conflicts not resolved yet stay listed (and red) while their cells were not sent and did not move.
     const sentKeys = new Set(cells.map((c) => cellKey(c.color, c.size)));
     const carried = ((old as Snap).conflicts ?? []).filter(
@@ -802,10 +860,13 @@ export class AddonService {
       conflictAt: carried[0]?.at,
     });
     const what = `${plural(cells.length, 'change')}${d.structureChanged ? ' and the new sizes/colors' : ''}`;
-    const status = `Pushed ${what}: now version ${order.version}.${view.invalid ? ` ${plural(view.invalid, 'bad cell')} not sent (orange).` : ''}${snap.materials ? ' Materials show the last refresh.' : ''}`;
+    const badWhere = view.invalid
+      ? ` ${plural(view.invalid, 'bad cell')} not sent (orange): ${badCells(d, order.matrix)}.`
+      : '';
+    const status = `Pushed ${what}: now version ${order.version}.${badWhere}${materialsNote}`;
     const placed = (r: Rendered): SnapExtras => {
-      (snap as Snap).conflicts = carried.map((c) => ({ ...c, ...placeOf(order!.matrix, r, c) }));
-      return { conflicts: (snap as Snap).conflicts };
+      snap.conflicts = carried.map((c) => ({ ...c, ...placeOf(order!.matrix, r, c) }));
+      return { conflicts: snap.conflicts };
     };
     this.write(sheet, { ...snap, matrix: view.base }, view, status, placed); // the one range write
     this.toast(`Pushed ${what}.`);
@@ -1076,7 +1137,7 @@ export class AddonService {
       throw e;
     }
     const snap = this.pull(orderId);
-    const res = this.rewriteKeeping(sheet, snap, d, `Materials refreshed ${snap.pulledAt}`);
+    const res = this.rewriteKeeping(sheet, snap, d, `Materials refreshed ${this.when(snap.pulledAt)}`);
     return { panel: res.panel, notice: res.notice ?? 'Materials summary refreshed.' };
   }
 }
@@ -1114,6 +1175,11 @@ function placeOf(m: Matrix, r: Rendered, c: { color: string; size: string }): Pi
   const row = r.quantities.row + m.colors.indexOf(c.color);
   const col = r.quantities.col + m.sizes.indexOf(c.size);
   return { row, col, ref: a1(row, col) };
+}
+
+/** Where the bad cells are once the sheet is rewritten from `matrix` ("C8, D9"). */
+function badCells(d: SheetDiff, matrix: { sizes: string[]; colors: string[] }): string {
+  return cellList(d.bad.map((b) => quantityA1(matrix, b.color, b.size)));
 }
 
 function capitalized(word: string): string {

@@ -11,6 +11,7 @@ export const SECTION_IDS = [
   'requirements',
   'hotKeys',
   'capacity',
+  'addonCost',
 ] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 

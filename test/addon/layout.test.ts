@@ -6,12 +6,14 @@ describe('order sheet layout', () => {
   it('lays out the header block, the matrix with totals, batches and materials', () => {
     const r = renderOrderSheet({ snap: snap({ customer: 'Acme', sourceType: 'salesOrder' }) });
     const col = (label: string) => r.values.find((row) => row[0] === label)?.[1];
+    const rest = (label: string) => r.values.find((row) => row[0] === label)?.[2];
     expect(col(LABEL.order)).toBe('PO-000001');
-    expect(col(LABEL.style)).toBe('TEE-01');
+    expect(rest(LABEL.order)).toBe('TEE-01 · tech pack TP-000001 · delivery 2027-03-01 · Acme');
     expect(col(LABEL.state)).toBe('Draft');
-    expect(col(LABEL.delivery)).toBe('2027-03-01');
-    expect(col(LABEL.customer)).toBe('Acme');
-    expect(col(LABEL.version)).toBe(3);
+    expect(rest(LABEL.state)).toBe('version 3 · last change ana@example.com, 2026-11-30 10:00 UTC');
+    // At most six rows above the matrix: five header rows and the size row.
+    expect(r.values.findIndex((row) => row[0] === LABEL.corner)).toBe(5);
+    expect(r.frozen).toEqual({ rows: 6, cols: 1 });
     const corner = r.values.findIndex((row) => row[0] === LABEL.corner);
     expect(r.values[corner].slice(0, 5)).toEqual([LABEL.corner, 'S', 'M', 'L', LABEL.total]);
     expect(r.values[corner + 1].slice(0, 5)).toEqual(['NAVY', 10, 20, 30, `=SUM(B${corner + 2}:D${corner + 2})`]);
@@ -25,8 +27,11 @@ describe('order sheet layout', () => {
     expect(r.quantities).toEqual({ row: corner + 2, col: 2, numRows: 2, numCols: 3 });
     expect(r.values.some((row) => row[0] === LABEL.batches)).toBe(true);
     const mat = r.values.findIndex((row) => row[0] === LABEL.materials);
-    expect(String(r.values[mat][1])).toContain('Up to date');
-    expect(r.values[mat + 2].slice(0, 6)).toEqual(['FAB-JERSEY', 'NAVY', 'm', 72, 75.6, 100]);
+    expect(mat).toBeLessThan(5); // the flag and the BOM revision at the top
+    expect(String(r.values[mat][1])).toContain('Up to date with BOM revision 1');
+    const lines = r.values.findIndex((row) => row[0] === LABEL.materialLines);
+    expect(r.values[lines + 1].slice(0, 6)).toEqual(['FAB-JERSEY', 'm', 72, 75.6, 100, 'NAVY']);
+    expect(r.formats[lines + 1].slice(2, 5)).toEqual([FORMAT.decimal, FORMAT.decimal, FORMAT.number]);
     // every layer has the same shape as the values
     for (const layer of [r.backgrounds, r.notes, r.weights, r.formats]) {
       expect(layer.length).toBe(r.rows);
@@ -52,7 +57,7 @@ describe('order sheet layout', () => {
     const released = renderOrderSheet({ snap: snap({ state: 'Released' }) });
     expect(released.editable).toEqual([]);
     expect(released.backgrounds[released.quantities.row - 1][1]).toBe(COLOR.locked);
-    expect(String(released.values[0][1])).toContain('frozen');
+    expect(released.notes[released.quantities.row - 2][0]).toContain('frozen');
   });
 
   it('flags a stale materials summary and shows batches with progress', () => {
@@ -78,7 +83,7 @@ describe('order sheet layout', () => {
       }),
     });
     const mat = r.values.find((row) => row[0] === LABEL.materials)!;
-    expect(String(mat[1])).toMatch(/STALE.*revision 1.*at 2/);
+    expect(String(mat[1])).toMatch(/STALE.*revision 1.*at revision 2/);
     expect(r.values.find((row) => row[0] === LABEL.state)?.[1]).toBe('In progress');
     expect(r.values.find((row) => row[0] === 'B-1')).toEqual([
       'B-1',
@@ -137,18 +142,19 @@ describe('order sheet layout', () => {
     });
     const col = (label: string) => r.values.find((x) => x[0] === label)?.[1];
     expect(col(LABEL.tolerance)).toBe('\u22123% / +5% per color');
-    expect(String(col(LABEL.extraCut))).toMatch(/^2% over the ordered quantity/);
+    expect(r.values.find((x) => x[0] === LABEL.tolerance)).toContain('extra cut 2% per batch');
     const progress = r.values.findIndex((x) => x[0] === LABEL.progress);
-    expect(r.values[progress].slice(0, 7)).toEqual([
+    expect(r.values[progress].slice(0, 8)).toEqual([
       LABEL.progress,
       'Ordered',
       'Batched',
       'Produced',
       'Rejected',
       'Missing',
-      'Produced %',
+      'Remaining',
+      'Done',
     ]);
-    expect(r.values[progress + 1].slice(0, 7)).toEqual(['', 1000, 1000, 495, 2, 3, '49.5%']);
+    expect(r.values[progress + 1].slice(0, 8)).toEqual(['', 1000, 1000, 495, 2, 3, 505, '49.5%']);
     expect(r.values.find((x) => x[0] === 'B-1')).toEqual([
       'B-1',
       'Finished',

@@ -86,6 +86,6 @@ describe('the batch output sheet', () => {
     const read = parseOutputSheet(g, batch);
     expect(read.produced).toBeNull();
     expect(read.problems.join('\n')).toMatch(/Produced: the sizes and colors must stay the batch's own/);
-    expect(read.problems.join('\n')).toMatch(/Rejected NAVY\/S is negative/);
+    expect(read.problems.join('\n')).toMatch(/Rejected NAVY\/S \(B\d+\) is negative/);
   });
 });

@@ -331,16 +331,33 @@ describe('the sidebar with canned answers', () => {
   });
 });
 
+/** getPendingChanges' answer: `pending` cells a push would send (counted from the sheet). */
+const pendingOf = (pending: number) => ({
+  ok: true,
+  data: {
+    orderId: 'PO-000142',
+    sheetName: 'PO TEE-24 PO-000142',
+    editable: true,
+    pending,
+    invalid: 0,
+    structureChanged: false,
+    changedCells: [],
+    invalidCells: [],
+    problems: [],
+    conflicts: 0,
+  },
+});
+
 const quiet = (name: string) =>
   name === 'listOrders' || name === 'listTechPacks'
     ? { ok: true, data: { items: [], nextCursor: null } }
-    : name === 'pendingChanges'
-      ? { ok: true, data: { count: 0, invalid: 0, conflicts: 0 } }
+    : name === 'getPendingChanges'
+      ? pendingOf(0)
       : undefined;
 
 describe('the sidebar: conflicts, bulk entry, gates, confirmations, progress', () => {
-  it('lists conflicts in the sheet time zone, selects a cell, keeps mine or takes theirs per cell and for all', async () => {
-    const at = '2026-12-01T09:58:40.002Z';
+  it('lists conflicts with who and when, selects a cell, keeps mine or takes theirs per cell and for all', async () => {
+    const at = '2026-12-01 15:58'; // as the service writes it, in the spreadsheet's time zone
     const row = (ref: string, r: number, color: string, mine: number, theirs: number) => ({
       color,
       size: 'S',
@@ -355,7 +372,7 @@ describe('the sidebar: conflicts, bulk entry, gates, confirmations, progress', (
     });
     const both = [row('B8', 8, 'NAVY', 12, 50), row('B9', 9, 'RED', 8, 9)];
     let conflicts = both;
-    const state = () => panel({ conflicts, timeZone: 'Asia/Dhaka', sizes: ['S'], colors: ['NAVY', 'RED'] });
+    const state = () => panel({ conflicts, sizes: ['S'], colors: ['NAVY', 'RED'] });
     const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name, args) => {
       const q = quiet(name);
       if (q) return q;
@@ -373,9 +390,8 @@ describe('the sidebar: conflicts, bulk entry, gates, confirmations, progress', (
       void d.dismiss();
     });
     await page.locator('#conflicts-title', { hasText: '2 conflicts' }).waitFor();
-    // Who, and when in the spreadsheet's time zone (Dhaka is UTC+6), not raw UTC.
-    expect(await page.textContent('[data-cell="B8"]')).toContain('bo@example.com');
-    expect(await page.textContent('[data-cell="B8"]')).toContain('1 Dec, 15:58');
+    // Who, and when (already in the spreadsheet's time zone: AddonService.when).
+    expect(await page.textContent('[data-cell="B8"]')).toContain('bo@example.com, 2026-12-01 15:58');
     expect(await page.textContent('[data-cell="B8"] td:nth-child(2)')).toBe('12');
     expect(await page.textContent('[data-cell="B8"] td:nth-child(3)')).toBe('50');
     await page.click('#cell-B9');
@@ -407,7 +423,7 @@ describe('the sidebar: conflicts, bulk entry, gates, confirmations, progress', (
     let shown = panel({ techPackState: 'Design' });
     const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name) => {
       const q = quiet(name);
-      if (name === 'pendingChanges') return { ok: true, data: { count: 3, invalid: 0, conflicts: 0 } };
+      if (name === 'getPendingChanges') return pendingOf(3);
       if (q) return q;
       if (name === 'getActiveOrder') return { ok: true, data: shown };
       if (name === 'refreshOrder') return { ok: true, data: shown, notice: 'Discarded.' };
@@ -506,7 +522,7 @@ describe('the sidebar: conflicts, bulk entry, gates, confirmations, progress', (
     });
     let shown = draft;
     const { page, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), async (name) => {
-      if (name === 'pendingChanges') return { ok: true, data: { count: 2000, invalid: 0, conflicts: 0 } };
+      if (name === 'getPendingChanges') return pendingOf(2000);
       const q = quiet(name);
       if (q) return q;
       if (name === 'getActiveOrder') return { ok: true, data: shown };

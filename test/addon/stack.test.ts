@@ -5,13 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAddon } from '../../addon/build.js';
-import { COLOR, LABEL } from '../../addon/src/layout.js';
+import { a1, COLOR, LABEL } from '../../addon/src/layout.js';
 import { OUTPUT_LABEL } from '../../addon/src/output.js';
 import { STATE_SHEET } from '../../addon/src/state.js';
 import { apiUrl, token } from '../support/api.js';
 import { api, createTechPack } from './helpers.js';
 import { loadBundle, type AddonGlobals } from './fakes/bundle.js';
-import { fakeGas, type FakeGas } from './fakes/services.js';
+import { fakeGas, formatDate, type FakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
 
 let dist: string;
@@ -136,7 +136,8 @@ describe('the add-on against the local stack', () => {
     expect(gas.book.active).toBe(sheet);
     expect(valueAt(sheet, 'NAVY', 'M')).toBe(20);
     expect(sheet.protections[0].warningOnly).toBe(true);
-    expect(sheet.protections[0].unprotected.length).toBe(3);
+    // The quantities, the size and color codes, and the planner's own columns right of the block.
+    expect(sheet.protections[0].unprotected.length).toBe(4);
     expect(gas.book.sheet(STATE_SHEET).hidden).toBe(true);
     for (const r of gas.fetcher.requests.filter((x) => !x.url.endsWith('/v1/health')))
       expect(r.headers.Authorization).toBe(`Bearer ${ana}`);
@@ -152,12 +153,13 @@ describe('the add-on against the local stack', () => {
     expect(s1).toMatchObject({ sent: 2, conflicts: 0, invalid: 1, version: 2 });
     expect(sheet.stats.reads - before.reads).toBe(1);
     expect(sheet.stats.writes - before.writes).toBe(1);
-    expect(gas.fetcher.requests.length - requestsBefore).toBe(1);
-    expect(gas.fetcher.requests.at(-1)).toMatchObject({
-      method: 'POST',
-      url: expect.stringMatching(/\/matrix-edits$/),
-    });
-    expect(JSON.parse(gas.fetcher.requests.at(-1)!.body!)).toEqual({
+    // The edits, then the materials again (the quantities changed).
+    const sentNow = gas.fetcher.requests.slice(requestsBefore);
+    expect(sentNow.map((r) => `${r.method} ${r.url.replace(/.*\/v1/, '')}`)).toEqual([
+      `POST /production-orders/${order.id}/matrix-edits`,
+      `GET /production-orders/${order.id}/materials`,
+    ]);
+    expect(JSON.parse(sentNow[0].body!)).toEqual({
       baseVersion: 1,
       edits: [
         { color: 'NAVY', size: 'S', from: 10, to: 11 },
@@ -215,7 +217,10 @@ describe('the add-on against the local stack', () => {
     expect(valueAt(sheet, 'RED', 'M')).toBe(7); // kept
     expect(valueAt(sheet, 'RED', 'S')).toBe(6); // Bo's, shown
     const status = sheet.find(LABEL.status)!;
-    expect(String(sheet.valueAt(status.row, 2))).toMatch(/changed by bo@example.com/);
+    // The status names the red cell by its A1 reference first.
+    expect(String(sheet.valueAt(status.row, 2))).toMatch(
+      new RegExp(`^Red: ${String.fromCharCode(64 + conflict.col)}${conflict.row}\\. .*changed by bo@example.com`),
+    );
 
     // Pushing again sends only Ana's kept changes; Bo's work stays.
     const s3 = ok(addon.pushOrder(order.id));
@@ -238,6 +243,7 @@ describe('the add-on against the local stack', () => {
   it('resolves a conflict in place: lists the cells, selects one, keep mine pushes against the new base', async () => {
     const { order } = await newOrder();
     const { gas, addon } = addonFor(ana, 'ana@example.com');
+    gas.book.timeZone = 'Asia/Dhaka'; // a factory's, not UTC, so the conversion shows
     const sheet = gas.book.sheet(ok(addon.openOrder(order.id, order.techPackId)).sheetName);
     const boEdit = api('POST', `/v1/production-orders/${order.id}/matrix-edits`, {
       token: bo,
@@ -253,18 +259,18 @@ describe('the add-on against the local stack', () => {
     typeAt(sheet, 'NAVY', 'S', 12);
     typeAt(sheet, 'RED', 'L', 8);
     typeAt(sheet, 'NAVY', 'M', 21);
-    expect(ok(addon.pendingChanges(order.id))).toEqual({ count: 3, invalid: 0, conflicts: 0 });
+    expect(ok(addon.getPendingChanges(order.id))).toMatchObject({ pending: 3, invalid: 0, conflicts: 0 });
     const pushed = ok(addon.pushOrder(order.id));
     expect(pushed).toMatchObject({ sent: 0, conflicts: 2, version: 2 });
     const navy = cellOf(sheet, 'NAVY', 'S');
     const red = cellOf(sheet, 'RED', 'L');
-    const at = boEdit.body.updatedAt as string;
-    expect(pushed.panel.timeZone).toBe('Asia/Dhaka');
+    // When Bo changed them, in the spreadsheet's time zone (Dhaka is UTC+6).
+    const at = formatDate(new Date(boEdit.body.updatedAt as string), 'Asia/Dhaka', 'yyyy-MM-dd HH:mm');
     expect(pushed.panel.conflicts).toEqual([
       {
         color: 'NAVY',
         size: 'S',
-        ref: `B${navy.row}`,
+        ref: a1(navy.row, navy.col),
         row: navy.row,
         col: navy.col,
         base: 10,
@@ -276,7 +282,7 @@ describe('the add-on against the local stack', () => {
       {
         color: 'RED',
         size: 'L',
-        ref: `D${red.row}`,
+        ref: a1(red.row, red.col),
         row: red.row,
         col: red.col,
         base: 5,
@@ -296,11 +302,11 @@ describe('the add-on against the local stack', () => {
 
     // Keep mine for NAVY/S: back on the sheet as a pending change from Bo's value.
     const kept = ok(addon.resolveConflicts(order.id, [{ color: 'NAVY', size: 'S', keep: 'mine' }]));
-    expect(kept.conflicts?.map((c) => c.ref)).toEqual([`D${red.row}`]);
+    expect(kept.conflicts?.map((c) => c.ref)).toEqual([a1(red.row, red.col)]);
     expect(sheet.valueAt(navy.row, navy.col)).toBe(12);
     expect(sheet.backgroundAt(navy.row, navy.col)).toBe(COLOR.pending);
     expect(sheet.backgroundAt(red.row, red.col)).toBe(COLOR.conflict);
-    expect(ok(addon.pendingChanges(order.id))).toEqual({ count: 2, invalid: 0, conflicts: 1 });
+    expect(ok(addon.getPendingChanges(order.id))).toMatchObject({ pending: 2, invalid: 0, conflicts: 1 });
     const before = gas.fetcher.requests.length;
     const s2 = ok(addon.pushOrder(order.id));
     expect(s2).toMatchObject({ sent: 2, conflicts: 0, version: 3 });
@@ -312,7 +318,7 @@ describe('the add-on against the local stack', () => {
         { color: 'NAVY', size: 'M', from: 20, to: 21 },
       ],
     });
-    expect(s2.panel.conflicts?.map((c) => c.ref)).toEqual([`D${red.row}`]);
+    expect(s2.panel.conflicts?.map((c) => c.ref)).toEqual([a1(red.row, red.col)]);
     const server = await getOrder(order.id);
     expect(server.matrix.quantities).toEqual([
       [12, 21, 30],
@@ -361,7 +367,7 @@ describe('the add-on against the local stack', () => {
     expect(valueAt(sheet, 'HEATHER-GREY', 'S')).toBe(50);
     const navyM = cellOf(sheet, 'NAVY', 'M');
     expect(sheet.backgroundAt(navyM.row, navyM.col)).toBe(COLOR.pending);
-    expect(ok(addon.pendingChanges(order.id)).count).toBe(9);
+    expect(ok(addon.getPendingChanges(order.id))?.pending).toBe(9);
 
     // A buyer's table on another tab, codes in another order and case, one unknown color and size.
     const buyer = gas.book.insertSheet('Buyer') as FakeSheet;
@@ -385,7 +391,11 @@ describe('the add-on against the local stack', () => {
     expect(valueAt(sheet, 'RED', 'M')).toBe(150); // blank in the paste: left as filled
     const before = gas.fetcher.requests.length;
     expect(ok(addon.pushOrder(order.id))).toMatchObject({ sent: 9, conflicts: 0, version: 2 });
-    expect(gas.fetcher.requests.length - before).toBe(1);
+    // One request for all the edits, then the materials read again (the new quantities change them).
+    expect(gas.fetcher.requests.slice(before).map((r) => `${r.method} ${r.url.replace(/.*\/v1/, '')}`)).toEqual([
+      `POST /production-orders/${order.id}/matrix-edits`,
+      `GET /production-orders/${order.id}/materials`,
+    ]);
     expect((await getOrder(order.id)).matrix.quantities).toEqual([
       [125, 250, 125],
       [3, 150, 7],
@@ -412,7 +422,7 @@ describe('the add-on against the local stack', () => {
     const s = ok(addon.pushOrder(order.id));
     expect(s).toMatchObject({ structureChanged: true, sent: 3 });
     const sent = gas.fetcher.requests.slice(before);
-    expect(sent.map((r) => r.method)).toEqual(['PATCH', 'POST']);
+    expect(sent.map((r) => r.method)).toEqual(['PATCH', 'POST', 'GET']);
     expect(sent[0].headers['If-Match']).toBe('"1"');
     expect(JSON.parse(sent[0].body!)).toEqual({ sizes: ['S', 'M', 'L', 'XL'], colors: ['NAVY', 'RED', 'BLACK'] });
     const server = await getOrder(order.id);
@@ -467,7 +477,8 @@ describe('the add-on against the local stack', () => {
     expect(released).toMatchObject({ state: 'Released', editable: false });
     expect((await getOrder(order.id)).state).toBe('Released');
     expect(sheet.protections.length).toBe(1);
-    expect(sheet.protections[0].unprotected).toEqual([]);
+    // Only the planner's own columns right of the add-on's block stay free of the warning.
+    expect(sheet.protections[0].unprotected.map((r) => r.col)).toEqual([10]);
     expect(String(sheet.valueAt(sheet.find(LABEL.state)!.row, 2))).toBe('Released');
     // After release an edit is an amendment that needs a reason (issue 14): refused in words, kept on the sheet.
     typeAt(sheet, 'NAVY', 'S', 101);
@@ -537,7 +548,7 @@ describe('the add-on against the local stack', () => {
     expect(s.sent).toBe(20_000);
     expect(sheet.stats.reads - before.reads).toBe(1);
     expect(sheet.stats.writes - before.writes).toBe(1);
-    expect(gas.fetcher.requests.length - requestsBefore).toBe(1);
+    expect(gas.fetcher.requests.length - requestsBefore).toBe(2); // the edits, then the materials
     const server = await getOrder(order.id);
     expect(server.total).toBe(colors.reduce((t, _, r) => t + sizes.reduce((u, _s, c) => u + 2 + ((r + c) % 5), 0), 0));
     expect(valueAt(sheet, 'C199', 'Z099')).toBe(2 + ((199 + 99) % 5));
@@ -554,7 +565,7 @@ describe('the add-on against the local stack', () => {
     const sheet = gas.book.sheet(opened.sheetName);
     const mat = sheet.find(LABEL.materials)!;
     expect(String(sheet.valueAt(mat.row, 2))).toMatch(/Up to date/);
-    expect(sheet.valueAt(mat.row + 2, 1)).toBe('FAB-JERSEY');
+    expect(sheet.valueAt(sheet.find(LABEL.materialLines)!.row + 1, 1)).toBe('FAB-JERSEY');
     const bom = [
       { material: 'FAB-JERSEY', uom: 'm', consumption: 1.5, wastagePct: 5, variants: 'match', purchaseMultiple: 50 },
     ];

@@ -9,9 +9,15 @@ import type { FakeGas } from './services.js';
 export type AddonGlobals = ServerApi & {
   onOpen(e?: unknown): void;
   onInstall(e?: unknown): void;
+  /** The simple trigger: `e.range` is the edited range (a fake one, passed as is). */
+  onEdit(e: { range: unknown; [k: string]: unknown }): void;
+  pushActiveSheet(): void;
+  refreshActiveSheet(): void;
   showSidebar(): void;
   showSettings(): void;
 };
+
+const TRIGGERS = new Set(['onEdit']);
 
 export function loadBundle(distDir: string, gas: FakeGas): AddonGlobals {
   const code = readFileSync(path.join(distDir, 'Code.js'), 'utf8');
@@ -34,7 +40,9 @@ export function loadBundle(distDir: string, gas: FakeGas): AddonGlobals {
       const fn = (context as Record<string, unknown>)[name];
       if (typeof fn !== 'function') throw new Error(`Code.js declares no global function ${name}`);
       return (...args: unknown[]) => {
-        const out = (fn as (...a: unknown[]) => unknown)(...JSON.parse(JSON.stringify(args)));
+        // A trigger's event holds live objects (e.range); what the sidebar sends is plain data.
+        const given = TRIGGERS.has(name) ? args : JSON.parse(JSON.stringify(args));
+        const out = (fn as (...a: unknown[]) => unknown)(...given);
         return out === undefined ? undefined : JSON.parse(JSON.stringify(out));
       };
     },

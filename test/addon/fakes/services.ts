@@ -129,6 +129,33 @@ export class FakeCache implements GCache {
   }
 }
 
+/** Utilities.formatDate for the patterns the add-on uses (yyyy, MM, dd, HH, mm, ss), by Intl. */
+export function formatDate(date: Date, timeZone: string, format: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  const map: Record<string, string> = {
+    yyyy: parts.year,
+    MM: parts.month,
+    dd: parts.day,
+    HH: parts.hour,
+    mm: parts.minute,
+    ss: parts.second,
+  };
+  return format.replace(/yyyy|MM|dd|HH|mm|ss/g, (k) => map[k]);
+}
+
 export interface FakeGas extends GasServices {
   book: FakeSpreadsheet;
   ui: FakeUi;
@@ -173,28 +200,6 @@ export function fakeGas(opts: { token: string; email: string; distDir?: string }
     Session: { getActiveUser: () => ({ getEmail: () => identity.email }) },
     Utilities: { getUuid: () => randomUUID(), formatDate },
   };
-}
-
-/** Utilities.formatDate for the patterns the add-on uses (yyyy, MM, dd, HH, mm), through Intl. */
-export function formatDate(date: Date, timeZone: string, format: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
-  const part = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  const map: Record<string, string> = {
-    yyyy: part('year'),
-    MM: part('month'),
-    dd: part('day'),
-    HH: part('hour'),
-    mm: part('minute'),
-  };
-  return format.replace(/yyyy|MM|dd|HH|mm/g, (t) => map[t]);
 }
 
 /**

@@ -96,6 +96,35 @@ export class FakeRange implements GRange {
     return this.each(formats, 'formats', (cell, v) => (cell.fmt = v));
   }
 
+  clear(): GRange {
+    this.sheet.stats.formatCalls++;
+    for (let i = 0; i < this.numRows; i++)
+      for (let j = 0; j < this.numCols; j++) {
+        const c = this.sheet.cell(this.row + i, this.col + j);
+        if (!c) continue;
+        c.v = '';
+        c.formula = undefined;
+        c.fmt = undefined;
+        c.bg = undefined;
+        c.weight = undefined;
+      }
+    return this;
+  }
+
+  clearNote(): GRange {
+    this.sheet.stats.formatCalls++;
+    for (let i = 0; i < this.numRows; i++)
+      for (let j = 0; j < this.numCols; j++) {
+        const c = this.sheet.cell(this.row + i, this.col + j);
+        if (c) c.note = undefined;
+      }
+    return this;
+  }
+
+  getSheet(): GSheet {
+    return this.sheet;
+  }
+
   getRow(): number {
     return this.row;
   }
@@ -132,7 +161,7 @@ export class FakeProtection implements GProtection {
   }
 
   setUnprotectedRanges(ranges: GRange[]): GProtection {
-    this.unprotected = ranges as FakeRange[];
+    this.unprotected = ranges as unknown as FakeRange[];
     return this;
   }
 
@@ -152,6 +181,10 @@ export class FakeSheet implements GSheet {
   maxCols = 26;
   hidden = false;
   protections: FakeProtection[] = [];
+  frozenRows = 0;
+  frozenCols = 0;
+  /** Pixel widths set by the script (1-based column -> px); unset columns are Sheets' default 100. */
+  widths = new Map<number, number>();
   stats = { reads: 0, writes: 0, cellsWritten: 0, formatCalls: 0 };
 
   constructor(
@@ -274,6 +307,26 @@ export class FakeSheet implements GSheet {
     return this;
   }
 
+  setFrozenRows(rows: number): void {
+    this.stats.formatCalls++;
+    this.frozenRows = rows;
+  }
+
+  setFrozenColumns(columns: number): void {
+    this.stats.formatCalls++;
+    this.frozenCols = columns;
+  }
+
+  setColumnWidths(startColumn: number, numColumns: number, width: number): GSheet {
+    this.stats.formatCalls++;
+    for (let c = startColumn; c < startColumn + numColumns; c++) this.widths.set(c, width);
+    return this;
+  }
+
+  columnWidth(col: number): number {
+    return this.widths.get(col) ?? 100;
+  }
+
   hideSheet(): GSheet {
     this.hidden = true;
     return this;
@@ -321,6 +374,34 @@ export class FakeSheet implements GSheet {
   formatAt(row: number, col: number): string | undefined {
     return this.cell(row, col)?.fmt;
   }
+
+  weightAt(row: number, col: number): string | undefined {
+    return this.cell(row, col)?.weight;
+  }
+
+  /** The formula of a cell, if it holds one (what Sheets shows in the formula bar). */
+  formulaAt(row: number, col: number): string | undefined {
+    return this.cell(row, col)?.formula;
+  }
+
+  /** What the planner sees in a cell: its value formatted by its number format. */
+  displayAt(row: number, col: number): string {
+    return displayValue(this.valueAt(row, col), this.formatAt(row, col));
+  }
+}
+
+/** A value as Sheets shows it under the number formats the add-on uses ('@', '#,##0', '#,##0.00'). */
+export function displayValue(v: CellValue, fmt: string | undefined): string {
+  if (typeof v !== 'number') return v instanceof Date ? v.toISOString() : String(v);
+  if (fmt === '@') return String(v);
+  if (fmt === '0.0###')
+    return v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 4, useGrouping: false });
+  const m = /^#,##0(?:\.(0+))?$/.exec(fmt ?? '');
+  if (m) {
+    const digits = m[1]?.length ?? 0;
+    return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+  return String(v);
 }
 
 export class FakeMenu implements GMenu {
@@ -393,8 +474,8 @@ export class FakeSpreadsheet implements GSpreadsheet {
   toasts: string[] = [];
   /** The selected range (null: none). */
   selection: FakeRange | null = null;
-  /** File > Settings > Time zone: a factory's, not UTC, so conversions show. */
-  timeZone = 'Asia/Dhaka';
+  /** File > Settings > Time zone (the add-on shows times in it); tests that need another zone set it. */
+  timeZone = 'UTC';
   private nextId = 1;
 
   constructor() {
@@ -433,16 +514,16 @@ export class FakeSpreadsheet implements GSpreadsheet {
     if (this.active.name === name) this.active = this.sheets[0];
   }
 
+  getSpreadsheetTimeZone(): string {
+    return this.timeZone;
+  }
+
   toast(msg: string): void {
     this.toasts.push(msg);
   }
 
   getActiveRange(): GRange | null {
     return this.selection && this.selection.sheet === this.active ? this.selection : null;
-  }
-
-  getSpreadsheetTimeZone(): string {
-    return this.timeZone;
   }
 
   /** What a user selecting cells does (1-based). */
