@@ -72,7 +72,7 @@ interface Measure {
 
 export async function addonCost(ctx: StackContext): Promise<SectionResult> {
   const t0 = performance.now();
-  const title = '8. Add-on cost in Apps Script terms: Sheets and UrlFetch calls per action, and its own time';
+  const title = '10. Add-on cost in Apps Script terms: Sheets and UrlFetch calls per action, and its own time';
   const L = ctx.cfg.large;
   // A small order and the large one: the counts must be the same for both.
   const sizes = [

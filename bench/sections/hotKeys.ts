@@ -442,7 +442,7 @@ export async function hotKeys(ctx: StackContext): Promise<SectionResult> {
     if (errors.length) summary.unexpectedAnswers = errors.slice(0, 20);
     return {
       id: 'hotKeys',
-      title: '8. Hot partition keys (the 100x mix replayed)',
+      title: '9. Hot partition keys (the 100x mix replayed)',
       ok: true,
       durationMs: performance.now() - t0,
       rows,
