@@ -122,9 +122,26 @@ export async function startDynamoLocal(opts: { port: number; dbPath: string | nu
 async function addMissingIndexes(client: DynamoDBClient, tableName: string): Promise<void> {
   const wanted = createTableRequest(tableName);
   const table = await client.send(new DescribeTableCommand({ TableName: tableName }));
-  const present = new Set((table.Table?.GlobalSecondaryIndexes ?? []).map((ix) => ix.IndexName));
+  const existing = new Map((table.Table?.GlobalSecondaryIndexes ?? []).map((ix) => [ix.IndexName, ix]));
   for (const ix of wanted.GlobalSecondaryIndexes) {
-    if (present.has(ix.IndexName)) continue;
+    const had = existing.get(ix.IndexName);
+    if (had) {
+      // An index kept from an older layout (other keys or projection) cannot be changed in place:
+      // say so instead of answering lists wrongly (docs/scale.md, "The local stack").
+      const keysOf = (k: { AttributeName?: string; KeyType?: string }[] | undefined) =>
+        (k ?? []).map((x) => `${x.AttributeName}:${x.KeyType}`).join(',');
+      const projectionOf = (p: { ProjectionType?: string; NonKeyAttributes?: string[] } | undefined) =>
+        `${p?.ProjectionType}:${[...(p?.NonKeyAttributes ?? [])].sort().join(',')}`;
+      if (
+        keysOf(had.KeySchema) !== keysOf(ix.KeySchema) ||
+        projectionOf(had.Projection) !== projectionOf(ix.Projection)
+      )
+        throw new LocalStackError(
+          `the table ${tableName} in DATA_DIR has the index ${ix.IndexName} of an older layout; ` +
+            'start on a fresh DATA_DIR (move the old one away), or DATA_DIR=:memory: to keep nothing',
+        );
+      continue;
+    }
     const names = new Set(ix.KeySchema.map((k) => k.AttributeName));
     await client.send(
       new UpdateTableCommand({
