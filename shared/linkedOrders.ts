@@ -7,7 +7,12 @@ import { shiftMilestones } from './milestones.js';
 import { ConflictError, IllegalTransitionError } from './errors.js';
 import { emptyMatrix, matrixTotal, reshape } from './matrix.js';
 import { createdEntry, FINAL_STATES, type OrderTransition } from './productionOrder.js';
-import { MAX_PRODUCTION_ORDERS_PER_SALES_ORDER, type SalesOrder, type SalesOrderChange } from './salesOrder.js';
+import {
+  MAX_PRODUCTION_ORDERS_PER_SALES_ORDER,
+  type SalesOrder,
+  type SalesOrderChange,
+  withProductionOrder,
+} from './salesOrder.js';
 import { collect } from './schemas/core.js';
 import { OrderSplit } from './schemas/productionOrder.js';
 import type { Actor, HistoryEntry, Matrix, OrderState, ProductionOrder } from './types.js';
@@ -299,23 +304,5 @@ export function linkToSalesOrder(
       { count: so.productionOrderIds.length },
     );
   }
-  const next: SalesOrder = {
-    ...so,
-    productionOrderIds: [...so.productionOrderIds, orderId],
-    version: so.version + 1,
-    updatedAt: now,
-    updatedBy: actor.id,
-  };
-  return {
-    salesOrder: next,
-    history: {
-      at: now,
-      actor: actor.id,
-      action: 'productionOrder',
-      from: so.state,
-      to: so.state,
-      version: next.version,
-      details: { productionOrderId: orderId, ...link },
-    },
-  };
+  return withProductionOrder(so, orderId, link, actor, now);
 }

@@ -283,6 +283,20 @@ export function linkProductionOrder(
   actor: Actor,
   now: string,
 ): SalesOrderChange {
+  return withProductionOrder(so, orderId, { total: plan.total, heldBefore: plan.heldBefore }, actor, now);
+}
+
+/**
+ * The sales order listing one more production order (version + 1) and the history entry saying so,
+ * with `details` beside the order's id: what every way of adding a production order shares.
+ */
+export function withProductionOrder(
+  so: SalesOrder,
+  orderId: string,
+  details: Record<string, unknown>,
+  actor: Actor,
+  now: string,
+): SalesOrderChange {
   const next: SalesOrder = {
     ...so,
     productionOrderIds: [...so.productionOrderIds, orderId],
@@ -299,7 +313,7 @@ export function linkProductionOrder(
       from: so.state,
       to: so.state,
       version: next.version,
-      details: { productionOrderId: orderId, total: plan.total, heldBefore: plan.heldBefore },
+      details: { productionOrderId: orderId, ...details },
     },
   };
 }
