@@ -64,6 +64,20 @@ export const ORDER_COMMAND_WORDS: Readonly<Record<OrderCommand, ActionWords>> = 
   },
 };
 
+/**
+ * After release (issue 14) the plan still moves, each time with a reason: an amendment of the
+ * quantities (a push of a Released or InProgress order's sheet), a re-promised delivery date.
+ */
+export const AFTER_RELEASE_WORDS = {
+  amend: {
+    label: 'Push amendment',
+    doing: 'Amending',
+    done: 'amended',
+    reasonPrompt: 'Why are the quantities amended after release? (kept in the order history)',
+    note: 'Released: a quantity change is an amendment (a reason, never below what is batched).',
+  },
+} as const;
+
 /** Order commands in the sidebar's order. */
 export const ORDER_COMMANDS = Object.keys(ORDER_COMMAND_WORDS) as OrderCommand[];
 

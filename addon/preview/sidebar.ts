@@ -66,6 +66,7 @@ function draft(over: Partial<OrderPanel> = {}): OrderPanel {
     deliveryDate: '2027-03-01',
     customer: 'Nordic Outfitters',
     editable: true,
+    amendment: false,
     actions: ['plan', 'cancel'],
     batches: [],
     progress: { batched: 0, produced: 0, rejected: 0, missing: 0 },
@@ -90,7 +91,8 @@ const inProgress = draft({
   state: 'InProgress',
   version: 11,
   total: 1600,
-  editable: false,
+  editable: true,
+  amendment: true,
   actions: ['complete', 'shortClose'],
   batches: [
     batch('B-0131-01', 'Finished', 400, 394),

@@ -5,7 +5,13 @@
 // to the control that caused them, confirmations inside the sidebar, progress with counts.
 import { isInProduction, type BatchAction } from '../../shared/batches.js';
 import { ORDER_STATES, type OrderState } from '../../shared/types.js';
-import { BATCH_ACTION_WORDS, ORDER_COMMAND_WORDS, stateWord, type OrderCommand } from '../../shared/vocabulary.js';
+import {
+  AFTER_RELEASE_WORDS,
+  BATCH_ACTION_WORDS,
+  ORDER_COMMAND_WORDS,
+  stateWord,
+  type OrderCommand,
+} from '../../shared/vocabulary.js';
 import { batchAvailability, orderAvailability, pushAvailability } from '../src/availability.js';
 import { inspectionWords, planWords } from '../src/layout.js';
 import { toleranceWords } from '../src/messages.js';
@@ -197,6 +203,7 @@ function renderCurrent(p: OrderPanel | null): void {
   if (p.editable) void loadPending(p.orderId);
   $('reason-box').hidden = true;
   pendingFinish = null;
+  pendingPush = false;
   if (inspecting && !p.batches.some((b) => b.id === inspecting)) closeInspect();
 
   const rows = $('batches');
@@ -250,12 +257,14 @@ function renderPush(): void {
   if (!current) return;
   const b = $('push') as HTMLButtonElement;
   const n = pending;
-  b.textContent = n === null ? 'Push changes' : n === 0 ? 'Push' : `Push ${fmt(n)} change${n === 1 ? '' : 's'}`;
+  const changes = n ? `${fmt(n)} change${n === 1 ? '' : 's'}` : '';
+  if (current.amendment) b.textContent = `${AFTER_RELEASE_WORDS.amend.label}${changes ? `: ${changes}` : ''}`;
+  else b.textContent = n === null ? 'Push changes' : n === 0 ? 'Push' : `Push ${changes}`;
   const a = pushAvailability(current.editable);
   gate(b, a.enabled, a.reason);
   const why = $('push-why');
-  why.hidden = a.enabled || !current.editable;
-  why.textContent = a.reason ?? '';
+  why.hidden = !current.editable || (a.enabled && !current.amendment);
+  why.textContent = a.reason ?? (current.amendment ? AFTER_RELEASE_WORDS.amend.note : '');
 }
 
 let counting = false;
@@ -489,6 +498,7 @@ function batchCall(action: BatchAction, batchId: string, reason?: string, anchor
       if (e.code !== 'REASON_REQUIRED' && e.code !== 'UNRECONCILED') return;
       pendingAction = null;
       pendingFinish = batchId;
+      pendingPush = false;
       $('reason-box').hidden = false;
       const why = `Why are garments of batch ${batchId} missing?`;
       $('reason-label').textContent = `${why} They are recorded as missing with it.`;
@@ -601,6 +611,7 @@ function onAction(action: OrderCommand, anchor?: Element): void {
   if (words.needsReason) {
     pendingAction = action;
     pendingFinish = null;
+    pendingPush = false;
     $('reason-box').hidden = false;
     $('reason-label').textContent = words.reasonPrompt;
     ($('reason') as HTMLInputElement).value = '';
@@ -639,7 +650,27 @@ function runAction(action: OrderCommand, reason: string | undefined, anchor?: El
   );
 }
 
+/** A push waiting for its amendment reason (Released/InProgress). */
+let pendingPush = false;
+
 function push(): void {
+  if (!current) return;
+  if (current.amendment) {
+    // After release a push is an amendment: ask why inside the sidebar, then push with the reason.
+    pendingPush = true;
+    pendingAction = null;
+    pendingFinish = null;
+    $('reason-box').hidden = false;
+    $('reason-label').textContent = AFTER_RELEASE_WORDS.amend.reasonPrompt;
+    ($('reason') as HTMLInputElement).value = '';
+    blockOf($('push')).after($('reason-box'));
+    ($('reason') as HTMLInputElement).focus();
+    return;
+  }
+  pushWith(undefined);
+}
+
+function pushWith(reason: string | undefined): void {
   if (!current) return;
   const orderId = current.orderId;
   const n = pending;
@@ -647,7 +678,7 @@ function push(): void {
   let conflicted: string | null = null;
   void act(
     label,
-    () => call('pushOrder', orderId),
+    () => (reason ? call('pushOrder', orderId, { reason }) : call('pushOrder', orderId)),
     (a: Answer<PushSummary>) => {
       renderCurrent(a.data.panel);
       if (a.data.conflicts) conflicted = a.notice ?? `${a.data.conflicts} conflict(s): see the list below.`;
@@ -822,15 +853,19 @@ function init(): void {
     }
     const a = pendingAction;
     const finishing = pendingFinish;
+    const pushing = pendingPush;
     pendingAction = null;
     pendingFinish = null;
+    pendingPush = false;
     $('reason-box').hidden = true;
-    if (finishing) batchCall('finish', finishing, reason);
+    if (pushing) pushWith(reason);
+    else if (finishing) batchCall('finish', finishing, reason);
     else if (a) runAction(a, reason);
   });
   $('i-ok').addEventListener('click', recordInspection);
   $('i-cancel').addEventListener('click', closeInspect);
   $('reason-cancel').addEventListener('click', () => {
+    pendingPush = false;
     pendingAction = null;
     pendingFinish = null;
     $('reason-box').hidden = true;

@@ -167,6 +167,8 @@ export interface OrderQuery {
 export interface MatrixEditsBody {
   baseVersion: number;
   edits: { color: string; size: string; from: number; to: number }[];
+  /** Required on a Released or InProgress order (an amendment). */
+  reason?: string;
 }
 
 export interface OrderPatchBody {

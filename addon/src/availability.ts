@@ -6,7 +6,8 @@
 // the state offers but a gate refuses is shown disabled with the reason; one the state does not
 // offer is not shown. Unknown facts (a tech pack not read) never disable anything. Pure.
 import { batchActionsFrom, isInProduction, type BatchAction, type BatchState } from '../../shared/batches.js';
-import { toleranceBounds } from '../../shared/productionOrder.js';
+import { isAmendable } from '../../shared/amend.js';
+import { isEditableState, toleranceBounds } from '../../shared/productionOrder.js';
 import type { OrderState, TechPackState } from '../../shared/types.js';
 import { ORDER_COMMAND_WORDS, orderCommandsFrom, stateWord, type OrderCommand } from '../../shared/vocabulary.js';
 
@@ -108,4 +109,17 @@ export function batchAvailability(b: { state: BatchState }, orderState: OrderSta
 export function pushAvailability(editable: boolean): Availability<'push'> {
   if (!editable) return { action: 'push', enabled: false, reason: 'The quantities are frozen in this state.' };
   return { action: 'push', enabled: true };
+}
+
+/**
+ * Whether the order's quantities can change from the sheet: freely in Draft/Planned, as an amendment
+ * (a reason, never below batched) in Released/InProgress; frozen once Completed or Cancelled.
+ */
+export function quantitiesOpen(state: OrderState): boolean {
+  return isEditableState(state) || isAmendable(state);
+}
+
+/** A push of this order's quantities is an amendment: it asks for a reason first. */
+export function pushNeedsReason(state: OrderState): boolean {
+  return isAmendable(state);
 }

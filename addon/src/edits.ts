@@ -11,7 +11,7 @@ import { a1, COLOR, parseOrderSheet, qtyFormat, type ParsedSheet } from './layou
 import type { Matrix } from './model.js';
 import { readSheet } from './sheets.js';
 import { StateStore } from './state.js';
-import { isEditableState } from '../../shared/productionOrder.js';
+import { quantitiesOpen } from './availability.js';
 
 /** The part of Apps Script's edit event the trigger reads (`e.range`: the edited cells). */
 export interface EditEvent {
@@ -142,7 +142,7 @@ export function markEdit(ss: GSpreadsheet, e: EditEvent | undefined): SheetChang
   if (!range) return null;
   const sheet = range.getSheet();
   const rec = new StateStore(ss).get(sheet.getSheetId());
-  if (!rec || !isEditableState(rec.snap.state)) return null;
+  if (!rec || !quantitiesOpen(rec.snap.state)) return null;
   const parsed = parseOrderSheet(readSheet(sheet));
   if (parsed.orderId !== rec.snap.id) return null;
   const box = quantityBox(parsed);

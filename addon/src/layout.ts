@@ -7,6 +7,7 @@
 // columns), the batch rows and the material lines.
 import type { CellValue } from './gas.js';
 import { isInProduction } from '../../shared/batches.js';
+import { isAmendable } from '../../shared/amend.js';
 import { isEditableState } from '../../shared/productionOrder.js';
 import { stateWord } from '../../shared/vocabulary.js';
 import { toleranceWords } from './messages.js';
@@ -225,6 +226,9 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   const when = input.when ?? utcWhen;
   const m = snap.matrix;
   const editable = isEditableState(snap.state);
+  /** Released/InProgress: the quantities (not the codes) change as an amendment, with a reason. */
+  const amendable = isAmendable(snap.state);
+  const qtyOpen = editable || amendable;
   const width = Math.max(m.sizes.length + 2, 9);
 
   const values: (string | number)[][] = [];
@@ -288,7 +292,10 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   notes[cornerRow - 1][0] = editable
     ? 'Type quantities into the white cells: each change turns blue until it is pushed (Extensions > GarmentFlow ' +
       'Production > Push changes). New size: insert a column before Total. New color: insert a row above Total.'
-    : `This order is ${state}: its quantities are frozen.`;
+    : amendable
+      ? `This order is ${state}: a quantity typed into the white cells is an amendment. Push asks for a reason, ` +
+        'and no cell may go below what is already batched. Sizes and colors stay as they are.'
+      : `This order is ${state}: its quantities are frozen.`;
   const firstQtyRow = cornerRow + 1;
   const firstQtyCol = FIRST_QTY_COL;
   const lastQtyCol = firstQtyCol + m.sizes.length - 1;
@@ -308,7 +315,7 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     });
     const totalFormula = m.sizes.length ? `=SUM(${a1(rowNo, firstQtyCol)}:${a1(rowNo, lastQtyCol)})` : 0;
     push([color, ...qty, totalFormula], {
-      bgs: [codeBg, ...m.sizes.map(() => (editable ? COLOR.editable : COLOR.locked)), COLOR.locked],
+      bgs: [codeBg, ...m.sizes.map(() => (qtyOpen ? COLOR.editable : COLOR.locked)), COLOR.locked],
       formats: [FORMAT.text, ...qty.map(qtyFormat), FORMAT.number],
     });
     const ri = values.length - 1;
@@ -439,8 +446,8 @@ export function renderOrderSheet(input: RenderInput): Rendered {
 
   const quantities: Block = { row: firstQtyRow, col: firstQtyCol, numRows: m.colors.length, numCols: m.sizes.length };
   const editableBlocks: Block[] = [];
+  if (qtyOpen && m.colors.length && m.sizes.length) editableBlocks.push(quantities);
   if (editable) {
-    if (m.colors.length && m.sizes.length) editableBlocks.push(quantities);
     if (m.sizes.length) editableBlocks.push({ row: cornerRow, col: firstQtyCol, numRows: 1, numCols: m.sizes.length });
     if (m.colors.length) editableBlocks.push({ row: firstQtyRow, col: 1, numRows: m.colors.length, numCols: 1 });
   }

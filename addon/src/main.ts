@@ -16,6 +16,7 @@ import type {
   OrderPanel,
   Outcome,
   PendingChanges,
+  PushOptions,
   PushSummary,
   RatioFillRequest,
   ServerApi,
@@ -179,11 +180,11 @@ export function refreshOrder(orderId: string, discard: boolean): Outcome<OrderPa
   return panelRun('refresh', (s) => s.refreshOrder(orderId, discard === true));
 }
 
-export function pushOrder(orderId: string): Outcome<PushSummary> {
+export function pushOrder(orderId: string, options?: PushOptions): Outcome<PushSummary> {
   return run<PushSummary>(
     'push',
     (s) => {
-      const r = s.pushOrder(orderId);
+      const r = s.pushOrder(orderId, options);
       return { data: r.summary, notice: r.notice };
     },
     true,

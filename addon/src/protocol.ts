@@ -59,7 +59,10 @@ export interface OrderPanel {
   total: number;
   deliveryDate: string | null;
   customer: string | null;
+  /** The quantities can change from the sheet (Draft/Planned; Released/InProgress as an amendment). */
   editable: boolean;
+  /** Released/InProgress: a push is an amendment and asks for a reason (never below batched). */
+  amendment: boolean;
   /** What the order offers now, in the sidebar's order (shared/vocabulary.ts orderCommandsFrom). */
   actions: OrderCommand[];
   batches: BatchRow[];
@@ -134,6 +137,11 @@ export interface SettingsView {
   email: string;
 }
 
+/** A push of a Released/InProgress order (an amendment) carries the reason. */
+export interface PushOptions {
+  reason?: string;
+}
+
 export interface TransitionOptions {
   reason?: string;
 }
@@ -174,7 +182,7 @@ export interface ServerApi {
   openOrder(orderId: string, techPackId?: string): Outcome<OrderPanel>;
   createOrder(input: { techPackId: string; deliveryDate?: string }): Outcome<OrderPanel>;
   refreshOrder(orderId: string, discard: boolean): Outcome<OrderPanel>;
-  pushOrder(orderId: string): Outcome<PushSummary>;
+  pushOrder(orderId: string, options?: PushOptions): Outcome<PushSummary>;
   transitionOrder(orderId: string, action: string, options: TransitionOptions): Outcome<OrderPanel>;
   generateBatches(orderId: string): Outcome<OrderPanel>;
   startBatch(orderId: string, batchId: string): Outcome<OrderPanel>;

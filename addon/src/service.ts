@@ -3,6 +3,7 @@
 import { ApiClient, ApiError, urlFetchTransport, type Transport } from './api.js';
 import { composeView, readConflictDetails, type ConflictDetails } from './conflicts.js';
 import { cellKey, diffSheet, pendingCount, type CellEdit, type SheetDiff } from './diff.js';
+import { pushNeedsReason, quantitiesOpen } from './availability.js';
 import { sheetChanges } from './edits.js';
 import type { GasServices, GSheet, GSpreadsheet } from './gas.js';
 import {
@@ -54,6 +55,7 @@ import type {
   OrderListQuery,
   OrderPanel,
   PendingChanges,
+  PushOptions,
   PushSummary,
   RatioFillRequest,
   SettingsView,
@@ -266,7 +268,8 @@ export class AddonService {
       total: snap.total,
       deliveryDate: snap.deliveryDate,
       customer: snap.customer,
-      editable: isEditable(snap.state),
+      editable: quantitiesOpen(snap.state),
+      amendment: pushNeedsReason(snap.state),
       actions: orderCommandsFrom(snap.state),
       batches: snap.batches ?? [],
       progress: { ...snap.progress, missing: snap.progress.missing ?? 0 },
@@ -312,7 +315,7 @@ export class AddonService {
     return {
       ...changes,
       sheetName: found.sheet.getName(),
-      editable: isEditable(found.snap.state),
+      editable: quantitiesOpen(found.snap.state),
       conflicts: (found.snap as Snap).conflicts?.length ?? 0,
     };
   }
@@ -506,7 +509,7 @@ export class AddonService {
     d: SheetDiff | null,
     status: string,
   ): { panel: OrderPanel; notice?: string } {
-    const unsent = d && isEditable(snap.state) ? [...d.edits] : [];
+    const unsent = d && quantitiesOpen(snap.state) ? [...d.edits] : [];
     const carried = d ? this.unresolved(sheet, snap, unsent) : [];
     const view = composeView({
       server: snap.matrix,
@@ -632,7 +635,7 @@ export class AddonService {
   }
 
   private editableDiff(sheet: GSheet, snap: OrderSnapshot): SheetDiff {
-    if (!isEditable(snap.state)) {
+    if (!quantitiesOpen(snap.state)) {
       const editable = EDITABLE_STATES.map(stateWord).join(' or ');
       throw new UserError(
         'NOT_EDITABLE',
@@ -708,18 +711,18 @@ export class AddonService {
 
   // ---- push --------------------------------------------------------------------------------------
 
-  pushOrder(orderId: string): { summary: PushSummary; notice?: string } {
+  pushOrder(orderId: string, options?: PushOptions): { summary: PushSummary; notice?: string } {
     const lock = this.g.LockService.getDocumentLock();
     if (!lock.tryLock(20_000))
       throw new UserError('BUSY', 'Another push is running in this spreadsheet: try again in a few seconds.');
     try {
-      return this.pushLocked(orderId);
+      return this.pushLocked(orderId, options?.reason?.trim() || undefined);
     } finally {
       lock.releaseLock();
     }
   }
 
-  private pushLocked(orderId: string): { summary: PushSummary; notice?: string } {
+  private pushLocked(orderId: string, reason: string | undefined): { summary: PushSummary; notice?: string } {
     const { sheet, snap: old } = this.orderSheet(orderId);
     const d = this.diffOf(sheet, old); // the one range read
     if (d.problems.length) {
@@ -754,6 +757,14 @@ export class AddonService {
           : 'Nothing to push: the sheet matches the order.',
       };
     }
+    const amending = pushNeedsReason(old.state);
+    if (amending && cells.length && !d.structureChanged && !reason)
+      throw new UserError(
+        'REASON_REQUIRED',
+        `Order ${orderId} is ${stateWord(old.state)}: changing its quantities is an amendment. ` +
+          'Give the reason (it is kept in the order history), then push.',
+        { pending: cells.length },
+      );
     this.toast(`Pushing ${plural(cells.length, 'change')}${d.structureChanged ? ' and new sizes/colors' : ''}…`);
     let order: ProductionOrder | null = null;
     let baseVersion = old.version;
@@ -772,8 +783,9 @@ export class AddonService {
     let conflict: ConflictDetails | null = null;
     if (cells.length) {
       try {
-        order = api.matrixEdits(orderId, { baseVersion, edits: cells });
+        order = api.matrixEdits(orderId, { baseVersion, edits: cells, ...(amending && reason ? { reason } : {}) });
       } catch (e) {
+        if (e instanceof ApiError && e.code === 'BELOW_BATCHED') throw belowBatched(e, old.matrix);
         if (!(e instanceof ApiError && e.code === 'EDIT_CONFLICT')) throw e;
         conflict = readConflictDetails(e.details);
       }
@@ -921,7 +933,7 @@ export class AddonService {
       const why = `A reason is needed to ${words.verb} an order; it is kept in its history.`;
       throw new UserError('REASON_REQUIRED', `${words.reasonPrompt} ${why}`);
     }
-    if (isEditable(old.state) && action !== 'cancel') {
+    if (quantitiesOpen(old.state) && action !== 'cancel') {
       const d = this.diffOf(sheet, old);
       const n = pendingCount(d);
       if (n > 0)
@@ -1109,7 +1121,7 @@ export class AddonService {
       throw e;
     }
     const fresh = this.pull(orderId);
-    const d = isEditable(old.state) ? this.diffOf(sheet, old) : null;
+    const d = quantitiesOpen(old.state) ? this.diffOf(sheet, old) : null;
     const word = inspection.result === 'pass' ? 'PASSED' : 'FAILED';
     const status = `Inspection of batch ${batchId} recorded: ${word}.`;
     let panel: OrderPanel;
@@ -1127,7 +1139,7 @@ export class AddonService {
 
   refreshMaterials(orderId: string): { panel: OrderPanel; notice?: string } {
     const { sheet, snap: old } = this.orderSheet(orderId);
-    const d = isEditable(old.state) ? this.diffOf(sheet, old) : null;
+    const d = quantitiesOpen(old.state) ? this.diffOf(sheet, old) : null;
     if (d?.structureChanged)
       throw new UserError('UNPUSHED_CHANGES', 'Push your new sizes/colors before refreshing the materials.');
     try {
@@ -1175,6 +1187,33 @@ function placeOf(m: Matrix, r: Rendered, c: { color: string; size: string }): Pi
   const row = r.quantities.row + m.colors.indexOf(c.color);
   const col = r.quantities.col + m.sizes.indexOf(c.size);
   return { row, col, ref: a1(row, col) };
+}
+
+/**
+ * A refused amendment (409 BELOW_BATCHED, nothing applied): names each cell where the sheet has it
+ * (A1) with its batched quantity. The sheet keeps the planner's values (blue) to correct and push.
+ */
+function belowBatched(e: ApiError, m: Matrix): UserError {
+  const raw = (e.details as { cells?: unknown } | undefined)?.cells;
+  const cells = (Array.isArray(raw) ? raw : []).filter(
+    (c): c is { color: string; size: string; batched: number; requested?: number } =>
+      !!c && typeof c.color === 'string' && typeof c.size === 'string' && typeof c.batched === 'number',
+  );
+  if (!cells.length) return new UserError('BELOW_BATCHED', friendlyApiError(e).message, e.details);
+  const shown = cells
+    .slice(0, 5)
+    .map((c) => {
+      const asked = typeof c.requested === 'number' ? `, you asked ${c.requested.toLocaleString('en-US')}` : '';
+      return `${quantityA1(m, c.color, c.size)} (${c.color}/${c.size}) has ${c.batched.toLocaleString('en-US')} batched${asked}`;
+    })
+    .join('; ');
+  const more = cells.length > 5 ? ` and ${cells.length - 5} more` : '';
+  return new UserError(
+    'BELOW_BATCHED',
+    `Nothing was sent: ${plural(cells.length, 'cell')} would go below what is already batched: ${shown}${more}. ` +
+      'Keep each at least at its batched quantity (or cancel Planned batches first), then push again.',
+    { cells },
+  );
 }
 
 /** Where the bad cells are once the sheet is rewritten from `matrix` ("C8, D9"). */

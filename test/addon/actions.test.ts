@@ -61,7 +61,12 @@ describe("the add-on's moves are the shared machine's", () => {
       const o = order({ state, deliveryDate: '2027-03-01' });
       const panel = service.panel(snap({ state }), 'sheet');
       expect(panel.actions).toEqual(ORDER_COMMANDS.filter((c) => machineAllows(c, o)));
-      expect(panel.editable).toBe(startsFrom(() => applyOrderPatch(o, { deliveryDate: '2027-04-01' }, other, LATER)));
+      // Editable: a patch goes through, after release as an amendment with a reason (issue 14).
+      const free = startsFrom(() => applyOrderPatch(o, { deliveryDate: '2027-04-01' }, other, LATER));
+      const amend = { deliveryDate: '2027-04-01', reason: 'customer asked' };
+      const withReason = startsFrom(() => applyOrderPatch(o, amend, other, LATER));
+      expect(panel.editable).toBe(withReason);
+      expect(panel.amendment).toBe(withReason && !free);
     },
   );
 

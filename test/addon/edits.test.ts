@@ -84,9 +84,11 @@ describe('the onEdit trigger', () => {
     other.type(1, 1, 5);
     expect(markEdit(book, { range: other.getRange(1, 1, 1, 1) })).toBeNull();
     expect(markEdit(book, undefined)).toBeNull();
-    const released = setup('Released');
-    expect(released.edit(7, 2, 99)).toBeNull();
-    expect(released.sheet.backgroundAt(7, 2)).toBe(COLOR.locked);
+    const completed = setup('Completed');
+    expect(completed.edit(7, 2, 99)).toBeNull();
+    expect(completed.sheet.backgroundAt(7, 2)).toBe(COLOR.locked);
+    // Released: a quantity edit is an amendment, marked pending like any other.
+    expect(setup('Released').edit(7, 2, 99)).not.toBeNull();
   });
 
   it('counts new sizes and colors as a change, from the sheet itself', () => {

@@ -54,10 +54,16 @@ describe('order sheet layout', () => {
       { row: q.row - 1, col: 2, numRows: 1, numCols: 2 },
       { row: q.row, col: 1, numRows: 1, numCols: 1 },
     ]);
+    // After release only the quantities stay open, as an amendment (issue 14); the codes are locked.
     const released = renderOrderSheet({ snap: snap({ state: 'Released' }) });
-    expect(released.editable).toEqual([]);
-    expect(released.backgrounds[released.quantities.row - 1][1]).toBe(COLOR.locked);
-    expect(released.notes[released.quantities.row - 2][0]).toContain('frozen');
+    expect(released.editable).toEqual([released.quantities]);
+    expect(released.backgrounds[released.quantities.row - 1][1]).toBe(COLOR.editable);
+    expect(released.backgrounds[released.quantities.row - 2][1]).toBe(COLOR.locked);
+    expect(released.notes[released.quantities.row - 2][0]).toContain('amendment');
+    const completed = renderOrderSheet({ snap: snap({ state: 'Completed' }) });
+    expect(completed.editable).toEqual([]);
+    expect(completed.backgrounds[completed.quantities.row - 1][1]).toBe(COLOR.locked);
+    expect(completed.notes[completed.quantities.row - 2][0]).toContain('frozen');
   });
 
   it('flags a stale materials summary and shows batches with progress', () => {

@@ -38,6 +38,7 @@ const panel = (over: Partial<OrderPanel> = {}): OrderPanel => ({
   deliveryDate: '2027-03-01',
   customer: null,
   editable: true,
+  amendment: false,
   actions: ['plan', 'cancel'],
   batches: [],
   progress: { batched: 0, produced: 0, rejected: 0, missing: 0 },

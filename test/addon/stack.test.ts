@@ -474,26 +474,62 @@ describe('the add-on against the local stack', () => {
     });
     expect(addon.transitionOrder(order.id, 'cancel', {})).toMatchObject({ ok: false, code: 'REASON_REQUIRED' });
     const released = ok(addon.transitionOrder(order.id, 'release', {}));
-    expect(released).toMatchObject({ state: 'Released', editable: false });
+    expect(released).toMatchObject({ state: 'Released', editable: true, amendment: true });
     expect((await getOrder(order.id)).state).toBe('Released');
     expect(sheet.protections.length).toBe(1);
-    // Only the planner's own columns right of the add-on's block stay free of the warning.
-    expect(sheet.protections[0].unprotected.map((r) => r.col)).toEqual([10]);
+    // The quantities (an amendment) and the planner's own columns right of the block; the codes are locked.
+    const q0 = cellOf(sheet, 'NAVY', 'S');
+    expect(sheet.protections[0].unprotected.map((r) => r.col)).toEqual([q0.col, 10]);
     expect(String(sheet.valueAt(sheet.find(LABEL.state)!.row, 2))).toBe('Released');
-    // After release an edit is an amendment that needs a reason (issue 14): refused in words, kept on the sheet.
+    // After release an edit is an amendment that needs a reason (issue 14): asked for first, kept on the sheet.
     typeAt(sheet, 'NAVY', 'S', 101);
     expect(addon.pushOrder(order.id)).toMatchObject({
       ok: false,
-      code: 'VALIDATION_FAILED',
-      message: expect.stringMatching(/Reason is required to amend a Released order/),
+      code: 'REASON_REQUIRED',
+      message: expect.stringMatching(/is Released: changing its quantities is an amendment/),
     });
     expect(valueAt(sheet, 'NAVY', 'S')).toBe(101);
+    const amended = ok(addon.pushOrder(order.id, { reason: 'customer added 1 navy S' }));
+    expect(amended).toMatchObject({ sent: 1, conflicts: 0, version: 6 });
+    const stored = await getOrder(order.id);
+    expect(q(stored, 'NAVY', 'S')).toBe(101);
     expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({
       ok: false,
       code: 'ILLEGAL_TRANSITION',
       message: expect.stringMatching(/^An order that is Released cannot be planned/),
     });
     expect(ok(addon.getActiveOrder())).toMatchObject({ orderId: order.id, state: 'Released' });
+  });
+
+  it('amends a released order with a reason, never below what is batched (named by A1)', async () => {
+    const { order } = await newOrder();
+    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const panel = ok(addon.openOrder(order.id));
+    ok(addon.transitionOrder(order.id, 'plan', {}));
+    ok(addon.transitionOrder(order.id, 'release', {}));
+    const withBatches = ok(addon.generateBatches(order.id));
+    expect(withBatches).toMatchObject({ state: 'Released', editable: true, amendment: true });
+    expect(withBatches.progress.batched).toBeGreaterThan(0);
+    const sheet = gas.book.sheet(panel.sheetName);
+    typeAt(sheet, 'NAVY', 'M', 1);
+    typeAt(sheet, 'RED', 'L', 6);
+    const refused = addon.pushOrder(order.id, { reason: 'fewer navy M' });
+    expect(refused).toMatchObject({ ok: false, code: 'BELOW_BATCHED' });
+    const { row, col } = cellOf(sheet, 'NAVY', 'M');
+    const ref = `${String.fromCharCode(64 + col)}${row}`;
+    expect((refused as { message?: string }).message).toMatch(
+      new RegExp(
+        `^Nothing was sent: 1 cell would go below what is already batched: ${ref} \\(NAVY/M\\) has \\d+ batched, you asked 1`,
+      ),
+    );
+    // Nothing applied; the planner's values stay on the sheet to correct.
+    expect(q(await getOrder(order.id), 'NAVY', 'M')).toBe(20);
+    expect(valueAt(sheet, 'NAVY', 'M')).toBe(1);
+    typeAt(sheet, 'NAVY', 'M', 25);
+    const pushed = ok(addon.pushOrder(order.id, { reason: 'more navy M and red L' }));
+    expect(pushed).toMatchObject({ sent: 2, conflicts: 0 });
+    const now = await getOrder(order.id);
+    expect([q(now, 'NAVY', 'M'), q(now, 'RED', 'L')]).toEqual([25, 6]);
   });
 
   it('creates an order for a tech pack and opens it', async () => {
