@@ -76,6 +76,24 @@ export const AFTER_RELEASE_WORDS = {
     reasonPrompt: 'Why are the quantities amended after release? (kept in the order history)',
     note: 'Released: a quantity change is an amendment (a reason, never below what is batched).',
   },
+  repromise: {
+    label: 'Re-promise delivery',
+    doing: 'Re-promising',
+    done: 're-promised',
+    reasonPrompt: 'Why does the delivery date move? (kept in the order history)',
+  },
+  /** Draft or Planned: the date changes freely, without a reason. */
+  redate: { label: 'Change delivery date', doing: 'Changing the delivery date', done: 'changed' },
+  split: {
+    label: 'Split selection…',
+    doing: 'Splitting',
+    done: 'split',
+    reasonPrompt: "Why is this quantity split off? (kept in both orders' history)",
+  },
+  backorder: {
+    label: 'Open a backorder for the shortfall',
+    done: 'opened',
+  },
 } as const;
 
 /** Order commands in the sidebar's order. */

@@ -29,6 +29,13 @@ import type {
   TechPackListItem,
 } from '../src/protocol.js';
 import { call, ServerError, type Answer } from './run.js';
+import {
+  backorderChosen,
+  initAfterRelease,
+  renderAfterRelease,
+  renderSplitGate,
+  showBackorderChoice,
+} from './afterRelease.js';
 
 /** Each batch action's server function, and the prefix of its button's id. */
 const BATCH_BUTTON: Record<BatchAction, { fn: 'startBatch' | 'finishBatch' | 'cancelBatch'; id: string }> = {
@@ -200,6 +207,7 @@ function renderCurrent(p: OrderPanel | null): void {
   renderConflicts(p);
   renderActions(p);
   renderPush();
+  renderAfterRelease(p);
   if (p.editable) void loadPending(p.orderId);
   $('reason-box').hidden = true;
   pendingFinish = null;
@@ -265,6 +273,7 @@ function renderPush(): void {
   const why = $('push-why');
   why.hidden = !current.editable || (a.enabled && !current.amendment);
   why.textContent = a.reason ?? (current.amendment ? AFTER_RELEASE_WORDS.amend.note : '');
+  renderSplitGate(current);
 }
 
 let counting = false;
@@ -499,6 +508,7 @@ function batchCall(action: BatchAction, batchId: string, reason?: string, anchor
       pendingAction = null;
       pendingFinish = batchId;
       pendingPush = false;
+      showBackorderChoice(false);
       $('reason-box').hidden = false;
       const why = `Why are garments of batch ${batchId} missing?`;
       $('reason-label').textContent = `${why} They are recorded as missing with it.`;
@@ -612,6 +622,7 @@ function onAction(action: OrderCommand, anchor?: Element): void {
     pendingAction = action;
     pendingFinish = null;
     pendingPush = false;
+    showBackorderChoice(action === 'shortClose');
     $('reason-box').hidden = false;
     $('reason-label').textContent = words.reasonPrompt;
     ($('reason') as HTMLInputElement).value = '';
@@ -622,7 +633,7 @@ function onAction(action: OrderCommand, anchor?: Element): void {
   runAction(action, undefined, anchor);
 }
 
-function runAction(action: OrderCommand, reason: string | undefined, anchor?: Element | null): void {
+function runAction(action: OrderCommand, reason: string | undefined, anchor?: Element | null, backorder = false): void {
   if (!current) return;
   const orderId = current.orderId;
   const at = anchor ?? document.getElementById(`action-${action}`);
@@ -640,7 +651,8 @@ function runAction(action: OrderCommand, reason: string | undefined, anchor?: El
   }
   void act(
     `${ORDER_COMMAND_WORDS[action].doing} ${orderId}…`,
-    () => call('transitionOrder', orderId, action, reason ? { reason } : {}),
+    () =>
+      call('transitionOrder', orderId, action, { ...(reason ? { reason } : {}), ...(backorder ? { backorder } : {}) }),
     (a) => {
       renderCurrent(a.data);
       void loadOrders(false, true);
@@ -655,19 +667,22 @@ let pendingPush = false;
 
 function push(): void {
   if (!current) return;
-  if (current.amendment) {
-    // After release a push is an amendment: ask why inside the sidebar, then push with the reason.
-    pendingPush = true;
-    pendingAction = null;
-    pendingFinish = null;
-    $('reason-box').hidden = false;
-    $('reason-label').textContent = AFTER_RELEASE_WORDS.amend.reasonPrompt;
-    ($('reason') as HTMLInputElement).value = '';
-    blockOf($('push')).after($('reason-box'));
-    ($('reason') as HTMLInputElement).focus();
-    return;
-  }
-  pushWith(undefined);
+  // After release a push is an amendment: ask why inside the sidebar, then push with the reason
+  // (with nothing counted to push, the push goes at once and says so).
+  if (current.amendment && pending !== 0) askAmendReason();
+  else pushWith(undefined);
+}
+
+function askAmendReason(): void {
+  pendingPush = true;
+  pendingAction = null;
+  pendingFinish = null;
+  showBackorderChoice(false);
+  $('reason-box').hidden = false;
+  $('reason-label').textContent = AFTER_RELEASE_WORDS.amend.reasonPrompt;
+  ($('reason') as HTMLInputElement).value = '';
+  blockOf($('push')).after($('reason-box'));
+  ($('reason') as HTMLInputElement).focus();
 }
 
 function pushWith(reason: string | undefined): void {
@@ -683,7 +698,9 @@ function pushWith(reason: string | undefined): void {
       renderCurrent(a.data.panel);
       if (a.data.conflicts) conflicted = a.notice ?? `${a.data.conflicts} conflict(s): see the list below.`;
     },
-    undefined,
+    (e) => {
+      if (e.code === 'REASON_REQUIRED' && current?.amendment) askAmendReason();
+    },
     $('push'),
   ).then(() => {
     // A push that met conflicts is not "ok": say so next to the list of cells to resolve.
@@ -815,6 +832,7 @@ function create(): void {
 // ---- wiring ----------------------------------------------------------------------------------------
 
 function init(): void {
+  initAfterRelease({ act, say, gate, renderCurrent, current: () => current, pending: () => pending });
   const sel = $('f-state') as HTMLSelectElement;
   for (const s of ORDER_STATES) sel.append(el('option', { value: s, text: stateLabel(s) }));
   $('push').addEventListener('click', push);
@@ -857,14 +875,17 @@ function init(): void {
     pendingAction = null;
     pendingFinish = null;
     pendingPush = false;
+    const backorder = a === 'shortClose' && backorderChosen();
+    showBackorderChoice(false);
     $('reason-box').hidden = true;
     if (pushing) pushWith(reason);
     else if (finishing) batchCall('finish', finishing, reason);
-    else if (a) runAction(a, reason);
+    else if (a) runAction(a, reason, undefined, backorder);
   });
   $('i-ok').addEventListener('click', recordInspection);
   $('i-cancel').addEventListener('click', closeInspect);
   $('reason-cancel').addEventListener('click', () => {
+    showBackorderChoice(false);
     pendingPush = false;
     pendingAction = null;
     pendingFinish = null;

@@ -176,6 +176,8 @@ export interface OrderPatchBody {
   colors?: string[];
   matrix?: Matrix;
   deliveryDate?: string | null;
+  /** Required to re-promise the date (or amend sizes/colors) of a Released or InProgress order. */
+  reason?: string;
 }
 
 function qs(params: Record<string, string | number | null | undefined>): string {
@@ -279,7 +281,10 @@ export class ApiClient {
     return this.send(this.req('POST', `/production-orders/${seg(id)}/matrix-edits`, body));
   }
 
-  transition(id: string, body: { action: string; reason?: string; shortClose?: boolean }): ProductionOrder {
+  transition(
+    id: string,
+    body: { action: string; reason?: string; shortClose?: boolean; backorder?: boolean },
+  ): ProductionOrder {
     return this.send(this.req('POST', `/production-orders/${seg(id)}/transitions`, body, this.idem()));
   }
 

@@ -7,7 +7,7 @@
 // offer is not shown. Unknown facts (a tech pack not read) never disable anything. Pure.
 import { batchActionsFrom, isInProduction, type BatchAction, type BatchState } from '../../shared/batches.js';
 import { isAmendable } from '../../shared/amend.js';
-import { isEditableState, toleranceBounds } from '../../shared/productionOrder.js';
+import { FINAL_STATES, isEditableState, toleranceBounds } from '../../shared/productionOrder.js';
 import type { OrderState, TechPackState } from '../../shared/types.js';
 import { ORDER_COMMAND_WORDS, orderCommandsFrom, stateWord, type OrderCommand } from '../../shared/vocabulary.js';
 
@@ -122,4 +122,52 @@ export function quantitiesOpen(state: OrderState): boolean {
 /** A push of this order's quantities is an amendment: it asks for a reason first. */
 export function pushNeedsReason(state: OrderState): boolean {
   return isAmendable(state);
+}
+
+// ---- after release (issue 14): re-promise, split, backorder ---------------------------------------
+
+/**
+ * The delivery date: changed freely in Draft/Planned, re-promised with a reason in Released/
+ * InProgress (the API keeps the first promise), final once Completed or Cancelled (null: not offered).
+ */
+export function deliveryDateAvailability(state: OrderState): { needsReason: boolean } | null {
+  if (isEditableState(state)) return { needsReason: false };
+  if (isAmendable(state)) return { needsReason: true };
+  return null;
+}
+
+/**
+ * Split the selection off into a new order: any open order (shared/linkedOrders.ts checkSplit refuses
+ * a final one), only un-batched garments move, and the sheet must match the server (push first).
+ */
+export function splitAvailability(f: {
+  state: OrderState;
+  unbatched?: number | null;
+  pending?: number | null;
+}): Availability<'split'> | null {
+  if (FINAL_STATES.includes(f.state)) return null;
+  if (f.unbatched === 0)
+    return {
+      action: 'split',
+      enabled: false,
+      reason: 'Every garment is already in a batch: nothing can be split off.',
+    };
+  if (f.pending)
+    return {
+      action: 'split',
+      enabled: false,
+      reason: `Push your ${fmt(f.pending)} unpushed change${f.pending === 1 ? '' : 's'} first.`,
+    };
+  return { action: 'split', enabled: true };
+}
+
+/** The short-close's backorder choice: only when some cell is short of its ordered quantity. */
+export function backorderAvailability(shortfall: number | null | undefined): Availability<'backorder'> {
+  if (shortfall === 0)
+    return {
+      action: 'backorder',
+      enabled: false,
+      reason: 'Every cell produced its ordered quantity: there is no shortfall to backorder.',
+    };
+  return { action: 'backorder', enabled: true };
 }

@@ -7,6 +7,7 @@ import { friendly, type Activity } from './messages.js';
 import type {
   BulkOutcome,
   ConflictChoice,
+  DeliveryDateRequest,
   InspectionForm,
   InspectionInput,
   InspectionOutcome,
@@ -21,11 +22,15 @@ import type {
   RatioFillRequest,
   ServerApi,
   SettingsView,
+  SplitOutcome,
+  SplitProposal,
+  SplitRequestInput,
   TechPackListItem,
   TransitionOptions,
 } from './protocol.js';
 import { markEdit, type EditEvent } from './edits.js';
 import { AddonService } from './service.js';
+import { pushFromMenu } from './afterRelease.js';
 import { refreshMaterialsPlan as refreshPlanSheet, type MaterialsPlanSummary } from './materialsPlanSheet.js';
 
 const MENU_TITLE_SIDEBAR = 'Open sidebar';
@@ -103,7 +108,7 @@ export function onEdit(e?: EditEvent): void {
 
 /** The menu's Push for the active order sheet, without the sidebar: the answer comes as a toast. */
 export function pushActiveSheet(): void {
-  menuRun('push', (s) => s.pushOrder(s.activeOrderId()).notice);
+  menuRun('push', (s) => pushFromMenu(s, showSidebar));
 }
 
 /** The menu's Refresh for the active order sheet (unpushed edits are kept). */
@@ -269,6 +274,18 @@ export function pasteByCodes(orderId: string): Outcome<BulkOutcome> {
   return run<BulkOutcome>('push', (s) => s.pasteByCodes(orderId), true);
 }
 
+export function changeDeliveryDate(orderId: string, request: DeliveryDateRequest): Outcome<OrderPanel> {
+  return panelRun(undefined, (s) => s.afterRelease().changeDeliveryDate(orderId, request));
+}
+
+export function proposeSplit(orderId: string): Outcome<SplitProposal> {
+  return run(undefined, (s) => s.afterRelease().proposeSplit(orderId));
+}
+
+export function splitOrder(orderId: string, request: SplitRequestInput): Outcome<SplitOutcome> {
+  return run<SplitOutcome>(undefined, (s) => s.afterRelease().splitOrder(orderId, request), true);
+}
+
 // The sidebar's contract, checked at compile time: every ServerApi function exists with this signature.
 const serverApi: ServerApi = {
   getSettings,
@@ -296,5 +313,8 @@ const serverApi: ServerApi = {
   resolveConflicts,
   ratioFill,
   pasteByCodes,
+  changeDeliveryDate,
+  proposeSplit,
+  splitOrder,
 };
 void serverApi;

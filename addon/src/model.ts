@@ -119,6 +119,11 @@ export interface OrderSnapshot
   cells?: ProgressCells;
   /** Fingerprints of what the add-on last wrote into the sheet (sheets.ts: only changed layers are rewritten). */
   written?: WrittenLayers;
+  /** After release (issue 14): the date first promised and the linked orders; absent in older records. */
+  originalDeliveryDate?: string | null;
+  splitFrom?: string | null;
+  backorderOf?: string | null;
+  backorderId?: string | null;
 }
 
 /** The order's per-cell progress, each over the order's sizes and colors (null: none yet). */
@@ -211,5 +216,9 @@ export function snapshotOf(
       rejected: order.progress?.rejected ?? null,
       missing: progress.missing ?? null,
     },
+    originalDeliveryDate: order.originalDeliveryDate ?? null,
+    splitFrom: order.splitFrom ?? null,
+    backorderOf: order.backorderOf ?? null,
+    backorderId: order.backorderId ?? null,
   };
 }

@@ -82,6 +82,14 @@ export interface OrderPanel {
   toGenerate?: number | null;
   /** Cells refused by the last push and not resolved yet. */
   conflicts?: ConflictRow[];
+  /** After release (addon/src/afterRelease.ts linkFacts): the first promised date, linked orders, gate facts. */
+  originalDeliveryDate?: string | null;
+  splitFrom?: string | null;
+  backorderOf?: string | null;
+  backorderId?: string | null;
+  /** Garments not batched yet (what a split may move) and short of ordered (a backorder), null when not known. */
+  unbatched?: number | null;
+  shortfall?: number | null;
 }
 
 /** One cell a push could not send because another planner changed it meanwhile. */
@@ -144,6 +152,48 @@ export interface PushOptions {
 
 export interface TransitionOptions {
   reason?: string;
+  /** A short-close that opens a backorder (a Draft) for the shortfall. */
+  backorder?: boolean;
+}
+
+/** Re-promise (Released/InProgress: a reason is required) or, in Draft/Planned, change the delivery date. */
+export interface DeliveryDateRequest {
+  deliveryDate: string;
+  reason?: string;
+}
+
+/** One cell of the order matrix a split would take, read off the planner's selection. */
+export interface SplitCell {
+  color: string;
+  size: string;
+  /** Where it is on the order sheet ("C8"). */
+  ref: string;
+  ordered: number;
+  batched: number;
+  /** Ordered minus batched: what may move. */
+  available: number;
+}
+
+/** What the sidebar proposes from the selection: the cells (each at most its available quantity). */
+export interface SplitProposal {
+  orderId: string;
+  /** The selection on the order sheet, "B7:D8". */
+  range: string;
+  cells: SplitCell[];
+  /** Selected cells with nothing un-batched (named by A1). */
+  nothingLeft: string[];
+}
+
+export interface SplitRequestInput {
+  cells: { color: string; size: string; quantity: number }[];
+  reason: string;
+  deliveryDate?: string;
+}
+
+export interface SplitOutcome {
+  panel: OrderPanel;
+  splitId: string;
+  moved: number;
 }
 
 /** What the sidebar's inspection form shows before anything is typed. */
@@ -203,6 +253,10 @@ export interface ServerApi {
   resolveConflicts(orderId: string, choices: ConflictChoice[]): Outcome<OrderPanel>;
   ratioFill(orderId: string, request: RatioFillRequest): Outcome<BulkOutcome>;
   pasteByCodes(orderId: string): Outcome<BulkOutcome>;
+  /** After release (addon/src/afterRelease.ts). */
+  changeDeliveryDate(orderId: string, request: DeliveryDateRequest): Outcome<OrderPanel>;
+  proposeSplit(orderId: string): Outcome<SplitProposal>;
+  splitOrder(orderId: string, request: SplitRequestInput): Outcome<SplitOutcome>;
 }
 
 export type ServerFunction = keyof ServerApi;

@@ -3,6 +3,7 @@
 import { ApiClient, ApiError, urlFetchTransport, type Transport } from './api.js';
 import { composeView, readConflictDetails, type ConflictDetails } from './conflicts.js';
 import { cellKey, diffSheet, pendingCount, type CellEdit, type SheetDiff } from './diff.js';
+import { AfterRelease, backorderNotice, linkFacts, nothingShort } from './afterRelease.js';
 import { pushNeedsReason, quantitiesOpen } from './availability.js';
 import { sheetChanges } from './edits.js';
 import type { GasServices, GSheet, GSpreadsheet } from './gas.js';
@@ -283,7 +284,22 @@ export class AddonService {
       toBatch: (snap as Snap).toBatch ?? null,
       toGenerate: (snap as Snap).toGenerate ?? null,
       conflicts: (snap as Snap).conflicts ?? [],
+      ...linkFacts(snap),
     };
+  }
+
+  /** Re-promise, split and what else moves after release (addon/src/afterRelease.ts), over this service. */
+  afterRelease(): AfterRelease {
+    return new AfterRelease({
+      api: () => this.api(),
+      uuid: () => this.g.Utilities.getUuid(),
+      orderSheet: (id) => this.orderSheet(id),
+      pull: (id) => this.pull(id),
+      diffOf: (sheet, snap) => this.diffOf(sheet, snap),
+      rewriteKeeping: (sheet, snap, d, status) => this.rewriteKeeping(sheet, snap, d, status),
+      activeRange: () => this.ss.getActiveRange(),
+      toast: (msg) => this.toast(msg),
+    });
   }
 
   /** The order open in the active sheet (the menu's Push and Refresh act on it). */
@@ -944,21 +960,25 @@ export class AddonService {
         );
     }
     this.toast(`${words.doing} order ${orderId}…`);
+    const backorder = action === 'shortClose' && options?.backorder === true ? { backorder: true } : {};
     const body =
       action === 'shortClose'
-        ? { action: 'complete', shortClose: true, reason }
+        ? { action: 'complete', shortClose: true, reason, ...backorder }
         : { action, ...(reason ? { reason } : {}) };
     const api = this.api();
+    let answer: ProductionOrder;
     try {
-      api.transition(orderId, body);
+      answer = api.transition(orderId, body);
     } catch (e) {
+      if (e instanceof ApiError && e.code === 'NOTHING_SHORT') throw nothingShort(e);
       if (e instanceof ApiError) throw new ContextError(e, action);
       throw e;
     }
     const snap = this.pull(orderId);
     const status = `${capitalized(words.done)}: now ${stateWord(snap.state)} (version ${snap.version}).`;
     this.write(sheet, snap, undefined, status);
-    return { panel: this.panel(snap, sheet.getName()), notice: `Order ${orderId} is now ${stateWord(snap.state)}.` };
+    const notice = `Order ${orderId} is now ${stateWord(snap.state)}.${backorderNotice(answer)}`;
+    return { panel: this.panel(snap, sheet.getName()), notice };
   }
 
   generateBatches(orderId: string): { panel: OrderPanel; notice?: string } {

@@ -36,6 +36,7 @@ describe('the add-on build', () => {
   it('declares the Apps Script globals at the top level of one script, and nothing Node-only', () => {
     expect(globalFunctionNames(dir)).toEqual([
       'cancelBatch',
+      'changeDeliveryDate',
       'createOrder',
       'finishBatch',
       'generateBatches',
@@ -52,6 +53,7 @@ describe('the add-on build', () => {
       'openOrder',
       'openSettings',
       'pasteByCodes',
+      'proposeSplit',
       'pushActiveSheet',
       'pushOrder',
       'ratioFill',
@@ -66,6 +68,7 @@ describe('the add-on build', () => {
       'selectCell',
       'showSettings',
       'showSidebar',
+      'splitOrder',
       'startBatch',
       'transitionOrder',
     ]);

@@ -665,7 +665,9 @@ describe('the sidebar driving the built add-on against the local stack', () => {
     await page.locator('#c-state', { hasText: 'Planned' }).waitFor();
     await page.click('#action-release');
     await page.locator('#c-state', { hasText: 'Released' }).waitFor();
-    expect(await page.isHidden('#push')).toBe(true);
+    // After release the quantities stay open as an amendment: the push asks for a reason (issue 14).
+    expect(await page.isVisible('#push')).toBe(true);
+    expect(await page.textContent('#push')).toMatch(/^Push amendment/);
     order = api('GET', `/v1/production-orders/${id}`, { token: admin }).body;
     expect(order).toMatchObject({ state: 'Released', total: 52, updatedBy: 'ana@example.com' });
     expect(calls.map((c) => c.name)).toEqual(
