@@ -74,7 +74,7 @@ export const AFTER_RELEASE_WORDS = {
     doing: 'Amending',
     done: 'amended',
     reasonPrompt: 'Why are the quantities amended after release? (kept in the order history)',
-    note: 'Released: a quantity change is an amendment (a reason, never below what is batched).',
+    note: 'After release a quantity change is an amendment: it needs a reason and never goes below what is batched.',
   },
   repromise: {
     label: 'Re-promise delivery',

@@ -1,7 +1,8 @@
 // The sidebar as planners see it, drawn to PNG files: the real built Sidebar.html (addon/build.ts)
 // in headless Chromium at the sidebar's width (300 px), with google.script.run answered from canned
 // server answers shaped by addon/src/protocol.ts. Pictures: the order list, an open order, the
-// conflict list after a refused push, the ratio fill form, and an error next to its button.
+// conflict list after a refused push, the ratio fill form, an error next to its button, and after
+// release the amendment's reason and the split of a selection.
 // `npm run addon:preview` calls drawSidebarPictures (the sheet pictures are drawn beside it).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildAddon } from '../build.js';
 import { a1, FIRST_QTY_COL, FIRST_QTY_ROW } from '../src/layout.js';
 import type { BatchRow } from '../src/model.js';
-import type { BulkOutcome, ConflictRow, OrderListItem, OrderPanel, Outcome } from '../src/protocol.js';
+import type { BulkOutcome, ConflictRow, OrderListItem, OrderPanel, Outcome, SplitProposal } from '../src/protocol.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -345,6 +346,56 @@ export async function drawSidebarPictures(outDir: string): Promise<string[]> {
     await page.locator('#finish-B-0131-02').click();
     await page.locator('#message.error').waitFor();
     await shoot(page, out('error'), { from: '#batches', to: '#message' });
+    await page.close();
+
+    // 6. After release: a push is an amendment, its reason asked inside the sidebar (issue 14).
+    const released = draft({
+      state: 'Released',
+      version: 9,
+      amendment: true,
+      actions: ['generateBatches', 'cancel'],
+      deliveryDate: '2027-03-15',
+      originalDeliveryDate: '2027-03-01',
+      unbatched: 1200,
+      progress: { batched: 1200, produced: 0, rejected: 0, missing: 0 },
+    });
+    page = await openSidebar(browser, html, serveWith(released));
+    await page.locator('#push', { hasText: 'Push amendment: 12 changes' }).waitFor();
+    await page.click('#push');
+    await page.fill('#reason', 'buyer added 300 NAVY for the spring drop');
+    await shoot(page, out('amend'), { from: '#current', to: '#reason-box' });
+    await page.close();
+
+    // 7. Split selection: the cells selected on the sheet, their un-batched quantity proposed.
+    const proposal: SplitProposal = {
+      orderId: released.orderId,
+      range: 'A9',
+      cells: SIZES.map((size, i) => ({
+        color: 'RED',
+        size,
+        ref: a1(FIRST_QTY_ROW + 2, FIRST_QTY_COL + i),
+        ordered: 80,
+        batched: i < 2 ? 40 : 0,
+        available: i < 2 ? 40 : 80,
+      })),
+      nothingLeft: [],
+    };
+    page = await openSidebar(
+      browser,
+      html,
+      // Nothing unpushed on the sheet (a split needs the sheet to match the order).
+      serveWith(released, { proposeSplit: () => ok(proposal), getPendingChanges: () => ok(null) }),
+    );
+    await page.locator('#c-id', { hasText: released.orderId }).waitFor();
+    await page.click('#ar-split');
+    await page.locator('#ar-split-box tr[data-cell]').first().waitFor();
+    await page.fill('#ar-split-reason', 'RED ships on the second vessel');
+    await page.fill('#ar-split-date', '2027-04-15');
+    await page.evaluate(() => {
+      (document.activeElement as HTMLElement | null)?.blur();
+      window.scrollTo(0, 0);
+    });
+    await shoot(page, out('split'), { from: '#after-release', to: '#ar-split-box' });
     await page.close();
   } finally {
     await browser.close();

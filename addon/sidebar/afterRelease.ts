@@ -151,6 +151,7 @@ export function renderAfterRelease(p: OrderPanel): void {
   const split = splitAvailability({ state: p.state, unbatched: p.unbatched ?? null, pending: kit.pending() });
   $('after-release').hidden = !date && !split;
   $('ar-date-box').hidden = true;
+  $('after-release').querySelector('h3')!.textContent = date || split ? 'Delivery and split' : 'Linked orders';
   const open = $('ar-date-open') as HTMLButtonElement;
   open.hidden = !date;
   open.textContent = date?.needsReason

@@ -44,7 +44,9 @@ describe('npm run addon:preview', () => {
         expect(png.length, f).toBeGreaterThan(30_000);
       }
       // The sidebar's, at its 300 px width (docs/addon.md uses these names).
-      const sidebar = ['list', 'order', 'conflicts', 'ratio-fill', 'error'].map((n) => `sidebar-${n}.png`);
+      const sidebar = ['list', 'order', 'conflicts', 'ratio-fill', 'error', 'amend', 'split'].map(
+        (n) => `sidebar-${n}.png`,
+      );
       for (const f of sidebar) {
         const png = readFileSync(path.join(out, f));
         expect(png.subarray(0, 8).toString('hex'), f).toBe('89504e470d0a1a0a');

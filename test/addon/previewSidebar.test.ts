@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { drawSidebarPictures } from '../../addon/preview/sidebar.js';
 
 describe('the sidebar pictures', () => {
-  it('draws the list, an open order, the conflict list, the ratio fill and an error as PNG files', async () => {
+  it('draws the list, an open order, conflicts, ratio fill, an error, an amendment and a split as PNG files', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gf-preview-'));
     try {
       const files = await drawSidebarPictures(dir);
@@ -16,6 +16,8 @@ describe('the sidebar pictures', () => {
         'sidebar-conflicts.png',
         'sidebar-ratio-fill.png',
         'sidebar-error.png',
+        'sidebar-amend.png',
+        'sidebar-split.png',
       ]);
       for (const f of files) {
         const png = readFileSync(f);
