@@ -22,6 +22,7 @@ import type {
   RatioFillRequest,
   TechPackListItem,
 } from '../src/protocol.js';
+import { renderMilestones, type SidebarKit } from './milestones.js';
 import { call, ServerError, type Answer } from './run.js';
 
 /** Each batch action's server function, and the prefix of its button's id. */
@@ -214,7 +215,11 @@ function renderCurrent(p: OrderPanel | null): void {
         ? 'Materials: STALE — the tech pack BOM changed.'
         : 'Materials: up to date.';
   mat.className = p.materialsStale ? 'stale' : '';
+  renderMilestones(kit, p);
 }
+
+/** What the sections in their own modules (milestones.ts) use of this file. */
+const kit: SidebarKit = { el, act, say, gate, rescue, render: (p) => renderCurrent(p) };
 
 // ---- availability: what cannot succeed is shown disabled, with the reason -------------------------
 

@@ -10,6 +10,7 @@ import { isInProduction } from '../../shared/batches.js';
 import { isEditableState } from '../../shared/productionOrder.js';
 import { stateWord } from '../../shared/vocabulary.js';
 import { toleranceWords } from './messages.js';
+import { withMilestones } from './milestonesBlock.js';
 import { DEFECT_CLASSES, type BatchRow, type InspectionPlan, type Matrix, type OrderSnapshot } from './model.js';
 
 export const LABEL = {
@@ -96,6 +97,8 @@ export interface RenderInput {
   status?: string;
   /** An ISO timestamp as the planner reads it: in the spreadsheet's time zone (service.ts passes one). */
   when?: (iso: string) => string;
+  /** Today in the spreadsheet's time zone (YYYY-MM-DD): milestones due before it are overdue. */
+  today?: string;
 }
 
 export interface Block {
@@ -444,7 +447,7 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     if (m.sizes.length) editableBlocks.push({ row: cornerRow, col: firstQtyCol, numRows: 1, numCols: m.sizes.length });
     if (m.colors.length) editableBlocks.push({ row: firstQtyRow, col: 1, numRows: m.colors.length, numCols: 1 });
   }
-  return {
+  const grid: Rendered = {
     rows: values.length,
     cols: width,
     values,
@@ -457,6 +460,8 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     quantities,
     editable: editableBlocks,
   };
+  // Beside the matrix, right of the whole block: the header above the matrix stays five rows.
+  return withMilestones(grid, snap.milestones, input.today ?? snap.pulledAt.slice(0, 10), cornerRow);
 }
 
 type BgRule = 'share' | 'rejected' | 'missing' | 'remaining';

@@ -11,6 +11,7 @@ import type {
   InspectionInput,
   InspectionOutcome,
   ListPage,
+  MilestoneChange,
   OrderListItem,
   OrderListQuery,
   OrderPanel,
@@ -268,6 +269,10 @@ export function pasteByCodes(orderId: string): Outcome<BulkOutcome> {
   return run<BulkOutcome>('push', (s) => s.pasteByCodes(orderId), true);
 }
 
+export function updateMilestone(orderId: string, key: string, change: MilestoneChange): Outcome<OrderPanel> {
+  return panelRun('refresh', (s) => s.updateMilestone(orderId, key, change));
+}
+
 // The sidebar's contract, checked at compile time: every ServerApi function exists with this signature.
 const serverApi: ServerApi = {
   getSettings,
@@ -295,5 +300,6 @@ const serverApi: ServerApi = {
   resolveConflicts,
   ratioFill,
   pasteByCodes,
+  updateMilestone,
 };
 void serverApi;

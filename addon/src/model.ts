@@ -119,7 +119,12 @@ export interface OrderSnapshot
   cells?: ProgressCells;
   /** Fingerprints of what the add-on last wrote into the sheet (sheets.ts: only changed layers are rewritten). */
   written?: WrittenLayers;
+  /** The order's milestones (addon/src/milestonesBlock.ts); absent in records written before they were kept. */
+  milestones?: MilestoneView[];
 }
+
+/** One milestone of an order, as the sheet and the sidebar show it. */
+export type MilestoneView = { key: string; name: string; due: string | null; done: string | null };
 
 /** The order's per-cell progress, each over the order's sizes and colors (null: none yet). */
 export interface ProgressCells {
@@ -211,5 +216,6 @@ export function snapshotOf(
       rejected: order.progress?.rejected ?? null,
       missing: progress.missing ?? null,
     },
+    milestones: (order.milestones ?? []).map((m) => ({ key: m.key, name: m.name, due: m.due, done: m.done })),
   };
 }

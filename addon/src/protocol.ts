@@ -12,6 +12,8 @@ import type {
 } from './model.js';
 import type { MaterialsPlanSummary } from './materialsPlanSheet.js';
 import type { SheetChanges } from './edits.js';
+import type { MilestoneChange } from './milestones.js';
+import type { MilestonesPanel } from './milestonesBlock.js';
 
 /** Every server function answers an Outcome: a planner-facing message instead of a stack. */
 export type Outcome<T> =
@@ -79,6 +81,8 @@ export interface OrderPanel {
   toGenerate?: number | null;
   /** Cells refused by the last push and not resolved yet. */
   conflicts?: ConflictRow[];
+  /** The order's milestones, judged on today in the spreadsheet's time zone. */
+  milestones?: MilestonesPanel;
 }
 
 /** One cell a push could not send because another planner changed it meanwhile. */
@@ -152,7 +156,7 @@ export interface InspectionOutcome {
   panel: OrderPanel;
 }
 
-export type { InspectionInput, MaterialsPlanSummary };
+export type { InspectionInput, MaterialsPlanSummary, MilestoneChange, MilestonesPanel };
 
 /** What a push of an order sheet would send, counted from the sheet ("Push 12 changes"). */
 export interface PendingChanges extends SheetChanges {
@@ -195,6 +199,8 @@ export interface ServerApi {
   resolveConflicts(orderId: string, choices: ConflictChoice[]): Outcome<OrderPanel>;
   ratioFill(orderId: string, request: RatioFillRequest): Outcome<BulkOutcome>;
   pasteByCodes(orderId: string): Outcome<BulkOutcome>;
+  /** Marks a milestone done (today or a date), reopens or re-dates it; the sheet's milestones block follows. */
+  updateMilestone(orderId: string, key: string, change: MilestoneChange): Outcome<OrderPanel>;
 }
 
 export type ServerFunction = keyof ServerApi;

@@ -20,6 +20,9 @@ import { countGenerated, isInProduction, remainingToBatch, type BatchAction } fr
 import { ratioFill as fillByRatio } from '../../shared/ratioFill.js';
 import type { TechPackState } from '../../shared/types.js';
 import { mapPasted } from './paste.js';
+import { milestoneDone, sendMilestoneChange, type MilestoneChange } from './milestones.js';
+import { milestoneLines } from './milestonesBlock.js';
+import { milestonesChangeable } from '../../shared/milestones.js';
 import { applyChoices, conflictRows, withCells } from './resolve.js';
 import { cellValue, matrixTotal } from '../../shared/matrix.js';
 import { EDITABLE_STATES, isEditableState as isEditable } from '../../shared/productionOrder.js';
@@ -280,6 +283,11 @@ export class AddonService {
       toBatch: (snap as Snap).toBatch ?? null,
       toGenerate: (snap as Snap).toGenerate ?? null,
       conflicts: (snap as Snap).conflicts ?? [],
+      milestones: {
+        today: this.today(),
+        changeable: milestonesChangeable(snap.state),
+        items: milestoneLines(snap.milestones, this.today()),
+      },
     };
   }
 
@@ -411,6 +419,7 @@ export class AddonService {
         status ??
         `Pulled ${this.when(snap.pulledAt)}${snap.sectionErrors.length ? ` — ${snap.sectionErrors.join(' ')}` : ''}`,
       when: (iso) => this.when(iso),
+      today: this.today(),
     });
     const prev = this.state.get(sheet.getSheetId())?.snap.written;
     const written = writeOrderSheet(this.g.SpreadsheetApp, sheet, rendered, prev);
@@ -429,6 +438,17 @@ export class AddonService {
       return this.g.Utilities.formatDate(d, this.timeZone, 'yyyy-MM-dd HH:mm');
     } catch {
       return utcWhen(iso);
+    }
+  }
+
+  /** Today in the spreadsheet's time zone, YYYY-MM-DD (milestones due before it are overdue). */
+  today(): string {
+    const now = this.now();
+    try {
+      this.timeZone ??= this.ss.getSpreadsheetTimeZone();
+      return this.g.Utilities.formatDate(new Date(now), this.timeZone, 'yyyy-MM-dd');
+    } catch {
+      return now.slice(0, 10);
     }
   }
 
@@ -1068,6 +1088,18 @@ export class AddonService {
     const missing = short.reduce((t, c) => t + c.missing, 0);
     const lost = short.length ? `; ${plural(missing, 'garment')} recorded as missing` : '';
     return { panel: this.panel(fresh, sheet.getName()), notice: `Batch ${batchId} finished: ${made} produced${lost}.` };
+  }
+
+  /** A milestone marked done, reopened or re-dated (addon/src/milestones.ts); the sheet's blocks are rewritten. */
+  updateMilestone(orderId: string, key: string, change: MilestoneChange): { panel: OrderPanel; notice?: string } {
+    const { sheet, snap: old } = this.orderSheet(orderId);
+    const d = isEditable(old.state) ? this.diffOf(sheet, old) : null;
+    if (d?.structureChanged)
+      throw new UserError('UNPUSHED_CHANGES', 'Push your new sizes/colors before changing a milestone.');
+    const sent = sendMilestoneChange(this.api(), old, key, change, this.today());
+    const status = milestoneDone(sent.milestone, sent.body);
+    const res = this.rewriteKeeping(sheet, this.pull(orderId), d, status);
+    return { panel: res.panel, notice: res.notice ?? status };
   }
 
   // ---- quality -----------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ describe('the add-on build', () => {
       'showSidebar',
       'startBatch',
       'transitionOrder',
+      'updateMilestone',
     ]);
     const code = read('Code.js');
     expect(code).not.toMatch(/\brequire\(|\bprocess\.|\bimport\s*\(|^import |^export /m);
