@@ -207,6 +207,52 @@ export class Scenes {
     };
   }
 
+  /**
+   * A released order with its milestones beside the matrix: one done, one overdue (red), the others
+   * due soon, judged on today in the spreadsheet's time zone. The factory's template is set for this
+   * order only and put back after.
+   */
+  milestones(): Scene {
+    const template = [
+      { key: 'FABRIC-IN', name: 'Fabric in house', daysBeforeDelivery: 30 },
+      { key: 'TRIMS-IN', name: 'Trims in house', daysBeforeDelivery: 24 },
+      { key: 'PP-SAMPLE', name: 'PP sample approved', daysBeforeDelivery: 10 },
+      { key: 'EX-FACTORY', name: 'Ex-factory', daysBeforeDelivery: 2 },
+    ];
+    const before = this.api('GET', '/settings');
+    this.api('PUT', '/settings', { milestoneTemplate: template });
+    const today = new Date().toISOString().slice(0, 10);
+    const delivery = new Date(Date.parse(`${today}T00:00:00Z`) + 14 * 86_400_000).toISOString().slice(0, 10);
+    let order: { id: string };
+    try {
+      order = this.order(
+        ['S', 'M', 'L', 'XL'],
+        ['NAVY', 'HEATHER-GREY', 'BLACK'],
+        [
+          [100, 150, 150, 80],
+          [60, 90, 90, 40],
+          [120, 200, 180, 100],
+        ],
+        { deliveryDate: delivery },
+      );
+    } finally {
+      this.api('PUT', '/settings', { milestoneTemplate: before.milestoneTemplate ?? [] });
+    }
+    const { gas, g } = this.addon();
+    must(g.openOrder(order.id), 'open');
+    must(g.transitionOrder(order.id, 'plan', {}), 'plan');
+    must(g.transitionOrder(order.id, 'release', {}), 'release');
+    const done = new Date(Date.parse(`${today}T00:00:00Z`) - 12 * 86_400_000).toISOString().slice(0, 10);
+    const panel = must(g.updateMilestone(order.id, 'FABRIC-IN', { action: 'done', date: done }), 'done');
+    const sheet = gas.book.sheet(panel.sheetName);
+    return {
+      file: 'order-milestones.png',
+      sheet,
+      picture: { cols: 16, rows: 14 },
+      viewport: { width: 1500, height: 40 + 34 + 22 * 16 },
+    };
+  }
+
   /** A 30 x 40 order, scrolled: the size row and the color column stay in view. */
   large(): Scene {
     const sizes = Array.from({ length: 40 }, (_, i) => `${30 + i}`);

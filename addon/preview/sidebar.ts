@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildAddon } from '../build.js';
 import { a1, FIRST_QTY_COL, FIRST_QTY_ROW } from '../src/layout.js';
+import { milestoneLines } from '../src/milestonesBlock.js';
 import type { BatchRow } from '../src/model.js';
 import type { BulkOutcome, ConflictRow, OrderListItem, OrderPanel, Outcome } from '../src/protocol.js';
 
@@ -343,6 +344,31 @@ export async function drawSidebarPictures(outDir: string): Promise<string[]> {
     await page.locator('#finish-B-0131-02').click();
     await page.locator('#message.error').waitFor();
     await shoot(page, out('error'), { from: '#batches', to: '#message' });
+    await page.close();
+
+    // 6. Milestones: one overdue, one done; Re-date to a later day asks why, inside the form.
+    const today = '2026-12-01';
+    const milestones = draft({
+      ...inProgress,
+      milestones: {
+        today,
+        changeable: true,
+        items: milestoneLines(
+          [
+            { key: 'FABRIC-IN', name: 'Fabric in house', due: '2026-11-15', done: '2026-11-19' },
+            { key: 'TRIMS-IN', name: 'Trims in house', due: '2026-11-21', done: null },
+            { key: 'PP-SAMPLE', name: 'PP sample approved', due: '2026-12-05', done: null },
+            { key: 'EX-FACTORY', name: 'Ex-factory', due: '2026-12-13', done: null },
+          ],
+          today,
+        ),
+      },
+    });
+    page = await openSidebar(browser, html, serveWith(milestones));
+    await page.locator('#m-redate-PP-SAMPLE').click();
+    await page.fill('#m-date', '2026-12-09');
+    await page.fill('#m-reason', 'buyer asked for a second fit');
+    await shoot(page, out('milestones'), { from: '#milestones-box', to: '#milestones-box' });
     await page.close();
   } finally {
     await browser.close();

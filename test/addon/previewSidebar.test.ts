@@ -16,6 +16,7 @@ describe('the sidebar pictures', () => {
         'sidebar-conflicts.png',
         'sidebar-ratio-fill.png',
         'sidebar-error.png',
+        'sidebar-milestones.png',
       ]);
       for (const f of files) {
         const png = readFileSync(f);
