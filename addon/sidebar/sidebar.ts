@@ -23,6 +23,7 @@ import type {
   TechPackListItem,
 } from '../src/protocol.js';
 import { renderMilestones, type SidebarKit } from './milestones.js';
+import { SHOW_CELLS_LABEL, showBatchCells } from './batchCells.js';
 import { call, ServerError, type Answer } from './run.js';
 
 /** Each batch action's server function, and the prefix of its button's id. */
@@ -477,6 +478,7 @@ function batchRowEl(b: BatchRow): HTMLElement {
     );
   }
   if (INSPECTABLE.has(b.state)) btn('inspect', 'Inspect', (x) => openInspect(b.id, x));
+  btn('cells', SHOW_CELLS_LABEL, (x) => showBatchCells(kit, current!.orderId, b.id, x));
   const result = b.inspection ? inspectionWords(b) : '';
   const sub = [b.plan ? planWords(b.plan) : '', result ? `inspection ${result}` : ''].filter(Boolean).join(' · ');
   const subClass = `b-sub ${b.inspection?.result ?? ''}`;

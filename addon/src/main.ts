@@ -273,6 +273,10 @@ export function updateMilestone(orderId: string, key: string, change: MilestoneC
   return panelRun('refresh', (s) => s.updateMilestone(orderId, key, change));
 }
 
+export function showBatchCells(orderId: string, batchId: string): Outcome<{ sheetName: string }> {
+  return run<{ sheetName: string }>('open', (s) => s.showBatchCells(orderId, batchId), true);
+}
+
 // The sidebar's contract, checked at compile time: every ServerApi function exists with this signature.
 const serverApi: ServerApi = {
   getSettings,
@@ -301,5 +305,6 @@ const serverApi: ServerApi = {
   ratioFill,
   pasteByCodes,
   updateMilestone,
+  showBatchCells,
 };
 void serverApi;

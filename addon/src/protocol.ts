@@ -201,6 +201,8 @@ export interface ServerApi {
   pasteByCodes(orderId: string): Outcome<BulkOutcome>;
   /** Marks a milestone done (today or a date), reopens or re-dates it; the sheet's milestones block follows. */
   updateMilestone(orderId: string, key: string, change: MilestoneChange): Outcome<OrderPanel>;
+  /** Draws a batch's own cells on its sheet "Batch <id>" (planned; produced, rejected, missing once finished). */
+  showBatchCells(orderId: string, batchId: string): Outcome<{ sheetName: string }>;
 }
 
 export type ServerFunction = keyof ServerApi;

@@ -22,6 +22,7 @@ import type { TechPackState } from '../../shared/types.js';
 import { mapPasted } from './paste.js';
 import { milestoneDone, sendMilestoneChange, type MilestoneChange } from './milestones.js';
 import { milestoneLines } from './milestonesBlock.js';
+import { drawBatchSheet, fetchBatch, renderBatchSheet } from './batchSheet.js';
 import { milestonesChangeable } from '../../shared/milestones.js';
 import { applyChoices, conflictRows, withCells } from './resolve.js';
 import { cellValue, matrixTotal } from '../../shared/matrix.js';
@@ -1025,6 +1026,17 @@ export class AddonService {
     }
     sheet.activate();
     return { sheetName: name };
+  }
+
+  /** A batch's own cells on a sheet of their own (addon/src/batchSheet.ts): one GET, one block write. */
+  showBatchCells(orderId: string, batchId: string): { data: { sheetName: string }; notice?: string } {
+    const { snap } = this.orderSheet(orderId);
+    const batch = fetchBatch(this.api(), orderId, batchId);
+    const plan = snap.batches?.find((b) => b.id === batchId)?.plan ?? null;
+    const when = (iso: string) => this.when(iso);
+    const r = renderBatchSheet({ batch, styleCode: snap.styleCode, plan, when, drawnAt: this.now() });
+    const sheetName = drawBatchSheet(this.g, this.ss, r, batchId).getName();
+    return { data: { sheetName }, notice: `Batch ${batchId}'s cells are on the sheet "${sheetName}".` };
   }
 
   finishBatch(

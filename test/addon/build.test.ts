@@ -64,6 +64,7 @@ describe('the add-on build', () => {
       'resolveConflicts',
       'saveSettings',
       'selectCell',
+      'showBatchCells',
       'showSettings',
       'showSidebar',
       'startBatch',

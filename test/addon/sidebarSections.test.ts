@@ -1,13 +1,14 @@
-// The sidebar's Milestones section, built, in headless Chromium with a stubbed google.script.run:
-// the list with the overdue one marked, Mark done (today prefilled, or another day), Re-date (a
-// reason asked inside the form only when the date moves later), and closed orders' buttons disabled.
+// The sidebar's Milestones section and each batch's Show cells, built, in headless Chromium with a
+// stubbed google.script.run: the list with the overdue one marked, Mark done (today prefilled, or
+// another day), Re-date (a reason asked inside the form only when the date moves later), closed
+// orders' buttons disabled; Show cells on every batch row, whatever its state.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAddon } from '../../addon/build.js';
 import { milestoneLines } from '../../addon/src/milestonesBlock.js';
-import type { MilestoneView } from '../../addon/src/model.js';
+import type { BatchRow, MilestoneView } from '../../addon/src/model.js';
 import type { OrderPanel } from '../../addon/src/protocol.js';
 import { MILESTONE_WORDS } from '../../shared/vocabulary.js';
 import { launch, openPage, type Launched } from './fakes/browser.js';
@@ -154,6 +155,59 @@ describe('the sidebar milestones section', () => {
     await page.click('#reload-active');
     await page.locator('#c-id', { hasText: 'PO-000008' }).waitFor();
     expect(await page.isHidden('#milestones-box')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('Show cells on every batch row', () => {
+  const batch = (id: string, state: BatchRow['state']): BatchRow => ({
+    id,
+    state,
+    total: 100,
+    produced: state === 'Finished' ? 96 : 0,
+    rejected: 0,
+    sizes: ['S', 'M'],
+    colors: ['NAVY'],
+    quantities: [[50, 50]],
+    missing: state === 'Finished' ? 4 : 0,
+    inspection: null,
+    plan: null,
+  });
+
+  it('offers it for Planned, Running, Finished and Cancelled batches and draws the one clicked', async () => {
+    const states: BatchRow['state'][] = ['Finished', 'Running', 'Planned', 'Cancelled'];
+    const p = panel([], {
+      state: 'InProgress',
+      actions: ['complete', 'shortClose'],
+      batches: states.map((s, i) => batch(`B-00000${i + 1}`, s)),
+    });
+    const { page, calls, errors } = await openPage(chrome.browser, path.join(dist, 'Sidebar.html'), (name, args) => {
+      if (name === 'getActiveOrder') return { ok: true, data: p };
+      if (name === 'listOrders' || name === 'listTechPacks') return { ok: true, data: { items: [], nextCursor: null } };
+      if (name === 'showBatchCells') {
+        const id = args[1] as string;
+        if (id === 'B-000004') return { ok: false, code: 'NOT_FOUND', message: 'Batch B-000004 is gone.' };
+        return { ok: true, data: { sheetName: `Batch ${id}` }, notice: `Batch ${id}'s cells are on the sheet.` };
+      }
+      throw new Error(`unexpected ${name}`);
+    });
+    await page.locator('[data-batch="B-000001"]').waitFor();
+    for (const [i] of states.entries()) {
+      const id = `B-00000${i + 1}`;
+      expect(await page.textContent(`#cells-${id}`)).toBe('Show cells');
+      expect(await page.isEnabled(`#cells-${id}`)).toBe(true);
+    }
+    await page.click('#cells-B-000001');
+    await page.locator('#message.ok', { hasText: "Batch B-000001's cells are on the sheet." }).waitFor();
+    expect(calls.filter((c) => c.name === 'showBatchCells').map((c) => c.args)).toEqual([['PO-000007', 'B-000001']]);
+    // A refusal lands under the row whose button caused it.
+    await page.click('#cells-B-000004');
+    await page.locator('#message.error', { hasText: 'is gone' }).waitFor();
+    const under = await page.evaluate(() =>
+      document.getElementById('message')?.previousElementSibling?.getAttribute('data-batch'),
+    );
+    expect(under).toBe('B-000004');
     expect(errors).toEqual([]);
     await page.close();
   });
