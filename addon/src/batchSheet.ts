@@ -47,7 +47,7 @@ export interface BatchSheetInput {
   drawnAt: string;
 }
 
-const CHAR_PX = 7.5;
+const CHAR_PX = 8;
 const PAD_PX = 14;
 const MIN_QTY_PX = 84;
 
@@ -83,31 +83,29 @@ export function renderBatchSheet(input: BatchSheetInput): Rendered {
   const produced = b.producedTotal ?? sumOf(b.produced);
   const rejected = b.rejectedTotal ?? sumOf(b.rejected);
   const missing = b.missingTotal ?? sumOf(b.missing);
-  const garments = `${fmt(b.total)} garments planned over ${sizes.length} sizes x ${colors.length} colors`;
+  const plural = (n: number, one: string) => `${fmt(n)} ${one}${n === 1 ? '' : 's'}`;
+  const garments = `${plural(b.total, 'garment')} planned over ${plural(sizes.length, 'size')} x ${plural(colors.length, 'color')}`;
   push([L.batch, b.id, `${input.styleCode ? `${input.styleCode} · ` : ''}${garments}`], {
     bold: true,
     bgs: [COLOR.section, COLOR.section],
   });
-  push([L.order, b.orderId, `its order sheet shows every batch; this one's cells are here`]);
   const times = [
     b.startedAt ? `started ${when(b.startedAt)}` : '',
     b.finishedAt ? `finished ${when(b.finishedAt)}` : '',
     b.cancelledAt ? `cancelled ${when(b.cancelledAt)}` : '',
   ].filter(Boolean);
+  push([L.order, b.orderId, times.join(' · ')]);
   const counts = finished
-    ? `produced ${fmt(produced)} · rejected ${fmt(rejected)} · missing ${fmt(missing)}` +
-      (b.reason ? ` (${b.reason})` : '')
+    ? `produced ${fmt(produced)} · rejected ${fmt(rejected)} · missing ${fmt(missing)}${b.reason ? `: ${b.reason}` : ''}`
     : '';
-  push([L.state, stateWord(b.state), [counts, ...times].filter(Boolean).join(' · ')], {
-    bgs: [COLOR.locked, COLOR.section],
-  });
-  const day = (iso: string) => when(iso);
-  const inspected = inspectionWords({ inspection: b.inspection ?? null }, day);
-  push([L.inspection, inspected, input.plan ? planWords(input.plan) : ''], {
-    bgs: [
-      COLOR.locked,
-      b.inspection ? (b.inspection.result === 'pass' ? COLOR.doneAll : COLOR.rejected) : COLOR.locked,
-    ],
+  push([L.state, stateWord(b.state), counts], { bgs: [COLOR.locked, COLOR.section] });
+  // The result in its own (coloured) cell; how many, when and the plan beside it.
+  const i = b.inspection;
+  const result = i ? (i.result === 'pass' ? 'PASS' : 'FAIL') : inspectionWords({ inspection: null });
+  const many = i ? `${i.count === 1 ? '1 inspection' : `${i.count} inspections`}, last ${when(String(i.at))}` : '';
+  const plan = input.plan ? planWords(input.plan) : '';
+  push([L.inspection, result, [many, plan].filter(Boolean).join(' · ')], {
+    bgs: [COLOR.locked, i ? (i.result === 'pass' ? COLOR.doneAll : COLOR.rejected) : COLOR.locked],
   });
   const running = b.state === 'Running' ? ` Type what it made on "${outputSheetName(b.id)}", then Finish.` : '';
   push([L.status, `Drawn ${when(input.drawnAt)} from the API: Show cells in the sidebar draws it again.${running}`]);

@@ -148,9 +148,12 @@ describe("a batch's own cells, against the local stack", () => {
     };
     expect(words(BATCH_SHEET_LABEL.state)[0]).toBe('Finished');
     const local = (iso: string) => formatDate(new Date(iso), TIME_ZONE, 'yyyy-MM-dd HH:mm');
-    expect(words(BATCH_SHEET_LABEL.state)[1]).toContain(`finished ${local(apiBatch.finishedAt)}`);
-    expect(words(BATCH_SHEET_LABEL.state)[1]).toContain('missing 4 (four lost in washing)');
-    expect(words(BATCH_SHEET_LABEL.inspection)[0]).toBe(`PASS (${local(apiBatch.inspection.at)})`);
+    expect(words(BATCH_SHEET_LABEL.order)[1]).toContain(`finished ${local(apiBatch.finishedAt)}`);
+    expect(words(BATCH_SHEET_LABEL.state)[1]).toBe('produced 114 · rejected 2 · missing 4: four lost in washing');
+    expect(words(BATCH_SHEET_LABEL.inspection)).toEqual([
+      'PASS',
+      `1 inspection, last ${local(apiBatch.inspection.at)}`,
+    ]);
     expect(sheet.formatAt(sheet.find(LABEL.produced)!.row + 1, 2)).toBe('#,##0');
 
     // A planned batch: its planned cells only; shown again, the same sheet is redrawn.

@@ -40,6 +40,7 @@ describe('npm run addon:preview', () => {
         'order-in-progress.png',
         'order-30x40.png',
         'order-milestones.png',
+        'batch-cells.png',
       ];
       for (const f of sheets) {
         const png = readFileSync(path.join(out, f));
