@@ -287,16 +287,20 @@ export async function drawSidebarPictures(outDir: string): Promise<string[]> {
         conflict('RED', 'XXL', 40, 0),
       ],
     });
-    page = await openSidebar(browser, html, serveWith(conflicted));
-    await page.locator('#conflicts-title', { hasText: '3 conflicts' }).waitFor();
     const refs = (conflicted.conflicts ?? []).map((c) => c.ref).join(', ');
-    await page.evaluate((text) => {
-      const m = document.getElementById('message')!;
-      m.className = 'msg error';
-      m.hidden = false;
-      m.textContent = text;
-      document.getElementById('push-row')!.after(m);
-    }, `3 cells were changed by bo@example.com since you pulled the order (${refs}): nothing was sent. Choose below.`);
+    const pushed = {
+      sent: 0,
+      conflicts: 3,
+      invalid: 0,
+      structureChanged: false,
+      version: 5,
+      panel: conflicted,
+    };
+    const long = `3 cells were changed by bo@example.com since you pulled the order (${refs}): nothing was sent.`;
+    page = await openSidebar(browser, html, serveWith(conflicted, { pushOrder: () => ok(pushed, long) }));
+    await page.click('#push');
+    await page.locator('#conflicts-title', { hasText: '3 conflicts' }).waitFor();
+    await page.locator('#message.error').waitFor();
     await shoot(page, out('conflicts'), { from: '#current', to: '#conflicts' });
     await page.close();
 

@@ -657,7 +657,9 @@ function push(): void {
     () => call('pushOrder', orderId),
     (a: Answer<PushSummary>) => {
       renderCurrent(a.data.panel);
-      if (a.data.conflicts) conflicted = a.notice ?? `${a.data.conflicts} conflict(s): see the list below.`;
+      // Short: the cells, values, who and when are in the list right below it.
+      const n = a.data.conflicts;
+      if (n) conflicted = `Nothing was sent: ${fmt(n)} cell${n === 1 ? '' : 's'} changed meanwhile, listed below.`;
     },
     undefined,
     $('push'),

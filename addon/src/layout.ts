@@ -434,10 +434,14 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     ),
   );
   const qtyWidth = Math.min(200, Math.max(MIN_QTY_WIDTH, ...m.sizes.map(textWidth), textWidth('10,000')));
+  // The batch table's Inspection plan and Inspection columns (right of the sizes) fit their words.
+  const batchText = (i: number) =>
+    i > m.sizes.length ? values.filter((row) => row[0] && snap.batches?.some((b) => b.id === row[0])) : [];
   const widths = values[0].map((_, i) => {
     if (i === 0) return colA;
     if (i <= m.sizes.length) return qtyWidth;
-    return Math.max(MIN_QTY_WIDTH, textWidth('100,000'));
+    const words = i >= 7 ? [batchColumns[i - 1] ?? '', ...batchText(i).map((row) => row[i])] : [];
+    return Math.min(420, Math.max(MIN_QTY_WIDTH, textWidth('100,000'), ...words.map(textWidth)));
   });
 
   const quantities: Block = { row: firstQtyRow, col: firstQtyCol, numRows: m.colors.length, numCols: m.sizes.length };
