@@ -7,7 +7,7 @@ import { addDays } from './requirements.js';
 import { parseWith } from './schemas/core.js';
 import type * as v from 'valibot';
 import { MILESTONE_KEY, type Milestone as MilestoneSchema, MilestoneUpdate } from './schemas/milestones.js';
-import type { Actor, HistoryEntry, ProductionOrder } from './types.js';
+import type { Actor, HistoryEntry, OrderState, ProductionOrder } from './types.js';
 import { requireObject } from './validate.js';
 
 export type Milestone = v.InferOutput<typeof MilestoneSchema>;
@@ -85,7 +85,7 @@ export function applyMilestoneUpdate(
   actor: Actor,
   now: string,
 ): { order: ProductionOrder; history: HistoryEntry } {
-  if (order.state === 'Completed' || order.state === 'Cancelled') {
+  if (!milestonesChangeable(order.state)) {
     throw new ConflictError('NOT_EDITABLE', `The milestones of an order in ${order.state} can no longer change`, {
       state: order.state,
     });
@@ -94,7 +94,7 @@ export function applyMilestoneUpdate(
   const at = milestones.findIndex((m) => m.key === key);
   if (at < 0) throw new NotFoundError('Milestone', key);
   const current = milestones[at];
-  const later = req.due !== undefined && current.due !== null && req.due > current.due;
+  const later = req.due !== undefined && movesLater(current.due, req.due);
   if (later && !req.reason) {
     const message = `is required to move ${key} later (from ${current.due} to ${req.due})`;
     throw new ValidationError([{ field: 'reason', message }]);
@@ -132,4 +132,30 @@ export function applyMilestoneUpdate(
 /** A milestone is in the list across orders (open or done) while its order is open and it has a due date. */
 export function isIndexed(order: Pick<ProductionOrder, 'state'>, m: Milestone): m is Milestone & { due: string } {
   return order.state !== 'Completed' && order.state !== 'Cancelled' && m.due !== null;
+}
+
+/** Completed and Cancelled are final: their milestones no longer change (the PUT answers 409). */
+export function milestonesChangeable(state: OrderState): boolean {
+  return state !== 'Completed' && state !== 'Cancelled';
+}
+
+/** Does re-dating a milestone due `due` to `next` move it later (and so need a reason)? */
+export function movesLater(due: string | null, next: string): boolean {
+  return due !== null && next > due;
+}
+
+/** Where an order's milestone stands on `today` (YYYY-MM-DD, in the planner's time zone). */
+export type MilestoneStatus =
+  | { kind: 'done'; late: number }
+  | { kind: 'undated' }
+  | { kind: 'overdue'; days: number }
+  | { kind: 'dueToday' }
+  | { kind: 'upcoming'; days: number };
+
+export function milestoneStatus(m: Pick<Milestone, 'due' | 'done'>, today: string): MilestoneStatus {
+  if (m.done !== null) return { kind: 'done', late: m.due === null ? 0 : Math.max(0, daysBetween(m.due, m.done)) };
+  if (m.due === null) return { kind: 'undated' };
+  const days = daysBetween(today, m.due);
+  if (days < 0) return { kind: 'overdue', days: -days };
+  return days === 0 ? { kind: 'dueToday' } : { kind: 'upcoming', days };
 }

@@ -4,6 +4,7 @@
 import { PRODUCTION_STATES, type BatchAction, type BatchState } from './batches.js';
 import { ORDER_MOVES } from './productionOrder.js';
 import { ORDER_ACTIONS, type OrderAction, type OrderState, type TechPackState } from './types.js';
+import type { MilestoneStatus } from './milestones.js';
 
 /**
  * What a planner can do to an order: its state-machine actions (POST .../transitions), a
@@ -159,4 +160,36 @@ const ALL_STATE_WORDS: Readonly<Record<string, string>> = {
 export function stateWord(state: unknown): string {
   if (typeof state !== 'string') return 'an unknown state';
   return Object.prototype.hasOwnProperty.call(ALL_STATE_WORDS, state) ? ALL_STATE_WORDS[state] : state;
+}
+
+/** Milestones (time and action): the words of the order sheet's block and the sidebar's section. */
+export const MILESTONE_WORDS = {
+  title: 'Milestones',
+  due: 'Due',
+  done: 'Done',
+  status: 'Status',
+  open: 'Open',
+  noDate: 'no date yet',
+  markDone: 'Mark done',
+  redate: 'Re-date',
+  reopen: 'Reopen',
+  reasonPrompt: 'Why does it move later? (kept in the order history)',
+  final: 'The order is closed: its milestones no longer change.',
+} as const;
+
+/** "Overdue 3 days", "Due today", "Due in 5 days", "Done", "Done 2 days late". */
+export function milestoneStatusWords(s: MilestoneStatus): string {
+  const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+  switch (s.kind) {
+    case 'done':
+      return s.late > 0 ? `Done ${days(s.late)} late` : 'Done';
+    case 'undated':
+      return 'No date yet';
+    case 'overdue':
+      return `Overdue ${days(s.days)}`;
+    case 'dueToday':
+      return 'Due today';
+    case 'upcoming':
+      return `Due in ${days(s.days)}`;
+  }
 }

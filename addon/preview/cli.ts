@@ -20,10 +20,11 @@ import { Scenes, type Scene } from './scenes.js';
 
 const USAGE = `usage: npm run addon:preview -- --out <dir> [--only name,...]
   --out <dir>   where to write the PNG files (created if missing)
-  --only names  some pictures only: draft, conflict, inProgress, large, sidebar (default: all)
+  --only names  some pictures only: draft, conflict, inProgress, large, milestones,
+                batchCells, sidebar (default: all)
   CHROMIUM_PATH=/path/to/chromium (default /usr/bin/chromium)`;
 
-export const SCENES = ['draft', 'conflict', 'inProgress', 'large'] as const;
+export const SCENES = ['draft', 'conflict', 'inProgress', 'large', 'milestones', 'batchCells'] as const;
 export type SceneName = (typeof SCENES)[number];
 /** The order sheet scenes, then the sidebar's pictures (all of them: one name). */
 export const PICTURES = [...SCENES, 'sidebar'] as const;

@@ -207,6 +207,101 @@ export class Scenes {
     };
   }
 
+  /**
+   * A released order with its milestones beside the matrix: one done, one overdue (red), the others
+   * due soon, judged on today in the spreadsheet's time zone. The factory's template is set for this
+   * order only and put back after.
+   */
+  milestones(): Scene {
+    const template = [
+      { key: 'FABRIC-IN', name: 'Fabric in house', daysBeforeDelivery: 30 },
+      { key: 'TRIMS-IN', name: 'Trims in house', daysBeforeDelivery: 24 },
+      { key: 'PP-SAMPLE', name: 'PP sample approved', daysBeforeDelivery: 10 },
+      { key: 'EX-FACTORY', name: 'Ex-factory', daysBeforeDelivery: 2 },
+    ];
+    const before = this.api('GET', '/settings');
+    this.api('PUT', '/settings', { milestoneTemplate: template });
+    const today = new Date().toISOString().slice(0, 10);
+    const delivery = new Date(Date.parse(`${today}T00:00:00Z`) + 14 * 86_400_000).toISOString().slice(0, 10);
+    let order: { id: string };
+    try {
+      order = this.order(
+        ['S', 'M', 'L', 'XL'],
+        ['NAVY', 'HEATHER-GREY', 'BLACK'],
+        [
+          [100, 150, 150, 80],
+          [60, 90, 90, 40],
+          [120, 200, 180, 100],
+        ],
+        { deliveryDate: delivery },
+      );
+    } finally {
+      this.api('PUT', '/settings', { milestoneTemplate: before.milestoneTemplate ?? [] });
+    }
+    const { gas, g } = this.addon();
+    must(g.openOrder(order.id), 'open');
+    must(g.transitionOrder(order.id, 'plan', {}), 'plan');
+    must(g.transitionOrder(order.id, 'release', {}), 'release');
+    const done = new Date(Date.parse(`${today}T00:00:00Z`) - 12 * 86_400_000).toISOString().slice(0, 10);
+    const panel = must(g.updateMilestone(order.id, 'FABRIC-IN', { action: 'done', date: done }), 'done');
+    const sheet = gas.book.sheet(panel.sheetName);
+    return {
+      file: 'order-milestones.png',
+      sheet,
+      picture: { cols: 16, rows: 14 },
+      viewport: { width: 1500, height: 40 + 34 + 22 * 16 },
+    };
+  }
+
+  /** A finished batch's own cells (Show cells): planned, produced, rejected and missing, its inspection. */
+  batchCells(): Scene {
+    const code = `IQ-PREVIEW-${this.n + 1}`;
+    this.api('POST', '/iq-templates', {
+      code,
+      name: 'Knit tops',
+      inspectionLevel: 'II',
+      aql: { major: 2.5, minor: 4 },
+      requiredForFinish: false,
+    });
+    const order = this.order(
+      ['S', 'M', 'L', 'XL'],
+      ['NAVY', 'HEATHER-GREY', 'BLACK'],
+      [
+        [100, 150, 150, 80],
+        [60, 90, 90, 40],
+        [120, 200, 180, 100],
+      ],
+      { batchPlan: { maxBatchQty: 500 }, iqTemplate: code },
+    );
+    const { gas, g } = this.addon();
+    must(g.openOrder(order.id), 'open');
+    must(g.transitionOrder(order.id, 'plan', {}), 'plan');
+    must(g.transitionOrder(order.id, 'release', {}), 'release');
+    const b = must(g.generateBatches(order.id), 'generate').batches[1];
+    must(g.startBatch(order.id, b.id), 'start');
+    const path = `/production-orders/${order.id}/batches/${b.id}`;
+    this.api('POST', `${path}/inspections`, { sampleSize: 32, majorDefects: 1, minorDefects: 2, inspector: 'Quinn' });
+    const produced = { sizes: b.sizes, colors: b.colors, quantities: b.quantities.map((r) => [...r]) };
+    const rejected = { sizes: b.sizes, colors: b.colors, quantities: b.quantities.map((r) => r.map(() => 0)) };
+    produced.quantities[0][1] -= 6;
+    rejected.quantities[0][1] = 2;
+    produced.quantities[0][2] -= 1;
+    this.api('POST', `${path}/transitions`, {
+      action: 'finish',
+      produced,
+      rejected,
+      reason: '5 pieces lost in washing',
+    });
+    const shown = must(g.showBatchCells(order.id, b.id), 'show cells');
+    const sheet = gas.book.sheet(shown.sheetName);
+    return {
+      file: 'batch-cells.png',
+      sheet,
+      picture: { cols: 9, rows: sheet.lastRow() + 1 },
+      viewport: { width: 1000, height: 40 + 34 + 22 * (sheet.lastRow() + 3) },
+    };
+  }
+
   /** A 30 x 40 order, scrolled: the size row and the color column stay in view. */
   large(): Scene {
     const sizes = Array.from({ length: 40 }, (_, i) => `${30 + i}`);

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildAddon } from '../build.js';
 import { a1, FIRST_QTY_COL, FIRST_QTY_ROW } from '../src/layout.js';
+import { milestoneLines } from '../src/milestonesBlock.js';
 import type { BatchRow } from '../src/model.js';
 import type { BulkOutcome, ConflictRow, OrderListItem, OrderPanel, Outcome, SplitProposal } from '../src/protocol.js';
 
@@ -289,16 +290,20 @@ export async function drawSidebarPictures(outDir: string): Promise<string[]> {
         conflict('RED', 'XXL', 40, 0),
       ],
     });
-    page = await openSidebar(browser, html, serveWith(conflicted));
-    await page.locator('#conflicts-title', { hasText: '3 conflicts' }).waitFor();
     const refs = (conflicted.conflicts ?? []).map((c) => c.ref).join(', ');
-    await page.evaluate((text) => {
-      const m = document.getElementById('message')!;
-      m.className = 'msg error';
-      m.hidden = false;
-      m.textContent = text;
-      document.getElementById('push-row')!.after(m);
-    }, `3 cells were changed by bo@example.com since you pulled the order (${refs}): nothing was sent. Choose below.`);
+    const pushed = {
+      sent: 0,
+      conflicts: 3,
+      invalid: 0,
+      structureChanged: false,
+      version: 5,
+      panel: conflicted,
+    };
+    const long = `3 cells were changed by bo@example.com since you pulled the order (${refs}): nothing was sent.`;
+    page = await openSidebar(browser, html, serveWith(conflicted, { pushOrder: () => ok(pushed, long) }));
+    await page.click('#push');
+    await page.locator('#conflicts-title', { hasText: '3 conflicts' }).waitFor();
+    await page.locator('#message.error').waitFor();
     await shoot(page, out('conflicts'), { from: '#current', to: '#conflicts' });
     await page.close();
 
@@ -396,6 +401,31 @@ export async function drawSidebarPictures(outDir: string): Promise<string[]> {
       window.scrollTo(0, 0);
     });
     await shoot(page, out('split'), { from: '#after-release', to: '#ar-split-box' });
+    await page.close();
+
+    // 8. Milestones: one overdue, one done; Re-date to a later day asks why, inside the form.
+    const today = '2026-12-01';
+    const milestones = draft({
+      ...inProgress,
+      milestones: {
+        today,
+        changeable: true,
+        items: milestoneLines(
+          [
+            { key: 'FABRIC-IN', name: 'Fabric in house', due: '2026-11-15', done: '2026-11-19' },
+            { key: 'TRIMS-IN', name: 'Trims in house', due: '2026-11-21', done: null },
+            { key: 'PP-SAMPLE', name: 'PP sample approved', due: '2026-12-05', done: null },
+            { key: 'EX-FACTORY', name: 'Ex-factory', due: '2026-12-13', done: null },
+          ],
+          today,
+        ),
+      },
+    });
+    page = await openSidebar(browser, html, serveWith(milestones));
+    await page.locator('#m-redate-PP-SAMPLE').click();
+    await page.fill('#m-date', '2026-12-09');
+    await page.fill('#m-reason', 'buyer asked for a second fit');
+    await shoot(page, out('milestones'), { from: '#milestones-box', to: '#milestones-box' });
     await page.close();
   } finally {
     await browser.close();

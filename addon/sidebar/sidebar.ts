@@ -28,6 +28,8 @@ import type {
   RatioFillRequest,
   TechPackListItem,
 } from '../src/protocol.js';
+import { renderMilestones, type SidebarKit } from './milestones.js';
+import { SHOW_CELLS_LABEL, showBatchCells } from './batchCells.js';
 import { call, ServerError, type Answer } from './run.js';
 import {
   backorderChosen,
@@ -229,7 +231,11 @@ function renderCurrent(p: OrderPanel | null): void {
         ? 'Materials: STALE — the tech pack BOM changed.'
         : 'Materials: up to date.';
   mat.className = p.materialsStale ? 'stale' : '';
+  renderMilestones(kit, p);
 }
+
+/** What the sections in their own modules (milestones.ts) use of this file. */
+const kit: SidebarKit = { el, act, say, gate, rescue, render: (p) => renderCurrent(p) };
 
 // ---- availability: what cannot succeed is shown disabled, with the reason -------------------------
 
@@ -490,6 +496,7 @@ function batchRowEl(b: BatchRow): HTMLElement {
     );
   }
   if (INSPECTABLE.has(b.state)) btn('inspect', 'Inspect', (x) => openInspect(b.id, x));
+  btn('cells', SHOW_CELLS_LABEL, (x) => showBatchCells(kit, current!.orderId, b.id, x));
   const result = b.inspection ? inspectionWords(b) : '';
   const sub = [b.plan ? planWords(b.plan) : '', result ? `inspection ${result}` : ''].filter(Boolean).join(' · ');
   const subClass = `b-sub ${b.inspection?.result ?? ''}`;
@@ -696,7 +703,9 @@ function pushWith(reason: string | undefined): void {
     () => (reason ? call('pushOrder', orderId, { reason }) : call('pushOrder', orderId)),
     (a: Answer<PushSummary>) => {
       renderCurrent(a.data.panel);
-      if (a.data.conflicts) conflicted = a.notice ?? `${a.data.conflicts} conflict(s): see the list below.`;
+      // Short: the cells, values, who and when are in the list right below it.
+      const n = a.data.conflicts;
+      if (n) conflicted = `Nothing was sent: ${fmt(n)} cell${n === 1 ? '' : 's'} changed meanwhile, listed below.`;
     },
     (e) => {
       if (e.code === 'REASON_REQUIRED' && current?.amendment) askAmendReason();

@@ -11,6 +11,7 @@ import { isAmendable } from '../../shared/amend.js';
 import { isEditableState } from '../../shared/productionOrder.js';
 import { stateWord } from '../../shared/vocabulary.js';
 import { toleranceWords } from './messages.js';
+import { withMilestones } from './milestonesBlock.js';
 import { DEFECT_CLASSES, type BatchRow, type InspectionPlan, type Matrix, type OrderSnapshot } from './model.js';
 
 export const LABEL = {
@@ -97,6 +98,8 @@ export interface RenderInput {
   status?: string;
   /** An ISO timestamp as the planner reads it: in the spreadsheet's time zone (service.ts passes one). */
   when?: (iso: string) => string;
+  /** Today in the spreadsheet's time zone (YYYY-MM-DD): milestones due before it are overdue. */
+  today?: string;
 }
 
 export interface Block {
@@ -438,10 +441,14 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     ),
   );
   const qtyWidth = Math.min(200, Math.max(MIN_QTY_WIDTH, ...m.sizes.map(textWidth), textWidth('10,000')));
+  // The batch table's Inspection plan and Inspection columns (right of the sizes) fit their words.
+  const batchText = (i: number) =>
+    i > m.sizes.length ? values.filter((row) => row[0] && snap.batches?.some((b) => b.id === row[0])) : [];
   const widths = values[0].map((_, i) => {
     if (i === 0) return colA;
     if (i <= m.sizes.length) return qtyWidth;
-    return Math.max(MIN_QTY_WIDTH, textWidth('100,000'));
+    const words = i >= 7 ? [batchColumns[i - 1] ?? '', ...batchText(i).map((row) => row[i])] : [];
+    return Math.min(420, Math.max(MIN_QTY_WIDTH, textWidth('100,000'), ...words.map(textWidth)));
   });
 
   const quantities: Block = { row: firstQtyRow, col: firstQtyCol, numRows: m.colors.length, numCols: m.sizes.length };
@@ -451,7 +458,7 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     if (m.sizes.length) editableBlocks.push({ row: cornerRow, col: firstQtyCol, numRows: 1, numCols: m.sizes.length });
     if (m.colors.length) editableBlocks.push({ row: firstQtyRow, col: 1, numRows: m.colors.length, numCols: 1 });
   }
-  return {
+  const grid: Rendered = {
     rows: values.length,
     cols: width,
     values,
@@ -464,6 +471,8 @@ export function renderOrderSheet(input: RenderInput): Rendered {
     quantities,
     editable: editableBlocks,
   };
+  // Beside the matrix, right of the whole block: the header above the matrix stays five rows.
+  return withMilestones(grid, snap.milestones, input.today ?? snap.pulledAt.slice(0, 10), cornerRow);
 }
 
 type BgRule = 'share' | 'rejected' | 'missing' | 'remaining';

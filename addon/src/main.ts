@@ -12,6 +12,7 @@ import type {
   InspectionInput,
   InspectionOutcome,
   ListPage,
+  MilestoneChange,
   OrderListItem,
   OrderListQuery,
   OrderPanel,
@@ -286,6 +287,14 @@ export function splitOrder(orderId: string, request: SplitRequestInput): Outcome
   return run<SplitOutcome>(undefined, (s) => s.afterRelease().splitOrder(orderId, request), true);
 }
 
+export function updateMilestone(orderId: string, key: string, change: MilestoneChange): Outcome<OrderPanel> {
+  return panelRun('refresh', (s) => s.updateMilestone(orderId, key, change));
+}
+
+export function showBatchCells(orderId: string, batchId: string): Outcome<{ sheetName: string }> {
+  return run<{ sheetName: string }>('open', (s) => s.showBatchCells(orderId, batchId), true);
+}
+
 // The sidebar's contract, checked at compile time: every ServerApi function exists with this signature.
 const serverApi: ServerApi = {
   getSettings,
@@ -316,5 +325,7 @@ const serverApi: ServerApi = {
   changeDeliveryDate,
   proposeSplit,
   splitOrder,
+  updateMilestone,
+  showBatchCells,
 };
 void serverApi;

@@ -124,7 +124,12 @@ export interface OrderSnapshot
   splitFrom?: string | null;
   backorderOf?: string | null;
   backorderId?: string | null;
+  /** The order's milestones (addon/src/milestonesBlock.ts); absent in records written before they were kept. */
+  milestones?: MilestoneView[];
 }
+
+/** One milestone of an order, as the sheet and the sidebar show it. */
+export type MilestoneView = { key: string; name: string; due: string | null; done: string | null };
 
 /** The order's per-cell progress, each over the order's sizes and colors (null: none yet). */
 export interface ProgressCells {
@@ -220,5 +225,6 @@ export function snapshotOf(
     splitFrom: order.splitFrom ?? null,
     backorderOf: order.backorderOf ?? null,
     backorderId: order.backorderId ?? null,
+    milestones: (order.milestones ?? []).map((m) => ({ key: m.key, name: m.name, due: m.due, done: m.done })),
   };
 }

@@ -12,6 +12,8 @@ import type {
 } from './model.js';
 import type { MaterialsPlanSummary } from './materialsPlanSheet.js';
 import type { SheetChanges } from './edits.js';
+import type { MilestoneChange } from './milestones.js';
+import type { MilestonesPanel } from './milestonesBlock.js';
 
 /** Every server function answers an Outcome: a planner-facing message instead of a stack. */
 export type Outcome<T> =
@@ -90,6 +92,8 @@ export interface OrderPanel {
   /** Garments not batched yet (what a split may move) and short of ordered (a backorder), null when not known. */
   unbatched?: number | null;
   shortfall?: number | null;
+  /** The order's milestones, judged on today in the spreadsheet's time zone. */
+  milestones?: MilestonesPanel;
 }
 
 /** One cell a push could not send because another planner changed it meanwhile. */
@@ -210,7 +214,7 @@ export interface InspectionOutcome {
   panel: OrderPanel;
 }
 
-export type { InspectionInput, MaterialsPlanSummary };
+export type { InspectionInput, MaterialsPlanSummary, MilestoneChange, MilestonesPanel };
 
 /** What a push of an order sheet would send, counted from the sheet ("Push 12 changes"). */
 export interface PendingChanges extends SheetChanges {
@@ -257,6 +261,10 @@ export interface ServerApi {
   changeDeliveryDate(orderId: string, request: DeliveryDateRequest): Outcome<OrderPanel>;
   proposeSplit(orderId: string): Outcome<SplitProposal>;
   splitOrder(orderId: string, request: SplitRequestInput): Outcome<SplitOutcome>;
+  /** Marks a milestone done (today or a date), reopens or re-dates it; the sheet's milestones block follows. */
+  updateMilestone(orderId: string, key: string, change: MilestoneChange): Outcome<OrderPanel>;
+  /** Draws a batch's own cells on its sheet "Batch <id>" (planned; produced, rejected, missing once finished). */
+  showBatchCells(orderId: string, batchId: string): Outcome<{ sheetName: string }>;
 }
 
 export type ServerFunction = keyof ServerApi;

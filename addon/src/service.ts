@@ -22,6 +22,10 @@ import { countGenerated, isInProduction, remainingToBatch, type BatchAction } fr
 import { ratioFill as fillByRatio } from '../../shared/ratioFill.js';
 import type { TechPackState } from '../../shared/types.js';
 import { mapPasted } from './paste.js';
+import { milestoneDone, sendMilestoneChange, type MilestoneChange } from './milestones.js';
+import { milestoneLines } from './milestonesBlock.js';
+import { drawBatchSheet, fetchBatch, renderBatchSheet } from './batchSheet.js';
+import { milestonesChangeable } from '../../shared/milestones.js';
 import { applyChoices, conflictRows, withCells } from './resolve.js';
 import { cellValue, matrixTotal } from '../../shared/matrix.js';
 import { EDITABLE_STATES, isEditableState as isEditable } from '../../shared/productionOrder.js';
@@ -285,6 +289,11 @@ export class AddonService {
       toGenerate: (snap as Snap).toGenerate ?? null,
       conflicts: (snap as Snap).conflicts ?? [],
       ...linkFacts(snap),
+      milestones: {
+        today: this.today(),
+        changeable: milestonesChangeable(snap.state),
+        items: milestoneLines(snap.milestones, this.today()),
+      },
     };
   }
 
@@ -430,6 +439,7 @@ export class AddonService {
         status ??
         `Pulled ${this.when(snap.pulledAt)}${snap.sectionErrors.length ? ` — ${snap.sectionErrors.join(' ')}` : ''}`,
       when: (iso) => this.when(iso),
+      today: this.today(),
     });
     const prev = this.state.get(sheet.getSheetId())?.snap.written;
     const written = writeOrderSheet(this.g.SpreadsheetApp, sheet, rendered, prev);
@@ -448,6 +458,17 @@ export class AddonService {
       return this.g.Utilities.formatDate(d, this.timeZone, 'yyyy-MM-dd HH:mm');
     } catch {
       return utcWhen(iso);
+    }
+  }
+
+  /** Today in the spreadsheet's time zone, YYYY-MM-DD (milestones due before it are overdue). */
+  today(): string {
+    const now = this.now();
+    try {
+      this.timeZone ??= this.ss.getSpreadsheetTimeZone();
+      return this.g.Utilities.formatDate(new Date(now), this.timeZone, 'yyyy-MM-dd');
+    } catch {
+      return now.slice(0, 10);
     }
   }
 
@@ -1039,6 +1060,17 @@ export class AddonService {
     return { sheetName: name };
   }
 
+  /** A batch's own cells on a sheet of their own (addon/src/batchSheet.ts): one GET, one block write. */
+  showBatchCells(orderId: string, batchId: string): { data: { sheetName: string }; notice?: string } {
+    const { snap } = this.orderSheet(orderId);
+    const batch = fetchBatch(this.api(), orderId, batchId);
+    const plan = snap.batches?.find((b) => b.id === batchId)?.plan ?? null;
+    const when = (iso: string) => this.when(iso);
+    const r = renderBatchSheet({ batch, styleCode: snap.styleCode, plan, when, drawnAt: this.now() });
+    const sheetName = drawBatchSheet(this.g, this.ss, r, batchId).getName();
+    return { data: { sheetName }, notice: `Batch ${batchId}'s cells are on the sheet "${sheetName}".` };
+  }
+
   finishBatch(
     orderId: string,
     batchId: string,
@@ -1100,6 +1132,18 @@ export class AddonService {
     const missing = short.reduce((t, c) => t + c.missing, 0);
     const lost = short.length ? `; ${plural(missing, 'garment')} recorded as missing` : '';
     return { panel: this.panel(fresh, sheet.getName()), notice: `Batch ${batchId} finished: ${made} produced${lost}.` };
+  }
+
+  /** A milestone marked done, reopened or re-dated (addon/src/milestones.ts); the sheet's blocks are rewritten. */
+  updateMilestone(orderId: string, key: string, change: MilestoneChange): { panel: OrderPanel; notice?: string } {
+    const { sheet, snap: old } = this.orderSheet(orderId);
+    const d = isEditable(old.state) ? this.diffOf(sheet, old) : null;
+    if (d?.structureChanged)
+      throw new UserError('UNPUSHED_CHANGES', 'Push your new sizes/colors before changing a milestone.');
+    const sent = sendMilestoneChange(this.api(), old, key, change, this.today());
+    const status = milestoneDone(sent.milestone, sent.body);
+    const res = this.rewriteKeeping(sheet, this.pull(orderId), d, status);
+    return { panel: res.panel, notice: res.notice ?? status };
   }
 
   // ---- quality -----------------------------------------------------------------------------------

@@ -66,11 +66,13 @@ describe('the add-on build', () => {
       'resolveConflicts',
       'saveSettings',
       'selectCell',
+      'showBatchCells',
       'showSettings',
       'showSidebar',
       'splitOrder',
       'startBatch',
       'transitionOrder',
+      'updateMilestone',
     ]);
     const code = read('Code.js');
     expect(code).not.toMatch(/\brequire\(|\bprocess\.|\bimport\s*\(|^import |^export /m);

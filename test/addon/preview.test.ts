@@ -34,7 +34,14 @@ describe('npm run addon:preview', () => {
     try {
       const r = await run(['--out', out]);
       expect(r.code, r.stderr.slice(-3000)).toBe(0);
-      const sheets = ['order-draft-edits.png', 'order-conflict.png', 'order-in-progress.png', 'order-30x40.png'];
+      const sheets = [
+        'order-draft-edits.png',
+        'order-conflict.png',
+        'order-in-progress.png',
+        'order-30x40.png',
+        'order-milestones.png',
+        'batch-cells.png',
+      ];
       for (const f of sheets) {
         const png = readFileSync(path.join(out, f));
         expect(png.subarray(0, 8).toString('hex'), f).toBe('89504e470d0a1a0a');
@@ -44,7 +51,7 @@ describe('npm run addon:preview', () => {
         expect(png.length, f).toBeGreaterThan(30_000);
       }
       // The sidebar's, at its 300 px width (docs/addon.md uses these names).
-      const sidebar = ['list', 'order', 'conflicts', 'ratio-fill', 'error', 'amend', 'split'].map(
+      const sidebar = ['list', 'order', 'conflicts', 'ratio-fill', 'error', 'amend', 'split', 'milestones'].map(
         (n) => `sidebar-${n}.png`,
       );
       for (const f of sidebar) {

@@ -18,6 +18,7 @@ describe('the sidebar pictures', () => {
         'sidebar-error.png',
         'sidebar-amend.png',
         'sidebar-split.png',
+        'sidebar-milestones.png',
       ]);
       for (const f of files) {
         const png = readFileSync(f);

@@ -118,7 +118,11 @@ describe('the sidebar with canned answers', () => {
     expect(await page.textContent('#c-state')).toBe('Draft');
 
     await page.click('#push');
-    await page.locator('#message.error', { hasText: 'changed by bo@example.com' }).waitFor();
+    await page
+      .locator('#message.error', { hasText: 'Nothing was sent: 2 cells changed meanwhile, listed below.' })
+      .waitFor();
+    // Short: the details (cells, values, who, when) are in the conflict list, not in the line.
+    expect(await page.textContent('#message')).toBe('Nothing was sent: 2 cells changed meanwhile, listed below.');
 
     await page.click('#action-plan');
     const refusal = 'must be Production ready before this order can be planned';

@@ -390,10 +390,12 @@ export class FakeSheet implements GSheet {
   }
 }
 
-/** A value as Sheets shows it under the number formats the add-on uses ('@', '#,##0', '#,##0.00'). */
+/** A value as Sheets shows it under the number formats the add-on uses ('@', '#,##0', '#,##0.00', 'yyyy-mm-dd'). */
 export function displayValue(v: CellValue, fmt: string | undefined): string {
   if (typeof v !== 'number') return v instanceof Date ? v.toISOString() : String(v);
   if (fmt === '@') return String(v);
+  // A day serial (days since 1899-12-30, as Sheets counts) under a date format.
+  if (fmt === 'yyyy-mm-dd') return new Date(Date.UTC(1899, 11, 30) + v * 86_400_000).toISOString().slice(0, 10);
   if (fmt === '0.0###')
     return v.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 4, useGrouping: false });
   const m = /^#,##0(?:\.(0+))?$/.exec(fmt ?? '');
