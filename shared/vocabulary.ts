@@ -193,3 +193,13 @@ export function milestoneStatusWords(s: MilestoneStatus): string {
       return `Due in ${days(s.days)}`;
   }
 }
+
+/** A count as a spreadsheet user reads it: `20,000`, never `20000` (en-US grouping everywhere). */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** `1 cell`, `2 cells`, `20,000 garments`: a count with its noun. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}

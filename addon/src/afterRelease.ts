@@ -9,7 +9,7 @@
 // AfterRelease class runs them over the service's sheet and API (AfterReleaseHost).
 import { FINAL_STATES } from '../../shared/productionOrder.js';
 import { matrixTotal, reshape } from '../../shared/matrix.js';
-import { AFTER_RELEASE_WORDS, stateWord } from '../../shared/vocabulary.js';
+import { AFTER_RELEASE_WORDS, stateWord, count, plural } from '../../shared/vocabulary.js';
 import { ApiError, type ApiClient } from './api.js';
 import { deliveryDateAvailability } from './availability.js';
 import { pendingCount, type SheetDiff } from './diff.js';
@@ -26,8 +26,6 @@ import type {
   SplitRequestInput,
 } from './protocol.js';
 
-const fmt = (n: number) => n.toLocaleString('en-US');
-const plural = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${n === 1 ? one : many}`;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 // ---- the panel's facts ----------------------------------------------------------------------------
@@ -177,8 +175,8 @@ export function splitRefusal(e: ApiError, m: Matrix): UserError {
         .slice(0, 5)
         .map(
           (c) =>
-            `${quantityA1(m, c.color, c.size)} (${c.color}/${c.size}) has ${fmt(c.available)} un-batched` +
-            ` (${fmt(c.batched)} batched, you asked ${fmt(c.requested)})`,
+            `${quantityA1(m, c.color, c.size)} (${c.color}/${c.size}) has ${count(c.available)} un-batched` +
+            ` (${count(c.batched)} batched, you asked ${count(c.requested)})`,
         )
         .join('; ');
       const more = cells.length > 5 ? ` and ${cells.length - 5} more` : '';
@@ -242,7 +240,7 @@ export function nothingShort(e: ApiError): UserError {
   const d = (e.details ?? {}) as { ordered?: unknown; produced?: unknown };
   const made =
     typeof d.ordered === 'number' && typeof d.produced === 'number'
-      ? ` (${fmt(d.produced)} produced of ${fmt(d.ordered)} ordered)`
+      ? ` (${count(d.produced)} produced of ${count(d.ordered)} ordered)`
       : '';
   return new UserError(
     'NOTHING_SHORT',

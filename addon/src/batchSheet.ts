@@ -4,7 +4,7 @@
 // and missing matrices, each over the batch's own sizes and colors in the same columns, with formula
 // totals and `#,##0`; five header rows and the size row frozen with the color column. Read-only: a
 // running batch's counts are typed on its Output sheet (output.ts).
-import { stateWord } from '../../shared/vocabulary.js';
+import { stateWord, count, plural } from '../../shared/vocabulary.js';
 import { ApiError, listItems, type ApiClient } from './api.js';
 import type { GasServices, GSheet, GSpreadsheet } from './gas.js';
 import { COLOR, FORMAT, LABEL, a1, inspectionWords, planWords, shareColor, type Rendered } from './layout.js';
@@ -52,7 +52,6 @@ const PAD_PX = 14;
 const MIN_QTY_PX = 84;
 
 const px = (s: string | number) => Math.ceil(String(s).length * CHAR_PX + PAD_PX);
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 function at(m: Matrix | null | undefined, r: number, c: number): number {
   return m?.quantities[r]?.[c] ?? 0;
@@ -83,7 +82,6 @@ export function renderBatchSheet(input: BatchSheetInput): Rendered {
   const produced = b.producedTotal ?? sumOf(b.produced);
   const rejected = b.rejectedTotal ?? sumOf(b.rejected);
   const missing = b.missingTotal ?? sumOf(b.missing);
-  const plural = (n: number, one: string) => `${fmt(n)} ${one}${n === 1 ? '' : 's'}`;
   const garments = `${plural(b.total, 'garment')} planned over ${plural(sizes.length, 'size')} x ${plural(colors.length, 'color')}`;
   push([L.batch, b.id, `${input.styleCode ? `${input.styleCode} · ` : ''}${garments}`], {
     bold: true,
@@ -96,7 +94,7 @@ export function renderBatchSheet(input: BatchSheetInput): Rendered {
   ].filter(Boolean);
   push([L.order, b.orderId, times.join(' · ')]);
   const counts = finished
-    ? `produced ${fmt(produced)} · rejected ${fmt(rejected)} · missing ${fmt(missing)}${b.reason ? `: ${b.reason}` : ''}`
+    ? `produced ${count(produced)} · rejected ${count(rejected)} · missing ${count(missing)}${b.reason ? `: ${b.reason}` : ''}`
     : '';
   push([L.state, stateWord(b.state), counts], { bgs: [COLOR.locked, COLOR.section] });
   // The result in its own (coloured) cell; how many, when and the plan beside it.

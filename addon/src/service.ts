@@ -35,6 +35,7 @@ import {
   ORDER_COMMAND_WORDS,
   orderCommandsFrom,
   stateWord,
+  plural,
 } from '../../shared/vocabulary.js';
 import {
   DEFECT_CLASSES,
@@ -120,10 +121,6 @@ type Snap = OrderSnapshot & SnapExtras;
 
 function same(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 export interface ServiceOptions {
