@@ -106,7 +106,7 @@ export function composeView(input: ViewInput): SheetView {
           kind: 'conflict',
           note:
             `Conflict: ${who} changed this cell to ${now}${when} (it was ${conflict.from} when you pulled). ` +
-            `Your value ${conflict.to} was not sent; type it again and push if it should win.`,
+            `Your value ${conflict.to} was not sent: "Keep mine" in the sidebar sends it.`,
         });
         return;
       }
@@ -131,7 +131,7 @@ export function composeView(input: ViewInput): SheetView {
           kind: 'conflict',
           note:
             `Conflict: ${who} changed this cell to ${now}${when} (it was ${mine.from} when you pulled). ` +
-            `Your value ${mine.to} was not sent; type it again and push if it should win.`,
+            `Your value ${mine.to} was not sent: "Keep mine" in the sidebar sends it.`,
         });
       }
     }),

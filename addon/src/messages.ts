@@ -6,6 +6,7 @@ import {
   BATCH_ACTION_WORDS,
   isOrderCommand,
   ORDER_COMMAND_WORDS,
+  plural,
   stateWord,
   type OrderCommand,
 } from '../../shared/vocabulary.js';
@@ -204,7 +205,7 @@ export function friendlyApiError(e: ApiError, ctx: ErrorContext = {}): Friendly 
       const n = Array.isArray(d.conflicts) ? d.conflicts.length : 0;
       const who = typeof d.updatedBy === 'string' ? d.updatedBy : 'someone else';
       return say(
-        `${n || 'Some'} cell(s) were changed by ${who} since you pulled the order. They are marked in red with the new value; your other changes are kept on the sheet. Check the red cells, then push again.`,
+        `${n ? plural(n, 'cell was', 'cells were') : 'Some cells were'} changed by ${who} since you pulled the order. They are marked in red with the new value; your other changes are kept on the sheet. Check the red cells, then push again.`,
       );
     }
     case 'NOT_EDITABLE': {

@@ -864,10 +864,14 @@ export class AddonService {
         return { conflicts: snap.conflicts };
       };
       const red = view.marks.filter((mk) => mk.kind === 'conflict');
-      const where = red.length
-        ? ` Red: ${cellList(red.map((mk) => quantityA1(current.matrix, mk.color, mk.size)))}.`
-        : '';
-      this.write(sheet, { ...snap, matrix: view.base }, view, `${where.trim()} ${msg}${dropped}`.trim(), rows);
+      const refs = cellList(red.map((mk) => quantityA1(current.matrix, mk.color, mk.size)));
+      const where = red.length ? ` Red: ${refs}.` : '';
+      // The sheet's one status line stays short: the cells and what to do; the whole story is in the
+      // cells' notes and the sidebar's conflict list.
+      const status = red.length
+        ? `Not pushed: ${refs} changed by ${by || 'someone else'} meanwhile (red). Keep yours or take theirs in the sidebar.`
+        : msg;
+      this.write(sheet, { ...snap, matrix: view.base }, view, `${status}${dropped}`, rows);
       this.toast(`${plural(view.conflicted, 'conflict')}: see the red cells.`);
       return {
         summary: {

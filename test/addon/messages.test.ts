@@ -35,7 +35,10 @@ describe('friendly messages', () => {
       'Batch B-7 is still running: finish it before you cancel the order.',
     );
     expect(m('EDIT_CONFLICT', { conflicts: [{}, {}], updatedBy: 'bo@example.com' }, 'push')).toMatch(
-      /^2 cell\(s\) were changed by bo@example.com.*marked in red.*other changes are kept/,
+      /^2 cells were changed by bo@example.com.*marked in red.*other changes are kept/,
+    );
+    expect(m('EDIT_CONFLICT', { conflicts: [{}], updatedBy: 'bo@example.com' }, 'push')).toMatch(
+      /^1 cell was changed by/,
     );
     expect(m('NOT_EDITABLE', { state: 'InProgress' }, 'push')).toBe(
       'This order is In progress: its quantities, sizes and colors can no longer change (only while Draft or Planned).',

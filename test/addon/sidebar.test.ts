@@ -84,7 +84,7 @@ describe('the sidebar with canned answers', () => {
           return {
             ok: true,
             data: { sent: 0, conflicts: 2, invalid: 0, structureChanged: false, version: 2, panel: state },
-            notice: '2 cell(s) were changed by bo@example.com since you pulled the order.',
+            notice: '2 cells were changed by bo@example.com since you pulled the order.',
           };
         case 'transitionOrder':
           if (args[1] === 'plan') {

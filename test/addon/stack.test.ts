@@ -217,9 +217,10 @@ describe('the add-on against the local stack', () => {
     expect(valueAt(sheet, 'RED', 'M')).toBe(7); // kept
     expect(valueAt(sheet, 'RED', 'S')).toBe(6); // Bo's, shown
     const status = sheet.find(LABEL.status)!;
-    // The status names the red cell by its A1 reference first.
-    expect(String(sheet.valueAt(status.row, 2))).toMatch(
-      new RegExp(`^Red: ${String.fromCharCode(64 + conflict.col)}${conflict.row}\\. .*changed by bo@example.com`),
+    // The status line is short: the red cell by its A1 reference, who, and where to resolve it.
+    const a1 = `${String.fromCharCode(64 + conflict.col)}${conflict.row}`;
+    expect(String(sheet.valueAt(status.row, 2))).toBe(
+      `Not pushed: ${a1} changed by bo@example.com meanwhile (red). Keep yours or take theirs in the sidebar.`,
     );
 
     // Pushing again sends only Ana's kept changes; Bo's work stays.
