@@ -259,7 +259,9 @@ export function renderOrderSheet(input: RenderInput): Rendered {
   // The header: five rows, each a label, its value, and (from column C) the rest in words.
   const state = stateWord(snap.state);
   const customer = customerLabel(snap);
-  const delivery = snap.deliveryDate ? `delivery ${snap.deliveryDate}` : 'no delivery date';
+  const first = snap.originalDeliveryDate;
+  const repromised = first && snap.deliveryDate && first !== snap.deliveryDate ? ` (first promised ${first})` : '';
+  const delivery = snap.deliveryDate ? `delivery ${snap.deliveryDate}${repromised}` : 'no delivery date';
   const who = snap.updatedBy ? `${snap.updatedBy}, ` : '';
   push(
     [

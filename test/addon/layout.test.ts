@@ -10,6 +10,13 @@ describe('order sheet layout', () => {
     expect(col(LABEL.order)).toBe('PO-000001');
     expect(rest(LABEL.order)).toBe('TEE-01 · tech pack TP-000001 · delivery 2027-03-01 · Acme');
     expect(col(LABEL.state)).toBe('Draft');
+    // A re-promised order says what was first promised.
+    const moved = renderOrderSheet({
+      snap: snap({ state: 'Released', deliveryDate: '2027-03-15', originalDeliveryDate: '2027-03-01' }),
+    });
+    expect(moved.values.find((row) => row[0] === LABEL.order)?.[2]).toContain(
+      'delivery 2027-03-15 (first promised 2027-03-01)',
+    );
     expect(rest(LABEL.state)).toBe('version 3 · last change ana@example.com, 2026-11-30 10:00 UTC');
     // At most six rows above the matrix: five header rows and the size row.
     expect(r.values.findIndex((row) => row[0] === LABEL.corner)).toBe(5);
