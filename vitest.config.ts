@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // One run: unit (no I/O), integration (one local stack on DynamoDB Local for the whole run),
 // infra (CDK synth + assertions), addon (bundle in a vm + Chromium).
-// Files named *.serial.test.ts change factory-wide state (settings): they run alone, after the rest.
+// Files named *.serial.test.ts change factory-wide state (settings) or act on the whole table (a
+// replenishment run): they run alone, after the rest.
 export default defineConfig({
   test: {
     globalSetup: ['test/support/globalSetup.ts'],

@@ -1,6 +1,9 @@
 // The replenishment job through POST /v1/replenishment/run (and once through the Lambda handler).
 // A run covers every low style in the table, other test files' too: each test only looks at its own
-// styles. Rules that need other factory settings are in replenishment.serial.test.ts.
+// styles. It runs with the serial files (vitest.config.ts), not beside the parallel ones: a run in
+// another file (idempotency.test.ts) would otherwise order for this file's styles between its stock
+// push and its own run, which then rightly creates nothing. Rules that need other factory settings
+// are in replenishment.serial.test.ts.
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { api, tokens } from '../support/api.js';
 import { createOrder, createTechPack, matrix, transition } from '../support/fixtures.js';
