@@ -7,7 +7,7 @@
 //   order           PO#PO-000001       #ENTITY    PO#<state>#<shard> / PO#<techPackId> / ProductionOrder#<shard>
 //   batch set       PO#PO-000001       B#<seq of its last batch, 12 digits>   -   (1..25 batches of the order, see batchCodec.ts)
 //   order BOM       PO#PO-000001       #BOM                -   (the BOM its materials summary uses; the release snapshot)
-//   requirement     PO#PO-000001       #REQ                REQ#<state>#<shard>, open states only  (seq = order's)
+//   requirement     PO#PO-000001       #REQ                byRequirement: reqKey REQ#<shard>, open orders only (seq = order's)
 //   requirement BOM PO#PO-000001       #REQBOM             -   (the BOM the requirement is computed from)
 //   raw material    RM#<material>      #ENTITY             -           /  -                  / RawMaterial
 //   its history     RM#<material>      H#<version, 10 digits>
@@ -106,11 +106,13 @@ function entityPk(id: string): string {
 export const stateKey = (kind: IdKind, state: string) => `${ID_PREFIX[kind]}#${state}`;
 
 /**
- * byState partitions of the requirement items: per order state, spread over REQUIREMENT_SHARDS
- * partitions (by the order's number) so the requirements answer reads them with parallel Queries.
+ * byRequirement partitions of the requirement items of open orders, spread over REQUIREMENT_SHARDS
+ * partitions by the order's number (the same shardOf as shards.ts). The order's state is not in the
+ * key: a move between open states (plan, release, start) leaves the index entry where it is.
  */
 export const REQUIREMENT_SHARDS = 4;
-export const requirementStateKey = (state: string, seq: number) => `REQ#${state}#${seq % REQUIREMENT_SHARDS}`;
+export const requirementKey = (seq: number) => `REQ#${seq % REQUIREMENT_SHARDS}`;
+export const requirementKeys = () => Array.from({ length: REQUIREMENT_SHARDS }, (_, i) => `REQ#${i}`);
 /**
  * byMilestone partitions: open (MS#) and done (MSD#) milestones, each spread over MILESTONE_SHARDS
  * partitions by a stable hash of the order id (no table-wide hot key); a list page is one Query per
@@ -162,4 +164,5 @@ export const KEY_ATTRIBUTES = [
   'expiresAt',
   'msShard',
   'msDue',
+  'reqKey',
 ] as const;

@@ -17,7 +17,7 @@ export const SHARDS = {
   SalesOrder: 4,
   TechPack: 4,
   Stock: 8,
-  /** The requirement items (#REQ) per order state: keys.ts requirementStateKey, the same function. */
+  /** The requirement items (#REQ) of open orders in byRequirement: keys.ts requirementKey, the same function. */
   Requirement: 4,
   RawMaterial: 1,
   RoleMapping: 1,

@@ -72,10 +72,13 @@ describe('shardOf', () => {
     expect(partitionsOf('PO#Draft', 3)).toEqual(['PO#Draft#0', 'PO#Draft#1', 'PO#Draft#2']);
   });
 
-  it('the requirement keys of keys.ts are this function with 4 shards (old items need no move)', async () => {
-    const { requirementStateKey, REQUIREMENT_SHARDS } = await import('../../functions/store/keys.js');
+  it('the requirement keys of keys.ts are this function with SHARDS.Requirement shards, whatever the state', async () => {
+    const { requirementKey, requirementKeys, REQUIREMENT_SHARDS } = await import('../../functions/store/keys.js');
+    const { SHARDS } = await import('../../functions/store/shards.js');
+    expect(REQUIREMENT_SHARDS).toBe(SHARDS.Requirement);
     for (const n of [1, 2, 3, 4, 5, 99, 123456])
-      expect(requirementStateKey('Draft', n)).toBe(shardedKey('REQ#Draft', `PO-${n}`, REQUIREMENT_SHARDS));
+      expect(requirementKey(n)).toBe(shardedKey('REQ', `PO-${n}`, REQUIREMENT_SHARDS));
+    expect(requirementKeys()).toEqual(partitionsOf('REQ', REQUIREMENT_SHARDS));
   });
 });
 
