@@ -30,6 +30,8 @@
 // <shard>: functions/store/shards.ts (the id's number mod SHARDS[kind]); typeKey "<type>#<shard>" for
 // every entity with a `type` (RawMaterial, RoleMapping, IqTemplate: one shard, "#0").
 
+import { fnv1a, partitionsOf } from './shards.js';
+
 export type EntityKind = 'TechPack' | 'ProductionOrder' | 'SalesOrder' | 'RoleMapping';
 
 export const ID_PREFIX = { TechPack: 'TP', ProductionOrder: 'PO', SalesOrder: 'SO', ProductionBatch: 'B' } as const;
@@ -115,28 +117,19 @@ export const requirementKey = (seq: number) => `REQ#${seq % REQUIREMENT_SHARDS}`
 export const requirementKeys = () => Array.from({ length: REQUIREMENT_SHARDS }, (_, i) => `REQ#${i}`);
 /**
  * byMilestone partitions: open (MS#) and done (MSD#) milestones, each spread over MILESTONE_SHARDS
- * partitions by a stable hash of the order id (no table-wide hot key); a list page is one Query per
- * shard, in parallel, merged by due date.
+ * partitions by the FNV-1a hash of the whole order id (shards.ts; no table-wide hot key); a list page
+ * is one Query per shard, in parallel, merged by due date (shards.ts queryShards).
  */
 export const MILESTONE_SHARDS = 4;
 export function milestoneShardKey(orderId: string, done: boolean): string {
   return `${done ? 'MSD' : 'MS'}#${fnv1a(orderId) % MILESTONE_SHARDS}`;
 }
 export function milestoneShardKeys(done: boolean): string[] {
-  return Array.from({ length: MILESTONE_SHARDS }, (_, i) => `${done ? 'MSD' : 'MS'}#${i}`);
+  return partitionsOf(done ? 'MSD' : 'MS', MILESTONE_SHARDS);
 }
 /** The byMilestone sort key: by due date, then order and key (ties in a stable order). */
 export const milestoneDueKey = (due: string, orderId: string, key: string) => `${due}#${orderId}#${key}`;
 
-/** 32-bit FNV-1a: a stable, well-spread hash (the shard of an order never changes). */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 export const techPackKey = (kind: IdKind, techPackId: string) => `${ID_PREFIX[kind]}#${techPackId}`;
 
 export function formatId(kind: IdKind, seq: number): string {
