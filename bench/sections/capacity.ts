@@ -336,9 +336,16 @@ export async function capacity(ctx: StackContext): Promise<SectionResult> {
     notes: [
       'RCU, WCU: units consumed, as DynamoDB Local reports them (ReturnConsumedCapacity INDEXES), tallied in functions/store/metrics.ts; WCU of a transaction include its ConditionChecks (DynamoDB Local does not split them).',
       'of which index: the WCU that went into the indexes (their copies of the items written; DynamoDB Local counts them doubled in a transaction).',
-      'floor RCU / WCU: the units the bytes the operation read and wrote cost by DynamoDB rules, the table items: 1 WCU per KB of a Put item (2 in a transaction); 1 RCU per 4 KB read strongly consistent, 0.5 eventually (GetItem and BatchGetItem per item, a Query page over its sum); an Update, Delete or ConditionCheck at what the table was charged (DynamoDB charges the whole item).',
-      "floor index: what the contract's lists require of the indexes, priced from the stream at the smallest entry (keys + what the list answers, tableDefinition.ts LIST_ENTRIES): a put when an item enters a list or a listed attribute changes, a delete when it leaves, both when its entry keys change; 1 WCU per KB, 2 in a transaction.",
-      'ratio: (RCU + WCU) / (floor RCU + floor WCU + floor index); vs table floor: the same without floor index; w/o index: without the index writes and floor index.',
+      'floor RCU / WCU: the units the bytes the operation read and wrote cost by DynamoDB rules, the table items: ' +
+        '1 WCU per KB of a Put item (2 in a transaction); 1 RCU per 4 KB read strongly consistent, 0.5 eventually ' +
+        '(GetItem and BatchGetItem per item, a Query page over its sum); an Update, Delete or ConditionCheck at what ' +
+        'the table was charged (DynamoDB charges the whole item).',
+      "floor index: what the contract's lists require of the indexes, priced from the stream at the smallest " +
+        'entry (keys + what the list answers, tableDefinition.ts LIST_ENTRIES): a put when an item enters a list ' +
+        'or a listed attribute changes, a delete when it leaves, both when its entry keys change; 1 WCU per KB, ' +
+        '2 in a transaction.',
+      'ratio: (RCU + WCU) / (floor RCU + floor WCU + floor index); vs table floor: the same without floor ' +
+        'index; w/o index: without the index writes and floor index.',
       `target: at most ${CAPACITY_TARGET}x for every operation of the 6 x 10 order and every write of the large one (PASS / OVER); INFO rows are shown, not held to it.`,
     ],
     summary: { target: CAPACITY_TARGET, worstTargetedRatio: round(worst), targetedRows: targeted.length },

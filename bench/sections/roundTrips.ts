@@ -50,8 +50,11 @@ export async function roundTrips(ctx: StackContext): Promise<SectionResult> {
   const rows: Row[] = [];
   const notes = [
     'requests: DynamoDB requests the API made for the operation, counted by the middleware on its SDK client (x-dynamo-usage).',
-    'rounds: the waits among them (requests sent together with Promise.all count once); for the replenishment rows, of the whole run.',
-    'min: the fewest requests we believe the operation can take with this contract (reasoning in bench/sections/roundTrips.ts); min rounds, where given: the fewest waits (a sharded list page: one Query per shard, all in one round).',
+    'rounds: the waits among them (requests sent together with Promise.all count once); for the replenishment ' +
+      'rows, of the whole run.',
+    'min: the fewest requests we believe the operation can take with this contract (reasoning in ' +
+      'bench/sections/roundTrips.ts); min rounds, where given: the fewest waits (a sharded list page: one Query ' +
+      'per shard, all in one round).',
     'capacity: consumed capacity units as DynamoDB Local reports them (ReturnConsumedCapacity TOTAL).',
   ];
 
@@ -418,7 +421,9 @@ export async function roundTrips(ctx: StackContext): Promise<SectionResult> {
         run,
         K,
         page + loads + 2 * K + 1,
-        `${K} low styles, ${K} orders; min = 1 low-stock page (${page} Queries, one per shard, 1 round) + ${loads} BatchGet(s) of stock, tech packs and the settings together + ${K} open-order Queries + 1 id counter + ${K} writes, / ${K}`,
+        `${K} low styles, ${K} orders; min = 1 low-stock page (${page} Queries, one per shard, 1 round) + ` +
+          `${loads} BatchGet(s) of stock, tech packs and the settings together + ${K} open-order Queries + ` +
+          `1 id counter + ${K} writes, / ${K}`,
       );
       const rerun = await api.ok('POST', '/v1/replenishment/run', { token: admin });
       if ((rerun.body?.created ?? []).length !== 0) throw new Error('the rerun created orders');
@@ -428,7 +433,9 @@ export async function roundTrips(ctx: StackContext): Promise<SectionResult> {
         rerun,
         K,
         page + Math.ceil((K + 1) / 100),
-        `nothing to create; min = 1 low-stock page (${page} Queries, 1 round; if the index projected each style's marker) + ${Math.ceil((K + 1) / 100)} BatchGet of the markers' orders and the settings (open: skip), / ${K}`,
+        `nothing to create; min = 1 low-stock page (${page} Queries, 1 round; if the index projected each ` +
+          `style's marker) + ${Math.ceil((K + 1) / 100)} BatchGet of the markers' orders and the settings ` +
+          `(open: skip), / ${K}`,
       );
     },
   );
@@ -454,7 +461,10 @@ export async function roundTrips(ctx: StackContext): Promise<SectionResult> {
     if (r.flag === 'ABOVE MIN')
       ctx.findings.push({
         section: 'roundTrips',
-        text: `${r.name}: ${r.metrics!.calls} DynamoDB requests in ${r.metrics!.sequential} rounds, minimum ${r.metrics!.min}${r.metrics!.minRounds !== undefined ? ` in ${r.metrics!.minRounds}` : ''}${r.note ? ` (${r.note})` : ''}`,
+        text:
+          `${r.name}: ${r.metrics!.calls} DynamoDB requests in ${r.metrics!.sequential} rounds, ` +
+          `minimum ${r.metrics!.min}${r.metrics!.minRounds !== undefined ? ` in ${r.metrics!.minRounds}` : ''}` +
+          `${r.note ? ` (${r.note})` : ''}`,
       });
   return {
     id: 'roundTrips',

@@ -3,7 +3,8 @@
 //
 // Round trips per run: one page of low-style ids per ~1 MB (byState `STOCK#Low#<shard>`, ids only: one
 // Query per shard, in parallel); then per chunk of 100 styles: 2 BatchGets of 100 keys (stock + tech
-// pack, strongly consistent; the first chunk's carry the settings too), 1 BatchGet of the orders the styles' markers point at (when any), 1 Query
+// pack, strongly consistent; the first chunk's carry the settings too), 1 BatchGet of the orders
+// the styles' markers point at (when any), 1 Query
 // per style that passes the gate (its open orders), 1 counter update for the chunk's new ids, and 1
 // transaction per order created. Queries and writes run with bounded concurrency (16); nothing
 // scans, nothing reads per cell. A rerun where every style has an open order: ~3 calls per 100 styles.

@@ -7,7 +7,7 @@
 //   order           PO#PO-000001       #ENTITY    PO#<state>#<shard> / PO#<techPackId> / ProductionOrder#<shard>
 //   batch set       PO#PO-000001       B#<seq of its last batch, 12 digits>   -   (1..25 batches of the order, see batchCodec.ts)
 //   order BOM       PO#PO-000001       #BOM                -   (the BOM its materials summary uses; the release snapshot)
-//   requirement     PO#PO-000001       #REQ                byRequirement: reqKey REQ#<shard>, open orders only (seq = order's)
+//   requirement     PO#PO-000001       #REQ                byRequirement: reqKey REQ#<shard> (open orders; seq)
 //   requirement BOM PO#PO-000001       #REQBOM             -   (the BOM the requirement is computed from)
 //   raw material    RM#<material>      #ENTITY             -           /  -                  / RawMaterial
 //   its history     RM#<material>      H#<version, 10 digits>

@@ -1,8 +1,9 @@
 // The one-off move of items written before the index shards (or before a change of a count in
 // shards.ts SHARDS) to the index keys the code writes now: `typeKey` (byType), the sharded
 // `stateKey` (byState) and, for the requirement items (#REQ), `reqKey` (byRequirement) in place of
-// the `stateKey` "REQ#<state>#<shard>" they had in byState before. Items are only ever read through the new keys, so an item left at an old key
-// is invisible to lists until this runs; a write through the API rewrites an item's keys by itself.
+// the `stateKey` "REQ#<state>#<shard>" they had in byState before. Items are only ever read through
+// the new keys, so an item left at an old key is invisible to lists until this runs; a write through
+// the API rewrites an item's keys by itself.
 // Run by an operator (infra/ops/reindex.ts: `npm run reindex`), never by a function: it Scans.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';

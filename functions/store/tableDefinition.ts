@@ -86,7 +86,8 @@ function listed(index: string): IndexProjection {
  * byType:        every entity of one kind, newest first            (typeKey = "ProductionOrder#<shard>", seq)
  * byRequirement: the requirement items (#REQ) of open orders        (reqKey = "REQ#<shard>", seq); keys and
  *                `materials` only (sparse: a Completed or Cancelled order's #REQ has no reqKey)
- * byMilestone:   milestones of open orders, soonest first, sharded  (msShard = "MS#2", msDue = "2027-03-01#PO-...#key");
+ * byMilestone:   milestones of open orders, soonest first, sharded  (msShard = "MS#2",
+ *                msDue = "2027-03-01#PO-...#key");
  *                only what the list answers is projected
  */
 export const INDEXES: IndexDefinition[] = [

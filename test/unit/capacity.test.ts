@@ -117,7 +117,7 @@ describe('the index floor: what the lists require of the indexes', () => {
     expect(indexFloorUnits(undefined, big, true)).toEqual({ byState: 2, byTechPack: 2, byType: 2 });
   });
 
-  it('a requirement: listed by keys and materials; a move between open states or new lines cost nothing, closing a delete', () => {
+  it('a requirement: listed by keys and materials; a move between open states costs nothing, closing a delete', () => {
     const req = (state: RequirementRecord['state'], gross: number) =>
       image(
         requirementEntity.item({

@@ -348,7 +348,7 @@ describe('index projections: what the lists answer, nothing more', () => {
     })),
   });
 
-  it('a requirement is listed in byRequirement by its keys and materials only, under one key in every open state', () => {
+  it('a requirement is in byRequirement by its keys and materials only, under one key in every open state', () => {
     const entries = (['Draft', 'Planned', 'Released', 'InProgress'] as const).map((s) =>
       projected('byRequirement', requirementEntity.item(requirement(s))),
     );

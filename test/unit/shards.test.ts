@@ -80,7 +80,7 @@ describe('shardOf', () => {
     expect(milestoneShardKeys(false)).toEqual(['MS#0', 'MS#1', 'MS#2', 'MS#3']);
   });
 
-  it('the requirement keys of keys.ts are this function with SHARDS.Requirement shards, whatever the state', async () => {
+  it('the requirement keys of keys.ts are this function with SHARDS.Requirement shards, any state', async () => {
     const { requirementKey, requirementKeys, REQUIREMENT_SHARDS } = await import('../../functions/store/keys.js');
     const { SHARDS } = await import('../../functions/store/shards.js');
     expect(REQUIREMENT_SHARDS).toBe(SHARDS.Requirement);
