@@ -105,7 +105,7 @@ export function largeBom(sizes: string[], colors: string[], lines: number): unkn
   return out;
 }
 
-const WALK = ['Design', 'Approval', 'ProductionReady'];
+export const WALK = ['Design', 'Approval', 'ProductionReady'];
 
 /** Creates a tech pack and walks it to ProductionReady (or leaves it Commercial). */
 export async function readyTechPack(

@@ -14,14 +14,8 @@
 //
 // The same stream is also priced with the layout before issue 17 (every index projecting ALL, byType
 // under `type`, byState under "PO#Draft" unsharded): the hottest keys of that layout, beside.
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
-import { DescribeTableCommand, DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { INDEXES, TABLE_KEYS } from '../../functions/store/tableDefinition.js';
 import type { StackContext } from '../lib/context.js';
 import { codes, createOrder, matrixOf, readyTechPack, rng, techPackBody } from '../lib/fixtures.js';
@@ -29,6 +23,7 @@ import type { Answer, Api } from '../lib/http.js';
 import { itemSize } from '../lib/itemSize.js';
 import { fmt, type Row, type SectionResult } from '../lib/report.js';
 import { round } from '../lib/stats.js';
+import { StreamTap } from '../lib/stream.js';
 
 /** DynamoDB's per-partition limits. */
 export const PARTITION_WCU = 1_000;
@@ -52,52 +47,6 @@ interface KeyTally {
   where: string;
   writes: number;
   units: number;
-}
-
-// ---- reading the stream ----------------------------------------------------------------------------
-
-class StreamTap {
-  private readonly iterators = new Map<string, string | undefined>();
-  private arn?: string;
-
-  constructor(
-    private readonly dynamo: DynamoDBClient,
-    private readonly streams: DynamoDBStreamsClient,
-    private readonly table: string,
-  ) {}
-
-  /** Every record written since the last drain (the first drain: since the stream began). */
-  async drain(): Promise<_Record[]> {
-    this.arn ??= (await this.dynamo.send(new DescribeTableCommand({ TableName: this.table }))).Table?.LatestStreamArn;
-    if (!this.arn) throw new Error(`table ${this.table} has no stream`);
-    let start: string | undefined;
-    do {
-      const out = await this.streams.send(
-        new DescribeStreamCommand({ StreamArn: this.arn, ExclusiveStartShardId: start }),
-      );
-      for (const s of out.StreamDescription?.Shards ?? []) {
-        if (s.ShardId && !this.iterators.has(s.ShardId)) {
-          const it = await this.streams.send(
-            new GetShardIteratorCommand({ StreamArn: this.arn, ShardId: s.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-          );
-          this.iterators.set(s.ShardId, it.ShardIterator);
-        }
-      }
-      start = out.StreamDescription?.LastEvaluatedShardId;
-    } while (start);
-    const records: _Record[] = [];
-    for (const [shard, iterator] of this.iterators) {
-      let next = iterator;
-      while (next) {
-        const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: next, Limit: 1000 }));
-        records.push(...(out.Records ?? []));
-        next = out.NextShardIterator;
-        if (!out.Records?.length) break;
-      }
-      this.iterators.set(shard, next);
-    }
-    return records;
-  }
 }
 
 // ---- pricing one record ------------------------------------------------------------------------------

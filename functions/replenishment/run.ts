@@ -1,9 +1,10 @@
 // The replenishment run: one module behind the AWS schedule (functions/replenishment.ts), the admin
 // endpoint (POST /v1/replenishment/run) and the local stack's interval. Rules: shared/replenishment.ts.
 //
-// Round trips per run: the settings (1 GetItem); one Query page per ~1 MB of low-style ids (byState
-// `STOCK#Low`, ids only); then per chunk of 100 styles: 2 BatchGets of 100 keys (stock + tech pack,
-// strongly consistent), 1 BatchGet of the orders the styles' markers point at (when any), 1 Query
+// Round trips per run: one page of low-style ids per ~1 MB (byState `STOCK#Low#<shard>`, ids only: one
+// Query per shard, in parallel); then per chunk of 100 styles: 2 BatchGets of 100 keys (stock + tech
+// pack, strongly consistent; the first chunk's carry the settings too), 1 BatchGet of the orders
+// the styles' markers point at (when any), 1 Query
 // per style that passes the gate (its open orders), 1 counter update for the chunk's new ids, and 1
 // transaction per order created. Queries and writes run with bounded concurrency (16); nothing
 // scans, nothing reads per cell. A rerun where every style has an open order: ~3 calls per 100 styles.
@@ -57,14 +58,20 @@ export async function runReplenishment(store: Store, opts: ReplenishmentRunOptio
   const skipped: Skip[] = [];
   const outOfTime = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
 
-  // The factory settings, once per run (strongly consistent).
-  const settings: FactorySettings = await store.getSettings();
-  // Every order of the run is due the same day: the run's date plus the lead time.
-  const deliveryDate = replenishmentDeliveryDate(startedAt, settings.replenishment.leadTimeDays);
+  // The factory settings, once per run (strongly consistent), read with the first styles' stock and
+  // tech packs (no round trip of their own; a run with no low style needs none).
+  let known: { settings: FactorySettings; deliveryDate: string } | undefined;
 
   /** One pass over some styles; answers the ids that lost to a concurrent transaction (to try again). */
   async function pass(ids: string[]): Promise<string[]> {
-    const { stocks, techPacks } = await stockStore.loadStyles(ids);
+    const loaded = await stockStore.loadStyles(ids, known === undefined);
+    // Every order of the run is due the same day: the run's date plus the lead time.
+    known ??= {
+      settings: loaded.settings!,
+      deliveryDate: replenishmentDeliveryDate(startedAt, loaded.settings!.replenishment.leadTimeDays),
+    };
+    const { settings, deliveryDate } = known;
+    const { stocks, techPacks } = loaded;
     const markers = [...stocks.values()].map((s) => s.openReplenishmentOrderId).filter((id): id is string => !!id);
     const markerStates = markers.length ? await stockStore.orderStates(markers) : new Map();
     const retry: string[] = [];

@@ -113,13 +113,23 @@ export class Db {
     return out.Item;
   }
 
-  /** Up to 100 keys in one round trip (retrying what DynamoDB leaves unprocessed). */
-  async getMany(keyList: { pk: string; sk: string }[]): Promise<Item[]> {
+  /**
+   * The items of `keyList` that exist, in any order: one BatchGet per 100 keys (DynamoDB's limit), all
+   * in parallel, unprocessed keys retried. `consistent` false: eventually consistent (half the units).
+   */
+  async getMany(keyList: { pk: string; sk: string }[], consistent = true): Promise<Item[]> {
+    const chunks: { pk: string; sk: string }[][] = [];
+    for (let i = 0; i < keyList.length; i += 100) chunks.push(keyList.slice(i, i + 100));
+    const found = await Promise.all(chunks.map((chunk) => this.getChunk(chunk, consistent)));
+    return found.flat();
+  }
+
+  private async getChunk(keyList: { pk: string; sk: string }[], consistent: boolean): Promise<Item[]> {
     const found: Item[] = [];
     let pending: Record<string, unknown>[] = keyList;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const out = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: consistent } } }),
       );
       found.push(...(out.Responses?.[this.table] ?? []));
       pending = (out.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined) ?? [];

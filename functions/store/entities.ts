@@ -54,7 +54,7 @@ import {
   keys,
   milestoneDueKey,
   milestoneShardKey,
-  requirementStateKey,
+  requirementKey,
   seqOf,
   stateKey,
   stockStateKey,
@@ -238,11 +238,13 @@ export const bomRecordEntity = defineEntity<BomRecord, BomRecord & { orderId: st
 // ---- the order's material requirement (#REQ) and the BOM it is computed from (#REQBOM) -------------
 //
 // Written in the same transaction as every order change that moves what it needs (create, matrix,
-// delivery date, state, release, a materials refresh): see functions/store/requirements.ts. The
-// #REQ item sits in the byState index (REQ#<state>#<shard>) while the order is open, so the
-// requirements across orders are a few parallel Queries, never a read of the orders. It stays small
-// (the lines as one JSON string, no BOM): a 1 MB Query page holds hundreds of orders. `bomVersion`
-// counts the writes of #REQBOM: a change computed from the BOM as read is conditional on it.
+// delivery date, state, release, a materials refresh): see functions/store/requirements.ts. While
+// the order is open the #REQ item is listed in the byRequirement index (REQ#<shard>), which holds
+// its keys and `materials` only: the requirements across orders are a few parallel Queries for the
+// keys, then BatchGets of the items (the lines as one JSON string, no BOM), never a read of the
+// orders. A matrix edit or a move between open states leaves the index entry as it is; only opening
+// and closing the order (and a change of its material set) writes it. `bomVersion` counts the writes
+// of #REQBOM: a change computed from the BOM as read is conditional on it.
 
 export interface RequirementRecord extends OrderRequirement {
   bomVersion: number;
@@ -253,9 +255,7 @@ type LineTuple = [string, string, string, number, number | null, number | null];
 export const requirementEntity = defineEntity<RequirementRecord>({
   key: (r) => keys.requirement(r.orderId),
   indexes: (r) =>
-    REQUIREMENT_STATES.includes(r.state)
-      ? { stateKey: requirementStateKey(r.state, seqOf(r.orderId)), seq: seqOf(r.orderId) }
-      : {},
+    REQUIREMENT_STATES.includes(r.state) ? { reqKey: requirementKey(seqOf(r.orderId)), seq: seqOf(r.orderId) } : {},
   spread: false,
   encode: (r) => {
     const materials = [...new Set(r.lines.map((l) => l.material))];

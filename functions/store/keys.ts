@@ -7,7 +7,7 @@
 //   order           PO#PO-000001       #ENTITY    PO#<state>#<shard> / PO#<techPackId> / ProductionOrder#<shard>
 //   batch set       PO#PO-000001       B#<seq of its last batch, 12 digits>   -   (1..25 batches of the order, see batchCodec.ts)
 //   order BOM       PO#PO-000001       #BOM                -   (the BOM its materials summary uses; the release snapshot)
-//   requirement     PO#PO-000001       #REQ                REQ#<state>#<shard>, open states only  (seq = order's)
+//   requirement     PO#PO-000001       #REQ                byRequirement: reqKey REQ#<shard> (open orders; seq)
 //   requirement BOM PO#PO-000001       #REQBOM             -   (the BOM the requirement is computed from)
 //   raw material    RM#<material>      #ENTITY             -           /  -                  / RawMaterial
 //   its history     RM#<material>      H#<version, 10 digits>
@@ -29,6 +29,8 @@
 
 // <shard>: functions/store/shards.ts (the id's number mod SHARDS[kind]); typeKey "<type>#<shard>" for
 // every entity with a `type` (RawMaterial, RoleMapping, IqTemplate: one shard, "#0").
+
+import { fnv1a, partitionsOf } from './shards.js';
 
 export type EntityKind = 'TechPack' | 'ProductionOrder' | 'SalesOrder' | 'RoleMapping';
 
@@ -106,35 +108,28 @@ function entityPk(id: string): string {
 export const stateKey = (kind: IdKind, state: string) => `${ID_PREFIX[kind]}#${state}`;
 
 /**
- * byState partitions of the requirement items: per order state, spread over REQUIREMENT_SHARDS
- * partitions (by the order's number) so the requirements answer reads them with parallel Queries.
+ * byRequirement partitions of the requirement items of open orders, spread over REQUIREMENT_SHARDS
+ * partitions by the order's number (the same shardOf as shards.ts). The order's state is not in the
+ * key: a move between open states (plan, release, start) leaves the index entry where it is.
  */
 export const REQUIREMENT_SHARDS = 4;
-export const requirementStateKey = (state: string, seq: number) => `REQ#${state}#${seq % REQUIREMENT_SHARDS}`;
+export const requirementKey = (seq: number) => `REQ#${seq % REQUIREMENT_SHARDS}`;
+export const requirementKeys = () => Array.from({ length: REQUIREMENT_SHARDS }, (_, i) => `REQ#${i}`);
 /**
  * byMilestone partitions: open (MS#) and done (MSD#) milestones, each spread over MILESTONE_SHARDS
- * partitions by a stable hash of the order id (no table-wide hot key); a list page is one Query per
- * shard, in parallel, merged by due date.
+ * partitions by the FNV-1a hash of the whole order id (shards.ts; no table-wide hot key); a list page
+ * is one Query per shard, in parallel, merged by due date (shards.ts queryShards).
  */
 export const MILESTONE_SHARDS = 4;
 export function milestoneShardKey(orderId: string, done: boolean): string {
   return `${done ? 'MSD' : 'MS'}#${fnv1a(orderId) % MILESTONE_SHARDS}`;
 }
 export function milestoneShardKeys(done: boolean): string[] {
-  return Array.from({ length: MILESTONE_SHARDS }, (_, i) => `${done ? 'MSD' : 'MS'}#${i}`);
+  return partitionsOf(done ? 'MSD' : 'MS', MILESTONE_SHARDS);
 }
 /** The byMilestone sort key: by due date, then order and key (ties in a stable order). */
 export const milestoneDueKey = (due: string, orderId: string, key: string) => `${due}#${orderId}#${key}`;
 
-/** 32-bit FNV-1a: a stable, well-spread hash (the shard of an order never changes). */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
 export const techPackKey = (kind: IdKind, techPackId: string) => `${ID_PREFIX[kind]}#${techPackId}`;
 
 export function formatId(kind: IdKind, seq: number): string {
@@ -162,4 +157,5 @@ export const KEY_ATTRIBUTES = [
   'expiresAt',
   'msShard',
   'msDue',
+  'reqKey',
 ] as const;

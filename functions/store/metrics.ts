@@ -13,10 +13,19 @@
 // sends and returns them; plainSize is DynamoDB's size of their AttributeValues): a Put's item as sent, a read's
 // items as returned, at the consistency asked for (1 unit at least per request). An Update, Delete or
 // ConditionCheck does not carry the item: its floor is the units DynamoDB charged the table for it
-// (it charges the whole item, whatever the update touches). Index copies are never floor: they are
-// what the floor leaves out (`indexWriteUnits`, by index in `byIndex`).
+// (it charges the whole item, whatever the update touches). Index copies are not in this table floor:
+// they are what it leaves out (`indexWriteUnits`, by index in `byIndex`).
+//
+// The index floor (indexFloorUnits, priced by the benchmark from the table's stream: the old and new
+// image of each item written) is what the contract's lists require of the indexes, at the smallest
+// entry they could hold: an entry's keys and what its list answers or filters by
+// (tableDefinition.ts LIST_ENTRIES), nothing else. An item that enters a list costs one put of that
+// entry, one that leaves it a delete, one whose entry keys change (a state change in byState) both,
+// one whose listed attributes change a put; an item whose listed attributes are as before costs
+// nothing, whatever else changed. 1 unit per KB of the entry, doubled in a transaction (as the table's).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { INDEXES, LIST_ENTRIES, TABLE_KEYS, type IndexDefinition } from './tableDefinition.js';
 
 export interface DynamoUsage {
   calls: number;
@@ -172,6 +181,62 @@ export function writeUnitsOf(bytes: number): number {
 /** Read units of `bytes` read at once (1 per 4 KB strongly consistent, half eventually; at least one block). */
 export function readUnitsOf(bytes: number, consistent: boolean): number {
   return Math.max(1, Math.ceil(bytes / READ_BLOCK)) * (consistent ? 1 : 0.5);
+}
+
+// ---- the index floor: what the lists require of the indexes --------------------------------------
+
+type Image = Record<string, AttributeValue>;
+
+/**
+ * The smallest entry of `img` a list of `ix` needs (its keys and the attributes its list answers), with
+ * its index key; undefined when the item is not in the index (no partition or sort key: sparse).
+ */
+export function minimalEntry(ix: IndexDefinition, img: Image | undefined): { key: string; entry: Image } | undefined {
+  if (!img) return undefined;
+  const pk = img[ix.partitionKey.name];
+  const sk = img[ix.sortKey.name];
+  if (pk === undefined || sk === undefined) return undefined;
+  const kind = img.type?.S ?? img.kind?.S ?? '';
+  const wanted = [
+    TABLE_KEYS.partitionKey,
+    TABLE_KEYS.sortKey,
+    ix.partitionKey.name,
+    ix.sortKey.name,
+    ...(LIST_ENTRIES[ix.name]?.[kind] ?? []),
+  ];
+  const entry: Image = {};
+  for (const a of wanted) if (img[a] !== undefined) entry[a] = img[a];
+  return { key: JSON.stringify([pk, sk]), entry };
+}
+
+const canonical = (img: Image) => JSON.stringify(Object.entries(img).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/**
+ * The index units one item's write must cost at least, from its image before and after (undefined:
+ * created / deleted), per index: { byState: 2, ... } (only indexes with units). `transactional`
+ * doubles them, as DynamoDB (and DynamoDB Local) bills a transaction's writes.
+ */
+export function indexFloorUnits(
+  before: Image | undefined,
+  after: Image | undefined,
+  transactional: boolean,
+  indexes: readonly IndexDefinition[] = INDEXES,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  const factor = transactional ? 2 : 1;
+  for (const ix of indexes) {
+    const was = minimalEntry(ix, before);
+    const now = minimalEntry(ix, after);
+    let units = 0;
+    if (was && now && was.key === now.key) {
+      if (canonical(was.entry) !== canonical(now.entry)) units = writeUnitsOf(itemSize(now.entry));
+    } else {
+      if (was) units += writeUnitsOf(itemSize(was.entry));
+      if (now) units += writeUnitsOf(itemSize(now.entry));
+    }
+    if (units) out[ix.name] = units * factor;
+  }
+  return out;
 }
 
 // ---- the middleware ------------------------------------------------------------------------------

@@ -7,15 +7,16 @@
 // none (the order Completed or Cancelled, no due date) has its item deleted. Only the items that
 // differ from the order as read are written, so a write that leaves milestones alone adds nothing.
 //
-// A page of the list: one Query per shard, all in parallel, each at most `limit` items from where
-// the cursor left that shard; merged by due date (then order id and key) and cut to `limit`. The
-// cursor (signed, db.ts) holds each shard's position: its last key taken, null (not started) or
-// false (read to the end).
+// A page of the list: shards.ts queryShards over the MS#<n> (or MSD#<n>) partitions, the sort key
+// (due date, then order id and key) below `dueBefore` when given: one Query per shard, all in
+// parallel, each at most `limit` items from where the cursor left that shard, merged in order and cut
+// to `limit`; the signed cursor holds each shard's position.
 import { isIndexed, type Milestone } from '../../shared/milestones.js';
 import type { Page, ProductionOrder } from '../../shared/types.js';
-import { type Db, decodeCursor, encodeCursor, InvalidCursorError, type Item, type TransactItem } from './db.js';
+import type { Db, TransactItem } from './db.js';
 import { milestoneEntity, type MilestoneEntry } from './entities.js';
 import { keys, milestoneShardKeys } from './keys.js';
+import { queryShards } from './shards.js';
 
 /** What the write needs of the order as read (undefined, or no milestones: it had no index items). */
 export type MilestonesBefore = Partial<Pick<ProductionOrder, 'milestones' | 'deliveryDate' | 'styleCode'>> & {
@@ -74,53 +75,18 @@ export interface MilestoneQuery {
   cursor?: string;
 }
 
-type Position = Item | null | false;
-
-/** One page of milestones across orders, soonest first: one round of parallel Queries (one per shard). */
+/** One page of milestones across orders, soonest first: one round of parallel Queries (one per shard, shards.ts). */
 export async function listMilestones(db: Db, q: MilestoneQuery): Promise<Page<MilestoneEntry>> {
-  const shards = milestoneShardKeys(!q.open);
-  const scope = `milestones:${q.open ? 'open' : 'done'}:${q.dueBefore ?? ''}`;
-  const positions = positionsOf(decodeCursor(scope, q.cursor), shards.length);
-  const pages = await Promise.all(
-    shards.map((shard, i) => {
-      const at = positions[i];
-      if (at === false) return { items: [] as Item[], lastKey: undefined };
-      return db.query({
-        IndexName: 'byMilestone',
-        KeyConditionExpression: q.dueBefore ? 'msShard = :s AND msDue < :d' : 'msShard = :s',
-        ExpressionAttributeValues: { ':s': shard, ...(q.dueBefore ? { ':d': q.dueBefore } : {}) },
-        Limit: q.limit,
-        ExclusiveStartKey: at ?? undefined,
-      });
-    }),
-  );
-  const merged = pages
-    .flatMap((p, shard) => p.items.map((item) => ({ shard, item })))
-    .sort((a, b) => (String(a.item.msDue) < String(b.item.msDue) ? -1 : 1))
-    .slice(0, q.limit);
-  const taken = shards.map(() => 0);
-  for (const m of merged) taken[m.shard] += 1;
-  const next: Position[] = pages.map((p, i) => {
-    if (positions[i] === false) return false;
-    if (taken[i] === p.items.length) return p.lastKey ?? false;
-    if (taken[i] === 0) return positions[i];
-    const last = p.items[taken[i] - 1];
-    return { pk: last.pk, sk: last.sk, msShard: last.msShard, msDue: last.msDue };
+  const page = await queryShards(db, {
+    index: 'byMilestone',
+    partitionKey: 'msShard',
+    partitions: milestoneShardKeys(!q.open),
+    sortKey: 'msDue',
+    forward: true,
+    ...(q.dueBefore ? { sortKeyCondition: { operator: '<' as const, value: q.dueBefore } } : {}),
+    limit: q.limit,
+    cursor: q.cursor,
+    scope: `milestones:${q.open ? 'open' : 'done'}:${q.dueBefore ?? ''}`,
   });
-  const more = next.some((p) => p !== false);
-  return {
-    items: merged.map((m) => milestoneEntity.decode(m.item)),
-    nextCursor: more ? encodeCursor(scope, { p: next }) : null,
-  };
-}
-
-function positionsOf(cursor: Item | undefined, count: number): Position[] {
-  if (cursor === undefined) return Array.from({ length: count }, () => null);
-  const p = cursor.p;
-  const valid =
-    Array.isArray(p) &&
-    p.length === count &&
-    p.every((x) => x === null || x === false || (typeof x === 'object' && !Array.isArray(x)));
-  if (!valid) throw new InvalidCursorError();
-  return p as Position[];
+  return { items: page.items.map((item) => milestoneEntity.decode(item)), nextCursor: page.nextCursor };
 }

@@ -1,7 +1,9 @@
 // The one-off move of items written before the index shards (or before a change of a count in
-// shards.ts SHARDS) to the index keys the code writes now: `typeKey` (byType) and the sharded
-// `stateKey` (byState). Items are only ever read through the new keys, so an item left at an old key
-// is invisible to lists until this runs; a write through the API rewrites an item's keys by itself.
+// shards.ts SHARDS) to the index keys the code writes now: `typeKey` (byType), the sharded
+// `stateKey` (byState) and, for the requirement items (#REQ), `reqKey` (byRequirement) in place of
+// the `stateKey` "REQ#<state>#<shard>" they had in byState before. Items are only ever read through
+// the new keys, so an item left at an old key is invisible to lists until this runs; a write through
+// the API rewrites an item's keys by itself.
 // Run by an operator (infra/ops/reindex.ts: `npm run reindex`), never by a function: it Scans.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -9,6 +11,7 @@ import type { Item } from './db.js';
 import {
   iqTemplateEntity,
   productionOrderEntity,
+  requirementEntity,
   rawMaterialEntity,
   roleMappingEntity,
   salesOrderEntity,
@@ -36,6 +39,11 @@ export function reindexChange(item: Item): { set: Item; remove: string[] } | und
     const low = String(item.stateKey ?? '').startsWith(stockStateKey(true));
     wanted.stateKey = shardedKey(stockStateKey(low), String(item.pk), SHARDS.Stock);
     if (item.typeKey !== undefined) remove.push('typeKey');
+  } else if (item.kind === 'Requirement') {
+    const now = requirementEntity.item(requirementEntity.decode(item));
+    if (now.reqKey !== undefined) wanted.reqKey = now.reqKey;
+    else if (item.reqKey !== undefined) remove.push('reqKey');
+    if (item.stateKey !== undefined) remove.push('stateKey');
   } else if (type && LISTED[type]) {
     const entity = LISTED[type];
     const now = entity.item(entity.decode(item));
@@ -55,7 +63,7 @@ export interface ReindexResult {
 }
 
 /**
- * Scans the table (filtered to items with a `type`) and updates each item whose index keys are old,
+ * Scans the table (filtered to items with a `type`, and the #REQ items) and updates each item whose index keys are old,
  * on condition that it is still at the version scanned (a concurrent write already wrote new keys).
  */
 export async function reindexTable(
@@ -69,8 +77,9 @@ export async function reindexTable(
     const page = await doc.send(
       new ScanCommand({
         TableName: table,
-        FilterExpression: 'attribute_exists(#type)',
-        ExpressionAttributeNames: { '#type': 'type' },
+        FilterExpression: 'attribute_exists(#type) OR #kind = :req',
+        ExpressionAttributeNames: { '#type': 'type', '#kind': 'kind' },
+        ExpressionAttributeValues: { ':req': 'Requirement' },
         ExclusiveStartKey: start,
       }),
     );
@@ -97,6 +106,12 @@ export async function reindexTable(
       });
       const versioned = typeof item.version === 'number';
       if (versioned) values[':v'] = item.version;
+      // A #REQ has no version: still in the state scanned (an order move meanwhile rewrote its keys).
+      const requirement = item.kind === 'Requirement';
+      if (requirement) {
+        names['#st'] = 'state';
+        values[':st'] = item.state;
+      }
       try {
         await doc.send(
           new UpdateCommand({
@@ -105,7 +120,11 @@ export async function reindexTable(
             UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes}` : '']
               .join(' ')
               .trim(),
-            ConditionExpression: versioned ? 'version = :v' : 'attribute_exists(pk)',
+            ConditionExpression: versioned
+              ? 'version = :v'
+              : requirement
+                ? 'attribute_exists(pk) AND #st = :st'
+                : 'attribute_exists(pk)',
             ExpressionAttributeNames: names,
             ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
           }),

@@ -41,7 +41,7 @@ import {
   type RequirementBom,
   type RequirementRecord,
 } from './entities.js';
-import { keys, REQUIREMENT_BOM_SK, REQUIREMENT_SHARDS, requirementStateKey } from './keys.js';
+import { keys, REQUIREMENT_BOM_SK, requirementKeys } from './keys.js';
 import { partitionsOf, SHARDS } from './shards.js';
 import type { Store } from './store.js';
 
@@ -254,35 +254,43 @@ export class Requirements {
   // ---- the requirements answer ------------------------------------------------------------------------
 
   /**
-   * Every line (the caller pages them). Requests: one Query per byState partition of the states
-   * asked for (REQUIREMENT_SHARDS per state, all in parallel; one more each per 1 MB), the tech
-   * packs' current bomRevision (one paged Query of the byType index, projected), the raw materials
-   * (one GetItem with `material`, else one paged Query) and the settings: none of them per order.
+   * Every line (the caller pages them). Two rounds: first, in parallel, one Query per byRequirement
+   * partition (REQUIREMENT_SHARDS; one more each per 1 MB of keys: the index holds the #REQ keys and
+   * `materials` only, filtered by `material`), the tech packs' current bomRevision (one paged Query of
+   * the byType index, projected), the raw materials (one GetItem with `material`, else one paged
+   * Query) and the settings; then the #REQ items themselves, eventually consistent, 100 to a BatchGet
+   * (all in parallel). The states asked for are picked from the items read (the index does not key or
+   * hold the state: a move between open states writes nothing to it).
    */
   async lines(q: { states?: readonly OrderState[]; material?: string }): Promise<RequirementLine[]> {
     const states = q.states ?? REQUIREMENT_STATES;
-    const partitions = states.flatMap((s) =>
-      Array.from({ length: REQUIREMENT_SHARDS }, (_, i) => requirementStateKey(s, i)),
-    );
     const materialFilter = q.material
       ? { FilterExpression: 'contains(materials, :m)', ExpressionAttributeValues: { ':m': q.material } }
       : { ExpressionAttributeValues: {} };
-    const [orderPages, revisions, supply, settings] = await Promise.all([
-      Promise.all(
-        partitions.map((p) =>
+    const requirementItems = async () => {
+      const pages = await Promise.all(
+        requirementKeys().map((p) =>
           this.db.queryAll({
-            IndexName: 'byState',
-            KeyConditionExpression: 'stateKey = :p',
+            IndexName: 'byRequirement',
+            KeyConditionExpression: 'reqKey = :p',
+            ProjectionExpression: 'pk, sk',
             ...materialFilter,
             ExpressionAttributeValues: { ...materialFilter.ExpressionAttributeValues, ':p': p },
           }),
         ),
-      ),
+      );
+      return this.db.getMany(
+        pages.flat().map((it) => ({ pk: String(it.pk), sk: String(it.sk) })),
+        false,
+      );
+    };
+    const [items, revisions, supply, settings] = await Promise.all([
+      requirementItems(),
       this.techPackRevisions(),
       this.supply(q.material),
       this.db.get(keys.settings(), false).then((it): FactorySettings => decodeSettings(it)),
     ]);
-    const orders = orderPages.flat().map((it) => requirementEntity.decode(it));
+    const orders = items.map((it) => requirementEntity.decode(it));
     return requirementLines({
       orders,
       supply,

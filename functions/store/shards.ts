@@ -17,7 +17,7 @@ export const SHARDS = {
   SalesOrder: 4,
   TechPack: 4,
   Stock: 8,
-  /** The requirement items (#REQ) per order state: keys.ts requirementStateKey, the same function. */
+  /** The requirement items (#REQ) of open orders in byRequirement: keys.ts requirementKey, the same function. */
   Requirement: 4,
   RawMaterial: 1,
   RoleMapping: 1,
@@ -35,12 +35,17 @@ export function shardOf(id: string, shards: number): number {
   if (shards <= 1) return 0;
   const digits = /(\d+)$/.exec(id);
   if (digits && digits[1].length <= 15) return Number(digits[1]) % shards;
+  return fnv1a(id) % shards;
+}
+
+/** 32-bit FNV-1a: a stable, well-spread hash (keys.ts's milestone shards hash the whole order id with it). */
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % shards;
+  return h;
 }
 
 /** The index partition value of one item: `<base>#<shard>`. */
@@ -168,6 +173,8 @@ export interface ShardedQuery {
   scope: string;
   /** Default false: highest sort key first (newest first). */
   forward?: boolean;
+  /** A condition on the sort key besides the partition (e.g. milestones due before a date). */
+  sortKeyCondition?: { operator: '<' | '<=' | '>' | '>=' | '='; value: string | number };
   filter?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
   /** Attributes to read (the index's keys are added: the merge and the cursor need them). */
   projection?: string[];
@@ -182,6 +189,8 @@ export async function queryShards(db: Db, q: ShardedQuery): Promise<{ items: Ite
   const forward = q.forward ?? false;
   const from = decodePositions(scope, q.cursor, { attribute: q.partitionKey, values: q.partitions }, q.sortKey);
   const names: Record<string, string> = { '#ipk': q.partitionKey, ...q.filter?.names };
+  const sortCondition = q.sortKeyCondition;
+  if (sortCondition) names['#isk'] = q.sortKey;
   let projection: string | undefined;
   if (q.projection) {
     const attrs = [...new Set(['pk', 'sk', q.partitionKey, q.sortKey, ...q.projection])];
@@ -194,9 +203,13 @@ export async function queryShards(db: Db, q: ShardedQuery): Promise<{ items: Ite
       if (start === 0) return { items: [], from: 0 };
       const page = await db.query({
         IndexName: q.index,
-        KeyConditionExpression: '#ipk = :ipk',
+        KeyConditionExpression: sortCondition ? `#ipk = :ipk AND #isk ${sortCondition.operator} :isk` : '#ipk = :ipk',
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':ipk': value, ...q.filter?.values },
+        ExpressionAttributeValues: {
+          ':ipk': value,
+          ...(sortCondition ? { ':isk': sortCondition.value } : {}),
+          ...q.filter?.values,
+        },
         ...(q.filter ? { FilterExpression: q.filter.expression } : {}),
         ...(projection ? { ProjectionExpression: projection } : {}),
         ScanIndexForward: forward,

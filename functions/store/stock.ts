@@ -2,11 +2,18 @@
 // the use-cases of the stock push and the replenishment job.
 import type { Stock } from '../../shared/stock.js';
 import { OPEN_STATES } from '../../shared/productionOrder.js';
-import type { OrderState, ProductionOrder, TechPack } from '../../shared/types.js';
+import type { FactorySettings, OrderState, ProductionOrder, TechPack } from '../../shared/types.js';
 import { mapLimit } from './concurrency.js';
 import { ConditionFailed, TransientConflict, type Item, type TransactItem } from './db.js';
 import { ifAt } from './entity.js';
-import { emptyStock, productionOrderEntity, stockEntity, techPackEntity, type StockWrite } from './entities.js';
+import {
+  decodeSettings,
+  emptyStock,
+  productionOrderEntity,
+  stockEntity,
+  techPackEntity,
+  type StockWrite,
+} from './entities.js';
 import { keys, stockStateKey, techPackKey } from './keys.js';
 import { partitionsOf, queryShards, SHARDS } from './shards.js';
 import type { Store } from './store.js';
@@ -115,16 +122,26 @@ export class StockStore {
     return { techPackIds: page.items.map((it) => it.techPackId as string), lastKey: page.nextCursor ?? undefined };
   }
 
-  /** Strongly consistent reads of the stock and tech pack of each style: ceil(2 x styles / 100) BatchGets. */
-  async loadStyles(techPackIds: string[]): Promise<{ stocks: Map<string, Stock>; techPacks: Map<string, TechPack> }> {
-    const items = await this.getAll(techPackIds.flatMap((id) => [keys.stock(id), keys.entity(id)]));
+  /**
+   * Strongly consistent reads of the stock and tech pack of each style, and with `withSettings` the
+   * factory settings in the same BatchGets: ceil((2 x styles + 1) / 100) of them, in parallel.
+   */
+  async loadStyles(
+    techPackIds: string[],
+    withSettings = false,
+  ): Promise<{ stocks: Map<string, Stock>; techPacks: Map<string, TechPack>; settings?: FactorySettings }> {
+    const wanted = techPackIds.flatMap((id) => [keys.stock(id), keys.entity(id)]);
+    if (withSettings) wanted.push(keys.settings());
+    const items = await this.getAll(wanted);
     const stocks = new Map<string, Stock>();
     const techPacks = new Map<string, TechPack>();
+    let settings: Item | undefined;
     for (const it of items) {
       if (it.type === 'Stock') stocks.set(it.techPackId as string, this.decode(it));
       else if (it.type === 'TechPack') techPacks.set(it.id as string, techPackEntity.decode(it));
+      else if (it.pk === keys.settings().pk && it.sk === keys.settings().sk) settings = it;
     }
-    return { stocks, techPacks };
+    return { stocks, techPacks, ...(withSettings ? { settings: decodeSettings(settings) } : {}) };
   }
 
   /** ceil(ids / 100) BatchGets (strongly consistent): the state of each order that exists. */
@@ -159,11 +176,9 @@ export class StockStore {
       .filter((o): o is ProductionOrder => o !== undefined && (OPEN_STATES as readonly string[]).includes(o.state));
   }
 
-  /** BatchGets of 100 keys. */
+  /** BatchGets of 100 keys (strongly consistent), in parallel. */
   async getAll(wanted: { pk: string; sk: string }[]): Promise<Item[]> {
-    const out: Item[] = [];
-    for (let i = 0; i < wanted.length; i += 100) out.push(...(await this.db.getMany(wanted.slice(i, i + 100))));
-    return out;
+    return this.db.getMany(wanted);
   }
 
   /**

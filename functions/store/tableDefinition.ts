@@ -24,64 +24,102 @@ export interface IndexDefinition {
 /** DynamoDB's limit: the INCLUDE attributes of all of a table's indexes together (a name in two counts twice). */
 export const MAX_PROJECTED_ATTRIBUTES = 100;
 
-// What each index's readers need (and nothing else: an edit of a 56 KB order copies these few hundred
-// bytes into each index, not the order). The list summaries are shared/schemas/resources.ts's.
-const ENTITY_SUMMARY = [
-  ...new Set<string>([...ORDER_SUMMARY_FIELDS, ...TECH_PACK_SUMMARY_FIELDS, ...SALES_ORDER_SUMMARY_FIELDS]),
-];
-/** The #REQ item read by the requirements answer (entities.ts requirementEntity, its `materials` filter). */
-const REQUIREMENT_ATTRIBUTES = ['orderId', 'pinned', 'incomplete', 'bomVersion', 'lines', 'materials'];
-/** Listed by kind: raw materials (the supply), role mappings, IQ templates, whole (each is small). */
-const SMALL_KIND_ATTRIBUTES = [
-  'material',
-  'leadTimeDays',
-  'variants',
-  'email',
-  'roles',
+// What each list answers (or filters by) from an index entry, per kind of item it lists (`type`, or
+// `kind` for the items without one): an index projects exactly the union of these beside its keys, and
+// nothing that only a read by id answers (an edit of a 56 KB order copies a few hundred bytes into each
+// index, not the order). The capacity floor of an index write (metrics.ts indexFloorUnits) is the same
+// minimal entry: keys + these attributes. The list summaries are shared/schemas/resources.ts's.
+const RAW_MATERIAL_LIST = ['material', 'leadTimeDays', 'variants', 'version', 'updatedAt', 'updatedBy'];
+const ROLE_MAPPING_LIST = ['email', 'roles', 'updatedAt', 'updatedBy'];
+const IQ_TEMPLATE_LIST = [
   'code',
+  'name',
   'inspectionLevel',
   'aql',
   'checkpoints',
   'requiredForFinish',
+  'version',
+  'createdAt',
+  'createdBy',
+  'updatedAt',
+  'updatedBy',
 ];
+
+export type ListEntries = Readonly<Record<string, readonly string[]>>;
+
+/** Per index, per kind of item in it: the attributes its list answers or filters by from the index. */
+export const LIST_ENTRIES: Readonly<Record<string, ListEntries>> = {
+  byState: {
+    ProductionOrder: ORDER_SUMMARY_FIELDS,
+    TechPack: TECH_PACK_SUMMARY_FIELDS,
+    SalesOrder: SALES_ORDER_SUMMARY_FIELDS,
+    // The replenishment job reads the low styles' ids (stock.ts lowStylesPage).
+    Stock: ['techPackId'],
+  },
+  byTechPack: { ProductionOrder: ORDER_SUMMARY_FIELDS, SalesOrder: SALES_ORDER_SUMMARY_FIELDS },
+  byType: {
+    ProductionOrder: ORDER_SUMMARY_FIELDS,
+    TechPack: TECH_PACK_SUMMARY_FIELDS,
+    SalesOrder: SALES_ORDER_SUMMARY_FIELDS,
+    RawMaterial: RAW_MATERIAL_LIST,
+    RoleMapping: ROLE_MAPPING_LIST,
+    IqTemplate: IQ_TEMPLATE_LIST,
+  },
+  // The requirements answer (requirements.ts lines): which open orders' #REQ to read, filtered by
+  // material; their lines come from the #REQ items themselves (BatchGet), so a matrix edit or a move
+  // between open states writes nothing here.
+  byRequirement: { Requirement: ['materials'] },
+  byMilestone: { Milestone: ['orderId', 'styleCode', 'key', 'name', 'due', 'done', 'deliveryDate'] },
+};
+
+/** The INCLUDE projection of an index: the union of what its lists answer, in declaration order. */
+function listed(index: string): IndexProjection {
+  return { type: 'INCLUDE', attributes: [...new Set(Object.values(LIST_ENTRIES[index]).flat())] };
+}
 
 /**
  * Every index partition that would take every write of a kind or state is sharded (functions/store/shards.ts):
- * byState:     entities of one kind in one state, newest first  (stateKey = "PO#Draft#<shard>", seq);
- *              requirements of open orders ("REQ#Draft#<shard>"), styles with a low cell ("STOCK#Low#<shard>")
- * byTechPack:  production orders (and sales orders) of one tech pack (techPackKey = "PO#TP-000001", seq):
- *              one style's, not table-wide, so not sharded
- * byType:      every entity of one kind, newest first            (typeKey = "ProductionOrder#<shard>", seq)
- * byMilestone: milestones of open orders, soonest first, sharded  (msShard = "MS#2", msDue = "2027-03-01#PO-...#key");
- *              only what the list answers is projected
+ * byState:       entities of one kind in one state, newest first  (stateKey = "PO#Draft#<shard>", seq);
+ *                styles with a low cell ("STOCK#Low#<shard>")
+ * byTechPack:    production orders (and sales orders) of one tech pack (techPackKey = "PO#TP-000001", seq):
+ *                one style's, not table-wide, so not sharded
+ * byType:        every entity of one kind, newest first            (typeKey = "ProductionOrder#<shard>", seq)
+ * byRequirement: the requirement items (#REQ) of open orders        (reqKey = "REQ#<shard>", seq); keys and
+ *                `materials` only (sparse: a Completed or Cancelled order's #REQ has no reqKey)
+ * byMilestone:   milestones of open orders, soonest first, sharded  (msShard = "MS#2",
+ *                msDue = "2027-03-01#PO-...#key");
+ *                only what the list answers is projected
  */
 export const INDEXES: IndexDefinition[] = [
   {
     name: 'byState',
     partitionKey: { name: 'stateKey', type: 'S' },
     sortKey: { name: 'seq', type: 'N' },
-    projection: { type: 'INCLUDE', attributes: [...ENTITY_SUMMARY, ...REQUIREMENT_ATTRIBUTES] },
+    projection: listed('byState'),
   },
   {
     name: 'byTechPack',
     partitionKey: { name: 'techPackKey', type: 'S' },
     sortKey: { name: 'seq', type: 'N' },
-    projection: {
-      type: 'INCLUDE',
-      attributes: [...new Set<string>([...ORDER_SUMMARY_FIELDS, ...SALES_ORDER_SUMMARY_FIELDS])],
-    },
+    projection: listed('byTechPack'),
   },
   {
     name: 'byType',
     partitionKey: { name: 'typeKey', type: 'S' },
     sortKey: { name: 'seq', type: 'N' },
-    projection: { type: 'INCLUDE', attributes: [...ENTITY_SUMMARY, ...SMALL_KIND_ATTRIBUTES] },
+    projection: listed('byType'),
+  },
+  {
+    name: 'byRequirement',
+    partitionKey: { name: 'reqKey', type: 'S' },
+    sortKey: { name: 'seq', type: 'N' },
+    projection: listed('byRequirement'),
   },
   {
     name: 'byMilestone',
     partitionKey: { name: 'msShard', type: 'S' },
     sortKey: { name: 'msDue', type: 'S' },
-    projection: { type: 'INCLUDE', attributes: ['orderId', 'styleCode', 'key', 'name', 'due', 'done', 'deliveryDate'] },
+    projection: listed('byMilestone'),
   },
 ];
 

@@ -208,6 +208,7 @@ describe.each(STAGES)('stack %s', (stage) => {
         seq: 'N',
         msShard: 'S',
         msDue: 'S',
+        reqKey: 'S',
       });
     });
 
@@ -222,7 +223,7 @@ describe.each(STAGES)('stack %s', (stage) => {
         expect(ix.Projection.ProjectionType, ix.IndexName).not.toBe('ALL');
         expect(['INCLUDE', 'KEYS_ONLY']).toContain(ix.Projection.ProjectionType);
         // The whole resources' big fields stay out of every index.
-        for (const big of ['matrix', 'progress', 'bom', 'sizes', 'colors', 'notes', 'grid', 'gridZ'])
+        for (const big of ['matrix', 'progress', 'bom', 'sizes', 'colors', 'notes', 'grid', 'gridZ', 'lines'])
           expect(ix.Projection.NonKeyAttributes ?? [], `${ix.IndexName} projects ${big}`).not.toContain(big);
       }
       // DynamoDB's limit on INCLUDE attributes, summed over every index of the table.

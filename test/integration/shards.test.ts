@@ -6,7 +6,12 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureTable } from '../../infra/local/dynamo.js';
 import { createDocumentClient, Db, type Item } from '../../functions/store/db.js';
-import { productionOrderEntity, roleMappingEntity, salesOrderEntity } from '../../functions/store/entities.js';
+import {
+  productionOrderEntity,
+  requirementEntity,
+  roleMappingEntity,
+  salesOrderEntity,
+} from '../../functions/store/entities.js';
 import { measureDynamo, newUsage } from '../../functions/store/metrics.js';
 import { reindexTable } from '../../functions/store/reindex.js';
 import { SalesOrderStore } from '../../functions/store/salesOrders.js';
@@ -175,12 +180,48 @@ describe('npm run reindex (items written before the shards)', () => {
         }),
       );
     }
+    // Its requirement as written before byRequirement: in byState under "REQ#<state>#<shard>".
+    const req = requirementEntity.item({
+      orderId: oldOrder.id,
+      techPackId: 'TP-000777',
+      state: 'Draft',
+      deliveryDate: '2027-03-01',
+      bomRevision: 1,
+      pinned: false,
+      incomplete: false,
+      bomVersion: 1,
+      lines: [
+        { material: 'FAB-OLD', variant: 'FAB-OLD', uom: 'm', gross: 12, purchaseMultiple: null, minimumOrderQty: null },
+      ],
+    });
+    await store.db.put(req);
+    await store.db.doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { pk: req.pk, sk: req.sk },
+        UpdateExpression: 'SET stateKey = :s REMOVE reqKey',
+        ExpressionAttributeValues: { ':s': `REQ#Draft#${9001 % 4}` },
+      }),
+    );
+    const requirementKeysListed = async () =>
+      (
+        await store.db.queryAll({
+          IndexName: 'byRequirement',
+          KeyConditionExpression: 'reqKey = :p',
+          ExpressionAttributeValues: { ':p': `REQ#${9001 % 4}` },
+        })
+      ).map((it) => it.pk);
+    expect(await requirementKeysListed()).not.toContain(req.pk);
     const draftIds = async () => (await everyPage(100, { state: 'Draft' })).flatMap((p) => p.ids);
     expect(await draftIds()).not.toContain(oldOrder.id);
     expect((await new SalesOrderStore(store).list({ limit: 10, state: 'Accepted' })).items).toEqual([]);
 
     const first = await reindexTable(store.db.doc, table);
-    expect(first.moved).toBe(2);
+    expect(first.moved).toBe(3);
+    expect(await requirementKeysListed()).toContain(req.pk);
+    const moved = await store.db.get({ pk: String(req.pk), sk: String(req.sk) });
+    expect(moved).not.toHaveProperty('stateKey');
+    expect(requirementEntity.decode(moved!)).toEqual(requirementEntity.decode(req));
     expect((await draftIds())[0]).toBe(oldOrder.id);
     expect((await everyPage(100)).flatMap((p) => p.ids)[0]).toBe(oldOrder.id);
     expect((await new SalesOrderStore(store).list({ limit: 10, state: 'Accepted' })).items.map((s) => s.id)).toEqual([

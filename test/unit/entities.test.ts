@@ -21,6 +21,8 @@ import {
   historyEntity,
   idempotencyEntity,
   productionOrderEntity,
+  requirementEntity,
+  type RequirementRecord,
   roleMappingEntity,
   salesOrderEntity,
   settingsEntity,
@@ -28,7 +30,7 @@ import {
   techPackEntity,
 } from '../../functions/store/entities.js';
 import { ifAt } from '../../functions/store/entity.js';
-import { INDEXES, TABLE_KEYS } from '../../functions/store/tableDefinition.js';
+import { INDEXES, LIST_ENTRIES, TABLE_KEYS } from '../../functions/store/tableDefinition.js';
 import {
   ORDER_SUMMARY_FIELDS,
   SALES_ORDER_SUMMARY_FIELDS,
@@ -310,6 +312,60 @@ describe('list items: what the indexes project decodes as the summary', () => {
     expect(Object.keys(summary)).toEqual([...SALES_ORDER_SUMMARY_FIELDS]);
     expect(summary).not.toHaveProperty('matrix');
     expect(summary.productionOrderIds).toEqual(['PO-000042']);
+  });
+});
+
+describe('index projections: what the lists answer, nothing more', () => {
+  it('each index projects exactly the union of what its lists answer or filter by (LIST_ENTRIES)', () => {
+    expect(INDEXES.map((ix) => ix.name).sort()).toEqual(Object.keys(LIST_ENTRIES).sort());
+    for (const ix of INDEXES) {
+      expect(ix.projection.type).toBe('INCLUDE');
+      const attrs = ix.projection.type === 'INCLUDE' ? ix.projection.attributes : [];
+      expect(new Set(attrs)).toEqual(new Set(Object.values(LIST_ENTRIES[ix.name]).flat()));
+      expect(attrs, ix.name).not.toContain('lines');
+      expect(attrs, ix.name).not.toContain('matrix');
+      expect(attrs, ix.name).not.toContain('bom');
+    }
+    expect(LIST_ENTRIES.byRequirement).toEqual({ Requirement: ['materials'] });
+  });
+
+  const requirement = (state: RequirementRecord['state']): RequirementRecord => ({
+    orderId: 'PO-000042',
+    techPackId: TP.id,
+    state,
+    deliveryDate: '2027-03-01',
+    bomRevision: 2,
+    pinned: false,
+    incomplete: false,
+    bomVersion: 1,
+    lines: Array.from({ length: 50 }, (_, i) => ({
+      material: `FAB-${i % 5}`,
+      variant: `FAB-${i}`,
+      uom: 'm',
+      gross: 100 + i,
+      purchaseMultiple: 50,
+      minimumOrderQty: null,
+    })),
+  });
+
+  it('a requirement is in byRequirement by its keys and materials only, under one key in every open state', () => {
+    const entries = (['Draft', 'Planned', 'Released', 'InProgress'] as const).map((s) =>
+      projected('byRequirement', requirementEntity.item(requirement(s))),
+    );
+    for (const e of entries) {
+      expect(e).toEqual(entries[0]);
+      expect(Object.keys(e).sort()).toEqual(['materials', 'pk', 'reqKey', 'seq', 'sk']);
+      expect(e.reqKey).toBe('REQ#2');
+      expect([...(e.materials as Set<string>)].sort()).toEqual(['FAB-0', 'FAB-1', 'FAB-2', 'FAB-3', 'FAB-4']);
+    }
+    // A move between open states changes the #REQ item, not its index entry; it is never in byState.
+    expect(requirementEntity.item(requirement('Draft'))).not.toHaveProperty('stateKey');
+    // Closed orders are not listed (sparse: no reqKey); the item itself still reads back whole.
+    for (const s of ['Completed', 'Cancelled'] as const) {
+      const item = requirementEntity.item(requirement(s));
+      expect(item).not.toHaveProperty('reqKey');
+      expect(requirementEntity.decode(stored(item))).toEqual(requirement(s));
+    }
   });
 });
 

@@ -72,10 +72,21 @@ describe('shardOf', () => {
     expect(partitionsOf('PO#Draft', 3)).toEqual(['PO#Draft#0', 'PO#Draft#1', 'PO#Draft#2']);
   });
 
-  it('the requirement keys of keys.ts are this function with 4 shards (old items need no move)', async () => {
-    const { requirementStateKey, REQUIREMENT_SHARDS } = await import('../../functions/store/keys.js');
+  it('milestone shards hash the whole order id (FNV-1a, as stored before the merge moved here)', async () => {
+    const { milestoneShardKey, milestoneShardKeys } = await import('../../functions/store/keys.js');
+    const ids = ['PO-000001', 'PO-000042', 'PO-123456', 'PO-000007', 'PO-999999'];
+    expect(ids.map((id) => milestoneShardKey(id, false))).toEqual(['MS#0', 'MS#1', 'MS#0', 'MS#2', 'MS#1']);
+    expect(milestoneShardKey('PO-000007', true)).toBe('MSD#2');
+    expect(milestoneShardKeys(false)).toEqual(['MS#0', 'MS#1', 'MS#2', 'MS#3']);
+  });
+
+  it('the requirement keys of keys.ts are this function with SHARDS.Requirement shards, any state', async () => {
+    const { requirementKey, requirementKeys, REQUIREMENT_SHARDS } = await import('../../functions/store/keys.js');
+    const { SHARDS } = await import('../../functions/store/shards.js');
+    expect(REQUIREMENT_SHARDS).toBe(SHARDS.Requirement);
     for (const n of [1, 2, 3, 4, 5, 99, 123456])
-      expect(requirementStateKey('Draft', n)).toBe(shardedKey('REQ#Draft', `PO-${n}`, REQUIREMENT_SHARDS));
+      expect(requirementKey(n)).toBe(shardedKey('REQ', `PO-${n}`, REQUIREMENT_SHARDS));
+    expect(requirementKeys()).toEqual(partitionsOf('REQ', REQUIREMENT_SHARDS));
   });
 });
 
