@@ -17,6 +17,13 @@ import { parseArgs } from 'node:util';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const GLOBAL_NAME = '__garmentflow';
+/**
+ * Google's CSS package for add-ons, linked by both HTML pages as Google asks of Editor add-ons.
+ * It comes after the inlined style.css, so its rules win for the controls it styles; style.css
+ * reproduces its look (the page looks the same where Google cannot be reached: tests, previews)
+ * and styles the add-on's own parts.
+ */
+export const GOOGLE_ADDON_CSS = 'https://ssl.gstatic.com/docs/script/css/add-ons1.css';
 
 export interface AddonBuildOptions {
   outDir?: string;
@@ -91,6 +98,8 @@ async function page(name: 'sidebar' | 'settings', minify: boolean): Promise<stri
   ]);
   if (!html.includes('/*INJECT:CSS*/') || !html.includes('/*INJECT:JS*/'))
     throw new Error(`${name}.html lacks its injection markers`);
+  if (!html.includes(`<link rel="stylesheet" href="${GOOGLE_ADDON_CSS}">`))
+    throw new Error(`${name}.html does not link Google's add-on CSS package`);
   return html.replace('/*INJECT:CSS*/', () => css).replace('/*INJECT:JS*/', () => js);
 }
 

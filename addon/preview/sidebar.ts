@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { buildAddon } from '../build.js';
+import { buildAddon, GOOGLE_ADDON_CSS } from '../build.js';
 import { a1, FIRST_QTY_COL, FIRST_QTY_ROW } from '../src/layout.js';
 import { milestoneLines } from '../src/milestonesBlock.js';
 import type { BatchRow } from '../src/model.js';
@@ -222,6 +222,7 @@ function serveWith(active: OrderPanel | null, extra: Partial<Record<string, Serv
 
 async function openSidebar(browser: BrowserContext, file: string, serve: Serve): Promise<Page> {
   const page = await browser.newPage();
+  await page.route(GOOGLE_ADDON_CSS, (route) => route.abort()); // Google's server: not reachable here
   await page.setViewportSize({ width: WIDTH, height: 640 });
   await page.exposeFunction('__gfServe', (name: string, argsJson: string) =>
     JSON.stringify(serve(name, JSON.parse(argsJson) as unknown[])),

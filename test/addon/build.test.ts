@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowlistPrefix, buildAddon, parseBuildArgs } from '../../addon/build.js';
+import { allowlistPrefix, buildAddon, GOOGLE_ADDON_CSS, parseBuildArgs } from '../../addon/build.js';
 import { globalFunctionNames, loadBundle } from './fakes/bundle.js';
 import { fakeGas } from './fakes/services.js';
 
@@ -97,10 +97,13 @@ describe('the add-on build', () => {
     expect(() => allowlistPrefix('http://api.example.com')).toThrow(/https/);
   });
 
-  it('makes the sidebar and the settings dialog self-contained HTML files', () => {
+  it('makes the sidebar and the settings dialog one HTML file each, linking only Google’s add-on CSS', () => {
     for (const f of ['Sidebar.html', 'Settings.html']) {
       const html = read(f);
-      expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet|INJECT:/i);
+      // One file each: the script and our style inlined; the only outside resource is Google's own
+      // add-on CSS package, linked as Google asks of Editor add-ons.
+      expect(html).not.toMatch(/<script[^>]+src=|INJECT:/i);
+      expect(html.match(/<link[^>]*>/gi)).toEqual([`<link rel="stylesheet" href="${GOOGLE_ADDON_CSS}">`]);
       expect(html.match(/<\/script/gi)?.length).toBe(1);
       expect(html).toContain('google');
     }

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { GOOGLE_ADDON_CSS } from '../../../addon/build.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -70,6 +71,7 @@ export async function openPage(
   serve: Serve,
 ): Promise<{ page: Page; calls: { name: string; args: unknown[] }[]; errors: string[] }> {
   const page = await browser.newPage();
+  await withoutGoogleCss(page);
   const calls: { name: string; args: unknown[] }[] = [];
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -88,4 +90,10 @@ export async function openPage(
   // A navigation (not setContent) so the init script runs in the page's document.
   await page.goto(pathToFileURL(file).href);
   return { page, calls, errors };
+}
+
+/** Google's add-on CSS package (linked by the built HTML, served by Google) cannot be reached
+ * here: it is refused at once so no page waits on it. The inlined style.css gives the same look. */
+export async function withoutGoogleCss(page: Page): Promise<void> {
+  await page.route(GOOGLE_ADDON_CSS, (route) => route.abort());
 }
