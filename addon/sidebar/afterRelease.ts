@@ -8,24 +8,8 @@ import { AFTER_RELEASE_WORDS } from '../../shared/vocabulary.js';
 import { deliveryWords } from '../src/afterRelease.js';
 import { backorderAvailability, deliveryDateAvailability, splitAvailability } from '../src/availability.js';
 import type { OrderPanel, SplitOutcome, SplitProposal } from '../src/protocol.js';
-import { call, type Answer, type ServerError } from './run.js';
-
-/** What sidebar.ts lends this module: its busy runner, messages, gates and the current order. */
-export interface SidebarKit {
-  act<T>(
-    label: string,
-    fn: () => Promise<Answer<T>>,
-    onOk: (a: Answer<T>) => void,
-    onError?: (e: ServerError) => void,
-    anchor?: Element | null,
-  ): Promise<boolean>;
-  say(kind: 'info' | 'ok' | 'error', text: string, anchor?: Element | null): void;
-  gate(btn: HTMLButtonElement, enabled: boolean, reason?: string): void;
-  renderCurrent(p: OrderPanel | null): void;
-  current(): OrderPanel | null;
-  /** Unpushed changes on the sheet (null: not counted yet). */
-  pending(): number | null;
-}
+import type { SidebarKit } from './kit.js';
+import { call, type Answer } from './run.js';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
@@ -196,7 +180,7 @@ function openLinked(id: string, anchor: Element): void {
   void kit.act(
     `Opening ${id}…`,
     () => call('openOrder', id),
-    (a) => kit.renderCurrent(a.data),
+    (a) => kit.render(a.data),
     undefined,
     anchor,
   );
@@ -237,7 +221,7 @@ function sendDate(): void {
   void kit.act(
     `${words.doing} ${p.orderId} to ${deliveryDate}…`,
     () => call('changeDeliveryDate', p.orderId, request),
-    (a) => kit.renderCurrent(a.data),
+    (a) => kit.render(a.data),
     undefined,
     $('ar-date-open'),
   );
@@ -329,7 +313,7 @@ function sendSplit(): void {
     (a: Answer<SplitOutcome>) => {
       lastSplit = { from: orderId, id: a.data.splitId };
       closeSplit();
-      kit.renderCurrent(a.data.panel);
+      kit.render(a.data.panel);
     },
     undefined,
     $('ar-split'),

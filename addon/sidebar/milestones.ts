@@ -7,29 +7,8 @@ import { movesLater } from '../../shared/milestones.js';
 import { MILESTONE_WORDS } from '../../shared/vocabulary.js';
 import type { MilestoneLine } from '../src/milestonesBlock.js';
 import type { MilestoneChange, OrderPanel } from '../src/protocol.js';
-import { call, type Answer, type ServerError } from './run.js';
-
-/** What the section borrows from sidebar.ts (its element builder, busy runner, messages and gates). */
-export interface SidebarKit {
-  el<K extends keyof HTMLElementTagNameMap>(
-    tag: K,
-    props?: Partial<Record<string, string>>,
-    ...children: (Node | string)[]
-  ): HTMLElementTagNameMap[K];
-  act<T>(
-    label: string,
-    fn: () => Promise<Answer<T>>,
-    onOk: (a: Answer<T>) => void,
-    onError?: (e: ServerError) => void,
-    anchor?: Element | null,
-  ): Promise<boolean>;
-  say(kind: 'info' | 'ok' | 'error', text: string, anchor?: Element | null): void;
-  gate(btn: HTMLButtonElement, enabled: boolean, reason?: string): void;
-  /** Moves the shared message out of a container about to be rebuilt. */
-  rescue(container: Element): void;
-  /** Shows the order panel the server answered. */
-  render(p: OrderPanel): void;
-}
+import type { SidebarKit } from './kit.js';
+import { call } from './run.js';
 
 const W = MILESTONE_WORDS;
 

@@ -28,7 +28,8 @@ import type {
   RatioFillRequest,
   TechPackListItem,
 } from '../src/protocol.js';
-import { renderMilestones, type SidebarKit } from './milestones.js';
+import type { SidebarKit } from './kit.js';
+import { renderMilestones } from './milestones.js';
 import { SHOW_CELLS_LABEL, showBatchCells } from './batchCells.js';
 import { call, ServerError, type Answer } from './run.js';
 import {
@@ -235,7 +236,16 @@ function renderCurrent(p: OrderPanel | null): void {
 }
 
 /** What the sections in their own modules (milestones.ts) use of this file. */
-const kit: SidebarKit = { el, act, say, gate, rescue, render: (p) => renderCurrent(p) };
+const kit: SidebarKit = {
+  el,
+  act,
+  say,
+  gate,
+  rescue,
+  render: (p) => renderCurrent(p),
+  current: () => current,
+  pending: () => pending,
+};
 
 // ---- availability: what cannot succeed is shown disabled, with the reason -------------------------
 
@@ -841,7 +851,7 @@ function create(): void {
 // ---- wiring ----------------------------------------------------------------------------------------
 
 function init(): void {
-  initAfterRelease({ act, say, gate, renderCurrent, current: () => current, pending: () => pending });
+  initAfterRelease(kit);
   const sel = $('f-state') as HTMLSelectElement;
   for (const s of ORDER_STATES) sel.append(el('option', { value: s, text: stateLabel(s) }));
   $('push').addEventListener('click', push);
