@@ -2,39 +2,23 @@
 // stack: what a planner does after release (issue 14) from the menu and the sidebar's server calls:
 // an amendment pushed from the menu (no reason: the sidebar is opened instead), a re-promise (and a
 // free date change in Draft), a short-close with a backorder, and a split of the sheet's selection.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddon } from '../../addon/build.js';
+import { describe, expect, it } from 'vitest';
 import { LABEL } from '../../addon/src/layout.js';
 import type { OrderPanel, SplitOutcome, SplitProposal } from '../../addon/src/protocol.js';
-import { apiUrl, token } from '../support/api.js';
-import { api, createTechPack } from './helpers.js';
+import { apiUrl } from '../support/api.js';
+import { addonOnStack, api, createTechPack } from './helpers.js';
 import { loadBundle, type AddonGlobals } from './fakes/bundle.js';
 import { fakeGas, type FakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
 
-let dist: string;
-let ana: string;
-let admin: string;
-
-beforeAll(async () => {
-  dist = mkdtempSync(path.join(os.tmpdir(), 'gf-addon-rel-stack-'));
-  await buildAddon({ outDir: dist, apiUrl: '' });
-  [ana, admin] = await Promise.all([
-    token({ email: 'ana@example.com', roles: ['planner'] }),
-    token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] }),
-  ]);
-});
-afterAll(() => rmSync(dist, { recursive: true, force: true }));
+const env = addonOnStack('gf-addon-rel-stack-');
 
 /** The globals the sidebar calls, as the vm exposes them (typed loosely: Outcome objects). */
 type Globals = AddonGlobals & Record<string, (...args: unknown[]) => { ok: boolean; data?: unknown; message?: string }>;
 
 function addonFor(tok: string, email: string): { gas: FakeGas; addon: Globals } {
-  const gas = fakeGas({ token: tok, email, distDir: dist });
-  const addon = loadBundle(dist, gas) as Globals;
+  const gas = fakeGas({ token: tok, email, distDir: env.dist });
+  const addon = loadBundle(env.dist, gas) as Globals;
   expect(addon.saveSettings(apiUrl())).toMatchObject({ ok: true });
   return { gas, addon };
 }
@@ -55,13 +39,13 @@ function cellOf(sheet: FakeSheet, color: string, size: string): { row: number; c
 }
 
 const getOrder = (id: string) => {
-  const res = api('GET', `/v1/production-orders/${id}`, { token: admin });
+  const res = api('GET', `/v1/production-orders/${id}`, { token: env.admin });
   expect(res.status).toBe(200);
   return res.body;
 };
 
 const history = (id: string) =>
-  api('GET', `/v1/production-orders/${id}/history?limit=100`, { token: admin }).body.items as {
+  api('GET', `/v1/production-orders/${id}/history?limit=100`, { token: env.admin }).body.items as {
     action: string;
     reason?: string;
     details?: Record<string, unknown>;
@@ -69,9 +53,9 @@ const history = (id: string) =>
 
 /** A released order NAVY 10/20/30, RED 5/5/5 (S/M/L), open in the add-on. */
 function releasedOrder() {
-  const tp = createTechPack(admin, 'ProductionReady');
+  const tp = createTechPack(env.admin, 'ProductionReady');
   const res = api('POST', '/v1/production-orders', {
-    token: admin,
+    token: env.admin,
     body: {
       techPackId: tp.id,
       deliveryDate: '2027-03-01',
@@ -88,7 +72,7 @@ function releasedOrder() {
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const id = res.body.id as string;
   for (const action of ['plan', 'release']) {
-    const moved = api('POST', `/v1/production-orders/${id}/transitions`, { token: admin, body: { action } });
+    const moved = api('POST', `/v1/production-orders/${id}/transitions`, { token: env.admin, body: { action } });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
   }
   return id;
@@ -96,7 +80,7 @@ function releasedOrder() {
 
 function batch(id: string, sizes: string[], colors: string[], quantities: number[][]): string {
   const res = api('POST', `/v1/production-orders/${id}/batches`, {
-    token: admin,
+    token: env.admin,
     body: { matrix: { sizes, colors, quantities } },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -105,9 +89,9 @@ function batch(id: string, sizes: string[], colors: string[], quantities: number
 
 function runBatch(id: string, batchId: string, produced: number[][], m: { sizes: string[]; colors: string[] }) {
   const path = `/v1/production-orders/${id}/batches/${batchId}/transitions`;
-  expect(api('POST', path, { token: admin, body: { action: 'start' } }).status).toBe(200);
+  expect(api('POST', path, { token: env.admin, body: { action: 'start' } }).status).toBe(200);
   const finish = api('POST', path, {
-    token: admin,
+    token: env.admin,
     body: {
       action: 'finish',
       produced: { ...m, quantities: produced },
@@ -121,7 +105,7 @@ function runBatch(id: string, batchId: string, produced: number[][], m: { sizes:
 describe('the add-on after release, against the local stack', () => {
   it('the menu push of an amendment sends nothing without a reason and opens the sidebar to ask it', () => {
     const id = releasedOrder();
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     const panel = ok<OrderPanel>(addon.openOrder(id));
     const sheet = gas.book.sheet(panel.sheetName);
     const c = cellOf(sheet, 'RED', 'M');
@@ -149,7 +133,7 @@ describe('the add-on after release, against the local stack', () => {
 
   it('re-promises a released order with a reason (If-Match), keeps the first promise; Draft re-dates freely', () => {
     const id = releasedOrder();
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     const panel = ok<OrderPanel>(addon.openOrder(id));
     expect(panel).toMatchObject({ deliveryDate: '2027-03-01', originalDeliveryDate: '2027-03-01' });
     const sheet = gas.book.sheet(panel.sheetName);
@@ -160,7 +144,7 @@ describe('the add-on after release, against the local stack', () => {
     });
     // Someone else moves the order on meanwhile (not its date): the re-promise still lands, on the new version.
     const other = api('POST', `/v1/production-orders/${id}/matrix-edits`, {
-      token: admin,
+      token: env.admin,
       body: { baseVersion: 3, reason: 'one more', edits: [{ color: 'RED', size: 'S', from: 5, to: 6 }] },
     });
     expect(other.status, JSON.stringify(other.body)).toBe(200);
@@ -182,9 +166,9 @@ describe('the add-on after release, against the local stack', () => {
     expect(sheet.getRange(orderRow, 1, 1, 9).getValues()[0].join(' ')).toContain('2027-03-15');
 
     // A Draft's date changes without a reason.
-    const tp = createTechPack(admin, 'ProductionReady');
+    const tp = createTechPack(env.admin, 'ProductionReady');
     const draft = api('POST', '/v1/production-orders', {
-      token: admin,
+      token: env.admin,
       body: { techPackId: tp.id, deliveryDate: '2027-05-01' },
     }).body;
     ok(addon.openOrder(draft.id));
@@ -214,7 +198,7 @@ describe('the add-on after release, against the local stack', () => {
       ],
       { sizes, colors },
     );
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     const opened = ok<OrderPanel>(addon.openOrder(id));
     expect(opened).toMatchObject({ state: 'InProgress', shortfall: 5, unbatched: 0 });
     const out = addon.transitionOrder(id, 'shortClose', { reason: 'M fabric flaw', backorder: true });
@@ -259,7 +243,7 @@ describe('the add-on after release, against the local stack', () => {
   it('splits the selected color row off to a new order; BELOW_BATCHED named by A1', () => {
     const id = releasedOrder();
     batch(id, ['M'], ['NAVY'], [[15]]);
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     const panel = ok<OrderPanel>(addon.openOrder(id));
     expect(panel).toMatchObject({ unbatched: 60, total: 75 });
     const sheet = gas.book.sheet(panel.sheetName);

@@ -3,33 +3,18 @@
 // draws its sheet from one GET of the batch list and one block write: planned, produced, rejected
 // and missing matrices as the API holds them, formula totals, the inspection, times in the
 // spreadsheet's time zone; a planned batch's sheet holds its planned cells only.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddon } from '../../addon/build.js';
+import { describe, expect, it } from 'vitest';
 import { BATCH_SHEET_LABEL, batchSheetName } from '../../addon/src/batchSheet.js';
 import { LABEL } from '../../addon/src/layout.js';
-import { apiUrl, token } from '../support/api.js';
+import { apiUrl } from '../support/api.js';
 import { techPackBody } from '../support/fixtures.js';
 import { loadBundle } from './fakes/bundle.js';
 import { fakeGas, formatDate } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
-import { api } from './helpers.js';
+import { addonOnStack, api } from './helpers.js';
 
 const TIME_ZONE = 'America/Los_Angeles';
-let dist: string;
-let admin: string;
-let ana: string;
-beforeAll(async () => {
-  dist = mkdtempSync(path.join(os.tmpdir(), 'gf-addon-batchsheet-'));
-  await buildAddon({ outDir: dist, apiUrl: '' });
-  [admin, ana] = await Promise.all([
-    token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] }),
-    token({ email: 'ana@example.com', roles: ['planner'] }),
-  ]);
-});
-afterAll(() => rmSync(dist, { recursive: true, force: true }));
+const env = addonOnStack('gf-addon-batchsheet-');
 
 function ok<T>(out: { ok: boolean; data?: T; message?: string }): T {
   expect(out.ok, JSON.stringify(out).slice(0, 500)).toBe(true);
@@ -66,17 +51,17 @@ describe("a batch's own cells, against the local stack", () => {
     const code = `IQ-CELLS-${Date.now().toString(36).toUpperCase()}`;
     okApi(
       api('POST', '/v1/iq-templates', {
-        token: admin,
+        token: env.admin,
         body: { code, name: 'Tees', inspectionLevel: 'II', aql: { major: 2.5 }, requiredForFinish: false },
       }),
       201,
     );
-    let tp = okApi(api('POST', '/v1/tech-packs', { token: admin, body: techPackBody({ iqTemplate: code }) }), 201);
+    let tp = okApi(api('POST', '/v1/tech-packs', { token: env.admin, body: techPackBody({ iqTemplate: code }) }), 201);
     for (const to of ['Design', 'Approval', 'ProductionReady'])
-      tp = okApi(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: admin, body: { to } }));
+      tp = okApi(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: env.admin, body: { to } }));
     const order = okApi(
       api('POST', '/v1/production-orders', {
-        token: admin,
+        token: env.admin,
         body: {
           techPackId: tp.id,
           deliveryDate: '2027-06-01',
@@ -93,9 +78,9 @@ describe("a batch's own cells, against the local stack", () => {
       }),
       201,
     );
-    const gas = fakeGas({ token: ana, email: 'ana@example.com', distDir: dist });
+    const gas = fakeGas({ token: env.ana, email: 'ana@example.com', distDir: env.dist });
     gas.book.timeZone = TIME_ZONE;
-    const addon = loadBundle(dist, gas);
+    const addon = loadBundle(env.dist, gas);
     ok(addon.saveSettings(apiUrl()));
     ok(addon.openOrder(order.id));
     ok(addon.transitionOrder(order.id, 'plan', {}));
@@ -105,16 +90,16 @@ describe("a batch's own cells, against the local stack", () => {
     const [navy, red] = batches;
     ok(addon.startBatch(order.id, navy.id));
     const path = `/v1/production-orders/${order.id}/batches/${navy.id}`;
-    okApi(api('POST', `${path}/inspections`, { token: admin, body: { sampleSize: 20, majorDefects: 1 } }), 201);
+    okApi(api('POST', `${path}/inspections`, { token: env.admin, body: { sampleSize: 20, majorDefects: 1 } }), 201);
     const produced = { sizes: navy.sizes, colors: navy.colors, quantities: [[30, 55, 29]] };
     const rejected = { sizes: navy.sizes, colors: navy.colors, quantities: [[0, 2, 0]] };
     okApi(
       api('POST', `${path}/transitions`, {
-        token: admin,
+        token: env.admin,
         body: { action: 'finish', produced, rejected, reason: 'four lost in washing' },
       }),
     );
-    const apiBatch = okApi(api('GET', `/v1/production-orders/${order.id}/batches`, { token: admin })).items.find(
+    const apiBatch = okApi(api('GET', `/v1/production-orders/${order.id}/batches`, { token: env.admin })).items.find(
       (x: { id: string }) => x.id === navy.id,
     );
 

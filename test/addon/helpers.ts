@@ -1,7 +1,11 @@
 // Builders shared by the add-on's tests.
-import { expect } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { buildAddon } from '../../addon/build.js';
 import type { OrderSnapshot } from '../../addon/src/model.js';
-import { apiUrl } from '../support/api.js';
+import { apiUrl, token } from '../support/api.js';
 import { techPackBody } from '../support/fixtures.js';
 import { callApi } from './fakes/services.js';
 
@@ -14,6 +18,32 @@ export const api = (
   apiPath: string,
   opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ) => callApi(apiUrl(), method, apiPath, opts);
+
+/** What a file running the built add-on against the local stack works with (filled before its tests). */
+export interface AddonOnStack {
+  /** The built add-on (Code.js, Sidebar.html, ...), in a temporary folder removed after the file. */
+  dist: string;
+  /** Tokens: the planners Ana and Bo, and an admin who may also plan and sell. */
+  ana: string;
+  bo: string;
+  admin: string;
+}
+
+/** Builds the add-on for this test file and mints its users' tokens (registers the file's hooks). */
+export function addonOnStack(tmpPrefix: string): AddonOnStack {
+  const env: AddonOnStack = { dist: '', ana: '', bo: '', admin: '' };
+  beforeAll(async () => {
+    env.dist = mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
+    await buildAddon({ outDir: env.dist, apiUrl: '' });
+    [env.ana, env.bo, env.admin] = await Promise.all([
+      token({ email: 'ana@example.com', roles: ['planner'] }),
+      token({ email: 'bo@example.com', roles: ['planner'] }),
+      token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] }),
+    ]);
+  });
+  afterAll(() => rmSync(env.dist, { recursive: true, force: true }));
+  return env;
+}
 
 /** A tech pack walked to `state`. */
 export function createTechPack(tok: string, state = 'Commercial') {

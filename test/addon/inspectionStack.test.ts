@@ -3,31 +3,16 @@
 // a passing inspection; the inspection form asks for the batch's plan (one request), a failed
 // inspection is recorded and shown on the batch row, the lot is re-inspected and passes, and then
 // the finish goes through. Every answer is checked against the API itself.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddon } from '../../addon/build.js';
+import { describe, expect, it } from 'vitest';
 import { OUTPUT_LABEL } from '../../addon/src/output.js';
-import { apiUrl, token } from '../support/api.js';
+import { apiUrl } from '../support/api.js';
 import { techPackBody } from '../support/fixtures.js';
 import { loadBundle } from './fakes/bundle.js';
 import { fakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
-import { api } from './helpers.js';
+import { addonOnStack, api } from './helpers.js';
 
-let dist: string;
-let admin: string;
-let ana: string;
-beforeAll(async () => {
-  dist = mkdtempSync(path.join(os.tmpdir(), 'gf-addon-inspect-'));
-  await buildAddon({ outDir: dist, apiUrl: '' });
-  [admin, ana] = await Promise.all([
-    token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] }),
-    token({ email: 'ana@example.com', roles: ['planner'] }),
-  ]);
-});
-afterAll(() => rmSync(dist, { recursive: true, force: true }));
+const env = addonOnStack('gf-addon-inspect-');
 
 function ok<T>(out: { ok: boolean; data?: T; message?: string }): T {
   expect(out.ok, JSON.stringify(out).slice(0, 500)).toBe(true);
@@ -53,7 +38,7 @@ describe('inspections from the add-on against the local stack', () => {
     const code = `IQ-ADDON-${Date.now().toString(36).toUpperCase()}`;
     okApi(
       api('POST', '/v1/iq-templates', {
-        token: admin,
+        token: env.admin,
         body: {
           code,
           name: 'Gated tees',
@@ -65,14 +50,14 @@ describe('inspections from the add-on against the local stack', () => {
       }),
       201,
     );
-    let tp = okApi(api('POST', '/v1/tech-packs', { token: admin, body: techPackBody({ iqTemplate: code }) }), 201);
+    let tp = okApi(api('POST', '/v1/tech-packs', { token: env.admin, body: techPackBody({ iqTemplate: code }) }), 201);
     for (const to of ['Design', 'Approval', 'ProductionReady'])
-      tp = okApi(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: admin, body: { to } }));
+      tp = okApi(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: env.admin, body: { to } }));
     // 500 garments in one batch: level II, 281-500 pieces -> code letter H, 50 pieces; major 2.5 ->
     // Ac 3 / Re 4, minor 4.0 -> Ac 5 / Re 6 (ISO 2859-1 Tables I and II-A).
     const order = okApi(
       api('POST', '/v1/production-orders', {
-        token: admin,
+        token: env.admin,
         body: {
           techPackId: tp.id,
           deliveryDate: '2027-06-01',
@@ -91,8 +76,8 @@ describe('inspections from the add-on against the local stack', () => {
     );
     expect(order.iqTemplate).toBe(code);
 
-    const gas = fakeGas({ token: ana, email: 'ana@example.com', distDir: dist });
-    const addon = loadBundle(dist, gas);
+    const gas = fakeGas({ token: env.ana, email: 'ana@example.com', distDir: env.dist });
+    const addon = loadBundle(env.dist, gas);
     expect(addon.saveSettings(apiUrl())).toMatchObject({ ok: true });
     const opened = ok(addon.openOrder(order.id));
     ok(addon.transitionOrder(order.id, 'plan', {}));
@@ -119,7 +104,7 @@ describe('inspections from the add-on against the local stack', () => {
     });
     const batchPath = `/v1/production-orders/${order.id}/batches/${b.id}`;
     const batchNow = () =>
-      okApi(api('GET', `/v1/production-orders/${order.id}/batches`, { token: admin })).items.find(
+      okApi(api('GET', `/v1/production-orders/${order.id}/batches`, { token: env.admin })).items.find(
         (x: { id: string }) => x.id === b.id,
       );
     expect(batchNow().state).toBe('Running');
@@ -132,7 +117,7 @@ describe('inspections from the add-on against the local stack', () => {
     expect(gas.fetcher.requests.map((r) => [r.method, r.url])).toEqual([
       ['GET', `${apiUrl()}${batchPath}/inspection-plan`],
     ]);
-    const apiPlan = okApi(api('GET', `${batchPath}/inspection-plan`, { token: admin }));
+    const apiPlan = okApi(api('GET', `${batchPath}/inspection-plan`, { token: env.admin }));
     expect(form.plan).toEqual(apiPlan);
     expect(form.plan).toMatchObject({
       lotSize: 500,
@@ -173,7 +158,7 @@ describe('inspections from the add-on against the local stack', () => {
     );
     expect(passed.inspection.result).toBe('pass');
     expect(batchRowText(orderSheet, b.id)).toMatch(/\bPASS\b/);
-    const listed = okApi(api('GET', `${batchPath}/inspections`, { token: admin }));
+    const listed = okApi(api('GET', `${batchPath}/inspections`, { token: env.admin }));
     expect(listed.items.map((i: any) => [i.number, i.result, i.majorDefects, i.inspector, i.actor])).toEqual([
       [1, 'fail', 4, 'Quinn', 'ana@example.com'],
       [2, 'pass', 3, 'Quinn', 'ana@example.com'],

@@ -4,23 +4,19 @@
 // reason, asked before anything is sent) write through PUT .../milestones/{key} with If-Match, and
 // the block is rewritten after each write while the planner's own cells beside it stay. Serial: it
 // sets the factory's milestone template (and puts the settings back after).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddon } from '../../addon/build.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CORNER_ROW, LABEL } from '../../addon/src/layout.js';
 import { dateSerial } from '../../addon/src/materialsPlan.js';
 import { MILESTONE_COLOR } from '../../addon/src/milestonesBlock.js';
 import type { OrderPanel } from '../../addon/src/protocol.js';
 import { addDays } from '../../shared/requirements.js';
 import { MILESTONE_WORDS } from '../../shared/vocabulary.js';
-import { apiUrl, token } from '../support/api.js';
+import { apiUrl } from '../support/api.js';
 import { keepFactorySettings } from '../support/settings.js';
 import { loadBundle } from './fakes/bundle.js';
 import { fakeGas, formatDate } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
-import { api, createTechPack } from './helpers.js';
+import { addonOnStack, api, createTechPack } from './helpers.js';
 
 keepFactorySettings();
 
@@ -31,20 +27,11 @@ const TEMPLATE = [
   { key: 'EX-FACTORY', name: 'Ex-factory', daysBeforeDelivery: 2 },
 ];
 
-let dist: string;
-let ana: string;
-let admin: string;
-beforeAll(async () => {
-  dist = mkdtempSync(path.join(os.tmpdir(), 'gf-addon-milestones-'));
-  await buildAddon({ outDir: dist, apiUrl: '' });
-  [ana, admin] = await Promise.all([
-    token({ email: 'ana@example.com', roles: ['planner'] }),
-    token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] }),
-  ]);
-  const res = api('PUT', '/v1/settings', { token: admin, body: { milestoneTemplate: TEMPLATE } });
+const env = addonOnStack('gf-addon-milestones-');
+beforeAll(() => {
+  const res = api('PUT', '/v1/settings', { token: env.admin, body: { milestoneTemplate: TEMPLATE } });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 });
-afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
 function ok<T>(out: { ok: boolean; data?: T; message?: string }): T {
   expect(out.ok, JSON.stringify(out).slice(0, 500)).toBe(true);
@@ -67,18 +54,18 @@ describe('milestones on the order sheet and in the sidebar, against the local st
   it('shows them beside the matrix, marks one done, re-dates one later only with a reason', () => {
     // Today in the spreadsheet's time zone, as the add-on judges it.
     const today = formatDate(new Date(), TIME_ZONE, 'yyyy-MM-dd');
-    const tp = createTechPack(admin, 'ProductionReady');
+    const tp = createTechPack(env.admin, 'ProductionReady');
     const created = api('POST', '/v1/production-orders', {
-      token: admin,
+      token: env.admin,
       body: { techPackId: tp.id, deliveryDate: addDays(today, 10) },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const order = created.body;
     expect(order.milestones.map((m: { key: string }) => m.key)).toEqual(['FABRIC-IN', 'PP-SAMPLE', 'EX-FACTORY']);
 
-    const gas = fakeGas({ token: ana, email: 'ana@example.com', distDir: dist });
+    const gas = fakeGas({ token: env.ana, email: 'ana@example.com', distDir: env.dist });
     gas.book.timeZone = TIME_ZONE;
-    const addon = loadBundle(dist, gas);
+    const addon = loadBundle(env.dist, gas);
     ok(addon.saveSettings(apiUrl()));
     const opened = ok(addon.openOrder(order.id));
     const sheet = gas.book.sheet(opened.sheetName);
@@ -127,7 +114,7 @@ describe('milestones on the order sheet and in the sidebar, against the local st
     expect(puts.map((r) => [r.url, r.headers['If-Match'], JSON.parse(r.body!)])).toEqual([
       [`${apiUrl()}/v1/production-orders/${order.id}/milestones/FABRIC-IN`, `"${order.version}"`, { done: today }],
     ]);
-    const fresh = () => api('GET', `/v1/production-orders/${order.id}`, { token: admin }).body;
+    const fresh = () => api('GET', `/v1/production-orders/${order.id}`, { token: env.admin }).body;
     expect(fresh().milestones[0]).toMatchObject({ key: 'FABRIC-IN', done: today });
     expect(done.milestones!.items[0]).toMatchObject({ done: today, overdue: false, words: 'Done 20 days late' });
     expect(block(sheet).rows[0]).toMatchObject({ done: dateSerial(today), status: 'Done 20 days late' });
@@ -148,7 +135,7 @@ describe('milestones on the order sheet and in the sidebar, against the local st
 
     // Meanwhile someone else changes the order (not this milestone): the PUT goes again on the new version.
     const edit = api('PATCH', `/v1/production-orders/${order.id}`, {
-      token: admin,
+      token: env.admin,
       body: { notes: 'buyer call on Monday' },
       headers: { 'if-match': `"${fresh().version}"` },
     });
@@ -171,7 +158,7 @@ describe('milestones on the order sheet and in the sidebar, against the local st
     expect(fresh().milestones[1]).toMatchObject({ key: 'PP-SAMPLE', due: later, done: null });
     expect(redated.milestones!.items[1]).toMatchObject({ due: later, words: 'Due in 5 days' });
     expect(block(sheet).rows[1]).toMatchObject({ due: dateSerial(later), done: 'Open', status: 'Due in 5 days' });
-    const history = api('GET', `/v1/production-orders/${order.id}/history?limit=100`, { token: admin }).body.items;
+    const history = api('GET', `/v1/production-orders/${order.id}/history?limit=100`, { token: env.admin }).body.items;
     const last = history.filter((h: { action: string }) => h.action === 'milestone');
     expect(last.map((h: { reason?: string; actor: string }) => [h.actor, h.reason ?? null])).toEqual([
       ['ana@example.com', null],

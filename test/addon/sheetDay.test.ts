@@ -2,38 +2,22 @@
 // marked by onEdit before any push and counted for the sidebar, Push and Refresh from the menu,
 // helper cells that survive, materials re-read after a push, times in the spreadsheet's time zone,
 // and per-cell progress once batches run.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddon } from '../../addon/build.js';
+import { describe, expect, it } from 'vitest';
 import { COLOR, LABEL } from '../../addon/src/layout.js';
-import { apiUrl, token } from '../support/api.js';
-import { api, createTechPack } from './helpers.js';
+import { apiUrl } from '../support/api.js';
+import { addonOnStack, api, createTechPack } from './helpers.js';
 import { loadBundle, type AddonGlobals } from './fakes/bundle.js';
 import { fakeGas, type FakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
 
-let dist: string;
-let ana: string;
-let admin: string;
-
-beforeAll(async () => {
-  dist = mkdtempSync(path.join(os.tmpdir(), 'gf-addon-day-'));
-  await buildAddon({ outDir: dist, apiUrl: '' });
-  [ana, admin] = await Promise.all([
-    token({ email: 'ana@example.com', roles: ['planner'] }),
-    token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] }),
-  ]);
-});
-afterAll(() => rmSync(dist, { recursive: true, force: true }));
+const env = addonOnStack('gf-addon-day-');
 
 type Globals = AddonGlobals;
 
 function addon(): { gas: FakeGas; g: Globals } {
-  const gas = fakeGas({ token: ana, email: 'ana@example.com', distDir: dist });
+  const gas = fakeGas({ token: env.ana, email: 'ana@example.com', distDir: env.dist });
   gas.book.timeZone = 'America/New_York';
-  const g = loadBundle(dist, gas);
+  const g = loadBundle(env.dist, gas);
   expect(g.saveSettings(apiUrl()).ok).toBe(true);
   return { gas, g };
 }
@@ -44,9 +28,9 @@ function ok<T>(out: { ok: boolean; data?: T; message?: string }): T {
 }
 
 function newOrder(body: Record<string, unknown> = {}) {
-  const tp = createTechPack(admin, 'ProductionReady');
+  const tp = createTechPack(env.admin, 'ProductionReady');
   const res = api('POST', '/v1/production-orders', {
-    token: admin,
+    token: env.admin,
     body: {
       techPackId: tp.id,
       deliveryDate: '2027-03-01',
@@ -116,7 +100,7 @@ describe('the planner\u2019s day in the sheet (bundle against the local stack)',
     expect(gas.book.toasts.at(-1)).toMatch(
       /^Pushed 1 change: now version 2\. 2 bad cells not sent \(orange\): B8, D8\./,
     );
-    const server = api('GET', `/v1/production-orders/${order.id}`, { token: admin }).body;
+    const server = api('GET', `/v1/production-orders/${order.id}`, { token: env.admin }).body;
     expect(server.matrix.quantities[0][1]).toBe(25);
     expect(sheet.backgroundAt(7, 3)).toBe(COLOR.editable);
     expect(sheet.noteAt(7, 3)).toBeUndefined();
@@ -131,7 +115,7 @@ describe('the planner\u2019s day in the sheet (bundle against the local stack)',
 
     // Someone else changes a cell; Refresh from the menu shows it and keeps the planner's edits.
     const edit = api('POST', `/v1/production-orders/${order.id}/matrix-edits`, {
-      token: admin,
+      token: env.admin,
       body: { baseVersion: 2, edits: [{ color: 'NAVY', size: 'S', from: 10, to: 12 }] },
     });
     expect(edit.status).toBe(200);
@@ -162,7 +146,7 @@ describe('the planner\u2019s day in the sheet (bundle against the local stack)',
     const produced = { sizes: b.sizes, colors: b.colors, quantities: b.quantities.map((r) => r.map((q) => q)) };
     produced.quantities[0][0] = Math.max(0, produced.quantities[0][0] - 1);
     const finish = api('POST', `/v1/production-orders/${order.id}/batches/${b.id}/transitions`, {
-      token: admin,
+      token: env.admin,
       body: { action: 'finish', produced, reason: 'one lost' },
     });
     expect(finish.status, JSON.stringify(finish.body)).toBe(200);

@@ -1,38 +1,20 @@
 // The built add-on (dist/Code.js) in a Node vm with fakes of the Google services, where the fake
 // UrlFetchApp calls the real local stack: open, edit, push, conflict, transitions, a 20,000-cell order.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAddon } from '../../addon/build.js';
+import { describe, expect, it } from 'vitest';
 import { a1, COLOR, LABEL } from '../../addon/src/layout.js';
 import { OUTPUT_LABEL } from '../../addon/src/output.js';
 import { STATE_SHEET } from '../../addon/src/state.js';
-import { apiUrl, token } from '../support/api.js';
-import { api, createTechPack } from './helpers.js';
+import { apiUrl } from '../support/api.js';
+import { addonOnStack, api, createTechPack } from './helpers.js';
 import { loadBundle, type AddonGlobals } from './fakes/bundle.js';
 import { fakeGas, formatDate, type FakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
 
-let dist: string;
-let ana: string;
-let bo: string;
-let admin: string;
-
-beforeAll(async () => {
-  dist = mkdtempSync(path.join(os.tmpdir(), 'gf-addon-stack-'));
-  await buildAddon({ outDir: dist, apiUrl: '' });
-  [ana, bo, admin] = await Promise.all([
-    token({ email: 'ana@example.com', roles: ['planner'] }),
-    token({ email: 'bo@example.com', roles: ['planner'] }),
-    token({ email: 'admin@example.com', roles: ['admin', 'planner', 'commercial'] }),
-  ]);
-});
-afterAll(() => rmSync(dist, { recursive: true, force: true }));
+const env = addonOnStack('gf-addon-stack-');
 
 function addonFor(tok: string, email: string): { gas: FakeGas; addon: AddonGlobals } {
-  const gas = fakeGas({ token: tok, email, distDir: dist });
-  const addon = loadBundle(dist, gas);
+  const gas = fakeGas({ token: tok, email, distDir: env.dist });
+  const addon = loadBundle(env.dist, gas);
   const saved = addon.saveSettings(apiUrl());
   expect(saved, JSON.stringify(saved)).toMatchObject({ ok: true, data: { apiUrl: apiUrl() } });
   return { gas, addon };
@@ -65,7 +47,7 @@ function typeAt(sheet: FakeSheet, color: string, size: string, v: unknown) {
 }
 
 async function getOrder(id: string) {
-  const res = api('GET', `/v1/production-orders/${id}`, { token: admin });
+  const res = api('GET', `/v1/production-orders/${id}`, { token: env.admin });
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -79,9 +61,9 @@ function q(
 }
 
 async function newOrder(state = 'ProductionReady', body: Record<string, unknown> = {}) {
-  const tp = createTechPack(admin, state);
+  const tp = createTechPack(env.admin, state);
   const res = api('POST', '/v1/production-orders', {
-    token: admin,
+    token: env.admin,
     body: {
       techPackId: tp.id,
       deliveryDate: '2027-03-01',
@@ -103,9 +85,9 @@ async function newOrder(state = 'ProductionReady', body: Record<string, unknown>
 describe('the add-on against the local stack', () => {
   it('lists orders with filters and pagination', async () => {
     const { tp } = await newOrder();
-    api('POST', '/v1/production-orders', { token: admin, body: { techPackId: tp.id, deliveryDate: '2027-04-01' } });
-    api('POST', '/v1/production-orders', { token: admin, body: { techPackId: tp.id, deliveryDate: '2027-05-01' } });
-    const { addon } = addonFor(ana, 'ana@example.com');
+    api('POST', '/v1/production-orders', { token: env.admin, body: { techPackId: tp.id, deliveryDate: '2027-04-01' } });
+    api('POST', '/v1/production-orders', { token: env.admin, body: { techPackId: tp.id, deliveryDate: '2027-05-01' } });
+    const { addon } = addonFor(env.ana, 'ana@example.com');
     const first = ok(addon.listOrders({ techPackId: tp.id, limit: 2 }));
     expect(first.items.length).toBe(2);
     expect(first.nextCursor).toEqual(expect.any(String));
@@ -120,7 +102,7 @@ describe('the add-on against the local stack', () => {
 
   it('opens, pushes with one read, one request, one write; marks conflicts and loses nothing', async () => {
     const { order } = await newOrder();
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
 
     gas.fetcher.calls = 0;
     const panel = ok(addon.openOrder(order.id));
@@ -140,7 +122,7 @@ describe('the add-on against the local stack', () => {
     expect(sheet.protections[0].unprotected.length).toBe(4);
     expect(gas.book.sheet(STATE_SHEET).hidden).toBe(true);
     for (const r of gas.fetcher.requests.filter((x) => !x.url.endsWith('/v1/health')))
-      expect(r.headers.Authorization).toBe(`Bearer ${ana}`);
+      expect(r.headers.Authorization).toBe(`Bearer ${env.ana}`);
 
     // Ana edits two cells and types text into a third.
     typeAt(sheet, 'NAVY', 'S', 11);
@@ -181,7 +163,7 @@ describe('the add-on against the local stack', () => {
 
     // Bo changes NAVY/S and RED/S through the API meanwhile.
     const boEdit = api('POST', `/v1/production-orders/${order.id}/matrix-edits`, {
-      token: bo,
+      token: env.bo,
       body: {
         baseVersion: 2,
         edits: [
@@ -243,11 +225,11 @@ describe('the add-on against the local stack', () => {
 
   it('resolves a conflict in place: lists the cells, selects one, keep mine pushes against the new base', async () => {
     const { order } = await newOrder();
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     gas.book.timeZone = 'Asia/Dhaka'; // a factory's, not UTC, so the conversion shows
     const sheet = gas.book.sheet(ok(addon.openOrder(order.id, order.techPackId)).sheetName);
     const boEdit = api('POST', `/v1/production-orders/${order.id}/matrix-edits`, {
-      token: bo,
+      token: env.bo,
       body: {
         baseVersion: 1,
         edits: [
@@ -344,7 +326,7 @@ describe('the add-on against the local stack', () => {
         ],
       },
     });
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     const sheet = gas.book.sheet(ok(addon.openOrder(order.id)).sheetName);
     const bad = addon.ratioFill(order.id, { total: 100, sizeRatio: '1:2', split: [], splitBy: 'percent' });
     expect(bad).toMatchObject({
@@ -406,7 +388,7 @@ describe('the add-on against the local stack', () => {
 
   it('adds sizes and colors while Draft, with If-Match', async () => {
     const { order } = await newOrder();
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     const sheet = gas.book.sheet(ok(addon.openOrder(order.id)).sheetName);
     // Insert a column before Total and type a new size; add a color row above Total.
     const corner = sheet.find(LABEL.corner)!;
@@ -441,7 +423,7 @@ describe('the add-on against the local stack', () => {
 
   it('walks an order from Draft to Released with friendly refusals on the way', async () => {
     const { order, tp } = await newOrder('Design', { matrix: undefined, deliveryDate: undefined });
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     const sheet = gas.book.sheet(ok(addon.openOrder(order.id)).sheetName);
     expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({
       ok: false,
@@ -449,7 +431,7 @@ describe('the add-on against the local stack', () => {
       message: 'The tech pack is still in Design: it must be Production ready before this order can be planned.',
     });
     for (const to of ['Approval', 'ProductionReady']) {
-      expect(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: admin, body: { to } }).status).toBe(200);
+      expect(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: env.admin, body: { to } }).status).toBe(200);
     }
     const incomplete = addon.transitionOrder(order.id, 'plan', {});
     expect(incomplete).toMatchObject({
@@ -463,7 +445,7 @@ describe('the add-on against the local stack', () => {
     expect(addon.transitionOrder(order.id, 'plan', {})).toMatchObject({ ok: false, code: 'UNPUSHED_CHANGES' });
     ok(addon.pushOrder(order.id));
     const dated = api('PATCH', `/v1/production-orders/${order.id}`, {
-      token: admin,
+      token: env.admin,
       headers: { 'If-Match': '"2"' },
       body: { deliveryDate: '2027-06-01' },
     });
@@ -504,7 +486,7 @@ describe('the add-on against the local stack', () => {
 
   it('amends a released order with a reason, never below what is batched (named by A1)', async () => {
     const { order } = await newOrder();
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     const panel = ok(addon.openOrder(order.id));
     ok(addon.transitionOrder(order.id, 'plan', {}));
     ok(addon.transitionOrder(order.id, 'release', {}));
@@ -534,8 +516,8 @@ describe('the add-on against the local stack', () => {
   });
 
   it('creates an order for a tech pack and opens it', async () => {
-    const tp = createTechPack(admin, 'Commercial');
-    const { gas, addon } = addonFor(admin, 'admin@example.com');
+    const tp = createTechPack(env.admin, 'Commercial');
+    const { gas, addon } = addonFor(env.admin, 'admin@example.com');
     const created = addon.createOrder({ techPackId: tp.id, deliveryDate: '2027-09-01' });
     const panel = ok(created);
     expect(panel).toMatchObject({ state: 'Draft', deliveryDate: '2027-09-01', styleCode: tp.styleCode });
@@ -568,7 +550,7 @@ describe('the add-on against the local stack', () => {
       matrix: { sizes, colors, quantities: colors.map(() => sizes.map(() => 1)) },
     });
     expect(order.total).toBe(20_000);
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     const t0 = Date.now();
     gas.fetcher.calls = 0;
     const sheet = gas.book.sheet(ok(addon.openOrder(order.id)).sheetName);
@@ -596,7 +578,7 @@ describe('the add-on against the local stack', () => {
 
   it('shows the materials summary, flags it stale when the BOM changes, and refreshes it keeping unpushed edits', async () => {
     const { order, tp } = await newOrder();
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     const opened = ok(addon.openOrder(order.id));
     expect(opened.materialsStale).toBe(false);
     const sheet = gas.book.sheet(opened.sheetName);
@@ -607,10 +589,10 @@ describe('the add-on against the local stack', () => {
       { material: 'FAB-JERSEY', uom: 'm', consumption: 1.5, wastagePct: 5, variants: 'match', purchaseMultiple: 50 },
     ];
     // The signed-off spec is locked (TECH_PACK_LOCKED): the BOM changes once the tech pack is back in Design.
-    const reopened = api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: admin, body: { to: 'Design' } });
+    const reopened = api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: env.admin, body: { to: 'Design' } });
     expect(reopened.status, JSON.stringify(reopened.body)).toBe(200);
     const headers = { 'If-Match': `"${reopened.body.version}"` };
-    const patched = api('PATCH', `/v1/tech-packs/${tp.id}`, { token: admin, headers, body: { bom } });
+    const patched = api('PATCH', `/v1/tech-packs/${tp.id}`, { token: env.admin, headers, body: { bom } });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     typeAt(sheet, 'NAVY', 'S', 13);
     expect(ok(addon.refreshOrder(order.id, false)).materialsStale).toBe(true);
@@ -625,7 +607,7 @@ describe('the add-on against the local stack', () => {
 
   it('runs batches: generate, start, record output on its sheet, finish; then short-closes the order', async () => {
     const { order } = await newOrder('ProductionReady', { batchPlan: { maxBatchQty: 40 } });
-    const { gas, addon } = addonFor(ana, 'ana@example.com');
+    const { gas, addon } = addonFor(env.ana, 'ana@example.com');
     ok(addon.openOrder(order.id));
     ok(addon.transitionOrder(order.id, 'plan', {}));
     ok(addon.transitionOrder(order.id, 'release', {}));
