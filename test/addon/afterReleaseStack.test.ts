@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { LABEL } from '../../addon/src/layout.js';
 import type { OrderPanel, SplitOutcome, SplitProposal } from '../../addon/src/protocol.js';
 import { apiUrl } from '../support/api.js';
-import { addonOnStack, api, createTechPack } from './helpers.js';
+import { addonOnStack, api, createOrder, createTechPack } from './helpers.js';
 import { loadBundle, type AddonGlobals } from './fakes/bundle.js';
 import { fakeGas, type FakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
@@ -53,24 +53,7 @@ const history = (id: string) =>
 
 /** A released order NAVY 10/20/30, RED 5/5/5 (S/M/L), open in the add-on. */
 function releasedOrder() {
-  const tp = createTechPack(env.admin, 'ProductionReady');
-  const res = api('POST', '/v1/production-orders', {
-    token: env.admin,
-    body: {
-      techPackId: tp.id,
-      deliveryDate: '2027-03-01',
-      matrix: {
-        sizes: ['S', 'M', 'L'],
-        colors: ['NAVY', 'RED'],
-        quantities: [
-          [10, 20, 30],
-          [5, 5, 5],
-        ],
-      },
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  const id = res.body.id as string;
+  const id = createOrder(env.admin).order.id as string;
   for (const action of ['plan', 'release']) {
     const moved = api('POST', `/v1/production-orders/${id}/transitions`, { token: env.admin, body: { action } });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);

@@ -67,6 +67,29 @@ export function createTechPack(tok: string, state = 'Commercial') {
   return tp;
 }
 
+/** The small order most add-on tests use: NAVY 10/20/30 and RED 5/5/5 over S/M/L (75 garments). */
+export function smallMatrix() {
+  return {
+    sizes: ['S', 'M', 'L'],
+    colors: ['NAVY', 'RED'],
+    quantities: [
+      [10, 20, 30],
+      [5, 5, 5],
+    ],
+  };
+}
+
+/** A Draft order of smallMatrix(), due 2027-03-01, on a new tech pack walked to `state` (`body` overrides). */
+export function createOrder(tok: string, state = 'ProductionReady', body: Record<string, unknown> = {}) {
+  const tp = createTechPack(tok, state);
+  const res = api('POST', '/v1/production-orders', {
+    token: tok,
+    body: { techPackId: tp.id, deliveryDate: '2027-03-01', matrix: smallMatrix(), ...body },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { tp, order: res.body };
+}
+
 export function snap(over: Partial<OrderSnapshot> = {}): OrderSnapshot {
   return {
     id: 'PO-000001',
@@ -80,14 +103,7 @@ export function snap(over: Partial<OrderSnapshot> = {}): OrderSnapshot {
     total: 75,
     updatedBy: 'ana@example.com',
     updatedAt: '2026-11-30T10:00:00.000Z',
-    matrix: {
-      sizes: ['S', 'M', 'L'],
-      colors: ['NAVY', 'RED'],
-      quantities: [
-        [10, 20, 30],
-        [5, 5, 5],
-      ],
-    },
+    matrix: smallMatrix(),
     progress: { batched: 0, produced: 0, rejected: 0, missing: 0 },
     tolerance: { overPct: 5, underPct: 3, scope: 'color' },
     extraCutPct: 0,

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { COLOR, LABEL } from '../../addon/src/layout.js';
 import { apiUrl } from '../support/api.js';
-import { addonOnStack, api, createTechPack } from './helpers.js';
+import { addonOnStack, api, createOrder } from './helpers.js';
 import { loadBundle, type AddonGlobals } from './fakes/bundle.js';
 import { fakeGas, type FakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
@@ -28,25 +28,7 @@ function ok<T>(out: { ok: boolean; data?: T; message?: string }): T {
 }
 
 function newOrder(body: Record<string, unknown> = {}) {
-  const tp = createTechPack(env.admin, 'ProductionReady');
-  const res = api('POST', '/v1/production-orders', {
-    token: env.admin,
-    body: {
-      techPackId: tp.id,
-      deliveryDate: '2027-03-01',
-      matrix: {
-        sizes: ['S', 'M', 'L'],
-        colors: ['NAVY', 'RED'],
-        quantities: [
-          [10, 20, 30],
-          [5, 5, 5],
-        ],
-      },
-      ...body,
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
+  return createOrder(env.admin, 'ProductionReady', body).order;
 }
 
 /** The planner types into a cell; Sheets then runs the onEdit simple trigger with that range. */

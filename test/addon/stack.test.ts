@@ -5,7 +5,7 @@ import { a1, COLOR, LABEL } from '../../addon/src/layout.js';
 import { OUTPUT_LABEL } from '../../addon/src/output.js';
 import { STATE_SHEET } from '../../addon/src/state.js';
 import { apiUrl } from '../support/api.js';
-import { addonOnStack, api, createTechPack } from './helpers.js';
+import { addonOnStack, api, createOrder, createTechPack } from './helpers.js';
 import { loadBundle, type AddonGlobals } from './fakes/bundle.js';
 import { fakeGas, formatDate, type FakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
@@ -61,25 +61,7 @@ function q(
 }
 
 async function newOrder(state = 'ProductionReady', body: Record<string, unknown> = {}) {
-  const tp = createTechPack(env.admin, state);
-  const res = api('POST', '/v1/production-orders', {
-    token: env.admin,
-    body: {
-      techPackId: tp.id,
-      deliveryDate: '2027-03-01',
-      matrix: {
-        sizes: ['S', 'M', 'L'],
-        colors: ['NAVY', 'RED'],
-        quantities: [
-          [10, 20, 30],
-          [5, 5, 5],
-        ],
-      },
-      ...body,
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { tp, order: res.body };
+  return createOrder(env.admin, state, body);
 }
 
 describe('the add-on against the local stack', () => {
