@@ -7,11 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { BATCH_SHEET_LABEL, batchSheetName } from '../../addon/src/batchSheet.js';
 import { LABEL } from '../../addon/src/layout.js';
 import { apiUrl } from '../support/api.js';
-import { techPackBody } from '../support/fixtures.js';
 import { loadBundle } from './fakes/bundle.js';
 import { fakeGas, formatDate } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
-import { addonOnStack, api } from './helpers.js';
+import { addonOnStack, api, createTechPack, okApi } from './helpers.js';
 
 const TIME_ZONE = 'America/Los_Angeles';
 const env = addonOnStack('gf-addon-batchsheet-');
@@ -19,11 +18,6 @@ const env = addonOnStack('gf-addon-batchsheet-');
 function ok<T>(out: { ok: boolean; data?: T; message?: string }): T {
   expect(out.ok, JSON.stringify(out).slice(0, 500)).toBe(true);
   return out.data as T;
-}
-
-function okApi(res: { status: number; body: any }, status = 200) {
-  expect(res.status, JSON.stringify(res.body)?.slice(0, 600)).toBe(status);
-  return res.body;
 }
 
 /** The first cell of column A holding `label` (a table's heading; the state word may say it too, in B). */
@@ -56,9 +50,7 @@ describe("a batch's own cells, against the local stack", () => {
       }),
       201,
     );
-    let tp = okApi(api('POST', '/v1/tech-packs', { token: env.admin, body: techPackBody({ iqTemplate: code }) }), 201);
-    for (const to of ['Design', 'Approval', 'ProductionReady'])
-      tp = okApi(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: env.admin, body: { to } }));
+    const tp = createTechPack(env.admin, 'ProductionReady', { iqTemplate: code });
     const order = okApi(
       api('POST', '/v1/production-orders', {
         token: env.admin,

@@ -45,9 +45,15 @@ export function addonOnStack(tmpPrefix: string): AddonOnStack {
   return env;
 }
 
-/** A tech pack walked to `state`. */
-export function createTechPack(tok: string, state = 'Commercial') {
-  const res = api('POST', '/v1/tech-packs', { token: tok, body: techPackBody() });
+/** The body of an API answer that must have `status` (the body shown when it has not). */
+export function okApi(res: { status: number; body: any }, status = 200) {
+  expect(res.status, JSON.stringify(res.body)?.slice(0, 600)).toBe(status);
+  return res.body;
+}
+
+/** A tech pack (`overrides` on the fixture body) walked to `state`. */
+export function createTechPack(tok: string, state = 'Commercial', overrides: Record<string, unknown> = {}) {
+  const res = api('POST', '/v1/tech-packs', { token: tok, body: techPackBody(overrides) });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const steps: string[] =
     (

@@ -6,22 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { OUTPUT_LABEL } from '../../addon/src/output.js';
 import { apiUrl } from '../support/api.js';
-import { techPackBody } from '../support/fixtures.js';
 import { loadBundle } from './fakes/bundle.js';
 import { fakeGas } from './fakes/services.js';
 import type { FakeSheet } from './fakes/spreadsheet.js';
-import { addonOnStack, api } from './helpers.js';
+import { addonOnStack, api, createTechPack, okApi } from './helpers.js';
 
 const env = addonOnStack('gf-addon-inspect-');
 
 function ok<T>(out: { ok: boolean; data?: T; message?: string }): T {
   expect(out.ok, JSON.stringify(out).slice(0, 500)).toBe(true);
   return out.data as T;
-}
-
-function okApi(res: { status: number; body: any }, status = 200) {
-  expect(res.status, JSON.stringify(res.body)?.slice(0, 600)).toBe(status);
-  return res.body;
 }
 
 /** The order sheet's row of a batch, as text. */
@@ -50,9 +44,7 @@ describe('inspections from the add-on against the local stack', () => {
       }),
       201,
     );
-    let tp = okApi(api('POST', '/v1/tech-packs', { token: env.admin, body: techPackBody({ iqTemplate: code }) }), 201);
-    for (const to of ['Design', 'Approval', 'ProductionReady'])
-      tp = okApi(api('POST', `/v1/tech-packs/${tp.id}/transitions`, { token: env.admin, body: { to } }));
+    const tp = createTechPack(env.admin, 'ProductionReady', { iqTemplate: code });
     // 500 garments in one batch: level II, 281-500 pieces -> code letter H, 50 pieces; major 2.5 ->
     // Ac 3 / Re 4, minor 4.0 -> Ac 5 / Re 6 (ISO 2859-1 Tables I and II-A).
     const order = okApi(
